@@ -1,0 +1,182 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+
+// The single source of truth for the tables; `npm run db:generate` writes migrations from it.
+// Ids are integers, instants are epoch milliseconds, calendar dates are `YYYY-MM-DD` text in the
+// reading room's time zone. Users, requests and their events join these tables by integer ids.
+
+/** `column in ('a', 'b')` from a list of the schema's own constants (never user input). */
+const oneOf = (column: SQLiteColumn, values: readonly string[]) =>
+  sql`${column} in ${sql.raw(`(${values.map((v) => `'${v}'`).join(', ')})`)}`;
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const collections = sqliteTable('collections', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  callNumber: text('call_number').notNull().unique(),
+  title: text('title').notNull(),
+  dates: text('dates').notNull(),
+  bulkDates: text('bulk_dates'),
+  extent: text('extent').notNull(),
+  repository: text('repository').notNull(),
+  accessNote: text('access_note'),
+  createdAt: createdAt(),
+});
+
+/** A collection's series in the finding aid's order (I, II, …). */
+export const series = sqliteTable(
+  'series',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id),
+    position: integer('position').notNull(),
+    title: text('title').notNull(),
+  },
+  (t) => [uniqueIndex('series_collection_position').on(t.collectionId, t.position)],
+);
+
+export const containerTypes = ['box', 'broadside'] as const;
+export type ContainerType = (typeof containerTypes)[number];
+
+/** A box (or broadside) that paging staff fetch from its stack location. */
+export const containers = sqliteTable(
+  'containers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id),
+    type: text('type', { enum: containerTypes }).notNull(),
+    indicator: text('indicator').notNull(),
+    label: text('label').notNull(),
+    location: text('location').notNull(),
+    restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
+    restrictionNote: text('restriction_note'),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    uniqueIndex('containers_collection_type_indicator').on(t.collectionId, t.type, t.indicator),
+    index('containers_collection_position').on(t.collectionId, t.position),
+    check('containers_type', oneOf(t.type, containerTypes)),
+    check('containers_restriction_note', sql`${t.restricted} = 1 or ${t.restrictionNote} is null`),
+  ],
+);
+
+/** Days the reading room is closed besides weekends: holidays from the seed, and admins' closures. */
+export const closures = sqliteTable('closures', {
+  date: text('date').primaryKey(),
+  reason: text('reason').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Years whose federal holidays have been seeded: a year is seeded once, so a holiday an admin
+ * later reopens (deletes) is not brought back by the next start.
+ */
+export const holidaySeedings = sqliteTable('holiday_seedings', {
+  year: integer('year').primaryKey(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Side effects (e-mails, paging work) written in the same transaction as the change that causes
+ * them. A row is done when its worker records completion, not when it reaches Redis.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    queue: text('queue').notNull(),
+    jobName: text('job_name').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    createdAt: createdAt(),
+    dispatchedAt: integer('dispatched_at', { mode: 'timestamp_ms' }),
+    completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('outbox_pending').on(t.createdAt).where(sql`${t.completedAt} is null`)],
+);
+
+export const roles = ['researcher', 'staff', 'curator', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/** Everyone who signs in: researchers register themselves; staff, curators and admins are made by admins. */
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: roles }).notNull().default('researcher'),
+    affiliation: text('affiliation'),
+    researchTopic: text('research_topic'),
+    passwordHash: text('password_hash').notNull(),
+    emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp_ms' }),
+    // The first-visit photo-ID check at the desk.
+    identityVerifiedAt: integer('identity_verified_at', { mode: 'timestamp_ms' }),
+    identityVerifiedBy: integer('identity_verified_by'),
+    identityDocumentType: text('identity_document_type'),
+    disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+    // Tokens issued before this instant no longer count (password change, role change, deactivation).
+    tokensValidAfter: integer('tokens_valid_after', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email').on(sql`lower(${t.email})`),
+    check('users_role', oneOf(t.role, roles)),
+  ],
+);
+
+export const requestStatuses = [
+  'awaiting_approval',
+  'waitlisted',
+  'scheduled',
+  'paged',
+  'delivered',
+  'returned',
+  'reshelved',
+  'no_show',
+  'denied',
+  'cancelled',
+] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** While a request is in one of these, the container is its researcher's for the day. */
+export const holdingStatuses = ['scheduled', 'paged', 'delivered'] as const satisfies readonly RequestStatus[];
+
+/** One container for one visit date, for one researcher. */
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => users.id),
+    containerId: integer('container_id')
+      .notNull()
+      .references(() => containers.id),
+    visitDate: text('visit_date').notNull(),
+    status: text('status', { enum: requestStatuses }).notNull(),
+    note: text('note'),
+    decisionNote: text('decision_note'),
+    // When the request entered `waitlisted`: the longest-waiting is promoted first.
+    waitlistedAt: integer('waitlisted_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    // A container is held on a date by one researcher at most, whatever the concurrency.
+    uniqueIndex('requests_one_holder')
+      .on(t.containerId, t.visitDate)
+      .where(oneOf(t.status, holdingStatuses)),
+    index('requests_visit_date_status').on(t.visitDate, t.status),
+    index('requests_researcher_visit_date').on(t.researcherId, t.visitDate),
+    check('requests_status', oneOf(t.status, requestStatuses)),
+  ],
+);

@@ -1,0 +1,18 @@
+import { count } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { collections } from '../schema.ts';
+import { seedFederalHolidays } from './federal-holidays.ts';
+import { seedVictorSergePapers } from './victor-serge-papers.ts';
+
+/** The years whose holidays a start makes sure of: this one and the next two. */
+export function holidayYears(today: string): number[] {
+  const year = Number(today.slice(0, 4));
+  return [year, year + 1, year + 2];
+}
+
+/** What `npm start` runs: GEN MSS 238 on an empty database, and the holidays of the coming years. */
+export function seedDatabase(db: Database, today: string): void {
+  const [{ collectionCount } = { collectionCount: 0 }] = db.select({ collectionCount: count() }).from(collections).all();
+  if (collectionCount === 0) seedVictorSergePapers(db);
+  seedFederalHolidays(db, holidayYears(today));
+}

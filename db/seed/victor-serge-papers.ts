@@ -1,0 +1,93 @@
+import type { Database } from '../client.ts';
+import { collections, containers, series, type ContainerType } from '../schema.ts';
+
+// GEN MSS 238 as its finding aid (shared/seeds/victor-serge-papers-finding-aid.txt) describes it.
+// The scope note says "27 boxes"; the extent says 28 boxes and a broadside, and the extent is
+// what the stacks hold, so 28 boxes and the broadside are seeded.
+
+export const RESTRICTION_NOTE =
+  'Restricted fragile material. Reference surrogates have been substituted in the main files. ' +
+  'For further information consult the appropriate curator.';
+
+export const victorSergePapers = {
+  callNumber: 'GEN MSS 238',
+  title: 'Victor Serge papers',
+  dates: '1912-1994',
+  bulkDates: '1936-1947',
+  extent: '16 linear feet (28 boxes) + 1 broadside',
+  repository: 'Beinecke Rare Book and Manuscript Library',
+  // "Conditions Governing Access", without the catalogue's MARC subfield mark ("‡a").
+  accessNote: `Boxes 23-27 and broadside, Bsd: ${RESTRICTION_NOTE}`,
+} as const;
+
+export const victorSergeSeries = [
+  'Correspondence',
+  'Writings',
+  'Subject Files',
+  'Personal Papers and Memorabilia',
+  'Envelopes',
+  'Materials Collected by Vlady Kibalchich',
+] as const;
+
+interface SeedContainer {
+  type: ContainerType;
+  indicator: string;
+  label: string;
+  location: string;
+  restricted: boolean;
+}
+
+const RESTRICTED_BOXES = new Set([23, 24, 25, 26, 27]);
+
+// Illustrative stack locations (the finding aid gives none): the open boxes two to a shelf on
+// ranges 9 and 10, the restricted fragile material in its own cabinet.
+function boxLocation(box: number): string {
+  if (RESTRICTED_BOXES.has(box)) return `Restricted Fragile Papers, Cabinet 2, Drawer ${box - 22}`;
+  const range = box <= 12 ? 9 : 10;
+  const shelf = Math.ceil((box <= 12 ? box : box - 12) / 2);
+  return `Stack 4, Range ${range}, Shelf ${shelf}`;
+}
+
+export function victorSergeContainers(): SeedContainer[] {
+  const boxes = Array.from({ length: 28 }, (_, i): SeedContainer => {
+    const box = i + 1;
+    return {
+      type: 'box',
+      indicator: String(box),
+      label: `Box ${box}`,
+      location: boxLocation(box),
+      restricted: RESTRICTED_BOXES.has(box),
+    };
+  });
+  const broadside: SeedContainer = {
+    type: 'broadside',
+    indicator: '1',
+    label: 'Broadside',
+    location: 'Restricted Fragile Papers, Cabinet 2, Drawer 6',
+    restricted: true,
+  };
+  return [...boxes, broadside];
+}
+
+/** Adds GEN MSS 238 with its series and containers; the caller decides when (an empty database). */
+export function seedVictorSergePapers(db: Database): void {
+  db.transaction(
+    (tx) => {
+      const collection = tx.insert(collections).values(victorSergePapers).returning({ id: collections.id }).get();
+      tx.insert(series)
+        .values(victorSergeSeries.map((title, i) => ({ collectionId: collection.id, position: i + 1, title })))
+        .run();
+      tx.insert(containers)
+        .values(
+          victorSergeContainers().map((c, i) => ({
+            ...c,
+            collectionId: collection.id,
+            position: i + 1,
+            restrictionNote: c.restricted ? RESTRICTION_NOTE : null,
+          })),
+        )
+        .run();
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,88 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { collections, containers, holdingStatuses, requests, series } from '../../db/schema.ts';
+import type { IsoDate } from '../domain/calendar.ts';
+
+const containerColumns = {
+  id: containers.id,
+  collectionId: containers.collectionId,
+  type: containers.type,
+  indicator: containers.indicator,
+  label: containers.label,
+  location: containers.location,
+  restricted: containers.restricted,
+  restrictionNote: containers.restrictionNote,
+};
+
+const collectionColumns = {
+  id: collections.id,
+  callNumber: collections.callNumber,
+  title: collections.title,
+  dates: collections.dates,
+  bulkDates: collections.bulkDates,
+  extent: collections.extent,
+  repository: collections.repository,
+  accessNote: collections.accessNote,
+};
+
+/** Collections with their series and containers in the finding aid's order. */
+export function findCollections(db: Database, filter: { id?: number; callNumber?: string } = {}) {
+  const where = and(
+    filter.id === undefined ? undefined : eq(collections.id, filter.id),
+    filter.callNumber === undefined ? undefined : eq(collections.callNumber, filter.callNumber),
+  );
+  const found = db.select(collectionColumns).from(collections).where(where).orderBy(asc(collections.callNumber)).all();
+  if (found.length === 0) return [];
+  const ids = found.map((c) => c.id);
+  const allSeries = db
+    .select({ id: series.id, collectionId: series.collectionId, title: series.title })
+    .from(series)
+    .where(inArray(series.collectionId, ids))
+    .orderBy(asc(series.position))
+    .all();
+  const allContainers = db
+    .select(containerColumns)
+    .from(containers)
+    .where(inArray(containers.collectionId, ids))
+    .orderBy(asc(containers.position))
+    .all();
+  return found.map((collection) => ({
+    ...collection,
+    series: allSeries.filter((s) => s.collectionId === collection.id).map(({ id, title }) => ({ id, title })),
+    containers: allContainers.filter((c) => c.collectionId === collection.id),
+  }));
+}
+
+export function collectionExists(db: Database, id: number): boolean {
+  return db.select({ id: collections.id }).from(collections).where(eq(collections.id, id)).get() !== undefined;
+}
+
+/**
+ * A collection's containers; with a visit date, each says whether it is `available`, that is
+ * held by no researcher's scheduled, paged or delivered request that day.
+ */
+export function findContainers(db: Database, collectionId: number, visitDate?: IsoDate) {
+  const found = db
+    .select(containerColumns)
+    .from(containers)
+    .where(eq(containers.collectionId, collectionId))
+    .orderBy(asc(containers.position))
+    .all();
+  if (visitDate === undefined) return found;
+  const held = new Set(
+    db
+      .select({ containerId: requests.containerId })
+      .from(requests)
+      .innerJoin(containers, eq(containers.id, requests.containerId))
+      .where(
+        and(
+          eq(containers.collectionId, collectionId),
+          eq(requests.visitDate, visitDate),
+          inArray(requests.status, [...holdingStatuses]),
+        ),
+      )
+      .all()
+      .map((r) => r.containerId),
+  );
+  return found.map((c) => ({ ...c, available: !held.has(c.id) }));
+}

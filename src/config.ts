@@ -1,0 +1,115 @@
+import envSchema from 'env-schema';
+import { IANAZone } from 'luxon';
+import { Type, type Static } from 'typebox';
+
+// The configuration table of API.md. This module is the only reader of process.env.
+const localTime = '([01][0-9]|2[0-3]):[0-5][0-9]';
+
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.String({ default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATABASE_PATH: Type.String({ minLength: 1, default: './data/reading-room.sqlite' }),
+  REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+  QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'reading-room' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Reading Room <reading-room@localhost>' }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  PUBLIC_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'http://localhost:3000' }),
+  READING_ROOM_TZ: Type.String({ minLength: 1, default: 'America/New_York' }),
+  DAILY_REQUEST_LIMIT: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  MAX_ADVANCE_DAYS: Type.Integer({ minimum: 2, maximum: 730, default: 90 }),
+  RUN_WORKERS: Type.Boolean({ default: true }),
+  PAGING_TIMES: Type.String({ pattern: `^${localTime}(,${localTime})*$`, default: '09:00,14:00' }),
+  CLOSING_TIME: Type.String({ pattern: `^${localTime}$`, default: '17:00' }),
+  REMINDER_TIME: Type.String({ pattern: `^${localTime}$`, default: '09:00' }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  env: string;
+  port: number;
+  host: string;
+  databasePath: string;
+  redisUrl: string;
+  queuePrefix: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  jwtSecret: string | undefined;
+  publicUrl: string;
+  timezone: string;
+  dailyRequestLimit: number;
+  maxAdvanceDays: number;
+  runWorkers: boolean;
+  pagingTimes: string[];
+  closingTime: string;
+  reminderTime: string;
+  trustProxy: boolean;
+  metricsToken: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+}
+
+function describe(errors: AjvError[] | undefined, source: Record<string, string | undefined>): string {
+  return (errors ?? [])
+    .map((e) => {
+      const name = e.instancePath.replace(/^\//, '');
+      const value = source[name];
+      return `${name} ${e.message ?? 'is invalid'}${value === undefined ? '' : ` (got "${value}")`}`;
+    })
+    .join('; ');
+}
+
+/** Reads and checks the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  let env: Env;
+  try {
+    // Empty strings count as unset, as a shell's `VAR=` usually means.
+    const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+    env = envSchema<Env>({ schema: EnvSchema, data: present, env: false });
+  } catch (error) {
+    const errors = (error as { errors?: AjvError[] }).errors;
+    throw new ConfigError(`Invalid configuration: ${errors ? describe(errors, source) : (error as Error).message}`);
+  }
+
+  if (!IANAZone.isValidZone(env.READING_ROOM_TZ)) {
+    throw new ConfigError(
+      `Invalid configuration: READING_ROOM_TZ must be an IANA time zone such as America/New_York (got "${env.READING_ROOM_TZ}")`,
+    );
+  }
+  if (env.NODE_ENV === 'production' && env.JWT_SECRET === undefined) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET (32 or more characters) is required when NODE_ENV=production');
+  }
+
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databasePath: env.DATABASE_PATH,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    jwtSecret: env.JWT_SECRET,
+    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
+    timezone: env.READING_ROOM_TZ,
+    dailyRequestLimit: env.DAILY_REQUEST_LIMIT,
+    maxAdvanceDays: env.MAX_ADVANCE_DAYS,
+    runWorkers: env.RUN_WORKERS,
+    pagingTimes: env.PAGING_TIMES.split(','),
+    closingTime: env.CLOSING_TIME,
+    reminderTime: env.REMINDER_TIME,
+    trustProxy: env.TRUST_PROXY,
+    metricsToken: env.METRICS_TOKEN,
+  };
+}

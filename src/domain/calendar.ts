@@ -1,0 +1,90 @@
+import { DateTime } from 'luxon';
+
+/** A calendar date, `YYYY-MM-DD`, in the reading room's time zone. */
+export type IsoDate = string;
+
+/** The clock every rule reads "now" from, so tests can stand on any day. */
+export type Clock = () => Date;
+
+/** Days the reading room is closed besides weekends, with the reason shown to readers. */
+export type Closures = ReadonlyMap<IsoDate, string>;
+
+export interface CalendarDay {
+  date: IsoDate;
+  open: boolean;
+  reason?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+// Plain dates are counted on UTC midnights: a calendar date has no time of day, so no
+// daylight-saving change can shift it. Only "today" depends on the time zone.
+function toEpochDay(date: IsoDate): number {
+  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+}
+
+function fromEpochDay(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The reading room's date at the instant `now`: 23:30 in New York is still today there. */
+export function todayIn(timezone: string, now: Date): IsoDate {
+  const date = DateTime.fromJSDate(now, { zone: timezone }).toISODate();
+  if (date === null) throw new RangeError(`Unknown time zone ${timezone}`);
+  return date;
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromEpochDay(toEpochDay(date) + days);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toEpochDay(to) - toEpochDay(from);
+}
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+export function weekdayName(date: IsoDate): string {
+  return WEEKDAY_NAMES[new Date(toEpochDay(date) * DAY_MS).getUTCDay()] as string;
+}
+
+export function isWeekend(date: IsoDate): boolean {
+  const day = new Date(toEpochDay(date) * DAY_MS).getUTCDay();
+  return day === 0 || day === 6;
+}
+
+/** Why the reading room is shut on `date`, or undefined on a business day. */
+export function closedReason(date: IsoDate, closures: Closures): string | undefined {
+  return closures.get(date) ?? (isWeekend(date) ? `Closed on ${weekdayName(date)}s` : undefined);
+}
+
+export function isBusinessDay(date: IsoDate, closures: Closures): boolean {
+  return closedReason(date, closures) === undefined;
+}
+
+/** The first business day strictly after `date`. */
+export function nextBusinessDay(date: IsoDate, closures: Closures): IsoDate {
+  let day = addDays(date, 1);
+  while (!isBusinessDay(day, closures)) day = addDays(day, 1);
+  return day;
+}
+
+/** Requests need two business days' notice: the second business day strictly after today. */
+export function earliestVisitDate(today: IsoDate, closures: Closures): IsoDate {
+  return nextBusinessDay(nextBusinessDay(today, closures), closures);
+}
+
+/** The last date a visit may be booked for: `maxAdvanceDays` calendar days from today. */
+export function bookingHorizon(today: IsoDate, maxAdvanceDays: number): IsoDate {
+  return addDays(today, maxAdvanceDays);
+}
+
+export function calendarDays(from: IsoDate, to: IsoDate, closures: Closures): CalendarDay[] {
+  const days: CalendarDay[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const reason = closedReason(date, closures);
+    days.push(reason === undefined ? { date, open: true } : { date, open: false, reason });
+  }
+  return days;
+}

@@ -1,0 +1,51 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Refusal } from '../domain/booking-rules.ts';
+
+/** An answer the API gives on purpose: a documented status and code, and a message for people. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
+
+const REFUSAL_STATUS: Record<Refusal['code'], number> = {
+  VISIT_TOO_SOON: 422,
+  VISIT_TOO_FAR: 422,
+  VISIT_DAY_CLOSED: 422,
+  REQUEST_LIMIT_EXCEEDED: 422,
+  DUPLICATE_REQUEST: 409,
+};
+
+export const refused = (refusal: Refusal) => new ApiError(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message);
+
+function errorBody(statusCode: number, code: string, message: string) {
+  return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+/**
+ * The one error handler: every 4xx keeps its documented code (Fastify's own included, such as
+ * FST_ERR_VALIDATION), and a 5xx is logged in full but answered without its details.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.code, error.message));
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(500).send(errorBody(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.'));
+    }
+    const code = error.validation ? 'FST_ERR_VALIDATION' : (error.code ?? 'BAD_REQUEST');
+    return reply.code(statusCode).send(errorBody(statusCode, code, error.message));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+}
