@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { seedDatabase } from '../../db/seed/index.ts';
+import { buildApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { todayIn } from '../../src/domain/calendar.ts';
+import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';
+
+/** A fixed instant: Thursday 26 November 2026, 10:00 in New York. */
+export const THANKSGIVING_MORNING = new Date('2026-11-26T15:00:00Z');
+
+export interface TestReadingRoom {
+  app: App;
+  db: Database;
+  config: Config;
+  redis: RedisProbe;
+  /** Moves the injected clock. */
+  setNow(instant: Date): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a real SQLite file in a fresh temporary folder, seeded as `npm start` seeds it,
+ * with an injected clock. Redis is the shared one unless the test gives its own.
+ */
+export async function startReadingRoom(
+  options: { now?: Date; env?: Record<string, string>; seed?: boolean } = {},
+): Promise<TestReadingRoom> {
+  const folder = mkdtempSync(join(tmpdir(), 'reading-room-test-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(folder, 'reading-room.sqlite'), ...options.env });
+  let now = options.now ?? THANKSGIVING_MORNING;
+  const clock = () => now;
+  const db = openDatabase(config.databasePath);
+  if (options.seed !== false) seedDatabase(db, todayIn(config.timezone, now));
+  const redis = createRedisProbe(config.redisUrl);
+  const app = await buildApp({ config, db, redis, clock });
+  await app.ready();
+  return {
+    app,
+    db,
+    config,
+    redis,
+    setNow(instant) {
+      now = instant;
+    },
+    async close() {
+      await app.close();
+      await redis.close();
+      if (db.$client.open) db.$client.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}

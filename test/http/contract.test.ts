@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildApp } from '../../src/app.ts';
+import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+
+let room: TestReadingRoom;
+before(async () => {
+  room = await startReadingRoom();
+});
+after(() => room.close());
+
+// The public routes API.md lists for this stage, with the statuses each can answer.
+const publicRoutes: Record<string, { method: string; statuses: string[] }> = {
+  '/health': { method: 'get', statuses: ['200'] },
+  '/ready': { method: 'get', statuses: ['200', '503'] },
+  '/api/v1/collections': { method: 'get', statuses: ['200', '400'] },
+  '/api/v1/collections/{collectionId}': { method: 'get', statuses: ['200', '400', '404'] },
+  '/api/v1/collections/{collectionId}/containers': { method: 'get', statuses: ['200', '400', '404'] },
+  '/api/v1/calendar': { method: 'get', statuses: ['200', '400'] },
+  '/api/v1/closures': { method: 'get', statuses: ['200', '400'] },
+};
+
+describe('the OpenAPI document', () => {
+  it('is served at /docs/json and documents every route with a schema for each status it answers', async () => {
+    const response = await room.app.inject({ method: 'GET', url: '/docs/json' });
+    assert.equal(response.statusCode, 200);
+    const document = response.json();
+    assert.match(document.openapi, /^3\./);
+    for (const [path, { method, statuses }] of Object.entries(publicRoutes)) {
+      const operation = document.paths[path]?.[method];
+      assert.ok(operation, `${method.toUpperCase()} ${path} is documented`);
+      assert.deepEqual(Object.keys(operation.responses).sort(), statuses, path);
+      for (const status of statuses) {
+        const schema = operation.responses[status].content?.['application/json']?.schema;
+        assert.ok(schema && Object.keys(schema).length > 0, `${path} documents the body of its ${status}`);
+      }
+    }
+  });
+
+  it('is browsable in Swagger UI at /docs', async () => {
+    const response = await room.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(response.statusCode, 200);
+    assert.match(response.headers['content-type'] as string, /text\/html/);
+    assert.match(response.body, /swagger/i);
+  });
+});
+
+describe('errors', () => {
+  it('an unknown route is 404 NOT_FOUND in the documented shape', async () => {
+    for (const [method, url] of [['GET', '/api/v1/nothing-here'], ['POST', '/api/v1/collections'], ['DELETE', '/health']] as const) {
+      const response = await room.app.inject({ method, url });
+      assert.equal(response.statusCode, 404, `${method} ${url}`);
+      const body = response.json();
+      assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode']);
+      assert.deepEqual({ statusCode: body.statusCode, code: body.code, error: body.error }, { statusCode: 404, code: 'NOT_FOUND', error: 'Not Found' });
+    }
+  });
+
+  it('a failure on our side is a bare 500 with no stack trace or internals', async () => {
+    const app = await buildApp({ config: room.config, db: room.db, redis: room.redis, clock: () => new Date() });
+    app.get('/explode', async () => {
+      throw new Error('SQLITE_CORRUPT: select password_hash from users at /work/src/secret.ts:12');
+    });
+    const response = await app.inject({ method: 'GET', url: '/explode' });
+    await app.close();
+    assert.equal(response.statusCode, 500);
+    assert.doesNotMatch(response.body, /SQLITE|password|secret\.ts|at /);
+    assert.equal(response.json().code, 'INTERNAL_ERROR');
+  });
+});
+
+describe('security headers', () => {
+  it('are set by helmet on every answer', async () => {
+    const response = await room.app.inject({ method: 'GET', url: '/api/v1/collections' });
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    assert.match(response.headers['content-security-policy'] as string, /default-src 'self'/);
+    assert.ok(response.headers['strict-transport-security']);
+  });
+});
