@@ -96,7 +96,11 @@ export const outbox = sqliteTable(
     payload: text('payload', { mode: 'json' }).notNull(),
     createdAt: createdAt(),
     dispatchedAt: integer('dispatched_at', { mode: 'timestamp_ms' }),
+    // How often the relay has published it: more than once means a lease ran out (Redis lost it).
+    dispatchCount: integer('dispatch_count').notNull().default(0),
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+    // What the worker recorded: `sent`, or why it can never be sent.
+    outcome: text('outcome'),
   },
   (t) => [index('outbox_pending').on(t.createdAt).where(sql`${t.completedAt} is null`)],
 );

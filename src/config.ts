@@ -14,6 +14,7 @@ const EnvSchema = Type.Object({
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'reading-room' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Reading Room <reading-room@localhost>' }),
+  LIBRARY_NAME: Type.String({ minLength: 1, maxLength: 200, default: 'Reading Room' }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   PUBLIC_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'http://localhost:3000' }),
   READING_ROOM_TZ: Type.String({ minLength: 1, default: 'America/New_York' }),
@@ -38,6 +39,7 @@ export interface Config {
   queuePrefix: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  libraryName: string;
   jwtSecret: string | undefined;
   publicUrl: string;
   timezone: string;
@@ -100,6 +102,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     queuePrefix: env.QUEUE_PREFIX,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
+    libraryName: env.LIBRARY_NAME,
     jwtSecret: env.JWT_SECRET,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
     timezone: env.READING_ROOM_TZ,

@@ -13,6 +13,7 @@ describe('configuration', () => {
       queuePrefix: 'reading-room',
       smtpUrl: undefined,
       mailFrom: 'Reading Room <reading-room@localhost>',
+      libraryName: 'Reading Room',
       jwtSecret: undefined,
       publicUrl: 'http://localhost:3000',
       timezone: 'America/New_York',

@@ -46,7 +46,9 @@ CREATE TABLE `outbox` (
 	`payload` text NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	`dispatched_at` integer,
-	`completed_at` integer
+	`dispatch_count` integer DEFAULT 0 NOT NULL,
+	`completed_at` integer,
+	`outcome` text
 );
 --> statement-breakpoint
 CREATE INDEX `outbox_pending` ON `outbox` (`created_at`) WHERE "outbox"."completed_at" is null;--> statement-breakpoint

@@ -1,0 +1,108 @@
+import type { IsoDate } from '../domain/calendar.ts';
+
+// Every e-mail of API.md: its template (templates/mail/<kind>.html.eta and .txt.eta), the data the
+// template gets, and its subject. The outbox carries a MailJob; the notification worker renders it.
+
+export interface Recipient {
+  email: string;
+  name: string;
+}
+
+/** A container as a mail lists it. `status` is the request's status, as API.md names it. */
+export interface MailContainer {
+  requestId: number;
+  callNumber: string;
+  collectionTitle: string;
+  containerLabel: string;
+  status: string;
+  restrictionNote?: string | null;
+}
+
+/** A row of a list for staff: a pick list, or boxes still out at closing time. */
+export interface StaffListItem {
+  requestId: number;
+  status: string;
+  callNumber: string;
+  collectionTitle: string;
+  containerLabel: string;
+  location: string;
+  researcherName: string;
+}
+
+export interface MailData {
+  'verify-email': { link: string };
+  'already-registered': { signInUrl: string; resetUrl: string };
+  'password-reset': { link: string };
+  'requests-submitted': { visitDate: IsoDate; containers: MailContainer[]; requestsUrl: string };
+  'restricted-review': {
+    visitDate: IsoDate;
+    researcher: { name: string; affiliation: string | null; researchTopic: string | null };
+    containers: MailContainer[];
+    reviewUrl: string;
+  };
+  'paging-run': { visitDate: IsoDate; items: StaffListItem[]; pickListUrl: string };
+  'closing-time': { date: IsoDate; items: StaffListItem[] };
+  'request-approved': { visitDate: IsoDate; container: MailContainer; note: string | null };
+  'request-denied': { visitDate: IsoDate; container: MailContainer; reason: string };
+  'waitlist-promoted': { visitDate: IsoDate; container: MailContainer };
+  'request-cancelled': { visitDate: IsoDate; containers: MailContainer[]; reason: string };
+  'visit-reminder': { visitDate: IsoDate; containers: MailContainer[] };
+}
+
+export type MailKind = keyof MailData;
+
+export const mailKinds = [
+  'verify-email',
+  'already-registered',
+  'password-reset',
+  'requests-submitted',
+  'restricted-review',
+  'paging-run',
+  'closing-time',
+  'request-approved',
+  'request-denied',
+  'waitlist-promoted',
+  'request-cancelled',
+  'visit-reminder',
+] as const satisfies readonly MailKind[];
+
+/** One e-mail waiting in the outbox. */
+export type MailJob = {
+  [K in MailKind]: {
+    kind: K;
+    to: Recipient;
+    data: MailData[K];
+  };
+}[MailKind];
+
+/**
+ * Fields that carry a secret (a verification or reset link holds its raw token): the database
+ * keeps them only until the mail is sent, then the worker blanks them in the outbox row.
+ */
+export const secretFields: Partial<Record<MailKind, readonly string[]>> = {
+  'verify-email': ['link'],
+  'password-reset': ['link'],
+};
+
+/** "Tuesday 1 December 2026": a date as a person reads it. */
+const dateParts = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+export function readableDate(date: IsoDate): string {
+  const part = Object.fromEntries(dateParts.formatToParts(new Date(`${date}T00:00:00Z`)).map((p) => [p.type, p.value]));
+  return `${part.weekday} ${part.day} ${part.month} ${part.year}`;
+}
+
+export const subjects: { [K in MailKind]: (data: MailData[K], libraryName: string) => string } = {
+  'verify-email': (_, library) => `Confirm your e-mail address for ${library}`,
+  'already-registered': (_, library) => `You already have an account at ${library}`,
+  'password-reset': (_, library) => `Reset your ${library} password`,
+  'requests-submitted': (d) => `Your requests for ${readableDate(d.visitDate)}`,
+  'restricted-review': (d) => `Restricted material to review: ${d.researcher.name}, ${readableDate(d.visitDate)}`,
+  'paging-run': (d) => `Pick list for ${readableDate(d.visitDate)} (${d.items.length} ${d.items.length === 1 ? 'box' : 'boxes'})`,
+  'closing-time': (d) => `Still out at closing on ${readableDate(d.date)}: ${d.items.length} ${d.items.length === 1 ? 'box' : 'boxes'}`,
+  'request-approved': (d) => `Approved: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
+  'request-denied': (d) => `Not approved: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
+  'waitlist-promoted': (d) => `Now scheduled: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
+  'request-cancelled': (d) => `Cancelled: your requests for ${readableDate(d.visitDate)}`,
+  'visit-reminder': (d) => `Your visit on ${readableDate(d.visitDate)}`,
+};

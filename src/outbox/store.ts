@@ -1,0 +1,85 @@
+import { EventEmitter } from 'node:events';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { outbox } from '../../db/schema.ts';
+
+/** What a domain transaction can write through: the database itself or its transaction. */
+export type Writer = Pick<Database, 'insert' | 'select' | 'update' | 'delete'>;
+
+/** The BullMQ queues side effects go to (ARCHITECTURE.md, "Queues"). */
+export const queueNames = ['notifications', 'maintenance'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+export interface OutboxEntry {
+  queue: QueueName;
+  jobName: string;
+  payload: unknown;
+}
+
+export interface OutboxRow {
+  id: number;
+  queue: string;
+  jobName: string;
+  payload: unknown;
+}
+
+/** In-process wake-up for the relay, so a commit's side effects leave without a polling delay. */
+export const outboxCommitted = new EventEmitter();
+
+/** Records a side effect inside the caller's transaction: it commits or vanishes with the change. */
+export function enqueue(tx: Writer, ...entries: OutboxEntry[]): void {
+  if (entries.length > 0) tx.insert(outbox).values(entries).run();
+}
+
+/**
+ * Runs a domain operation in one `BEGIN IMMEDIATE` transaction (the callback must be synchronous),
+ * then wakes the relay. Writers queue on SQLite's lock instead of failing with SQLITE_BUSY.
+ */
+export function commit<T>(db: Database, work: (tx: Writer) => T): T {
+  const result = db.transaction((tx) => work(tx), { behavior: 'immediate' });
+  outboxCommitted.emit('committed');
+  return result;
+}
+
+/** The job id BullMQ gets for a row: never all digits, never a colon. */
+export const jobIdFor = (outboxId: number) => `outbox-${outboxId}`;
+
+/**
+ * Rows to publish: never dispatched, or dispatched so long ago (`leaseMs`) without a worker
+ * recording completion that Redis may have lost them.
+ */
+export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): OutboxRow[] {
+  const leaseExpired = new Date(now.getTime() - leaseMs);
+  return db
+    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload })
+    .from(outbox)
+    .where(and(isNull(outbox.completedAt), or(isNull(outbox.dispatchedAt), lt(outbox.dispatchedAt, leaseExpired))))
+    .orderBy(asc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+export function markDispatched(db: Database, ids: number[], now: Date): void {
+  db.update(outbox)
+    .set({ dispatchedAt: now, dispatchCount: sql`${outbox.dispatchCount} + 1` })
+    .where(and(inArray(outbox.id, ids), isNull(outbox.completedAt)))
+    .run();
+}
+
+export function isCompleted(db: Database, id: number): boolean {
+  const row = db.select({ completedAt: outbox.completedAt }).from(outbox).where(eq(outbox.id, id)).get();
+  return row === undefined || row.completedAt !== null;
+}
+
+/**
+ * The worker's record that a row is done (`sent`, or why it never can be). Only the first record
+ * counts; `payload`, when given, replaces the stored one (to blank secrets once they are used).
+ */
+export function markCompleted(db: Database, id: number, outcome: string, now: Date, payload?: unknown): boolean {
+  const result = db
+    .update(outbox)
+    .set({ completedAt: now, outcome, ...(payload === undefined ? {} : { payload }) })
+    .where(and(eq(outbox.id, id), isNull(outbox.completedAt)))
+    .run();
+  return result.changes === 1;
+}

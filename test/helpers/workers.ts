@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { MailJob } from '../../src/mail/catalogue.ts';
+import { commit, enqueue } from '../../src/outbox/store.ts';
+import type { QueuePolicy } from '../../workers/queues.ts';
+import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
+
+/** BullMQ's timings shortened, so retries, stalls and leases play out in seconds. */
+export const testPolicy: QueuePolicy = {
+  attempts: 10,
+  backoffMs: 100,
+  keepCompletedMs: 3600_000,
+  lockDurationMs: 1_000,
+  stalledIntervalMs: 500,
+  leaseMs: 2_000,
+  pollMs: 200,
+};
+
+export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export interface TestPipeline {
+  db: Database;
+  config: Config;
+  folder: string;
+  runtime: WorkerRuntime | undefined;
+  startWorkers(): Promise<WorkerRuntime>;
+  stopWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real SQLite file, a unique queue prefix on the given Redis, and the real worker runtime
+ * (relay and workers), sending to the given SMTP server or, without one, to `.eml` files.
+ */
+export async function startPipeline(options: { redisUrl?: string; smtpUrl?: string; policy?: QueuePolicy; workers?: boolean } = {}): Promise<TestPipeline> {
+  const folder = mkdtempSync(join(tmpdir(), 'reading-room-workers-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_PATH: join(folder, 'reading-room.sqlite'),
+    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
+  });
+  const db = openDatabase(config.databasePath);
+  const pipeline: TestPipeline = {
+    db,
+    config,
+    folder,
+    runtime: undefined,
+    async startWorkers() {
+      pipeline.runtime = await startWorkerRuntime({ config, db, clock: () => new Date(), log: quietLog, policy: options.policy ?? testPolicy });
+      return pipeline.runtime;
+    },
+    async stopWorkers() {
+      await pipeline.runtime?.close(3_000);
+      pipeline.runtime = undefined;
+    },
+    async close() {
+      const queues = pipeline.runtime ? Object.values(pipeline.runtime.queues) : [];
+      await Promise.all(queues.map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      await pipeline.stopWorkers();
+      db.$client.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+  if (options.workers !== false) await pipeline.startWorkers();
+  return pipeline;
+}
+
+/** A verification mail to `name`, as registration will write it. */
+export function verificationMail(n: number, name = `Reader ${n}`): MailJob {
+  return {
+    kind: 'verify-email',
+    to: { email: `reader${n}@example.org`, name },
+    data: { link: `http://localhost:3000/verify-email?token=secret-token-${n}` },
+  };
+}
+
+/** Commits mails the way a domain operation does: in one immediate transaction, through the outbox. */
+export function commitMails(db: Database, mails: MailJob[]): void {
+  commit(db, (tx) => enqueue(tx, ...mails.map((mail) => ({ queue: 'notifications' as const, jobName: mail.kind, payload: mail }))));
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { simpleParser } from 'mailparser';
+import { outbox } from '../../db/schema.ts';
+import { mailFolder } from '../../workers/notifications/mailer.ts';
+import { SmtpSink } from '../helpers/smtp-sink.ts';
+import { commitMails, startPipeline, verificationMail, type TestPipeline } from '../helpers/workers.ts';
+
+async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a committed event, through outbox, relay, BullMQ and the notification worker', () => {
+  let smtp: SmtpSink;
+  let pipeline: TestPipeline;
+  before(async () => {
+    smtp = await SmtpSink.start();
+    pipeline = await startPipeline({ smtpUrl: smtp.url });
+  });
+  after(async () => {
+    await pipeline.close();
+    await smtp.stop();
+  });
+
+  it('becomes exactly one message with the right recipient, subject and content, the name escaped in HTML', async () => {
+    commitMails(pipeline.db, [verificationMail(1, '<script>alert("x")</script> Kibalchich')]);
+    const [message] = await smtp.waitFor(1);
+    await new Promise((r) => setTimeout(r, 500)); // time for a duplicate to show up, were there one
+    assert.equal(smtp.messages.length, 1);
+    assert.equal(message?.to && 'value' in message.to ? message.to.value[0]?.address : undefined, 'reader1@example.org');
+    assert.equal(message?.subject, 'Confirm your e-mail address for Reading Room');
+    assert.match(message?.text ?? '', /http:\/\/localhost:3000\/verify-email\?token=secret-token-1/);
+    assert.match(message?.text ?? '', /Dear <script>alert\("x"\)<\/script> Kibalchich,/);
+    assert.match(String(message?.html), /Dear &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; Kibalchich,/);
+    assert.doesNotMatch(String(message?.html), /<script>/);
+  });
+
+  it('carries a Message-ID derived from the outbox id, and is recorded as sent with its secret link blanked', async () => {
+    commitMails(pipeline.db, [verificationMail(2)]);
+    await smtp.waitFor(2);
+    const row = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1);
+    assert.ok(row);
+    assert.equal(smtp.messages[1]?.messageId, `<outbox-${row.id}@localhost>`);
+    await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.outcome === 'sent');
+    const stored = JSON.stringify(pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.payload);
+    assert.doesNotMatch(stored, /secret-token-2/, 'the raw token does not rest in the outbox once sent');
+  });
+
+  it('leaves the relay promptly: a commit reaches the SMTP server well within the relay poll of other processes', async () => {
+    const before = smtp.messages.length;
+    const started = Date.now();
+    commitMails(pipeline.db, [verificationMail(3)]);
+    await smtp.waitFor(before + 1);
+    assert.ok(Date.now() - started < 5_000);
+  });
+
+  it('gives up at once on a malformed address, records it undeliverable and sends nothing', async () => {
+    const before = smtp.messages.length;
+    commitMails(pipeline.db, [{ ...verificationMail(4), to: { email: 'not an address', name: 'Nobody' } }]);
+    const id = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1)?.id ?? 0;
+    await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get()?.completedAt !== null);
+    const row = pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get();
+    assert.match(row?.outcome ?? '', /^undeliverable: malformed address/);
+    const job = await pipeline.runtime?.queues.notifications?.getJob(`outbox-${id}`);
+    assert.equal(await job?.getState(), 'failed');
+    assert.equal(job?.attemptsMade, 1, 'no retry for a message that can never be delivered');
+    assert.equal(smtp.messages.length, before);
+  });
+});
+
+describe('without SMTP_URL', () => {
+  it('writes each message as an .eml file in mail/ beside the database', async () => {
+    const pipeline = await startPipeline();
+    try {
+      commitMails(pipeline.db, [verificationMail(7)]);
+      const folder = mailFolder(pipeline.config.databasePath);
+      await waitUntil(() => {
+        try {
+          return readdirSync(folder).length === 1;
+        } catch {
+          return false;
+        }
+      });
+      const [file] = readdirSync(folder);
+      assert.match(file ?? '', /^outbox-\d+@localhost\.eml$/);
+      const parsed = await simpleParser(readFileSync(join(folder, file ?? '')));
+      assert.equal(parsed.subject, 'Confirm your e-mail address for Reading Room');
+      assert.match(parsed.text ?? '', /token=secret-token-7/);
+    } finally {
+      await pipeline.close();
+    }
+  });
+});

@@ -1,0 +1,22 @@
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { openDatabase } from '../db/client.ts';
+import { configurationOrExit } from '../src/startup.ts';
+import { startWorkerRuntime } from './runtime.ts';
+
+// `npm run worker`: the outbox relay and the workers alone. Run as many as you like beside the API.
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const config = await configurationOrExit();
+const log = pino({ level: config.env === 'test' ? 'warn' : 'info', name: 'worker' });
+const db = openDatabase(config.databasePath);
+const runtime = await startWorkerRuntime({ config, db, clock: () => new Date(), log });
+log.info({ queuePrefix: config.queuePrefix }, 'workers started');
+
+closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+  if (err) log.error({ err }, 'shutting down after an error');
+  else log.info({ signal }, 'shutting down');
+  await runtime.close(SHUTDOWN_GRACE_MS - 1_000);
+  db.$client.close();
+});

@@ -1,0 +1,73 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../../src/domain/calendar.ts';
+import { secretFields, type MailJob } from '../../src/mail/catalogue.ts';
+import { renderMail, type MailSettings } from '../../src/mail/render.ts';
+import { isCompleted, jobIdFor, markCompleted } from '../../src/outbox/store.ts';
+import type { OutboxJobData } from '../relay.ts';
+import { attachmentsFor } from './attachments.ts';
+import type { Mailer } from './mailer.ts';
+
+export interface NotificationDependencies {
+  db: Database;
+  mailer: Mailer;
+  settings: MailSettings;
+  clock: Clock;
+  /** The domain of Message-IDs, from MAIL_FROM. */
+  messageIdDomain: string;
+}
+
+// Deliberately loose: it only weeds out what no SMTP server could ever deliver to.
+const PLAUSIBLE_ADDRESS = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
+
+/** The outbox row's payload once sent: secrets (a link holding a raw token) blanked. */
+function withoutSecrets(mail: MailJob): MailJob {
+  const fields = secretFields[mail.kind];
+  if (!fields) return mail;
+  const data: Record<string, unknown> = { ...mail.data };
+  for (const field of fields) data[field] = '[sent]';
+  return { ...mail, data } as MailJob;
+}
+
+/** An SMTP answer in the 5xx range is final: retrying the same message cannot succeed. */
+function permanentSmtpFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+export type NotificationOutcome = 'sent' | 'already-sent' | 'undeliverable';
+
+/**
+ * One e-mail per job. Jobs run at least once, so the send is recorded under the outbox id and a
+ * job that finds the record sends nothing. Only a crash between the SMTP server's acceptance and
+ * that record sends twice, and then with the same Message-ID, which mail clients fold.
+ */
+export function notificationProcessor(deps: NotificationDependencies) {
+  const { db, mailer, settings, clock, messageIdDomain } = deps;
+  return async (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {
+    const { outboxId } = job.data;
+    if (isCompleted(db, outboxId)) return 'already-sent';
+    const mail = job.data.payload as MailJob;
+
+    const giveUp = (reason: string): never => {
+      markCompleted(db, outboxId, `undeliverable: ${reason}`, clock(), withoutSecrets(mail));
+      throw new UnrecoverableError(reason);
+    };
+    if (!PLAUSIBLE_ADDRESS.test(mail.to.email)) giveUp(`malformed address ${JSON.stringify(mail.to.email)}`);
+
+    const rendered = renderMail(mail, settings);
+    try {
+      await mailer.send({
+        messageId: `<${jobIdFor(outboxId)}@${messageIdDomain}>`,
+        to: { name: mail.to.name, address: mail.to.email },
+        ...rendered,
+        attachments: attachmentsFor(mail, settings),
+      });
+    } catch (error) {
+      if (permanentSmtpFailure(error)) giveUp(`refused by the mail server: ${(error as Error).message}`);
+      throw error;
+    }
+    markCompleted(db, outboxId, 'sent', clock(), withoutSecrets(mail));
+    return 'sent';
+  };
+}

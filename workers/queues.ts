@@ -1,0 +1,84 @@
+import { Queue, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { queueNames, type QueueName } from '../src/outbox/store.ts';
+
+// BullMQ's policy in one place: connections, retries, what is kept, how stalls are detected.
+
+
+/** The logging the workers need: pino's, or Fastify's (which is pino's). */
+export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export interface QueuePolicy {
+  /** Tries per job before it is left failed (kept, for the dashboard). */
+  attempts: number;
+  /** First retry delay; each next one doubles. */
+  backoffMs: number;
+  /** How long a completed job is kept, so a re-published job id is recognised and not run again. */
+  keepCompletedMs: number;
+  /** A worker's lock on a job; a job whose worker died is taken back after it runs out. */
+  lockDurationMs: number;
+  /** How often workers look for such stalled jobs. */
+  stalledIntervalMs: number;
+  /** How long the relay waits before publishing again a row no worker completed. */
+  leaseMs: number;
+  /** How often the relay looks for rows written by other processes. */
+  pollMs: number;
+}
+
+export const defaultPolicy: QueuePolicy = {
+  // 12 tries doubling from 5 s reach about 3 hours: an SMTP server down for a morning loses nothing.
+  attempts: 12,
+  backoffMs: 5_000,
+  keepCompletedMs: 7 * 24 * 3600_000,
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+  leaseMs: 5 * 60_000,
+  pollMs: 1_000,
+};
+
+export function jobOptions(policy: QueuePolicy): JobsOptions {
+  return {
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    removeOnComplete: { age: Math.ceil(policy.keepCompletedMs / 1000) },
+    removeOnFail: false,
+  };
+}
+
+/**
+ * Producers fail fast: while Redis is down, adding a job errors at once (the outbox keeps the row)
+ * instead of hanging an HTTP request or the relay on an offline queue.
+ */
+export function producerConnection(redisUrl: string): Redis {
+  const options: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  };
+  return new Redis(redisUrl, options);
+}
+
+/** Workers wait: their blocking reads must survive Redis restarts (BullMQ requires this). */
+export function workerConnection(redisUrl: string): Redis {
+  return new Redis(redisUrl, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+}
+
+export function workerOptions(connection: Redis, prefix: string, policy: QueuePolicy, concurrency: number): WorkerOptions {
+  return {
+    connection,
+    prefix,
+    concurrency,
+    lockDuration: policy.lockDurationMs,
+    stalledInterval: policy.stalledIntervalMs,
+    maxStalledCount: 2,
+  };
+}
+
+export function openQueues(connection: Redis, prefix: string): Record<QueueName, Queue> {
+  return Object.fromEntries(queueNames.map((name) => [name, new Queue(name, { connection, prefix })])) as Record<QueueName, Queue>;
+}

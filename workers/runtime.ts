@@ -1,0 +1,101 @@
+import { Worker, type Job, type Processor, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Database } from '../db/client.ts';
+import type { Config } from '../src/config.ts';
+import type { Clock } from '../src/domain/calendar.ts';
+import { maintenanceProcessor, maintenanceSchedules } from './maintenance/processor.ts';
+import { createMailer } from './notifications/mailer.ts';
+import { notificationProcessor } from './notifications/processor.ts';
+import { defaultPolicy, openQueues, producerConnection, workerConnection, workerOptions, type Log, type QueuePolicy } from './queues.ts';
+import { OutboxRelay } from './relay.ts';
+
+export interface WorkerRuntimeOptions {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  log: Log;
+  policy?: QueuePolicy;
+}
+
+export interface WorkerRuntime {
+  relay: OutboxRelay;
+  queues: Record<string, Queue>;
+  /** Stops taking jobs, lets active ones finish, and closes queues and Redis, in at most `graceMs`. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Logs every job's end: id, queue, attempt and outcome. */
+function logged<T>(log: Log, queue: string, process: Processor<T>): Processor<T> {
+  return async (job: Job<T>, token?: string) => {
+    const started = Date.now();
+    const fields = { jobId: job.id, queue, name: job.name, attempt: job.attemptsMade + 1 };
+    try {
+      const outcome = await process(job, token);
+      log.info({ ...fields, outcome, ms: Date.now() - started }, 'job done');
+      return outcome;
+    } catch (error) {
+      log.warn({ ...fields, outcome: 'error', err: error, ms: Date.now() - started }, 'job failed');
+      throw error;
+    }
+  };
+}
+
+function within<T>(promise: Promise<T>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+const messageIdDomain = (mailFrom: string) => /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'localhost';
+
+/** The outbox relay and the workers, as `npm run worker` runs them (and `npm start` with RUN_WORKERS). */
+export async function startWorkerRuntime({ config, db, clock, log, policy = defaultPolicy }: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const producer = producerConnection(config.redisUrl);
+  const connections: Redis[] = [producer];
+  const quiet = (what: string) => (error: Error) => log.debug({ err: error }, `${what}: Redis error`);
+  producer.on('error', quiet('queue connection'));
+  const queues = openQueues(producer, config.queuePrefix);
+  for (const queue of Object.values(queues)) queue.on('error', quiet(`queue ${queue.name}`));
+
+  const mailer = createMailer(config);
+  const settings = { libraryName: config.libraryName, publicUrl: config.publicUrl };
+  const processors = {
+    notifications: { concurrency: 8, process: notificationProcessor({ db, mailer, settings, clock, messageIdDomain: messageIdDomain(config.mailFrom) }) },
+    maintenance: { concurrency: 1, process: maintenanceProcessor({ db, clock, timezone: config.timezone }) },
+  };
+  const workers = Object.entries(processors).map(([name, { concurrency, process }]) => {
+    const connection = workerConnection(config.redisUrl);
+    connection.on('error', quiet(`worker ${name}`));
+    connections.push(connection);
+    const worker = new Worker(name, logged(log, name, process as Processor), workerOptions(connection, config.queuePrefix, policy, concurrency));
+    worker.on('error', quiet(`worker ${name}`));
+    return worker;
+  });
+
+  // Upserted at every start: a Redis that lost its data gets its schedules back.
+  for (const { id, pattern } of maintenanceSchedules) {
+    await queues.maintenance.upsertJobScheduler(id, { pattern, tz: config.timezone }, { name: id });
+  }
+
+  const relay = new OutboxRelay(db, queues, policy, clock, log);
+  relay.start();
+
+  return {
+    relay,
+    queues,
+    async close(graceMs = 8_000) {
+      const deadline = Date.now() + graceMs;
+      await relay.stop();
+      // Without Redis a worker's close() waits for ever; past the grace period it is forced.
+      if (!(await within(Promise.all(workers.map((w) => w.close())), deadline - Date.now()))) {
+        log.warn('workers did not finish in time; closing them by force');
+        await within(Promise.all(workers.map((w) => w.close(true))), 500);
+      }
+      await within(Promise.all(Object.values(queues).map((q) => q.close())), Math.max(200, deadline - Date.now()));
+      mailer.close();
+      for (const connection of connections) connection.disconnect();
+    },
+  };
+}
