@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runScript } from './helpers/child.ts';
 import { freePort } from './helpers/redis-server.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'reading-room-server-'));
@@ -12,14 +11,7 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 
 /** `npm start`'s own command, as a child process with the given environment. */
 function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_PATH: join(folder, 'server.sqlite'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const started = Date.now();
-  const exit = once(child, 'exit').then(([code]) => ({ code: code as number | null, seconds: (Date.now() - started) / 1000, stderr }));
+  const { process: child, exit } = runScript('src/server.ts', { NODE_ENV: 'test', QUEUE_PREFIX: 'test-server', DATABASE_PATH: join(folder, 'server.sqlite'), ...env });
   return { child, exit };
 }
 

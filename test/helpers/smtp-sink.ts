@@ -47,6 +47,8 @@ export class SmtpSink {
         );
       },
     });
+    // A client killed mid-message resets its connection; that is the test's doing, not a failure.
+    this.server.on('error', () => {});
     this.server.listen(this.port, '127.0.0.1');
     await once(this.server.server, 'listening');
   }

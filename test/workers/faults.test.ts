@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isNotNull } from 'drizzle-orm';
+import { outbox } from '../../db/schema.ts';
+import { buildApp } from '../../src/app.ts';
+import { createRedisProbe } from '../../src/redis.ts';
+import { openQueues, producerConnection } from '../../workers/queues.ts';
+import { OutboxRelay } from '../../workers/relay.ts';
+import { runScript } from '../helpers/child.ts';
+import { OwnRedis } from '../helpers/redis-server.ts';
+import { SmtpSink } from '../helpers/smtp-sink.ts';
+import { commitMails, quietLog, startPipeline, testPolicy, verificationMail, type TestPipeline } from '../helpers/workers.ts';
+
+const mails = (from: number, count: number) => Array.from({ length: count }, (_, i) => verificationMail(from + i));
+
+/** Every committed mail's Message-ID, as the worker derives it. */
+function expectedMessageIds(pipeline: TestPipeline): string[] {
+  return pipeline.db.select({ id: outbox.id }).from(outbox).all().map((r) => `<outbox-${r.id}@localhost>`).sort();
+}
+
+function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
+  const counts = smtp.countsByMessageId();
+  assert.deepEqual([...counts.keys()].sort(), expectedMessageIds(pipeline));
+  assert.deepEqual([...counts.values()].filter((n) => n !== 1), [], 'no message twice');
+}
+
+/** Publishes the outbox's rows with a relay of its own (no worker), as a relay in another process would. */
+async function publishWithoutWorkers(pipeline: TestPipeline): Promise<void> {
+  const connection = producerConnection(pipeline.config.redisUrl);
+  const queues = openQueues(connection, pipeline.config.queuePrefix);
+  const relay = new OutboxRelay(pipeline.db, queues, testPolicy, () => new Date(), quietLog);
+  relay.wake();
+  await relay.stop();
+  await Promise.all(Object.values(queues).map((q) => q.close()));
+  connection.disconnect();
+}
+
+describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () => {
+  it('Redis down while events are committed: the API still answers, and after Redis is back every message arrives once', async () => {
+    const redis = await OwnRedis.start();
+    const smtp = await SmtpSink.start();
+    const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url });
+    const probe = createRedisProbe(redis.url);
+    const app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => new Date() });
+    try {
+      await redis.stop();
+      commitMails(pipeline.db, mails(1, 20));
+      const ready = await app.inject({ method: 'GET', url: '/ready' });
+      assert.equal(ready.statusCode, 200);
+      assert.equal(ready.json().redis, 'down');
+      assert.equal(smtp.messages.length, 0);
+
+      await redis.restart();
+      await smtp.waitFor(20, 30_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      assertEachArrivedOnce(smtp, pipeline);
+    } finally {
+      await app.close();
+      await probe.close();
+      await pipeline.close();
+      await smtp.stop();
+      await redis.stop();
+    }
+  });
+
+  it('the SMTP server refuses for a while: messages are retried with backoff and all arrive once it accepts', async () => {
+    const smtp = await SmtpSink.start();
+    smtp.refuseWith = 451;
+    const pipeline = await startPipeline({ smtpUrl: smtp.url });
+    try {
+      commitMails(pipeline.db, mails(1, 10));
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(smtp.messages.length, 0);
+      const job = await pipeline.runtime?.queues.notifications?.getJob('outbox-1');
+      assert.ok((job?.attemptsMade ?? 0) >= 1, 'the first attempt was refused and is waiting to be retried');
+
+      smtp.refuseWith = undefined;
+      await smtp.waitFor(10, 30_000);
+      await new Promise((r) => setTimeout(r, 500));
+      assertEachArrivedOnce(smtp, pipeline);
+    } finally {
+      await pipeline.close();
+      await smtp.stop();
+    }
+  });
+
+  it('the same outbox rows published twice (a relay crash between addBulk and marking) send no duplicate', async () => {
+    const smtp = await SmtpSink.start();
+    const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
+    try {
+      commitMails(pipeline.db, mails(1, 10));
+      await publishWithoutWorkers(pipeline);
+      // The crash: the jobs are in Redis, but the rows were never marked dispatched.
+      pipeline.db.update(outbox).set({ dispatchedAt: null }).run();
+      await publishWithoutWorkers(pipeline);
+
+      await pipeline.startWorkers();
+      await smtp.waitFor(10);
+      await new Promise((r) => setTimeout(r, 1_000));
+      assertEachArrivedOnce(smtp, pipeline);
+    } finally {
+      await pipeline.close();
+      await smtp.stop();
+    }
+  });
+
+  it('Redis restarted empty after rows were dispatched but before a worker ran them: every message still arrives, once', async () => {
+    const redis = await OwnRedis.start();
+    const smtp = await SmtpSink.start();
+    const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url, workers: false });
+    try {
+      commitMails(pipeline.db, mails(1, 10));
+      await publishWithoutWorkers(pipeline);
+      assert.equal(pipeline.db.select().from(outbox).where(isNotNull(outbox.dispatchedAt)).all().length, 10);
+
+      await redis.stop();
+      await redis.restart(); // no persistence: the jobs are gone
+      await pipeline.startWorkers();
+      await smtp.waitFor(10, testPolicy.leaseMs + 15_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      assertEachArrivedOnce(smtp, pipeline);
+      const republished = pipeline.db.select({ n: outbox.dispatchCount }).from(outbox).all();
+      assert.ok(republished.every((r) => r.n === 2), 'each row was published again after its lease');
+    } finally {
+      await pipeline.close();
+      await smtp.stop();
+      await redis.stop();
+    }
+  });
+
+  it('a worker killed mid-batch: a new worker delivers everything; a duplicate only for a message in flight, with the same Message-ID', async () => {
+    const smtp = await SmtpSink.start();
+    smtp.delayMs = 150;
+    const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
+    const env = {
+      NODE_ENV: 'test',
+      DATABASE_PATH: pipeline.config.databasePath,
+      QUEUE_PREFIX: pipeline.config.queuePrefix,
+      SMTP_URL: smtp.url,
+    };
+    try {
+      commitMails(pipeline.db, mails(1, 40));
+      const first = runScript('test/helpers/worker-process.ts', env);
+      await first.printed('ready');
+      await smtp.waitFor(5);
+      first.process.kill('SIGKILL');
+      await first.exit;
+      const delivered = smtp.messages.length;
+      assert.ok(delivered < 40, 'killed mid-batch');
+
+      const second = runScript('test/helpers/worker-process.ts', env);
+      await second.printed('ready');
+      await smtp.waitFor(40, 30_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      second.process.kill('SIGTERM');
+      assert.equal((await second.exit).code, 0);
+
+      const counts = smtp.countsByMessageId();
+      assert.deepEqual([...counts.keys()].sort(), expectedMessageIds(pipeline), 'every message arrived, each under its own Message-ID');
+      const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+      assert.ok(duplicates <= 8, `at most the jobs in flight (concurrency 8) arrive twice; ${duplicates} did`);
+      assert.equal(pipeline.db.select().from(outbox).where(isNotNull(outbox.completedAt)).all().length, 40);
+    } finally {
+      await pipeline.close();
+      await smtp.stop();
+    }
+  });
+});
+
+describe('npm run worker', { timeout: 60_000 }, () => {
+  it('on SIGTERM with jobs in flight, finishes them and exits 0', async () => {
+    const smtp = await SmtpSink.start();
+    smtp.delayMs = 1_000;
+    const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
+    try {
+      commitMails(pipeline.db, mails(1, 5));
+      const worker = runScript('workers/main.ts', {
+        NODE_ENV: 'test',
+        DATABASE_PATH: pipeline.config.databasePath,
+        QUEUE_PREFIX: pipeline.config.queuePrefix,
+        SMTP_URL: smtp.url,
+      });
+      const deadline = Date.now() + 15_000;
+      while (pipeline.db.select().from(outbox).where(isNotNull(outbox.dispatchedAt)).all().length < 5 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 300)); // the jobs are now with the slow SMTP server
+      worker.process.kill('SIGTERM');
+      const { code } = await worker.exit;
+      assert.equal(code, 0);
+      assert.equal(smtp.messages.length, 5, 'the jobs in flight were finished');
+      assert.equal(pipeline.db.select().from(outbox).where(isNotNull(outbox.completedAt)).all().length, 5);
+    } finally {
+      await pipeline.close();
+      await smtp.stop();
+    }
+  });
+
+  it('exits within 10 s of SIGTERM even while Redis is down', async () => {
+    const redis = await OwnRedis.start();
+    const pipeline = await startPipeline({ redisUrl: redis.url, workers: false });
+    try {
+      const worker = runScript('workers/main.ts', {
+        NODE_ENV: 'test',
+        DATABASE_PATH: pipeline.config.databasePath,
+        QUEUE_PREFIX: pipeline.config.queuePrefix,
+        REDIS_URL: redis.url,
+      });
+      await new Promise((r) => setTimeout(r, 3_000));
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      const signalled = Date.now();
+      worker.process.kill('SIGTERM');
+      const { code } = await worker.exit;
+      assert.ok(Date.now() - signalled < 10_000, `took ${Date.now() - signalled} ms`);
+      assert.notEqual(code, null, 'it exited by itself, not killed');
+    } finally {
+      await pipeline.close();
+      await redis.stop();
+    }
+  });
+});
