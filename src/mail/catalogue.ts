@@ -1,3 +1,4 @@
+import type { RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 
 // Every e-mail of API.md: its template (templates/mail/<kind>.html.eta and .txt.eta), the data the
@@ -14,14 +15,15 @@ export interface MailContainer {
   callNumber: string;
   collectionTitle: string;
   containerLabel: string;
-  status: string;
-  restrictionNote?: string | null;
+  status: RequestStatus;
+  restricted: boolean;
+  restrictionNote: string | null;
 }
 
 /** A row of a list for staff: a pick list, or boxes still out at closing time. */
 export interface StaffListItem {
   requestId: number;
-  status: string;
+  status: RequestStatus;
   callNumber: string;
   collectionTitle: string;
   containerLabel: string;
@@ -42,11 +44,12 @@ export interface MailData {
   };
   'paging-run': { visitDate: IsoDate; items: StaffListItem[]; pickListUrl: string };
   'closing-time': { date: IsoDate; items: StaffListItem[] };
-  'request-approved': { visitDate: IsoDate; container: MailContainer; note: string | null };
-  'request-denied': { visitDate: IsoDate; container: MailContainer; reason: string };
-  'waitlist-promoted': { visitDate: IsoDate; container: MailContainer };
-  'request-cancelled': { visitDate: IsoDate; containers: MailContainer[]; reason: string };
-  'visit-reminder': { visitDate: IsoDate; containers: MailContainer[] };
+  'request-approved': { visitDate: IsoDate; container: MailContainer; note: string | null; requestsUrl: string };
+  'request-denied': { visitDate: IsoDate; container: MailContainer; reason: string; requestsUrl: string };
+  'waitlist-promoted': { visitDate: IsoDate; container: MailContainer; requestsUrl: string };
+  /** `reason` is always given: the sender words one when staff gave none. */
+  'request-cancelled': { visitDate: IsoDate; containers: MailContainer[]; reason: string; requestsUrl: string };
+  'visit-reminder': { visitDate: IsoDate; containers: MailContainer[]; requestsUrl: string };
 }
 
 export type MailKind = keyof MailData;
@@ -100,7 +103,10 @@ export const subjects: { [K in MailKind]: (data: MailData[K], libraryName: strin
   'restricted-review': (d) => `Restricted material to review: ${d.researcher.name}, ${readableDate(d.visitDate)}`,
   'paging-run': (d) => `Pick list for ${readableDate(d.visitDate)} (${d.items.length} ${d.items.length === 1 ? 'box' : 'boxes'})`,
   'closing-time': (d) => `Still out at closing on ${readableDate(d.date)}: ${d.items.length} ${d.items.length === 1 ? 'box' : 'boxes'}`,
-  'request-approved': (d) => `Approved: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
+  'request-approved': (d) =>
+    d.container.status === 'waitlisted'
+      ? `Approved, on the waiting list: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`
+      : `Approved: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
   'request-denied': (d) => `Not approved: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
   'waitlist-promoted': (d) => `Now scheduled: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
   'request-cancelled': (d) => `Cancelled: your requests for ${readableDate(d.visitDate)}`,
