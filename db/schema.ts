@@ -125,8 +125,9 @@ export const users = sqliteTable(
     identityVerifiedBy: integer('identity_verified_by'),
     identityDocumentType: text('identity_document_type'),
     disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
-    // Tokens issued before this instant no longer count (password change, role change, deactivation).
-    tokensValidAfter: integer('tokens_valid_after', { mode: 'timestamp_ms' }),
+    // Carried in every token; raised by a password change or reset, a role change or a
+    // deactivation, which ends every token issued before.
+    tokenVersion: integer('token_version').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -183,4 +184,49 @@ export const requests = sqliteTable(
     index('requests_researcher_visit_date').on(t.researcherId, t.visitDate),
     check('requests_status', oneOf(t.status, requestStatuses)),
   ],
+);
+
+export const accountTokenPurposes = ['verify-email', 'password-reset'] as const;
+export type AccountTokenPurpose = (typeof accountTokenPurposes)[number];
+
+/**
+ * Single-use links sent by e-mail. Only a hash of the token is kept. A verification carries the
+ * password hash of the registration that asked for it, so whoever proves the mailbox gets the
+ * password they chose, not that of someone who registered the address before them.
+ */
+export const accountTokens = sqliteTable(
+  'account_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose', { enum: accountTokenPurposes }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    passwordHash: text('password_hash'),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('account_tokens_user').on(t.userId, t.purpose), check('account_tokens_purpose', oneOf(t.purpose, accountTokenPurposes))],
+);
+
+/**
+ * The security audit trail: who did what to which account, when and from where. Also the record
+ * the per-address limits count (failed logins, registrations, reset requests).
+ */
+export const securityEvents = sqliteTable(
+  'security_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    kind: text('kind').notNull(),
+    actorId: integer('actor_id'),
+    userId: integer('user_id'),
+    // The address as submitted (lower-cased), known or not.
+    email: text('email'),
+    ip: text('ip'),
+    detail: text('detail', { mode: 'json' }),
+  },
+  (t) => [index('security_events_email_kind_at').on(t.email, t.kind, t.at), index('security_events_at').on(t.at)],
 );

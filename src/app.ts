@@ -1,13 +1,21 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Queue } from 'bullmq';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/client.ts';
+import { authRoutes } from './accounts/auth-routes.ts';
+import { meRoutes } from './accounts/me-routes.ts';
+import { userRoutes } from './accounts/user-routes.ts';
+import { queueDashboard } from './admin/queue-dashboard.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/calendar.ts';
 import { healthRoutes } from './health/routes.ts';
+import { accessCheckPlugin } from './http/auth.ts';
 import { registerDocsAndHeaders } from './http/docs.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { ApiError, registerErrorHandling } from './http/errors.ts';
+import { resolveJwtSecret } from './http/jwt-secret.ts';
 import type { RedisProbe } from './redis.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -16,23 +24,38 @@ export interface AppDependencies {
   db: Database;
   redis: RedisProbe;
   clock: Clock;
-  logger?: FastifyServerOptions['logger'];
+  /** The BullMQ queues the admin dashboard shows. */
+  queues?: Queue[];
+  /** pino, as `npm start` sets it up; tests leave it out and log nothing. */
+  logger?: FastifyBaseLogger;
 }
 
 /** The HTTP application, ready to `listen` or to be called through `inject` in tests. */
-export async function buildApp({ config, db, redis, clock, logger = false }: AppDependencies) {
+export async function buildApp({ config, db, redis, clock, queues = [], logger }: AppDependencies) {
   const app = Fastify({
-    logger,
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
   await registerDocsAndHeaders(app, packageJson.version);
+  // Per-IP limits for the routes that ask for them (the account routes); kept in this process.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, 'RATE_LIMITED', `Too many attempts from your network; try again in ${context.after}.`),
+  });
+  await app.register(accessCheckPlugin, { db, secret: resolveJwtSecret(config) });
 
+  const accounts = { db, publicUrl: config.publicUrl, clock };
   await app.register(healthRoutes, { db, redis, clock });
   await app.register(collectionRoutes, { db });
   await app.register(calendarRoutes, { db, config, clock });
+  await app.register(authRoutes, accounts);
+  await app.register(meRoutes, accounts);
+  await app.register(userRoutes, accounts);
+  await app.register(queueDashboard, { queues });
 
   return app;
 }

@@ -1,13 +1,19 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
 import { seedFederalHolidays } from '../db/seed/federal-holidays.ts';
+import { roles, type Role } from '../db/schema.ts';
+import { PASSWORD_MAX, PASSWORD_MIN } from './accounts/secrets.ts';
+import { createAccount } from './accounts/staff.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { ApiError } from './http/errors.ts';
 
 // `npm run cli -- <command> [options]`, with the same environment as the server.
 
 const usage = `Usage: npm run cli -- <command> [options]
 
 Commands:
+  users:create --email E --password P --name N --role researcher|staff|curator|admin
+      Create an account whose address counts as verified (the first admin is made this way).
   holidays:seed --year YYYY [--year YYYY ...]
       Close the reading room on that year's US federal holidays (a year is seeded once).`;
 
@@ -28,7 +34,29 @@ function holidaysSeed(args: string[]): void {
   db.$client.close();
 }
 
-const commands: Record<string, (args: string[]) => void> = { 'holidays:seed': holidaysSeed };
+async function usersCreate(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+  });
+  const { email, password, name, role } = values;
+  if (!email || !password || !name || !role) throw new ConfigError('users:create needs --email, --password, --name and --role');
+  if (!roles.includes(role as Role)) throw new ConfigError(`--role must be one of ${roles.join(', ')}`);
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+    throw new ConfigError(`--password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
+  }
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ConfigError('--email must be an e-mail address');
+  const config = loadConfig();
+  const db = openDatabase(config.databasePath);
+  try {
+    const user = await createAccount({ db, publicUrl: config.publicUrl }, { email, password, name, role: role as Role }, null, { ip: 'command line', now: new Date() });
+    console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
+  } finally {
+    db.$client.close();
+  }
+}
+
+const commands: Record<string, (args: string[]) => void | Promise<void>> = { 'users:create': usersCreate, 'holidays:seed': holidaysSeed };
 
 const [name, ...rest] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];
@@ -37,8 +65,9 @@ if (!command) {
   process.exit(name === undefined || name === '--help' ? 0 : 1);
 }
 try {
-  command(rest);
+  await command(rest);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
+  if (!(error instanceof ConfigError || error instanceof ApiError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }

@@ -1,6 +1,8 @@
 import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
 import { openDatabase } from '../db/client.ts';
 import { seedDatabase } from '../db/seed/index.ts';
+import { openQueues, producerConnection } from '../workers/queues.ts';
 import { startWorkerRuntime } from '../workers/runtime.ts';
 import { buildApp } from './app.ts';
 import { todayIn } from './domain/calendar.ts';
@@ -16,20 +18,19 @@ const clock = () => new Date();
 const db = openDatabase(config.databasePath);
 seedDatabase(db, todayIn(config.timezone, clock()));
 const redis = createRedisProbe(config.redisUrl);
-const app = await buildApp({
-  config,
-  db,
-  redis,
-  clock,
-  logger: { level: config.env === 'test' ? 'warn' : 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
-});
-const workers = config.runWorkers ? await startWorkerRuntime({ config, db, clock, log: app.log }) : undefined;
+const logger = pino({ level: config.env === 'test' ? 'warn' : 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] });
+const workers = config.runWorkers ? await startWorkerRuntime({ config, db, clock, log: logger }) : undefined;
+// Without in-process workers, the dashboard still needs the queues (a fail-fast connection).
+const dashboardConnection = workers ? undefined : producerConnection(config.redisUrl).on('error', () => {});
+const queues = workers?.queues ?? (dashboardConnection ? openQueues(dashboardConnection, config.queuePrefix, logger) : {});
+const app = await buildApp({ config, db, redis, clock, queues: Object.values(queues), logger });
 
 closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
   else app.log.info({ signal }, 'shutting down');
   await app.close();
   await workers?.close(SHUTDOWN_GRACE_MS - 2_000);
+  dashboardConnection?.disconnect();
   await redis.close();
   db.$client.close();
 });

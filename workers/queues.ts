@@ -79,6 +79,13 @@ export function workerOptions(connection: Redis, prefix: string, policy: QueuePo
   };
 }
 
-export function openQueues(connection: Redis, prefix: string): Record<QueueName, Queue> {
-  return Object.fromEntries(queueNames.map((name) => [name, new Queue(name, { connection, prefix })])) as Record<QueueName, Queue>;
+export function openQueues(connection: Redis, prefix: string, log: Log): Record<QueueName, Queue> {
+  return Object.fromEntries(
+    queueNames.map((name) => {
+      const queue = new Queue(name, { connection, prefix });
+      // While Redis is down each queue reports it; the relay and /ready already say so once.
+      queue.on('error', (error) => log.debug({ err: error }, `queue ${name}: Redis error`));
+      return [name, queue];
+    }),
+  ) as Record<QueueName, Queue>;
 }

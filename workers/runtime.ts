@@ -56,8 +56,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
   const connections: Redis[] = [producer];
   const quiet = (what: string) => (error: Error) => log.debug({ err: error }, `${what}: Redis error`);
   producer.on('error', quiet('queue connection'));
-  const queues = openQueues(producer, config.queuePrefix);
-  for (const queue of Object.values(queues)) queue.on('error', quiet(`queue ${queue.name}`));
+  const queues = openQueues(producer, config.queuePrefix, log);
 
   const mailer = createMailer(config);
   const settings = { libraryName: config.libraryName, publicUrl: config.publicUrl };

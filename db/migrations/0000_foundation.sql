@@ -1,3 +1,18 @@
+CREATE TABLE `account_tokens` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`user_id` integer NOT NULL,
+	`purpose` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`password_hash` text,
+	`expires_at` integer NOT NULL,
+	`used_at` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "account_tokens_purpose" CHECK("account_tokens"."purpose" in ('verify-email', 'password-reset'))
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `account_tokens_token_hash_unique` ON `account_tokens` (`token_hash`);--> statement-breakpoint
+CREATE INDEX `account_tokens_user` ON `account_tokens` (`user_id`,`purpose`);--> statement-breakpoint
 CREATE TABLE `closures` (
 	`date` text PRIMARY KEY NOT NULL,
 	`reason` text NOT NULL,
@@ -71,6 +86,19 @@ CREATE TABLE `requests` (
 CREATE UNIQUE INDEX `requests_one_holder` ON `requests` (`container_id`,`visit_date`) WHERE "requests"."status" in ('scheduled', 'paged', 'delivered');--> statement-breakpoint
 CREATE INDEX `requests_visit_date_status` ON `requests` (`visit_date`,`status`);--> statement-breakpoint
 CREATE INDEX `requests_researcher_visit_date` ON `requests` (`researcher_id`,`visit_date`);--> statement-breakpoint
+CREATE TABLE `security_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`at` integer NOT NULL,
+	`kind` text NOT NULL,
+	`actor_id` integer,
+	`user_id` integer,
+	`email` text,
+	`ip` text,
+	`detail` text
+);
+--> statement-breakpoint
+CREATE INDEX `security_events_email_kind_at` ON `security_events` (`email`,`kind`,`at`);--> statement-breakpoint
+CREATE INDEX `security_events_at` ON `security_events` (`at`);--> statement-breakpoint
 CREATE TABLE `series` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`collection_id` integer NOT NULL,
@@ -93,7 +121,7 @@ CREATE TABLE `users` (
 	`identity_verified_by` integer,
 	`identity_document_type` text,
 	`disabled_at` integer,
-	`tokens_valid_after` integer,
+	`token_version` integer DEFAULT 0 NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	CONSTRAINT "users_role" CHECK("users"."role" in ('researcher', 'staff', 'curator', 'admin'))
 );

@@ -19,8 +19,13 @@ export async function registerDocsAndHeaders(app: FastifyInstance, version: stri
       tags: [
         { name: 'collections', description: 'Collections, their series and containers' },
         { name: 'calendar', description: 'Open days, closures and the earliest visit date' },
+        { name: 'accounts', description: 'Registration, sign-in, passwords and your own account' },
+        { name: 'users', description: 'Accounts as admins and desk staff see them' },
         { name: 'operations', description: 'Health and readiness' },
       ],
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,9 +1,15 @@
-import { Type } from 'typebox';
+import { Type, type TLiteral, type TUnion } from 'typebox';
+import { ApiError } from './errors.ts';
 
 // Schemas shared by several routes. Each is validation, serialisation and OpenAPI at once.
 
 /** A calendar date; the `date` format refuses impossible days such as 2026-02-30. */
 export const IsoDateSchema = Type.String({ format: 'date', examples: ['2026-12-01'] });
+
+/** A string that is one of a list of constants (roles, statuses), typed as that union. */
+export function literals<const T extends readonly string[]>(values: T): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as never;
+}
 
 export const IdSchema = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
@@ -22,4 +28,32 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, ty
   const responses = {} as Record<S, typeof ErrorSchema>;
   for (const status of statuses) responses[status] = ErrorSchema;
   return responses;
+}
+
+/** `limit` and `cursor` of the lists that can grow (API.md). */
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque: the `nextCursor` of the previous page' })),
+};
+
+/** The opaque cursor after an item with this id. */
+export const cursorAfter = (id: number) => Buffer.from(JSON.stringify({ after: id })).toString('base64url');
+
+/** The id a cursor stands after; a cursor this API did not give is a 400. */
+export function afterCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const after = (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { after?: unknown }).after;
+    if (Number.isSafeInteger(after) && (after as number) >= 0) return after as number;
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/cursor is not a cursor this API gave.');
+}
+
+/** A page of `limit` items asked for as `limit + 1`: the extra one says whether there is a next page. */
+export function page<T extends { id: number }, V>(rows: T[], limit: number, view: (row: T) => V) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(view), nextCursor: rows.length > limit && last ? cursorAfter(last.id) : null };
 }

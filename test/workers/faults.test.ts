@@ -27,7 +27,7 @@ function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
 /** Publishes the outbox's rows with a relay of its own (no worker), as a relay in another process would. */
 async function publishWithoutWorkers(pipeline: TestPipeline): Promise<void> {
   const connection = producerConnection(pipeline.config.redisUrl);
-  const queues = openQueues(connection, pipeline.config.queuePrefix);
+  const queues = openQueues(connection, pipeline.config.queuePrefix, quietLog);
   const relay = new OutboxRelay(pipeline.db, queues, testPolicy, () => new Date(), quietLog);
   relay.wake();
   await relay.stop();

@@ -1,0 +1,68 @@
+import { and, count, eq, gt, inArray } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { securityEvents } from '../../db/schema.ts';
+import { ApiError } from '../http/errors.ts';
+import type { Writer } from '../outbox/store.ts';
+
+export type SecurityEventKind =
+  | 'registration'
+  | 'email_verified'
+  | 'login_failed'
+  | 'login_succeeded'
+  | 'password_changed'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'user_created'
+  | 'role_changed'
+  | 'account_disabled'
+  | 'account_enabled'
+  | 'identity_verified';
+
+/** Where a request came from, for the audit trail. */
+export interface Origin {
+  ip: string;
+  now: Date;
+}
+
+export interface SecurityEvent {
+  kind: SecurityEventKind;
+  actorId?: number | null;
+  userId?: number | null;
+  email?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export function recordEvent(tx: Writer, origin: Origin, event: SecurityEvent): void {
+  tx.insert(securityEvents)
+    .values({
+      at: origin.now,
+      kind: event.kind,
+      actorId: event.actorId ?? null,
+      userId: event.userId ?? null,
+      email: event.email ?? null,
+      ip: origin.ip,
+      detail: event.detail ?? null,
+    })
+    .run();
+}
+
+/**
+ * The per-address limits of API.md, counted on the audit trail itself, so they hold across
+ * processes and whether or not the address belongs to anyone (a 429 reveals nothing).
+ */
+export function assertUnderAddressLimit(
+  db: Database,
+  email: string,
+  kinds: SecurityEventKind[],
+  limit: { max: number; windowMs: number; now: Date },
+): void {
+  const since = new Date(limit.now.getTime() - limit.windowMs);
+  const [row] = db
+    .select({ n: count() })
+    .from(securityEvents)
+    .where(and(eq(securityEvents.email, email), inArray(securityEvents.kind, kinds), gt(securityEvents.at, since)))
+    .all();
+  if ((row?.n ?? 0) >= limit.max) {
+    throw new ApiError(429, 'RATE_LIMITED', 'Too many attempts for this address; please wait a while and try again.');
+  }
+}

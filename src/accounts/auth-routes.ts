@@ -1,0 +1,124 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../domain/calendar.ts';
+import { issueToken } from '../http/auth.ts';
+import { errorResponses } from '../http/schemas.ts';
+import type { Origin } from './audit.ts';
+import { confirmPasswordReset, requestPasswordReset, RESET_ANSWER } from './passwords.ts';
+import { register, REGISTRATION_ANSWER, verifyEmail } from './registration.ts';
+import { AffiliationSchema, EmailSchema, MessageSchema, NameSchema, PasswordSchema, ResearchTopicSchema, TokenAnswerSchema, TokenSchema, UserSchema } from './schemas.ts';
+import { signIn } from './sign-in.ts';
+import { userView } from './users.ts';
+
+export interface AccountRouteOptions {
+  db: Database;
+  publicUrl: string;
+  clock: Clock;
+}
+
+/** Per IP, on the account routes together: enough for a library's shared network (API.md). */
+export const ACCOUNT_ROUTES_RATE_LIMIT = { max: 300, timeWindow: '1 hour', groupId: 'account-routes' };
+
+export const originOf = (request: FastifyRequest, clock: Clock): Origin => ({ ip: request.ip, now: clock() });
+
+const tags = ['accounts'];
+const config = { rateLimit: ACCOUNT_ROUTES_RATE_LIMIT };
+
+export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async (app, { db, publicUrl, clock }) => {
+  const ctx = { db, publicUrl };
+
+  app.post(
+    '/api/v1/auth/register',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Register as a researcher; the address is confirmed by a link sent to it',
+        description: 'Answers 202 with the same body whether or not the address is already registered.',
+        body: Type.Object(
+          {
+            email: EmailSchema,
+            password: PasswordSchema,
+            name: NameSchema,
+            affiliation: Type.Optional(AffiliationSchema),
+            researchTopic: Type.Optional(ResearchTopicSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 202: MessageSchema, ...errorResponses(400, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      await register(ctx, request.body, originOf(request, clock));
+      return reply.code(202).send({ message: REGISTRATION_ANSWER });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/verify-email',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Confirm an address with the token of its verification mail',
+        body: Type.Object({ token: TokenSchema }, { additionalProperties: false }),
+        response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(400, 413, 415, 429) },
+      },
+    },
+    async (request) => ({ user: verifyEmail(ctx, request.body.token, originOf(request, clock)) }),
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Sign in: a bearer token for 8 hours',
+        body: Type.Object({ email: EmailSchema, password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+        response: { 200: TokenAnswerSchema, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const user = await signIn(ctx, request.body.email, request.body.password, originOf(request, clock));
+      return { ...issueToken(app, user), user: userView(user) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Ask for a link to choose a new password',
+        description: 'Answers 202 with the same body whether or not the address has an account.',
+        body: Type.Object({ email: EmailSchema }, { additionalProperties: false }),
+        response: { 202: MessageSchema, ...errorResponses(400, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(ctx, request.body.email, originOf(request, clock));
+      return reply.code(202).send({ message: RESET_ANSWER });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset/confirm',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Choose a new password with the token of a reset mail; older tokens stop working',
+        body: Type.Object({ token: TokenSchema, password: PasswordSchema }, { additionalProperties: false }),
+        response: { 200: Type.Object({ message: Type.String(), user: UserSchema }), ...errorResponses(400, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const user = await confirmPasswordReset(ctx, request.body.token, request.body.password, originOf(request, clock));
+      return { message: 'Your password has been changed. Sign in with the new one.', user: userView(user) };
+    },
+  );
+};

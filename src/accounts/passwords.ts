@@ -1,0 +1,87 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { accountTokens, users } from '../../db/schema.ts';
+import { ApiError } from '../http/errors.ts';
+import { queueMail } from '../mail/queue-mail.ts';
+import { commit } from '../outbox/store.ts';
+import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
+import type { AccountsContext } from './registration.ts';
+import { hashPassword, hashToken, newToken, passwordMatches } from './secrets.ts';
+import { findUserByEmail, normaliseEmail, type UserRow } from './users.ts';
+
+const HOUR = 3600_000;
+export const RESET_LIFETIME_MS = HOUR;
+const RESETS_PER_ADDRESS_PER_HOUR = 5;
+
+export const RESET_ANSWER = 'If an account uses this address, a message with a link to choose a new password is on its way to it.';
+
+/** A new password for the signed-in person; every token issued before stops working. */
+export async function changePassword(ctx: AccountsContext, user: UserRow, current: string, next: string, origin: Origin): Promise<UserRow> {
+  if (!(await passwordMatches(user.passwordHash, current))) {
+    throw new ApiError(400, 'WRONG_PASSWORD', 'The current password is not right.');
+  }
+  const passwordHash = await hashPassword(next);
+  return commit(ctx.db, (tx) => {
+    recordEvent(tx, origin, { kind: 'password_changed', actorId: user.id, userId: user.id, email: user.email });
+    return tx
+      .update(users)
+      .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })
+      .where(eq(users.id, user.id))
+      .returning()
+      .get();
+  });
+}
+
+/** Sends a reset link to the address if it has an account; answers the same either way. */
+export async function requestPasswordReset(ctx: AccountsContext, email: string, origin: Origin): Promise<void> {
+  const address = normaliseEmail(email);
+  assertUnderAddressLimit(ctx.db, address, ['password_reset_requested'], { max: RESETS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
+  const { token, tokenHash } = newToken();
+  commit(ctx.db, (tx) => {
+    const user = findUserByEmail(tx, address);
+    recordEvent(tx, origin, { kind: 'password_reset_requested', userId: user?.id, email: address });
+    if (!user) return;
+    tx.insert(accountTokens)
+      .values({ userId: user.id, purpose: 'password-reset', tokenHash, expiresAt: new Date(origin.now.getTime() + RESET_LIFETIME_MS) })
+      .run();
+    queueMail(tx, {
+      kind: 'password-reset',
+      to: { email: user.email, name: user.name },
+      data: { link: `${ctx.publicUrl}/reset-password?token=${token}` },
+    });
+  });
+}
+
+/**
+ * Sets the new password from a reset link (once, within the hour). It also proves the mailbox,
+ * so an unverified address counts as verified; every token issued before stops working.
+ */
+export async function confirmPasswordReset(ctx: AccountsContext, token: string, password: string, origin: Origin): Promise<UserRow> {
+  const passwordHash = await hashPassword(password);
+  return commit(ctx.db, (tx) => {
+    const link = tx
+      .select()
+      .from(accountTokens)
+      .where(
+        and(
+          eq(accountTokens.tokenHash, hashToken(token)),
+          eq(accountTokens.purpose, 'password-reset'),
+          isNull(accountTokens.usedAt),
+          gt(accountTokens.expiresAt, origin.now),
+        ),
+      )
+      .get();
+    if (!link) throw new ApiError(400, 'INVALID_TOKEN', 'This link is unknown, already used or expired. Ask for a new one.');
+    tx.update(accountTokens)
+      .set({ usedAt: origin.now })
+      .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'password-reset'), isNull(accountTokens.usedAt)))
+      .run();
+    const user = tx
+      .update(users)
+      .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${origin.now.getTime()})` })
+      .where(eq(users.id, link.userId))
+      .returning()
+      .get();
+    recordEvent(tx, origin, { kind: 'password_reset', userId: user.id, email: user.email });
+    return user;
+  });
+}

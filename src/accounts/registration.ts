@@ -1,0 +1,105 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { accountTokens, users } from '../../db/schema.ts';
+import { ApiError } from '../http/errors.ts';
+import { queueMail } from '../mail/queue-mail.ts';
+import { commit } from '../outbox/store.ts';
+import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
+import { hashPassword, hashToken, newToken } from './secrets.ts';
+import { findUserByEmail, normaliseEmail, userView, type UserView } from './users.ts';
+
+export interface AccountsContext {
+  db: Database;
+  publicUrl: string;
+}
+
+export interface Registration {
+  email: string;
+  password: string;
+  name: string;
+  affiliation?: string | undefined;
+  researchTopic?: string | undefined;
+}
+
+const HOUR = 3600_000;
+export const VERIFICATION_LIFETIME_MS = 24 * HOUR;
+const REGISTRATIONS_PER_ADDRESS_PER_HOUR = 5;
+
+export const REGISTRATION_ANSWER =
+  'Thank you. If this address can be registered, a message is on its way to it: follow its link to confirm the address.';
+
+/**
+ * Registers a researcher without telling anyone whether the address was known: a new or
+ * unverified address gets a verification link, a verified one an "already registered" notice.
+ * The password is hashed in every case, so the three take the same time.
+ */
+export async function register(ctx: AccountsContext, registration: Registration, origin: Origin): Promise<void> {
+  const email = normaliseEmail(registration.email);
+  assertUnderAddressLimit(ctx.db, email, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
+  const passwordHash = await hashPassword(registration.password);
+  const { token, tokenHash } = newToken();
+
+  commit(ctx.db, (tx) => {
+    recordEvent(tx, origin, { kind: 'registration', email });
+    const existing = findUserByEmail(tx, email);
+    if (existing?.emailVerifiedAt) {
+      queueMail(tx, {
+        kind: 'already-registered',
+        to: { email, name: existing.name },
+        data: { signInUrl: `${ctx.publicUrl}/sign-in`, resetUrl: `${ctx.publicUrl}/reset-password` },
+      });
+      return;
+    }
+    const profile = {
+      name: registration.name,
+      affiliation: registration.affiliation ?? null,
+      researchTopic: registration.researchTopic ?? null,
+      passwordHash,
+    };
+    const user = existing
+      ? tx.update(users).set(profile).where(eq(users.id, existing.id)).returning().get()
+      : tx.insert(users).values({ email, role: 'researcher', ...profile }).returning().get();
+    tx.insert(accountTokens)
+      .values({ userId: user.id, purpose: 'verify-email', tokenHash, passwordHash, expiresAt: new Date(origin.now.getTime() + VERIFICATION_LIFETIME_MS) })
+      .run();
+    queueMail(tx, {
+      kind: 'verify-email',
+      to: { email, name: registration.name },
+      data: { link: `${ctx.publicUrl}/verify-email?token=${token}` },
+    });
+  });
+}
+
+const invalidToken = () => new ApiError(400, 'INVALID_TOKEN', 'This link is unknown, already used or expired. Register again to get a new one.');
+
+/** Confirms an address with the token from its verification mail; the token works once. */
+export function verifyEmail(ctx: AccountsContext, token: string, origin: Origin): UserView {
+  return commit(ctx.db, (tx) => {
+    const link = tx
+      .select()
+      .from(accountTokens)
+      .where(
+        and(
+          eq(accountTokens.tokenHash, hashToken(token)),
+          eq(accountTokens.purpose, 'verify-email'),
+          isNull(accountTokens.usedAt),
+          gt(accountTokens.expiresAt, origin.now),
+        ),
+      )
+      .get();
+    if (!link) throw invalidToken();
+    // Every pending link of the person is spent: the address is proven once.
+    tx.update(accountTokens)
+      .set({ usedAt: origin.now })
+      .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'verify-email'), isNull(accountTokens.usedAt)))
+      .run();
+    const user = tx
+      .update(users)
+      .set({ emailVerifiedAt: origin.now, ...(link.passwordHash ? { passwordHash: link.passwordHash } : {}) })
+      .where(eq(users.id, link.userId))
+      .returning()
+      .get();
+    recordEvent(tx, origin, { kind: 'email_verified', userId: user.id, email: user.email });
+    return userView(user);
+  });
+}

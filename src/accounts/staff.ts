@@ -1,0 +1,102 @@
+import { eq, sql } from 'drizzle-orm';
+import { users, type Role } from '../../db/schema.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { commit } from '../outbox/store.ts';
+import { recordEvent, type Origin } from './audit.ts';
+import type { AccountsContext } from './registration.ts';
+import { hashPassword } from './secrets.ts';
+import { findUser, findUserByEmail, normaliseEmail, type UserRow } from './users.ts';
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * An account made by an admin (or the command line for the first admin): the admin vouches for
+ * the address, so it starts verified.
+ */
+export async function createAccount(ctx: AccountsContext, account: NewAccount, actorId: number | null, origin: Origin): Promise<UserRow> {
+  const email = normaliseEmail(account.email);
+  const passwordHash = await hashPassword(account.password);
+  return commit(ctx.db, (tx) => {
+    if (findUserByEmail(tx, email)) throw new ApiError(409, 'EMAIL_TAKEN', `An account already uses ${email}.`);
+    const user = tx
+      .insert(users)
+      .values({ email, name: account.name, role: account.role, passwordHash, emailVerifiedAt: origin.now })
+      .returning()
+      .get();
+    recordEvent(tx, origin, { kind: 'user_created', actorId, userId: user.id, email, detail: { role: account.role } });
+    return user;
+  });
+}
+
+/** An admin's change of role or of access; either ends the person's current tokens. */
+export function updateAccount(ctx: AccountsContext, userId: number, change: { role?: Role; disabled?: boolean }, actorId: number, origin: Origin): UserRow {
+  return commit(ctx.db, (tx) => {
+    const user = findUser(tx, userId);
+    if (!user) throw notFound(`There is no user ${userId}.`);
+    const roleChanged = change.role !== undefined && change.role !== user.role;
+    const accessChanged = change.disabled !== undefined && change.disabled !== (user.disabledAt !== null);
+    if (!roleChanged && !accessChanged) return user;
+    if (roleChanged) {
+      recordEvent(tx, origin, { kind: 'role_changed', actorId, userId, email: user.email, detail: { from: user.role, to: change.role } });
+    }
+    if (accessChanged) recordEvent(tx, origin, { kind: change.disabled ? 'account_disabled' : 'account_enabled', actorId, userId, email: user.email });
+    return tx
+      .update(users)
+      .set({
+        ...(roleChanged ? { role: change.role } : {}),
+        ...(accessChanged ? { disabledAt: change.disabled ? origin.now : null } : {}),
+        tokenVersion: sql`${users.tokenVersion} + 1`,
+      })
+      .where(eq(users.id, userId))
+      .returning()
+      .get();
+  });
+}
+
+export const identityDocumentTypes = ['passport', 'national_id', 'driving_licence', 'university_id', 'other'] as const;
+export type IdentityDocumentType = (typeof identityDocumentTypes)[number];
+
+/** The first-visit photo-ID check at the desk: who checked which kind of document, and when. */
+export function recordIdentityCheck(
+  ctx: AccountsContext,
+  userId: number,
+  check: { documentType: IdentityDocumentType; note?: string | undefined },
+  staffId: number,
+  origin: Origin,
+): UserRow {
+  return commit(ctx.db, (tx) => {
+    const user = findUser(tx, userId);
+    if (!user) throw notFound(`There is no user ${userId}.`);
+    recordEvent(tx, origin, {
+      kind: 'identity_verified',
+      actorId: staffId,
+      userId,
+      email: user.email,
+      detail: { documentType: check.documentType, note: check.note ?? null },
+    });
+    return tx
+      .update(users)
+      .set({ identityVerifiedAt: origin.now, identityVerifiedBy: staffId, identityDocumentType: check.documentType })
+      .where(eq(users.id, userId))
+      .returning()
+      .get();
+  });
+}
+
+/** A person's own name, affiliation and research topic: nothing else of theirs is theirs to set. */
+export function updateProfile(
+  ctx: AccountsContext,
+  userId: number,
+  profile: { name?: string | undefined; affiliation?: string | null | undefined; researchTopic?: string | null | undefined },
+): UserRow {
+  const change = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
+  return commit(ctx.db, (tx) => {
+    if (Object.keys(change).length === 0) return findUser(tx, userId) as UserRow;
+    return tx.update(users).set(change).where(eq(users.id, userId)).returning().get();
+  });
+}

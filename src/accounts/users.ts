@@ -1,0 +1,66 @@
+import { and, asc, eq, gt, like, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { users, type Role } from '../../db/schema.ts';
+import type { Writer } from '../outbox/store.ts';
+
+export type UserRow = typeof users.$inferSelect;
+
+/** A person as the API shows them: never a password hash or a token version. */
+export function userView(row: UserRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    affiliation: row.affiliation,
+    researchTopic: row.researchTopic,
+    emailVerified: row.emailVerifiedAt !== null,
+    identityVerified: row.identityVerifiedAt !== null,
+    disabled: row.disabledAt !== null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export type UserView = ReturnType<typeof userView>;
+
+/** Addresses are compared and stored in lower case, without surrounding spaces. */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export function findUserByEmail(db: Writer, email: string): UserRow | undefined {
+  return db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+}
+
+export function findUser(db: Writer, id: number): UserRow | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** Everyone with one of these roles who can be written to (not disabled, address verified). */
+export function activeUsersWithRole(db: Writer, role: Role): UserRow[] {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.role, role), sql`${users.disabledAt} is null`, sql`${users.emailVerifiedAt} is not null`))
+    .orderBy(asc(users.id))
+    .all();
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A page of people, oldest accounts first, filtered by role and by a piece of name or address. */
+export function listUsers(db: Database, filter: { role?: Role; q?: string; afterId?: number; limit: number }): UserRow[] {
+  const conditions: (SQL | undefined)[] = [
+    filter.role === undefined ? undefined : eq(users.role, filter.role),
+    filter.afterId === undefined ? undefined : gt(users.id, filter.afterId),
+  ];
+  if (filter.q !== undefined) {
+    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+    conditions.push(or(sql`lower(${users.name}) like ${pattern} escape '\\'`, like(users.email, sql`${pattern} escape '\\'`)));
+  }
+  return db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(asc(users.id))
+    .limit(filter.limit)
+    .all();
+}

@@ -1,0 +1,19 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+
+export const DASHBOARD_PATH = '/admin/queues';
+
+/** bull-board's view of the queues, for admins only: every route it adds requires the admin role. */
+export async function queueDashboard(app: FastifyInstance, { queues }: { queues: Queue[] }): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, access: ['admin'] };
+    route.schema = { ...route.schema, hide: true };
+  });
+  const serverAdapter = new FastifyAdapter();
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter });
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+}

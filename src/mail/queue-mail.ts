@@ -1,0 +1,7 @@
+import { enqueue, type Writer } from '../outbox/store.ts';
+import type { MailJob } from './catalogue.ts';
+
+/** Queues e-mails in the caller's transaction: they go out only if the change commits. */
+export function queueMail(tx: Writer, ...mails: MailJob[]): void {
+  enqueue(tx, ...mails.map((mail) => ({ queue: 'notifications' as const, jobName: mail.kind, payload: mail })));
+}
