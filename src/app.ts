@@ -7,6 +7,8 @@ import { authRoutes } from './accounts/auth-routes.ts';
 import { meRoutes } from './accounts/me-routes.ts';
 import { userRoutes } from './accounts/user-routes.ts';
 import { queueDashboard } from './admin/queue-dashboard.ts';
+import { accountPages } from './pages/account-pages.ts';
+import { pageAssets } from './pages/assets.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
 import type { Config } from './config.ts';
@@ -46,7 +48,8 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'RATE_LIMITED', `Too many attempts from your network; try again in ${context.after}.`),
   });
-  await app.register(accessCheckPlugin, { db, secret: resolveJwtSecret(config) });
+  const jwtSecret = resolveJwtSecret(config);
+  await app.register(accessCheckPlugin, { db, secret: jwtSecret });
 
   const accounts = { db, publicUrl: config.publicUrl, clock };
   await app.register(healthRoutes, { db, redis, clock });
@@ -56,6 +59,8 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(meRoutes, accounts);
   await app.register(userRoutes, accounts);
   await app.register(queueDashboard, { queues });
+  await app.register(pageAssets);
+  await app.register(accountPages, { db, publicUrl: config.publicUrl, libraryName: config.libraryName, jwtSecret, clock });
 
   return app;
 }

@@ -25,6 +25,9 @@ const REFUSAL_STATUS: Record<Refusal['code'], number> = {
 
 export const refused = (refusal: Refusal) => new ApiError(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message);
 
+/** @fastify/csrf-protection's refusals, answered with the contract's one code. */
+const csrfCodes = new Set(['FST_CSRF_MISSING_SECRET', 'FST_CSRF_INVALID_TOKEN']);
+
 function errorBody(statusCode: number, code: string, message: string) {
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
@@ -41,7 +44,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: error }, 'request failed');
       return reply.code(500).send(errorBody(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.'));
     }
-    const code = error.validation ? 'FST_ERR_VALIDATION' : (error.code ?? 'BAD_REQUEST');
+    const code = error.validation ? 'FST_ERR_VALIDATION' : csrfCodes.has(error.code) ? 'CSRF_INVALID' : (error.code ?? 'BAD_REQUEST');
     return reply.code(statusCode).send(errorBody(statusCode, code, error.message));
   });
 
