@@ -21,7 +21,21 @@ const publicRoutes: Record<string, { method: string; statuses: string[] }> = {
 };
 
 describe('the OpenAPI document', () => {
-  it('is served at /docs/json and documents every route with a schema for each status it answers', async () => {
+  it('documents a JSON schema for every status of every operation, and the bearer token of protected ones', async () => {
+    const document = (await room.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const operations = Object.entries(document.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: object }> }>; security?: unknown[] }>>)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })));
+    assert.ok(operations.length >= 19, `only ${operations.length} operations documented`);
+    for (const { name, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        assert.ok(response.content?.['application/json']?.schema, `${name} documents the body of its ${status}`);
+      }
+      if (operation.security) assert.ok('401' in operation.responses, `${name} documents its 401`);
+    }
+    assert.deepEqual(document.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  });
+
+  it('is served at /docs/json and documents the public routes with the statuses API.md gives them', async () => {
     const response = await room.app.inject({ method: 'GET', url: '/docs/json' });
     assert.equal(response.statusCode, 200);
     const document = response.json();
