@@ -150,8 +150,6 @@ export const requestStatuses = [
 ] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
 
-/** While a request is in one of these, the container is its researcher's for the day. */
-export const holdingStatuses = ['scheduled', 'paged', 'delivered'] as const satisfies readonly RequestStatus[];
 
 /** One container for one visit date, for one researcher. */
 export const requests = sqliteTable(
@@ -176,12 +174,14 @@ export const requests = sqliteTable(
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [
-    // A container is held on a date by one researcher at most, whatever the concurrency.
+    // A container is held on a date by one researcher at most, whatever the concurrency: the
+    // holding statuses of src/domain/request-status.ts.
     uniqueIndex('requests_one_holder')
       .on(t.containerId, t.visitDate)
-      .where(oneOf(t.status, holdingStatuses)),
+      .where(oneOf(t.status, ['scheduled', 'paged', 'delivered'])),
     index('requests_visit_date_status').on(t.visitDate, t.status),
     index('requests_researcher_visit_date').on(t.researcherId, t.visitDate),
+    index('requests_container').on(t.containerId, t.visitDate),
     check('requests_status', oneOf(t.status, requestStatuses)),
   ],
 );
@@ -230,3 +230,34 @@ export const securityEvents = sqliteTable(
   },
   (t) => [index('security_events_email_kind_at').on(t.email, t.kind, t.at), index('security_events_at').on(t.at)],
 );
+
+/**
+ * Every change of a request's status: who, in which role, when, from what to what, and why.
+ * Append-only: triggers (migration 0001) refuse UPDATE and DELETE.
+ */
+export const requestEvents = sqliteTable(
+  'request_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    // Null for the system (paging runs, closing time, promotions from the waiting list).
+    actorId: integer('actor_id').references(() => users.id),
+    actorRole: text('actor_role').notNull(),
+    fromStatus: text('from_status', { enum: requestStatuses }),
+    toStatus: text('to_status', { enum: requestStatuses }).notNull(),
+    note: text('note'),
+  },
+  (t) => [index('request_events_request').on(t.requestId, t.id)],
+);
+
+/**
+ * Timed work done once: a paging run, a day's reminders, a closing time. The key (e.g.
+ * `closing-time:2026-12-01`) makes a repeated run do nothing new.
+ */
+export const scheduledRuns = sqliteTable('scheduled_runs', {
+  key: text('key').primaryKey(),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -9,6 +9,8 @@ import { userRoutes } from './accounts/user-routes.ts';
 import { queueDashboard } from './admin/queue-dashboard.ts';
 import { accountPages } from './pages/account-pages.ts';
 import { pageAssets } from './pages/assets.ts';
+import { pagingRoutes } from './paging/routes.ts';
+import { requestRoutes } from './requests/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
 import type { Config } from './config.ts';
@@ -54,7 +56,16 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   const accounts = { db, publicUrl: config.publicUrl, clock };
   await app.register(healthRoutes, { db, redis, clock });
   await app.register(collectionRoutes, { db });
-  await app.register(calendarRoutes, { db, config, clock });
+  const requests = {
+    db,
+    publicUrl: config.publicUrl,
+    timezone: config.timezone,
+    dailyRequestLimit: config.dailyRequestLimit,
+    maxAdvanceDays: config.maxAdvanceDays,
+  };
+  await app.register(calendarRoutes, { db, config, clock, requests });
+  await app.register(requestRoutes, { ctx: requests, clock });
+  await app.register(pagingRoutes, { db });
   await app.register(authRoutes, accounts);
   await app.register(meRoutes, accounts);
   await app.register(userRoutes, accounts);

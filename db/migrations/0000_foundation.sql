@@ -67,6 +67,20 @@ CREATE TABLE `outbox` (
 );
 --> statement-breakpoint
 CREATE INDEX `outbox_pending` ON `outbox` (`created_at`) WHERE "outbox"."completed_at" is null;--> statement-breakpoint
+CREATE TABLE `request_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`request_id` integer NOT NULL,
+	`at` integer NOT NULL,
+	`actor_id` integer,
+	`actor_role` text NOT NULL,
+	`from_status` text,
+	`to_status` text NOT NULL,
+	`note` text,
+	FOREIGN KEY (`request_id`) REFERENCES `requests`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`actor_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `request_events_request` ON `request_events` (`request_id`,`id`);--> statement-breakpoint
 CREATE TABLE `requests` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`researcher_id` integer NOT NULL,
@@ -86,6 +100,12 @@ CREATE TABLE `requests` (
 CREATE UNIQUE INDEX `requests_one_holder` ON `requests` (`container_id`,`visit_date`) WHERE "requests"."status" in ('scheduled', 'paged', 'delivered');--> statement-breakpoint
 CREATE INDEX `requests_visit_date_status` ON `requests` (`visit_date`,`status`);--> statement-breakpoint
 CREATE INDEX `requests_researcher_visit_date` ON `requests` (`researcher_id`,`visit_date`);--> statement-breakpoint
+CREATE INDEX `requests_container` ON `requests` (`container_id`,`visit_date`);--> statement-breakpoint
+CREATE TABLE `scheduled_runs` (
+	`key` text PRIMARY KEY NOT NULL,
+	`at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `security_events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`at` integer NOT NULL,

@@ -11,7 +11,10 @@ import {
   type Clock,
   type IsoDate,
 } from '../domain/calendar.ts';
+import { accountOf } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
+import type { RequestsContext } from '../requests/moves.ts';
+import { closeDay, reopenDay } from './closures.ts';
 import { errorResponses, IsoDateSchema } from '../http/schemas.ts';
 import { closuresFrom, listClosures } from './store.ts';
 
@@ -19,6 +22,7 @@ export interface CalendarOptions {
   db: Database;
   config: Pick<Config, 'timezone' | 'maxAdvanceDays'>;
   clock: Clock;
+  requests: RequestsContext;
 }
 
 /** The longest stretch one calendar question may cover. */
@@ -35,7 +39,7 @@ function checkRange(from: IsoDate, to: IsoDate): void {
 const ClosureSchema = Type.Object({ date: IsoDateSchema, reason: Type.String() });
 const tags = ['calendar'];
 
-export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async (app, { db, config, clock }) => {
+export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async (app, { db, config, clock, requests }) => {
   app.get(
     '/api/v1/calendar',
     {
@@ -85,5 +89,50 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
       },
     },
     async (request) => ({ items: listClosures(db, request.query) }),
+  );
+
+  app.post(
+    '/api/v1/closures',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        security: [{ bearerAuth: [] }],
+        summary: 'Close the reading room on a day',
+        description:
+          'A day with active requests needs `"force": true`, which cancels its awaiting, waitlisted, scheduled and paged requests and tells each researcher. A day with material still delivered or returned cannot be closed.',
+        body: Type.Object(
+          { date: IsoDateSchema, reason: Type.String({ minLength: 1, maxLength: 200 }), force: Type.Optional(Type.Boolean({ default: false })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ date: IsoDateSchema, reason: Type.String(), cancelledRequests: Type.Integer({ minimum: 0 }) }),
+          ...errorResponses(400, 401, 403, 409, 413, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { date, reason, force = false } = request.body;
+      const cancelledRequests = closeDay(requests, date, reason, force, accountOf(request), clock());
+      return reply.code(201).send({ date, reason, cancelledRequests });
+    },
+  );
+
+  app.delete(
+    '/api/v1/closures/:date',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        security: [{ bearerAuth: [] }],
+        summary: 'Open a closed day again',
+        params: Type.Object({ date: IsoDateSchema }),
+        response: { 204: Type.Null({ description: 'Reopened' }), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      reopenDay(requests, request.params.date);
+      return reply.code(204).send(null);
+    },
   );
 };

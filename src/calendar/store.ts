@@ -1,9 +1,9 @@
 import { and, asc, gte, lte } from 'drizzle-orm';
-import type { Database } from '../../db/client.ts';
+import type { Writer } from '../outbox/store.ts';
 import { closures } from '../../db/schema.ts';
 import type { Closures, IsoDate } from '../domain/calendar.ts';
 
-export function listClosures(db: Database, range: { from?: IsoDate; to?: IsoDate } = {}) {
+export function listClosures(db: Writer, range: { from?: IsoDate; to?: IsoDate } = {}) {
   return db
     .select({ date: closures.date, reason: closures.reason })
     .from(closures)
@@ -18,6 +18,6 @@ export function listClosures(db: Database, range: { from?: IsoDate; to?: IsoDate
 }
 
 /** The closures from `from` on, as the calendar rules take them. */
-export function closuresFrom(db: Database, from: IsoDate): Closures {
+export function closuresFrom(db: Writer, from: IsoDate): Closures {
   return new Map(listClosures(db, { from }).map((c) => [c.date, c.reason]));
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { collections, containers, holdingStatuses, requests, series } from '../../db/schema.ts';
+import { collections, containers, requests, series } from '../../db/schema.ts';
+import { holdingStatuses } from '../domain/request-status.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 
 const containerColumns = {

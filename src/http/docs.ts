@@ -21,6 +21,8 @@ export async function registerDocsAndHeaders(app: FastifyInstance, version: stri
         { name: 'calendar', description: 'Open days, closures and the earliest visit date' },
         { name: 'accounts', description: 'Registration, sign-in, passwords and your own account' },
         { name: 'users', description: 'Accounts as admins and desk staff see them' },
+        { name: 'requests', description: 'Requests for containers, their decisions and their history' },
+        { name: 'paging', description: 'Pick lists and the chain of custody' },
         { name: 'operations', description: 'Health and readiness' },
       ],
       components: {

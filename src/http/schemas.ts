@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { Type, type TLiteral, type TUnion } from 'typebox';
 import { ApiError } from './errors.ts';
 
@@ -56,4 +57,12 @@ export function page<T extends { id: number }, V>(rows: T[], limit: number, view
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items: items.map(view), nextCursor: rows.length > limit && last ? cursorAfter(last.id) : null };
+}
+
+/**
+ * For POSTs whose body is optional (cancel, approve): a request without one is validated as `{}`,
+ * so `curl -X POST …/cancel` works as well as `{"reason": "…"}`.
+ */
+export async function bodyMayBeEmpty(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
 }

@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { asc, eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import type { Database } from '../../db/client.ts';
+import { containers, requestEvents, requests } from '../../db/schema.ts';
+import { notFound } from '../http/errors.ts';
+import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
+import { CustodySchema, PickItemSchema } from '../requests/schemas.ts';
+import { pickList } from './pick-list.ts';
+
+const security = [{ bearerAuth: [] }];
+
+export const pagingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  app.get(
+    '/api/v1/paging/pick-list',
+    {
+      config: { access: ['staff'] },
+      schema: {
+        tags: ['paging'],
+        security,
+        summary: "A day's scheduled and paged requests in walking order (location, call number, box)",
+        querystring: Type.Object({ date: IsoDateSchema }),
+        response: { 200: Type.Object({ date: IsoDateSchema, items: Type.Array(PickItemSchema) }), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({ date: request.query.date, items: pickList(db, request.query.date) }),
+  );
+
+  app.get(
+    '/api/v1/containers/:containerId/history',
+    {
+      config: { access: ['staff', 'curator'] },
+      schema: {
+        tags: ['paging'],
+        security,
+        summary: "A box's chain of custody across every request, oldest first",
+        params: Type.Object({ containerId: IdSchema }),
+        response: { 200: Type.Object({ items: Type.Array(CustodySchema) }), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { containerId } = request.params;
+      if (!db.select({ id: containers.id }).from(containers).where(eq(containers.id, containerId)).get()) {
+        throw notFound(`There is no container ${containerId}.`);
+      }
+      const items = db
+        .select({
+          at: requestEvents.at,
+          requestId: requestEvents.requestId,
+          researcherId: requests.researcherId,
+          actorId: requestEvents.actorId,
+          from: requestEvents.fromStatus,
+          to: requestEvents.toStatus,
+        })
+        .from(requestEvents)
+        .innerJoin(requests, eq(requests.id, requestEvents.requestId))
+        .where(eq(requests.containerId, containerId))
+        .orderBy(asc(requestEvents.id))
+        .all();
+      return { items: items.map((e) => ({ ...e, at: e.at.toISOString() })) };
+    },
+  );
+};

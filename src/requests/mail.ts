@@ -1,0 +1,24 @@
+import type { MailContainer } from '../mail/catalogue.ts';
+import type { RequestRow } from './store.ts';
+
+/** A request as a mail lists it. */
+export function mailContainer(row: RequestRow): MailContainer {
+  return {
+    requestId: row.id,
+    callNumber: row.callNumber,
+    collectionTitle: row.collectionTitle,
+    containerLabel: row.containerLabel,
+    status: row.status,
+    restricted: row.restricted,
+    restrictionNote: row.restrictionNote,
+  };
+}
+
+/** Where the links in mails lead: the pages of researchers, curators and paging staff. */
+export function pageLinks(publicUrl: string) {
+  return {
+    requests: `${publicUrl}/requests`,
+    review: `${publicUrl}/review`,
+    pickList: (date: string) => `${publicUrl}/paging?date=${date}`,
+  };
+}

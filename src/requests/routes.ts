@@ -1,0 +1,185 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { accountOf } from '../http/auth.ts';
+import { afterCursor, bodyMayBeEmpty, errorResponses, IdSchema, IsoDateSchema, page, PageQuery } from '../http/schemas.ts';
+import type { Clock } from '../domain/calendar.ts';
+import { approveRequest, cancelRequest, denyRequest, transitionRequest } from './changes.ts';
+import { visibleRequest, type RequestsContext } from './moves.ts';
+import { EventSchema, NoteSchema, RequestSchema, StaffTargetSchema, StatusSchema } from './schemas.ts';
+import { eventsOf, listRequests, requestView } from './store.ts';
+import { submitRequests } from './submit.ts';
+
+export interface RequestRouteOptions {
+  ctx: RequestsContext;
+  clock: Clock;
+}
+
+const tags = ['requests'];
+const security = [{ bearerAuth: [] }];
+const RequestParams = Type.Object({ id: IdSchema });
+
+export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = async (app, { ctx, clock }) => {
+  app.post(
+    '/api/v1/requests',
+    {
+      config: { access: ['researcher'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Request containers for one visit date, all or nothing',
+        description:
+          'Restricted containers start `awaiting_approval` (their `restrictionNote` says why); a container another researcher holds that day is `waitlisted`; the rest are `scheduled`.',
+        body: Type.Object(
+          {
+            visitDate: IsoDateSchema,
+            containerIds: Type.Array(IdSchema, {
+              minItems: 1,
+              // More than the daily limit is the booking rule REQUEST_LIMIT_EXCEEDED (422); this only bounds the work.
+              maxItems: 200,
+              uniqueItems: true,
+              description: `1 to ${ctx.dailyRequestLimit} containers (DAILY_REQUEST_LIMIT)`,
+            }),
+            note: Type.Optional(NoteSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ items: Type.Array(RequestSchema) }), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const created = submitRequests(ctx, accountOf(request), request.body, clock());
+      return reply.code(201).send({ items: created.map(requestView) });
+    },
+  );
+
+  app.get(
+    '/api/v1/requests',
+    {
+      config: { access: ['researcher', 'staff', 'curator'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Requests, oldest first: a researcher sees their own, staff and curators all',
+        querystring: Type.Object({
+          visitDate: Type.Optional(IsoDateSchema),
+          status: Type.Optional(StatusSchema),
+          collectionId: Type.Optional(IdSchema),
+          researcherId: Type.Optional(IdSchema),
+          ...PageQuery,
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(RequestSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const person = accountOf(request);
+      const { limit = 50, cursor, researcherId, ...filter } = request.query;
+      const own = person.role === 'researcher' ? person.id : researcherId;
+      return page(listRequests(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1), limit, requestView);
+    },
+  );
+
+  app.get(
+    '/api/v1/requests/:id',
+    {
+      config: { access: ['researcher', 'staff', 'curator'] },
+      schema: { tags, security, summary: 'One request', params: RequestParams, response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (request) => requestView(visibleRequest(ctx.db, request.params.id, accountOf(request))),
+  );
+
+  app.get(
+    '/api/v1/requests/:id/events',
+    {
+      config: { access: ['researcher', 'staff', 'curator'] },
+      schema: {
+        tags,
+        security,
+        summary: "A request's history, oldest first",
+        params: RequestParams,
+        response: { 200: Type.Object({ items: Type.Array(EventSchema) }), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const row = visibleRequest(ctx.db, request.params.id, accountOf(request));
+      return {
+        items: eventsOf(ctx.db, row.id).map((e) => ({
+          at: e.at.toISOString(),
+          actorId: e.actorId,
+          actorRole: e.actorRole,
+          from: e.fromStatus,
+          to: e.toStatus,
+          note: e.note,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/requests/:id/cancel',
+    {
+      config: { access: ['researcher', 'staff'] },
+      preValidation: bodyMayBeEmpty,
+      schema: {
+        tags,
+        security,
+        summary: 'Cancel a request: its researcher until it is paged, staff later',
+        params: RequestParams,
+        body: Type.Object({ reason: Type.Optional(NoteSchema) }, { additionalProperties: false }),
+        response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => requestView(cancelRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock())),
+  );
+
+  app.post(
+    '/api/v1/requests/:id/approve',
+    {
+      config: { access: ['curator'] },
+      preValidation: bodyMayBeEmpty,
+      schema: {
+        tags,
+        security,
+        summary: 'Approve restricted material (scheduled, or waitlisted if the box is held by then)',
+        params: RequestParams,
+        body: Type.Object({ note: Type.Optional(NoteSchema) }, { additionalProperties: false }),
+        response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => requestView(approveRequest(ctx, request.params.id, accountOf(request), request.body.note, clock())),
+  );
+
+  app.post(
+    '/api/v1/requests/:id/deny',
+    {
+      config: { access: ['curator'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Deny restricted material, with the reason the researcher will read',
+        params: RequestParams,
+        body: Type.Object({ reason: NoteSchema }, { additionalProperties: false }),
+        response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => requestView(denyRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock())),
+  );
+
+  app.post(
+    '/api/v1/requests/:id/transition',
+    {
+      config: { access: ['staff'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Paged, delivered, returned, reshelved or no-show',
+        params: RequestParams,
+        body: Type.Object({ to: StaffTargetSchema, note: Type.Optional(NoteSchema) }, { additionalProperties: false }),
+        response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => requestView(transitionRequest(ctx, request.params.id, accountOf(request), request.body.to, request.body.note, clock())),
+  );
+};

@@ -1,0 +1,53 @@
+import { Type } from 'typebox';
+import { requestStatuses } from '../../db/schema.ts';
+import { staffTargets } from '../domain/request-status.ts';
+import { IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
+
+export const StatusSchema = literals(requestStatuses);
+export const StaffTargetSchema = literals(staffTargets);
+export const NoteSchema = Type.String({ minLength: 1, maxLength: 2000 });
+
+export const RequestSchema = Type.Object({
+  id: IdSchema,
+  researcherId: IdSchema,
+  containerId: IdSchema,
+  collectionId: IdSchema,
+  callNumber: Type.String(),
+  containerLabel: Type.String(),
+  visitDate: IsoDateSchema,
+  status: StatusSchema,
+  restricted: Type.Boolean({ description: 'A curator must approve it' }),
+  restrictionNote: Type.Union([Type.String(), Type.Null()], { description: 'Why approval is needed' }),
+  note: Type.Union([Type.String(), Type.Null()]),
+  decisionNote: Type.Union([Type.String(), Type.Null()], { description: "The curator's note or reason" }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const EventSchema = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  actorId: Type.Union([IdSchema, Type.Null()], { description: 'Null for the system' }),
+  actorRole: Type.String({ examples: ['researcher', 'staff', 'curator', 'admin', 'system'] }),
+  from: Type.Union([StatusSchema, Type.Null()]),
+  to: StatusSchema,
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const PickItemSchema = Type.Object({
+  requestId: IdSchema,
+  status: StatusSchema,
+  callNumber: Type.String(),
+  collectionTitle: Type.String(),
+  containerLabel: Type.String(),
+  location: Type.String(),
+  researcher: Type.Object({ id: IdSchema, name: Type.String() }),
+});
+
+export const CustodySchema = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  requestId: IdSchema,
+  researcherId: IdSchema,
+  actorId: Type.Union([IdSchema, Type.Null()]),
+  from: Type.Union([StatusSchema, Type.Null()]),
+  to: StatusSchema,
+});
