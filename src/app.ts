@@ -10,6 +10,7 @@ import { queueDashboard } from './admin/queue-dashboard.ts';
 import { accountPages } from './pages/account-pages.ts';
 import { pageAssets } from './pages/assets.ts';
 import { pagingRoutes } from './paging/routes.ts';
+import { requestsContext } from './requests/moves.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
@@ -56,13 +57,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   const accounts = { db, publicUrl: config.publicUrl, clock };
   await app.register(healthRoutes, { db, redis, clock });
   await app.register(collectionRoutes, { db });
-  const requests = {
-    db,
-    publicUrl: config.publicUrl,
-    timezone: config.timezone,
-    dailyRequestLimit: config.dailyRequestLimit,
-    maxAdvanceDays: config.maxAdvanceDays,
-  };
+  const requests = requestsContext(db, config);
   await app.register(calendarRoutes, { db, config, clock, requests });
   await app.register(requestRoutes, { ctx: requests, clock });
   await app.register(pagingRoutes, { db });

@@ -3,11 +3,14 @@ import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.ts';
 import type { Config } from '../src/config.ts';
 import type { Clock } from '../src/domain/calendar.ts';
-import { maintenanceProcessor, maintenanceSchedules } from './maintenance/processor.ts';
+import { maintenanceProcessor } from './maintenance/processor.ts';
+import { pagingProcessor } from './paging/processor.ts';
+import { upsertSchedules } from './schedules.ts';
 import { createMailer } from './notifications/mailer.ts';
 import { notificationProcessor } from './notifications/processor.ts';
 import { defaultPolicy, openQueues, producerConnection, workerConnection, workerOptions, type Log, type QueuePolicy } from './queues.ts';
 import { OutboxRelay } from './relay.ts';
+import { requestsContext } from '../src/requests/moves.ts';
 
 export interface WorkerRuntimeOptions {
   config: Config;
@@ -60,9 +63,11 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
 
   const mailer = createMailer(config);
   const settings = { libraryName: config.libraryName, publicUrl: config.publicUrl };
+  const ctx = requestsContext(db, config);
   const processors = {
     notifications: { concurrency: 8, process: notificationProcessor({ db, mailer, settings, clock, messageIdDomain: messageIdDomain(config.mailFrom) }) },
-    maintenance: { concurrency: 1, process: maintenanceProcessor({ db, clock, timezone: config.timezone }) },
+    paging: { concurrency: 1, process: pagingProcessor({ ctx, clock }) },
+    maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock }) },
   };
   const workers = Object.entries(processors).map(([name, { concurrency, process }]) => {
     const connection = workerConnection(config.redisUrl);
@@ -73,10 +78,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     return worker;
   });
 
-  // Upserted at every start: a Redis that lost its data gets its schedules back.
-  for (const { id, pattern } of maintenanceSchedules) {
-    await queues.maintenance.upsertJobScheduler(id, { pattern, tz: config.timezone }, { name: id });
-  }
+  await upsertSchedules(queues, config);
 
   const relay = new OutboxRelay(db, queues, policy, clock, log);
   relay.start();

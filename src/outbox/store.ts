@@ -7,7 +7,7 @@ import { outbox } from '../../db/schema.ts';
 export type Writer = Pick<Database, 'insert' | 'select' | 'update' | 'delete'>;
 
 /** The BullMQ queues side effects go to (ARCHITECTURE.md, "Queues"). */
-export const queueNames = ['notifications', 'maintenance'] as const;
+export const queueNames = ['notifications', 'paging', 'maintenance'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface OutboxEntry {

@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { requestEvents, requests, type RequestStatus, type Role } from '../../db/schema.ts';
 import { activeUsersWithRole, findUser, type UserRow } from '../accounts/users.ts';
+import type { Config } from '../config.ts';
 import type { Actor } from '../domain/request-status.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
@@ -15,6 +16,10 @@ export interface RequestsContext {
   timezone: string;
   dailyRequestLimit: number;
   maxAdvanceDays: number;
+}
+
+export function requestsContext(db: Database, config: Pick<Config, 'publicUrl' | 'timezone' | 'dailyRequestLimit' | 'maxAdvanceDays'>): RequestsContext {
+  return { db, publicUrl: config.publicUrl, timezone: config.timezone, dailyRequestLimit: config.dailyRequestLimit, maxAdvanceDays: config.maxAdvanceDays };
 }
 
 /** Who changes a request: a person, or the system (paging runs, closing time, the waiting list). */

@@ -1,28 +1,37 @@
 import type { Job } from 'bullmq';
+import { lt } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { accountTokens } from '../../db/schema.ts';
 import { seedFederalHolidays } from '../../db/seed/federal-holidays.ts';
 import { holidayYears } from '../../db/seed/index.ts';
 import { todayIn, type Clock } from '../../src/domain/calendar.ts';
+import { closingTime, visitReminders } from '../../src/paging/runs.ts';
+import type { RequestsContext } from '../../src/requests/moves.ts';
 
 export interface MaintenanceDependencies {
+  ctx: RequestsContext;
   db: Database;
   clock: Clock;
-  timezone: string;
 }
 
-/** Timed upkeep. `seed-holidays`: keep this year's and the next two years' holidays closed. */
-export function maintenanceProcessor({ db, clock, timezone }: MaintenanceDependencies) {
-  return async (job: Job): Promise<string> => {
+/** Spent or expired verification and reset links are kept a week for the record, then removed. */
+const TOKEN_RECORD_MS = 7 * 24 * 3600_000;
+
+/** The maintenance queue's jobs, each idempotent. */
+export function maintenanceProcessor({ ctx, db, clock }: MaintenanceDependencies) {
+  return async (job: Job): Promise<unknown> => {
+    const now = clock();
     switch (job.name) {
-      case 'seed-holidays': {
-        const seeded = seedFederalHolidays(db, holidayYears(todayIn(timezone, clock())));
-        return seeded.length ? `seeded ${seeded.join(', ')}` : 'nothing to seed';
-      }
+      case 'visit-reminders':
+        return visitReminders(ctx, now);
+      case 'closing-time':
+        return closingTime(ctx, now);
+      case 'seed-holidays':
+        return { seeded: seedFederalHolidays(db, holidayYears(todayIn(ctx.timezone, now))) };
+      case 'expire-tokens':
+        return { removed: db.delete(accountTokens).where(lt(accountTokens.expiresAt, new Date(now.getTime() - TOKEN_RECORD_MS))).run().changes };
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }
   };
 }
-
-/** The schedules of the maintenance queue, in the reading room's time zone. */
-export const maintenanceSchedules = [{ id: 'seed-holidays', pattern: '0 3 * * *' }] as const;
