@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/client.ts';
-import { authRoutes } from './accounts/auth-routes.ts';
+import { ACCOUNT_ROUTES_PER_IP, authRoutes } from './accounts/auth-routes.ts';
 import { meRoutes } from './accounts/me-routes.ts';
 import { userRoutes } from './accounts/user-routes.ts';
 import { queueDashboard } from './admin/queue-dashboard.ts';
@@ -45,12 +45,13 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
 
   registerErrorHandling(app);
   await registerDocsAndHeaders(app, packageJson.version);
-  // Per-IP limits for the routes that ask for them (the account routes); kept in this process.
+  // The per-IP limit of the account routes, kept in this process: one hook shared by all of them.
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'RATE_LIMITED', `Too many attempts from your network; try again in ${context.after}.`),
   });
+  const perIpLimit = app.rateLimit(ACCOUNT_ROUTES_PER_IP);
   const jwtSecret = resolveJwtSecret(config);
   await app.register(accessCheckPlugin, { db, secret: jwtSecret });
 
@@ -61,12 +62,12 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(calendarRoutes, { db, config, clock, requests });
   await app.register(requestRoutes, { ctx: requests, clock });
   await app.register(pagingRoutes, { db });
-  await app.register(authRoutes, accounts);
+  await app.register(authRoutes, { ...accounts, perIpLimit });
   await app.register(meRoutes, accounts);
   await app.register(userRoutes, accounts);
   await app.register(queueDashboard, { queues });
   await app.register(pageAssets);
-  await app.register(accountPages, { db, publicUrl: config.publicUrl, libraryName: config.libraryName, jwtSecret, clock });
+  await app.register(accountPages, { db, publicUrl: config.publicUrl, libraryName: config.libraryName, jwtSecret, clock, perIpLimit });
 
   return app;
 }

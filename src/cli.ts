@@ -14,6 +14,8 @@ const usage = `Usage: npm run cli -- <command> [options]
 Commands:
   users:create --email E --password P --name N --role researcher|staff|curator|admin
       Create an account whose address counts as verified (the first admin is made this way).
+  db:backup FILE
+      Copy the database, online, into FILE (SQLite's backup API: writers need not stop).
   holidays:seed --year YYYY [--year YYYY ...]
       Close the reading room on that year's US federal holidays (a year is seeded once).`;
 
@@ -56,7 +58,23 @@ async function usersCreate(args: string[]): Promise<void> {
   }
 }
 
-const commands: Record<string, (args: string[]) => void | Promise<void>> = { 'users:create': usersCreate, 'holidays:seed': holidaysSeed };
+async function dbBackup(args: string[]): Promise<void> {
+  const [file] = args;
+  if (!file) throw new ConfigError('db:backup needs the file to write, e.g. npm run cli -- db:backup backups/reading-room.sqlite');
+  const db = openDatabase(loadConfig().databasePath);
+  try {
+    const { totalPages } = await db.$client.backup(file);
+    console.log(`Backed up ${totalPages} pages into ${file}.`);
+  } finally {
+    db.$client.close();
+  }
+}
+
+const commands: Record<string, (args: string[]) => void | Promise<void>> = {
+  'users:create': usersCreate,
+  'db:backup': dbBackup,
+  'holidays:seed': holidaysSeed,
+};
 
 const [name, ...rest] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];

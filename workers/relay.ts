@@ -5,10 +5,12 @@ import type { Clock } from '../src/domain/calendar.ts';
 import { jobIdFor, markDispatched, outboxCommitted, rowsToDispatch, type OutboxRow, type QueueName } from '../src/outbox/store.ts';
 import { jobOptions, type QueuePolicy } from './queues.ts';
 
-/** What every job published from the outbox carries: its row, and the row's payload. */
+/**
+ * What every job published from the outbox carries: only its row's id. The worker reads the
+ * payload from SQLite, so nothing in it (a link holding a raw token) rests in Redis.
+ */
 export interface OutboxJobData {
   outboxId: number;
-  payload: unknown;
 }
 
 const BATCH = 500;
@@ -85,7 +87,7 @@ export class OutboxRelay {
       await this.queues[name].addBulk(
         queued.map((row) => ({
           name: row.jobName,
-          data: { outboxId: row.id, payload: row.payload } satisfies OutboxJobData,
+          data: { outboxId: row.id } satisfies OutboxJobData,
           opts: { ...options, jobId: jobIdFor(row.id) },
         })),
       );

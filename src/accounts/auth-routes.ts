@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../domain/calendar.ts';
@@ -18,21 +18,22 @@ export interface AccountRouteOptions {
   clock: Clock;
 }
 
+/** The per-IP limit shared by every account route and page post: one hook, one counter. */
+export type PerIpLimit = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
 /** Per IP, on the account routes together: enough for a library's shared network (API.md). */
-export const ACCOUNT_ROUTES_RATE_LIMIT = { max: 300, timeWindow: '1 hour', groupId: 'account-routes' };
+export const ACCOUNT_ROUTES_PER_IP = { max: 300, timeWindow: '1 hour' };
 
 export const originOf = (request: FastifyRequest, clock: Clock): Origin => ({ ip: request.ip, now: clock() });
 
 const tags = ['accounts'];
-const config = { rateLimit: ACCOUNT_ROUTES_RATE_LIMIT };
-
-export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async (app, { db, publicUrl, clock }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions & { perIpLimit: PerIpLimit }> = async (app, { db, publicUrl, clock, perIpLimit }) => {
   const ctx = { db, publicUrl };
 
   app.post(
     '/api/v1/auth/register',
     {
-      config,
+      onRequest: perIpLimit,
       schema: {
         tags,
         summary: 'Register as a researcher; the address is confirmed by a link sent to it',
@@ -59,7 +60,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
   app.post(
     '/api/v1/auth/verify-email',
     {
-      config,
+      onRequest: perIpLimit,
       schema: {
         tags,
         summary: 'Confirm an address with the token of its verification mail',
@@ -73,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
   app.post(
     '/api/v1/auth/login',
     {
-      config,
+      onRequest: perIpLimit,
       schema: {
         tags,
         summary: 'Sign in: a bearer token for 8 hours',
@@ -90,7 +91,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
   app.post(
     '/api/v1/auth/password-reset',
     {
-      config,
+      onRequest: perIpLimit,
       schema: {
         tags,
         summary: 'Ask for a link to choose a new password',
@@ -108,7 +109,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
   app.post(
     '/api/v1/auth/password-reset/confirm',
     {
-      config,
+      onRequest: perIpLimit,
       schema: {
         tags,
         summary: 'Choose a new password with the token of a reset mail; older tokens stop working',

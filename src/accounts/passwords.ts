@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { accountTokens, users } from '../../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit } from '../outbox/store.ts';
+import { commit, type Writer } from '../outbox/store.ts';
 import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
 import { hashPassword, hashToken, newToken, passwordMatches } from './secrets.ts';
@@ -56,8 +56,7 @@ export async function requestPasswordReset(ctx: AccountsContext, email: string, 
  * so an unverified address counts as verified; every token issued before stops working.
  */
 export async function confirmPasswordReset(ctx: AccountsContext, token: string, password: string, origin: Origin): Promise<UserRow> {
-  const passwordHash = await hashPassword(password);
-  return commit(ctx.db, (tx) => {
+  const validLink = (tx: Writer) => {
     const link = tx
       .select()
       .from(accountTokens)
@@ -71,6 +70,14 @@ export async function confirmPasswordReset(ctx: AccountsContext, token: string, 
       )
       .get();
     if (!link) throw new ApiError(400, 'INVALID_TOKEN', 'This link is unknown, already used or expired. Ask for a new one.');
+    return link;
+  };
+  // The link first, so a made-up token costs no password hash; again in the transaction, in case
+  // the link was used meanwhile.
+  validLink(ctx.db);
+  const passwordHash = await hashPassword(password);
+  return commit(ctx.db, (tx) => {
+    const link = validLink(tx);
     tx.update(accountTokens)
       .set({ usedAt: origin.now })
       .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'password-reset'), isNull(accountTokens.usedAt)))

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, sendApiError } from './errors.ts';
 
 // Who is asking, and whether their role may call the route. A route says who may call it with
 // `config: { access: [...roles] }`; a route without `access` is public.
@@ -50,21 +50,23 @@ async function accessCheck(app: FastifyInstance, { db, secret }: { db: Database;
   });
 
   app.decorateRequest('account', undefined);
-  app.addHook('onRequest', async (request) => {
+  // Refusals are sent from the hook itself: plugins with error handlers of their own (the queue
+  // dashboard) would otherwise reshape them.
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (!access) return;
     let claims: { sub: string; role: Role; ver: number };
     try {
       claims = await request.jwtVerify();
     } catch {
-      throw unauthenticated();
+      return sendApiError(reply, unauthenticated());
     }
     // The person as they are now: a disabled account, or a token older than the last password
     // change, reset or role change, no longer counts.
     const account = findUser(db, Number(claims.sub));
-    if (!account || account.disabledAt !== null || account.tokenVersion !== claims.ver) throw unauthenticated();
+    if (!account || account.disabledAt !== null || account.tokenVersion !== claims.ver) return sendApiError(reply, unauthenticated());
     if (!roleMayCall(account.role, access)) {
-      throw new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`);
+      return sendApiError(reply, new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`));
     }
     request.account = account;
   });

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Refusal } from '../domain/booking-rules.ts';
 
 /** An answer the API gives on purpose: a documented status and code, and a message for people. */
@@ -28,8 +28,13 @@ export const refused = (refusal: Refusal) => new ApiError(REFUSAL_STATUS[refusal
 /** @fastify/csrf-protection's refusals, answered with the contract's one code. */
 const csrfCodes = new Set(['FST_CSRF_MISSING_SECRET', 'FST_CSRF_INVALID_TOKEN']);
 
-function errorBody(statusCode: number, code: string, message: string) {
+export function errorBody(statusCode: number, code: string, message: string) {
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+/** Answers with an ApiError directly, for hooks that run where another plugin's error handler rules. */
+export function sendApiError(reply: FastifyReply, error: ApiError) {
+  return reply.code(error.statusCode).send(errorBody(error.statusCode, error.code, error.message));
 }
 
 /**
@@ -38,7 +43,7 @@ function errorBody(statusCode: number, code: string, message: string) {
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.code, error.message));
+    if (error instanceof ApiError) return sendApiError(reply, error);
     const statusCode = error.statusCode ?? 500;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');

@@ -23,6 +23,7 @@ export interface OutboxRow {
   payload: unknown;
 }
 
+
 /** In-process wake-up for the relay, so a commit's side effects leave without a polling delay. */
 export const outboxCommitted = new EventEmitter();
 
@@ -66,9 +67,13 @@ export function markDispatched(db: Database, ids: number[], now: Date): void {
     .run();
 }
 
-export function isCompleted(db: Database, id: number): boolean {
-  const row = db.select({ completedAt: outbox.completedAt }).from(outbox).where(eq(outbox.id, id)).get();
-  return row === undefined || row.completedAt !== null;
+/** A row still to be done, with its payload; undefined once a worker recorded it (or it is gone). */
+export function pendingRow(db: Database, id: number): OutboxRow | undefined {
+  return db
+    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload })
+    .from(outbox)
+    .where(and(eq(outbox.id, id), isNull(outbox.completedAt)))
+    .get();
 }
 
 /**

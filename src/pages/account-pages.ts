@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
-import { ACCOUNT_ROUTES_RATE_LIMIT, originOf } from '../accounts/auth-routes.ts';
+import { originOf, type PerIpLimit } from '../accounts/auth-routes.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_ANSWER } from '../accounts/passwords.ts';
 import { verifyEmail } from '../accounts/registration.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
@@ -20,6 +20,7 @@ export interface AccountPageOptions {
   libraryName: string;
   jwtSecret: string;
   clock: Clock;
+  perIpLimit: PerIpLimit;
 }
 
 // The pages the links in verification and reset mails land on (`_csrf` is optional in the body
@@ -59,7 +60,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPageOptions> = async
   app.post(
     '/verify-email',
     {
-      config: { rateLimit: ACCOUNT_ROUTES_RATE_LIMIT },
+      onRequest: options.perIpLimit,
       preHandler: app.csrfProtection,
       schema: { ...hidden, body: Type.Object({ token: FormText, _csrf: Type.Optional(FormText) }) },
     },
@@ -82,7 +83,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPageOptions> = async
   app.post(
     '/reset-password',
     {
-      config: { rateLimit: ACCOUNT_ROUTES_RATE_LIMIT },
+      onRequest: options.perIpLimit,
       preHandler: app.csrfProtection,
       schema: { ...hidden, body: Type.Object({ token: FormText, password: FormText, confirmation: FormText, _csrf: Type.Optional(FormText) }) },
     },
@@ -106,7 +107,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPageOptions> = async
   app.post(
     '/reset-password/request',
     {
-      config: { rateLimit: ACCOUNT_ROUTES_RATE_LIMIT },
+      onRequest: options.perIpLimit,
       preHandler: app.csrfProtection,
       schema: { ...hidden, body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), _csrf: Type.Optional(FormText) }) },
     },

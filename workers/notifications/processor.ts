@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../src/domain/calendar.ts';
 import { secretFields, type MailJob } from '../../src/mail/catalogue.ts';
 import { renderMail, type MailSettings } from '../../src/mail/render.ts';
-import { isCompleted, jobIdFor, markCompleted } from '../../src/outbox/store.ts';
+import { jobIdFor, markCompleted, pendingRow } from '../../src/outbox/store.ts';
 import type { OutboxJobData } from '../relay.ts';
 import { attachmentsFor } from './attachments.ts';
 import type { Mailer } from './mailer.ts';
@@ -46,8 +46,9 @@ export function notificationProcessor(deps: NotificationDependencies) {
   const { db, mailer, settings, clock, messageIdDomain } = deps;
   return async (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {
     const { outboxId } = job.data;
-    if (isCompleted(db, outboxId)) return 'already-sent';
-    const mail = job.data.payload as MailJob;
+    const row = pendingRow(db, outboxId);
+    if (!row) return 'already-sent';
+    const mail = row.payload as MailJob;
 
     const giveUp = (reason: string): never => {
       markCompleted(db, outboxId, `undeliverable: ${reason}`, clock(), withoutSecrets(mail));

@@ -1,0 +1,376 @@
+import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance, HTTPMethods, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
+import { closures, requests, type Role } from '../../db/schema.ts';
+import { addDays, isWeekend } from '../../src/domain/calendar.ts';
+import { buildApp } from '../../src/app.ts';
+import { asUser, assertError, makeAccount, PASSWORD, tokenFor } from '../helpers/accounts.ts';
+import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+
+// Who may call what, from API.md, written out by hand: every protected route × every role and no
+// token. Then the completeness check: every route the app has is either in this table or in the
+// hand-written list of public routes, so a new protected route cannot slip in untested.
+
+type Caller = Role | 'none';
+const callers: readonly Caller[] = ['researcher', 'staff', 'curator', 'admin', 'none'];
+
+interface Context {
+  /** The caller's password now (POST /me/password changes it). */
+  password: string;
+  /** A researcher the user routes act on. */
+  targetId: number;
+  /** A fresh e-mail address, for bodies that create an account. */
+  freshEmail(): string;
+  /** A new request of the table's researcher, in the given status (on its own box and day). */
+  request(status: 'scheduled' | 'awaiting_approval'): number;
+  /** A new day the reading room is closed on. */
+  closedDay(): string;
+  /** A new business day that is not closed. */
+  openDay(): string;
+}
+
+interface Row {
+  method: HTTPMethods;
+  /** The route as the app declares it (`:param` included). */
+  route: string;
+  url(ctx: Context): string;
+  body?(ctx: Context): unknown;
+  expect: Record<Caller, number>;
+}
+
+const only = (allowed: readonly Role[], status: number): Record<Caller, number> => ({
+  researcher: allowed.includes('researcher') ? status : 403,
+  staff: allowed.includes('staff') ? status : 403,
+  curator: allowed.includes('curator') ? status : 403,
+  admin: allowed.includes('admin') ? status : 403,
+  none: 401,
+});
+const everyRole = (status: number) => only(['researcher', 'staff', 'curator', 'admin'], status);
+
+/** API.md's Accounts and Operations tables. Admins hold every right of staff and curators. */
+const table: Row[] = [
+  { method: 'GET', route: '/api/v1/me', url: () => '/api/v1/me', expect: everyRole(200) },
+  { method: 'PATCH', route: '/api/v1/me', url: () => '/api/v1/me', body: () => ({ name: 'A renamed person', affiliation: 'Beinecke' }), expect: everyRole(200) },
+  {
+    method: 'POST',
+    route: '/api/v1/me/password',
+    url: () => '/api/v1/me/password',
+    body: (ctx) => ({ currentPassword: ctx.password, newPassword: `${ctx.password}!` }),
+    expect: everyRole(200),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/users',
+    url: () => '/api/v1/users',
+    body: (ctx) => ({ email: ctx.freshEmail(), password: PASSWORD, name: 'New Colleague', role: 'staff' }),
+    expect: only(['admin'], 201),
+  },
+  { method: 'PATCH', route: '/api/v1/users/:userId', url: (ctx) => `/api/v1/users/${ctx.targetId}`, body: () => ({ disabled: false }), expect: only(['admin'], 200) },
+  { method: 'GET', route: '/api/v1/users', url: () => '/api/v1/users?role=researcher&limit=10', expect: only(['staff', 'curator', 'admin'], 200) },
+  {
+    method: 'POST',
+    route: '/api/v1/users/:userId/identity-verification',
+    url: (ctx) => `/api/v1/users/${ctx.targetId}/identity-verification`,
+    body: () => ({ documentType: 'passport', note: 'Checked at the desk' }),
+    expect: only(['staff', 'admin'], 200),
+  },
+  { method: 'GET', route: '/admin/queues', url: () => '/admin/queues', expect: only(['admin'], 200) },
+
+  // API.md's Requests table.
+  {
+    method: 'POST',
+    route: '/api/v1/requests',
+    url: () => '/api/v1/requests',
+    body: () => ({ visitDate: '2026-12-02', containerIds: [2] }),
+    expect: only(['researcher'], 201),
+  },
+  { method: 'GET', route: '/api/v1/requests', url: () => '/api/v1/requests?limit=5', expect: everyRole(200) },
+  { method: 'GET', route: '/api/v1/requests/:id', url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}`, expect: everyRole(200) },
+  { method: 'GET', route: '/api/v1/requests/:id/events', url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/events`, expect: everyRole(200) },
+  {
+    method: 'POST',
+    route: '/api/v1/requests/:id/cancel',
+    url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/cancel`,
+    body: () => ({ reason: 'Plans changed' }),
+    expect: only(['researcher', 'staff', 'admin'], 200),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/requests/:id/approve',
+    url: (ctx) => `/api/v1/requests/${ctx.request('awaiting_approval')}/approve`,
+    body: () => ({ note: 'Handle with care' }),
+    expect: only(['curator', 'admin'], 200),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/requests/:id/deny',
+    url: (ctx) => `/api/v1/requests/${ctx.request('awaiting_approval')}/deny`,
+    body: () => ({ reason: 'Use the reference surrogates' }),
+    expect: only(['curator', 'admin'], 200),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/requests/:id/transition',
+    url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/transition`,
+    body: () => ({ to: 'paged' }),
+    expect: only(['staff', 'admin'], 200),
+  },
+  { method: 'GET', route: '/api/v1/paging/pick-list', url: () => '/api/v1/paging/pick-list?date=2026-12-02', expect: only(['staff', 'admin'], 200) },
+  { method: 'GET', route: '/api/v1/containers/:containerId/history', url: () => '/api/v1/containers/1/history', expect: only(['staff', 'curator', 'admin'], 200) },
+  {
+    method: 'POST',
+    route: '/api/v1/closures',
+    url: () => '/api/v1/closures',
+    body: (ctx) => ({ date: ctx.openDay(), reason: 'Staff training' }),
+    expect: only(['admin'], 201),
+  },
+  { method: 'DELETE', route: '/api/v1/closures/:date', url: (ctx) => `/api/v1/closures/${ctx.closedDay()}`, expect: only(['admin'], 204) },
+];
+
+/**
+ * bull-board's own routes under /admin/queues/ (its JSON API and static files): many, and named by
+ * bull-board's version, so one row covers them: each is admin-only. Every one of them is still
+ * called below by every caller; an admin passes the access check (no 401 or 403, no 5xx).
+ */
+const DASHBOARD_PREFIX = '/admin/queues/';
+
+/** API.md's Public table, the account routes anyone may call, and the pages their mails link to. */
+const publicRoutes: readonly string[] = [
+  'GET /health',
+  'GET /ready',
+  'GET /api/v1/collections',
+  'GET /api/v1/collections/:collectionId',
+  'GET /api/v1/collections/:collectionId/containers',
+  'GET /api/v1/calendar',
+  'GET /api/v1/closures',
+  'POST /api/v1/auth/register',
+  'POST /api/v1/auth/verify-email',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/confirm',
+  // The pages of verification and reset mails, their CSRF-protected form posts, and their stylesheet.
+  'GET /verify-email',
+  'POST /verify-email',
+  'GET /reset-password',
+  'POST /reset-password',
+  'POST /reset-password/request',
+  'GET /assets/reading-room.css',
+  // The OpenAPI document and Swagger UI.
+  'GET /docs',
+  'GET /docs/json',
+  'GET /docs/yaml',
+];
+
+/**
+ * Documented exemptions from the two lists: HEAD (Fastify adds one per GET, with the GET's
+ * config; checked below to be guarded the same) and OPTIONS, and Swagger UI's static assets.
+ */
+const exempt = (method: string, url: string) => method === 'HEAD' || method === 'OPTIONS' || url.startsWith('/docs/static/');
+
+let room: TestReadingRoom;
+const tokens = new Map<Role, string>();
+const passwords = new Map<Role, string>();
+let targetId: number;
+let fresh = 0;
+
+before(async () => {
+  room = await startReadingRoom();
+  const roles: Role[] = ['researcher', 'staff', 'curator', 'admin'];
+  const accounts = await Promise.all(roles.map((role) => makeAccount(room.db, role, { email: `${role}@example.org` })));
+  for (const [i, role] of roles.entries()) {
+    const account = accounts[i];
+    assert.ok(account);
+    passwords.set(role, account.password);
+    tokens.set(role, await tokenFor(room.app, account.email, account.password));
+  }
+  targetId = (await makeAccount(room.db, 'researcher', { email: 'target@example.org' })).user.id;
+  researcherId = accounts[0]?.user.id ?? 0;
+});
+after(() => room.close());
+
+let researcherId: number;
+let made = 0;
+
+/** Each call its own box and day, so no two requests compete for a container. */
+function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
+  made += 1;
+  const containerId = status === 'awaiting_approval' ? 23 : 1 + (made % 22);
+  return room.db
+    .insert(requests)
+    .values({ researcherId, containerId, visitDate: addDays('2026-12-07', made), status })
+    .returning({ id: requests.id })
+    .get().id;
+}
+
+let days = 0;
+/** Business days from mid-January 2027 on, one per call, none of them holidays. */
+function nextBusinessDay(): string {
+  let day;
+  do day = addDays('2027-01-20', days++);
+  while (isWeekend(day));
+  return day;
+}
+
+function contextFor(caller: Caller): Context {
+  return {
+    password: caller === 'none' ? PASSWORD : (passwords.get(caller) ?? PASSWORD),
+    targetId,
+    freshEmail: () => `colleague-${++fresh}@example.org`,
+    request: newRequest,
+    openDay: nextBusinessDay,
+    closedDay: () => {
+      const date = nextBusinessDay();
+      room.db.insert(closures).values({ date, reason: 'Closed for the table' }).run();
+      return date;
+    },
+  };
+}
+
+const isDashboard = (url: string) => url === '/admin/queues' || url.startsWith(DASHBOARD_PREFIX);
+
+/** The expected status, with the contract's code for a 401 or 403. */
+function assertAnswer(response: LightMyRequestResponse, expected: number, url: string, context = url): void {
+  if (expected === 401 || expected === 403) {
+    assertError(response, expected, expected === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', context);
+  } else {
+    assert.equal(response.statusCode, expected, `${context}: ${response.body.slice(0, 300)}`);
+  }
+}
+
+async function call(caller: Caller, method: string, url: string, body?: unknown): Promise<LightMyRequestResponse> {
+  const options: InjectOptions = { method: method as HTTPMethods, url, ...(body === undefined ? {} : { payload: body as object }) };
+  return asUser(room.app, caller === 'none' ? undefined : tokens.get(caller), options);
+}
+
+describe('who may call which route (API.md, by hand)', () => {
+  for (const row of table) {
+    for (const caller of callers) {
+      const expected = row.expect[caller];
+      it(`${row.method} ${row.route} by ${caller === 'none' ? 'no token' : `a ${caller}`} answers ${expected}`, async () => {
+        const ctx = contextFor(caller);
+        const response = await call(caller, row.method, row.url(ctx), row.body?.(ctx));
+        assertAnswer(response, expected, row.route);
+        // A password change ends the caller's older tokens: carry on with the new one.
+        if (row.route === '/api/v1/me/password' && caller !== 'none' && response.statusCode === 200) {
+          tokens.set(caller, response.json().accessToken);
+          passwords.set(caller, `${ctx.password}!`);
+        }
+      });
+    }
+  }
+});
+
+/** Every route of a freshly built app, as its onRoute hooks leave it (config.access included). */
+async function everyRoute(): Promise<{ method: string; url: string; access: readonly string[] | undefined }[]> {
+  const seen: RouteOptions[] = [];
+  // Fastify publishes each new instance on this channel before any plugin is registered.
+  const onInit = (message: unknown) => {
+    (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route) => {
+      seen.push(route);
+    });
+  };
+  diagnostics.subscribe('fastify.initialization', onInit);
+  let app;
+  try {
+    app = await buildApp({ config: room.config, db: room.db, redis: room.redis, clock: () => new Date() });
+  } finally {
+    diagnostics.unsubscribe('fastify.initialization', onInit);
+  }
+  await app.ready();
+  await app.close();
+  // The same object is handed to every onRoute hook; read `config` once all of them have run.
+  // A plugin's root route ('/' under a prefix) answers with and without the slash; it is named without.
+  const withoutSlash = (url: string) => (url.length > 1 ? url.replace(/\/$/, '') : url);
+  return seen.flatMap((route) =>
+    [route.method].flat().map((method) => ({ method: String(method).toUpperCase(), url: withoutSlash(route.url), access: route.config?.access })),
+  );
+}
+
+/** A URL for a route: each parameter and wildcard filled with something plausible. */
+function urlFor(route: string): string {
+  const values: Record<string, string> = { userId: String(targetId), collectionId: '1', queueName: 'notifications', queueStatus: 'failed', jobId: '1', schedulerId: 'nightly' };
+  return route.replace(/:(\w+)/g, (_, name: string) => values[name] ?? '1').replace(/\*$/, 'nothing-here.js');
+}
+
+describe('the table is complete', () => {
+  it('every protected route of the app is in the table, every other route is listed as public, and nothing listed is missing', async () => {
+    const routes = await everyRoute();
+    assert.ok(routes.length > 20, 'the onRoute hook saw the routes');
+    const tableKeys = new Set(table.map((row) => `${row.method} ${row.route}`));
+    const missingFromTable: string[] = [];
+    const unclassified: string[] = [];
+    const publicButProtected: string[] = [];
+    for (const { method, url, access } of routes) {
+      if (exempt(method, url)) continue;
+      const key = `${method} ${url}`;
+      if (access !== undefined) {
+        if (!tableKeys.has(key) && !url.startsWith(DASHBOARD_PREFIX)) missingFromTable.push(`${key} (access: ${access.join(', ')})`);
+        if (publicRoutes.includes(key)) publicButProtected.push(key);
+      } else if (!publicRoutes.includes(key)) {
+        unclassified.push(key);
+      }
+    }
+    assert.deepEqual(missingFromTable, [], 'protected routes that the table does not cover');
+    assert.deepEqual(unclassified, [], 'routes that are neither protected nor listed as public');
+    assert.deepEqual(publicButProtected, [], 'routes listed as public that require a role');
+
+    const declared = new Set(routes.map((r) => `${r.method} ${r.url}`));
+    assert.deepEqual([...tableKeys].filter((key) => !declared.has(key)), [], 'table rows for routes the app does not have');
+    assert.deepEqual(publicRoutes.filter((key) => !declared.has(key)), [], 'public routes the app does not have');
+    for (const row of table) {
+      const access = routes.find((r) => `${r.method} ${r.url}` === `${row.method} ${row.route}`)?.access;
+      assert.ok(access, `${row.method} ${row.route} is protected`);
+    }
+  });
+
+  it('every route under /admin/queues/ is the admin\'s: 401 without a token, 403 for the other roles, and passes an admin', async () => {
+    const dashboard = (await everyRoute()).filter((r) => isDashboard(r.url) && r.method !== 'HEAD');
+    assert.ok(dashboard.length > 5, 'bull-board added its routes');
+    for (const { method, url, access } of dashboard) {
+      assert.deepEqual(access, ['admin'], `${method} ${url}`);
+      const target = urlFor(url);
+      for (const caller of callers) {
+        const response = await call(caller, method, target, method === 'GET' ? undefined : {});
+        const context = `${method} ${target} by ${caller}`;
+        if (caller === 'none') assertAnswer(response, 401, url, context);
+        else if (caller !== 'admin') assertAnswer(response, 403, url, context);
+        else assert.ok(response.statusCode !== 401 && response.statusCode !== 403 && response.statusCode < 500, `${context}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+      }
+    }
+  });
+
+  it('a protected GET route\'s HEAD twin is guarded the same way', async () => {
+    const heads = (await everyRoute()).filter((r) => r.method === 'HEAD' && r.access !== undefined && !isDashboard(r.url));
+    assert.ok(heads.length >= 2);
+    for (const { url } of heads) {
+      const row = table.find((r) => r.method === 'GET' && r.route === url);
+      assert.ok(row, `HEAD ${url} has a GET row`);
+      for (const caller of callers) {
+        const response = await call(caller, 'HEAD', row.url(contextFor(caller)));
+        assert.equal(response.statusCode, row.expect[caller], `HEAD ${url} by ${caller}`);
+      }
+    }
+  });
+
+  it(
+    'a refusal from the queue dashboard has the contract\'s error shape (statusCode, code, error, message) and no stack trace',
+    async () => {
+      for (const caller of ['none', 'researcher'] as const) {
+        const response = await call(caller, 'GET', '/admin/queues');
+        assertError(response, caller === 'none' ? 401 : 403, caller === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN', `GET /admin/queues by ${caller}`);
+      }
+    },
+  );
+
+  it('every public route answers without a token: never UNAUTHENTICATED or FORBIDDEN', async () => {
+    for (const key of publicRoutes) {
+      const [method, route] = key.split(' ') as [string, string];
+      const response = await call('none', method, urlFor(route), method === 'GET' ? undefined : {});
+      const code = response.headers['content-type']?.toString().startsWith('application/json') ? (response.json() as { code?: string }).code : undefined;
+      // A page's form post without its CSRF token is 403 CSRF_INVALID: a refusal, but not for want of a role.
+      assert.ok(code !== 'UNAUTHENTICATED' && code !== 'FORBIDDEN' && response.statusCode !== 401, `${key}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+      assert.ok(response.statusCode < 500, `${key}: ${response.statusCode}`);
+    }
+  });
+});
