@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Database } from '../db/client.ts';
 import { ACCOUNT_ROUTES_PER_IP, authRoutes } from './accounts/auth-routes.ts';
 import { meRoutes } from './accounts/me-routes.ts';
@@ -17,6 +18,7 @@ import { collectionRoutes } from './collections/routes.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/calendar.ts';
 import { healthRoutes } from './health/routes.ts';
+import { metricsRoutes } from './metrics/routes.ts';
 import { accessCheckPlugin } from './http/auth.ts';
 import { registerDocsAndHeaders } from './http/docs.ts';
 import { ApiError, registerErrorHandling } from './http/errors.ts';
@@ -44,6 +46,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  await app.register(fp(metricsRoutes), { db, clock, queues });
   await registerDocsAndHeaders(app, packageJson.version);
   // The per-IP limit of the account routes, kept in this process: one hook shared by all of them.
   await app.register(rateLimit, {
@@ -53,7 +56,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   });
   const perIpLimit = app.rateLimit(ACCOUNT_ROUTES_PER_IP);
   const jwtSecret = resolveJwtSecret(config);
-  await app.register(accessCheckPlugin, { db, secret: jwtSecret });
+  await app.register(accessCheckPlugin, { db, secret: jwtSecret, metricsToken: config.metricsToken });
 
   const accounts = { db, publicUrl: config.publicUrl, clock };
   await app.register(healthRoutes, { db, redis, clock });

@@ -40,7 +40,7 @@ describe('npm start', () => {
     const deadline = Date.now() + 20_000;
     while (!collections && Date.now() < deadline) {
       try {
-        collections = await (await fetch(`http://127.0.0.1:${port}/api/v1/collections`)).json();
+        collections = (await (await fetch(`http://127.0.0.1:${port}/api/v1/collections`)).json()) as typeof collections;
       } catch {
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,6 +22,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The roles that may call the route (`any`: every signed-in person). */
     access?: readonly (Role | 'any')[];
+    /** The route also answers `Authorization: Bearer <METRICS_TOKEN>` (a scraper, not a person). */
+    metricsToken?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in person, on routes with `access`. */
@@ -42,7 +45,13 @@ export function accountOf(request: FastifyRequest): UserRow {
   return request.account;
 }
 
-async function accessCheck(app: FastifyInstance, { db, secret }: { db: Database; secret: string }) {
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+async function accessCheck(app: FastifyInstance, { db, secret, metricsToken }: { db: Database; secret: string; metricsToken: string | undefined }) {
   await app.register(jwt, {
     secret,
     sign: { algorithm: 'HS256', expiresIn: TOKEN_LIFETIME_SECONDS },
@@ -53,8 +62,10 @@ async function accessCheck(app: FastifyInstance, { db, secret }: { db: Database;
   // Refusals are sent from the hook itself: plugins with error handlers of their own (the queue
   // dashboard) would otherwise reshape them.
   app.addHook('onRequest', async (request, reply) => {
-    const access = request.routeOptions.config.access;
+    const { access, metricsToken: scraperAllowed } = request.routeOptions.config;
     if (!access) return;
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (scraperAllowed && metricsToken && bearer && sameSecret(bearer, metricsToken)) return;
     let claims: { sub: string; role: Role; ver: number };
     try {
       claims = await request.jwtVerify();

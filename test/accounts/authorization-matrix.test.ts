@@ -76,6 +76,7 @@ const table: Row[] = [
     expect: only(['staff', 'admin'], 200),
   },
   { method: 'GET', route: '/admin/queues', url: () => '/admin/queues', expect: only(['admin'], 200) },
+  { method: 'GET', route: '/metrics', url: () => '/metrics', expect: only(['admin'], 200) },
 
   // API.md's Requests table.
   {
