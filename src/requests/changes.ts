@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { requests, type RequestStatus } from '../../db/schema.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
+import type { Clock } from '../domain/calendar.ts';
 import { holdingStatuses, isHolding, mayMove, mayReshelveNoShow } from '../domain/request-status.ts';
 import { ApiError } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
@@ -26,8 +27,9 @@ function researcherOf(tx: Writer, row: RequestRow): UserRow {
  * A curator's approval of restricted material: scheduled, or waitlisted when another researcher
  * holds the container by then. The researcher is told, with the curator's note.
  */
-export function approveRequest(ctx: RequestsContext, id: number, curator: UserRow, note: string | undefined, now: Date): RequestRow {
+export function approveRequest(ctx: RequestsContext, id: number, curator: UserRow, note: string | undefined, clock: Clock): RequestRow {
   return commit(ctx.db, (tx) => {
+    const now = clock();
     const row = visibleRequest(tx, id, curator);
     const to: RequestStatus = heldByAnother(tx, row) ? 'waitlisted' : 'scheduled';
     if (!mayMove(row.status, to, 'curator', 'approve')) throw invalidTransition(row, to);
@@ -43,8 +45,9 @@ export function approveRequest(ctx: RequestsContext, id: number, curator: UserRo
 }
 
 /** A curator's refusal; the reason is required and shown to the researcher. */
-export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, reason: string, now: Date): RequestRow {
+export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, reason: string, clock: Clock): RequestRow {
   return commit(ctx.db, (tx) => {
+    const now = clock();
     const row = visibleRequest(tx, id, curator);
     if (!mayMove(row.status, 'denied', 'curator', 'deny')) throw invalidTransition(row, 'denied');
     const denied = move(tx, row, 'denied', { user: curator, as: 'curator' }, now, { note: reason, decisionNote: reason });
@@ -63,8 +66,9 @@ export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, 
  * delivered. A freed box goes to the waiting list; staff cancellations are mailed with the reason
  * (a researcher's own is confirmed on the page).
  */
-export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow, reason: string | undefined, now: Date): RequestRow {
+export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow, reason: string | undefined, clock: Clock): RequestRow {
   return commit(ctx.db, (tx) => {
+    const now = clock();
     const row = visibleRequest(tx, id, person);
     const changer: Changer = person.role === 'researcher' ? { user: person, as: 'researcher' } : { user: person, as: 'staff' };
     if (!mayMove(row.status, 'cancelled', changer.as, 'cancel')) {
@@ -93,8 +97,9 @@ export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow,
  * Staff moves at the desk and in the stacks: paged, delivered (only to a researcher whose photo
  * ID was checked), returned, reshelved, no-show.
  */
-export function transitionRequest(ctx: RequestsContext, id: number, staff: UserRow, to: RequestStatus, note: string | undefined, now: Date): RequestRow {
+export function transitionRequest(ctx: RequestsContext, id: number, staff: UserRow, to: RequestStatus, note: string | undefined, clock: Clock): RequestRow {
   return commit(ctx.db, (tx) => {
+    const now = clock();
     const row = visibleRequest(tx, id, staff);
     if (!mayMove(row.status, to, 'staff', 'transition')) throw invalidTransition(row, to);
     if (row.status === 'no_show' && !mayReshelveNoShow(eventsOf(tx, row.id).map((e) => e.toStatus))) {

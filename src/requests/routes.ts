@@ -47,7 +47,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      const created = submitRequests(ctx, accountOf(request), request.body, clock());
+      const created = submitRequests(ctx, accountOf(request), request.body, clock);
       return reply.code(201).send({ items: created.map(requestView) });
     },
   );
@@ -131,7 +131,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => requestView(cancelRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock())),
+    async (request) => requestView(cancelRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock)),
   );
 
   app.post(
@@ -148,7 +148,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => requestView(approveRequest(ctx, request.params.id, accountOf(request), request.body.note, clock())),
+    async (request) => requestView(approveRequest(ctx, request.params.id, accountOf(request), request.body.note, clock)),
   );
 
   app.post(
@@ -164,7 +164,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => requestView(denyRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock())),
+    async (request) => requestView(denyRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock)),
   );
 
   app.post(
@@ -180,6 +180,6 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => requestView(transitionRequest(ctx, request.params.id, accountOf(request), request.body.to, request.body.note, clock())),
+    async (request) => requestView(transitionRequest(ctx, request.params.id, accountOf(request), request.body.to, request.body.note, clock)),
   );
 };

@@ -3,7 +3,7 @@ import { containers, requestEvents, requests, type RequestStatus } from '../../d
 import type { UserRow } from '../accounts/users.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal } from '../domain/booking-rules.ts';
-import { todayIn, type IsoDate } from '../domain/calendar.ts';
+import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
 import { activeStatuses, holdingStatuses } from '../domain/request-status.ts';
 import { notFound, refused } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
@@ -24,9 +24,12 @@ export interface Submission {
  * that day joins the waiting list, the rest are scheduled. The researcher gets one mail, with the
  * visit as a calendar entry; curators hear of restricted material.
  */
-export function submitRequests(ctx: RequestsContext, researcher: UserRow, submission: Submission, now: Date): RequestRow[] {
+export function submitRequests(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock): RequestRow[] {
   const { visitDate, containerIds } = submission;
   return commit(ctx.db, (tx) => {
+    // Read once the write lock is held: requests waiting for the lock in other processes would
+    // otherwise carry an earlier instant than requests committed before them.
+    const now = clock();
     const today = todayIn(ctx.timezone, now);
     const dateRefusal = visitDateRefusal(visitDate, { today, closures: closuresFrom(tx, today), maxAdvanceDays: ctx.maxAdvanceDays });
     if (dateRefusal) throw refused(dateRefusal);

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { runScript } from '../helpers/child.ts';
+import { THANKSGIVING_MORNING } from '../helpers/reading-room.ts';
+import { call, makeUser, signIn, startLiveReadingRoom, type LiveReadingRoom } from '../helpers/requesters.ts';
+
+// API.md, "Status model": a container is held on a date by at most one researcher, under any
+// concurrency; the others wait, and when the holder's request is cancelled the request waitlisted
+// longest is promoted by the system, and its researcher is told.
+//
+// 50 researchers ask for Box 1 on Tuesday 2026-12-01 at once: 25 through HTTP to a listening
+// server, 25 from a second process writing to the same SQLite file. Both processes run the same
+// clock (the system clock shifted to Thanksgiving morning), so waitlisted_at is comparable.
+
+const VISIT_DATE = '2026-12-01';
+const CONTAINER_ID = 1;
+
+interface Row {
+  id: number;
+  researcher_id: number;
+  status: string;
+  waitlisted_at: number | null;
+}
+
+let room: LiveReadingRoom;
+const emails = new Map<number, string>();
+let httpResearchers: { id: number; token: string }[] = [];
+let childResearcherIds: number[] = [];
+let httpAnswers: { status: number; body: string }[] = [];
+let childOutcomes: { researcherId: number; ok: boolean; code?: unknown; message?: string; status?: string }[] = [];
+let childExit: { code: number | null; stderr: string };
+
+const rows = (): Row[] =>
+  room.db.$client
+    .prepare('select id, researcher_id, status, waitlisted_at from requests where container_id = ? and visit_date = ? order by id')
+    .all(CONTAINER_ID, VISIT_DATE) as Row[];
+
+/** The order of the waiting list by API.md: the time a request entered `waitlisted`, then its id. */
+const waitingOrder = (all: Row[]) =>
+  all.filter((r) => r.status === 'waitlisted').sort((a, b) => (a.waitlisted_at ?? 0) - (b.waitlisted_at ?? 0) || a.id - b.id);
+
+const promotedMails = () =>
+  (room.db.$client.prepare("select payload from outbox where job_name = 'waitlist-promoted' order by id").all() as { payload: string }[]).map(
+    (r) => JSON.parse(r.payload) as { to: { email: string }; data: { visitDate: string; container: { requestId: number } } },
+  );
+
+async function tokenOf(researcherId: number): Promise<string> {
+  const email = emails.get(researcherId);
+  assert.ok(email, `researcher ${researcherId}`);
+  return signIn(room.app, email);
+}
+
+before(async () => {
+  room = await startLiveReadingRoom(THANKSGIVING_MORNING);
+  const made = [];
+  for (let i = 0; i < 50; i++) made.push(await makeUser(room.db, 'researcher', `Researcher ${i + 1}`));
+  for (const { user, email } of made) emails.set(user.id, email);
+  httpResearchers = await Promise.all(made.slice(0, 25).map(async ({ user, email }) => ({ id: user.id, token: await signIn(room.app, email) })));
+  childResearcherIds = made.slice(25).map(({ user }) => user.id);
+
+  await room.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = room.app.server.address() as AddressInfo;
+
+  const child = runScript('test/helpers/concurrent-requester.ts', {
+    DATABASE_PATH: room.config.databasePath,
+    RESEARCHER_IDS: childResearcherIds.join(','),
+    VISIT_DATE,
+    CONTAINER_ID: String(CONTAINER_ID),
+    CLOCK_OFFSET_MS: String(room.offsetMs),
+  });
+  let stdout = '';
+  child.process.stdout?.on('data', (chunk) => (stdout += chunk));
+  await child.printed('ready');
+
+  // Both at once: the signal to the other process, and 25 parallel HTTP requests from this one.
+  child.process.kill('SIGUSR2');
+  httpAnswers = await Promise.all(
+    httpResearchers.map(async ({ token }) => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ visitDate: VISIT_DATE, containerIds: [CONTAINER_ID] }),
+      });
+      return { status: response.status, body: await response.text() };
+    }),
+  );
+  childExit = await child.exit;
+  const line = stdout.split('\n').find((l) => l.startsWith('{'));
+  assert.ok(line, `the other process printed no outcomes; exit ${childExit.code}; stderr: ${childExit.stderr}`);
+  childOutcomes = (JSON.parse(line) as { outcomes: typeof childOutcomes }).outcomes;
+});
+
+after(async () => {
+  await room.close();
+});
+
+describe('50 researchers request Box 1 for the same date at once (two processes, one SQLite file)', () => {
+  it('every submission succeeds: no 5xx, no SQLITE_BUSY, in either process', () => {
+    assert.equal(httpAnswers.length, 25);
+    for (const answer of httpAnswers) {
+      assert.equal(answer.status, 201, answer.body);
+      assert.doesNotMatch(answer.body, /SQLITE_BUSY|database is locked/i);
+    }
+    assert.equal(childExit.code, 0, childExit.stderr);
+    assert.doesNotMatch(childExit.stderr, /SQLITE_BUSY|database is locked/i);
+    assert.equal(childOutcomes.length, 25);
+    for (const outcome of childOutcomes) assert.ok(outcome.ok, `researcher ${outcome.researcherId}: ${String(outcome.code)} ${outcome.message}`);
+  });
+
+  it('exactly one request is scheduled and 49 are waitlisted, one per researcher', () => {
+    const all = rows();
+    assert.equal(all.length, 50);
+    assert.deepEqual(
+      all.map((r) => r.researcher_id).sort((a, b) => a - b),
+      [...httpResearchers.map((r) => r.id), ...childResearcherIds].sort((a, b) => a - b),
+    );
+    assert.equal(all.filter((r) => r.status === 'scheduled').length, 1);
+    assert.equal(all.filter((r) => r.status === 'waitlisted').length, 49);
+    // The first to commit holds the box; everyone after it waits.
+    assert.equal(all[0]?.status, 'scheduled');
+    // What each process was told agrees with what is stored.
+    const told = [
+      ...httpAnswers.map((a) => (JSON.parse(a.body) as { items: { id: number; status: string }[] }).items[0]),
+      ...childOutcomes.map((o) => ({ status: o.status })),
+    ].map((i) => i?.status);
+    assert.equal(told.filter((s) => s === 'scheduled').length, 1);
+    assert.equal(told.filter((s) => s === 'waitlisted').length, 49);
+  });
+
+  it('arrival order: the waitlisted requests, ordered by id, have non-decreasing waitlisted_at', () => {
+    const waiting = rows().filter((r) => r.status === 'waitlisted');
+    for (const r of waiting) assert.equal(typeof r.waitlisted_at, 'number', `request ${r.id} has a waitlisted_at`);
+    for (let i = 1; i < waiting.length; i++) {
+      const [previous, current] = [waiting[i - 1] as Row, waiting[i] as Row];
+      assert.ok(
+        (current.waitlisted_at as number) >= (previous.waitlisted_at as number),
+        `request ${current.id} was waitlisted at ${new Date(current.waitlisted_at as number).toISOString()}, before request ${previous.id} (${new Date(previous.waitlisted_at as number).toISOString()})`,
+      );
+    }
+  });
+
+  it("cancelling the holder promotes the request waitlisted longest, with a system event and a 'waitlist-promoted' mail to its researcher; cancelling again promotes the next", async () => {
+    for (let round = 1; round <= 2; round++) {
+      const before = rows();
+      const holder = before.find((r) => r.status === 'scheduled');
+      assert.ok(holder, `round ${round}: a holder`);
+      const [next, following] = waitingOrder(before);
+      assert.ok(next && following);
+      const mailsBefore = promotedMails().length;
+
+      const cancelled = await call(room.app, await tokenOf(holder.researcher_id), 'POST', `/api/v1/requests/${holder.id}/cancel`, {});
+      assert.equal(cancelled.statusCode, 200, cancelled.body);
+      assert.equal(cancelled.json().status, 'cancelled');
+
+      const now = rows();
+      const status = (id: number) => now.find((r) => r.id === id)?.status;
+      assert.equal(status(holder.id), 'cancelled');
+      assert.equal(status(next.id), 'scheduled', `round ${round}: request ${next.id}, waitlisted longest, is promoted`);
+      assert.equal(now.filter((r) => r.status === 'scheduled').length, 1, 'still one holder');
+      assert.equal(now.filter((r) => r.status === 'waitlisted').length, 49 - round);
+      assert.equal(status(following.id), 'waitlisted');
+
+      const nextToken = await tokenOf(next.researcher_id);
+      const events = await call(room.app, nextToken, 'GET', `/api/v1/requests/${next.id}/events`);
+      assert.equal(events.statusCode, 200, events.body);
+      const last = (events.json().items as { actorId: number | null; actorRole: string; from: string; to: string }[]).at(-1);
+      assert.deepEqual(
+        { actorId: last?.actorId, actorRole: last?.actorRole, from: last?.from, to: last?.to },
+        { actorId: null, actorRole: 'system', from: 'waitlisted', to: 'scheduled' },
+      );
+
+      const mails = promotedMails();
+      assert.equal(mails.length, mailsBefore + 1, 'one waitlist-promoted mail');
+      const mail = mails.at(-1);
+      assert.equal(mail?.to.email, emails.get(next.researcher_id));
+      assert.equal(mail?.data.container.requestId, next.id);
+      assert.equal(mail?.data.visitDate, VISIT_DATE);
+
+      const seen = await call(room.app, nextToken, 'GET', `/api/v1/requests/${next.id}`);
+      assert.equal(seen.json().status, 'scheduled');
+    }
+  });
+});
