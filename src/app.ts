@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
@@ -8,8 +10,8 @@ import { ACCOUNT_ROUTES_PER_IP, authRoutes } from './accounts/auth-routes.ts';
 import { meRoutes } from './accounts/me-routes.ts';
 import { userRoutes } from './accounts/user-routes.ts';
 import { queueDashboard } from './admin/queue-dashboard.ts';
-import { accountPages } from './pages/account-pages.ts';
-import { pageAssets } from './pages/assets.ts';
+import { pages } from './pages/index.ts';
+import { pageRefusal } from './pages/refusal.ts';
 import { pagingRoutes } from './paging/routes.ts';
 import { requestsContext } from './requests/moves.ts';
 import { requestRoutes } from './requests/routes.ts';
@@ -56,7 +58,9 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   });
   const perIpLimit = app.rateLimit(ACCOUNT_ROUTES_PER_IP);
   const jwtSecret = resolveJwtSecret(config);
-  await app.register(accessCheckPlugin, { db, secret: jwtSecret, metricsToken: config.metricsToken });
+  // Cookies are read before the access check, which takes the browser session from one.
+  await app.register(cookie, { secret: createHmac('sha256', jwtSecret).update('cookies').digest('base64url') });
+  await app.register(accessCheckPlugin, { db, secret: jwtSecret, metricsToken: config.metricsToken, pageRefusal: pageRefusal(config, clock) });
 
   const accounts = { db, publicUrl: config.publicUrl, clock };
   await app.register(healthRoutes, { db, redis, clock });
@@ -69,8 +73,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(meRoutes, accounts);
   await app.register(userRoutes, accounts);
   await app.register(queueDashboard, { queues });
-  await app.register(pageAssets);
-  await app.register(accountPages, { db, publicUrl: config.publicUrl, libraryName: config.libraryName, jwtSecret, clock, perIpLimit });
+  await app.register(pages, { db, config, clock, requests, perIpLimit });
 
   return app;
 }

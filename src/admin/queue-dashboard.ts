@@ -6,10 +6,13 @@ import type { FastifyInstance } from 'fastify';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
-/** bull-board's view of the queues, for admins only: every route it adds requires the admin role. */
+/**
+ * bull-board's view of the queues, for admins only: every route it adds requires the admin role,
+ * from a browser session or a bearer token.
+ */
 export async function queueDashboard(app: FastifyInstance, { queues }: { queues: Queue[] }): Promise<void> {
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, access: ['admin'] };
+    route.config = { ...route.config, access: ['admin'], session: 'either' };
     route.schema = { ...route.schema, hide: true };
   });
   const serverAdapter = new FastifyAdapter();

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import jwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
@@ -8,7 +8,15 @@ import { findUser, type UserRow } from '../accounts/users.ts';
 import { ApiError, sendApiError } from './errors.ts';
 
 // Who is asking, and whether their role may call the route. A route says who may call it with
-// `config: { access: [...roles] }`; a route without `access` is public.
+// `config: { access: [...roles] }`; a route without `access` is public. The API takes a bearer
+// token; pages take the browser session (the same signed token, in an HttpOnly cookie), so a
+// cookie never authorises an API call and a page is never reached with a bare token.
+
+/** The browser session's cookie. */
+export const SESSION_COOKIE = 'rr_session';
+
+/** How a refused page visit is answered (a redirect to sign in, a page saying no). */
+export type PageRefusal = (request: FastifyRequest, reply: FastifyReply, status: 401 | 403) => FastifyReply;
 
 export const TOKEN_LIFETIME_SECONDS = 8 * 3600;
 
@@ -24,6 +32,8 @@ declare module 'fastify' {
     access?: readonly (Role | 'any')[];
     /** The route also answers `Authorization: Bearer <METRICS_TOKEN>` (a scraper, not a person). */
     metricsToken?: boolean;
+    /** `page`: the browser session only; `either`: session or bearer token (the queue dashboard). */
+    session?: 'page' | 'either';
   }
   interface FastifyRequest {
     /** The signed-in person, on routes with `access`. */
@@ -51,7 +61,14 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-async function accessCheck(app: FastifyInstance, { db, secret, metricsToken }: { db: Database; secret: string; metricsToken: string | undefined }) {
+interface AccessCheckOptions {
+  db: Database;
+  secret: string;
+  metricsToken: string | undefined;
+  pageRefusal: PageRefusal;
+}
+
+async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pageRefusal }: AccessCheckOptions) {
   await app.register(jwt, {
     secret,
     sign: { algorithm: 'HS256', expiresIn: TOKEN_LIFETIME_SECONDS },
@@ -62,28 +79,37 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken }: {
   // Refusals are sent from the hook itself: plugins with error handlers of their own (the queue
   // dashboard) would otherwise reshape them.
   app.addHook('onRequest', async (request, reply) => {
-    const { access, metricsToken: scraperAllowed } = request.routeOptions.config;
+    const { access, metricsToken: scraperAllowed, session } = request.routeOptions.config;
     if (!access) return;
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (scraperAllowed && metricsToken && bearer && sameSecret(bearer, metricsToken)) return;
-    let claims: { sub: string; role: Role; ver: number };
-    try {
-      claims = await request.jwtVerify();
-    } catch {
-      return sendApiError(reply, unauthenticated());
-    }
+    const cookie = session ? request.cookies[SESSION_COOKIE] : undefined;
+    const token = session === 'page' ? cookie : (bearer ?? cookie);
+    // A browser (its session cookie, or asking for HTML) is answered as a page; a client as the API.
+    const fromBrowser = cookie !== undefined || (request.headers.accept ?? '').includes('text/html');
+    const asPage = session === 'page' || (session === 'either' && !bearer && fromBrowser);
+    const refuse = (status: 401 | 403, error: ApiError) => (asPage ? pageRefusal(request, reply, status) : sendApiError(reply, error));
+
+    const claims = token === undefined ? undefined : verified(app, token);
     // The person as they are now: a disabled account, or a token older than the last password
     // change, reset or role change, no longer counts.
-    const account = findUser(db, Number(claims.sub));
-    if (!account || account.disabledAt !== null || account.tokenVersion !== claims.ver) return sendApiError(reply, unauthenticated());
-    if (!roleMayCall(account.role, access)) {
-      return sendApiError(reply, new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`));
-    }
+    const account = claims && findUser(db, Number(claims.sub));
+    if (!claims || !account || account.disabledAt !== null || account.tokenVersion !== claims.ver) return refuse(401, unauthenticated());
+    if (!roleMayCall(account.role, access)) return refuse(403, new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`));
     request.account = account;
   });
 }
 
-export const accessCheckPlugin = fp(accessCheck, { name: 'access-check' });
+/** The claims of a token this server signed (HS256 only, not expired), or undefined. */
+function verified(app: FastifyInstance, token: string): { sub: string; role: Role; ver: number } | undefined {
+  try {
+    return app.jwt.verify(token);
+  } catch {
+    return undefined;
+  }
+}
+
+export const accessCheckPlugin = fp(accessCheck, { name: 'access-check', dependencies: ['@fastify/cookie'] });
 
 /** A signed token for a person, as login and password changes answer it. */
 export function issueToken(app: FastifyInstance, user: UserRow) {

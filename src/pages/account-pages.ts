@@ -1,123 +1,83 @@
-import { createHmac } from 'node:crypto';
-import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Database } from '../../db/client.ts';
-import { originOf, type PerIpLimit } from '../accounts/auth-routes.ts';
+import { originOf } from '../accounts/auth-routes.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_ANSWER } from '../accounts/passwords.ts';
 import { verifyEmail } from '../accounts/registration.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
-import type { Clock } from '../domain/calendar.ts';
-import { ApiError } from '../http/errors.ts';
-import { htmlTemplates } from '../templates.ts';
+import { attempt, renderPage, type PageOptions } from './kit.ts';
 
-export interface AccountPageOptions {
-  db: Database;
-  publicUrl: string;
-  libraryName: string;
-  jwtSecret: string;
-  clock: Clock;
-  perIpLimit: PerIpLimit;
-}
-
-// The pages the links in verification and reset mails land on (`_csrf` is optional in the body
-// schemas so that a post without it is answered by the CSRF check: 403 CSRF_INVALID). A GET only shows a form (mail
-// scanners follow links); the form's CSRF-protected POST does the change.
+// The pages the links in verification and reset mails land on. A GET only shows a form (mail
+// scanners follow links); the form's CSRF-protected POST does the change. (`_csrf` is optional in
+// the body schemas so that a post without it is answered by the CSRF check: 403 CSRF_INVALID.)
 
 const FormText = Type.String({ maxLength: 1000 });
 const hidden = { hide: true };
 
-export const accountPages: FastifyPluginAsyncTypebox<AccountPageOptions> = async (app, options) => {
-  const { db, publicUrl, libraryName, clock } = options;
-  const ctx = { db, publicUrl };
-  await app.register(formbody);
-  await app.register(cookie, { secret: createHmac('sha256', options.jwtSecret).update('csrf cookies').digest('base64url') });
-  await app.register(csrf, {
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: publicUrl.startsWith('https:') },
-  });
-
-  const render = (reply: FastifyReply, status: number, page: string, data: Record<string, unknown>) =>
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .send(htmlTemplates.render(`./pages/${page}.eta`, { libraryName, passwordMin: PASSWORD_MIN, passwordMax: PASSWORD_MAX, ...data }));
-
-  /** A domain refusal (an expired link, say) becomes a page, not JSON. */
-  const refusalPage = (reply: FastifyReply, title: string, error: unknown) => {
-    if (!(error instanceof ApiError) || error.statusCode >= 500) throw error;
-    return render(reply, error.statusCode, 'message', { title, message: error.message, problem: true });
-  };
+export const accountPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, perIpLimit }) => {
+  const ctx = { db, publicUrl: config.publicUrl };
+  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
+    renderPage(request, reply, config, clock, template, data, status);
+  const linkFailed = (request: FastifyRequest, reply: FastifyReply, message: string, status: number) =>
+    page(request, reply, 'message', { title: 'This link no longer works', message, problem: true }, status);
 
   app.get('/verify-email', { schema: { ...hidden, querystring: Type.Object({ token: Type.Optional(FormText) }) } }, async (request, reply) => {
     const { token } = request.query;
-    if (!token) return render(reply, 400, 'message', { title: 'Confirm your e-mail address', message: 'Open this page from the link in your verification mail.', problem: true });
-    return render(reply, 200, 'verify-email', { title: 'Confirm your e-mail address', token, csrfToken: reply.generateCsrf() });
+    if (!token) return page(request, reply, 'message', { title: 'Confirm your e-mail address', message: 'Open this page from the link in your verification mail.', problem: true }, 400);
+    return page(request, reply, 'verify-email', { title: 'Confirm your e-mail address', token });
   });
 
   app.post(
     '/verify-email',
     {
-      onRequest: options.perIpLimit,
+      onRequest: perIpLimit,
       preHandler: app.csrfProtection,
       schema: { ...hidden, body: Type.Object({ token: FormText, _csrf: Type.Optional(FormText) }) },
     },
     async (request, reply) => {
-      try {
-        verifyEmail(ctx, request.body.token, originOf(request, clock));
-      } catch (error) {
-        return refusalPage(reply, 'This link no longer works', error);
-      }
-      return render(reply, 200, 'message', { title: 'Your address is confirmed', message: 'Thank you. You can now sign in and request material.' });
+      const verified = await attempt(() => verifyEmail(ctx, request.body.token, originOf(request, clock)));
+      if (!verified.ok) return linkFailed(request, reply, verified.refusal.message, verified.refusal.statusCode);
+      return page(request, reply, 'message', { title: 'Your address is confirmed', message: 'Thank you. You can now sign in and request material.', link: { href: '/sign-in', label: 'Sign in' } });
     },
   );
 
   app.get('/reset-password', { schema: { ...hidden, querystring: Type.Object({ token: Type.Optional(FormText) }) } }, async (request, reply) => {
     const { token } = request.query;
-    if (!token) return render(reply, 200, 'request-reset', { title: 'Forgotten your password?', csrfToken: reply.generateCsrf() });
-    return render(reply, 200, 'reset-password', { title: 'Choose a new password', token, csrfToken: reply.generateCsrf() });
+    if (!token) return page(request, reply, 'request-reset', { title: 'Forgotten your password?' });
+    return page(request, reply, 'reset-password', { title: 'Choose a new password', token });
   });
 
   app.post(
     '/reset-password',
     {
-      onRequest: options.perIpLimit,
+      onRequest: perIpLimit,
       preHandler: app.csrfProtection,
       schema: { ...hidden, body: Type.Object({ token: FormText, password: FormText, confirmation: FormText, _csrf: Type.Optional(FormText) }) },
     },
     async (request, reply) => {
       const { token, password, confirmation } = request.body;
-      const again = (problem: string) =>
-        render(reply, 400, 'reset-password', { title: 'Choose a new password', token, csrfToken: reply.generateCsrf(), problem });
+      const again = (problem: string) => page(request, reply, 'reset-password', { title: 'Choose a new password', token, problem }, 400);
       if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
         return again(`The password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`);
       }
       if (password !== confirmation) return again('The two passwords are not the same.');
-      try {
-        await confirmPasswordReset(ctx, token, password, originOf(request, clock));
-      } catch (error) {
-        return refusalPage(reply, 'This link no longer works', error);
-      }
-      return render(reply, 200, 'message', { title: 'Your password has been changed', message: 'Sign in with your new password.' });
+      const reset = await attempt(() => confirmPasswordReset(ctx, token, password, originOf(request, clock)));
+      if (!reset.ok) return linkFailed(request, reply, reset.refusal.message, reset.refusal.statusCode);
+      return page(request, reply, 'message', { title: 'Your password has been changed', message: 'Sign in with your new password.', link: { href: '/sign-in', label: 'Sign in' } });
     },
   );
 
   app.post(
     '/reset-password/request',
     {
-      onRequest: options.perIpLimit,
+      onRequest: perIpLimit,
       preHandler: app.csrfProtection,
       schema: { ...hidden, body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), _csrf: Type.Optional(FormText) }) },
     },
     async (request, reply) => {
-      try {
-        await requestPasswordReset(ctx, request.body.email, originOf(request, clock));
-      } catch (error) {
-        return refusalPage(reply, 'Please wait a little', error);
-      }
-      return render(reply, 202, 'message', { title: 'Check your mail', message: RESET_ANSWER });
+      const requested = await attempt(() => requestPasswordReset(ctx, request.body.email, originOf(request, clock)));
+      if (!requested.ok) return page(request, reply, 'message', { title: 'Please wait a little', message: requested.refusal.message, problem: true }, requested.refusal.statusCode);
+      return page(request, reply, 'message', { title: 'Check your mail', message: RESET_ANSWER }, 202);
     },
   );
 };

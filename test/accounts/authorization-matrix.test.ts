@@ -157,6 +157,13 @@ const publicRoutes: readonly string[] = [
   'POST /reset-password',
   'POST /reset-password/request',
   'GET /assets/reading-room.css',
+  // The front page, signing in and out, and registering in a browser.
+  'GET /',
+  'GET /sign-in',
+  'POST /sign-in',
+  'POST /sign-out',
+  'GET /register',
+  'POST /register',
   // The OpenAPI document and Swagger UI.
   'GET /docs',
   'GET /docs/json',

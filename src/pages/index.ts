@@ -1,0 +1,27 @@
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance } from 'fastify';
+import { accountPages } from './account-pages.ts';
+import { pageAssets } from './assets.ts';
+import type { PageOptions } from './kit.ts';
+import { cookiesSecure } from './session.ts';
+import { sessionPages } from './session-pages.ts';
+
+/**
+ * The reading room in a browser: server-rendered pages that work without JavaScript, over the same
+ * domain operations as the API. Form bodies and CSRF tokens live in this context only, so the JSON
+ * API keeps refusing anything but JSON.
+ */
+export async function pages(app: FastifyInstance, options: PageOptions): Promise<void> {
+  await app.register(formbody);
+  await app.register(csrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: cookiesSecure(options.config.publicUrl) },
+  });
+  // Every page route is reached with the browser session, never with a bare API token.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access) route.config = { ...route.config, session: 'page' };
+  });
+  await app.register(pageAssets);
+  await app.register(sessionPages, options);
+  await app.register(accountPages, options);
+}

@@ -1,0 +1,98 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../../db/client.ts';
+import type { Role } from '../../db/schema.ts';
+import type { PerIpLimit } from '../accounts/auth-routes.ts';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
+import { userView } from '../accounts/users.ts';
+import type { Config } from '../config.ts';
+import { todayIn, type Clock } from '../domain/calendar.ts';
+import { ApiError } from '../http/errors.ts';
+import { readableDate } from '../mail/catalogue.ts';
+import type { RequestsContext } from '../requests/moves.ts';
+import { htmlTemplates } from '../templates.ts';
+
+/** What every page plugin gets: the domain's contexts and the page tools. */
+export interface PageOptions {
+  db: Database;
+  config: Config;
+  clock: Clock;
+  requests: RequestsContext;
+  perIpLimit: PerIpLimit;
+}
+
+/** Where each role lands after signing in, and the links of its navigation. */
+export const homeOf: Record<Role, string> = { researcher: '/requests', staff: '/paging', curator: '/review', admin: '/admin' };
+
+const navigation: Record<Role, { href: string; label: string }[]> = {
+  researcher: [
+    { href: '/collections', label: 'Collections' },
+    { href: '/requests', label: 'My requests' },
+  ],
+  staff: [
+    { href: '/paging', label: 'Pick list' },
+    { href: '/desk', label: 'Desk' },
+    { href: '/collections', label: 'Collections' },
+  ],
+  curator: [
+    { href: '/review', label: 'Restricted requests' },
+    { href: '/collections', label: 'Collections' },
+  ],
+  admin: [
+    { href: '/admin', label: 'Administration' },
+    { href: '/paging', label: 'Pick list' },
+    { href: '/desk', label: 'Desk' },
+    { href: '/review', label: 'Restricted requests' },
+  ],
+};
+
+/**
+ * Renders templates/pages/<page>.eta in the layout: the library's name, the signed-in person and
+ * their navigation, a fresh CSRF token for the forms, and `readableDate` ("Tuesday 1 December 2026").
+ */
+export function renderPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: Pick<Config, 'libraryName' | 'timezone'>,
+  clock: Clock,
+  page: string,
+  data: Record<string, unknown> & { title: string },
+  status = 200,
+): FastifyReply {
+  const account = request.account ? userView(request.account) : null;
+  const html = htmlTemplates.render(`./pages/${page}.eta`, {
+    libraryName: config.libraryName,
+    account,
+    nav: account ? navigation[account.role] : [],
+    path: request.url.split('?')[0],
+    // Pages carry forms (sign out, at least); a refusal outside the pages' context has none.
+    csrfToken: typeof reply.generateCsrf === 'function' ? reply.generateCsrf() : '',
+    today: todayIn(config.timezone, clock()),
+    readableDate,
+    passwordMin: PASSWORD_MIN,
+    passwordMax: PASSWORD_MAX,
+    problem: null,
+    notice: null,
+    ...data,
+  });
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
+export type Attempt<T> = { ok: true; value: T } | { ok: false; refusal: ApiError };
+
+/**
+ * Runs a domain operation for a form post: a refusal (a rule of the reading room, a 4xx) comes
+ * back to be shown on the page, not as JSON; anything else is a failure and is thrown.
+ */
+export async function attempt<T>(work: () => T | Promise<T>): Promise<Attempt<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof ApiError && error.statusCode < 500) return { ok: false, refusal: error };
+    throw error;
+  }
+}
+
+/** Only a path on this site may be a destination after signing in (no `//evil.example`). */
+export function safeNext(next: string | undefined): string | undefined {
+  return next && /^\/(?![/\\])/.test(next) ? next : undefined;
+}

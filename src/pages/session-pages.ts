@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { originOf } from '../accounts/auth-routes.ts';
+import { register, REGISTRATION_ANSWER } from '../accounts/registration.ts';
+import { signIn } from '../accounts/sign-in.ts';
+import { findUser } from '../accounts/users.ts';
+import { SESSION_COOKIE } from '../http/auth.ts';
+import { findCollections } from '../collections/store.ts';
+import { attempt, homeOf, renderPage, safeNext, type PageOptions } from './kit.ts';
+import { cookiesSecure, endSession, startSession } from './session.ts';
+
+const FormText = Type.String({ maxLength: 2000 });
+const hidden = { hide: true };
+
+/** Signing in and out, registering, and the front page. */
+export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, perIpLimit }) => {
+  const secure = cookiesSecure(config.publicUrl);
+  const ctx = { db, publicUrl: config.publicUrl };
+  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
+    renderPage(request, reply, config, clock, template, data, status);
+
+  /** The person of a still-valid session cookie, on a public page (for the front page's links). */
+  const sessionPerson = (request: FastifyRequest) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return undefined;
+    try {
+      const claims = app.jwt.verify<{ sub: string; ver: number }>(token);
+      const person = findUser(db, Number(claims.sub));
+      return person && person.disabledAt === null && person.tokenVersion === claims.ver ? person : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  app.get('/', { schema: hidden }, async (request, reply) => {
+    const person = sessionPerson(request);
+    if (person) return reply.redirect(homeOf[person.role], 303);
+    return page(request, reply, 'home', { title: config.libraryName, collections: findCollections(db) });
+  });
+
+  app.get('/sign-in', { schema: { ...hidden, querystring: Type.Object({ next: Type.Optional(FormText) }) } }, async (request, reply) =>
+    page(request, reply, 'sign-in', { title: 'Sign in', next: safeNext(request.query.next) ?? '', email: '' }),
+  );
+
+  app.post(
+    '/sign-in',
+    {
+      onRequest: perIpLimit,
+      preHandler: app.csrfProtection,
+      schema: { ...hidden, body: Type.Object({ email: FormText, password: FormText, next: Type.Optional(FormText), _csrf: Type.Optional(FormText) }) },
+    },
+    async (request, reply) => {
+      const { email, password, next } = request.body;
+      const signedIn = await attempt(() => signIn(ctx, email, password, originOf(request, clock)));
+      if (!signedIn.ok) {
+        const { message, statusCode } = signedIn.refusal;
+        return page(request, reply, 'sign-in', { title: 'Sign in', next: safeNext(next) ?? '', email, problem: message }, statusCode);
+      }
+      startSession(app, reply, signedIn.value, secure);
+      return reply.redirect(safeNext(next) ?? homeOf[signedIn.value.role], 303);
+    },
+  );
+
+  app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: Type.Object({ _csrf: Type.Optional(FormText) }) } }, async (_request, reply) =>
+    endSession(reply, secure).redirect('/sign-in', 303),
+  );
+
+  app.get('/register', { schema: hidden }, async (request, reply) => page(request, reply, 'register', { title: 'Register as a researcher', form: {} }));
+
+  app.post(
+    '/register',
+    {
+      onRequest: perIpLimit,
+      preHandler: app.csrfProtection,
+      schema: {
+        ...hidden,
+        body: Type.Object({
+          email: FormText,
+          password: FormText,
+          name: FormText,
+          affiliation: Type.Optional(FormText),
+          researchTopic: Type.Optional(FormText),
+          _csrf: Type.Optional(FormText),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { _csrf: _token, ...form } = request.body;
+      const problem = registrationProblem(form);
+      if (problem) return page(request, reply, 'register', { title: 'Register as a researcher', form, problem }, 400);
+      const registered = await attempt(() =>
+        register(ctx, { ...form, affiliation: form.affiliation || undefined, researchTopic: form.researchTopic || undefined }, originOf(request, clock)),
+      );
+      if (!registered.ok) {
+        return page(request, reply, 'register', { title: 'Register as a researcher', form, problem: registered.refusal.message }, registered.refusal.statusCode);
+      }
+      return page(request, reply, 'message', { title: 'Check your mail', message: REGISTRATION_ANSWER }, 202);
+    },
+  );
+};
+
+/** What the registration API's schema would refuse, said to a person. */
+function registrationProblem(form: { email: string; password: string; name: string }): string | undefined {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email)) return 'Please give a valid e-mail address.';
+  if (form.password.length < 12 || form.password.length > 128) return 'The password must have 12 to 128 characters.';
+  if (!form.name.trim()) return 'Please give your name.';
+  return undefined;
+}
