@@ -1,11 +1,12 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { accountTokens, users } from '../../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../outbox/store.ts';
 import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
-import { hashPassword, hashToken, newToken, passwordMatches } from './secrets.ts';
+import { spendLinks, usableLink } from './links.ts';
+import { hashPassword, newToken, passwordMatches } from './secrets.ts';
 import { findUserByEmail, normaliseEmail, type UserRow } from './users.ts';
 
 const HOUR = 3600_000;
@@ -56,36 +57,18 @@ export async function requestPasswordReset(ctx: AccountsContext, email: string, 
  * so an unverified address counts as verified; every token issued before stops working.
  */
 export async function confirmPasswordReset(ctx: AccountsContext, token: string, password: string, origin: Origin): Promise<UserRow> {
-  const validLink = (tx: Writer) => {
-    const link = tx
-      .select()
-      .from(accountTokens)
-      .where(
-        and(
-          eq(accountTokens.tokenHash, hashToken(token)),
-          eq(accountTokens.purpose, 'password-reset'),
-          isNull(accountTokens.usedAt),
-          gt(accountTokens.expiresAt, origin.now),
-        ),
-      )
-      .get();
-    if (!link) throw new ApiError(400, 'INVALID_TOKEN', 'This link is unknown, already used or expired. Ask for a new one.');
-    return link;
-  };
+  const link = (tx: Writer) => usableLink(tx, token, 'password-reset', origin.now, 'Ask for a new one.');
   // The link first, so a made-up token costs no password hash; again in the transaction, in case
   // the link was used meanwhile.
-  validLink(ctx.db);
+  link(ctx.db);
   const passwordHash = await hashPassword(password);
   return commit(ctx.db, (tx) => {
-    const link = validLink(tx);
-    tx.update(accountTokens)
-      .set({ usedAt: origin.now })
-      .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'password-reset'), isNull(accountTokens.usedAt)))
-      .run();
+    const used = link(tx);
+    spendLinks(tx, used, origin.now);
     const user = tx
       .update(users)
       .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${origin.now.getTime()})` })
-      .where(eq(users.id, link.userId))
+      .where(eq(users.id, used.userId))
       .returning()
       .get();
     recordEvent(tx, origin, { kind: 'password_reset', userId: user.id, email: user.email });

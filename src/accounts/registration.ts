@@ -1,11 +1,11 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { accountTokens, users } from '../../db/schema.ts';
-import { ApiError } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit } from '../outbox/store.ts';
 import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
-import { hashPassword, hashToken, newToken } from './secrets.ts';
+import { spendLinks, usableLink } from './links.ts';
+import { hashPassword, newToken } from './secrets.ts';
 import { findUserByEmail, normaliseEmail, userView, type UserView } from './users.ts';
 
 export interface AccountsContext {
@@ -70,29 +70,11 @@ export async function register(ctx: AccountsContext, registration: Registration,
   });
 }
 
-const invalidToken = () => new ApiError(400, 'INVALID_TOKEN', 'This link is unknown, already used or expired. Register again to get a new one.');
-
 /** Confirms an address with the token from its verification mail; the token works once. */
 export function verifyEmail(ctx: AccountsContext, token: string, origin: Origin): UserView {
   return commit(ctx.db, (tx) => {
-    const link = tx
-      .select()
-      .from(accountTokens)
-      .where(
-        and(
-          eq(accountTokens.tokenHash, hashToken(token)),
-          eq(accountTokens.purpose, 'verify-email'),
-          isNull(accountTokens.usedAt),
-          gt(accountTokens.expiresAt, origin.now),
-        ),
-      )
-      .get();
-    if (!link) throw invalidToken();
-    // Every pending link of the person is spent: the address is proven once.
-    tx.update(accountTokens)
-      .set({ usedAt: origin.now })
-      .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'verify-email'), isNull(accountTokens.usedAt)))
-      .run();
+    const link = usableLink(tx, token, 'verify-email', origin.now, 'Register again to get a new one.');
+    spendLinks(tx, link, origin.now);
     const user = tx
       .update(users)
       .set({ emailVerifiedAt: origin.now, ...(link.passwordHash ? { passwordHash: link.passwordHash } : {}) })
