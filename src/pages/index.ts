@@ -2,6 +2,10 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { accountPages } from './account-pages.ts';
+import { adminPages } from './admin-pages.ts';
+import { curatorPages } from './curator-pages.ts';
+import { researcherPages } from './researcher-pages.ts';
+import { staffPages } from './staff-pages.ts';
 import { pageAssets } from './assets.ts';
 import type { PageOptions } from './kit.ts';
 import { cookiesSecure } from './session.ts';
@@ -24,4 +28,8 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(pageAssets);
   await app.register(sessionPages, options);
   await app.register(accountPages, options);
+  await app.register(researcherPages, options);
+  await app.register(staffPages, options);
+  await app.register(curatorPages, options);
+  await app.register(adminPages, options);
 }

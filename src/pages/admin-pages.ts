@@ -1,0 +1,290 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Role } from '../../db/schema.ts';
+import { originOf } from '../accounts/auth-routes.ts';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
+import { createAccount, updateAccount } from '../accounts/staff.ts';
+import { findUser, listUsers, type UserRow } from '../accounts/users.ts';
+import { DASHBOARD_PATH } from '../admin/queue-dashboard.ts';
+import { closeDay, reopenDay } from '../calendar/closures.ts';
+import { listClosures } from '../calendar/store.ts';
+import { todayIn } from '../domain/calendar.ts';
+import { activeStatuses } from '../domain/request-status.ts';
+import { accountOf } from '../http/auth.ts';
+import { IdSchema, IsoDateSchema } from '../http/schemas.ts';
+import { readableDate } from '../mail/catalogue.ts';
+import { requestsOn } from '../requests/store.ts';
+import { attempt, renderPage, type PageOptions } from './kit.ts';
+
+// The admin's hub: the reading room's closures (close a day, with the warning before a forced
+// closure cancels booked requests; reopen one), the accounts of staff, curators and admins
+// (create, change a role, disable or enable), and the link to the queue dashboard. Every change
+// is a domain operation, as the API makes it; each post redirects back (303) with a notice.
+
+const FormText = Type.String({ maxLength: 2000 });
+const hidden = { hide: true };
+const access = { access: ['admin'] as const };
+
+/** The roles an admin gives on this page (researchers register themselves). */
+const staffRoles = ['staff', 'curator', 'admin'] as const satisfies readonly Role[];
+const isStaffRole = (value: string | undefined): value is (typeof staffRoles)[number] => (staffRoles as readonly string[]).includes(value ?? '');
+const roleNames: Record<Role, string> = { researcher: 'a researcher', staff: 'paging staff', curator: 'a curator', admin: 'an admin' };
+
+/** Material still out: a day with any of it cannot be closed, even with force. */
+const OUT = ['delivered', 'returned'] as const;
+
+const isRealDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+
+interface CloseForm {
+  date: string;
+  reason: string;
+}
+interface AccountForm {
+  email: string;
+  name: string;
+  role: string;
+}
+
+export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
+  const accountsCtx = { db, publicUrl: config.publicUrl };
+
+  const staffAccounts = (): UserRow[] =>
+    staffRoles.flatMap((role) => listUsers(db, { role, limit: 200 })).sort((a, b) => a.id - b.id);
+
+  /** The hub; a refused form comes back filled in, with the problem. */
+  const renderHub = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    view: { notice?: string | null; problem?: string | null; closeForm?: CloseForm; accountForm?: AccountForm } = {},
+    status = 200,
+  ) => {
+    const today = todayIn(config.timezone, clock());
+    return renderPage(
+      request,
+      reply,
+      config,
+      clock,
+      'admin-hub',
+      {
+        title: 'Administration',
+        wide: true,
+        closures: listClosures(db, { from: today }),
+        staff: staffAccounts().map((user) => ({
+          id: user.id,
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          disabled: user.disabledAt !== null,
+          self: user.id === accountOf(request).id,
+        })),
+        staffRoles,
+        closeForm: view.closeForm ?? { date: '', reason: '' },
+        accountForm: view.accountForm ?? { email: '', name: '', role: 'staff' },
+        dashboardPath: DASHBOARD_PATH,
+        notice: view.notice ?? null,
+        problem: view.problem ?? null,
+        passwordMin: PASSWORD_MIN,
+        passwordMax: PASSWORD_MAX,
+      },
+      status,
+    );
+  };
+
+  /** The notice after a change, from the redirect's query (only known words and ids are read). */
+  const noticeOf = (query: { done?: string | undefined; date?: string | undefined; cancelled?: number | undefined; user?: number | undefined }): string | null => {
+    const { done, date, cancelled, user: userId } = query;
+    if ((done === 'closed' || done === 'reopened') && date !== undefined && isRealDate(date)) {
+      if (done === 'reopened') return `The reading room is open again on ${readableDate(date)}.`;
+      const count = cancelled ?? 0;
+      const cancellations =
+        count === 0 ? 'No requests were booked for it.' : `${count} ${count === 1 ? 'request was' : 'requests were'} cancelled, and the researchers are being told.`;
+      return `The reading room is closed on ${readableDate(date)}. ${cancellations}`;
+    }
+    const user = userId === undefined ? undefined : findUser(db, userId);
+    if (!user) return null;
+    switch (done) {
+      case 'created':
+        return `Account created: ${user.name} (${user.email}) is ${roleNames[user.role]} and can sign in now.`;
+      case 'role':
+        return `${user.name} is now ${roleNames[user.role]}; they must sign in again.`;
+      case 'disabled':
+        return `${user.name}'s account is disabled: they can no longer sign in, and their sessions have ended.`;
+      case 'enabled':
+        return `${user.name}'s account is enabled again: they can sign in.`;
+      default:
+        return null;
+    }
+  };
+
+  app.get(
+    '/admin',
+    {
+      config: access,
+      schema: {
+        ...hidden,
+        querystring: Type.Object({
+          done: Type.Optional(FormText),
+          date: Type.Optional(FormText),
+          cancelled: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+          user: Type.Optional(IdSchema),
+        }),
+      },
+    },
+    async (request, reply) => renderHub(request, reply, { notice: noticeOf(request.query) }),
+  );
+
+  // Closures.
+
+  app.post(
+    '/admin/closures',
+    {
+      config: access,
+      preHandler: app.csrfProtection,
+      schema: {
+        ...hidden,
+        body: Type.Object({ date: FormText, reason: FormText, force: Type.Optional(FormText), _csrf: Type.Optional(FormText) }),
+      },
+    },
+    async (request, reply) => {
+      const date = request.body.date.trim();
+      const reason = request.body.reason.trim();
+      const force = request.body.force === 'true';
+      const closeForm = { date, reason };
+      if (!isRealDate(date)) return renderHub(request, reply, { problem: 'Choose the day to close.', closeForm }, 400);
+      if (!reason || reason.length > 200) {
+        return renderHub(request, reply, { problem: 'Give the reason for the closure (up to 200 characters): researchers will see it in the calendar.', closeForm }, 400);
+      }
+      const closed = await attempt(() => closeDay(requests, date, reason, force, accountOf(request), clock()));
+      if (closed.ok) return reply.redirect(`/admin?done=closed&date=${date}&cancelled=${closed.value}`, 303);
+
+      const { refusal } = closed;
+      // Requests booked for the day, and no material out: warn, and offer to close it anyway.
+      if (refusal.code === 'CLOSURE_HAS_REQUESTS' && !force && requestsOn(db, date, OUT).length === 0) {
+        const booked = requestsOn(db, date, activeStatuses);
+        if (booked.length > 0) {
+          const names = new Map(booked.map((row) => [row.researcherId, findUser(db, row.researcherId)?.name ?? `Researcher ${row.researcherId}`]));
+          return renderPage(
+            request,
+            reply,
+            config,
+            clock,
+            'admin-close-confirm',
+            {
+              title: `Close ${readableDate(date)}?`,
+              date,
+              reason,
+              booked: booked.map((row) => ({
+                id: row.id,
+                containerLabel: row.containerLabel,
+                callNumber: row.callNumber,
+                status: row.status.replace('_', ' '),
+                researcher: names.get(row.researcherId),
+              })),
+              researcherCount: names.size,
+            },
+            409,
+          );
+        }
+      }
+      return renderHub(request, reply, { problem: refusal.message, closeForm }, refusal.statusCode);
+    },
+  );
+
+  app.post(
+    '/admin/closures/:date/reopen',
+    {
+      config: access,
+      preHandler: app.csrfProtection,
+      schema: { ...hidden, params: Type.Object({ date: IsoDateSchema }), body: Type.Object({ _csrf: Type.Optional(FormText) }) },
+    },
+    async (request, reply) => {
+      const { date } = request.params;
+      const reopened = await attempt(() => reopenDay(requests, date));
+      if (!reopened.ok) return renderHub(request, reply, { problem: reopened.refusal.message }, reopened.refusal.statusCode);
+      return reply.redirect(`/admin?done=reopened&date=${date}`, 303);
+    },
+  );
+
+  // Staff accounts.
+
+  app.post(
+    '/admin/users',
+    {
+      config: access,
+      preHandler: app.csrfProtection,
+      schema: {
+        ...hidden,
+        body: Type.Object({ email: FormText, name: FormText, password: FormText, role: FormText, _csrf: Type.Optional(FormText) }),
+      },
+    },
+    async (request, reply) => {
+      const { email, name, password, role } = request.body;
+      const accountForm = { email: email.trim(), name: name.trim(), role };
+      const problem = accountProblem({ email: accountForm.email, name: accountForm.name, password, role });
+      if (problem || !isStaffRole(role)) return renderHub(request, reply, { problem: problem ?? 'Choose a role.', accountForm }, 400);
+      const created = await attempt(() =>
+        createAccount(accountsCtx, { email: accountForm.email, name: accountForm.name, password, role }, accountOf(request).id, originOf(request, clock)),
+      );
+      if (!created.ok) return renderHub(request, reply, { problem: created.refusal.message, accountForm }, created.refusal.statusCode);
+      return reply.redirect(`/admin?done=created&user=${created.value.id}`, 303);
+    },
+  );
+
+  /** An admin changing their own role or access here would lock themselves out mid-page. */
+  const notSelf = (request: FastifyRequest, reply: FastifyReply, userId: number) =>
+    userId === accountOf(request).id
+      ? renderHub(request, reply, { problem: 'You cannot change your own role or disable your own account; ask another admin.' }, 400)
+      : undefined;
+
+  app.post(
+    '/admin/users/:userId/role',
+    {
+      config: access,
+      preHandler: app.csrfProtection,
+      schema: { ...hidden, params: Type.Object({ userId: IdSchema }), body: Type.Object({ role: FormText, _csrf: Type.Optional(FormText) }) },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const { role } = request.body;
+      const refusedSelf = notSelf(request, reply, userId);
+      if (refusedSelf) return refusedSelf;
+      if (!isStaffRole(role)) return renderHub(request, reply, { problem: 'Choose staff, curator or admin.' }, 400);
+      const updated = await attempt(() => updateAccount(accountsCtx, userId, { role }, accountOf(request).id, originOf(request, clock)));
+      if (!updated.ok) return renderHub(request, reply, { problem: updated.refusal.message }, updated.refusal.statusCode);
+      return reply.redirect(`/admin?done=role&user=${userId}`, 303);
+    },
+  );
+
+  app.post(
+    '/admin/users/:userId/access',
+    {
+      config: access,
+      preHandler: app.csrfProtection,
+      schema: { ...hidden, params: Type.Object({ userId: IdSchema }), body: Type.Object({ disabled: FormText, _csrf: Type.Optional(FormText) }) },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const { disabled } = request.body;
+      const refusedSelf = notSelf(request, reply, userId);
+      if (refusedSelf) return refusedSelf;
+      if (disabled !== 'true' && disabled !== 'false') return renderHub(request, reply, { problem: 'Choose to disable or to enable the account.' }, 400);
+      const updated = await attempt(() =>
+        updateAccount(accountsCtx, userId, { disabled: disabled === 'true' }, accountOf(request).id, originOf(request, clock)),
+      );
+      if (!updated.ok) return renderHub(request, reply, { problem: updated.refusal.message }, updated.refusal.statusCode);
+      return reply.redirect(`/admin?done=${disabled === 'true' ? 'disabled' : 'enabled'}&user=${userId}`, 303);
+    },
+  );
+};
+
+/** What the users API's schema would refuse, said to a person. */
+function accountProblem(form: { email: string; name: string; password: string; role: string }): string | undefined {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email) || form.email.length > 254) return 'Give a valid e-mail address.';
+  if (!form.name || form.name.length > 200) return 'Give the person’s name (up to 200 characters).';
+  if (form.password.length < PASSWORD_MIN || form.password.length > PASSWORD_MAX) {
+    return `The password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`;
+  }
+  if (!isStaffRole(form.role)) return 'Choose staff, curator or admin.';
+  return undefined;
+}

@@ -1,0 +1,150 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { findUser, type UserRow } from '../accounts/users.ts';
+import { todayIn } from '../domain/calendar.ts';
+import { accountOf } from '../http/auth.ts';
+import { IdSchema } from '../http/schemas.ts';
+import { readableDate } from '../mail/catalogue.ts';
+import { approveRequest, denyRequest } from '../requests/changes.ts';
+import { findRequest, listRequests, type RequestRow } from '../requests/store.ts';
+import { attempt, renderPage, type PageOptions } from './kit.ts';
+
+// The curator's queue of restricted material awaiting approval, oldest first, with what a curator
+// weighs: the collection's restriction note and the researcher's affiliation and topic. Each
+// request has one form: a note (the reason, when denying) and two buttons, Approve and Deny. After
+// a decision the page redirects back to the queue (303) with a notice saying what happened.
+
+const FormText = Type.String({ maxLength: 2000 });
+const hidden = { hide: true };
+const access = { access: ['curator'] as const };
+/** Requests shown on one page of the queue; a link leads to the later ones. */
+const QUEUE_PAGE = 50;
+
+/** What a decision did, as the notice after the redirect says it. */
+const outcomes = {
+  scheduled: (label: string, date: string) => `Approved: ${label} is scheduled for ${date}. The researcher has been told.`,
+  waitlisted: (label: string, date: string) =>
+    `Approved, but ${label} is already held by another researcher on ${date}: the request is on the waiting list, and the researcher has been told.`,
+  denied: (label: string, date: string) => `Denied: ${label} for ${date}. The researcher has been told the reason.`,
+} as const;
+type Outcome = keyof typeof outcomes;
+const isOutcome = (value: string | undefined): value is Outcome => value !== undefined && Object.hasOwn(outcomes, value);
+
+const containerName = (row: RequestRow) => `${row.containerLabel} of ${row.callNumber}`;
+
+export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
+  /** The queue with its researchers; `after` pages on, `problem` and `draft` re-show a refused form. */
+  const renderQueue = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    view: { after?: number | undefined; notice?: string | null; problem?: string | null; failed?: { id: number; message: string; draft: string } },
+    status = 200,
+  ) => {
+    const rows = listRequests(db, { status: 'awaiting_approval', afterId: view.after }, QUEUE_PAGE + 1);
+    const shown = rows.slice(0, QUEUE_PAGE);
+    const researchers = new Map<number, UserRow | undefined>();
+    const items = shown.map((row) => {
+      if (!researchers.has(row.researcherId)) researchers.set(row.researcherId, findUser(db, row.researcherId));
+      const researcher = researchers.get(row.researcherId);
+      return {
+        id: row.id,
+        visitDate: row.visitDate,
+        requestedOn: todayIn(config.timezone, row.createdAt),
+        containerLabel: row.containerLabel,
+        callNumber: row.callNumber,
+        collectionTitle: row.collectionTitle,
+        restrictionNote: row.restrictionNote,
+        note: row.note,
+        researcher: researcher
+          ? { name: researcher.name, email: researcher.email, affiliation: researcher.affiliation, researchTopic: researcher.researchTopic }
+          : null,
+      };
+    });
+    const last = shown.at(-1);
+    return renderPage(
+      request,
+      reply,
+      config,
+      clock,
+      'curator-review',
+      {
+        title: 'Restricted material to review',
+        wide: true,
+        items,
+        failed: view.failed ?? null,
+        paged: view.after !== undefined,
+        nextAfter: rows.length > QUEUE_PAGE && last ? last.id : null,
+        notice: view.notice ?? null,
+        problem: view.problem ?? null,
+      },
+      status,
+    );
+  };
+
+  app.get(
+    '/review',
+    {
+      config: access,
+      schema: { ...hidden, querystring: Type.Object({ after: Type.Optional(IdSchema), done: Type.Optional(FormText), request: Type.Optional(IdSchema) }) },
+    },
+    async (request, reply) => {
+      const { after, done, request: decided } = request.query;
+      let notice: string | null = null;
+      if (isOutcome(done) && decided !== undefined) {
+        const row = findRequest(db, decided);
+        if (row) notice = outcomes[done](containerName(row), readableDate(row.visitDate));
+      }
+      return renderQueue(request, reply, { after, notice });
+    },
+  );
+
+  const decisionSchema = {
+    ...hidden,
+    params: Type.Object({ id: IdSchema }),
+  };
+
+  /** A decision the reading room's rules refused (decided meanwhile by another curator, gone): shown on the queue. */
+  const refused = (request: FastifyRequest, reply: FastifyReply, id: number, message: string, draft: string, statusCode: number) =>
+    renderQueue(request, reply, { problem: message, failed: { id, message, draft } }, statusCode);
+
+  app.post(
+    '/review/requests/:id/approve',
+    {
+      config: access,
+      preHandler: app.csrfProtection,
+      schema: { ...decisionSchema, body: Type.Object({ note: Type.Optional(FormText), reason: Type.Optional(FormText), _csrf: Type.Optional(FormText) }) },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const note = request.body.note?.trim() || undefined;
+      const approved = await attempt(() => approveRequest(requests, id, accountOf(request), note, clock));
+      if (!approved.ok) return refused(request, reply, id, approved.refusal.message, request.body.note ?? '', approved.refusal.statusCode);
+      const outcome: Outcome = approved.value.status === 'waitlisted' ? 'waitlisted' : 'scheduled';
+      return reply.redirect(`/review?done=${outcome}&request=${id}`, 303);
+    },
+  );
+
+  app.post(
+    '/review/requests/:id/deny',
+    {
+      config: access,
+      preHandler: app.csrfProtection,
+      // The queue's form has one text field, `note`, for both buttons; `reason` is the API's name.
+      schema: { ...decisionSchema, body: Type.Object({ reason: Type.Optional(FormText), note: Type.Optional(FormText), _csrf: Type.Optional(FormText) }) },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const given = request.body.reason ?? request.body.note ?? '';
+      const reason = given.trim();
+      if (!reason) {
+        const row = findRequest(db, id);
+        const message = `Give the reason for denying${row ? ` ${containerName(row)}` : ' this request'}: the researcher will read it.`;
+        return refused(request, reply, id, message, given, 400);
+      }
+      const denied = await attempt(() => denyRequest(requests, id, accountOf(request), reason, clock));
+      if (!denied.ok) return refused(request, reply, id, denied.refusal.message, given, denied.refusal.statusCode);
+      return reply.redirect(`/review?done=denied&request=${id}`, 303);
+    },
+  );
+};

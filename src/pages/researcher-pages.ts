@@ -1,0 +1,279 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import { Type } from 'typebox';
+import { closuresFrom } from '../calendar/store.ts';
+import { findCollections, findContainers } from '../collections/store.ts';
+import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../domain/calendar.ts';
+import { isActive, mayMove } from '../domain/request-status.ts';
+import { accountOf } from '../http/auth.ts';
+import { readableDate } from '../mail/catalogue.ts';
+import { cancelRequest } from '../requests/changes.ts';
+import { visibleRequest } from '../requests/moves.ts';
+import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
+import { submitRequests } from '../requests/submit.ts';
+import { attempt, renderPage, type PageOptions } from './kit.ts';
+
+// The researcher's pages: the collections and their boxes, with each box's availability for a
+// chosen visit date; the request form; "My requests" with history and cancellation. Every rule is
+// the domain's: the pages only choose what to show and word the answers for a person.
+
+const FormText = Type.String({ maxLength: 2000 });
+/** Ids arrive as text and are read here, so that a mistyped address gets a page rather than JSON. */
+const IdText = Type.String({ maxLength: 20 });
+const NOTE_MAX = 2000;
+/** Every request of one researcher: "My requests" is one page (see the report on paging it). */
+const ALL_OF_THEM = 100_000;
+const hidden = { hide: true };
+const researcherOnly = { access: ['researcher'] as const };
+const anyone = { access: ['any'] as const };
+
+function idOf(text: string | undefined): number | undefined {
+  if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** A real calendar date written `YYYY-MM-DD` (no 2026-02-30). */
+function isIsoDate(text: string): boolean {
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** The domain's messages name dates as `YYYY-MM-DD`; a page says them as a person reads them. */
+const readableMessage = (message: string) => message.replace(/\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b/g, (date) => (isIsoDate(date) ? readableDate(date) : date));
+
+const ACTORS: Record<string, string> = {
+  researcher: 'you',
+  curator: 'a curator',
+  staff: 'reading room staff',
+  admin: 'an administrator',
+  system: 'the reading room, automatically',
+};
+
+interface CollectionForm {
+  selected: number[];
+  note: string;
+}
+
+export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
+  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
+    renderPage(request, reply, config, clock, template, data, status);
+  const missing = (request: FastifyRequest, reply: FastifyReply, title: string, message: string) =>
+    page(request, reply, 'message', { title, message, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, 404);
+
+  /** "Thursday 26 November 2026 at 10:00", in the reading room's time zone. */
+  const readableTime = (at: Date) => {
+    const local = DateTime.fromJSDate(at, { zone: config.timezone });
+    return `${readableDate(local.toISODate() ?? '')} at ${local.toFormat('HH:mm')}`;
+  };
+
+  /** The days a visit may be requested for now: open days from the earliest visit date to the horizon. */
+  const openVisitDays = (): IsoDate[] => {
+    const today = todayIn(config.timezone, clock());
+    const closures = closuresFrom(db, today);
+    const earliest = earliestVisitDate(today, closures);
+    const horizon = bookingHorizon(today, config.maxAdvanceDays);
+    if (earliest > horizon) return [];
+    return calendarDays(earliest, horizon, closures)
+      .filter((day) => day.open)
+      .map((day) => day.date);
+  };
+
+  /** A collection, its series and boxes, with each box's availability on the chosen (or earliest) day. */
+  const showCollection = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    collectionId: number,
+    wantedDate: string | undefined,
+    form: CollectionForm,
+    problem: string | null = null,
+    status = 200,
+  ) => {
+    const collection = findCollections(db, { id: collectionId })[0];
+    if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
+    const account = accountOf(request);
+    const openDays = openVisitDays();
+    const offered = wantedDate !== undefined && openDays.includes(wantedDate);
+    const visitDate = offered ? wantedDate : openDays[0];
+    if (!problem && wantedDate && !offered && visitDate) {
+      const which = isIsoDate(wantedDate) ? readableDate(wantedDate) : 'That date';
+      problem = `${which} is not open for requests; the boxes below are shown for ${readableDate(visitDate)}.`;
+    }
+    const researcher = account.role === 'researcher';
+    const mine =
+      researcher && visitDate
+        ? listRequests(db, { researcherId: account.id, visitDate }, ALL_OF_THEM).filter((r) => isActive(r.status))
+        : [];
+    const containers = visitDate ? findContainers(db, collectionId, visitDate) : findContainers(db, collectionId);
+    const boxes = containers.map((c) => ({
+      ...c,
+      available: 'available' in c ? c.available : null,
+      mine: mine.find((r) => r.containerId === c.id)?.status ?? null,
+      selected: form.selected.includes(c.id),
+    }));
+    return page(
+      request,
+      reply,
+      'researcher-collection',
+      {
+        title: collection.title,
+        collection,
+        boxes,
+        openDays,
+        visitDate: visitDate ?? null,
+        researcher,
+        dailyLimit: config.dailyRequestLimit,
+        activeThatDay: mine.length,
+        note: form.note,
+        noteMax: NOTE_MAX,
+        problem,
+      },
+      status,
+    );
+  };
+
+  /** "My requests": by visit date, the latest first; with a notice of what was just done. */
+  const showRequests = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    shown: { submitted?: number[]; cancelled?: number; problem?: string },
+    status = 200,
+  ) => {
+    const account = accountOf(request);
+    const today = todayIn(config.timezone, clock());
+    const rows = listRequests(db, { researcherId: account.id }, ALL_OF_THEM);
+    const byDate = new Map<IsoDate, RequestRow[]>();
+    for (const row of rows) byDate.set(row.visitDate, [...(byDate.get(row.visitDate) ?? []), row]);
+    const groups = [...byDate.keys()]
+      .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
+      .map((date) => ({
+        date,
+        past: date < today,
+        items: (byDate.get(date) ?? []).map((row) => ({ ...row, mayCancel: mayMove(row.status, 'cancelled', 'researcher', 'cancel') })),
+      }));
+    const submitted = rows.filter((r) => shown.submitted?.includes(r.id));
+    const cancelled = rows.find((r) => r.id === shown.cancelled) ?? null;
+    return page(
+      request,
+      reply,
+      'researcher-requests',
+      {
+        title: 'My requests',
+        upcoming: groups.filter((g) => !g.past),
+        past: groups.filter((g) => g.past),
+        submitted,
+        cancelled,
+        problem: shown.problem ?? null,
+      },
+      status,
+    );
+  };
+
+  app.get('/collections', { config: anyone, schema: hidden }, async (request, reply) =>
+    page(request, reply, 'researcher-collections', { title: 'Collections', collections: findCollections(db) }),
+  );
+
+  app.get(
+    '/collections/:collectionId',
+    { config: anyone, schema: { ...hidden, params: Type.Object({ collectionId: IdText }), querystring: Type.Object({ date: Type.Optional(IdText) }) } },
+    async (request, reply) => {
+      const collectionId = idOf(request.params.collectionId);
+      if (collectionId === undefined) return missing(request, reply, 'No such collection', 'There is no such collection.');
+      return showCollection(request, reply, collectionId, request.query.date || undefined, { selected: [], note: '' });
+    },
+  );
+
+  app.post(
+    '/requests',
+    {
+      config: researcherOnly,
+      preHandler: app.csrfProtection,
+      schema: {
+        ...hidden,
+        body: Type.Object({
+          visitDate: Type.Optional(IdText),
+          collectionId: Type.Optional(IdText),
+          containerIds: Type.Optional(Type.Array(IdText, { maxItems: 200 })),
+          note: Type.Optional(FormText),
+          _csrf: Type.Optional(FormText),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { visitDate = '', note = '' } = request.body;
+      const given = request.body.containerIds ?? [];
+      const containerIds = [...new Set(given.map(idOf).filter((id) => id !== undefined))];
+      const collectionId = idOf(request.body.collectionId);
+      const again = (problem: string, status: number) =>
+        collectionId === undefined
+          ? page(request, reply, 'message', { title: 'Your request was not made', message: problem, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, status)
+          : showCollection(request, reply, collectionId, visitDate, { selected: containerIds, note }, problem, status);
+
+      if (containerIds.length !== given.length) return again('Choose boxes from the list.', 400);
+      if (containerIds.length === 0) return again('Choose at least one box to request.', 422);
+      if (!isIsoDate(visitDate)) return again('Choose a visit date from the list.', 422);
+      const made = await attempt(() => submitRequests(requests, accountOf(request), { visitDate, containerIds, note: note.trim() || undefined }, clock));
+      if (!made.ok) return again(readableMessage(made.refusal.message), made.refusal.statusCode);
+      return reply.redirect(`/requests?submitted=${made.value.map((r) => r.id).join(',')}`, 303);
+    },
+  );
+
+  app.get(
+    '/requests',
+    {
+      config: researcherOnly,
+      schema: { ...hidden, querystring: Type.Object({ submitted: Type.Optional(FormText), cancelled: Type.Optional(IdText) }) },
+    },
+    async (request, reply) => {
+      const submitted = (request.query.submitted ?? '')
+        .split(',')
+        .map((id) => idOf(id))
+        .filter((id) => id !== undefined);
+      return showRequests(request, reply, { submitted, cancelled: idOf(request.query.cancelled) });
+    },
+  );
+
+  app.get('/requests/:id', { config: researcherOnly, schema: { ...hidden, params: Type.Object({ id: IdText }) } }, async (request, reply) => {
+    const id = idOf(request.params.id);
+    const found = id === undefined ? undefined : await attempt(() => visibleRequest(db, id, accountOf(request)));
+    if (!found?.ok) return missing(request, reply, 'No such request', `There is no request ${request.params.id} among yours.`);
+    const row = found.value;
+    const events = eventsOf(db, row.id).map((event) => ({
+      when: readableTime(event.at),
+      from: event.fromStatus,
+      to: event.toStatus,
+      by: event.actorRole === 'researcher' && event.actorId !== row.researcherId ? 'a researcher' : (ACTORS[event.actorRole] ?? event.actorRole),
+      note: event.note,
+    }));
+    return page(request, reply, 'researcher-request', {
+      title: `${row.containerLabel} for ${readableDate(row.visitDate)}`,
+      request: row,
+      events,
+      mayCancel: mayMove(row.status, 'cancelled', 'researcher', 'cancel'),
+      submittedAt: readableTime(row.createdAt),
+      timezone: config.timezone,
+    });
+  });
+
+  app.post(
+    '/requests/:id/cancel',
+    {
+      config: researcherOnly,
+      preHandler: app.csrfProtection,
+      schema: { ...hidden, params: Type.Object({ id: IdText }), body: Type.Object({ _csrf: Type.Optional(FormText) }) },
+    },
+    async (request, reply) => {
+      const id = idOf(request.params.id);
+      if (id === undefined) return missing(request, reply, 'No such request', `There is no request ${request.params.id} among yours.`);
+      const cancelled = await attempt(() => cancelRequest(requests, id, accountOf(request), undefined, clock));
+      if (!cancelled.ok) {
+        const { statusCode, message } = cancelled.refusal;
+        if (statusCode === 404) return missing(request, reply, 'No such request', `There is no request ${id} among yours.`);
+        return showRequests(request, reply, { problem: readableMessage(message) }, statusCode);
+      }
+      return reply.redirect(`/requests?cancelled=${id}`, 303);
+    },
+  );
+};

@@ -1,0 +1,334 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import { Type } from 'typebox';
+import { originOf } from '../accounts/auth-routes.ts';
+import { DocumentTypeSchema } from '../accounts/schemas.ts';
+import { recordIdentityCheck } from '../accounts/staff.ts';
+import { findUser, listUsers, type UserRow } from '../accounts/users.ts';
+import { addDays, todayIn, type IsoDate } from '../domain/calendar.ts';
+import { walkingOrder } from '../domain/walking-order.ts';
+import { accountOf } from '../http/auth.ts';
+import type { ApiError } from '../http/errors.ts';
+import { IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
+import { readableDate } from '../mail/catalogue.ts';
+import { boxesOut, pickList } from '../paging/pick-list.ts';
+import { transitionRequest } from '../requests/changes.ts';
+import { StaffTargetSchema } from '../requests/schemas.ts';
+import { eventsOf, findRequest, listRequests } from '../requests/store.ts';
+import { attempt, renderPage, safeNext, type PageOptions } from './kit.ts';
+import { callSlipsPdf, papers } from './staff/call-slips.ts';
+import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup, statusWords } from './staff/rows.ts';
+
+// The paging staff's pages: the day's sheet in walking order with one form per row, a printable
+// pick list and call slips (PDF), and the desk (find a researcher, record the photo-ID check,
+// deliver and take back). Every change goes through the domain's own operations
+// (transitionRequest, recordIdentityCheck); the pages only show their answers.
+
+const FormText = Type.String({ maxLength: 2000 });
+const hidden = { hide: true };
+const staffOnly = { access: ['staff'] as const };
+/** How many researchers a desk search shows before asking for a closer search. */
+const DESK_MATCHES = 20;
+
+type Extra = { problem?: string; problemLink?: { href: string; label: string } | null; notice?: string | null; status?: number };
+
+export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
+  const accounts = { db, publicUrl: config.publicUrl };
+  const today = () => todayIn(config.timezone, clock());
+  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
+    renderPage(request, reply, config, clock, template, data, status);
+
+  /** "Box 2, GEN MSS 238, for A Reader: now delivered." — said after a move, from what is stored. */
+  const movedNotice = (requestId: number | undefined): string | null => {
+    const row = requestId === undefined ? undefined : findRequest(db, requestId);
+    if (!row) return null;
+    const researcher = findUser(db, row.researcherId);
+    return `${row.containerLabel}, ${row.callNumber}, for ${researcher?.name ?? 'the researcher'}: now “${statusWords[row.status]}”.`;
+  };
+
+  const checkedNotice = (userId: number | undefined): string | null => {
+    const user = userId === undefined ? undefined : findUser(db, userId);
+    return user && user.identityVerifiedAt !== null ? `${user.name}’s photo ID is recorded as checked.` : null;
+  };
+
+  /** A time of day in the reading room's zone, as a person reads it. */
+  const readableInstant = (at: Date) => DateTime.fromJSDate(at, { zone: config.timezone }).toFormat("cccc d LLLL yyyy, HH:mm");
+
+  // ---- the views, each also shown again with a refusal after a form post ------------------------
+
+  const showSheet = (request: FastifyRequest, reply: FastifyReply, date: IsoDate, extra: Extra = {}) => {
+    const sheet = pagingSheet(db, date);
+    return page(
+      request,
+      reply,
+      'staff-paging',
+      {
+        title: `Paging: ${readableDate(date)}`,
+        wide: true,
+        date,
+        isToday: date === today(),
+        previousDay: addDays(date, -1),
+        nextDay: addDays(date, 1),
+        back: `/paging?date=${date}`,
+        ...sheet,
+        problem: extra.problem ?? null,
+        problemLink: extra.problemLink ?? null,
+        notice: extra.notice ?? null,
+      },
+      extra.status,
+    );
+  };
+
+  const showDesk = (request: FastifyRequest, reply: FastifyReply, q: string | undefined, extra: Extra = {}) => {
+    const date = today();
+    const query = q?.trim() ?? '';
+    const researcher = researcherLookup(db);
+    const found = query ? listUsers(db, { role: 'researcher', q: query, limit: DESK_MATCHES + 1 }) : [];
+    const people = found.slice(0, DESK_MATCHES).map((user) => ({
+      ...researcherLook(user),
+      affiliation: user.affiliation,
+      checkedOn: user.identityVerifiedAt ? readableInstant(user.identityVerifiedAt) : null,
+      requests: listRequests(db, { researcherId: user.id, visitDate: date }, 200)
+        .sort(walkingOrder)
+        .map((row) => deskRow(db, row, researcher)),
+    }));
+    // Without a search: the people expected today, from the day's lists.
+    const expectedIds = query ? [] : [...new Set([...pickList(db, date), ...boxesOut(db, date)].map((item) => item.researcher.id))];
+    const expected = expectedIds.map(researcher).sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    const back = query ? `/desk?q=${encodeURIComponent(query)}` : '/desk';
+    return page(
+      request,
+      reply,
+      'staff-desk',
+      {
+        title: 'Desk',
+        wide: true,
+        date,
+        q: query,
+        people,
+        more: found.length > DESK_MATCHES,
+        expected,
+        documentChoices,
+        back,
+        problem: extra.problem ?? null,
+        problemLink: extra.problemLink ?? null,
+        notice: extra.notice ?? null,
+      },
+      extra.status,
+    );
+  };
+
+  const showRequest = (request: FastifyRequest, reply: FastifyReply, id: number, extra: Extra = {}) => {
+    const row = findRequest(db, id);
+    if (!row) {
+      return page(request, reply, 'message', { title: 'No such request', message: `There is no request ${id}. Check the number on the slip.`, problem: true, link: { href: '/desk', label: 'Back to the desk' } }, 404);
+    }
+    const item = deskRow(db, row, researcherLookup(db));
+    const researcher = findUser(db, row.researcherId);
+    return page(
+      request,
+      reply,
+      'staff-request',
+      {
+        title: `Request ${row.id}: ${row.containerLabel}, ${row.callNumber}`,
+        wide: true,
+        item,
+        isToday: row.visitDate === today(),
+        checkedOn: researcher?.identityVerifiedAt ? readableInstant(researcher.identityVerifiedAt) : null,
+        events: eventsOf(db, row.id).map((e) => ({
+          at: readableInstant(e.at),
+          from: e.fromStatus ? statusWords[e.fromStatus] : null,
+          to: statusWords[e.toStatus],
+          by: e.actorRole,
+          note: e.note,
+        })),
+        documentChoices,
+        back: `/desk/requests/${row.id}`,
+        problem: extra.problem ?? null,
+        problemLink: extra.problemLink ?? null,
+        notice: extra.notice ?? null,
+      },
+      extra.status,
+    );
+  };
+
+  /**
+   * The page a form came from, shown again with a refusal. Only this site's staff views can be
+   * named: anything else falls back to the day's sheet.
+   */
+  const showAgain = (request: FastifyRequest, reply: FastifyReply, back: string | undefined, date: IsoDate | undefined, extra: Extra) => {
+    const target = new URL(safeNext(back) ?? '/paging', 'http://reading-room.invalid');
+    const requestPage = /^\/desk\/requests\/(\d{1,15})$/.exec(target.pathname);
+    if (requestPage) return showRequest(request, reply, Number(requestPage[1]), extra);
+    if (target.pathname === '/desk') return showDesk(request, reply, target.searchParams.get('q') ?? undefined, extra);
+    const day = date ?? target.searchParams.get('date') ?? today();
+    return showSheet(request, reply, /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : today(), extra);
+  };
+
+  /** Where a successful post goes back to, with what to say there. */
+  const backTo = (back: string | undefined, fallback: string, said: Record<string, string>) => {
+    const target = new URL(safeNext(back) ?? fallback, 'http://reading-room.invalid');
+    const known = target.pathname === '/paging' || target.pathname === '/desk' || /^\/desk\/requests\/\d{1,15}$/.test(target.pathname);
+    const url = known ? target : new URL(fallback, 'http://reading-room.invalid');
+    for (const [key, value] of Object.entries(said)) url.searchParams.set(key, value);
+    return `${url.pathname}${url.search}`;
+  };
+
+  /** A refusal said to the person at the desk; an unchecked ID comes with the way to check it. */
+  const refusalExtra = (refusal: ApiError, requestId: number): Extra => {
+    const extra: Extra = { problem: `${refusal.message} (${refusal.statusCode} ${refusal.code})`, status: refusal.statusCode };
+    if (refusal.code === 'IDENTITY_NOT_VERIFIED') {
+      const row = findRequest(db, requestId);
+      const researcher: UserRow | undefined = row && findUser(db, row.researcherId);
+      if (researcher) {
+        extra.problem = `${researcher.name}’s photo ID has not been checked: check the photo ID at the desk first. (${refusal.statusCode} ${refusal.code})`;
+        extra.problemLink = { href: `${deskHref(researcher)}#researcher-${researcher.id}`, label: `Check ${researcher.name}’s photo ID at the desk` };
+      }
+    }
+    return extra;
+  };
+
+  // ---- the sheet ------------------------------------------------------------------------------
+
+  app.get(
+    '/paging',
+    {
+      config: staffOnly,
+      schema: { ...hidden, querystring: Type.Object({ date: Type.Optional(IsoDateSchema), moved: Type.Optional(IdSchema) }) },
+    },
+    async (request, reply) => showSheet(request, reply, request.query.date ?? today(), { notice: movedNotice(request.query.moved) }),
+  );
+
+  app.post(
+    '/paging/requests/:id/transition',
+    {
+      config: staffOnly,
+      preHandler: app.csrfProtection,
+      schema: {
+        ...hidden,
+        params: Type.Object({ id: IdSchema }),
+        body: Type.Object({
+          to: StaffTargetSchema,
+          date: Type.Optional(IsoDateSchema),
+          back: Type.Optional(FormText),
+          note: Type.Optional(FormText),
+          _csrf: Type.Optional(FormText),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { to, date, back, note } = request.body;
+      const moved = await attempt(() => transitionRequest(requests, id, accountOf(request), to, note?.trim() || undefined, clock));
+      if (!moved.ok) return showAgain(request, reply, back, date, refusalExtra(moved.refusal, id));
+      const fallback = `/paging?date=${date ?? moved.value.visitDate}`;
+      return reply.redirect(backTo(back, fallback, { moved: String(id) }), 303);
+    },
+  );
+
+  // ---- paper: the printable pick list and the call slips ------------------------------------------
+
+  app.get(
+    '/paging/print',
+    { config: staffOnly, schema: { ...hidden, querystring: Type.Object({ date: Type.Optional(IsoDateSchema) }) } },
+    async (request, reply) => {
+      const date = request.query.date ?? today();
+      const researcher = researcherLookup(db);
+      const items = pickList(db, date).map((item) => ({ ...item, statusWords: statusWords[item.status], researcher: researcher(item.researcher.id) }));
+      return page(request, reply, 'staff-print', {
+        title: `Pick list: ${readableDate(date)}`,
+        date,
+        items,
+        printedAt: readableInstant(clock()),
+      });
+    },
+  );
+
+  app.get(
+    '/paging/call-slips.pdf',
+    {
+      config: staffOnly,
+      schema: { ...hidden, querystring: Type.Object({ date: Type.Optional(IsoDateSchema), paper: Type.Optional(literals(papers)) }) },
+    },
+    async (request, reply) => {
+      const date = request.query.date ?? today();
+      const researcher = researcherLookup(db);
+      const slips = pickList(db, date).map((item) => {
+        const row = findRequest(db, item.requestId);
+        const person = researcher(item.researcher.id);
+        return {
+          requestId: item.requestId,
+          containerLabel: item.containerLabel,
+          callNumber: item.callNumber,
+          collectionTitle: item.collectionTitle,
+          location: item.location,
+          researcherName: person.name,
+          identityChecked: person.identityChecked,
+          restrictionNote: row?.restricted ? (row.restrictionNote ?? 'Restricted material') : null,
+        };
+      });
+      const pdf = await callSlipsPdf(slips, { libraryName: config.libraryName, date, publicUrl: config.publicUrl, paper: request.query.paper ?? 'letter', now: clock() });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="call-slips-${date}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(pdf);
+    },
+  );
+
+  // ---- the desk -----------------------------------------------------------------------------
+
+  app.get(
+    '/desk',
+    {
+      config: staffOnly,
+      schema: {
+        ...hidden,
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), moved: Type.Optional(IdSchema), checked: Type.Optional(IdSchema) }),
+      },
+    },
+    async (request, reply) => {
+      const { q, moved, checked } = request.query;
+      return showDesk(request, reply, q, { notice: checkedNotice(checked) ?? movedNotice(moved) });
+    },
+  );
+
+  app.post(
+    '/desk/researchers/:userId/identity-check',
+    {
+      config: staffOnly,
+      preHandler: app.csrfProtection,
+      schema: {
+        ...hidden,
+        params: Type.Object({ userId: IdSchema }),
+        body: Type.Object({
+          documentType: DocumentTypeSchema,
+          note: Type.Optional(Type.String({ maxLength: 1000 })),
+          back: Type.Optional(FormText),
+          _csrf: Type.Optional(FormText),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const { documentType, note, back } = request.body;
+      const checked = await attempt(() =>
+        recordIdentityCheck(accounts, userId, { documentType, note: note?.trim() || undefined }, accountOf(request).id, originOf(request, clock)),
+      );
+      if (!checked.ok) {
+        return showAgain(request, reply, back ?? '/desk', undefined, { problem: `${checked.refusal.message} (${checked.refusal.statusCode} ${checked.refusal.code})`, status: checked.refusal.statusCode });
+      }
+      return reply.redirect(backTo(back, deskHref(checked.value), { checked: String(userId) }), 303);
+    },
+  );
+
+  app.get(
+    '/desk/requests/:id',
+    { config: staffOnly, schema: { ...hidden, params: Type.Object({ id: IdSchema }), querystring: Type.Object({ moved: Type.Optional(IdSchema), checked: Type.Optional(IdSchema) }) } },
+    async (request, reply) => {
+      const { moved, checked } = request.query;
+      return showRequest(request, reply, request.params.id, { notice: checkedNotice(checked) ?? movedNotice(moved) });
+    },
+  );
+};

@@ -1,0 +1,156 @@
+import type { Database } from '../../../db/client.ts';
+import type { RequestStatus } from '../../../db/schema.ts';
+import { identityDocumentTypes, type IdentityDocumentType } from '../../accounts/staff.ts';
+import { findUser, type UserRow } from '../../accounts/users.ts';
+import type { IsoDate } from '../../domain/calendar.ts';
+import { mayMove, mayReshelveNoShow, staffTargets } from '../../domain/request-status.ts';
+import { boxesOut, pickList, staffList, type PickItem } from '../../paging/pick-list.ts';
+import { eventsOf, type RequestRow } from '../../requests/store.ts';
+
+// What the staff's pages show of a request: the domain's lists and rules, put into words. Nothing
+// here decides anything: the moves offered are the status machine's, and the transition itself
+// checks them again.
+
+/** A request's status as the desk says it. */
+export const statusWords: Record<RequestStatus, string> = {
+  awaiting_approval: 'Awaiting a curator’s approval',
+  waitlisted: 'On the waiting list',
+  scheduled: 'To fetch from the stacks',
+  paged: 'Paged: at the desk',
+  delivered: 'Delivered: with the researcher',
+  returned: 'Returned: back at the desk',
+  reshelved: 'Reshelved',
+  no_show: 'No-show',
+  cancelled: 'Cancelled',
+  denied: 'Not approved',
+};
+
+export type StaffMove = (typeof staffTargets)[number];
+
+/** The button of each move, said as the person at the desk does it. */
+export const moveWords: Record<StaffMove, string> = {
+  paged: 'Paged',
+  delivered: 'Deliver',
+  returned: 'Take back',
+  reshelved: 'Reshelved',
+  no_show: 'No-show',
+};
+
+/** What the desk calls each kind of photo ID. */
+export const documentWords: Record<IdentityDocumentType, string> = {
+  passport: 'Passport',
+  national_id: 'National identity card',
+  driving_licence: 'Driving licence',
+  university_id: 'University ID card',
+  other: 'Other photo ID',
+};
+
+export const documentChoices = identityDocumentTypes.map((value) => ({ value, label: documentWords[value] }));
+
+/**
+ * The staff moves the status machine allows from a status. A no-show goes back to its shelf only
+ * if it had been paged, which its history says.
+ */
+export function movesFrom(db: Database, requestId: number, status: RequestStatus): { to: StaffMove; label: string; main: boolean }[] {
+  const allowed = staffTargets.filter((to) => mayMove(status, to, 'staff', 'transition'));
+  const possible = status === 'no_show' && !mayReshelveNoShow(eventsOf(db, requestId).map((e) => e.toStatus)) ? [] : allowed;
+  // The forward move first and prominent; a no-show is the quiet alternative.
+  return possible.map((to, i) => ({ to, label: moveWords[to], main: i === 0 && to !== 'no_show' }));
+}
+
+export interface ResearcherLook {
+  id: number;
+  name: string;
+  email: string;
+  identityChecked: boolean;
+  identityDocument: string | null;
+  deskHref: string;
+}
+
+export function researcherLook(user: UserRow): ResearcherLook {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    identityChecked: user.identityVerifiedAt !== null,
+    identityDocument: user.identityDocumentType ? (documentWords[user.identityDocumentType as IdentityDocumentType] ?? user.identityDocumentType) : null,
+    deskHref: deskHref(user),
+  };
+}
+
+/** The desk, opened on one researcher. */
+export const deskHref = (user: Pick<UserRow, 'email'>) => `/desk?q=${encodeURIComponent(user.email)}`;
+
+/** Researchers by id, each read once. */
+export function researcherLookup(db: Database): (id: number) => ResearcherLook {
+  const seen = new Map<number, ResearcherLook>();
+  return (id) => {
+    let look = seen.get(id);
+    if (!look) {
+      const user = findUser(db, id);
+      look = user
+        ? researcherLook(user)
+        : { id, name: `Researcher ${id}`, email: '', identityChecked: false, identityDocument: null, deskHref: '/desk' };
+      seen.set(id, look);
+    }
+    return look;
+  };
+}
+
+export interface SheetRow {
+  requestId: number;
+  status: RequestStatus;
+  statusWords: string;
+  callNumber: string;
+  collectionTitle: string;
+  containerLabel: string;
+  location: string;
+  researcher: ResearcherLook;
+  moves: ReturnType<typeof movesFrom>;
+}
+
+function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => ResearcherLook): SheetRow[] {
+  return items.map((item) => ({
+    requestId: item.requestId,
+    status: item.status,
+    statusWords: statusWords[item.status],
+    callNumber: item.callNumber,
+    collectionTitle: item.collectionTitle,
+    containerLabel: item.containerLabel,
+    location: item.location,
+    researcher: researcher(item.researcher.id),
+    moves: movesFrom(db, item.requestId, item.status),
+  }));
+}
+
+/**
+ * A day's sheet, each part in walking order: the pick list (scheduled and paged), what is out
+ * (delivered and returned), and the paged boxes whose researcher did not come, back to the shelf.
+ */
+export function pagingSheet(db: Database, date: IsoDate) {
+  const researcher = researcherLookup(db);
+  const unclaimed = staffList(db, date, ['no_show']).filter((item) => mayReshelveNoShow(eventsOf(db, item.requestId).map((e) => e.toStatus)));
+  return {
+    toFetch: sheetRows(db, pickList(db, date), researcher),
+    out: sheetRows(db, boxesOut(db, date), researcher),
+    unclaimed: sheetRows(db, unclaimed, researcher),
+  };
+}
+
+/** A request as the desk sees it: any status, with the moves allowed from it. */
+export function deskRow(db: Database, row: RequestRow, researcher: (id: number) => ResearcherLook): SheetRow & { visitDate: IsoDate; restricted: boolean; restrictionNote: string | null } {
+  return {
+    requestId: row.id,
+    status: row.status,
+    statusWords: statusWords[row.status],
+    callNumber: row.callNumber,
+    collectionTitle: row.collectionTitle,
+    containerLabel: row.containerLabel,
+    location: row.location,
+    researcher: researcher(row.researcherId),
+    moves: movesFrom(db, row.id, row.status),
+    visitDate: row.visitDate,
+    restricted: row.restricted,
+    restrictionNote: row.restrictionNote,
+  };
+}
