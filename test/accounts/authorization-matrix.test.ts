@@ -31,6 +31,8 @@ interface Context {
 }
 
 interface Row {
+  /** A page: reached with the browser session and, for a form post, its CSRF token. */
+  page?: true;
   method: HTTPMethods;
   /** The route as the app declares it (`:param` included). */
   route: string;
@@ -47,6 +49,9 @@ const only = (allowed: readonly Role[], status: number): Record<Caller, number> 
   none: 401,
 });
 const everyRole = (status: number) => only(['researcher', 'staff', 'curator', 'admin'], status);
+/** A page: as `only`, but a visit without a session is sent to sign in (303). */
+const pageFor = (allowed: readonly Role[], status: number): Record<Caller, number> => ({ ...only(allowed, status), none: 303 });
+const everyRolePage = (status: number) => pageFor(['researcher', 'staff', 'curator', 'admin'], status);
 
 /** API.md's Accounts and Operations tables. Admins hold every right of staff and curators. */
 const table: Row[] = [
@@ -127,6 +132,80 @@ const table: Row[] = [
     expect: only(['admin'], 201),
   },
   { method: 'DELETE', route: '/api/v1/closures/:date', url: (ctx) => `/api/v1/closures/${ctx.closedDay()}`, expect: only(['admin'], 204) },
+
+  // The pages (issue 7): the same rights as the API, through the browser session. A form post
+  // that succeeds answers 303 (to the page that shows its result).
+  { page: true, method: 'GET', route: '/collections', url: () => '/collections', expect: everyRolePage(200) },
+  { page: true, method: 'GET', route: '/collections/:collectionId', url: () => '/collections/1', expect: everyRolePage(200) },
+  { page: true, method: 'GET', route: '/requests', url: () => '/requests', expect: pageFor(['researcher'], 200) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/requests',
+    url: () => '/requests',
+    body: (ctx) => ({ visitDate: ctx.openDay(), collectionId: '1', containerIds: '3' }),
+    expect: pageFor(['researcher'], 303),
+  },
+  { page: true, method: 'GET', route: '/requests/:id', url: (ctx) => `/requests/${ctx.request('scheduled')}`, expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/requests/:id/cancel', url: (ctx) => `/requests/${ctx.request('scheduled')}/cancel`, expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'GET', route: '/paging', url: () => '/paging?date=2026-12-02', expect: pageFor(['staff', 'admin'], 200) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/paging/requests/:id/transition',
+    url: (ctx) => `/paging/requests/${ctx.request('scheduled')}/transition`,
+    body: () => ({ to: 'paged' }),
+    expect: pageFor(['staff', 'admin'], 303),
+  },
+  { page: true, method: 'GET', route: '/paging/print', url: () => '/paging/print?date=2026-12-02', expect: pageFor(['staff', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/paging/call-slips.pdf', url: () => '/paging/call-slips.pdf?date=2026-12-02', expect: pageFor(['staff', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/desk', url: () => '/desk?q=target', expect: pageFor(['staff', 'admin'], 200) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/desk/researchers/:userId/identity-check',
+    url: (ctx) => `/desk/researchers/${ctx.targetId}/identity-check`,
+    body: () => ({ documentType: 'passport' }),
+    expect: pageFor(['staff', 'admin'], 303),
+  },
+  { page: true, method: 'GET', route: '/desk/requests/:id', url: (ctx) => `/desk/requests/${ctx.request('scheduled')}`, expect: pageFor(['staff', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/review', url: () => '/review', expect: pageFor(['curator', 'admin'], 200) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/review/requests/:id/approve',
+    url: (ctx) => `/review/requests/${ctx.request('awaiting_approval')}/approve`,
+    body: () => ({ note: 'Handle with care' }),
+    expect: pageFor(['curator', 'admin'], 303),
+  },
+  {
+    page: true,
+    method: 'POST',
+    route: '/review/requests/:id/deny',
+    url: (ctx) => `/review/requests/${ctx.request('awaiting_approval')}/deny`,
+    body: () => ({ reason: 'Use the reference surrogates' }),
+    expect: pageFor(['curator', 'admin'], 303),
+  },
+  { page: true, method: 'GET', route: '/admin', url: () => '/admin', expect: pageFor(['admin'], 200) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/admin/closures',
+    url: () => '/admin/closures',
+    body: (ctx) => ({ date: ctx.openDay(), reason: 'Staff training' }),
+    expect: pageFor(['admin'], 303),
+  },
+  { page: true, method: 'POST', route: '/admin/closures/:date/reopen', url: (ctx) => `/admin/closures/${ctx.closedDay()}/reopen`, expect: pageFor(['admin'], 303) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/admin/users',
+    url: () => '/admin/users',
+    body: (ctx) => ({ email: ctx.freshEmail(), name: 'A colleague', password: 'a long enough password', role: 'staff' }),
+    expect: pageFor(['admin'], 303),
+  },
+  { page: true, method: 'POST', route: '/admin/users/:userId/role', url: (ctx) => `/admin/users/${ctx.targetId}/role`, body: () => ({ role: 'staff' }), expect: pageFor(['admin'], 303) },
+  { page: true, method: 'POST', route: '/admin/users/:userId/access', url: (ctx) => `/admin/users/${ctx.targetId}/access`, body: () => ({ disabled: 'false' }), expect: pageFor(['admin'], 303) },
 ];
 
 /**
@@ -212,11 +291,12 @@ function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
 }
 
 let days = 0;
-/** Business days from mid-January 2027 on, one per call, none of them holidays. */
+/** Business days from mid-January 2027 on, one per call: no weekend, no closure. */
 function nextBusinessDay(): string {
+  const closed = new Set(room.db.select({ date: closures.date }).from(closures).all().map((c) => c.date));
   let day;
   do day = addDays('2027-01-20', days++);
-  while (isWeekend(day));
+  while (isWeekend(day) || closed.has(day));
   return day;
 }
 
@@ -251,12 +331,46 @@ async function call(caller: Caller, method: string, url: string, body?: unknown)
   return asUser(room.app, caller === 'none' ? undefined : tokens.get(caller), options);
 }
 
+let csrf: { token: string; cookie: string } | undefined;
+
+/** A page visit as a browser makes it: the session cookie (the caller's token) and, for a post, the CSRF token. */
+async function visit(caller: Caller, method: string, url: string, body: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  if (!csrf) {
+    const form = await room.app.inject({ method: 'GET', url: '/sign-in' });
+    csrf = { token: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '', cookie: String(form.headers['set-cookie']).split(';')[0] ?? '' };
+  }
+  const session = caller === 'none' ? [] : [`rr_session=${tokens.get(caller)}`];
+  const cookie = [...session, csrf.cookie].join('; ');
+  if (method !== 'POST') return room.app.inject({ method: method as HTTPMethods, url, headers: { cookie } });
+  return room.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ ...body, _csrf: csrf.token }).toString(),
+  });
+}
+
+/** A page's answer: a refusal is a page (403), and no session means a redirect to sign in. */
+function assertPageAnswer(response: LightMyRequestResponse, expected: number, context: string): void {
+  const problem = /class="problem"[^>]*>([^<]*)/.exec(response.body)?.[1];
+  assert.equal(response.statusCode, expected, `${context}: ${problem ?? response.body.slice(0, 300)}`);
+  if (expected === 303 && response.statusCode === 303 && context.endsWith('by none')) assert.match(String(response.headers.location), /^\/sign-in/, context);
+  if (expected === 403) assert.match(String(response.headers['content-type']), /text\/html/, context);
+}
+
+/** Calls a row's route as a caller, the way its clients do: a bearer token, or a browser. */
+function send(row: Row, caller: Caller, method: string = row.method): Promise<LightMyRequestResponse> {
+  const ctx = contextFor(caller);
+  return row.page ? visit(caller, method, row.url(ctx), row.body?.(ctx) as Record<string, string> | undefined) : call(caller, method, row.url(ctx), row.body?.(ctx));
+}
+
 describe('who may call which route (API.md, by hand)', () => {
   for (const row of table) {
     for (const caller of callers) {
       const expected = row.expect[caller];
       it(`${row.method} ${row.route} by ${caller === 'none' ? 'no token' : `a ${caller}`} answers ${expected}`, async () => {
         const ctx = contextFor(caller);
+        if (row.page) return assertPageAnswer(await send(row, caller), expected, `${row.method} ${row.route} by ${caller}`);
         const response = await call(caller, row.method, row.url(ctx), row.body?.(ctx));
         assertAnswer(response, expected, row.route);
         // A password change ends the caller's older tokens: carry on with the new one.
@@ -355,7 +469,7 @@ describe('the table is complete', () => {
       const row = table.find((r) => r.method === 'GET' && r.route === url);
       assert.ok(row, `HEAD ${url} has a GET row`);
       for (const caller of callers) {
-        const response = await call(caller, 'HEAD', row.url(contextFor(caller)));
+        const response = await send(row, caller, 'HEAD');
         assert.equal(response.statusCode, row.expect[caller], `HEAD ${url} by ${caller}`);
       }
     }
