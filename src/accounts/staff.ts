@@ -5,7 +5,7 @@ import { commit } from '../outbox/store.ts';
 import { recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
 import { hashPassword } from './secrets.ts';
-import { findUser, findUserByEmail, normaliseEmail, type UserRow } from './users.ts';
+import { activeUsersWithRole, findUser, findUserByEmail, normaliseEmail, type UserRow } from './users.ts';
 
 export interface NewAccount {
   email: string;
@@ -41,6 +41,11 @@ export function updateAccount(ctx: AccountsContext, userId: number, change: { ro
     const roleChanged = change.role !== undefined && change.role !== user.role;
     const accessChanged = change.disabled !== undefined && change.disabled !== (user.disabledAt !== null);
     if (!roleChanged && !accessChanged) return user;
+    const losesAdmin = user.role === 'admin' && user.disabledAt === null && (roleChanged || change.disabled === true);
+    if (losesAdmin && activeUsersWithRole(tx, 'admin').length <= 1) {
+      // Without an admin nobody can manage accounts or closures again, short of the command line.
+      throw new ApiError(409, 'LAST_ADMIN', 'This is the last active admin: make another admin first.');
+    }
     if (roleChanged) {
       recordEvent(tx, origin, { kind: 'role_changed', actorId, userId, email: user.email, detail: { from: user.role, to: change.role } });
     }
