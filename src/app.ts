@@ -23,8 +23,9 @@ import { healthRoutes } from './health/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { accessCheckPlugin } from './http/auth.ts';
 import { registerDocsAndHeaders } from './http/docs.ts';
-import { ApiError, registerErrorHandling } from './http/errors.ts';
+import { ApiError, frameworkError, registerErrorHandling } from './http/errors.ts';
 import { resolveJwtSecret } from './http/jwt-secret.ts';
+import { errorResponses } from './http/schemas.ts';
 import type { RedisProbe } from './redis.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -45,9 +46,16 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  // A route with path parameters can also be refused by the router itself: a parameter longer
+  // than it takes is 414 (see frameworkError). Documented here for every such route at once.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { params?: unknown; response?: Record<string, unknown> } | undefined;
+    if (schema?.params && schema.response) schema.response = { ...schema.response, ...errorResponses(414) };
+  });
   await app.register(fp(metricsRoutes), { db, clock, queues });
   await registerDocsAndHeaders(app, packageJson.version);
   // The per-IP limit of the account routes, kept in this process: one hook shared by all of them.

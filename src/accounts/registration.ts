@@ -5,6 +5,7 @@ import { queueMail } from '../mail/queue-mail.ts';
 import { commit } from '../outbox/store.ts';
 import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
 import { spendLinks, usableLink } from './links.ts';
+import { oneAtATime } from './one-at-a-time.ts';
 import { hashPassword, newToken } from './secrets.ts';
 import { findUserByEmail, normaliseEmail, userView, type UserView } from './users.ts';
 
@@ -33,8 +34,12 @@ export const REGISTRATION_ANSWER =
  * unverified address gets a verification link, a verified one an "already registered" notice.
  * The password is hashed in every case, so the three take the same time.
  */
-export async function register(ctx: AccountsContext, registration: Registration, origin: Origin): Promise<void> {
+export function register(ctx: AccountsContext, registration: Registration, origin: Origin): Promise<void> {
   const email = normaliseEmail(registration.email);
+  return oneAtATime(email, () => registerAddress(ctx, email, registration, origin));
+}
+
+async function registerAddress(ctx: AccountsContext, email: string, registration: Registration, origin: Origin): Promise<void> {
   assertUnderAddressLimit(ctx.db, email, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const passwordHash = await hashPassword(registration.password);
   const { token, tokenHash } = newToken();

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { accountOf } from '../http/auth.ts';
-import { afterCursor, errorResponses, IdSchema, page, PageQuery } from '../http/schemas.ts';
+import { afterCursor, errorResponses, pageLimit, IdSchema, page, PageQuery } from '../http/schemas.ts';
 import { originOf, type AccountRouteOptions } from './auth-routes.ts';
 import { DocumentTypeSchema, EmailSchema, NameSchema, PasswordSchema, RoleSchema, UserSchema } from './schemas.ts';
 import { createAccount, recordIdentityCheck, updateAccount } from './staff.ts';
@@ -65,7 +65,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
       },
     },
     async (request) => {
-      const { role, q, limit = 50, cursor } = request.query;
+      const { role, q, cursor } = request.query;
+      const limit = pageLimit(request.query.limit);
       return page(listUsers(db, { role, q, afterId: afterCursor(cursor), limit: limit + 1 }), limit, userView);
     },
   );

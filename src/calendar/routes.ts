@@ -127,7 +127,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
         security: [{ bearerAuth: [] }],
         summary: 'Open a closed day again',
         params: Type.Object({ date: IsoDateSchema }),
-        response: { 204: Type.Null({ description: 'Reopened' }), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: Type.Null({ description: 'Reopened' }), ...errorResponses(400, 401, 403, 404, 415) },
       },
     },
     async (request, reply) => {

@@ -82,7 +82,9 @@ export function bookingHorizon(today: IsoDate, maxAdvanceDays: number): IsoDate 
 
 export function calendarDays(from: IsoDate, to: IsoDate, closures: Closures): CalendarDay[] {
   const days: CalendarDay[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) {
+  // Counted in days, not compared as text: past 9999-12-31 the next date is no longer `YYYY-MM-DD`.
+  for (let offset = 0; offset <= daysBetween(from, to); offset++) {
+    const date = addDays(from, offset);
     const reason = closedReason(date, closures);
     days.push(reason === undefined ? { date, open: true } : { date, open: false, reason });
   }

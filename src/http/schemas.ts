@@ -33,9 +33,19 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, ty
 
 /** `limit` and `cursor` of the lists that can grow (API.md). */
 export const PageQuery = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: '50 when left out' })),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque: the `nextCursor` of the previous page' })),
 };
+
+/**
+ * The page size asked for. Fastify's coercion lets `limit=Infinity` (or `1e400`) through the
+ * schema's maximum as a non-finite number, which no database limit can take.
+ */
+export function pageLimit(limit: number | undefined): number {
+  if (limit === undefined) return 50;
+  if (!Number.isSafeInteger(limit)) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/limit must be a whole number from 1 to 200.');
+  return limit;
+}
 
 /** The opaque cursor after an item with this id. */
 export const cursorAfter = (id: number) => Buffer.from(JSON.stringify({ after: id })).toString('base64url');

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { accountOf } from '../http/auth.ts';
-import { afterCursor, bodyMayBeEmpty, errorResponses, IdSchema, IsoDateSchema, page, PageQuery } from '../http/schemas.ts';
+import { afterCursor, bodyMayBeEmpty, errorResponses, pageLimit, IdSchema, IsoDateSchema, page, PageQuery } from '../http/schemas.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { approveRequest, cancelRequest, denyRequest, transitionRequest } from './changes.ts';
 import { visibleRequest, type RequestsContext } from './moves.ts';
@@ -75,7 +75,8 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
     },
     async (request) => {
       const person = accountOf(request);
-      const { limit = 50, cursor, researcherId, ...filter } = request.query;
+      const { limit: asked, cursor, researcherId, ...filter } = request.query;
+      const limit = pageLimit(asked);
       const own = person.role === 'researcher' ? person.id : researcherId;
       return page(listRequests(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1), limit, requestView);
     },
