@@ -63,7 +63,9 @@ async function dbBackup(args: string[]): Promise<void> {
   if (!file) throw new ConfigError('db:backup needs the file to write, e.g. npm run cli -- db:backup backups/reading-room.sqlite');
   const db = openDatabase(loadConfig().databasePath);
   try {
-    const { totalPages } = await db.$client.backup(file);
+    // All pages in one step: copied step by step, the backup starts again after every write of
+    // another process, and under steady writes it never finishes.
+    const { totalPages } = await db.$client.backup(file, { progress: () => 0x7fffffff });
     console.log(`Backed up ${totalPages} pages into ${file}.`);
   } finally {
     db.$client.close();

@@ -79,6 +79,11 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
   });
 
   await upsertSchedules(queues, config);
+  // A Redis that comes back empty (restarted without persistence) has lost the schedulers: put
+  // them back whenever the connection is ready again.
+  producer.on('ready', () => {
+    upsertSchedules(queues, config).catch((error: unknown) => log.warn({ err: error }, 'could not restore the job schedulers'));
+  });
 
   const relay = new OutboxRelay(db, queues, policy, clock, log);
   relay.start();

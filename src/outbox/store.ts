@@ -37,10 +37,21 @@ export function enqueue(tx: Writer, ...entries: OutboxEntry[]): void {
  * then wakes the relay. Writers queue on SQLite's lock instead of failing with SQLITE_BUSY.
  */
 export function commit<T>(db: Database, work: (tx: Writer) => T): T {
-  const result = db.transaction((tx) => work(tx), { behavior: 'immediate' });
-  outboxCommitted.emit('committed');
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = db.transaction((tx) => work(tx), { behavior: 'immediate' });
+      outboxCommitted.emit('committed');
+      return result;
+    } catch (error) {
+      // SQLite's lock is not fair between processes: a writer can wait past busy_timeout while
+      // others keep committing. Nothing was written, so asking again is safe.
+      if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
+    }
+  }
 }
+
+const BUSY_RETRIES = 3;
+const isBusy = (error: unknown) => (error as { code?: string }).code === 'SQLITE_BUSY' || (error as { cause?: { code?: string } }).cause?.code === 'SQLITE_BUSY';
 
 /** The job id BullMQ gets for a row: never all digits, never a colon. */
 export const jobIdFor = (outboxId: number) => `outbox-${outboxId}`;

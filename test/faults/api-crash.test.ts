@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import {
+  callJson,
+  checkFile,
+  freshDatabase,
+  makeResearchers,
+  nthBooking,
+  openContainerIds,
+  requestIdsInSubmittedMails,
+  sleep,
+  startServer,
+  visitDates,
+  type Answer,
+} from '../helpers/fault-kit.ts';
+
+// Issue 6, fault suite: `kill -9` of the API during a burst of writes. Every request that got a
+// 201 is in the database with its events and its mail in the outbox, the file passes
+// `PRAGMA integrity_check`, and `npm start` starts again on it.
+
+const RESEARCHERS = 40;
+const ACKS_BEFORE_KILL = 150;
+
+interface Acknowledged {
+  id: number;
+  researcherId: number;
+  status: string;
+}
+
+describe('kill -9 of the API during a burst of writes', () => {
+  it('every 201 survives with its events and outbox row, integrity_check is ok, and the server starts again on the file', { timeout: 60_000 }, async (t) => {
+    const file = freshDatabase();
+    const researchers = await makeResearchers(file.db, file.config, RESEARCHERS, 'crash');
+    const dates = visitDates(file.db, file.config);
+    const containers = openContainerIds(file.db);
+    file.db.$client.close(); // from here on only the server writes
+    const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
+    const server = await startServer(env);
+    let killing = false;
+    try {
+      const acknowledged: Acknowledged[] = [];
+      const beforeKill: Answer[] = [];
+      let inFlight = 0;
+
+      // Each researcher submits one request after another (a new date each time): 40 in parallel.
+      const burst = researchers.map(async (researcher) => {
+        for (let k = 0; !killing; k++) {
+          const { visitDate, containerId } = nthBooking(k, [researcher], dates, containers);
+          inFlight += 1;
+          const answer = await callJson(`${server.url}/api/v1/requests`, researcher.token, 'POST', { visitDate, containerIds: [containerId] });
+          inFlight -= 1;
+          if (answer.status === 201) {
+            for (const item of JSON.parse(answer.body).items as { id: number; status: string }[]) {
+              acknowledged.push({ id: item.id, researcherId: researcher.id, status: item.status });
+            }
+          }
+          if (!killing) beforeKill.push(answer);
+        }
+      });
+
+      const deadline = Date.now() + 20_000;
+      while (acknowledged.length < ACKS_BEFORE_KILL && Date.now() < deadline) await sleep(5);
+      assert.ok(acknowledged.length >= ACKS_BEFORE_KILL, `only ${acknowledged.length} requests acknowledged in 20 s`);
+      killing = true;
+      const inFlightAtKill = inFlight;
+      const exit = await server.kill();
+      await Promise.all(burst);
+
+      assert.equal(exit.signal, 'SIGKILL');
+      assert.ok(inFlightAtKill > 0, 'the kill came while requests were in flight');
+      const refused = beforeKill.filter((a) => a.status !== 201);
+      assert.deepEqual(refused, [], 'before the kill every submission was accepted');
+
+      // The file as the next process finds it (opening it recovers the WAL).
+      assert.deepEqual(checkFile(file.path), { integrity: 'ok', foreignKeyViolations: 0 });
+      const sqlite = new Sqlite(file.path, { fileMustExist: true });
+      try {
+        const stored = new Map(
+          (sqlite.prepare('select id, researcher_id as researcherId, status from requests').all() as Acknowledged[]).map((r) => [r.id, r]),
+        );
+        const events = new Map(
+          (sqlite.prepare('select request_id as id, from_status as fromStatus, to_status as toStatus from request_events').all() as {
+            id: number;
+            fromStatus: string | null;
+            toStatus: string;
+          }[]).map((e) => [e.id, e]),
+        );
+        const mailed = requestIdsInSubmittedMails(sqlite);
+
+        const missing = acknowledged.filter((a) => stored.get(a.id)?.researcherId !== a.researcherId || stored.get(a.id)?.status !== a.status);
+        assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged requests are missing or differ`);
+        const withoutEvent = acknowledged.filter((a) => events.get(a.id)?.toStatus !== a.status || events.get(a.id)?.fromStatus !== null);
+        assert.deepEqual(withoutEvent, [], 'each acknowledged request has its creation event');
+        const withoutMail = acknowledged.filter((a) => !mailed.has(a.id));
+        assert.deepEqual(withoutMail, [], "each acknowledged request is in its researcher's requests-submitted mail");
+        // Nothing half-written either: whatever committed, acknowledged or not, committed whole.
+        const partial = [...stored.keys()].filter((id) => !events.has(id) || !mailed.has(id));
+        assert.deepEqual(partial, [], 'no stored request lacks its event or its mail');
+        assert.ok(stored.size >= acknowledged.length);
+        t.diagnostic(
+          `${acknowledged.length} requests acknowledged, ${inFlightAtKill} in flight at the kill; ${stored.size} stored (${stored.size - acknowledged.length} committed but never answered)`,
+        );
+      } finally {
+        sqlite.close();
+      }
+
+      // `npm start` on the same file: it answers, reads what was acknowledged, and takes new writes.
+      const again = await startServer(env);
+      try {
+        const sample = acknowledged[acknowledged.length - 1] as Acknowledged;
+        const owner = researchers.find((r) => r.id === sample.researcherId);
+        assert.ok(owner);
+        const read = await callJson(`${again.url}/api/v1/requests/${sample.id}`, owner.token, 'GET');
+        assert.equal(read.status, 200, read.body);
+        assert.equal(JSON.parse(read.body).status, sample.status);
+        const { visitDate, containerId } = nthBooking(1_000, [owner], dates, containers);
+        const fresh = await callJson(`${again.url}/api/v1/requests`, owner.token, 'POST', { visitDate, containerIds: [containerId] });
+        assert.equal(fresh.status, 201, fresh.body);
+      } finally {
+        const stopped = await again.stop();
+        assert.equal(stopped.code, 0, stopped.stderr);
+      }
+    } finally {
+      killing = true;
+      await server.kill();
+      file.remove();
+    }
+  });
+});

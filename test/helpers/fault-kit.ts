@@ -1,0 +1,264 @@
+import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { seedDatabase } from '../../db/seed/index.ts';
+import { createAccount } from '../../src/accounts/staff.ts';
+import { closuresFrom } from '../../src/calendar/store.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { bookingHorizon, calendarDays, earliestVisitDate, todayIn } from '../../src/domain/calendar.ts';
+import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
+import { runScript, type Child } from './child.ts';
+import { freePort } from './redis-server.ts';
+
+// Shared parts of the fault suite (test/faults): a prepared SQLite file, researchers with signed
+// tokens, `npm start` as a child process, and what to check in a file after a fault.
+
+export const FAULT_PASSWORD = 'a fault suite pass phrase';
+
+export interface FaultDatabase {
+  folder: string;
+  path: string;
+  config: Config;
+  /** The test's own connection (close it before a fault if the test must not write). */
+  db: Database;
+  /** Closes the test's connection and removes the folder. */
+  remove(): void;
+}
+
+/** A fresh folder with a migrated and seeded SQLite file, as `npm start` leaves it on first start. */
+export function freshDatabase(env: Record<string, string> = {}): FaultDatabase {
+  const folder = mkdtempSync(join(tmpdir(), 'reading-room-faults-'));
+  const path = join(folder, 'reading-room.sqlite');
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, QUEUE_PREFIX: uniquePrefix(), ...env });
+  const db = openDatabase(path);
+  seedDatabase(db, todayIn(config.timezone, new Date()));
+  return {
+    folder,
+    path,
+    config,
+    db,
+    remove() {
+      if (db.$client.open) db.$client.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+export const uniquePrefix = () => `faults-${randomUUID().slice(0, 8)}`;
+
+export interface Researcher {
+  id: number;
+  email: string;
+  token: string;
+}
+
+/** An HS256 token with the claims login issues: {sub, role, ver, iat, exp}. */
+export function signToken(secret: string, user: { id: number; role: string; tokenVersion: number }, lifetimeSeconds = 3600): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const iat = Math.floor(Date.now() / 1000);
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: String(user.id), role: user.role, ver: user.tokenVersion, iat, exp: iat + lifetimeSeconds })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/**
+ * `count` researchers made with createAccount (verified), each with a token signed with the
+ * secret a server on this database uses (JWT_SECRET or the `jwt-secret` file beside it).
+ */
+export async function makeResearchers(db: Database, config: Config, count: number, label = 'r'): Promise<Researcher[]> {
+  const secret = resolveJwtSecret(config);
+  const made: Researcher[] = [];
+  const tag = randomUUID().slice(0, 6);
+  for (let start = 0; start < count; start += 8) {
+    const batch = Array.from({ length: Math.min(8, count - start) }, (_, i) => start + i);
+    const users = await Promise.all(
+      batch.map((n) =>
+        createAccount(
+          { db, publicUrl: config.publicUrl },
+          { email: `${label}-${tag}-${n}@example.org`, password: FAULT_PASSWORD, name: `Researcher ${label}${n}`, role: 'researcher' },
+          null,
+          { ip: 'fault suite', now: new Date() },
+        ),
+      ),
+    );
+    for (const user of users) made.push({ id: user.id, email: user.email, token: signToken(secret, user) });
+  }
+  return made;
+}
+
+/**
+ * Open days well inside the booking window (the first two and the last three are left out, so a
+ * test running across midnight in the reading room's zone still books valid dates).
+ */
+export function visitDates(db: Database, config: Config): string[] {
+  const today = todayIn(config.timezone, new Date());
+  const closures = closuresFrom(db, today);
+  const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)
+    .filter((d) => d.open)
+    .map((d) => d.date);
+  return open.slice(2, -3);
+}
+
+/** The containers a researcher can book without a curator (GEN MSS 238: all but 23–27 and the broadside). */
+export function openContainerIds(db: Database): number[] {
+  return (db.$client.prepare('select id from containers where restricted = 0 order by id').all() as { id: number }[]).map((r) => r.id);
+}
+
+/**
+ * The booking of a writer's `n`-th submission: researchers in turn, each through the dates, then
+ * the next container. Never a duplicate, and far from the daily limit for a few thousand.
+ */
+export function nthBooking<R>(n: number, researchers: readonly R[], dates: readonly string[], containers: readonly number[]) {
+  const round = Math.floor(n / researchers.length);
+  return {
+    researcher: researchers[n % researchers.length] as R,
+    visitDate: dates[round % dates.length] as string,
+    containerId: containers[Math.floor(round / dates.length) % containers.length] as number,
+  };
+}
+
+export interface ServerChild {
+  child: Child;
+  port: number;
+  url: string;
+  /** SIGTERM, then the exit (code 0 expected). */
+  stop(): Promise<Awaited<Child['exit']>>;
+  /** SIGKILL, then the exit. */
+  kill(): Promise<Awaited<Child['exit']>>;
+}
+
+/** `npm start` (src/server.ts) in a child process on a free port; resolves once /health answers. */
+export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerChild> {
+  const port = await freePort();
+  const child = runScript('src/server.ts', { NODE_ENV: 'test', RUN_WORKERS: 'false', HOST: '127.0.0.1', PORT: String(port), ...env });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) {
+      const { code, signal, stderr } = await child.exit;
+      throw new Error(`the server exited before answering (code ${code}, signal ${signal}): ${stderr}`);
+    }
+    const healthy = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) break;
+    if (Date.now() > deadline) {
+      child.process.kill('SIGKILL');
+      throw new Error(`the server did not answer /health within ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const signalled = (signal: NodeJS.Signals) => () => {
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
+    return child.exit;
+  };
+  return { child, port, url, stop: signalled('SIGTERM'), kill: signalled('SIGKILL') };
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+  /** When the answer was read, `Date.now()` of this process. */
+  at: number;
+}
+
+/** A JSON call over the network with a bearer token; a network error is status 0. */
+export async function callJson(url: string, token: string, method: 'GET' | 'POST', body?: unknown, timeoutMs = 15_000): Promise<Answer> {
+  try {
+    const response = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: response.status, body: await response.text(), at: Date.now() };
+  } catch (error) {
+    return { status: 0, body: String((error as Error).cause ?? error), at: Date.now() };
+  }
+}
+
+/** A file's `PRAGMA integrity_check` and `PRAGMA foreign_key_check`, opened as a new connection would (WAL recovered). */
+export function checkFile(path: string): { integrity: string; foreignKeyViolations: number } {
+  const sqlite = new Sqlite(path, { fileMustExist: true });
+  try {
+    const integrity = (sqlite.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+    const foreignKeyViolations = (sqlite.pragma('foreign_key_check') as unknown[]).length;
+    return { integrity, foreignKeyViolations };
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** The request ids named in the outbox's `requests-submitted` mails. */
+export function requestIdsInSubmittedMails(sqlite: Sqlite.Database): Set<number> {
+  const ids = new Set<number>();
+  const rows = sqlite.prepare("select payload from outbox where job_name = 'requests-submitted'").all() as { payload: string }[];
+  for (const { payload } of rows) {
+    for (const c of (JSON.parse(payload) as { data: { containers: { requestId: number }[] } }).data.containers) ids.add(c.requestId);
+  }
+  return ids;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface WriterLines {
+  acks: { kind: 'request' | 'registration'; ids?: number[]; email?: string; researcherId?: number; at: number }[];
+  errors: { name?: string; code?: unknown; statusCode?: number; apiError: boolean; message: string }[];
+  done: { writer: string; acks: number; errors: number; ms: number } | undefined;
+}
+
+/** What a test/helpers/fault-writer.ts child printed so far, parsed. */
+export function writerLines(child: Child): () => WriterLines {
+  let stdout = '';
+  child.process.stdout?.on('data', (chunk) => (stdout += chunk));
+  return () => {
+    const lines: WriterLines = { acks: [], errors: [], done: undefined };
+    for (const text of stdout.split('\n')) {
+      const space = text.indexOf(' ');
+      const [tag, json] = [text.slice(0, space), text.slice(space + 1)];
+      if (tag === 'ack') lines.acks.push(JSON.parse(json));
+      else if (tag === 'error') lines.errors.push(JSON.parse(json));
+      else if (tag === 'done') lines.done = JSON.parse(json);
+    }
+    return lines;
+  };
+}
+
+/**
+ * `npm run cli -- <args>`: src/cli.ts in a child process with exactly `env` (and PATH), like
+ * runScript (test/helpers/child.ts), which passes no arguments.
+ */
+export function runCli(args: string[], env: Record<string, string>): Child & { stdout(): string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const started = Date.now();
+  const exit = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+    seconds: (Date.now() - started) / 1000,
+    stderr,
+  }));
+  return {
+    process: child,
+    exit,
+    stdout: () => stdout,
+    async printed(line, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!stdout.split('\n').includes(line)) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the command did not print "${line}"; stderr: ${stderr}`);
+        await sleep(50);
+      }
+    },
+  };
+}
