@@ -23,6 +23,12 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 # ---- runtime stage: same base (same Node ABI, same glibc), no compilers ---------------------------
 FROM node:24-bookworm-slim
 
+# DejaVu Sans for the call slips (PDF): Helvetica, PDFKit's own font, has no Cyrillic or Polish
+# letters, and the Victor Serge papers' readers write in both.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
