@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
 import { users } from '../../db/schema.ts';
 import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // The admin's pages, on Thanksgiving morning 2026, used as a browser uses them: signed in through
@@ -13,53 +13,7 @@ const FREE_DAY = '2026-12-03'; // Thursday, nobody booked
 const BUSY_DAY = '2026-12-02'; // Wednesday, two requests booked
 const DESK_DAY = '2026-12-04'; // Friday, a box delivered at the desk
 
-/** A browser: its cookie jar, and the CSRF token of the last page it opened. */
-interface Browser {
-  get(url: string): Promise<LightMyRequestResponse>;
-  post(url: string, fields: Record<string, string>, options?: { csrf?: boolean }): Promise<LightMyRequestResponse>;
-  /** Follows a 303 after a post. */
-  follow(response: LightMyRequestResponse): Promise<LightMyRequestResponse>;
-}
-
-function browser(room: TestReadingRoom): Browser {
-  const jar = new Map<string, string>();
-  let csrf = '';
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (response: LightMyRequestResponse) => {
-    for (const c of response.cookies) {
-      if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0)) jar.delete(c.name);
-      else jar.set(c.name, c.value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
-    if (token) csrf = token;
-    return response;
-  };
-  const get = async (url: string) => keep(await room.app.inject({ method: 'GET', url, headers: { cookie: cookie(), accept: 'text/html' } }));
-  return {
-    get,
-    post: async (url, fields, options = {}) =>
-      keep(
-        await room.app.inject({
-          method: 'POST',
-          url,
-          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-          payload: new URLSearchParams({ ...fields, ...(options.csrf === false ? {} : { _csrf: csrf }) }).toString(),
-        }),
-      ),
-    follow: async (response) => {
-      assert.equal(response.statusCode, 303, response.body);
-      return get(String(response.headers.location));
-    },
-  };
-}
-
-async function signedIn(room: TestReadingRoom, email: string, password = 'a reading room pass phrase'): Promise<Browser> {
-  const b = browser(room);
-  assert.equal((await b.get('/sign-in')).statusCode, 200);
-  const answer = await b.post('/sign-in', { email, password });
-  assert.equal(answer.statusCode, 303, answer.body);
-  return b;
-}
+const signedIn = (room: TestReadingRoom, email: string, password = 'a reading room pass phrase') => signedInBrowser(room.app, email, password);
 
 describe('the admin pages', { timeout: 60_000 }, () => {
   let room: TestReadingRoom;
@@ -68,7 +22,7 @@ describe('the admin pages', { timeout: 60_000 }, () => {
   let curator: Person;
   let ada: Person;
   let ben: Person;
-  let hub: Browser;
+  let hub: FormBrowser;
   const box: Record<string, number> = {};
 
   const closures = async () => ok(await room.app.inject({ method: 'GET', url: '/api/v1/closures' })).items as { date: string; reason: string }[];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // The curator's pages, on Thanksgiving morning 2026 (the earliest visit date is Tuesday 1 December),
@@ -11,47 +12,8 @@ const VISIT = '2026-12-01';
 const VISIT_READ = 'Tuesday 1 December 2026';
 const RESTRICTION = 'Restricted fragile material. Reference surrogates have been substituted in the main files.';
 
-/** A browser: its cookie jar, and the CSRF token of the last page it opened. */
-interface Browser {
-  get(url: string): Promise<LightMyRequestResponse>;
-  post(url: string, fields: Record<string, string>, options?: { csrf?: boolean }): Promise<LightMyRequestResponse>;
-}
-
-function browser(room: TestReadingRoom): Browser {
-  const jar = new Map<string, string>();
-  let csrf = '';
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (response: LightMyRequestResponse) => {
-    for (const c of response.cookies) {
-      if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0)) jar.delete(c.name);
-      else jar.set(c.name, c.value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
-    if (token) csrf = token;
-    return response;
-  };
-  return {
-    get: async (url) => keep(await room.app.inject({ method: 'GET', url, headers: { cookie: cookie(), accept: 'text/html' } })),
-    post: async (url, fields, options = {}) =>
-      keep(
-        await room.app.inject({
-          method: 'POST',
-          url,
-          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-          payload: new URLSearchParams({ ...fields, ...(options.csrf === false ? {} : { _csrf: csrf }) }).toString(),
-        }),
-      ),
-  };
-}
-
 /** Signs a person in through the sign-in page. */
-async function signedIn(room: TestReadingRoom, person: Person): Promise<Browser> {
-  const b = browser(room);
-  assert.equal((await b.get('/sign-in')).statusCode, 200);
-  const answer = await b.post('/sign-in', { email: person.email, password: 'a reading room pass phrase' });
-  assert.equal(answer.statusCode, 303, answer.body);
-  return b;
-}
+const signedIn = (room: TestReadingRoom, person: Person) => signedInBrowser(room.app, person.email, 'a reading room pass phrase');
 
 describe('the curator pages', { timeout: 60_000 }, () => {
   let room: TestReadingRoom;
@@ -60,7 +22,7 @@ describe('the curator pages', { timeout: 60_000 }, () => {
   let staff: Person;
   let ada: Person;
   let ben: Person;
-  let desk: Browser;
+  let desk: FormBrowser;
   const box: Record<string, number> = {};
 
   const submit = async (who: Person, labels: string[]) =>
@@ -68,7 +30,7 @@ describe('the curator pages', { timeout: 60_000 }, () => {
       (r) => r.id,
     ) as [number, ...number[]];
   const statusOf = async (id: number) => ok(await staff.call('GET', `/api/v1/requests/${id}`)).status as string;
-  const followed = async (b: Browser, response: LightMyRequestResponse) => {
+  const followed = async (b: FormBrowser, response: LightMyRequestResponse) => {
     assert.equal(response.statusCode, 303, response.body);
     assert.match(String(response.headers.location), /^\/review\?/);
     return b.get(String(response.headers.location));

@@ -3,6 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { formBrowser, signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // The paging staff's pages, on Thanksgiving morning 2026 (the earliest visit date is Tuesday
@@ -13,53 +14,8 @@ const VISIT = '2026-12-01';
 const VISIT_READ = 'Tuesday 1 December 2026';
 const PASSWORD = 'a reading room pass phrase';
 
-interface Browser {
-  get(url: string): Promise<LightMyRequestResponse>;
-  post(url: string, fields: Record<string, string>, options?: { csrf?: boolean }): Promise<LightMyRequestResponse>;
-  /** Follows a 303 to the page it names. */
-  follow(response: LightMyRequestResponse): Promise<LightMyRequestResponse>;
-}
-
-function browser(room: TestReadingRoom): Browser {
-  const jar = new Map<string, string>();
-  let csrf = '';
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (response: LightMyRequestResponse) => {
-    for (const c of response.cookies) {
-      if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0)) jar.delete(c.name);
-      else jar.set(c.name, c.value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
-    if (token) csrf = token;
-    return response;
-  };
-  const self: Browser = {
-    get: async (url) => keep(await room.app.inject({ method: 'GET', url, headers: { cookie: cookie(), accept: 'text/html' } })),
-    post: async (url, fields, options = {}) =>
-      keep(
-        await room.app.inject({
-          method: 'POST',
-          url,
-          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-          payload: new URLSearchParams({ ...fields, ...(options.csrf === false ? {} : { _csrf: csrf }) }).toString(),
-        }),
-      ),
-    follow: async (response) => {
-      assert.equal(response.statusCode, 303, response.body);
-      return self.get(String(response.headers.location));
-    },
-  };
-  return self;
-}
-
 /** Signs a person in through the sign-in page, as a browser does. */
-async function signedIn(room: TestReadingRoom, person: Person): Promise<Browser> {
-  const b = browser(room);
-  assert.equal((await b.get('/sign-in')).statusCode, 200);
-  const answer = await b.post('/sign-in', { email: person.email, password: PASSWORD });
-  assert.equal(answer.statusCode, 303, answer.body);
-  return b;
-}
+const signedIn = (room: TestReadingRoom, person: Person) => signedInBrowser(room.app, person.email, PASSWORD);
 
 /** The boxes of a part of the sheet ("to-fetch", "out", "unclaimed"), in the order shown. */
 function boxesIn(body: string, part: string): string[] {
@@ -99,7 +55,7 @@ describe('the paging staff pages', { timeout: 120_000 }, () => {
   let curator: Person;
   let reader: Person;
   let other: Person;
-  let desk: Browser;
+  let desk: FormBrowser;
   const box: Record<string, number> = {};
   const request: Record<string, number> = {};
 
@@ -349,7 +305,7 @@ describe('the paging staff pages', { timeout: 120_000 }, () => {
       assert.equal(check.statusCode, 403, `${person.role} recording an ID check`);
     }
     assert.equal(await statusOf(request['Box 13']!), 'scheduled');
-    const stranger = browser(room);
+    const stranger = formBrowser(room.app);
     const answer = await stranger.get('/desk');
     assert.equal(answer.statusCode, 303);
     assert.equal(answer.headers.location, '/sign-in?next=%2Fdesk');
