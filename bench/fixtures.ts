@@ -1,0 +1,202 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openDatabase, type Database } from '../db/client.ts';
+import type { Role } from '../db/schema.ts';
+import { seedDatabase } from '../db/seed/index.ts';
+import { hashPassword } from '../src/accounts/secrets.ts';
+import { buildApp } from '../src/app.ts';
+import { closuresFrom } from '../src/calendar/store.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../src/domain/calendar.ts';
+import type { RedisProbe } from '../src/redis.ts';
+
+// The people, boxes and requests the HTTP scenarios need, written straight into SQLite: signing
+// up 4,000 researchers through the API would cost ~50 ms of argon2 each. The one password hash
+// is computed once; tokens are signed with the app's own secret, as login signs them.
+
+/** Researchers who write: a prime count, so `i % RESEARCHERS` and `i % dates` never line up. */
+export const RESEARCHERS = 4_001;
+/** Boxes the writes cycle through: a prime count, so each date gets distinct boxes for ~275,000 requests. */
+export const WRITE_BOXES = 5_003;
+/** Requests on the pick list's day. */
+export const PICK_LIST_SIZE = 2_000;
+/** Requests of the researcher of `read.my-requests`. */
+export const MY_REQUESTS = 10;
+
+const PASSWORD = 'a benchmark pass phrase';
+
+export interface Fixture {
+  databasePath: string;
+  /** The environment the server is started with (besides PORT). */
+  env: Record<string, string>;
+  /** Open days the writes go to, in turn. */
+  writeDates: IsoDate[];
+  /** Researchers' ids and tokens, index-aligned. */
+  researcherTokens: string[];
+  /** Container ids of the writes' boxes. */
+  writeContainerIds: number[];
+  /** The day whose pick list holds PICK_LIST_SIZE scheduled requests. */
+  pickListDate: IsoDate;
+  staffToken: string;
+  /** The researcher of `read.my-requests`, and the day of their requests (also `read.containers`' date). */
+  readerToken: string;
+  readerDate: IsoDate;
+}
+
+export interface FixtureOptions {
+  /** Boxes in the bench collection (besides GEN MSS 238's 29 containers). */
+  boxes: number;
+  /** Past requests (each with its creation event), for the scale scenario. */
+  pastRequests: number;
+}
+
+/** The environment every server of the run shares (its own database and queue prefix aside). */
+export function serverEnv(databasePath: string, jwtSecret: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_PATH: databasePath,
+    JWT_SECRET: jwtSecret,
+    RUN_WORKERS: 'false',
+    QUEUE_PREFIX: `bench-${process.pid}`,
+    HOST: '127.0.0.1',
+  };
+}
+
+// Illustrative stack locations, shuffled against box numbers so the walking order has work to do.
+const location = (n: number) => {
+  const h = (n * 2_654_435_761) >>> 0;
+  return `Stack ${1 + (h % 9)}, Range ${1 + ((h >>> 4) % 24)}, Shelf ${1 + ((h >>> 9) % 7)}`;
+};
+
+/**
+ * A fresh database as `npm start` would seed it, plus: RESEARCHERS researchers, one staff member,
+ * one reader with MY_REQUESTS requests, a second collection of `boxes` boxes, the pick list's day
+ * with PICK_LIST_SIZE scheduled requests, and `pastRequests` requests on days gone by.
+ */
+export async function buildFixture(folder: string, options: FixtureOptions): Promise<Fixture> {
+  const databasePath = join(folder, 'reading-room.sqlite');
+  const jwtSecret = randomBytes(32).toString('hex');
+  const env = serverEnv(databasePath, jwtSecret);
+  const config = loadConfig(env);
+  const now = new Date();
+  const today = todayIn(config.timezone, now);
+  const db = openDatabase(databasePath);
+  seedDatabase(db, today);
+
+  const closures = closuresFrom(db, today);
+  const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)
+    .filter((d) => d.open)
+    .map((d) => d.date);
+  // The first two open days are left alone: a run that crosses midnight must not find its dates gone.
+  const [pickListDate, readerDate, ...writeDates] = open.slice(2);
+  if (!pickListDate || !readerDate || writeDates.length < 10) throw new Error(`too few open days ahead: ${open.join(', ')}`);
+
+  const passwordHash = await hashPassword(PASSWORD);
+  const sqlite = db.$client;
+  const nowMs = now.getTime();
+  const build = sqlite.transaction(() => {
+    const addUser = sqlite.prepare(
+      `insert into users (email, name, role, password_hash, email_verified_at, created_at) values (?, ?, ?, ?, ?, ?)`,
+    );
+    const userId = (email: string, name: string, role: string) => Number(addUser.run(email, name, role, passwordHash, nowMs, nowMs).lastInsertRowid);
+    const researcherIds = Array.from({ length: RESEARCHERS }, (_, i) => userId(`bench-researcher-${i}@example.org`, `Researcher ${i}`, 'researcher'));
+    const staffId = userId('bench-staff@example.org', 'Paging Staff', 'staff');
+    const readerId = userId('bench-reader@example.org', 'Reader With Ten Requests', 'researcher');
+
+    const collectionId = Number(
+      sqlite
+        .prepare(`insert into collections (call_number, title, dates, extent, repository) values (?, ?, ?, ?, ?)`)
+        .run('BENCH MSS 1', 'Benchmark papers', '1900-2000', `${options.boxes} boxes`, 'Benchmark Library').lastInsertRowid,
+    );
+    const addBox = sqlite.prepare(
+      `insert into containers (collection_id, type, indicator, label, location, position) values (?, 'box', ?, ?, ?, ?)`,
+    );
+    const boxIds: number[] = [];
+    for (let n = 1; n <= options.boxes; n++) boxIds.push(Number(addBox.run(collectionId, String(n), `Box ${n}`, location(n), n).lastInsertRowid));
+
+    const addRequest = sqlite.prepare(
+      `insert into requests (researcher_id, container_id, visit_date, status, created_at, updated_at) values (?, ?, ?, 'scheduled', ?, ?)`,
+    );
+    const addEvent = sqlite.prepare(
+      `insert into request_events (request_id, at, actor_id, actor_role, from_status, to_status) values (?, ?, ?, 'researcher', null, 'scheduled')`,
+    );
+    const request = (researcherId: number, containerId: number, date: IsoDate) => {
+      const id = addRequest.run(researcherId, containerId, date, nowMs, nowMs).lastInsertRowid;
+      addEvent.run(id, nowMs, researcherId);
+    };
+    // The pick list's day: boxes from the end of the collection, clear of the writes' boxes where there is room.
+    const pickBoxes = boxIds.slice(-PICK_LIST_SIZE);
+    pickBoxes.forEach((containerId, i) => request(researcherIds[i % RESEARCHERS] as number, containerId, pickListDate));
+    // The reader: GEN MSS 238's first boxes on their day, so read.containers shows some taken.
+    const genMss238 = sqlite.prepare(`select id from containers where collection_id = 1 and restricted = 0 order by position limit ?`).all(MY_REQUESTS) as { id: number }[];
+    for (const { id } of genMss238) request(readerId, id, readerDate);
+
+    if (options.pastRequests > 0) {
+      // Past requests over the ~4 years before today, spread over every box and researcher, each
+      // with its creation event: INSERT … SELECT from a recursive CTE, one statement per table.
+      // The two tables' indexes are dropped meanwhile and created again from their own definitions
+      // (sqlite_master): one sorted build each instead of a million random inserts.
+      const indexes = sqlite
+        .prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name in ('requests', 'request_events') and sql is not null`)
+        .all() as { name: string; sql: string }[];
+      for (const { name } of indexes) sqlite.exec(`drop index "${name}"`);
+      const [firstBox, firstResearcher] = [boxIds[0] as number, researcherIds[0] as number];
+      sqlite
+        .prepare(
+          `with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < ?)
+           insert into requests (researcher_id, container_id, visit_date, status, created_at, updated_at)
+           select ? + (i % ?), ? + ((i * 7919) % ?), date(?, '-' || (1 + (i % 1460)) || ' days'),
+                  case when i % 10 = 0 then 'cancelled' when i % 25 = 1 then 'no_show' else 'reshelved' end,
+                  ? - (1 + (i % 1460)) * 86400000, ? - (1 + (i % 1460)) * 86400000
+           from n`,
+        )
+        .run(options.pastRequests, firstResearcher, RESEARCHERS, firstBox, options.boxes, today, nowMs, nowMs);
+      sqlite
+        .prepare(
+          `insert into request_events (request_id, at, actor_id, actor_role, from_status, to_status)
+           select id, created_at, researcher_id, 'researcher', null, 'scheduled' from requests where visit_date < ?`,
+        )
+        .run(today);
+      for (const { sql } of indexes) sqlite.exec(sql);
+    }
+    return { researcherIds, staffId, readerId, writeBoxIds: boxIds.slice(0, WRITE_BOXES) };
+  });
+  // A big build: no fsync per page; the server reopens the file with the real pragmas.
+  sqlite.pragma('synchronous = OFF');
+  const built = build();
+  sqlite.pragma('synchronous = FULL');
+  sqlite.exec('analyze');
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+
+  const tokens = await signTokens(config, db, [
+    ...built.researcherIds.map((id) => ({ id, role: 'researcher' as const })),
+    { id: built.staffId, role: 'staff' },
+    { id: built.readerId, role: 'researcher' },
+  ]);
+  db.$client.close();
+  // Flush what the build left in the page cache now, not during the first measurement.
+  execFileSync('sync');
+  return {
+    databasePath,
+    env,
+    writeDates,
+    researcherTokens: tokens.slice(0, RESEARCHERS),
+    writeContainerIds: built.writeBoxIds,
+    pickListDate,
+    staffToken: tokens[RESEARCHERS] as string,
+    readerToken: tokens[RESEARCHERS + 1] as string,
+    readerDate,
+  };
+}
+
+/** Tokens as login signs them (src/http/auth.ts issueToken), by the app itself with its secret. */
+async function signTokens(config: Config, db: Database, people: { id: number; role: Role }[]): Promise<string[]> {
+  const redis: RedisProbe = { status: async () => 'down', close: async () => {} };
+  const app = await buildApp({ config, db, redis, clock: () => new Date(), logger: pino({ level: 'silent' }) });
+  await app.ready();
+  const tokens = people.map(({ id, role }) => app.jwt.sign({ sub: String(id), role, ver: 0 }));
+  await app.close();
+  return tokens;
+}
