@@ -2,6 +2,7 @@ import { and, asc, eq, gt, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { users, type Role } from '../../db/schema.ts';
 import type { Writer } from '../outbox/store.ts';
+import { prepared } from '../prepared.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -31,7 +32,7 @@ export function findUserByEmail(db: Writer, email: string): UserRow | undefined 
 }
 
 export function findUser(db: Writer, id: number): UserRow | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+  return prepared(db, 'findUser', () => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 /** Everyone with one of these roles who can be written to (not disabled, address verified). */

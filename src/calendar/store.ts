@@ -1,4 +1,5 @@
-import { and, asc, gte, lte } from 'drizzle-orm';
+import { and, asc, gte, lte, sql } from 'drizzle-orm';
+import { prepared } from '../prepared.ts';
 import type { Writer } from '../outbox/store.ts';
 import { closures } from '../../db/schema.ts';
 import type { Closures, IsoDate } from '../domain/calendar.ts';
@@ -19,5 +20,8 @@ export function listClosures(db: Writer, range: { from?: IsoDate; to?: IsoDate }
 
 /** The closures from `from` on, as the calendar rules take them. */
 export function closuresFrom(db: Writer, from: IsoDate): Closures {
-  return new Map(listClosures(db, { from }).map((c) => [c.date, c.reason]));
+  const query = prepared(db, 'closuresFrom', () =>
+    db.select({ date: closures.date, reason: closures.reason }).from(closures).where(gte(closures.date, sql.placeholder('from'))).orderBy(asc(closures.date)).prepare(),
+  );
+  return new Map(query.all({ from }).map((c) => [c.date, c.reason]));
 }

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { prepared } from '../prepared.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
 import { holdingStatuses } from '../domain/request-status.ts';
@@ -55,7 +56,7 @@ export function findCollections(db: Database, filter: { id?: number; callNumber?
 }
 
 export function collectionExists(db: Database, id: number): boolean {
-  return db.select({ id: collections.id }).from(collections).where(eq(collections.id, id)).get() !== undefined;
+  return prepared(db, 'collectionExists', () => db.select({ id: collections.id }).from(collections).where(eq(collections.id, sql.placeholder('id'))).prepare()).get({ id }) !== undefined;
 }
 
 /**
@@ -63,26 +64,26 @@ export function collectionExists(db: Database, id: number): boolean {
  * held by no researcher's scheduled, paged or delivered request that day.
  */
 export function findContainers(db: Database, collectionId: number, visitDate?: IsoDate) {
-  const found = db
-    .select(containerColumns)
-    .from(containers)
-    .where(eq(containers.collectionId, collectionId))
-    .orderBy(asc(containers.position))
-    .all();
+  const found = prepared(db, 'containersOf', () =>
+    db.select(containerColumns).from(containers).where(eq(containers.collectionId, sql.placeholder('collectionId'))).orderBy(asc(containers.position)).prepare(),
+  ).all({ collectionId });
   if (visitDate === undefined) return found;
   const held = new Set(
-    db
-      .select({ containerId: requests.containerId })
-      .from(requests)
-      .innerJoin(containers, eq(containers.id, requests.containerId))
-      .where(
-        and(
-          eq(containers.collectionId, collectionId),
-          eq(requests.visitDate, visitDate),
-          inArray(requests.status, [...holdingStatuses]),
-        ),
-      )
-      .all()
+    prepared(db, 'heldOn', () =>
+      db
+        .select({ containerId: requests.containerId })
+        .from(requests)
+        .innerJoin(containers, eq(containers.id, requests.containerId))
+        .where(
+          and(
+            eq(containers.collectionId, sql.placeholder('collectionId')),
+            eq(requests.visitDate, sql.placeholder('visitDate')),
+            inArray(requests.status, [...holdingStatuses]),
+          ),
+        )
+        .prepare(),
+    )
+      .all({ collectionId, visitDate })
       .map((r) => r.containerId),
   );
   return found.map((c) => ({ ...c, available: !held.has(c.id) }));

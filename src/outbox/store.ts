@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
+import { prepared } from '../prepared.ts';
 
 /** What a domain transaction can write through: the database itself or its transaction. */
 export type Writer = Pick<Database, 'insert' | 'select' | 'update' | 'delete'>;
@@ -29,7 +30,10 @@ export const outboxCommitted = new EventEmitter();
 
 /** Records a side effect inside the caller's transaction: it commits or vanishes with the change. */
 export function enqueue(tx: Writer, ...entries: OutboxEntry[]): void {
-  if (entries.length > 0) tx.insert(outbox).values(entries).run();
+  const insert = prepared(tx, 'enqueue', () =>
+    tx.insert(outbox).values({ queue: sql.placeholder('queue'), jobName: sql.placeholder('jobName'), payload: sql.placeholder('payload') }).prepare(),
+  );
+  for (const entry of entries) insert.run(entry as unknown as Record<string, unknown>);
 }
 
 /**
@@ -80,11 +84,13 @@ export function markDispatched(db: Database, ids: number[], now: Date): void {
 
 /** A row still to be done, with its payload; undefined once a worker recorded it (or it is gone). */
 export function pendingRow(db: Database, id: number): OutboxRow | undefined {
-  return db
-    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload })
-    .from(outbox)
-    .where(and(eq(outbox.id, id), isNull(outbox.completedAt)))
-    .get();
+  return prepared(db, 'pendingRow', () =>
+    db
+      .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload })
+      .from(outbox)
+      .where(and(eq(outbox.id, sql.placeholder('id')), isNull(outbox.completedAt)))
+      .prepare(),
+  ).get({ id });
 }
 
 /**
@@ -98,4 +104,28 @@ export function markCompleted(db: Database, id: number, outcome: string, now: Da
     .where(and(eq(outbox.id, id), isNull(outbox.completedAt)))
     .run();
   return result.changes === 1;
+}
+
+/**
+ * Completion records written together: the records asked for in one turn of the event loop share
+ * one transaction (one fsync instead of one each). Each caller learns whether its own record
+ * counted once that transaction has committed, so no job reports a send that is not yet durable.
+ */
+export function completionWriter(db: Database) {
+  let pending: { id: number; outcome: string; now: Date; payload?: unknown; resolve: (first: boolean) => void; reject: (e: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    try {
+      const results = db.transaction((tx) => batch.map((r) => markCompleted(tx as unknown as Database, r.id, r.outcome, r.now, r.payload)), { behavior: 'immediate' });
+      batch.forEach((r, i) => r.resolve(results[i] as boolean));
+    } catch (error) {
+      for (const r of batch) r.reject(error);
+    }
+  };
+  return (id: number, outcome: string, now: Date, payload?: unknown) =>
+    new Promise<boolean>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ id, outcome, now, payload, resolve, reject });
+    });
 }

@@ -1,5 +1,6 @@
-import { inArray } from 'drizzle-orm';
-import { users } from '../../db/schema.ts';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { collections, containers, requests, users } from '../../db/schema.ts';
+import { prepared } from '../prepared.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import type { Writer } from '../outbox/store.ts';
@@ -29,7 +30,38 @@ export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof
 }
 
 /** The day's pick list: what is to be fetched or has been fetched (scheduled and paged). */
-export const pickList = (tx: Writer, date: IsoDate) => staffList(tx, date, ['scheduled', 'paged']);
+export function pickList(tx: Writer, date: IsoDate): PickItem[] {
+  // One prepared statement with the list's own columns and the researcher's name joined in.
+  const rows = prepared(tx, 'pickList', () =>
+    tx
+      .select({
+        requestId: requests.id,
+        status: requests.status,
+        callNumber: collections.callNumber,
+        collectionTitle: collections.title,
+        containerLabel: containers.label,
+        containerIndicator: containers.indicator,
+        location: containers.location,
+        researcherId: requests.researcherId,
+        researcherName: users.name,
+      })
+      .from(requests)
+      .innerJoin(containers, eq(containers.id, requests.containerId))
+      .innerJoin(collections, eq(collections.id, containers.collectionId))
+      .innerJoin(users, eq(users.id, requests.researcherId))
+      .where(and(eq(requests.visitDate, sql.placeholder('date')), inArray(requests.status, ['scheduled', 'paged'])))
+      .prepare(),
+  ).all({ date });
+  return rows.sort(walkingOrder).map((r) => ({
+    requestId: r.requestId,
+    status: r.status,
+    callNumber: r.callNumber,
+    collectionTitle: r.collectionTitle,
+    containerLabel: r.containerLabel,
+    location: r.location,
+    researcher: { id: r.researcherId, name: r.researcherName },
+  }));
+}
 
 /** What is still out of the stacks: delivered to a researcher, or back at the desk. */
 export const boxesOut = (tx: Writer, date: IsoDate) => staffList(tx, date, ['delivered', 'returned']);

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { prepared } from '../prepared.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
@@ -42,7 +43,7 @@ export function selectRequests(db: Writer, where: SQL | undefined, limit?: numbe
 }
 
 export function findRequest(db: Writer, id: number): RequestRow | undefined {
-  return selectRequests(db, eq(requests.id, id))[0];
+  return prepared(db, 'findRequest', () => requestQuery(db).where(eq(requests.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 /** The request as API.md defines it. */
@@ -74,17 +75,24 @@ export interface RequestFilter {
 }
 
 export function listRequests(db: Database, filter: RequestFilter, limit: number): RequestRow[] {
-  return selectRequests(
-    db,
-    and(
-      filter.researcherId === undefined ? undefined : eq(requests.researcherId, filter.researcherId),
-      filter.visitDate === undefined ? undefined : eq(requests.visitDate, filter.visitDate),
-      filter.status === undefined ? undefined : eq(requests.status, filter.status),
-      filter.collectionId === undefined ? undefined : eq(containers.collectionId, filter.collectionId),
-      filter.afterId === undefined ? undefined : gt(requests.id, filter.afterId),
-    ),
-    limit,
+  const has = (k: keyof RequestFilter) => filter[k] !== undefined;
+  const key = `listRequests:${(['researcherId', 'visitDate', 'status', 'collectionId', 'afterId'] as const).filter(has).join(',')}`;
+  const query = prepared(db, key, () =>
+    requestQuery(db)
+      .where(
+        and(
+          has('researcherId') ? eq(requests.researcherId, sql.placeholder('researcherId')) : undefined,
+          has('visitDate') ? eq(requests.visitDate, sql.placeholder('visitDate')) : undefined,
+          has('status') ? eq(requests.status, sql.placeholder('status')) : undefined,
+          has('collectionId') ? eq(containers.collectionId, sql.placeholder('collectionId')) : undefined,
+          has('afterId') ? gt(requests.id, sql.placeholder('afterId')) : undefined,
+        ),
+      )
+      .orderBy(asc(requests.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
   );
+  return query.all({ ...filter, limit });
 }
 
 export function requestsOn(db: Writer, visitDate: IsoDate, statuses: readonly RequestStatus[]): RequestRow[] {

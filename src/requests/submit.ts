@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { prepared } from '../prepared.ts';
 import { containers, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { closuresFrom } from '../calendar/store.ts';
@@ -34,15 +35,29 @@ export function submitRequests(ctx: RequestsContext, researcher: UserRow, submis
     const dateRefusal = visitDateRefusal(visitDate, { today, closures: closuresFrom(tx, today), maxAdvanceDays: ctx.maxAdvanceDays });
     if (dateRefusal) throw refused(dateRefusal);
 
-    const wanted = tx.select().from(containers).where(inArray(containers.id, containerIds)).all();
+    // Prepared statements; the wanted ids as one JSON parameter.
+    const ids = JSON.stringify(containerIds);
+    const wanted = prepared(tx, 'submit.wanted', () =>
+      tx.select().from(containers).where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`).prepare(),
+    ).all({ ids });
     const missing = containerIds.filter((id) => !wanted.some((c) => c.id === id));
     if (missing.length > 0) throw notFound(`There is no container ${missing.join(', ')}.`);
 
-    const sameDay = tx
-      .select({ containerId: requests.containerId, researcherId: requests.researcherId, status: requests.status })
-      .from(requests)
-      .where(and(eq(requests.visitDate, visitDate), inArray(requests.status, [...activeStatuses])))
-      .all();
+    // Only what the rules need, whatever the day's load: this researcher's active
+    // requests that day, and the wanted containers' active requests that day.
+    const sameDay = prepared(tx, 'submit.sameDay', () =>
+      tx
+        .select({ containerId: requests.containerId, researcherId: requests.researcherId, status: requests.status })
+        .from(requests)
+        .where(
+          and(
+            eq(requests.visitDate, sql.placeholder('visitDate')),
+            inArray(requests.status, [...activeStatuses]),
+            sql`(${requests.researcherId} = ${sql.placeholder('researcherId')} or ${requests.containerId} in (select value from json_each(${sql.placeholder('ids')})))`,
+          ),
+        )
+        .prepare(),
+    ).all({ visitDate, researcherId: researcher.id, ids });
     const mine = sameDay.filter((r) => r.researcherId === researcher.id);
     const duplicates = wanted.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label);
     const duplicate = duplicateRefusal(visitDate, duplicates);
@@ -54,23 +69,36 @@ export function submitRequests(ctx: RequestsContext, researcher: UserRow, submis
     const created = containerIds.map((containerId) => {
       const container = wanted.find((c) => c.id === containerId);
       const status: RequestStatus = container?.restricted ? 'awaiting_approval' : held.has(containerId) ? 'waitlisted' : 'scheduled';
-      const request = tx
-        .insert(requests)
-        .values({
-          researcherId: researcher.id,
-          containerId,
-          visitDate,
-          status,
-          note: submission.note ?? null,
-          waitlistedAt: status === 'waitlisted' ? now : null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: requests.id })
-        .get();
-      tx.insert(requestEvents)
-        .values({ requestId: request.id, at: now, actorId: researcher.id, actorRole: researcher.role, fromStatus: null, toStatus: status, note: submission.note ?? null })
-        .run();
+      const request = prepared(tx, 'submit.insertRequest', () =>
+        tx
+          .insert(requests)
+          .values({
+            researcherId: sql.placeholder('researcherId'),
+            containerId: sql.placeholder('containerId'),
+            visitDate: sql.placeholder('visitDate'),
+            status: sql.placeholder('status'),
+            note: sql.placeholder('note'),
+            waitlistedAt: sql`${sql.placeholder('waitlistedAt')}`,
+            createdAt: sql.placeholder('now'),
+            updatedAt: sql.placeholder('now'),
+          })
+          .returning({ id: requests.id })
+          .prepare(),
+      ).get({ researcherId: researcher.id, containerId, visitDate, status, note: submission.note ?? null, waitlistedAt: status === 'waitlisted' ? now.getTime() : null, now });
+      prepared(tx, 'submit.insertEvent', () =>
+        tx
+          .insert(requestEvents)
+          .values({
+            requestId: sql.placeholder('requestId'),
+            at: sql.placeholder('at'),
+            actorId: sql.placeholder('actorId'),
+            actorRole: sql.placeholder('actorRole'),
+            fromStatus: null,
+            toStatus: sql.placeholder('toStatus'),
+            note: sql.placeholder('note'),
+          })
+          .prepare(),
+      ).run({ requestId: request!.id, at: now, actorId: researcher.id, actorRole: researcher.role, toStatus: status, note: submission.note ?? null });
       return findRequest(tx, request.id) as RequestRow;
     });
 

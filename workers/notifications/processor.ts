@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../src/domain/calendar.ts';
 import { secretFields, type MailJob } from '../../src/mail/catalogue.ts';
 import { renderMail, type MailSettings } from '../../src/mail/render.ts';
-import { jobIdFor, markCompleted, pendingRow } from '../../src/outbox/store.ts';
+import { completionWriter, jobIdFor, markCompleted, pendingRow } from '../../src/outbox/store.ts';
 import type { OutboxJobData } from '../relay.ts';
 import { attachmentsFor } from './attachments.ts';
 import type { Mailer } from './mailer.ts';
@@ -44,6 +44,7 @@ export type NotificationOutcome = 'sent' | 'already-sent' | 'undeliverable';
  */
 export function notificationProcessor(deps: NotificationDependencies) {
   const { db, mailer, settings, clock, messageIdDomain } = deps;
+  const recordSent = completionWriter(db);
   return async (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {
     const { outboxId } = job.data;
     const row = pendingRow(db, outboxId);
@@ -68,7 +69,7 @@ export function notificationProcessor(deps: NotificationDependencies) {
       if (permanentSmtpFailure(error)) giveUp(`refused by the mail server: ${(error as Error).message}`);
       throw error;
     }
-    markCompleted(db, outboxId, 'sent', clock(), withoutSecrets(mail));
+    await recordSent(outboxId, 'sent', clock(), withoutSecrets(mail));
     return 'sent';
   };
 }
