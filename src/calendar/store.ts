@@ -25,3 +25,19 @@ export function closuresFrom(db: Writer, from: IsoDate): Closures {
   );
   return new Map(query.all({ from }).map((c) => [c.date, c.reason]));
 }
+
+/**
+ * The closures from `from` to `to`: what the booking rules need when `to` is the booking horizon
+ * (a handful of rows instead of every future closure).
+ */
+export function closuresBetween(db: Writer, from: IsoDate, to: IsoDate): Closures {
+  const query = prepared(db, 'closuresBetween', () =>
+    db
+      .select({ date: closures.date, reason: closures.reason })
+      .from(closures)
+      .where(and(gte(closures.date, sql.placeholder('from')), lte(closures.date, sql.placeholder('to'))))
+      .orderBy(asc(closures.date))
+      .prepare(),
+  );
+  return new Map(query.all({ from, to }).map((c) => [c.date, c.reason]));
+}

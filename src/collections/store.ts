@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { prepared } from '../prepared.ts';
+import { whileUnchanged } from '../unchanged.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
 import { holdingStatuses } from '../domain/request-status.ts';
@@ -56,19 +57,56 @@ export function findCollections(db: Database, filter: { id?: number; callNumber?
 }
 
 export function collectionExists(db: Database, id: number): boolean {
+  if (cachedContainers(db).has(id)) return true;
   return prepared(db, 'collectionExists', () => db.select({ id: collections.id }).from(collections).where(eq(collections.id, sql.placeholder('id'))).prepare()).get({ id }) !== undefined;
+}
+
+type ContainerRow = Readonly<ReturnType<ReturnType<typeof containersQuery>['all']>[number]>;
+
+const containersQuery = (db: Database) =>
+  db.select(containerColumns).from(containers).where(eq(containers.collectionId, sql.placeholder('collectionId'))).orderBy(asc(containers.position)).prepare();
+
+/**
+ * Each connection's copy of the collections' containers, filled on first read. Nothing changes a
+ * container once its collection is in the database: the seed writes a collection with all its
+ * containers in one transaction, and no route, page, worker or CLI command edits them. A
+ * collection not found (yet) is not remembered.
+ */
+const containerCaches = new WeakMap<object, Map<number, readonly ContainerRow[]>>();
+
+function cachedContainers(db: Database): Map<number, readonly ContainerRow[]> {
+  const session = (db as unknown as { session: object }).session;
+  let cache = containerCaches.get(session);
+  if (!cache) containerCaches.set(session, (cache = new Map()));
+  return cache;
+}
+
+function containersOf(db: Database, collectionId: number): readonly ContainerRow[] {
+  const cache = cachedContainers(db);
+  let found = cache.get(collectionId);
+  if (found === undefined) {
+    found = Object.freeze(prepared(db, 'containersOf', () => containersQuery(db)).all({ collectionId }).map((c) => Object.freeze(c)));
+    if (found.length > 0) cache.set(collectionId, found);
+  }
+  return found;
 }
 
 /**
  * A collection's containers; with a visit date, each says whether it is `available`, that is
- * held by no researcher's scheduled, paged or delivered request that day.
+ * held by no researcher's scheduled, paged or delivered request that day. Only that is read from
+ * the database, and only when it has changed since (src/unchanged.ts); the containers themselves
+ * come from the connection's cache.
  */
 export function findContainers(db: Database, collectionId: number, visitDate?: IsoDate) {
-  const found = prepared(db, 'containersOf', () =>
-    db.select(containerColumns).from(containers).where(eq(containers.collectionId, sql.placeholder('collectionId'))).orderBy(asc(containers.position)).prepare(),
-  ).all({ collectionId });
-  if (visitDate === undefined) return found;
-  const held = new Set(
+  const found = containersOf(db, collectionId);
+  if (visitDate === undefined) return found.slice();
+  const held = whileUnchanged(db, `heldOn:${collectionId}:${visitDate}`, () => heldOn(db, collectionId, visitDate));
+  return found.map((c) => ({ ...c, available: !held.has(c.id) }));
+}
+
+/** The containers of a collection that a request holds on a date. */
+function heldOn(db: Database, collectionId: number, visitDate: IsoDate): ReadonlySet<number> {
+  return new Set(
     prepared(db, 'heldOn', () =>
       db
         .select({ containerId: requests.containerId })
@@ -86,5 +124,4 @@ export function findContainers(db: Database, collectionId: number, visitDate?: I
       .all({ collectionId, visitDate })
       .map((r) => r.containerId),
   );
-  return found.map((c) => ({ ...c, available: !held.has(c.id) }));
 }

@@ -29,10 +29,19 @@ function fromEpochDay(day: number): IsoDate {
 
 /** The reading room's date at the instant `now`: 23:30 in New York is still today there. */
 export function todayIn(timezone: string, now: Date): IsoDate {
-  const date = DateTime.fromJSDate(now, { zone: timezone }).toISODate();
+  const instant = now.getTime();
+  const known = knownDays.get(timezone);
+  if (known && instant >= known.from && instant < known.until) return known.date;
+  const local = DateTime.fromJSDate(now, { zone: timezone });
+  const date = local.toISODate();
   if (date === null) throw new RangeError(`Unknown time zone ${timezone}`);
+  const midnight = local.startOf('day');
+  knownDays.set(timezone, { date, from: midnight.toMillis(), until: midnight.plus({ days: 1 }).toMillis() });
   return date;
 }
+
+/** Per time zone, the last date asked for and the instants it spans (luxon costs ~10 µs a call). */
+const knownDays = new Map<string, { date: IsoDate; from: number; until: number }>();
 
 export function addDays(date: IsoDate, days: number): IsoDate {
   return fromEpochDay(toEpochDay(date) + days);

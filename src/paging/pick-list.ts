@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { collections, containers, requests, users } from '../../db/schema.ts';
 import { prepared } from '../prepared.ts';
+import { whileUnchanged } from '../unchanged.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import type { Writer } from '../outbox/store.ts';
@@ -31,6 +32,11 @@ export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof
 
 /** The day's pick list: what is to be fetched or has been fetched (scheduled and paged). */
 export function pickList(tx: Writer, date: IsoDate): PickItem[] {
+  // Staff reload it all day; asked again while nothing changed, it is not read again (src/unchanged.ts).
+  return whileUnchanged(tx, `pickList:${date}`, () => Object.freeze(readPickList(tx, date).map((item) => Object.freeze(item)))).slice();
+}
+
+function readPickList(tx: Writer, date: IsoDate): PickItem[] {
   // One prepared statement with the list's own columns and the researcher's name joined in.
   const rows = prepared(tx, 'pickList', () =>
     tx
@@ -59,7 +65,7 @@ export function pickList(tx: Writer, date: IsoDate): PickItem[] {
     collectionTitle: r.collectionTitle,
     containerLabel: r.containerLabel,
     location: r.location,
-    researcher: { id: r.researcherId, name: r.researcherName },
+    researcher: Object.freeze({ id: r.researcherId, name: r.researcherName }),
   }));
 }
 

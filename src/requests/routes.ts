@@ -7,7 +7,7 @@ import { approveRequest, cancelRequest, denyRequest, transitionRequest } from '.
 import { visibleRequest, type RequestsContext } from './moves.ts';
 import { EventSchema, NoteSchema, RequestSchema, StaffTargetSchema, StatusSchema } from './schemas.ts';
 import { eventsOf, listRequests, requestView } from './store.ts';
-import { submitRequests } from './submit.ts';
+import { submitRequestsTogether } from './submit.ts';
 
 export interface RequestRouteOptions {
   ctx: RequestsContext;
@@ -47,7 +47,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      const created = submitRequests(ctx, accountOf(request), request.body, clock);
+      const created = await submitRequestsTogether(ctx, accountOf(request), request.body, clock);
       return reply.code(201).send({ items: created.map(requestView) });
     },
   );

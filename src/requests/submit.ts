@@ -1,17 +1,17 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { prepared } from '../prepared.ts';
-import { containers, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
+import { requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
-import { closuresFrom } from '../calendar/store.ts';
+import { closuresBetween, closuresFrom } from '../calendar/store.ts';
 import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal } from '../domain/booking-rules.ts';
-import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
+import { bookingHorizon, earliestVisitDate, todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
 import { activeStatuses, holdingStatuses } from '../domain/request-status.ts';
 import { notFound, refused } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit } from '../outbox/store.ts';
+import { commit, commitTogether, type Writer } from '../outbox/store.ts';
 import { mailContainer, pageLinks } from './mail.ts';
 import { reviewers, type RequestsContext } from './moves.ts';
-import { findRequest, type RequestRow } from './store.ts';
+import { containerDetails, writtenRequest, type RequestRow } from './store.ts';
 
 export interface Submission {
   visitDate: IsoDate;
@@ -26,46 +26,69 @@ export interface Submission {
  * visit as a calendar entry; curators hear of restricted material.
  */
 export function submitRequests(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock): RequestRow[] {
+  return commit(ctx.db, submissionWork(ctx, researcher, submission, clock));
+}
+
+/** The same, committed with the other writes of this turn of the event loop (group commit). */
+export function submitRequestsTogether(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock): Promise<RequestRow[]> {
+  return commitTogether(ctx.db, submissionWork(ctx, researcher, submission, clock));
+}
+
+const activeThatDay = and(eq(requests.visitDate, sql.placeholder('visitDate')), inArray(requests.status, [...activeStatuses]));
+const sameDayColumns = { containerId: requests.containerId, researcherId: requests.researcherId, status: requests.status };
+
+function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock) {
   const { visitDate, containerIds } = submission;
-  return commit(ctx.db, (tx) => {
+  return (tx: Writer): RequestRow[] => {
     // Read once the write lock is held: requests waiting for the lock in other processes would
     // otherwise carry an earlier instant than requests committed before them.
     const now = clock();
     const today = todayIn(ctx.timezone, now);
-    const dateRefusal = visitDateRefusal(visitDate, { today, closures: closuresFrom(tx, today), maxAdvanceDays: ctx.maxAdvanceDays });
+    // The rules look at days up to the booking horizon, and past it only when the earliest visit
+    // date itself lies beyond it: then (rarely) every closure ahead is read.
+    const horizon = bookingHorizon(today, ctx.maxAdvanceDays);
+    let closures = closuresBetween(tx, today, horizon);
+    if (earliestVisitDate(today, closures) > horizon) closures = closuresFrom(tx, today);
+    const dateRefusal = visitDateRefusal(visitDate, { today, closures, maxAdvanceDays: ctx.maxAdvanceDays });
     if (dateRefusal) throw refused(dateRefusal);
 
-    // Prepared statements; the wanted ids as one JSON parameter.
+    // The wanted containers (by id, as they were read from the table), from the connection's
+    // cache of containers, which never change; the ids also go to the queries as one JSON parameter.
     const ids = JSON.stringify(containerIds);
-    const wanted = prepared(tx, 'submit.wanted', () =>
-      tx.select().from(containers).where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`).prepare(),
-    ).all({ ids });
+    const known = containerDetails(tx, containerIds);
+    const wanted = [...new Set(containerIds)]
+      .filter((id) => known.has(id))
+      .sort((a, b) => a - b)
+      .map((id) => ({ id, label: known.get(id)!.containerLabel, restricted: known.get(id)!.restricted }));
     const missing = containerIds.filter((id) => !wanted.some((c) => c.id === id));
     if (missing.length > 0) throw notFound(`There is no container ${missing.join(', ')}.`);
 
-    // Only what the rules need, whatever the day's load: this researcher's active
-    // requests that day, and the wanted containers' active requests that day.
-    const sameDay = prepared(tx, 'submit.sameDay', () =>
+    // Only what the rules need, whatever the day's load: this researcher's active requests that
+    // day, and other researchers' active requests that day for the wanted containers, each read
+    // through its own index (one query with `or` scanned the whole day's requests instead).
+    const mine = prepared(tx, 'submit.mine', () =>
       tx
-        .select({ containerId: requests.containerId, researcherId: requests.researcherId, status: requests.status })
+        .select(sameDayColumns)
         .from(requests)
-        .where(
-          and(
-            eq(requests.visitDate, sql.placeholder('visitDate')),
-            inArray(requests.status, [...activeStatuses]),
-            sql`(${requests.researcherId} = ${sql.placeholder('researcherId')} or ${requests.containerId} in (select value from json_each(${sql.placeholder('ids')})))`,
-          ),
-        )
+        .where(and(eq(requests.researcherId, sql.placeholder('researcherId')), activeThatDay))
+        .prepare(),
+    ).all({ visitDate, researcherId: researcher.id });
+    const others = prepared(tx, 'submit.others', () =>
+      tx
+        .select(sameDayColumns)
+        // The wanted ids drive the join (CROSS JOIN keeps that order): one index probe each.
+        .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
+        .crossJoin(requests)
+        .where(and(eq(requests.containerId, sql`wanted.value`), activeThatDay, ne(requests.researcherId, sql.placeholder('researcherId'))))
         .prepare(),
     ).all({ visitDate, researcherId: researcher.id, ids });
-    const mine = sameDay.filter((r) => r.researcherId === researcher.id);
     const duplicates = wanted.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label);
     const duplicate = duplicateRefusal(visitDate, duplicates);
     if (duplicate) throw refused(duplicate);
     const overLimit = dailyLimitRefusal(visitDate, mine.length, containerIds.length, ctx.dailyRequestLimit);
     if (overLimit) throw refused(overLimit);
 
-    const held = new Set(sameDay.filter((r) => (holdingStatuses as readonly RequestStatus[]).includes(r.status)).map((r) => r.containerId));
+    const held = new Set([...mine, ...others].filter((r) => (holdingStatuses as readonly RequestStatus[]).includes(r.status)).map((r) => r.containerId));
     const created = containerIds.map((containerId) => {
       const container = wanted.find((c) => c.id === containerId);
       const status: RequestStatus = container?.restricted ? 'awaiting_approval' : held.has(containerId) ? 'waitlisted' : 'scheduled';
@@ -99,7 +122,19 @@ export function submitRequests(ctx: RequestsContext, researcher: UserRow, submis
           })
           .prepare(),
       ).run({ requestId: request!.id, at: now, actorId: researcher.id, actorRole: researcher.role, toStatus: status, note: submission.note ?? null });
-      return findRequest(tx, request.id) as RequestRow;
+      // The row as written, not read back.
+      return writtenRequest(tx, {
+        id: request!.id,
+        researcherId: researcher.id,
+        containerId,
+        visitDate,
+        status,
+        note: submission.note ?? null,
+        decisionNote: null,
+        waitlistedAt: status === 'waitlisted' ? new Date(now) : null,
+        createdAt: new Date(now),
+        updatedAt: new Date(now),
+      });
     });
 
     const links = pageLinks(ctx.publicUrl);
@@ -125,5 +160,5 @@ export function submitRequests(ctx: RequestsContext, researcher: UserRow, submis
       );
     }
     return created;
-  });
+  };
 }
