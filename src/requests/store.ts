@@ -6,21 +6,26 @@ import { collections, containers, requestEvents, requests, type RequestStatus } 
 import type { IsoDate } from '../domain/calendar.ts';
 import type { Writer } from '../outbox/store.ts';
 
-/** A request with its container and collection, as the API and the mails show it. */
-const requestColumns = {
-  id: requests.id,
-  researcherId: requests.researcherId,
-  containerId: requests.containerId,
+/** What a request shows of its container and collection. */
+const containerColumns = {
   collectionId: containers.collectionId,
   callNumber: collections.callNumber,
   collectionTitle: collections.title,
   containerLabel: containers.label,
   containerIndicator: containers.indicator,
   location: containers.location,
-  visitDate: requests.visitDate,
-  status: requests.status,
   restricted: containers.restricted,
   restrictionNote: containers.restrictionNote,
+};
+
+/** A request with its container and collection, as the API and the mails show it. */
+const requestColumns = {
+  id: requests.id,
+  researcherId: requests.researcherId,
+  containerId: requests.containerId,
+  ...containerColumns,
+  visitDate: requests.visitDate,
+  status: requests.status,
   note: requests.note,
   decisionNote: requests.decisionNote,
   waitlistedAt: requests.waitlistedAt,
@@ -113,17 +118,7 @@ export function containerDetails(db: Writer, ids: readonly number[]): ReadonlyMa
     }
     const found = prepared(db, 'containerDetails', () =>
       db
-        .select({
-          id: containers.id,
-          collectionId: containers.collectionId,
-          callNumber: collections.callNumber,
-          collectionTitle: collections.title,
-          containerLabel: containers.label,
-          containerIndicator: containers.indicator,
-          location: containers.location,
-          restricted: containers.restricted,
-          restrictionNote: containers.restrictionNote,
-        })
+        .select({ id: containers.id, ...containerColumns })
         .from(containers)
         .innerJoin(collections, eq(collections.id, containers.collectionId))
         .where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`)
