@@ -18,12 +18,11 @@ const containerColumns = {
   restrictionNote: containers.restrictionNote,
 };
 
-/** A request with its container and collection, as the API and the mails show it. */
-const requestColumns = {
+/** A request's own columns; the rest of a RequestRow is its container's, which never changes. */
+const ownColumns = {
   id: requests.id,
   researcherId: requests.researcherId,
   containerId: requests.containerId,
-  ...containerColumns,
   visitDate: requests.visitDate,
   status: requests.status,
   note: requests.note,
@@ -32,6 +31,9 @@ const requestColumns = {
   createdAt: requests.createdAt,
   updatedAt: requests.updatedAt,
 };
+
+/** A request with its container and collection, as the API and the mails show it. */
+const requestColumns = { ...ownColumns, ...containerColumns };
 
 function requestQuery(db: Writer) {
   return db
@@ -80,23 +82,10 @@ export interface RequestFilter {
   afterId?: number | undefined;
 }
 
-/** A request's own columns; the rest of a RequestRow is its container's, which never changes. */
-const ownColumns = {
-  id: requests.id,
-  researcherId: requests.researcherId,
-  containerId: requests.containerId,
-  visitDate: requests.visitDate,
-  status: requests.status,
-  note: requests.note,
-  decisionNote: requests.decisionNote,
-  waitlistedAt: requests.waitlistedAt,
-  createdAt: requests.createdAt,
-  updatedAt: requests.updatedAt,
-};
 
 type OwnRow = Pick<RequestRow, keyof typeof ownColumns>;
 
-type ContainerDetails = Pick<RequestRow, 'collectionId' | 'callNumber' | 'collectionTitle' | 'containerLabel' | 'containerIndicator' | 'location' | 'restricted' | 'restrictionNote'>;
+type ContainerDetails = Pick<RequestRow, keyof typeof containerColumns>;
 
 /**
  * Each connection's copy of the containers' details a request shows (its label, location,
