@@ -6,11 +6,13 @@ export interface Child {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; seconds: number; stderr: string }>;
   /** Resolves when the child prints `line` on its standard output. */
   printed(line: string, timeoutMs?: number): Promise<void>;
+  /** What it has printed on its standard output so far. */
+  stdout(): string;
 }
 
 /** Runs a TypeScript entry point of the project in a child process with exactly `env` (and PATH). */
-export function runScript(script: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+export function runScript(script: string, env: Record<string, string>, args: string[] = []): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -28,6 +30,7 @@ export function runScript(script: string, env: Record<string, string>): Child {
   return {
     process: child,
     exit,
+    stdout: () => stdout,
     async printed(line, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!stdout.split('\n').includes(line)) {

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,36 +227,5 @@ export function writerLines(child: Child): () => WriterLines {
   };
 }
 
-/**
- * `npm run cli -- <args>`: src/cli.ts in a child process with exactly `env` (and PATH), like
- * runScript (test/helpers/child.ts), which passes no arguments.
- */
-export function runCli(args: string[], env: Record<string, string>): Child & { stdout(): string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const started = Date.now();
-  const exit = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-    seconds: (Date.now() - started) / 1000,
-    stderr,
-  }));
-  return {
-    process: child,
-    exit,
-    stdout: () => stdout,
-    async printed(line, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!stdout.split('\n').includes(line)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the command did not print "${line}"; stderr: ${stderr}`);
-        await sleep(50);
-      }
-    },
-  };
-}
+/** `npm run cli -- <args>`: src/cli.ts in a child process with exactly `env` (and PATH). */
+export const runCli = (args: string[], env: Record<string, string>): Child => runScript('src/cli.ts', env, args);
