@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { gt } from 'drizzle-orm';
-import { outbox } from '../../db/schema.ts';
-import type { MailJob } from '../../src/mail/catalogue.ts';
 import { assertRefused, makePerson, ok, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { lastOutboxId as lastOutboxRow, mailsSince as outboxMailsSince } from '../helpers/outbox-mail.ts';
 
 // Closing the reading room on a day (admins only), on Thanksgiving morning 2026.
 
@@ -22,15 +20,8 @@ describe('closures', { timeout: 40_000 }, () => {
   let boris: Person;
   const ids: Record<string, number> = {};
 
-  const mailsSince = (afterId: number) =>
-    room.db
-      .select({ id: outbox.id, jobName: outbox.jobName, payload: outbox.payload })
-      .from(outbox)
-      .where(gt(outbox.id, afterId))
-      .orderBy(outbox.id)
-      .all()
-      .map((r) => ({ id: r.id, jobName: r.jobName, mail: r.payload as MailJob }));
-  const lastOutboxId = () => mailsSince(0).at(-1)?.id ?? 0;
+  const mailsSince = (afterId: number) => outboxMailsSince(room.db, afterId);
+  const lastOutboxId = () => lastOutboxRow(room.db);
 
   const day = async (date: string) => {
     const calendar = ok(await room.app.inject({ method: 'GET', url: `/api/v1/calendar?from=${date}&to=${date}` }));

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { gt } from 'drizzle-orm';
-import { outbox, requestEvents } from '../../db/schema.ts';
-import type { MailJob } from '../../src/mail/catalogue.ts';
+import { requestEvents } from '../../db/schema.ts';
 import { closingTime, pagingRun, visitReminders } from '../../src/paging/runs.ts';
 import { requestsContext, type RequestsContext } from '../../src/requests/moves.ts';
 import { makePerson, ok, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { startPipeline, type TestPipeline } from '../helpers/workers.ts';
+import { lastOutboxId as lastOutboxRow, mailsSince as outboxMailsSince } from '../helpers/outbox-mail.ts';
 
 // The reading room's timed work (paging runs, visit reminders, closing time), called as the
 // workers call it, on requests made over HTTP on Thanksgiving morning.
@@ -18,12 +17,6 @@ const newYork = (date: string, time: string) => new Date(`${date}T${time}:00-05:
 const MONDAY = '2026-11-30'; // the first business day after Friday 2026-11-27
 const CLOSED_MONDAY = '2026-12-07';
 const TUESDAY_AFTER = '2026-12-08';
-
-interface MailRow {
-  id: number;
-  jobName: string;
-  mail: MailJob;
-}
 
 describe('timed work: paging runs, visit reminders and closing time', { timeout: 40_000 }, () => {
   let room: TestReadingRoom;
@@ -38,16 +31,8 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
   /** Request ids by owner and box: `alba:13`. */
   const ids: Record<string, number> = {};
 
-  /** Outbox rows written since `afterId`, with their payloads. */
-  const mailsSince = (afterId: number): MailRow[] =>
-    room.db
-      .select({ id: outbox.id, jobName: outbox.jobName, payload: outbox.payload })
-      .from(outbox)
-      .where(gt(outbox.id, afterId))
-      .orderBy(outbox.id)
-      .all()
-      .map((r) => ({ id: r.id, jobName: r.jobName, mail: r.payload as MailJob }));
-  const lastOutboxId = () => mailsSince(0).at(-1)?.id ?? 0;
+  const mailsSince = (afterId: number) => outboxMailsSince(room.db, afterId);
+  const lastOutboxId = () => lastOutboxRow(room.db);
   const eventCount = () => room.db.select({ id: requestEvents.id }).from(requestEvents).all().length;
 
   async function submit(who: Person, visitDate: string, boxes: number[]) {

@@ -1,0 +1,25 @@
+import { gt } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { outbox } from '../../db/schema.ts';
+import type { MailJob } from '../../src/mail/catalogue.ts';
+
+/** An e-mail waiting in the outbox: its row and what it will say. */
+export interface MailRow {
+  id: number;
+  jobName: string;
+  mail: MailJob;
+}
+
+/** Outbox rows written since `afterId`, oldest first, with their payloads. */
+export function mailsSince(db: Database, afterId: number): MailRow[] {
+  return db
+    .select({ id: outbox.id, jobName: outbox.jobName, payload: outbox.payload })
+    .from(outbox)
+    .where(gt(outbox.id, afterId))
+    .orderBy(outbox.id)
+    .all()
+    .map((r) => ({ id: r.id, jobName: r.jobName, mail: r.payload as MailJob }));
+}
+
+/** The id of the last outbox row (0 when there is none): "since now" for `mailsSince`. */
+export const lastOutboxId = (db: Database) => mailsSince(db, 0).at(-1)?.id ?? 0;
