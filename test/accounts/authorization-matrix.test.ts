@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import diagnostics from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance, HTTPMethods, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
+import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { closures, requests, type Role } from '../../db/schema.ts';
 import { addDays, isWeekend } from '../../src/domain/calendar.ts';
-import { buildApp } from '../../src/app.ts';
 import { asUser, assertError, makeAccount, PASSWORD, tokenFor } from '../helpers/accounts.ts';
+import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // Who may call what, from API.md, written out by hand: every protected route × every role and no
@@ -384,29 +383,10 @@ describe('who may call which route (API.md, by hand)', () => {
 });
 
 /** Every route of a freshly built app, as its onRoute hooks leave it (config.access included). */
-async function everyRoute(): Promise<{ method: string; url: string; access: readonly string[] | undefined }[]> {
-  const seen: RouteOptions[] = [];
-  // Fastify publishes each new instance on this channel before any plugin is registered.
-  const onInit = (message: unknown) => {
-    (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route) => {
-      seen.push(route);
-    });
-  };
-  diagnostics.subscribe('fastify.initialization', onInit);
-  let app;
-  try {
-    app = await buildApp({ config: room.config, db: room.db, redis: room.redis, clock: () => new Date() });
-  } finally {
-    diagnostics.unsubscribe('fastify.initialization', onInit);
-  }
-  await app.ready();
+async function everyRoute(): Promise<DeclaredRoute[]> {
+  const { routes, app } = await declaredRoutes({ config: room.config, db: room.db, redis: room.redis, clock: () => new Date() });
   await app.close();
-  // The same object is handed to every onRoute hook; read `config` once all of them have run.
-  // A plugin's root route ('/' under a prefix) answers with and without the slash; it is named without.
-  const withoutSlash = (url: string) => (url.length > 1 ? url.replace(/\/$/, '') : url);
-  return seen.flatMap((route) =>
-    [route.method].flat().map((method) => ({ method: String(method).toUpperCase(), url: withoutSlash(route.url), access: route.config?.access })),
-  );
+  return routes;
 }
 
 /** A URL for a route: each parameter and wildcard filled with something plausible. */

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import diagnostics from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance, HTTPMethods, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
+import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { requests, type Role } from '../../db/schema.ts';
-import { buildApp } from '../../src/app.ts';
 import { addDays } from '../../src/domain/calendar.ts';
 import { cursorAfter } from '../../src/http/schemas.ts';
 import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
@@ -11,6 +9,7 @@ import { asUser, assertError, bearer, makeAccount, PASSWORD, tokenFor, type Acco
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { forgedAuthorizations, signedOddities, signJwt } from '../fuzz/forged-tokens.ts';
 import { assertSoundAnswer, DomainDigest } from '../fuzz/invariants.ts';
+import { declaredRoutes } from '../helpers/declared-routes.ts';
 
 // The OWASP API Security Top 10 (2023), the items that apply to this service, each as a test
 // named by its item. The role matrix itself is test/accounts/authorization-matrix.test.ts and the
@@ -571,26 +570,11 @@ describe('API8:2023 Security Misconfiguration', () => {
 
 describe('API9:2023 Improper Inventory Management', () => {
   it('API9: every /api route the app serves is in the OpenAPI document, and no other API version answers', async () => {
-    const seen: RouteOptions[] = [];
-    const onInit = (message: unknown) => {
-      (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route) => {
-        seen.push(route);
-      });
-    };
-    diagnostics.subscribe('fastify.initialization', onInit);
-    let app;
-    try {
-      app = await buildApp({ config: room.config, db: room.db, redis: room.redis, clock: () => THANKSGIVING_MORNING });
-    } finally {
-      diagnostics.unsubscribe('fastify.initialization', onInit);
-    }
-    await app.ready();
+    const { routes, app } = await declaredRoutes({ config: room.config, db: room.db, redis: room.redis, clock: () => THANKSGIVING_MORNING });
     const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
     await app.close();
     const documented = new Set(Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)));
-    const served = seen.flatMap((route) =>
-      [route.method].flat().map((m) => `${String(m).toUpperCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`),
-    );
+    const served = routes.map((route) => `${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
     const missing = served.filter((key) => key.includes(' /api/') && !key.startsWith('HEAD ') && !documented.has(key));
     assert.deepEqual(missing, [], 'API routes missing from /docs/json');
     for (const url of ['/api/v0/collections', '/api/v2/collections', '/api/collections', '/v1/collections', '/api/v1/debug', '/api/v1/internal', '/.env', '/api/v1/../../etc/passwd']) {
