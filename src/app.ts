@@ -27,6 +27,7 @@ import { ApiError, frameworkError, registerErrorHandling } from './http/errors.t
 import { resolveJwtSecret } from './http/jwt-secret.ts';
 import { errorResponses } from './http/schemas.ts';
 import type { RedisProbe } from './redis.ts';
+import { requestStarted } from './unchanged.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface AppDependencies {
@@ -49,6 +50,11 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Reads of this request may share one look at whether the database changed (src/unchanged.ts).
+  app.addHook('onRequest', (_request, _reply, done) => {
+    requestStarted();
+    done();
+  });
   registerErrorHandling(app);
   // A route with path parameters can also be refused by the router itself: a parameter longer
   // than it takes is 414 (see frameworkError). Documented here for every such route at once.

@@ -5,31 +5,78 @@ import type { Writer } from './outbox/store.ts';
  * Answers of read queries, kept for as long as the database has not changed since they were read.
  * "Not changed" is SQLite's own account: `PRAGMA data_version` moves whenever another connection
  * (another API process, the workers) commits, and `total_changes()` whenever this connection
- * writes a row (rolled-back writes included, which only empties the cache for nothing). Checking
- * both is one small statement, about a quarter of the queries it stands in for.
+ * writes a row (rolled-back writes included, which only empties the cache for nothing).
  *
  * Nothing is served or remembered inside a transaction: its reads can see its own uncommitted
  * writes. Answers are shared between callers, who must not change them (the callers here freeze
- * them). The cache is emptied whenever the database changes, and when it holds MAX_ENTRIES answers.
+ * them). The cache is emptied whenever the database changes, and when it holds MAX_ENTRIES answers
+ * or MAX_BYTES of answers kept as bytes (whole HTTP answers, src/http/answers.ts).
  */
 const MAX_ENTRIES = 1_000;
+const MAX_BYTES = 32 * 1024 * 1024;
 
 interface State {
   version: number;
   changes: number;
   answers: Map<string, unknown>;
+  bytes: number;
 }
 
-const states = new WeakMap<object, { check: () => [number, number]; state?: State }>();
+/** The data version read for the HTTP request that started last (see requestStarted). */
+interface Pin {
+  request: number;
+  version: number;
+  changes: number;
+}
 
-function connection(db: Database) {
-  let found = states.get(db.$client);
+interface Connection {
+  dataVersion: () => number;
+  totalChanges: () => number;
+  state?: State;
+  pin?: Pin;
+}
+
+const connections = new WeakMap<object, Connection>();
+
+function connection(db: Database): Connection {
+  let found = connections.get(db.$client);
   if (!found) {
-    const statement = db.$client.prepare('select data_version, total_changes() from pragma_data_version').raw();
-    found = { check: () => statement.get() as [number, number] };
-    states.set(db.$client, found);
+    // Two statements, not `select … from pragma_data_version`: that table-valued form prepares the
+    // pragma anew on every call, and cost three times both of these in the server.
+    // total_changes() does not touch the database at all; the data version opens a read.
+    const dataVersion = db.$client.prepare('pragma data_version').pluck();
+    const totalChanges = db.$client.prepare('select total_changes()').pluck();
+    found = { dataVersion: () => dataVersion.get() as number, totalChanges: () => totalChanges.get() as number };
+    connections.set(db.$client, found);
   }
   return found;
+}
+
+// Reading the data version opens a read of the database, the dearest part of a cached answer (a
+// request would pay it twice: the access check's person, then the answer). So the version read
+// after an HTTP request starts stands for the rest of that turn of the event loop, until the next
+// request starts. That is safe: the request's reads run within microseconds of each other, and
+// everything else handled in that turn arrived before the version was read (a request, or a job,
+// that follows from a later commit arrives in a later turn). Writes through this connection
+// (total_changes) still end it at once.
+let requestsStarted = 0;
+let turnOfARequest = false;
+
+/** Called as each HTTP request starts (src/app.ts). */
+export function requestStarted(): void {
+  requestsStarted++;
+  if (!turnOfARequest) {
+    turnOfARequest = true;
+    setImmediate(() => (turnOfARequest = false));
+  }
+}
+
+function currentVersion(cache: Connection, changes: number): number {
+  const pin = cache.pin;
+  if (turnOfARequest && pin && pin.request === requestsStarted && pin.changes === changes) return pin.version;
+  const version = cache.dataVersion();
+  cache.pin = turnOfARequest ? { request: requestsStarted, version, changes } : undefined;
+  return version;
 }
 
 /** `read()`'s answer, or the one it gave for `key` if the database has not changed since. */
@@ -37,15 +84,17 @@ export function whileUnchanged<T>(db: Database | Writer, key: string, read: () =
   // A drizzle transaction has no $client of its own: inside one, read.
   if (!('$client' in db) || db.$client.inTransaction) return read();
   const cache = connection(db);
-  const [version, changes] = cache.check();
+  const changes = cache.totalChanges();
+  const version = currentVersion(cache, changes);
   let state = cache.state;
-  if (!state || state.version !== version || state.changes !== changes || state.answers.size >= MAX_ENTRIES) {
-    state = cache.state = { version, changes, answers: new Map() };
+  if (!state || state.version !== version || state.changes !== changes || state.answers.size >= MAX_ENTRIES || state.bytes >= MAX_BYTES) {
+    state = cache.state = { version, changes, answers: new Map(), bytes: 0 };
   }
   if (state.answers.has(key)) return state.answers.get(key) as T;
   // A commit elsewhere between the check and the read leaves a newer answer under the older
   // version: the next check sees the new version and drops it. Never an older answer.
   const answer = read();
   state.answers.set(key, answer);
+  if (Buffer.isBuffer(answer)) state.bytes += answer.byteLength;
   return answer;
 }

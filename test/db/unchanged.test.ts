@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { closures } from '../../db/schema.ts';
+import { requestStarted, whileUnchanged } from '../../src/unchanged.ts';
+
+// src/unchanged.ts: an answer is read again as soon as the database has changed, whoever changed
+// it: this connection, or another one (another API process, the workers) on the same file.
+
+const folder = mkdtempSync(join(tmpdir(), 'reading-room-unchanged-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+let files = 0;
+
+/** Two connections to one new file: `db` caches, `elsewhere` writes as another process would. */
+function twoConnections(): { db: Database; elsewhere: Database } {
+  const path = join(folder, `cache-${++files}.sqlite`);
+  return { db: openDatabase(path), elsewhere: openDatabase(path) };
+}
+
+let closed = 0;
+const closeOn = (connection: Database, date: string) => connection.insert(closures).values({ date, reason: `Closed ${++closed}` }).run();
+
+/** A read that counts how often it really reads, and answers the closures it finds. */
+function countingRead(db: Database) {
+  let reads = 0;
+  return {
+    read: () =>
+      whileUnchanged(db, 'closures', () => {
+        reads += 1;
+        return db.select().from(closures).all().map((c) => c.date);
+      }),
+    reads: () => reads,
+  };
+}
+
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('an answer kept while the database is unchanged', () => {
+  it('is read once while nothing changes', () => {
+    const { db } = twoConnections();
+    const closuresRead = countingRead(db);
+    assert.deepEqual(closuresRead.read(), []);
+    closuresRead.read();
+    closuresRead.read();
+    assert.equal(closuresRead.reads(), 1);
+  });
+
+  it('is read again after a write through the same connection', () => {
+    const { db } = twoConnections();
+    const closuresRead = countingRead(db);
+    closuresRead.read();
+    closeOn(db, '2026-12-24');
+    assert.deepEqual(closuresRead.read(), ['2026-12-24']);
+    assert.equal(closuresRead.reads(), 2);
+  });
+
+  it('is read again after a commit through another connection to the same file', () => {
+    const { db, elsewhere } = twoConnections();
+    const closuresRead = countingRead(db);
+    closuresRead.read();
+    closeOn(elsewhere, '2026-12-24');
+    assert.deepEqual(closuresRead.read(), ['2026-12-24']);
+    assert.equal(closuresRead.reads(), 2);
+  });
+
+  it('is neither served nor kept inside a transaction, which may see its own uncommitted writes', () => {
+    const { db } = twoConnections();
+    const closuresRead = countingRead(db);
+    closuresRead.read();
+    assert.throws(() =>
+      db.$client.transaction(() => {
+        closeOn(db, '2026-12-31');
+        assert.deepEqual(closuresRead.read(), ['2026-12-31']);
+        throw new Error('rolled back');
+      })(),
+    );
+    assert.deepEqual(closuresRead.read(), []);
+  });
+
+  it('is not kept past 32 MB of answers kept as bytes', () => {
+    const { db } = twoConnections();
+    let reads = 0;
+    const big = (key: string) =>
+      whileUnchanged(db, key, () => {
+        reads += 1;
+        return Buffer.alloc(17 * 1024 * 1024);
+      });
+    big('first');
+    big('second');
+    big('first');
+    assert.equal(reads, 3, 'the first answer was dropped once 34 MB were kept');
+  });
+});
+
+describe('within the turn of the event loop in which an HTTP request started', () => {
+  it('the version read for the request stands until the next request starts or the turn ends', async () => {
+    const { db, elsewhere } = twoConnections();
+    const closuresRead = countingRead(db);
+    requestStarted();
+    closuresRead.read();
+    closeOn(elsewhere, '2026-12-24');
+    assert.deepEqual(closuresRead.read(), [], 'the same request still sees the database as it first read it');
+    requestStarted();
+    assert.deepEqual(closuresRead.read(), ['2026-12-24'], 'a request that starts after the commit sees it');
+
+    closeOn(elsewhere, '2026-12-31');
+    await endOfTurn();
+    assert.deepEqual(closuresRead.read(), ['2026-12-24', '2026-12-31'], 'after the turn, with no request, every read looks again');
+    assert.equal(closuresRead.reads(), 3);
+  });
+
+  it('a write through this connection is seen at once', () => {
+    const { db } = twoConnections();
+    const closuresRead = countingRead(db);
+    requestStarted();
+    closuresRead.read();
+    closeOn(db, '2026-12-24');
+    assert.deepEqual(closuresRead.read(), ['2026-12-24']);
+  });
+});
