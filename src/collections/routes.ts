@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
+import { sendWhileUnchanged } from '../http/answers.ts';
 import { notFound } from '../http/errors.ts';
 import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { CollectionSchema, ContainerSchema } from './schemas.ts';
@@ -51,10 +52,11 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         response: { 200: Type.Object({ items: Type.Array(ContainerSchema) }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => {
-      const { collectionId } = request.params;
-      if (!collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
-      return { items: findContainers(db, collectionId, request.query.date) };
-    },
+    async (request, reply) =>
+      sendWhileUnchanged(request, reply, db, () => {
+        const { collectionId } = request.params;
+        if (!collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
+        return { items: findContainers(db, collectionId, request.query.date) };
+      }),
   );
 };

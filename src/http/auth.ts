@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
+import { whileUnchanged } from '../unchanged.ts';
 import { ApiError, sendApiError } from './errors.ts';
 
 // Who is asking, and whether their role may call the route. A route says who may call it with
@@ -95,8 +96,9 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
 
     const claims = token === undefined ? undefined : verified(app, token);
     // The person as they are now: a disabled account, or a token older than the last password
-    // change, reset or role change, no longer counts.
-    const account = claims && findUser(db, Number(claims.sub));
+    // change, reset or role change, no longer counts. "Now" is read anew whenever the database
+    // has changed since (src/unchanged.ts); the row is shared, hence frozen.
+    const account = claims && whileUnchanged(db, `person:${claims.sub}`, () => Object.freeze(findUser(db, Number(claims.sub))));
     if (!claims || !account || account.disabledAt !== null || account.tokenVersion !== claims.ver) return refuse(401, unauthenticated());
     if (!roleMayCall(account.role, access)) return refuse(403, new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`));
     request.account = account;

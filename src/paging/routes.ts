@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import { containers, requestEvents, requests } from '../../db/schema.ts';
+import { sendWhileUnchanged } from '../http/answers.ts';
 import { notFound } from '../http/errors.ts';
 import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { CustodySchema, PickItemSchema } from '../requests/schemas.ts';
@@ -23,7 +24,7 @@ export const pagingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
         response: { 200: Type.Object({ date: IsoDateSchema, items: Type.Array(PickItemSchema) }), ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => ({ date: request.query.date, items: pickList(db, request.query.date) }),
+    async (request, reply) => sendWhileUnchanged(request, reply, db, () => ({ date: request.query.date, items: pickList(db, request.query.date) })),
   );
 
   app.get(

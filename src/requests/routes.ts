@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { sendWhileUnchanged } from '../http/answers.ts';
 import { accountOf } from '../http/auth.ts';
 import { afterCursor, bodyMayBeEmpty, errorResponses, pageLimit, IdSchema, IsoDateSchema, page, PageQuery } from '../http/schemas.ts';
 import type { Clock } from '../domain/calendar.ts';
@@ -73,12 +74,14 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const person = accountOf(request);
       const { limit: asked, cursor, researcherId, ...filter } = request.query;
       const limit = pageLimit(asked);
       const own = person.role === 'researcher' ? person.id : researcherId;
-      return page(listRequests(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1), limit, requestView);
+      return sendWhileUnchanged(request, reply, ctx.db, () =>
+        page(listRequests(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1), limit, requestView),
+      );
     },
   );
 

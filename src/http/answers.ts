@@ -1,0 +1,15 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../../db/client.ts';
+import { whileUnchanged } from '../unchanged.ts';
+
+/**
+ * Sends a read's answer as the bytes the route's response schema made of it the last time the
+ * same person asked for the same URL, if the database has not changed since (src/unchanged.ts);
+ * otherwise `build()` reads it anew. The person and the whole URL, path and query, are all that
+ * the answers of the routes using this depend on. A refusal thrown by `build()` is not kept.
+ */
+export function sendWhileUnchanged(request: FastifyRequest, reply: FastifyReply, db: Database, build: () => unknown): FastifyReply {
+  const key = `answer:${request.account?.id ?? 'public'}:${request.url}`;
+  const body = whileUnchanged(db, key, () => Buffer.from(reply.serialize(build()) as string));
+  return reply.type('application/json; charset=utf-8').send(body);
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { buildApp, type App } from '../../src/app.ts';
+import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { call, makePerson, type Person } from '../helpers/requesters.ts';
+
+// Reads are answered from memory while the database has not changed (src/unchanged.ts). Two API
+// processes share one SQLite file: what one of them commits, the other's next answer shows, and
+// a person an admin disabled through one is refused by the other at once.
+
+let room: TestReadingRoom;
+let otherDb: Database;
+let otherApp: App;
+let alice: Person;
+let admin: Person;
+
+before(async () => {
+  room = await startReadingRoom();
+  // The second API process: its own connection to the same file, its own app.
+  otherDb = openDatabase(room.config.databasePath);
+  otherApp = await buildApp({ config: room.config, db: otherDb, redis: room.redis, clock: () => new Date('2026-11-26T15:00:00Z') });
+  await otherApp.ready();
+  [alice, admin] = await Promise.all([makePerson(room, 'researcher', 'Alice Researcher'), makePerson(room, 'admin')]);
+});
+
+after(async () => {
+  await otherApp.close();
+  otherDb.$client.close();
+  await room.close();
+});
+
+const containersOn = (date: string) => call(room.app, undefined, 'GET', `/api/v1/collections/1/containers?date=${date}`);
+
+describe('answers kept between calls, with a second API process on the same file', () => {
+  it("a researcher's list and the boxes' availability show a request submitted through the other process", async () => {
+    const before = await call(room.app, alice.token, 'GET', '/api/v1/requests');
+    assert.deepEqual(before.json().items, []);
+    const boxTwoBefore = (await containersOn('2026-12-02')).json().items.find((c: { id: number }) => c.id === 2);
+    assert.equal(boxTwoBefore.available, true);
+
+    const submitted = await call(otherApp, alice.token, 'POST', '/api/v1/requests', { visitDate: '2026-12-02', containerIds: [2] });
+    assert.equal(submitted.statusCode, 201, submitted.body);
+
+    const afterwards = await call(room.app, alice.token, 'GET', '/api/v1/requests');
+    assert.deepEqual(
+      afterwards.json().items.map((r: { containerId: number; status: string }) => [r.containerId, r.status]),
+      [[2, 'scheduled']],
+    );
+    const boxTwoAfter = (await containersOn('2026-12-02')).json().items.find((c: { id: number }) => c.id === 2);
+    assert.equal(boxTwoAfter.available, false);
+  });
+
+  it('a person disabled through the other process is refused at once, with the token that worked a moment before', async () => {
+    const bob = await makePerson(room, 'researcher', 'Bob Researcher');
+    assert.equal((await call(room.app, bob.token, 'GET', '/api/v1/requests')).statusCode, 200);
+
+    const disabled = await call(otherApp, admin.token, 'PATCH', `/api/v1/users/${bob.user.id}`, { disabled: true });
+    assert.equal(disabled.statusCode, 200, disabled.body);
+
+    const refused = await call(room.app, bob.token, 'GET', '/api/v1/requests');
+    assert.equal(refused.statusCode, 401, refused.body);
+    assert.equal(refused.json().code, 'UNAUTHENTICATED');
+  });
+});
