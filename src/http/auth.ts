@@ -73,11 +73,9 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
   await app.register(jwt, {
     secret,
     sign: { algorithm: 'HS256', expiresIn: TOKEN_LIFETIME_SECONDS },
-    // Verified tokens are remembered (by a hash of the token, until they expire, at most 10 minutes):
-    // checking the signature of the same token on each of a client's calls cost more than the
-    // rest of the access check. Whether the person may still use it is read anew each time below.
-    verify: { algorithms: ['HS256'], cache: 10_000 },
+    verify: { algorithms: ['HS256'] },
   });
+  const verifiedTokens = new Map<string, Claims>();
 
   app.decorateRequest('account', undefined);
   // Refusals are sent from the hook itself: plugins with error handlers of their own (the queue
@@ -94,7 +92,7 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
     const asPage = session === 'page' || (session === 'either' && !bearer && fromBrowser);
     const refuse = (status: 401 | 403, error: ApiError) => (asPage ? pageRefusal(request, reply, status) : sendApiError(reply, error));
 
-    const claims = token === undefined ? undefined : verified(app, token);
+    const claims = token === undefined ? undefined : verified(app, verifiedTokens, token);
     // The person as they are now: a disabled account, or a token older than the last password
     // change, reset or role change, no longer counts. "Now" is read anew whenever the database
     // has changed since (src/unchanged.ts); the row is shared, hence frozen.
@@ -105,10 +103,24 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
   });
 }
 
-/** The claims of a token this server signed (HS256 only, not expired), or undefined. */
-function verified(app: FastifyInstance, token: string): { sub: string; role: Role; ver: number } | undefined {
+type Claims = { sub: string; role: Role; ver: number; exp: number };
+
+const MAX_VERIFIED_TOKENS = 10_000;
+
+/**
+ * The claims of a token this server signed (HS256 only, not expired), or undefined. Tokens
+ * verified once are remembered by their whole text until they expire: checking the signature of
+ * the same token on each of a client's calls cost more than the rest of the access check. Whether
+ * the person may still use it is read in the access check each time.
+ */
+function verified(app: FastifyInstance, known: Map<string, Claims>, token: string): Claims | undefined {
+  const remembered = known.get(token);
+  if (remembered && remembered.exp * 1000 > Date.now()) return remembered;
   try {
-    return app.jwt.verify(token);
+    const claims = app.jwt.verify<Claims>(token);
+    if (known.size >= MAX_VERIFIED_TOKENS) known.clear();
+    known.set(token, claims);
+    return claims;
   } catch {
     return undefined;
   }
