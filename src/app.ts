@@ -25,6 +25,7 @@ import { accessCheckPlugin } from './http/auth.ts';
 import { registerDocsAndHeaders } from './http/docs.ts';
 import { ApiError, frameworkError, registerErrorHandling } from './http/errors.ts';
 import { resolveJwtSecret } from './http/jwt-secret.ts';
+import { OneLinePerRequest } from './http/request-log.ts';
 import { errorResponses } from './http/schemas.ts';
 import type { RedisProbe } from './redis.ts';
 import { requestStarted } from './unchanged.ts';
@@ -48,6 +49,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
     frameworkErrors: frameworkError,
+    logController: new OneLinePerRequest(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Reads of this request may share one look at whether the database changed (src/unchanged.ts).
