@@ -99,6 +99,13 @@ describe('a forged or broken token is 401 UNAUTHENTICATED on GET /api/v1/me', ()
     assertError(await meWith(handMade(HS256, justExpired, secret)), 401, 'UNAUTHENTICATED', 'expired two seconds ago');
   });
 
+  it('a token accepted a moment ago is refused once it expires (remembered tokens do not outlive their exp)', async () => {
+    const shortLived = handMade(HS256, claimsOf(reader, { exp: nowSeconds() + 2 }), secret);
+    assert.equal((await meWith(shortLived)).statusCode, 200);
+    await new Promise((resolve) => setTimeout(resolve, (nowSeconds() + 3) * 1000 - Date.now()));
+    assertError(await meWith(shortLived), 401, 'UNAUTHENTICATED');
+  });
+
   it('a correctly signed token of an unknown person, of an older token version, or without a numeric subject is refused', async () => {
     for (const [what, change] of [
       ['unknown person', { sub: '999999' }],
