@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { accountTokens, users } from '../../db/schema.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit } from '../outbox/store.ts';
+import { commit, commitTogether } from '../outbox/store.ts';
 import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
 import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';
@@ -44,7 +44,9 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
   const passwordHash = await hashPassword(registration.password);
   const { token, tokenHash } = newToken();
 
-  commit(ctx.db, (tx) => {
+  // With the other writes of this turn of the event loop (group commit): a class registering
+  // together shares fsyncs.
+  await commitTogether(ctx.db, (tx) => {
     recordEvent(tx, origin, { kind: 'registration', email });
     const existing = findUserByEmail(tx, email);
     if (existing?.emailVerifiedAt) {
