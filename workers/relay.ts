@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Log } from './queues.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../src/domain/calendar.ts';
-import { jobIdFor, markDispatched, outboxCommitted, rowsToDispatch, type OutboxRow, type QueueName } from '../src/outbox/store.ts';
+import { jobIdFor, markDispatched, outboxCommitted, rowsToDispatch, type QueueName } from '../src/outbox/store.ts';
 import { jobOptions, type QueuePolicy } from './queues.ts';
 
 /**
@@ -76,7 +76,7 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const rows = rowsToDispatch(this.db, this.clock(), this.policy.leaseMs, BATCH);
     if (rows.length === 0) return 0;
-    const byQueue = new Map<QueueName, OutboxRow[]>();
+    const byQueue = new Map<QueueName, typeof rows>();
     for (const row of rows) {
       const name = row.queue as QueueName;
       if (!(name in this.queues)) throw new Error(`outbox row ${row.id} names an unknown queue ${row.queue}`);

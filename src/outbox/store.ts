@@ -129,12 +129,13 @@ export const jobIdFor = (outboxId: number) => `outbox-${outboxId}`;
 
 /**
  * Rows to publish: never dispatched, or dispatched so long ago (`leaseMs`) without a worker
- * recording completion that Redis may have lost them.
+ * recording completion that Redis may have lost them. Without their payloads, which the worker
+ * reads itself.
  */
-export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): OutboxRow[] {
+export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): Omit<OutboxRow, 'payload'>[] {
   const leaseExpired = new Date(now.getTime() - leaseMs);
   return db
-    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload })
+    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName })
     .from(outbox)
     .where(and(isNull(outbox.completedAt), or(isNull(outbox.dispatchedAt), lt(outbox.dispatchedAt, leaseExpired))))
     .orderBy(asc(outbox.id))
