@@ -85,9 +85,15 @@ export function whileUnchanged<T>(db: Database | Writer, key: string, read: () =
   if (!('$client' in db) || db.$client.inTransaction) return read();
   const cache = connection(db);
   const changes = cache.totalChanges();
-  const version = currentVersion(cache, changes);
   let state = cache.state;
-  if (!state || state.version !== version || state.changes !== changes || state.answers.size >= MAX_ENTRIES || state.bytes >= MAX_BYTES) {
+  if (state && state.changes !== changes) {
+    // This connection wrote since: whatever is kept is stale, whatever the version says. Reading
+    // the version waits for the next read, or a steady load of writes would pay for it each time.
+    cache.state = undefined;
+    return read();
+  }
+  const version = currentVersion(cache, changes);
+  if (!state || state.version !== version || state.answers.size >= MAX_ENTRIES || state.bytes >= MAX_BYTES) {
     state = cache.state = { version, changes, answers: new Map(), bytes: 0 };
   }
   if (state.answers.has(key)) return state.answers.get(key) as T;
