@@ -64,31 +64,32 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     if (missing.length > 0) throw notFound(`There is no container ${missing.join(', ')}.`);
 
     // Only what the rules need, whatever the day's load: this researcher's active requests that
-    // day, and other researchers' active requests that day for the wanted containers, each read
-    // through its own index (one query with `or` scanned the whole day's requests instead).
-    const mine = prepared(tx, 'submit.mine', () =>
+    // day, and other researchers' active requests that day for the wanted containers, each part
+    // read through its own index (one query with `or` scanned the whole day's requests instead),
+    // in one statement.
+    const sameDay = prepared(tx, 'submit.sameDay', () =>
       tx
         .select(sameDayColumns)
         .from(requests)
         .where(and(eq(requests.researcherId, sql.placeholder('researcherId')), activeThatDay))
-        .prepare(),
-    ).all({ visitDate, researcherId: researcher.id });
-    const others = prepared(tx, 'submit.others', () =>
-      tx
-        .select(sameDayColumns)
-        // The wanted ids drive the join (CROSS JOIN keeps that order): one index probe each.
-        .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
-        .crossJoin(requests)
-        .where(and(eq(requests.containerId, sql`wanted.value`), activeThatDay, ne(requests.researcherId, sql.placeholder('researcherId'))))
+        .unionAll(
+          tx
+            .select(sameDayColumns)
+            // The wanted ids drive the join (CROSS JOIN keeps that order): one index probe each.
+            .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
+            .crossJoin(requests)
+            .where(and(eq(requests.containerId, sql`wanted.value`), activeThatDay, ne(requests.researcherId, sql.placeholder('researcherId')))),
+        )
         .prepare(),
     ).all({ visitDate, researcherId: researcher.id, ids });
+    const mine = sameDay.filter((r) => r.researcherId === researcher.id);
     const duplicates = wanted.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label);
     const duplicate = duplicateRefusal(visitDate, duplicates);
     if (duplicate) throw refused(duplicate);
     const overLimit = dailyLimitRefusal(visitDate, mine.length, containerIds.length, ctx.dailyRequestLimit);
     if (overLimit) throw refused(overLimit);
 
-    const held = new Set([...mine, ...others].filter((r) => (holdingStatuses as readonly RequestStatus[]).includes(r.status)).map((r) => r.containerId));
+    const held = new Set(sameDay.filter((r) => (holdingStatuses as readonly RequestStatus[]).includes(r.status)).map((r) => r.containerId));
     const created = containerIds.map((containerId) => {
       const container = wanted.find((c) => c.id === containerId);
       const status: RequestStatus = container?.restricted ? 'awaiting_approval' : held.has(containerId) ? 'waitlisted' : 'scheduled';
