@@ -15,17 +15,37 @@ export interface CalendarDay {
   reason?: string;
 }
 
-const DAY_MS = 86_400_000;
 
-// Plain dates are counted on UTC midnights: a calendar date has no time of day, so no
-// daylight-saving change can shift it. Only "today" depends on the time zone.
+// Plain dates are counted in days since 1970-01-01 of the proleptic Gregorian calendar: a
+// calendar date has no time of day, so no daylight-saving change can shift it. Only "today"
+// depends on the time zone. Integer arithmetic (Howard Hinnant's days_from_civil and
+// civil_from_days) rather than Date and its strings: each submission counts dozens of days, and
+// this costs a fraction. Like Date.parse, a day past the end of its month runs into the next.
 function toEpochDay(date: IsoDate): number {
-  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+  const month = Number(date.slice(5, 7));
+  const year = Number(date.slice(0, 4)) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function fromEpochDay(day: number): IsoDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const shifted = day + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const dayOfMonth = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${dayOfMonth < 10 ? '0' : ''}${dayOfMonth}`;
 }
+
+/** 1 January 1970 was a Thursday (getUTCDay 4). */
+const weekdayOf = (date: IsoDate) => (((toEpochDay(date) + 4) % 7) + 7) % 7;
 
 /** The reading room's date at the instant `now`: 23:30 in New York is still today there. */
 export function todayIn(timezone: string, now: Date): IsoDate {
@@ -55,11 +75,11 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
 export function weekdayName(date: IsoDate): string {
-  return WEEKDAY_NAMES[new Date(toEpochDay(date) * DAY_MS).getUTCDay()] as string;
+  return WEEKDAY_NAMES[weekdayOf(date)] as string;
 }
 
 export function isWeekend(date: IsoDate): boolean {
-  const day = new Date(toEpochDay(date) * DAY_MS).getUTCDay();
+  const day = weekdayOf(date);
   return day === 0 || day === 6;
 }
 

@@ -70,6 +70,24 @@ describe('the earliest visit date', () => {
     assert.equal(earliestVisitDate('2026-12-07', noClosures), '2026-12-09');
   });
 
+  it('counts days as the Gregorian calendar does, by property against Date (years 1600 to 2400)', () => {
+    const DAY_MS = 86_400_000;
+    const viaDate = (epochDay: number) => new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
+    fc.assert(
+      fc.property(fc.integer({ min: -135_000, max: 157_000 }), fc.integer({ min: -800, max: 800 }), (epochDay, days) => {
+        const date = viaDate(epochDay);
+        assert.equal(addDays(date, days), viaDate(epochDay + days));
+        assert.equal(daysBetween(date, viaDate(epochDay + days)), days);
+        const weekday = new Date(epochDay * DAY_MS).getUTCDay();
+        assert.equal(isWeekend(date), weekday === 0 || weekday === 6);
+      }),
+      { numRuns: 5_000 },
+    );
+    assert.equal(addDays('2000-02-28', 1), '2000-02-29', '2000 is a leap year');
+    assert.equal(addDays('2100-02-28', 1), '2100-03-01', '2100 is not');
+    assert.equal(daysBetween('1970-01-01', '1969-12-31'), -1);
+  });
+
   it('crosses a year end and a New Year closure without losing a day', () => {
     const closures: Closures = new Map([['2027-01-01', "New Year's Day"]]);
     assert.equal(earliestVisitDate('2026-12-30', closures), '2027-01-04');
