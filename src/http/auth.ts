@@ -94,9 +94,11 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
 
     const claims = token === undefined ? undefined : verified(app, verifiedTokens, token);
     // The person as they are now: a disabled account, or a token older than the last password
-    // change, reset or role change, no longer counts. "Now" is read anew whenever the database
-    // has changed since (src/unchanged.ts); the row is shared, hence frozen.
-    const account = claims && whileUnchanged(db, `person:${claims.sub}`, () => Object.freeze(findUser(db, Number(claims.sub))));
+    // change, reset or role change, no longer counts. For reads, a copy is kept while the
+    // database is unchanged (src/unchanged.ts; shared, hence frozen); a write is about to change
+    // the database anyway, and reading the person costs it less than asking whether a copy is current.
+    const readPerson = () => Object.freeze(findUser(db, Number(claims?.sub)));
+    const account = claims && (request.method === 'GET' ? whileUnchanged(db, `person:${claims.sub}`, readPerson) : readPerson());
     if (!claims || !account || account.disabledAt !== null || account.tokenVersion !== claims.ver) return refuse(401, unauthenticated());
     if (!roleMayCall(account.role, access)) return refuse(403, new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`));
     request.account = account;
