@@ -93,7 +93,7 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     const created = containerIds.map((containerId) => {
       const container = wanted.find((c) => c.id === containerId);
       const status: RequestStatus = container?.restricted ? 'awaiting_approval' : held.has(containerId) ? 'waitlisted' : 'scheduled';
-      const request = prepared(tx, 'submit.insertRequest', () =>
+      const inserted = prepared(tx, 'submit.insertRequest', () =>
         tx
           .insert(requests)
           .values({
@@ -106,9 +106,10 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
             createdAt: sql.placeholder('now'),
             updatedAt: sql.placeholder('now'),
           })
-          .returning({ id: requests.id })
           .prepare(),
-      ).get({ researcherId: researcher.id, containerId, visitDate, status, note: submission.note ?? null, waitlistedAt: status === 'waitlisted' ? now.getTime() : null, now });
+      ).run({ researcherId: researcher.id, containerId, visitDate, status, note: submission.note ?? null, waitlistedAt: status === 'waitlisted' ? now.getTime() : null, now });
+      // The new row's id, without RETURNING (which cost three times the insert of its event).
+      const requestId = Number(inserted.lastInsertRowid);
       prepared(tx, 'submit.insertEvent', () =>
         tx
           .insert(requestEvents)
@@ -122,10 +123,10 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
             note: sql.placeholder('note'),
           })
           .prepare(),
-      ).run({ requestId: request!.id, at: now, actorId: researcher.id, actorRole: researcher.role, toStatus: status, note: submission.note ?? null });
+      ).run({ requestId, at: now, actorId: researcher.id, actorRole: researcher.role, toStatus: status, note: submission.note ?? null });
       // The row as written, not read back.
       return writtenRequest(tx, {
-        id: request!.id,
+        id: requestId,
         researcherId: researcher.id,
         containerId,
         visitDate,
