@@ -98,7 +98,7 @@ export function whileUnchanged<T>(db: Database | Writer, key: string, read: () =
   }
   if (state.answers.has(key)) return state.answers.get(key) as T;
   // A commit elsewhere between the check and the read leaves a newer answer under the older
-  // version: the next check sees the new version and drops it. Never an older answer.
+  // version, until the next look at the version (after this request) drops it. Never an older one.
   const answer = read();
   state.answers.set(key, answer);
   if (Buffer.isBuffer(answer)) state.bytes += answer.byteLength;
