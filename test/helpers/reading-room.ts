@@ -16,22 +16,29 @@ export interface TestReadingRoom {
   db: Database;
   config: Config;
   redis: RedisProbe;
-  /** Moves the injected clock. */
+  /**
+   * With a running clock: the milliseconds added to the system clock, so that another process
+   * shares the app's "now" as `Date.now() + offsetMs`.
+   */
+  readonly offsetMs: number;
+  /** Moves the injected clock (a running one goes on from there). */
   setNow(instant: Date): void;
   close(): Promise<void>;
 }
 
 /**
  * The real app on a real SQLite file in a fresh temporary folder, seeded as `npm start` seeds it,
- * with an injected clock. Redis is the shared one unless the test gives its own.
+ * with an injected clock: fixed at `now`, or with `running`, starting at `now` and moving with the
+ * system clock. Redis is the shared one unless the test gives its own.
  */
 export async function startReadingRoom(
-  options: { now?: Date; env?: Record<string, string>; seed?: boolean } = {},
+  options: { now?: Date; running?: boolean; env?: Record<string, string>; seed?: boolean } = {},
 ): Promise<TestReadingRoom> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(folder, 'reading-room.sqlite'), ...options.env });
   let now = options.now ?? THANKSGIVING_MORNING;
-  const clock = () => now;
+  let offsetMs = now.getTime() - Date.now();
+  const clock = options.running ? () => new Date(Date.now() + offsetMs) : () => now;
   const db = openDatabase(config.databasePath);
   if (options.seed !== false) seedDatabase(db, todayIn(config.timezone, now));
   const redis = createRedisProbe(config.redisUrl);
@@ -42,8 +49,12 @@ export async function startReadingRoom(
     db,
     config,
     redis,
+    get offsetMs() {
+      return offsetMs;
+    },
     setNow(instant) {
       now = instant;
+      offsetMs = instant.getTime() - Date.now();
     },
     async close() {
       await app.close();

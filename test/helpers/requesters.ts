@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import { DateTime } from 'luxon';
-import { openDatabase, type Database } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
-import { seedDatabase } from '../../db/seed/index.ts';
 import { createAccount } from '../../src/accounts/staff.ts';
 import type { UserRow } from '../../src/accounts/users.ts';
-import { buildApp, type App } from '../../src/app.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
-import { todayIn } from '../../src/domain/calendar.ts';
-import { createRedisProbe } from '../../src/redis.ts';
+import type { App } from '../../src/app.ts';
 
 // People and calls for the request tests: accounts made as the command line makes them, signed in
 // through POST /api/v1/auth/login, and calls with their bearer token.
@@ -101,40 +94,3 @@ export function localInstant(date: string, time: string, zone = 'America/New_Yor
   return instant.toJSDate();
 }
 
-export interface LiveReadingRoom {
-  app: App;
-  db: Database;
-  config: Config;
-  /** Milliseconds added to the system clock: the app's "now" is `Date.now() + offsetMs`. */
-  offsetMs: number;
-  close(): Promise<void>;
-}
-
-/**
- * The real app on a real temporary SQLite file, like startReadingRoom, but with a clock that runs:
- * it starts at `startAt` and moves with the system clock, so another process can share it by
- * adding the same offset to its own `Date.now()`.
- */
-export async function startLiveReadingRoom(startAt: Date): Promise<LiveReadingRoom> {
-  const folder = mkdtempSync(join(tmpdir(), 'reading-room-live-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(folder, 'reading-room.sqlite') });
-  const offsetMs = startAt.getTime() - Date.now();
-  const clock = () => new Date(Date.now() + offsetMs);
-  const db = openDatabase(config.databasePath);
-  seedDatabase(db, todayIn(config.timezone, clock()));
-  const redis = createRedisProbe(config.redisUrl);
-  const app = await buildApp({ config, db, redis, clock });
-  await app.ready();
-  return {
-    app,
-    db,
-    config,
-    offsetMs,
-    async close() {
-      await app.close();
-      await redis.close();
-      if (db.$client.open) db.$client.close();
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runScript } from '../helpers/child.ts';
-import { THANKSGIVING_MORNING } from '../helpers/reading-room.ts';
-import { call, makeUser, signIn, startLiveReadingRoom, type LiveReadingRoom } from '../helpers/requesters.ts';
+import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { call, makeUser, signIn } from '../helpers/requesters.ts';
 
 // API.md, "Status model": a container is held on a date by at most one researcher, under any
 // concurrency; the others wait, and when the holder's request is cancelled the request waitlisted
@@ -23,7 +23,7 @@ interface Row {
   waitlisted_at: number | null;
 }
 
-let room: LiveReadingRoom;
+let room: TestReadingRoom;
 const emails = new Map<number, string>();
 let httpResearchers: { id: number; token: string }[] = [];
 let childResearcherIds: number[] = [];
@@ -52,7 +52,7 @@ async function tokenOf(researcherId: number): Promise<string> {
 }
 
 before(async () => {
-  room = await startLiveReadingRoom(THANKSGIVING_MORNING);
+  room = await startReadingRoom({ now: THANKSGIVING_MORNING, running: true });
   const made = [];
   for (let i = 0; i < 50; i++) made.push(await makeUser(room.db, 'researcher', `Researcher ${i + 1}`));
   for (const { user, email } of made) emails.set(user.id, email);
