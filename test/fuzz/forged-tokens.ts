@@ -20,14 +20,28 @@ export interface Subject {
   role: string;
 }
 
-/** Full `Authorization` header values, none of which may let anyone in (401). */
-export function forgedAuthorizations({ secret, subjects, now }: { secret: string; subjects: Subject[]; now: Date }): string[] {
+interface TokenSetting {
+  secret: string;
+  subjects: Subject[];
+  now: Date;
+}
+
+/** What both lists start from: the instant in seconds, an admin and a researcher to name, admin claims. */
+function material({ subjects, now }: TokenSetting) {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + 3600;
-  const hs256 = { alg: 'HS256', typ: 'JWT' };
   const admin = subjects.find((s) => s.role === 'admin') ?? subjects[0] ?? { id: 1, role: 'admin' };
   const researcher = subjects.find((s) => s.role === 'researcher') ?? admin;
   const claims = (extra: Record<string, unknown>) => ({ sub: String(admin.id), role: 'admin', ver: 0, iat, exp, ...extra });
+  return { iat, exp, admin, researcher, claims };
+}
+
+const hs256 = { alg: 'HS256', typ: 'JWT' };
+
+/** Full `Authorization` header values, none of which may let anyone in (401). */
+export function forgedAuthorizations(setting: TokenSetting): string[] {
+  const { secret } = setting;
+  const { iat, exp, admin, researcher, claims } = material(setting);
   const real = signJwt(hs256, claims({}), secret);
   const [realHeader, , realSignature] = real.split('.');
   const tokens = [
@@ -96,13 +110,9 @@ export function forgedAuthorizations({ secret, subjects, now }: { secret: string
  * have). Only the server can make these; whatever they are answered, the person's role is the one
  * in the database.
  */
-export function signedOddities({ secret, subjects, now }: { secret: string; subjects: Subject[]; now: Date }): string[] {
-  const iat = Math.floor(now.getTime() / 1000);
-  const exp = iat + 3600;
-  const hs256 = { alg: 'HS256', typ: 'JWT' };
-  const admin = subjects.find((s) => s.role === 'admin') ?? subjects[0] ?? { id: 1, role: 'admin' };
-  const researcher = subjects.find((s) => s.role === 'researcher') ?? admin;
-  const claims = (extra: Record<string, unknown>) => ({ sub: String(admin.id), role: 'admin', ver: 0, iat, exp, ...extra });
+export function signedOddities(setting: TokenSetting): string[] {
+  const { secret } = setting;
+  const { iat, exp, admin, researcher, claims } = material(setting);
   return [
     signJwt(hs256, claims({ iat: iat + 3600, exp: iat + 7200 }), secret),
     signJwt(hs256, claims({ sub: [admin.id] }), secret),
