@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { describe, it } from 'node:test';
+import type { Database } from '../../db/client.ts';
 import { closures } from '../../db/schema.ts';
 import { requestStarted, whileUnchanged } from '../../src/unchanged.ts';
+import { twoConnectionsMaker } from '../helpers/two-connections.ts';
 
 // src/unchanged.ts: an answer is read again as soon as the database has changed, whoever changed
 // it: this connection, or another one (another API process, the workers) on the same file.
 
-const folder = mkdtempSync(join(tmpdir(), 'reading-room-unchanged-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
-let files = 0;
-
-/** Two connections to one new file: `db` caches, `elsewhere` writes as another process would. */
-function twoConnections(): { db: Database; elsewhere: Database } {
-  const path = join(folder, `cache-${++files}.sqlite`);
-  return { db: openDatabase(path), elsewhere: openDatabase(path) };
-}
+/** `db` for the code under test, `elsewhere` as another process would hold the same file. */
+const twoConnections = twoConnectionsMaker('unchanged');
 
 let closed = 0;
 const closeOn = (connection: Database, date: string) => connection.insert(closures).values({ date, reason: `Closed ${++closed}` }).run();

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { describe, it } from 'node:test';
+import type { Database } from '../../db/client.ts';
 import { closures, outbox } from '../../db/schema.ts';
 import { commitTogether, enqueue, type Writer } from '../../src/outbox/store.ts';
+import { twoConnectionsMaker } from '../helpers/two-connections.ts';
 
 // Group commit (src/outbox/store.ts): the operations asked for in one turn of the event loop
 // share one transaction, yet each stands alone. One that throws takes back only its own writes
 // (and its outbox rows); no caller hears of success before the COMMIT.
 
-const folder = mkdtempSync(join(tmpdir(), 'reading-room-group-commit-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
-let files = 0;
-
-function twoConnections(): { db: Database; elsewhere: Database } {
-  const path = join(folder, `group-${++files}.sqlite`);
-  return { db: openDatabase(path), elsewhere: openDatabase(path) };
-}
+/** `db` for the code under test, `elsewhere` as another process would hold the same file. */
+const twoConnections = twoConnectionsMaker('group-commit');
 
 /** Closes a day and queues its notice, as a domain operation would. */
 const closeDay = (date: string) => (tx: Writer) => {
