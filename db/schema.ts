@@ -95,14 +95,35 @@ export const outbox = sqliteTable(
     jobName: text('job_name').notNull(),
     payload: text('payload', { mode: 'json' }).notNull(),
     createdAt: createdAt(),
+    // Random, written with the row (src/outbox/store.ts enqueue): it makes the row's job id and
+    // Message-ID its own, so a database restored from a backup does not reuse the ids of mail the
+    // original sent after the backup, while a row of the backup keeps the ids it had.
+    key: text('key'),
     dispatchedAt: integer('dispatched_at', { mode: 'timestamp_ms' }),
     // How often the relay has published it: more than once means a lease ran out (Redis lost it).
     dispatchCount: integer('dispatch_count').notNull().default(0),
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
     // What the worker recorded: `sent`, or why it can never be sent.
     outcome: text('outcome'),
+    // Why BullMQ did not take the last publication (its job id held another database's job);
+    // null once published. /metrics counts these rows.
+    notTaken: text('not_taken'),
   },
   (t) => [index('outbox_pending').on(t.createdAt).where(sql`${t.completedAt} is null`)],
+);
+
+/**
+ * The installation: one row, made with the database (migration 0003) and kept by its backups and
+ * copies. Its id separates this database's queues, jobs and Message-IDs from those of any other
+ * database on the same Redis (workers/queues.ts queueNamespace).
+ */
+export const installation = sqliteTable(
+  'installation',
+  {
+    id: text('id').primaryKey(),
+    createdAt: createdAt(),
+  },
+  (t) => [check('installation_id', sql`length(${t.id}) = 12 and ${t.id} not glob '*[^0-9a-f]*'`)],
 );
 
 export const roles = ['researcher', 'staff', 'curator', 'admin'] as const;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
+import { renewInstallationId } from '../db/installation.ts';
 import { seedFederalHolidays } from '../db/seed/federal-holidays.ts';
 import { roles, type Role } from '../db/schema.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './accounts/secrets.ts';
@@ -17,7 +18,10 @@ Commands:
   db:backup FILE
       Copy the database, online, into FILE (SQLite's backup API: writers need not stop).
   holidays:seed --year YYYY [--year YYYY ...]
-      Close the reading room on that year's US federal holidays (a year is seeded once).`;
+      Close the reading room on that year's US federal holidays (a year is seeded once).
+  installation:renew
+      Give a copy of the database a new installation id, so it can run beside its original on
+      the same Redis. Never for a restored backup: that is the same installation.`;
 
 function holidaysSeed(args: string[]): void {
   const { values } = parseArgs({ args, options: { year: { type: 'string', multiple: true } } });
@@ -72,10 +76,20 @@ async function dbBackup(args: string[]): Promise<void> {
   }
 }
 
+function installationRenew(): void {
+  const db = openDatabase(loadConfig().databasePath);
+  try {
+    console.log(`This database is now installation ${renewInstallationId(db)}.`);
+  } finally {
+    db.$client.close();
+  }
+}
+
 const commands: Record<string, (args: string[]) => void | Promise<void>> = {
   'users:create': usersCreate,
   'db:backup': dbBackup,
   'holidays:seed': holidaysSeed,
+  'installation:renew': installationRenew,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from './client.ts';
+import { installation } from './schema.ts';
+
+/** This database's installation id (made by migration 0003 with the database itself). */
+export function installationId(db: Database): string {
+  const row = db.select({ id: installation.id }).from(installation).get();
+  if (!row) throw new Error('this database has no installation id: its migrations did not run');
+  return row.id;
+}
+
+/**
+ * Gives the database a new installation id: for a copy that is to run beside its original (a
+ * staging copy on the same Redis), never for a restored backup, which must stay the same
+ * installation so that no mail is sent twice.
+ */
+export function renewInstallationId(db: Database): string {
+  const id = randomBytes(6).toString('hex');
+  db.update(installation).set({ id }).run();
+  return id;
+}
