@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
 import { openDatabase } from '../db/client.ts';
+import { installationId } from '../db/installation.ts';
 import { loadConfig } from '../src/config.ts';
 import type { MailJob } from '../src/mail/catalogue.ts';
-import { commitTogether, enqueue } from '../src/outbox/store.ts';
+import { commitTogether, enqueue, jobIdFor } from '../src/outbox/store.ts';
 import { startWorkerRuntime } from '../workers/runtime.ts';
 import { freePort } from '../test/helpers/redis-server.ts';
 import { startSmtpCounter } from './smtp-counter.ts';
@@ -60,16 +61,17 @@ export async function mailPipeline(count: number) {
   const committedAt = new Map<string, number>();
   const started = performance.now();
   const commits: Promise<void>[] = [];
-  const lastOutboxId = db.$client.prepare('select last_insert_rowid()').pluck();
+  const installation = installationId(db);
+  const lastOutboxRow = db.$client.prepare<[], { id: number; key: string }>('select id, key from outbox where id = last_insert_rowid()');
   for (let n = 0; n < count; n++) {
     const mail: MailJob = { kind: 'verify-email', to: { email: `reader${n}@example.org`, name: `Reader ${n}` }, data: { link: `http://localhost:3000/verify-email?token=t${n}` } };
     // One domain operation per message, committed as registrations commit theirs: with the other
     // operations of the same turn of the event loop (group commit), here 50 of them.
     const committed = commitTogether(db, (tx) => {
       enqueue(tx, { queue: 'notifications', jobName: mail.kind, payload: mail });
-      return lastOutboxId.get() as number;
+      return lastOutboxRow.get() as { id: number; key: string };
     });
-    commits.push(committed.then((id) => void committedAt.set(`<outbox-${id}@localhost>`, performance.now())));
+    commits.push(committed.then(({ id, key }) => void committedAt.set(`<${jobIdFor(installation, { outboxId: id, key })}@localhost>`, performance.now())));
     // Let the relay and workers in this process run between turns, as an HTTP server would.
     if (n % 50 === 49) await new Promise((r) => setImmediate(r));
   }

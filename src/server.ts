@@ -1,8 +1,9 @@
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { openDatabase } from '../db/client.ts';
+import { installationId } from '../db/installation.ts';
 import { seedDatabase } from '../db/seed/index.ts';
-import { openQueues, producerConnection } from '../workers/queues.ts';
+import { openQueues, producerConnection, queueNamespace } from '../workers/queues.ts';
 import { startWorkerRuntime } from '../workers/runtime.ts';
 import { buildApp } from './app.ts';
 import { todayIn } from './domain/calendar.ts';
@@ -22,7 +23,7 @@ const logger = pino({ level: config.env === 'test' ? 'warn' : 'info', redact: ['
 const workers = config.runWorkers ? await startWorkerRuntime({ config, db, clock, log: logger }) : undefined;
 // Without in-process workers, the dashboard still needs the queues (a fail-fast connection).
 const dashboardConnection = workers ? undefined : producerConnection(config.redisUrl).on('error', () => {});
-const queues = workers?.queues ?? (dashboardConnection ? openQueues(dashboardConnection, config.queuePrefix, logger) : {});
+const queues = workers?.queues ?? (dashboardConnection ? openQueues(dashboardConnection, queueNamespace(config.queuePrefix, installationId(db)), logger) : {});
 const app = await buildApp({ config, db, redis, clock, queues: Object.values(queues), logger });
 
 closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {

@@ -68,6 +68,14 @@ export function workerConnection(redisUrl: string): Redis {
   });
 }
 
+/**
+ * The BullMQ prefix of one installation's queues: QUEUE_PREFIX, then the database's installation
+ * id. Two databases on one Redis and QUEUE_PREFIX (a second installation, or a database started
+ * over after `data/` was deleted) each have queues, job ids and schedules of their own, so neither
+ * takes the other's work; the processes of one installation (API, workers) share them.
+ */
+export const queueNamespace = (queuePrefix: string, installation: string) => `${queuePrefix}:${installation}`;
+
 export function workerOptions(connection: Redis, prefix: string, policy: QueuePolicy, concurrency: number): WorkerOptions {
   return {
     connection,

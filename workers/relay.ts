@@ -1,17 +1,27 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Log } from './queues.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../src/domain/calendar.ts';
-import { jobIdFor, markDispatched, outboxCommitted, rowsToDispatch, type QueueName } from '../src/outbox/store.ts';
+import {
+  jobIdFor,
+  markCompleted,
+  markDispatched,
+  markNotTaken,
+  outboxCommitted,
+  rowsToDispatch,
+  type OutboxJobRef,
+  type QueueName,
+  type RowToDispatch,
+} from '../src/outbox/store.ts';
+import { jobsAlreadyThere } from './published-jobs.ts';
 import { jobOptions, type QueuePolicy } from './queues.ts';
 
 /**
- * What every job published from the outbox carries: only its row's id. The worker reads the
- * payload from SQLite, so nothing in it (a link holding a raw token) rests in Redis.
+ * What every job published from the outbox carries: only its row's id and key. The worker reads
+ * the payload from SQLite, so nothing in it (a link holding a raw token) rests in Redis.
  */
-export interface OutboxJobData {
-  outboxId: number;
-}
+export type OutboxJobData = OutboxJobRef;
 
 const BATCH = 500;
 
@@ -29,8 +39,11 @@ export class OutboxRelay {
   private redisFailing = false;
 
   constructor(
+    private readonly installation: string,
     private readonly db: Database,
     private readonly queues: Record<QueueName, Queue>,
+    /** The queues' own connection, for looking up jobs already published. */
+    private readonly redis: Redis,
     private readonly policy: QueuePolicy,
     private readonly clock: Clock,
     private readonly log: Log,
@@ -76,27 +89,59 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const rows = rowsToDispatch(this.db, this.clock(), this.policy.leaseMs, BATCH);
     if (rows.length === 0) return 0;
-    const byQueue = new Map<QueueName, typeof rows>();
+    const byQueue = new Map<QueueName, RowToDispatch[]>();
     for (const row of rows) {
       const name = row.queue as QueueName;
       if (!(name in this.queues)) throw new Error(`outbox row ${row.id} names an unknown queue ${row.queue}`);
       byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
     }
+    const dispatched: number[] = [];
+    for (const [name, queued] of byQueue) dispatched.push(...(await this.publish(this.queues[name], queued)));
+    markDispatched(this.db, dispatched, this.clock());
+    return rows.length;
+  }
+
+  /**
+   * Publishes rows whose job BullMQ does not have yet. A job already there is ours from an
+   * earlier publication (BullMQ would silently drop the new one): still waiting or running, it
+   * only renews the lease; completed, the mail went out before this database was restored from a
+   * backup, and the record is written here; failed after every attempt, it is retried. A job
+   * whose data names another row is another database's: the row is not marked dispatched, and
+   * the log and /metrics say so. Returns the rows that are now in BullMQ's hands.
+   */
+  private async publish(queue: Queue, rows: RowToDispatch[]): Promise<number[]> {
+    const jobIds = rows.map((row) => jobIdFor(this.installation, { outboxId: row.id, key: row.key }));
+    const there = await jobsAlreadyThere(this.redis, queue, jobIds);
     const options = jobOptions(this.policy);
-    for (const [name, queued] of byQueue) {
-      await this.queues[name].addBulk(
-        queued.map((row) => ({
-          name: row.jobName,
-          data: { outboxId: row.id } satisfies OutboxJobData,
-          opts: { ...options, jobId: jobIdFor(row.id) },
-        })),
+    const fresh: { row: RowToDispatch; jobId: string }[] = [];
+    const inHand: number[] = [];
+    for (const [i, row] of rows.entries()) {
+      const jobId = jobIds[i] as string;
+      const job = there[i];
+      if (!job) fresh.push({ row, jobId });
+      else if (job.data?.outboxId !== row.id || job.data.key !== row.key) this.notTaken(row, jobId, queue.name);
+      else if (job.state === 'completed') {
+        markCompleted(this.db, row.id, `${job.returnValue ?? 'done'} (recorded from the queue: the database was restored)`, this.clock());
+        this.log.warn({ outboxId: row.id, jobId }, 'outbox relay: a job of this row had already completed; recorded it here, as after a restore, instead of running it again');
+      } else if (job.state === 'failed') {
+        await job.retry();
+        this.log.warn({ outboxId: row.id, jobId }, 'outbox relay: the job of this row had failed every attempt; retrying it, as its lease ran out');
+        inHand.push(row.id);
+      } else inHand.push(row.id);
+    }
+    if (fresh.length > 0) {
+      await queue.addBulk(fresh.map(({ row, jobId }) => ({ name: row.jobName, data: { outboxId: row.id, key: row.key } satisfies OutboxJobData, opts: { ...options, jobId } })));
+    }
+    return [...inHand, ...fresh.map(({ row }) => row.id)];
+  }
+
+  private notTaken(row: RowToDispatch, jobId: string, queue: string): void {
+    const reason = `job ${jobId} in queue ${queue} belongs to another database with installation ${this.installation}`;
+    if (markNotTaken(this.db, row.id, reason, this.clock())) {
+      this.log.error(
+        { outboxId: row.id, jobId },
+        `outbox relay: BullMQ did not take the row: ${reason}. A copy of this database runs on the same Redis and prefix: give it its own installation id (npm run cli -- installation:renew).`,
       );
     }
-    markDispatched(
-      this.db,
-      rows.map((r) => r.id),
-      this.clock(),
-    );
-    return rows.length;
   }
 }

@@ -1,6 +1,7 @@
 import { Worker, type Job, type Processor, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.ts';
+import { installationId } from '../db/installation.ts';
 import type { Config } from '../src/config.ts';
 import type { Clock } from '../src/domain/calendar.ts';
 import { maintenanceProcessor } from './maintenance/processor.ts';
@@ -8,7 +9,7 @@ import { pagingProcessor } from './paging/processor.ts';
 import { upsertSchedules } from './schedules.ts';
 import { createMailer } from './notifications/mailer.ts';
 import { notificationProcessor } from './notifications/processor.ts';
-import { defaultPolicy, openQueues, producerConnection, workerConnection, workerOptions, type Log, type QueuePolicy } from './queues.ts';
+import { defaultPolicy, openQueues, producerConnection, queueNamespace, workerConnection, workerOptions, type Log, type QueuePolicy } from './queues.ts';
 import { OutboxRelay } from './relay.ts';
 import { requestsContext } from '../src/requests/moves.ts';
 
@@ -21,6 +22,9 @@ export interface WorkerRuntimeOptions {
 }
 
 export interface WorkerRuntime {
+  /** This database's installation id, and the BullMQ prefix its queues live under. */
+  installation: string;
+  namespace: string;
   relay: OutboxRelay;
   queues: Record<string, Queue>;
   /** Stops taking jobs, lets active ones finish, and closes queues and Redis, in at most `graceMs`. */
@@ -59,7 +63,9 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
   const connections: Redis[] = [producer];
   const quiet = (what: string) => (error: Error) => log.debug({ err: error }, `${what}: Redis error`);
   producer.on('error', quiet('queue connection'));
-  const queues = openQueues(producer, config.queuePrefix, log);
+  const installation = installationId(db);
+  const namespace = queueNamespace(config.queuePrefix, installation);
+  const queues = openQueues(producer, namespace, log);
 
   const mailer = createMailer(config);
   const settings = { libraryName: config.libraryName, publicUrl: config.publicUrl };
@@ -69,7 +75,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     // for Redis and for its completion record's shared commit, up to 10 ms (src/outbox/store.ts
     // completionWriter), so C slots carry at most about C / 20 ms jobs a second: 16 capped
     // mail.pipeline near 800 a second; with 32 the SMTP side is the limit again (64 is no faster).
-    notifications: { concurrency: 32, process: notificationProcessor({ db, mailer, settings, clock, messageIdDomain: messageIdDomain(config.mailFrom) }) },
+    notifications: { concurrency: 32, process: notificationProcessor({ db, mailer, settings, clock, installation, messageIdDomain: messageIdDomain(config.mailFrom) }) },
     paging: { concurrency: 1, process: pagingProcessor({ ctx, clock }) },
     maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock }) },
   };
@@ -77,7 +83,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     const connection = workerConnection(config.redisUrl);
     connection.on('error', quiet(`worker ${name}`));
     connections.push(connection);
-    const worker = new Worker(name, logged(log, name, process as Processor), workerOptions(connection, config.queuePrefix, policy, concurrency));
+    const worker = new Worker(name, logged(log, name, process as Processor), workerOptions(connection, namespace, policy, concurrency));
     worker.on('error', quiet(`worker ${name}`));
     return worker;
   });
@@ -89,10 +95,12 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     upsertSchedules(queues, config).catch((error: unknown) => log.warn({ err: error }, 'could not restore the job schedulers'));
   });
 
-  const relay = new OutboxRelay(db, queues, policy, clock, log);
+  const relay = new OutboxRelay(installation, db, queues, producer, policy, clock, log);
   relay.start();
 
   return {
+    installation,
+    namespace,
     relay,
     queues,
     async close(graceMs = 8_000) {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
 import { prepared } from '../prepared.ts';
@@ -31,7 +31,10 @@ export const outboxCommitted = new EventEmitter();
 /** Records a side effect inside the caller's transaction: it commits or vanishes with the change. */
 export function enqueue(tx: Writer, ...entries: OutboxEntry[]): void {
   const insert = prepared(tx, 'enqueue', () =>
-    tx.insert(outbox).values({ queue: sql.placeholder('queue'), jobName: sql.placeholder('jobName'), payload: sql.placeholder('payload') }).prepare(),
+    tx
+      .insert(outbox)
+      .values({ queue: sql.placeholder('queue'), jobName: sql.placeholder('jobName'), payload: sql.placeholder('payload'), key: sql`lower(hex(randomblob(4)))` })
+      .prepare(),
   );
   for (const entry of entries) insert.run(entry as unknown as Record<string, unknown>);
 }
@@ -124,18 +127,36 @@ function commitGroup(db: Database, group: Queued[]): void {
 const BUSY_RETRIES = 3;
 const isBusy = (error: unknown) => (error as { code?: string }).code === 'SQLITE_BUSY' || (error as { cause?: { code?: string } }).cause?.code === 'SQLITE_BUSY';
 
-/** The job id BullMQ gets for a row: never all digits, never a colon. */
-export const jobIdFor = (outboxId: number) => `outbox-${outboxId}`;
+/** What a row's job carries (never the payload): enough for a worker to find the row and know it is the one. */
+export interface OutboxJobRef {
+  outboxId: number;
+  key: string;
+}
+
+/**
+ * A row's job id, also its Message-ID's local part: never all digits, never a colon, and the same
+ * for every publication of the row, so BullMQ takes a re-publication for the job it already has.
+ * The installation keeps it apart from every other database's ids; the row's random key keeps a
+ * restored backup's new rows apart from those the original wrote after the backup.
+ */
+export const jobIdFor = (installation: string, ref: OutboxJobRef) => `outbox-${installation}-${ref.outboxId}-${ref.key}`;
+
+export interface RowToDispatch {
+  id: number;
+  queue: string;
+  jobName: string;
+  key: string;
+}
 
 /**
  * Rows to publish: never dispatched, or dispatched so long ago (`leaseMs`) without a worker
  * recording completion that Redis may have lost them. Without their payloads, which the worker
  * reads itself.
  */
-export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): Omit<OutboxRow, 'payload'>[] {
+export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): RowToDispatch[] {
   const leaseExpired = new Date(now.getTime() - leaseMs);
   return db
-    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName })
+    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, key: sql<string>`${outbox.key}` })
     .from(outbox)
     .where(and(isNull(outbox.completedAt), or(isNull(outbox.dispatchedAt), lt(outbox.dispatchedAt, leaseExpired))))
     .orderBy(asc(outbox.id))
@@ -145,20 +166,45 @@ export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: 
 
 export function markDispatched(db: Database, ids: number[], now: Date): void {
   db.update(outbox)
-    .set({ dispatchedAt: now, dispatchCount: sql`${outbox.dispatchCount} + 1` })
+    .set({ dispatchedAt: now, dispatchCount: sql`${outbox.dispatchCount} + 1`, notTaken: null })
     .where(and(inArray(outbox.id, ids), isNull(outbox.completedAt)))
     .run();
 }
 
-/** A row still to be done, with its payload; undefined once a worker recorded it (or it is gone). */
-export function pendingRow(db: Database, id: number): OutboxRow | undefined {
-  return prepared(db, 'pendingRow', () =>
+/**
+ * Records that BullMQ did not take a row's publication, and why. The row is not in BullMQ's hands:
+ * /metrics counts it until a publication is taken. Its dispatch time is the time of this attempt,
+ * so the relay tries again when the lease runs out rather than at every poll. True when the row
+ * had no such record yet (the relay logs only then).
+ */
+export function markNotTaken(db: Database, id: number, reason: string, now: Date): boolean {
+  const first = db.update(outbox).set({ notTaken: reason }).where(and(eq(outbox.id, id), isNull(outbox.notTaken))).run().changes === 1;
+  db.update(outbox).set({ dispatchedAt: now }).where(eq(outbox.id, id)).run();
+  return first;
+}
+
+/** Rows not completed whose last publication BullMQ did not take. */
+export function rowsNotTaken(db: Database): number {
+  const [row] = db.select({ rows: count() }).from(outbox).where(and(isNull(outbox.completedAt), isNotNull(outbox.notTaken))).all();
+  return row?.rows ?? 0;
+}
+
+/**
+ * The row a job names, with its payload: `done` once a worker recorded it, `not-here` when this
+ * database has no row with that id and key (the job was published by another database that has
+ * this installation id: a copy running beside its original).
+ */
+export function rowForJob(db: Database, ref: OutboxJobRef): OutboxRow | 'done' | 'not-here' {
+  const row = prepared(db, 'rowForJob', () =>
     db
-      .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload })
+      .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload, key: outbox.key, completedAt: outbox.completedAt })
       .from(outbox)
-      .where(and(eq(outbox.id, sql.placeholder('id')), isNull(outbox.completedAt)))
+      .where(eq(outbox.id, sql.placeholder('id')))
       .prepare(),
-  ).get({ id });
+  ).get({ id: ref.outboxId });
+  if (!row || row.key !== ref.key) return 'not-here';
+  if (row.completedAt) return 'done';
+  return { id: row.id, queue: row.queue, jobName: row.jobName, payload: row.payload };
 }
 
 /**

@@ -10,6 +10,7 @@ import { OwnRedis } from '../helpers/redis-server.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { startPipeline, testPolicy } from '../helpers/workers.ts';
 import { schedules } from '../../workers/schedules.ts';
+import { messageIdOf } from '../helpers/outbox-mail.ts';
 
 // Issue 6, fault suite: Redis stopped and restarted (empty: no persistence) while researchers
 // submit requests over HTTP to an app with the real worker runtime (relay and workers, the test's
@@ -73,7 +74,7 @@ describe('Redis stopped and restarted under load', () => {
       assert.ok(slowest < 3_000, `no submission waited on Redis (slowest during the outage: ${slowest} ms)`);
 
       const expected = (pipeline.db.$client.prepare("select id from outbox where job_name = 'requests-submitted' order by id").all() as { id: number }[]).map(
-        (r) => `<outbox-${r.id}@localhost>`,
+        (r) => messageIdOf(pipeline.db, r.id),
       );
       assert.equal(expected.length, answers.length, 'one requests-submitted mail per submission');
       const drainFrom = Date.now();

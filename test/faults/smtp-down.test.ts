@@ -4,6 +4,7 @@ import { sleep } from '../helpers/fault-kit.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { TcpGate } from '../helpers/tcp-gate.ts';
 import { commitMails, startPipeline, testPolicy, verificationMail } from '../helpers/workers.ts';
+import { jobIdOf, messageIdOf } from '../helpers/outbox-mail.ts';
 
 // Issue 6, fault suite: the SMTP server down (gone from the network: connections refused, open
 // ones reset; not answering 4xx) for 10 s while mails are committed. Everything is delivered once
@@ -36,7 +37,7 @@ describe('the SMTP server down for 10 s', () => {
         await sleep(1_000);
       }
       assert.equal(smtp.messages.length, PER_SECOND, 'nothing arrived while the server was down');
-      const firstDuringOutage = await pipeline.runtime?.queues.notifications?.getJob(`outbox-${PER_SECOND + 1}`);
+      const firstDuringOutage = await pipeline.runtime?.queues.notifications?.getJob(jobIdOf(pipeline.db, PER_SECOND + 1));
       assert.ok((firstDuringOutage?.attemptsMade ?? 0) >= 3, `the workers kept trying (attempts: ${firstDuringOutage?.attemptsMade})`);
 
       await gate.up();
@@ -46,7 +47,7 @@ describe('the SMTP server down for 10 s', () => {
       await sleep(1_000); // room for a duplicate to show up
 
       const counts = smtp.countsByMessageId();
-      const expected = Array.from({ length: committed }, (_, i) => `<outbox-${i + 1}@localhost>`).sort();
+      const expected = Array.from({ length: committed }, (_, i) => messageIdOf(pipeline.db, i + 1)).sort();
       assert.deepEqual([...counts.keys()].sort(), expected, 'every mail arrived');
       assert.deepEqual(
         [...counts].filter(([, n]) => n !== 1),

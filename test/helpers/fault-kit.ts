@@ -12,6 +12,7 @@ import { bookingHorizon, calendarDays, earliestVisitDate, todayIn } from '../../
 import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
 import { runScript, type Child } from './child.ts';
 import { freePort } from './redis-server.ts';
+import { uniqueQueuePrefix } from './workers.ts';
 
 // Shared parts of the fault suite (test/faults): a prepared SQLite file, researchers with signed
 // tokens, `npm start` as a child process, and what to check in a file after a fault.
@@ -32,7 +33,7 @@ export interface FaultDatabase {
 export function freshDatabase(env: Record<string, string> = {}): FaultDatabase {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-faults-'));
   const path = join(folder, 'reading-room.sqlite');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, QUEUE_PREFIX: uniquePrefix(), ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, QUEUE_PREFIX: uniqueQueuePrefix(), ...env });
   const db = openDatabase(path);
   seedDatabase(db, todayIn(config.timezone, new Date()));
   return {
@@ -46,8 +47,6 @@ export function freshDatabase(env: Record<string, string> = {}): FaultDatabase {
     },
   };
 }
-
-export const uniquePrefix = () => `faults-${randomUUID().slice(0, 8)}`;
 
 export interface Researcher {
   id: number;

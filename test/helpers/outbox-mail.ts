@@ -1,7 +1,9 @@
-import { gt } from 'drizzle-orm';
+import { eq, gt } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { installationId } from '../../db/installation.ts';
 import { outbox } from '../../db/schema.ts';
 import type { MailJob } from '../../src/mail/catalogue.ts';
+import { jobIdFor } from '../../src/outbox/store.ts';
 
 /** An e-mail waiting in the outbox: its row and what it will say. */
 export interface MailRow {
@@ -23,3 +25,13 @@ export function mailsSince(db: Database, afterId: number): MailRow[] {
 
 /** The id of the last outbox row (0 when there is none): "since now" for `mailsSince`. */
 export const lastOutboxId = (db: Database) => mailsSince(db, 0).at(-1)?.id ?? 0;
+
+/** The job id the relay gives an outbox row, from the row's key and the database's installation. */
+export function jobIdOf(db: Database, outboxId: number): string {
+  const row = db.select({ key: outbox.key }).from(outbox).where(eq(outbox.id, outboxId)).get();
+  if (!row?.key) throw new Error(`no outbox row ${outboxId}`);
+  return jobIdFor(installationId(db), { outboxId, key: row.key });
+}
+
+/** The Message-ID the notification worker gives an outbox row's mail (MAIL_FROM's domain: localhost). */
+export const messageIdOf = (db: Database, outboxId: number) => `<${jobIdOf(db, outboxId)}@localhost>`;

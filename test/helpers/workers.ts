@@ -10,6 +10,9 @@ import { commit, enqueue } from '../../src/outbox/store.ts';
 import type { QueuePolicy } from '../../workers/queues.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
 
+/** A QUEUE_PREFIX no other test uses. */
+export const uniqueQueuePrefix = () => `test-${randomUUID().slice(0, 8)}`;
+
 /** BullMQ's timings shortened, so retries, stalls and leases play out in seconds. */
 export const testPolicy: QueuePolicy = {
   attempts: 10,
@@ -34,15 +37,18 @@ export interface TestPipeline {
 }
 
 /**
- * A real SQLite file, a unique queue prefix on the given Redis, and the real worker runtime
- * (relay and workers), sending to the given SMTP server or, without one, to `.eml` files.
+ * A real SQLite file (a fresh one, or the given one), a queue prefix on the given Redis (a unique
+ * one unless given), and the real worker runtime (relay and workers), sending to the given SMTP
+ * server or, without one, to `.eml` files.
  */
-export async function startPipeline(options: { redisUrl?: string; smtpUrl?: string; policy?: QueuePolicy; workers?: boolean } = {}): Promise<TestPipeline> {
+export async function startPipeline(
+  options: { redisUrl?: string; smtpUrl?: string; policy?: QueuePolicy; workers?: boolean; queuePrefix?: string; databasePath?: string } = {},
+): Promise<TestPipeline> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-workers-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_PATH: join(folder, 'reading-room.sqlite'),
-    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    DATABASE_PATH: options.databasePath ?? join(folder, 'reading-room.sqlite'),
+    QUEUE_PREFIX: options.queuePrefix ?? uniqueQueuePrefix(),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   });

@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isNotNull } from 'drizzle-orm';
+import { installationId } from '../../db/installation.ts';
 import { outbox } from '../../db/schema.ts';
 import { buildApp } from '../../src/app.ts';
 import { createRedisProbe } from '../../src/redis.ts';
-import { openQueues, producerConnection } from '../../workers/queues.ts';
+import { openQueues, producerConnection, queueNamespace } from '../../workers/queues.ts';
 import { OutboxRelay } from '../../workers/relay.ts';
 import { runScript } from '../helpers/child.ts';
 import { OwnRedis } from '../helpers/redis-server.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { commitMails, quietLog, startPipeline, testPolicy, verificationMail, type TestPipeline } from '../helpers/workers.ts';
+import { jobIdOf, messageIdOf } from '../helpers/outbox-mail.ts';
 
 const mails = (from: number, count: number) => Array.from({ length: count }, (_, i) => verificationMail(from + i));
 
 /** Every committed mail's Message-ID, as the worker derives it. */
 function expectedMessageIds(pipeline: TestPipeline): string[] {
-  return pipeline.db.select({ id: outbox.id }).from(outbox).all().map((r) => `<outbox-${r.id}@localhost>`).sort();
+  return pipeline.db.select({ id: outbox.id }).from(outbox).all().map((r) => messageIdOf(pipeline.db, r.id)).sort();
 }
 
 function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
@@ -27,8 +29,9 @@ function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
 /** Publishes the outbox's rows with a relay of its own (no worker), as a relay in another process would. */
 async function publishWithoutWorkers(pipeline: TestPipeline): Promise<void> {
   const connection = producerConnection(pipeline.config.redisUrl);
-  const queues = openQueues(connection, pipeline.config.queuePrefix, quietLog);
-  const relay = new OutboxRelay(pipeline.db, queues, testPolicy, () => new Date(), quietLog);
+  const installation = installationId(pipeline.db);
+  const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, installation), quietLog);
+  const relay = new OutboxRelay(installation, pipeline.db, queues, connection, testPolicy, () => new Date(), quietLog);
   relay.wake();
   await relay.stop();
   await Promise.all(Object.values(queues).map((q) => q.close()));
@@ -71,7 +74,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       commitMails(pipeline.db, mails(1, 10));
       await new Promise((r) => setTimeout(r, 1_500));
       assert.equal(smtp.messages.length, 0);
-      const job = await pipeline.runtime?.queues.notifications?.getJob('outbox-1');
+      const job = await pipeline.runtime?.queues.notifications?.getJob(jobIdOf(pipeline.db, 1));
       assert.ok((job?.attemptsMade ?? 0) >= 1, 'the first attempt was refused and is waiting to be retried');
 
       smtp.refuseWith = undefined;

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
+import { installationId } from '../../db/installation.ts';
 import { outbox } from '../../db/schema.ts';
 import { mailFolder } from '../../workers/notifications/mailer.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { commitMails, startPipeline, verificationMail, type TestPipeline } from '../helpers/workers.ts';
+import { jobIdOf } from '../helpers/outbox-mail.ts';
 
 async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,12 +44,13 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
     assert.doesNotMatch(String(message?.html), /<script>/);
   });
 
-  it('carries a Message-ID derived from the outbox id, and is recorded as sent with its secret link blanked', async () => {
+  it("carries a Message-ID made of the installation, the outbox id and the row's key, and is recorded as sent with its secret link blanked", async () => {
     commitMails(pipeline.db, [verificationMail(2)]);
     await smtp.waitFor(2);
     const row = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1);
     assert.ok(row);
-    assert.equal(smtp.messages[1]?.messageId, `<outbox-${row.id}@localhost>`);
+    assert.equal(smtp.messages[1]?.messageId, `<outbox-${installationId(pipeline.db)}-${row.id}-${row.key}@localhost>`);
+    assert.match(row.key ?? '', /^[0-9a-f]{8}$/);
     await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.outcome === 'sent');
     const stored = JSON.stringify(pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.payload);
     assert.doesNotMatch(stored, /secret-token-2/, 'the raw token does not rest in the outbox once sent');
@@ -68,7 +71,7 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
     await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get()?.completedAt !== null);
     const row = pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get();
     assert.match(row?.outcome ?? '', /^undeliverable: malformed address/);
-    const job = await pipeline.runtime?.queues.notifications?.getJob(`outbox-${id}`);
+    const job = await pipeline.runtime?.queues.notifications?.getJob(jobIdOf(pipeline.db, id));
     assert.equal(await job?.getState(), 'failed');
     assert.equal(job?.attemptsMade, 1, 'no retry for a message that can never be delivered');
     assert.equal(smtp.messages.length, before);
@@ -89,7 +92,7 @@ describe('without SMTP_URL', () => {
         }
       });
       const [file] = readdirSync(folder);
-      assert.match(file ?? '', /^outbox-\d+@localhost\.eml$/);
+      assert.match(file ?? '', /^outbox-[0-9a-f]{12}-\d+-[0-9a-f]{8}@localhost\.eml$/);
       const parsed = await simpleParser(readFileSync(join(folder, file ?? '')));
       assert.equal(parsed.subject, 'Confirm your e-mail address for Reading Room');
       assert.match(parsed.text ?? '', /token=secret-token-7/);

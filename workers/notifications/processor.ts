@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../src/domain/calendar.ts';
 import { secretFields, type MailJob } from '../../src/mail/catalogue.ts';
 import { renderMail, type MailSettings } from '../../src/mail/render.ts';
-import { completionWriter, jobIdFor, markCompleted, pendingRow } from '../../src/outbox/store.ts';
+import { completionWriter, jobIdFor, markCompleted, rowForJob } from '../../src/outbox/store.ts';
 import type { OutboxJobData } from '../relay.ts';
 import { attachmentsFor } from './attachments.ts';
 import type { Mailer } from './mailer.ts';
@@ -13,6 +13,8 @@ export interface NotificationDependencies {
   mailer: Mailer;
   settings: MailSettings;
   clock: Clock;
+  /** This database's installation id: Message-IDs carry it, as job ids do. */
+  installation: string;
   /** The domain of Message-IDs, from MAIL_FROM. */
   messageIdDomain: string;
 }
@@ -43,12 +45,15 @@ export type NotificationOutcome = 'sent' | 'already-sent' | 'undeliverable';
  * that record sends twice, and then with the same Message-ID, which mail clients fold.
  */
 export function notificationProcessor(deps: NotificationDependencies) {
-  const { db, mailer, settings, clock, messageIdDomain } = deps;
+  const { db, mailer, settings, clock, installation, messageIdDomain } = deps;
   const recordSent = completionWriter(db);
   return async (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {
     const { outboxId } = job.data;
-    const row = pendingRow(db, outboxId);
-    if (!row) return 'already-sent';
+    const row = rowForJob(db, job.data);
+    if (row === 'done') return 'already-sent';
+    if (row === 'not-here') {
+      throw new UnrecoverableError(`outbox row ${outboxId} of this job is not in this database: a copy of it runs on the same Redis and prefix under installation ${installation}`);
+    }
     const mail = row.payload as MailJob;
 
     const giveUp = (reason: string): never => {
@@ -60,7 +65,7 @@ export function notificationProcessor(deps: NotificationDependencies) {
     const rendered = renderMail(mail, settings);
     try {
       await mailer.send({
-        messageId: `<${jobIdFor(outboxId)}@${messageIdDomain}>`,
+        messageId: `<${jobIdFor(installation, job.data)}@${messageIdDomain}>`,
         to: { name: mail.to.name, address: mail.to.email },
         ...rendered,
         attachments: attachmentsFor(mail, settings),
