@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/client.ts';
+import { installationId } from '../db/installation.ts';
 import { ACCOUNT_ROUTES_PER_IP, authRoutes } from './accounts/auth-routes.ts';
 import { meRoutes } from './accounts/me-routes.ts';
 import { userRoutes } from './accounts/user-routes.ts';
@@ -88,7 +89,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(authRoutes, { ...accounts, perIpLimit });
   await app.register(meRoutes, accounts);
   await app.register(userRoutes, accounts);
-  await app.register(queueDashboard, { queues });
+  await app.register(queueDashboard, { queues, installation: installationId(db) });
   await app.register(pages, { db, config, clock, requests, perIpLimit });
 
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
+import { installationId } from '../../db/installation.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses } from '../http/schemas.ts';
@@ -17,6 +18,9 @@ const Readiness = Type.Object({
   status: Type.Literal('ready'),
   redis: Type.Union([Type.Literal('up'), Type.Literal('down')]),
   outboxLagSeconds: Type.Number({ description: 'Age in seconds of the oldest side effect not yet completed; 0 when none waits' }),
+  installation: Type.String({
+    description: "This database's installation id: its queues, job ids and Message-IDs carry it, apart from every other database on the same Redis",
+  }),
 });
 
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { db, redis, clock }) => {
@@ -45,13 +49,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
     },
     async () => {
       let lag: number;
+      let installation: string;
       try {
         lag = outboxLagSeconds(db, clock());
+        installation = installationId(db);
       } catch (error) {
         app.log.error({ err: error }, 'SQLite does not answer');
         throw new ApiError(503, 'NOT_READY', 'The database does not answer.');
       }
-      return { status: 'ready' as const, redis: await redis.status(), outboxLagSeconds: lag };
+      return { status: 'ready' as const, redis: await redis.status(), outboxLagSeconds: lag, installation };
     },
   );
 };

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { outboxLagSeconds } from '../health/outbox-lag.ts';
+import { rowsNotTaken } from '../outbox/store.ts';
 
 export interface MetricsOptions {
   db: Database;
@@ -36,6 +37,14 @@ export async function metricsRoutes(app: FastifyInstance, { db, clock, queues }:
     registers: [registry],
     collect() {
       this.set(outboxLagSeconds(db, clock()));
+    },
+  });
+  new Gauge({
+    name: 'outbox_rows_not_taken',
+    help: "Side effects whose last publication BullMQ did not take: their job id held another database's job (a copy of this database on the same Redis)",
+    registers: [registry],
+    collect() {
+      this.set(rowsNotTaken(db));
     },
   });
   new Gauge({

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { installationId } from '../../db/installation.ts';
 import { outbox } from '../../db/schema.ts';
 import { OwnRedis } from '../helpers/redis-server.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
@@ -45,7 +46,7 @@ describe('GET /ready with its own Redis', () => {
   });
 
   it('reports Redis up while it answers', async () => {
-    assert.deepEqual((await waitForRedis(room, 'up')), { status: 200, body: { status: 'ready', redis: 'up', outboxLagSeconds: 0 } });
+    assert.deepEqual(await waitForRedis(room, 'up'), { status: 200, body: { status: 'ready', redis: 'up', outboxLagSeconds: 0, installation: installationId(room.db) } });
   });
 
   it('still answers 200 with Redis down while Redis is stopped, and up again once it is back', async () => {
