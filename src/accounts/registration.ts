@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { accountTokens, users } from '../../db/schema.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, commitTogether } from '../outbox/store.ts';
-import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
+import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
 import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 import { hashPassword, newToken } from './secrets.ts';
@@ -40,7 +40,7 @@ export function register(ctx: AccountsContext, registration: Registration, origi
 }
 
 async function registerAddress(ctx: AccountsContext, email: string, registration: Registration, origin: Origin): Promise<void> {
-  assertUnderAddressLimit(ctx.db, email, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
+  assertUnderLimit(ctx.db, { email }, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const passwordHash = await hashPassword(registration.password);
   const { token, tokenHash } = newToken();
 
