@@ -9,6 +9,7 @@ export type SecurityEventKind =
   | 'email_verified'
   | 'login_failed'
   | 'login_succeeded'
+  | 'signed_out'
   | 'password_changed'
   | 'password_change_failed'
   | 'password_reset_requested'

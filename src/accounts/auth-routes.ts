@@ -3,13 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../domain/calendar.ts';
-import { issueToken } from '../http/auth.ts';
+import { accountOf, issueToken } from '../http/auth.ts';
 import { errorResponses } from '../http/schemas.ts';
 import type { Origin } from './audit.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_ANSWER } from './passwords.ts';
 import { register, REGISTRATION_ANSWER, verifyEmail } from './registration.ts';
 import { AffiliationSchema, EmailSchema, MessageSchema, NameSchema, PasswordSchema, ResearchTopicSchema, TokenAnswerSchema, TokenSchema, UserSchema } from './schemas.ts';
-import { signIn } from './sign-in.ts';
+import { signIn, signOut } from './sign-in.ts';
 import { userView } from './users.ts';
 
 export interface AccountRouteOptions {
@@ -85,6 +85,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions & { perIp
     async (request) => {
       const user = await signIn(ctx, request.body.email, request.body.password, originOf(request, clock));
       return { ...issueToken(app, user), user: userView(user) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { access: ['any'] },
+      schema: {
+        tags,
+        security: [{ bearerAuth: [] }],
+        summary: 'Sign out: every token of yours issued before this call stops working, on every device',
+        response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      signOut(ctx, accountOf(request), originOf(request, clock));
+      return reply.code(204).send(null);
     },
   );
 

@@ -1,3 +1,5 @@
+import { eq, sql } from 'drizzle-orm';
+import { users } from '../../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import { commit } from '../outbox/store.ts';
 import { recentEvents, recordEvent, tooManyAttempts, type Origin } from './audit.ts';
@@ -51,4 +53,18 @@ async function checkPassword(ctx: AccountsContext, address: string, password: st
   }
   commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_succeeded', userId: user.id, email: address }));
   return user;
+}
+
+/**
+ * Signing out ends every token of the person issued before it, on every device: a copied cookie
+ * or token (a shared reading-room computer) stops working with the session it came from.
+ */
+export function signOut(ctx: AccountsContext, user: UserRow, origin: Origin): void {
+  commit(ctx.db, (tx) => {
+    recordEvent(tx, origin, { kind: 'signed_out', actorId: user.id, userId: user.id, email: user.email });
+    tx.update(users)
+      .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+      .where(eq(users.id, user.id))
+      .run();
+  });
 }
