@@ -8,7 +8,7 @@ import type { AccountsContext } from './registration.ts';
 import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 import { hashPassword, newToken, passwordMatches } from './secrets.ts';
-import { findUserByEmail, normaliseEmail, type UserRow } from './users.ts';
+import { findUserByEmail, mailRecipient, normaliseEmail, type UserRow } from './users.ts';
 
 const HOUR = 3600_000;
 export const RESET_LIFETIME_MS = HOUR;
@@ -64,7 +64,7 @@ export async function requestPasswordReset(ctx: AccountsContext, email: string, 
       .run();
     queueMail(tx, {
       kind: 'password-reset',
-      to: { email: user.email, name: user.name },
+      to: mailRecipient(user),
       data: { link: `${ctx.publicUrl}/reset-password?token=${token}` },
     });
   });

@@ -7,7 +7,7 @@ import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
 import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 import { hashPassword, newToken, NO_PASSWORD } from './secrets.ts';
-import { findUser, findUserByEmail, normaliseEmail, userView, type UserRow, type UserView } from './users.ts';
+import { findUser, findUserByEmail, mailRecipient, normaliseEmail, userView, type UserRow, type UserView } from './users.ts';
 
 export interface AccountsContext {
   db: Database;
@@ -52,7 +52,7 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
     if (existing?.emailVerifiedAt) {
       queueMail(tx, {
         kind: 'already-registered',
-        to: { email, name: existing.name },
+        to: mailRecipient(existing),
         data: { signInUrl: `${ctx.publicUrl}/sign-in`, resetUrl: `${ctx.publicUrl}/reset-password` },
       });
       return;
@@ -71,7 +71,8 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
       .run();
     queueMail(tx, {
       kind: 'verify-email',
-      to: { email, name: registration.name },
+      // Not the name just typed: whoever owns the address may not be whoever typed it.
+      to: mailRecipient(user),
       data: { link: `${ctx.publicUrl}/verify-email?token=${token}` },
     });
   });

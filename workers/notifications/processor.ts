@@ -61,7 +61,7 @@ export function notificationProcessor(deps: NotificationDependencies) {
     try {
       await mailer.send({
         messageId: `<${jobIdFor(outboxId)}@${messageIdDomain}>`,
-        to: { name: mail.to.name, address: mail.to.email },
+        to: { name: mail.to.name ?? '', address: mail.to.email },
         ...rendered,
         attachments: attachmentsFor(mail, settings),
       });
