@@ -9,7 +9,9 @@ export type SecurityEventKind =
   | 'email_verified'
   | 'login_failed'
   | 'login_succeeded'
+  | 'signed_out'
   | 'password_changed'
+  | 'password_change_failed'
   | 'password_reset_requested'
   | 'password_reset'
   | 'user_created'
@@ -47,22 +49,40 @@ export function recordEvent(tx: Writer, origin: Origin, event: SecurityEvent): v
 }
 
 /**
- * The per-address limits of API.md, counted on the audit trail itself, so they hold across
- * processes and whether or not the address belongs to anyone (a 429 reveals nothing).
+ * Whose attempts a limit counts, on the audit trail: a submitted e-mail address (known or not),
+ * an account, a client's IP address, or several of them together.
  */
-export function assertUnderAddressLimit(
-  db: Database,
-  email: string,
-  kinds: SecurityEventKind[],
-  limit: { max: number; windowMs: number; now: Date },
-): void {
-  const since = new Date(limit.now.getTime() - limit.windowMs);
+export interface Attempter {
+  email?: string;
+  userId?: number;
+  ip?: string;
+}
+
+/** How many events of these kinds the attempter caused in the window that ends now. */
+export function recentEvents(db: Database, who: Attempter, kinds: SecurityEventKind[], window: { windowMs: number; now: Date }): number {
+  const since = new Date(window.now.getTime() - window.windowMs);
   const [row] = db
     .select({ n: count() })
     .from(securityEvents)
-    .where(and(eq(securityEvents.email, email), inArray(securityEvents.kind, kinds), gt(securityEvents.at, since)))
+    .where(
+      and(
+        who.email === undefined ? undefined : eq(securityEvents.email, who.email),
+        who.userId === undefined ? undefined : eq(securityEvents.userId, who.userId),
+        who.ip === undefined ? undefined : eq(securityEvents.ip, who.ip),
+        inArray(securityEvents.kind, kinds),
+        gt(securityEvents.at, since),
+      ),
+    )
     .all();
-  if ((row?.n ?? 0) >= limit.max) {
-    throw new ApiError(429, 'RATE_LIMITED', 'Too many attempts for this address; please wait a while and try again.');
-  }
+  return row?.n ?? 0;
+}
+
+export const tooManyAttempts = () => new ApiError(429, 'RATE_LIMITED', 'Too many attempts for this address; please wait a while and try again.');
+
+/**
+ * The limits of API.md, counted on the audit trail itself, so they hold across processes and
+ * whether or not the address belongs to anyone (a 429 reveals nothing).
+ */
+export function assertUnderLimit(db: Database, who: Attempter, kinds: SecurityEventKind[], limit: { max: number; windowMs: number; now: Date }): void {
+  if (recentEvents(db, who, kinds, limit) >= limit.max) throw tooManyAttempts();
 }

@@ -3,13 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../domain/calendar.ts';
-import { issueToken } from '../http/auth.ts';
+import { accountOf, issueToken } from '../http/auth.ts';
 import { errorResponses } from '../http/schemas.ts';
 import type { Origin } from './audit.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_ANSWER } from './passwords.ts';
-import { register, REGISTRATION_ANSWER, verifyEmail } from './registration.ts';
+import { register, REGISTRATION_ANSWER, RESET_NEEDED_ANSWER, VERIFIED_ANSWER, verifyEmail } from './registration.ts';
 import { AffiliationSchema, EmailSchema, MessageSchema, NameSchema, PasswordSchema, ResearchTopicSchema, TokenAnswerSchema, TokenSchema, UserSchema } from './schemas.ts';
-import { signIn } from './sign-in.ts';
+import { signIn, signOut } from './sign-in.ts';
 import { userView } from './users.ts';
 
 export interface AccountRouteOptions {
@@ -64,11 +64,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions & { perIp
       schema: {
         tags,
         summary: 'Confirm an address with the token of its verification mail',
+        description:
+          'An address registered more than once before it was confirmed keeps no password of any registration: the answer has `passwordResetNeeded: true`, and the person chooses a password through `POST /api/v1/auth/password-reset`.',
         body: Type.Object({ token: TokenSchema }, { additionalProperties: false }),
-        response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(400, 413, 415, 429) },
+        response: {
+          200: Type.Object({
+            user: UserSchema,
+            passwordResetNeeded: Type.Boolean({ description: 'True when no password was kept: choose one through a password reset' }),
+            message: Type.String(),
+          }),
+          ...errorResponses(400, 413, 415, 429),
+        },
       },
     },
-    async (request) => ({ user: verifyEmail(ctx, request.body.token, originOf(request, clock)) }),
+    async (request) => {
+      const { user, passwordResetNeeded } = verifyEmail(ctx, request.body.token, originOf(request, clock));
+      return { user, passwordResetNeeded, message: passwordResetNeeded ? RESET_NEEDED_ANSWER : VERIFIED_ANSWER };
+    },
   );
 
   app.post(
@@ -85,6 +97,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions & { perIp
     async (request) => {
       const user = await signIn(ctx, request.body.email, request.body.password, originOf(request, clock));
       return { ...issueToken(app, user), user: userView(user) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { access: ['any'] },
+      schema: {
+        tags,
+        security: [{ bearerAuth: [] }],
+        summary: 'Sign out: every token of yours issued before this call stops working, on every device',
+        response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      signOut(ctx, accountOf(request), originOf(request, clock));
+      return reply.code(204).send(null);
     },
   );
 

@@ -51,8 +51,9 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async (a
         tags,
         security,
         summary: 'Change your password; every older token stops working',
+        description: 'Wrong current passwords are limited per account and per client IP (429 `RATE_LIMITED`).',
         body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: PasswordSchema }, { additionalProperties: false }),
-        response: { 200: TokenAnswerSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 200: TokenAnswerSchema, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request) => {

@@ -3,11 +3,12 @@ import { accountTokens, users } from '../../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../outbox/store.ts';
-import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
+import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
 import { spendLinks, usableLink } from './links.ts';
+import { oneAtATime } from './one-at-a-time.ts';
 import { hashPassword, newToken, passwordMatches } from './secrets.ts';
-import { findUserByEmail, normaliseEmail, type UserRow } from './users.ts';
+import { findUserByEmail, mailRecipient, normaliseEmail, type UserRow } from './users.ts';
 
 const HOUR = 3600_000;
 export const RESET_LIFETIME_MS = HOUR;
@@ -15,9 +16,26 @@ const RESETS_PER_ADDRESS_PER_HOUR = 5;
 
 export const RESET_ANSWER = 'If an account uses this address, a message with a link to choose a new password is on its way to it.';
 
-/** A new password for the signed-in person; every token issued before stops working. */
-export async function changePassword(ctx: AccountsContext, user: UserRow, current: string, next: string, origin: Origin): Promise<UserRow> {
+const PASSWORD_CHANGE_WINDOW_MS = 15 * 60_000;
+const WRONG_CURRENT_PASSWORDS_PER_ACCOUNT = 10;
+const WRONG_CURRENT_PASSWORDS_PER_CLIENT = 30;
+
+/**
+ * A new password for the signed-in person; every token issued before stops working. Whoever holds
+ * a stolen token may not guess the current password at will: wrong guesses are counted per account
+ * and per client IP (across accounts, for someone holding several tokens), like failed logins.
+ */
+export function changePassword(ctx: AccountsContext, user: UserRow, current: string, next: string, origin: Origin): Promise<UserRow> {
+  // One at a time per account, as logins per address: parallel guesses would all pass the count.
+  return oneAtATime(user.email, () => checkAndChangePassword(ctx, user, current, next, origin));
+}
+
+async function checkAndChangePassword(ctx: AccountsContext, user: UserRow, current: string, next: string, origin: Origin): Promise<UserRow> {
+  const window = { windowMs: PASSWORD_CHANGE_WINDOW_MS, now: origin.now };
+  assertUnderLimit(ctx.db, { userId: user.id }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_ACCOUNT, ...window });
+  assertUnderLimit(ctx.db, { ip: origin.ip }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_CLIENT, ...window });
   if (!(await passwordMatches(user.passwordHash, current))) {
+    commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'password_change_failed', actorId: user.id, userId: user.id, email: user.email }));
     throw new ApiError(400, 'WRONG_PASSWORD', 'The current password is not right.');
   }
   const passwordHash = await hashPassword(next);
@@ -35,7 +53,7 @@ export async function changePassword(ctx: AccountsContext, user: UserRow, curren
 /** Sends a reset link to the address if it has an account; answers the same either way. */
 export async function requestPasswordReset(ctx: AccountsContext, email: string, origin: Origin): Promise<void> {
   const address = normaliseEmail(email);
-  assertUnderAddressLimit(ctx.db, address, ['password_reset_requested'], { max: RESETS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
+  assertUnderLimit(ctx.db, { email: address }, ['password_reset_requested'], { max: RESETS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const { token, tokenHash } = newToken();
   commit(ctx.db, (tx) => {
     const user = findUserByEmail(tx, address);
@@ -46,7 +64,7 @@ export async function requestPasswordReset(ctx: AccountsContext, email: string, 
       .run();
     queueMail(tx, {
       kind: 'password-reset',
-      to: { email: user.email, name: user.name },
+      to: mailRecipient(user),
       data: { link: `${ctx.publicUrl}/reset-password?token=${token}` },
     });
   });

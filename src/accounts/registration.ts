@@ -1,13 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { accountTokens, users } from '../../db/schema.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, commitTogether } from '../outbox/store.ts';
-import { assertUnderAddressLimit, recordEvent, type Origin } from './audit.ts';
+import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
 import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';
-import { hashPassword, newToken } from './secrets.ts';
-import { findUserByEmail, normaliseEmail, userView, type UserView } from './users.ts';
+import { hashPassword, newToken, NO_PASSWORD } from './secrets.ts';
+import { findUser, findUserByEmail, mailRecipient, normaliseEmail, userView, type UserRow, type UserView } from './users.ts';
 
 export interface AccountsContext {
   db: Database;
@@ -40,7 +40,7 @@ export function register(ctx: AccountsContext, registration: Registration, origi
 }
 
 async function registerAddress(ctx: AccountsContext, email: string, registration: Registration, origin: Origin): Promise<void> {
-  assertUnderAddressLimit(ctx.db, email, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
+  assertUnderLimit(ctx.db, { email }, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const passwordHash = await hashPassword(registration.password);
   const { token, tokenHash } = newToken();
 
@@ -52,7 +52,7 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
     if (existing?.emailVerifiedAt) {
       queueMail(tx, {
         kind: 'already-registered',
-        to: { email, name: existing.name },
+        to: mailRecipient(existing),
         data: { signInUrl: `${ctx.publicUrl}/sign-in`, resetUrl: `${ctx.publicUrl}/reset-password` },
       });
       return;
@@ -71,24 +71,55 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
       .run();
     queueMail(tx, {
       kind: 'verify-email',
-      to: { email, name: registration.name },
+      // Not the name just typed: whoever owns the address may not be whoever typed it.
+      to: mailRecipient(user),
       data: { link: `${ctx.publicUrl}/verify-email?token=${token}` },
     });
   });
 }
 
-/** Confirms an address with the token from its verification mail; the token works once. */
-export function verifyEmail(ctx: AccountsContext, token: string, origin: Origin): UserView {
+export const VERIFIED_ANSWER = 'Your address is confirmed. You can now sign in.';
+export const RESET_NEEDED_ANSWER =
+  'Your address is confirmed. It was registered more than once, so none of the passwords given then was kept: choose your password through a password reset (a link is mailed to this address).';
+
+export interface Verification {
+  user: UserView;
+  /** No password was kept: the person chooses one through a reset, which goes to the same mailbox. */
+  passwordResetNeeded: boolean;
+}
+
+/**
+ * Confirms an address with the token from its verification mail; the token works once, and the
+ * address's other links with it.
+ *
+ * A link proves the mailbox, nothing more. Each registration of a still unverified address brings
+ * its own password, and whoever registered the address before its owner knows theirs: were the
+ * link's password kept, an owner following that stranger's link (both land in the same mailbox)
+ * would hand the stranger the account. So when the address registered more than once, no
+ * registration's password is kept, and the person sets one through a reset. With one registration,
+ * its password stands.
+ */
+export function verifyEmail(ctx: AccountsContext, token: string, origin: Origin): Verification {
   return commit(ctx.db, (tx) => {
     const link = usableLink(tx, token, 'verify-email', origin.now, 'Register again to get a new one.');
+    const person = findUser(tx, link.userId) as UserRow;
+    const [{ registrations } = { registrations: 0 }] = tx
+      .select({ registrations: count() })
+      .from(accountTokens)
+      .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'verify-email')))
+      .all();
     spendLinks(tx, link, origin.now);
+    // An address verified meanwhile (by a reset, which sets a password) keeps its password.
+    const alreadyVerified = person.emailVerifiedAt !== null;
+    const passwordResetNeeded = !alreadyVerified && registrations > 1;
+    const passwordHash = alreadyVerified ? person.passwordHash : passwordResetNeeded ? NO_PASSWORD : (link.passwordHash ?? person.passwordHash);
     const user = tx
       .update(users)
-      .set({ emailVerifiedAt: origin.now, ...(link.passwordHash ? { passwordHash: link.passwordHash } : {}) })
+      .set({ emailVerifiedAt: person.emailVerifiedAt ?? origin.now, passwordHash })
       .where(eq(users.id, link.userId))
       .returning()
       .get();
-    recordEvent(tx, origin, { kind: 'email_verified', userId: user.id, email: user.email });
-    return userView(user);
+    recordEvent(tx, origin, { kind: 'email_verified', userId: user.id, email: user.email, detail: { registrations, passwordKept: !passwordResetNeeded } });
+    return { user: userView(user), passwordResetNeeded };
   });
 }

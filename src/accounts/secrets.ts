@@ -13,16 +13,24 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, ARGON2_OPTIONS);
 }
 
+/**
+ * Stored instead of a hash when an account has no password yet (its address registered more than
+ * once: see verifyEmail). No password matches it; a reset sets one.
+ */
+export const NO_PASSWORD = 'none: to be chosen through a password reset';
+
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Checks a password against a stored hash. Without a hash (an unknown address) it checks against
- * a dummy one, so that answer takes the same time as a wrong password.
+ * Checks a password against a stored hash. Without a hash (an unknown address, or an account
+ * without a password) it checks against a dummy one, so that answer takes the same time as a
+ * wrong password.
  */
 export async function passwordMatches(hash: string | undefined, password: string): Promise<boolean> {
   dummyHash ??= hashPassword('not the password of anyone at all');
-  const matches = await argon2.verify(hash ?? (await dummyHash), password).catch(() => false);
-  return hash !== undefined && matches;
+  const usable = hash !== undefined && hash !== NO_PASSWORD;
+  const matches = await argon2.verify(usable ? hash : await dummyHash, password).catch(() => false);
+  return usable && matches;
 }
 
 /** A random token for a link in a mail (256 bits), and the hash under which it is stored. */

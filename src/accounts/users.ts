@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { users, type Role } from '../../db/schema.ts';
+import type { Recipient } from '../mail/catalogue.ts';
 import type { Writer } from '../outbox/store.ts';
 import { prepared } from '../prepared.ts';
 
@@ -23,6 +24,12 @@ export function userView(row: UserRow) {
 }
 
 export type UserView = ReturnType<typeof userView>;
+
+/**
+ * Whom a mail to this person is addressed to. The name greets them only once the address is
+ * verified: before, anyone could have typed any name with anyone's address.
+ */
+export const mailRecipient = (user: UserRow): Recipient => ({ email: user.email, name: user.emailVerifiedAt === null ? null : user.name });
 
 /** Addresses are compared and stored in lower case, without surrounding spaces. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();

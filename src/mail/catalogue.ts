@@ -6,7 +6,8 @@ import type { IsoDate } from '../domain/calendar.ts';
 
 export interface Recipient {
   email: string;
-  name: string;
+  /** Null greets neutrally: for an address not verified yet, whose name anyone could have typed. */
+  name: string | null;
 }
 
 /** A container as a mail lists it. `status` is the request's status, as API.md names it. */

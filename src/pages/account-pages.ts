@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { originOf } from '../accounts/auth-routes.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_ANSWER } from '../accounts/passwords.ts';
-import { verifyEmail } from '../accounts/registration.ts';
+import { RESET_NEEDED_ANSWER, verifyEmail } from '../accounts/registration.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
 import { attempt, renderPage, type PageOptions } from './kit.ts';
 
@@ -37,6 +37,9 @@ export const accountPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     async (request, reply) => {
       const verified = await attempt(() => verifyEmail(ctx, request.body.token, originOf(request, clock)));
       if (!verified.ok) return linkFailed(request, reply, verified.refusal.message, verified.refusal.statusCode);
+      if (verified.value.passwordResetNeeded) {
+        return page(request, reply, 'message', { title: 'Your address is confirmed', message: RESET_NEEDED_ANSWER, link: { href: '/reset-password', label: 'Choose your password' } });
+      }
       return page(request, reply, 'message', { title: 'Your address is confirmed', message: 'Thank you. You can now sign in and request material.', link: { href: '/sign-in', label: 'Sign in' } });
     },
   );

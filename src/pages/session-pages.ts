@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { originOf } from '../accounts/auth-routes.ts';
 import { register, REGISTRATION_ANSWER } from '../accounts/registration.ts';
-import { signIn } from '../accounts/sign-in.ts';
+import { signIn, signOut } from '../accounts/sign-in.ts';
 import { findUser } from '../accounts/users.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import { findCollections } from '../collections/store.ts';
@@ -62,9 +62,12 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     },
   );
 
-  app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: Type.Object({ _csrf: Type.Optional(FormText) }) } }, async (_request, reply) =>
-    endSession(reply, secure).redirect('/sign-in', 303),
-  );
+  // Ends the person's tokens, not only this browser's cookie: a copy of it must not outlive the session.
+  app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: Type.Object({ _csrf: Type.Optional(FormText) }) } }, async (request, reply) => {
+    const person = sessionPerson(request);
+    if (person) signOut(ctx, person, originOf(request, clock));
+    return endSession(reply, secure).redirect('/sign-in', 303);
+  });
 
   app.get('/register', { schema: hidden }, async (request, reply) => page(request, reply, 'register', { title: 'Register as a researcher', form: {} }));
 

@@ -46,7 +46,7 @@ function queuedToken(email: string, kind: 'verify-email' | 'password-reset'): st
 const userRow = (email: string) => room.db.$client.prepare('select * from users where email = ?').get(email) as Record<string, unknown> | undefined;
 
 describe('limits per address (429 RATE_LIMITED)', () => {
-  it('after 10 failed logins for one address in 15 minutes, the 11th is 429 even with the right password, the same for an unknown address, and another address is not affected', async () => {
+  it('after 10 failed logins for one address from one IP in 15 minutes, the 11th from there is 429 even with the right password, the same for an unknown address, and another address is not affected', async () => {
     const ip = '198.51.100.1';
     const victim = await makeAccount(room.db, 'researcher', { email: 'victim@example.org' });
     const bystander = await makeAccount(room.db, 'researcher', { email: 'bystander@example.org' });
@@ -92,6 +92,86 @@ describe('limits per address (429 RATE_LIMITED)', () => {
     assertError(unknown, 429, 'RATE_LIMITED');
     assert.equal(known.body, unknown.body);
     assert.equal((await resetFor('someone-else@example.org', ip)).statusCode, 202);
+  });
+});
+
+describe('nobody can lock a chosen person out (the failed-login limits hurt the guesser)', () => {
+  it('10 failed logins from the attacking IP stop that IP (429, even with the right password), while the person signs in from another IP', async () => {
+    const victim = await makeAccount(room.db, 'researcher', { email: 'chosen-victim@example.org' });
+    const attackerIp = '203.0.113.13';
+    for (let i = 1; i <= 10; i++) assertError(await loginAs(victim.email, `a guess of the attacker ${i}`, attackerIp), 401, 'INVALID_CREDENTIALS', `guess ${i}`);
+    assertError(await loginAs(victim.email, 'one guess too many', attackerIp), 429, 'RATE_LIMITED', 'the attacker, after 10 failures');
+
+    assert.equal((await loginAs(victim.email, victim.password, '198.51.100.113')).statusCode, 200, 'the person, from another IP');
+    assertError(await loginAs(victim.email, victim.password, attackerIp), 429, 'RATE_LIMITED', 'the attacker is still stopped, even with the right password');
+  });
+
+  it('guesses spread over many IPs meet a limit per address (50 in 15 minutes) that stops every new client but not one the person signed in from before', async () => {
+    const victim = await makeAccount(room.db, 'researcher', { email: 'spread-victim@example.org' });
+    const homeIp = '198.51.100.114';
+    assert.equal((await loginAs(victim.email, victim.password, homeIp)).statusCode, 200, 'the person signs in from home once');
+    for (let host = 1; host <= 5; host++) {
+      for (let i = 1; i <= 10; i++) {
+        assertError(await loginAs(victim.email, `guess ${i} from host ${host}`, `203.0.113.${100 + host}`), 401, 'INVALID_CREDENTIALS', `host ${host}, guess ${i}`);
+      }
+    }
+    assertError(await loginAs(victim.email, 'a 51st guess', '203.0.113.106'), 429, 'RATE_LIMITED', 'a sixth attacking IP');
+    assertError(await loginAs(victim.email, victim.password, '192.0.2.114'), 429, 'RATE_LIMITED', 'a client never seen with this account, even with the right password');
+    assert.equal((await loginAs(victim.email, victim.password, homeIp)).statusCode, 200, 'the person, from where they signed in before');
+  });
+});
+
+describe('password changes: wrong current passwords are limited and audited', () => {
+  const change = (token: string, currentPassword: string, ip: string, newPassword = 'a new password of mine') =>
+    post('/api/v1/me/password', { currentPassword, newPassword }, ip, token);
+
+  it('per account: of 15 wrong guesses sent at once at most 10 are checked, the rest 429; then even the right password is 429 until 15 minutes have passed; every failure and the change are audited', async () => {
+    const ip = '198.51.100.60';
+    const reader = await makeAccount(room.db, 'researcher', { email: 'guessed-at@example.org' });
+    const token = await tokenOf(reader, ip);
+    const before = (room.db.$client.prepare('select max(id) as id from security_events').get() as { id: number }).id;
+
+    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => change(token, `a guess at the password ${i}`, ip)));
+    const wrong = answers.filter((r) => r.statusCode === 400);
+    const limited = answers.filter((r) => r.statusCode === 429);
+    assert.equal(wrong.length + limited.length, 15, answers.map((r) => r.statusCode).join(' '));
+    assert.ok(wrong.length <= 10, `${wrong.length} guesses were checked`);
+    for (const r of wrong) assertError(r, 400, 'WRONG_PASSWORD');
+    for (const r of limited) assertError(r, 429, 'RATE_LIMITED');
+    assertError(await change(token, reader.password, '198.51.100.61'), 429, 'RATE_LIMITED', 'the right password, from another IP too: the account is limited');
+
+    const other = await makeAccount(room.db, 'researcher', { email: 'not-guessed-at@example.org' });
+    assert.equal((await change(await tokenOf(other, ip), other.password, ip)).statusCode, 200, 'another account, from the same IP');
+
+    room.setNow(new Date(THANKSGIVING_MORNING.getTime() + 15 * 60_000 + 1000));
+    try {
+      assert.equal((await change(token, reader.password, ip)).statusCode, 200, 'fifteen minutes later');
+    } finally {
+      room.setNow(THANKSGIVING_MORNING);
+    }
+
+    type Event = { kind: string; actor_id: number; user_id: number; ip: string };
+    const events = (room.db.$client.prepare('select * from security_events where id > ? and user_id = ? order by id').all(before, reader.user.id) as Event[]).filter(
+      (e) => e.kind.startsWith('password_change'),
+    );
+    assert.equal(events.filter((e) => e.kind === 'password_change_failed').length, wrong.length, 'one record per wrong guess checked');
+    assert.equal(events.filter((e) => e.kind === 'password_changed').length, 1, 'and one for the change');
+    for (const e of events) assert.deepEqual({ actor: e.actor_id, ip: e.ip }, { actor: reader.user.id, ip }, e.kind);
+    assert.ok(!JSON.stringify(events).includes('a guess at the password'), 'no guess is written down');
+  });
+
+  it('per IP: 30 wrong guesses in 15 minutes over several accounts, then 429 from that IP for any account; another IP is not affected', async () => {
+    const ip = '198.51.100.62';
+    const holders = await Promise.all([1, 2, 3, 4].map((n) => makeAccount(room.db, 'researcher', { email: `token-holder-${n}@example.org` })));
+    const tokens = await Promise.all(holders.map((holder) => tokenOf(holder, '198.51.100.63')));
+    for (let i = 0; i < 30; i++) {
+      const token = tokens[i % 4] ?? '';
+      assertError(await change(token, `guess number ${i}`, ip), 400, 'WRONG_PASSWORD', `guess ${i + 1} (at most 8 per account)`);
+    }
+    const fresh = await makeAccount(room.db, 'researcher', { email: 'token-holder-5@example.org' });
+    const freshToken = await tokenOf(fresh, '198.51.100.63');
+    assertError(await change(freshToken, fresh.password, ip), 429, 'RATE_LIMITED', 'an account without a failure, from that IP');
+    assert.equal((await change(freshToken, fresh.password, '198.51.100.64')).statusCode, 200, 'the same account, from another IP');
   });
 });
 

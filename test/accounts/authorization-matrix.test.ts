@@ -63,6 +63,7 @@ const table: Row[] = [
     body: (ctx) => ({ currentPassword: ctx.password, newPassword: `${ctx.password}!` }),
     expect: everyRole(200),
   },
+  { method: 'POST', route: '/api/v1/auth/logout', url: () => '/api/v1/auth/logout', expect: everyRole(204) },
   {
     method: 'POST',
     route: '/api/v1/users',
@@ -376,6 +377,10 @@ describe('who may call which route (API.md, by hand)', () => {
         if (row.route === '/api/v1/me/password' && caller !== 'none' && response.statusCode === 200) {
           tokens.set(caller, response.json().accessToken);
           passwords.set(caller, `${ctx.password}!`);
+        }
+        // Signing out ends the caller's tokens: sign in again for the rows after it.
+        if (row.route === '/api/v1/auth/logout' && caller !== 'none' && response.statusCode === 204) {
+          tokens.set(caller, await tokenFor(room.app, `${caller}@example.org`, ctx.password));
         }
       });
     }

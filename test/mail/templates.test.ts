@@ -264,6 +264,14 @@ describe('mail templates', () => {
         assert.ok(mail.text.includes('Beinecke Rare Book & Manuscript Library'));
       });
 
+      it('greets a recipient without a name (an address not verified yet) neutrally, in both parts', () => {
+        assert.ok(sample);
+        const mail = render(kind, sample.data, { email: 'unverified@example.org', name: null });
+        assert.match(mail.text, /^Hello,\n/);
+        assert.match(mail.html, /<p>Hello,<\/p>/);
+        assert.ok(!`${mail.text} ${mail.html}`.includes('Dear'), 'no "Dear …," without a name');
+      });
+
       it('names the date and every container in both parts', () => {
         assert.ok(sample);
         const mail = render(kind, sample.data);

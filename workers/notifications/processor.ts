@@ -66,7 +66,7 @@ export function notificationProcessor(deps: NotificationDependencies) {
     try {
       await mailer.send({
         messageId: `<${jobIdFor(installation, job.data)}@${messageIdDomain}>`,
-        to: { name: mail.to.name, address: mail.to.email },
+        to: { name: mail.to.name ?? '', address: mail.to.email },
         ...rendered,
         attachments: attachmentsFor(mail, settings),
       });
