@@ -6,7 +6,7 @@ import { roles, type Role } from '../db/schema.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './accounts/secrets.ts';
 import { createAccount } from './accounts/staff.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { ApiError } from './http/errors.ts';
+import { Refusal } from './domain/refusal.ts';
 
 // `npm run cli -- <command> [options]`, with the same environment as the server.
 
@@ -101,7 +101,7 @@ if (!command) {
 try {
   await command(rest);
 } catch (error) {
-  if (!(error instanceof ConfigError || error instanceof ApiError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof Refusal)) throw error;
   console.error(error.message);
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 import { and, count, eq, gt, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { securityEvents } from '../../db/schema.ts';
-import { ApiError } from '../http/errors.ts';
+import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../outbox/store.ts';
 
 export type SecurityEventKind =
@@ -77,7 +77,7 @@ export function recentEvents(db: Database, who: Attempter, kinds: SecurityEventK
   return row?.n ?? 0;
 }
 
-export const tooManyAttempts = () => new ApiError(429, 'RATE_LIMITED', 'Too many attempts for this address; please wait a while and try again.');
+export const tooManyAttempts = () => new Refusal('RATE_LIMITED', 'Too many attempts for this address; please wait a while and try again.');
 
 /**
  * The limits of API.md, counted on the audit trail itself, so they hold across processes and

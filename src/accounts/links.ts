@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { accountTokens, type AccountTokenPurpose } from '../../db/schema.ts';
-import { ApiError } from '../http/errors.ts';
+import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../outbox/store.ts';
 import { hashToken } from './secrets.ts';
 
@@ -16,7 +16,7 @@ export function usableLink(tx: Writer, token: string, purpose: AccountTokenPurpo
     .from(accountTokens)
     .where(and(eq(accountTokens.tokenHash, hashToken(token)), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)))
     .get();
-  if (!link) throw new ApiError(400, 'INVALID_TOKEN', `This link is unknown, already used or expired. ${instead}`);
+  if (!link) throw new Refusal('INVALID_TOKEN', `This link is unknown, already used or expired. ${instead}`);
   return link;
 }
 

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { accountTokens, users } from '../../db/schema.ts';
-import { ApiError } from '../http/errors.ts';
+import { Refusal } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../outbox/store.ts';
 import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
@@ -36,7 +36,7 @@ async function checkAndChangePassword(ctx: AccountsContext, user: UserRow, curre
   assertUnderLimit(ctx.db, { ip: origin.ip }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_CLIENT, ...window });
   if (!(await passwordMatches(user.passwordHash, current))) {
     commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'password_change_failed', actorId: user.id, userId: user.id, email: user.email }));
-    throw new ApiError(400, 'WRONG_PASSWORD', 'The current password is not right.');
+    throw new Refusal('WRONG_PASSWORD', 'The current password is not right.');
   }
   const passwordHash = await hashPassword(next);
   return commit(ctx.db, (tx) => {

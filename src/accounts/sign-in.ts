@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
-import { ApiError } from '../http/errors.ts';
+import { Refusal } from '../domain/refusal.ts';
 import { commit } from '../outbox/store.ts';
 import { recentEvents, recordEvent, tooManyAttempts, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
@@ -43,13 +43,13 @@ async function checkPassword(ctx: AccountsContext, address: string, password: st
   const user = findUserByEmail(ctx.db, address);
   if (!(await passwordMatches(user?.passwordHash, password)) || !user) {
     commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_failed', userId: user?.id, email: address }));
-    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The e-mail address or the password is not right.');
+    throw new Refusal('INVALID_CREDENTIALS', 'The e-mail address or the password is not right.');
   }
   if (user.emailVerifiedAt === null) {
-    throw new ApiError(403, 'EMAIL_NOT_VERIFIED', 'Confirm your e-mail address first: follow the link in the message we sent you.');
+    throw new Refusal('EMAIL_NOT_VERIFIED', 'Confirm your e-mail address first: follow the link in the message we sent you.');
   }
   if (user.disabledAt !== null) {
-    throw new ApiError(403, 'ACCOUNT_DISABLED', 'This account has been disabled. Please contact the reading room.');
+    throw new Refusal('ACCOUNT_DISABLED', 'This account has been disabled. Please contact the reading room.');
   }
   commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_succeeded', userId: user.id, email: address }));
   return user;

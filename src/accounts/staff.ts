@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { users, type Role } from '../../db/schema.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { Refusal, notFound } from '../domain/refusal.ts';
 import { commit } from '../outbox/store.ts';
 import { recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
@@ -22,7 +22,7 @@ export async function createAccount(ctx: AccountsContext, account: NewAccount, a
   const email = normaliseEmail(account.email);
   const passwordHash = await hashPassword(account.password);
   return commit(ctx.db, (tx) => {
-    if (findUserByEmail(tx, email)) throw new ApiError(409, 'EMAIL_TAKEN', `An account already uses ${email}.`);
+    if (findUserByEmail(tx, email)) throw new Refusal('EMAIL_TAKEN', `An account already uses ${email}.`);
     const user = tx
       .insert(users)
       .values({ email, name: account.name, role: account.role, passwordHash, emailVerifiedAt: origin.now })
@@ -44,7 +44,7 @@ export function updateAccount(ctx: AccountsContext, userId: number, change: { ro
     const losesAdmin = user.role === 'admin' && user.disabledAt === null && (roleChanged || change.disabled === true);
     if (losesAdmin && activeUsersWithRole(tx, 'admin').length <= 1) {
       // Without an admin nobody can manage accounts or closures again, short of the command line.
-      throw new ApiError(409, 'LAST_ADMIN', 'This is the last active admin: make another admin first.');
+      throw new Refusal('LAST_ADMIN', 'This is the last active admin: make another admin first.');
     }
     if (roleChanged) {
       recordEvent(tx, origin, { kind: 'role_changed', actorId, userId, email: user.email, detail: { from: user.role, to: change.role } });

@@ -12,7 +12,7 @@ import {
   type IsoDate,
 } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
+import { Refusal } from '../domain/refusal.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { closeDay, reopenDay } from './closures.ts';
 import { errorResponses, IsoDateSchema } from '../http/schemas.ts';
@@ -30,9 +30,9 @@ const MAX_RANGE_DAYS = 366;
 
 function checkRange(from: IsoDate, to: IsoDate): void {
   const span = daysBetween(from, to);
-  if (span < 0) throw new ApiError(400, 'INVALID_RANGE', `The range ends (${to}) before it starts (${from}).`);
+  if (span < 0) throw new Refusal('INVALID_RANGE', `The range ends (${to}) before it starts (${from}).`);
   if (span + 1 > MAX_RANGE_DAYS) {
-    throw new ApiError(400, 'INVALID_RANGE', `A range may cover at most ${MAX_RANGE_DAYS} days; ${from} to ${to} covers ${span + 1}.`);
+    throw new Refusal('INVALID_RANGE', `A range may cover at most ${MAX_RANGE_DAYS} days; ${from} to ${to} covers ${span + 1}.`);
   }
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import { sendWhileUnchanged } from '../http/answers.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain/refusal.ts';
 import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { CollectionSchema, ContainerSchema } from './schemas.ts';
 import { collectionExists, findCollections, findContainers } from './store.ts';

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { Refusal } from '../domain/booking-rules.ts';
+import { Refusal, type RefusalCode } from '../domain/refusal.ts';
 
 /** An answer the API gives on purpose: a documented status and code, and a message for people. */
 export class ApiError extends Error {
@@ -13,17 +13,35 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
-
-const REFUSAL_STATUS: Record<Refusal['code'], number> = {
+/** The one table from the domain's refusals to HTTP statuses (API.md, "Errors"). */
+const REFUSAL_STATUS: Record<RefusalCode, number> = {
   VISIT_TOO_SOON: 422,
   VISIT_TOO_FAR: 422,
   VISIT_DAY_CLOSED: 422,
   REQUEST_LIMIT_EXCEEDED: 422,
   DUPLICATE_REQUEST: 409,
+  INVALID_TRANSITION: 409,
+  IDENTITY_NOT_VERIFIED: 409,
+  CLOSURE_EXISTS: 409,
+  CLOSURE_HAS_REQUESTS: 409,
+  INVALID_RANGE: 400,
+  INVALID_CREDENTIALS: 401,
+  EMAIL_NOT_VERIFIED: 403,
+  ACCOUNT_DISABLED: 403,
+  INVALID_TOKEN: 400,
+  WRONG_PASSWORD: 400,
+  EMAIL_TAKEN: 409,
+  LAST_ADMIN: 409,
+  RATE_LIMITED: 429,
+  NOT_FOUND: 404,
 };
 
-export const refused = (refusal: Refusal) => new ApiError(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message);
+/** The answer for a refusal of the domain, or for an answer given on purpose; undefined for a failure. */
+export function apiErrorOf(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (error instanceof Refusal) return new ApiError(REFUSAL_STATUS[error.code], error.code, error.message);
+  return undefined;
+}
 
 /** @fastify/csrf-protection's refusals, answered with the contract's one code. */
 const csrfCodes = new Set(['FST_CSRF_MISSING_SECRET', 'FST_CSRF_INVALID_TOKEN']);
@@ -42,15 +60,17 @@ export function sendApiError(reply: FastifyReply, error: ApiError) {
  * FST_ERR_VALIDATION), and a 5xx is logged in full but answered without its details.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    if (error instanceof ApiError) return sendApiError(reply, error);
-    const statusCode = error.statusCode ?? 500;
+  app.setErrorHandler((error: FastifyError | ApiError | Refusal, request, reply) => {
+    const answer = apiErrorOf(error);
+    if (answer) return sendApiError(reply, answer);
+    const failure = error as FastifyError;
+    const statusCode = failure.statusCode ?? 500;
     if (statusCode >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      request.log.error({ err: failure }, 'request failed');
       return reply.code(500).send(errorBody(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.'));
     }
-    const code = error.validation ? 'FST_ERR_VALIDATION' : csrfCodes.has(error.code) ? 'CSRF_INVALID' : (error.code ?? 'BAD_REQUEST');
-    return reply.code(statusCode).send(errorBody(statusCode, code, error.message));
+    const code = failure.validation ? 'FST_ERR_VALIDATION' : csrfCodes.has(failure.code) ? 'CSRF_INVALID' : (failure.code ?? 'BAD_REQUEST');
+    return reply.code(statusCode).send(errorBody(statusCode, code, failure.message));
   });
 
   app.setNotFoundHandler((request, reply) =>

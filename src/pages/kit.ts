@@ -6,7 +6,7 @@ import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
 import { userView } from '../accounts/users.ts';
 import type { Config } from '../config.ts';
 import { todayIn, type Clock } from '../domain/calendar.ts';
-import { ApiError } from '../http/errors.ts';
+import { apiErrorOf, type ApiError } from '../http/errors.ts';
 import { readableDate } from '../mail/catalogue.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { htmlTemplates } from '../templates.ts';
@@ -87,7 +87,8 @@ export async function attempt<T>(work: () => T | Promise<T>): Promise<Attempt<T>
   try {
     return { ok: true, value: await work() };
   } catch (error) {
-    if (error instanceof ApiError && error.statusCode < 500) return { ok: false, refusal: error };
+    const refusal = apiErrorOf(error);
+    if (refusal && refusal.statusCode < 500) return { ok: false, refusal };
     throw error;
   }
 }

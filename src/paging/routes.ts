@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import { containers, requestEvents, requests } from '../../db/schema.ts';
 import { sendWhileUnchanged } from '../http/answers.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain/refusal.ts';
 import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { CustodySchema, PickItemSchema } from '../requests/schemas.ts';
 import { pickList } from './pick-list.ts';

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, it } from 'node:test';
+
+// The layers, read from the imports themselves: the rules stay pure, and only the HTTP layer
+// knows HTTP statuses.
+
+const root = join(import.meta.dirname, '..');
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)));
+}
+
+/** Each import of a file: what it names (resolved to a project path when relative), and whether only its types are taken. */
+function importsOf(file: string): { target: string; typeOnly: boolean }[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/^import\s+(type\s+)?[^'"]*?from\s+'([^']+)';/gms)].map(([, type, target]) => ({
+    target: target?.startsWith('.') ? normalize(join(dirname(file), target)) : (target ?? ''),
+    typeOnly: type !== undefined,
+  }));
+}
+
+const everyFile = [...sourceFiles('src'), ...sourceFiles('workers'), ...sourceFiles('db')];
+
+describe('the layers of the code', () => {
+  it('reads the imports it checks (the check itself can fail)', () => {
+    assert.ok(everyFile.length > 50);
+    assert.ok(importsOf('src/app.ts').some((i) => i.target === 'src/http/errors.ts'));
+  });
+
+  it('only the HTTP layer and the pages import the HTTP errors module', () => {
+    const outside = everyFile.filter(
+      (file) => !file.startsWith('src/http/') && !file.startsWith('src/pages/') && importsOf(file).some((i) => i.target === 'src/http/errors.ts'),
+    );
+    // The app factory and the routes of each domain are the HTTP layer too.
+    const httpFiles = outside.filter((file) => file === 'src/app.ts' || file.endsWith('/routes.ts') || file.endsWith('-routes.ts'));
+    assert.deepEqual(
+      outside.filter((file) => !httpFiles.includes(file)),
+      [],
+    );
+  });
+
+  it('no worker loads an HTTP module, even through what it imports', () => {
+    const seen = new Set<string>();
+    const loads = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const { target, typeOnly } of importsOf(file)) if (!typeOnly && target.endsWith('.ts')) loads(target);
+    };
+    loads('workers/main.ts');
+    const http = [...seen].filter((file) => file.startsWith('src/http/') || file.startsWith('src/pages/') || file.endsWith('routes.ts'));
+    assert.ok(seen.size > 10, 'the walk reached the workers and what they use');
+    assert.deepEqual(http, []);
+  });
+
+  it('src/domain/ imports nothing with I/O: only other rules, and types of the schema', () => {
+    for (const file of sourceFiles('src/domain')) {
+      for (const { target, typeOnly } of importsOf(file)) {
+        const allowed = target.startsWith('src/domain/') || (typeOnly && target === 'db/schema.ts') || target === 'luxon';
+        assert.ok(allowed, `${file} imports ${target}${typeOnly ? ' (types)' : ''}`);
+      }
+    }
+  });
+});
