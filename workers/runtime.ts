@@ -77,7 +77,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     // mail.pipeline near 800 a second; with 32 the SMTP side is the limit again (64 is no faster).
     notifications: { concurrency: 32, process: notificationProcessor({ db, mailer, settings, clock, installation, messageIdDomain: messageIdDomain(config.mailFrom) }) },
     paging: { concurrency: 1, process: pagingProcessor({ ctx, clock }) },
-    maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock }) },
+    maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock, log }) },
   };
   const workers = Object.entries(processors).map(([name, { concurrency, process }]) => {
     const connection = workerConnection(config.redisUrl);

@@ -2,19 +2,16 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { closures, requests } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
 import type { IsoDate } from '../domain/calendar.ts';
-import { activeStatuses } from '../domain/request-status.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { cancelledByClosure, closureRefusal } from '../domain/closures.ts';
+import { activeStatuses, outStatuses } from '../domain/request-status.ts';
+import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit } from '../outbox/store.ts';
 import { mailContainer, pageLinks } from '../requests/mail.ts';
-import { move, type RequestsContext } from '../requests/moves.ts';
+import type { RequestsContext } from '../requests/moves.ts';
+import { changeStatus } from '../requests/status-door.ts';
 import { requestsOn } from '../requests/store.ts';
 import { findUser } from '../accounts/users.ts';
-
-/** Material still with a researcher or at the desk: a day with any of it cannot be closed. */
-const OUT = ['delivered', 'returned'] as const;
-/** What a forced closure cancels. */
-const CANCELLED_BY_CLOSURE = ['awaiting_approval', 'waitlisted', 'scheduled', 'paged'] as const;
 
 /**
  * Closes the reading room on a day. A day with active requests needs `force`, which cancels them
@@ -22,25 +19,22 @@ const CANCELLED_BY_CLOSURE = ['awaiting_approval', 'waitlisted', 'scheduled', 'p
  */
 export function closeDay(ctx: RequestsContext, date: IsoDate, reason: string, force: boolean, admin: UserRow, now: Date): number {
   return commit(ctx.db, (tx) => {
-    if (tx.select().from(closures).where(eq(closures.date, date)).get()) {
-      throw new ApiError(409, 'CLOSURE_EXISTS', `The reading room is already closed on ${date}.`);
-    }
-    const out = requestsOn(tx, date, OUT);
-    if (out.length > 0) {
-      throw new ApiError(409, 'CLOSURE_HAS_REQUESTS', `${out.length} container(s) are still out on ${date}; they must be reshelved before the day can be closed.`);
-    }
-    const active = tx
-      .select({ id: requests.id })
-      .from(requests)
-      .where(and(eq(requests.visitDate, date), inArray(requests.status, [...activeStatuses])))
-      .all();
-    if (active.length > 0 && !force) {
-      throw new ApiError(409, 'CLOSURE_HAS_REQUESTS', `${active.length} active request(s) are booked for ${date}; close it with "force": true to cancel them and tell their researchers.`);
-    }
+    const refusal = closureRefusal({
+      date,
+      alreadyClosed: tx.select().from(closures).where(eq(closures.date, date)).get() !== undefined,
+      out: requestsOn(tx, date, outStatuses).length,
+      active: tx
+        .select({ id: requests.id })
+        .from(requests)
+        .where(and(eq(requests.visitDate, date), inArray(requests.status, [...activeStatuses])))
+        .all().length,
+      force,
+    });
+    if (refusal) throw refusal;
     tx.insert(closures).values({ date, reason, createdAt: now }).run();
 
-    const cancelled = requestsOn(tx, date, CANCELLED_BY_CLOSURE).map((row) =>
-      move(tx, row, 'cancelled', { user: admin, as: 'staff' }, now, { note: `The reading room is closed: ${reason}` }),
+    const cancelled = requestsOn(tx, date, cancelledByClosure).map((row) =>
+      changeStatus(tx, row, 'cancelled', admin, 'cancel', now, { note: `The reading room is closed: ${reason}` }),
     );
     for (const researcherId of new Set(cancelled.map((r) => r.researcherId))) {
       const researcher = findUser(tx, researcherId);

@@ -1,12 +1,13 @@
 import type { RequestStatus } from '../../db/schema.ts';
+import { Refusal } from './refusal.ts';
 
 /**
  * The status machine of a request (API.md, "Status model") as data: one table that a test can
  * walk, not conditions spread through the routes. Each row: who may move a request from one
- * status to another, by which action.
+ * status to another, by which action. `decideChange` is the one door every change goes through.
  */
-export type Actor = 'researcher' | 'staff' | 'curator' | 'system';
-export type Action = 'submit' | 'approve' | 'deny' | 'cancel' | 'transition' | 'promote' | 'close';
+export type Actor = 'researcher' | 'staff' | 'curator' | 'admin' | 'system';
+export type Action = 'submit' | 'approve' | 'deny' | 'cancel' | 'transition' | 'promote';
 
 export interface Transition {
   from: RequestStatus | null;
@@ -23,17 +24,18 @@ export const transitions: readonly Transition[] = [
   { from: 'awaiting_approval', to: 'waitlisted', by: ['curator'], action: 'approve' },
   { from: 'awaiting_approval', to: 'denied', by: ['curator'], action: 'deny' },
   { from: 'waitlisted', to: 'scheduled', by: ['system'], action: 'promote' },
+  // The system cancels at closing time what was never approved or never came free.
   { from: 'awaiting_approval', to: 'cancelled', by: ['researcher', 'staff', 'system'], action: 'cancel' },
   { from: 'waitlisted', to: 'cancelled', by: ['researcher', 'staff', 'system'], action: 'cancel' },
-  { from: 'scheduled', to: 'cancelled', by: ['researcher', 'staff', 'system'], action: 'cancel' },
-  { from: 'paged', to: 'cancelled', by: ['staff', 'system'], action: 'cancel' },
+  { from: 'scheduled', to: 'cancelled', by: ['researcher', 'staff'], action: 'cancel' },
+  { from: 'paged', to: 'cancelled', by: ['staff'], action: 'cancel' },
   { from: 'scheduled', to: 'paged', by: ['staff'], action: 'transition' },
   { from: 'paged', to: 'delivered', by: ['staff'], action: 'transition' },
   { from: 'delivered', to: 'returned', by: ['staff'], action: 'transition' },
   { from: 'returned', to: 'reshelved', by: ['staff'], action: 'transition' },
   { from: 'scheduled', to: 'no_show', by: ['staff', 'system'], action: 'transition' },
   { from: 'paged', to: 'no_show', by: ['staff', 'system'], action: 'transition' },
-  // Only a box that had been paged is out of its shelf after a no-show.
+  // Only a box that had been paged is out of its shelf after a no-show (see decideChange).
   { from: 'no_show', to: 'reshelved', by: ['staff'], action: 'transition' },
 ];
 
@@ -43,21 +45,87 @@ export const activeStatuses = ['awaiting_approval', 'waitlisted', 'scheduled', '
 /** While a request is in one of these, the container is its researcher's that day. */
 export const holdingStatuses = ['scheduled', 'paged', 'delivered'] as const satisfies readonly RequestStatus[];
 
+/** Material out of the stacks and not back on its shelf: with a researcher, or returned to the desk. */
+export const outStatuses = ['delivered', 'returned'] as const satisfies readonly RequestStatus[];
+
 /** The statuses staff move a request to through `transition`. */
 export const staffTargets = ['paged', 'delivered', 'returned', 'reshelved', 'no_show'] as const satisfies readonly RequestStatus[];
 
 export const isActive = (status: RequestStatus) => (activeStatuses as readonly RequestStatus[]).includes(status);
 export const isHolding = (status: RequestStatus) => (holdingStatuses as readonly RequestStatus[]).includes(status);
 
-/** Whether `actor` may move a request from `from` to `to` by `action`. */
-export function mayMove(from: RequestStatus | null, to: RequestStatus, actor: Actor, action: Action): boolean {
-  return transitions.some((t) => t.from === from && t.to === to && t.action === action && t.by.includes(actor));
+/** An admin holds every right of staff and curators; everyone else only their own. */
+const rightsOf = (actor: Actor): readonly Actor[] => (actor === 'admin' ? ['admin', 'staff', 'curator'] : [actor]);
+
+/** Whether the table lets `actor` move a request from `from` to `to` by `action`. */
+function mayMove(from: RequestStatus | null, to: RequestStatus, actor: Actor, action: Action): boolean {
+  const rights = rightsOf(actor);
+  return transitions.some((t) => t.from === from && t.to === to && t.action === action && t.by.some((role) => rights.includes(role)));
 }
 
 /**
- * A no-show may be reshelved only if the box had left its shelf: the request's history says
- * whether it was ever paged.
+ * What the door needs to know of a request: its status (null before it exists); for a no-show,
+ * whether it was ever paged; for a delivery, whether its researcher's photo ID was checked.
  */
-export function mayReshelveNoShow(history: readonly (RequestStatus | null)[]): boolean {
-  return history.includes('paged');
+export interface RequestState {
+  status: RequestStatus | null;
+  everPaged?: boolean;
+  identityVerified?: boolean;
 }
+
+export interface StatusChange {
+  from: RequestStatus | null;
+  to: RequestStatus;
+  actor: Actor;
+  action: Action;
+}
+
+const words = (status: RequestStatus) => status.replace('_', ' ');
+
+/**
+ * The one door: decides whether `actor` may move a request to `to` by `action`, from the table and
+ * the rules that go with it, and returns the change to record. Refuses with INVALID_TRANSITION,
+ * saying why where there is more to say than the table.
+ */
+export function decideChange(request: RequestState, actor: Actor, action: Action, to: RequestStatus): StatusChange {
+  const { status: from } = request;
+  const refuse = (why = '') =>
+    new Refusal('INVALID_TRANSITION', from === null ? `A new request cannot be ${words(to)}${why}.` : `A request that is ${words(from)} cannot become ${words(to)}${why}.`);
+  if (!mayMove(from, to, actor, action)) {
+    throw refuse(from === 'paged' && to === 'cancelled' ? ': the box has been paged, so only staff can cancel it' : '');
+  }
+  if (from === 'no_show' && !request.everPaged) throw refuse(': the box was never paged, so it never left its shelf');
+  // Material is delivered only to a researcher whose photo ID was checked at the desk.
+  if (to === 'delivered' && !request.identityVerified) {
+    throw new Refusal('IDENTITY_NOT_VERIFIED', "Check the researcher's photo ID at the desk and record it before delivering material.");
+  }
+  return { from, to, actor, action };
+}
+
+/** A new request's status: restricted material waits for a curator; a box held that day puts it on the waiting list. */
+export function initialStatus(container: { restricted: boolean }, heldByAnother: boolean): RequestStatus {
+  return container.restricted ? 'awaiting_approval' : heldByAnother ? 'waitlisted' : 'scheduled';
+}
+
+/** An approval: scheduled, or waitlisted when another researcher holds the container by then. */
+export const approvedStatus = (heldByAnother: boolean): RequestStatus => (heldByAnother ? 'waitlisted' : 'scheduled');
+
+/** Whether the door would let `actor` make this change: for pages, which offer only what would work. */
+export function allows(request: RequestState, actor: Actor, action: Action, to: RequestStatus): boolean {
+  try {
+    decideChange(request, actor, action, to);
+    return true;
+  } catch (error) {
+    if (error instanceof Refusal) return false;
+    throw error;
+  }
+}
+
+export type StaffMove = (typeof staffTargets)[number];
+
+/**
+ * The moves the desk may offer staff from this state. A delivery is offered whether or not the
+ * photo ID was checked: the desk is then told to check it, with the way to do so.
+ */
+export const staffMovesFrom = (request: RequestState): StaffMove[] =>
+  staffTargets.filter((to) => allows({ ...request, identityVerified: true }, 'staff', 'transition', to));

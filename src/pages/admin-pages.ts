@@ -10,7 +10,8 @@ import { DASHBOARD_PATH } from '../admin/queue-dashboard.ts';
 import { closeDay, reopenDay } from '../calendar/closures.ts';
 import { listClosures } from '../calendar/store.ts';
 import { todayIn } from '../domain/calendar.ts';
-import { activeStatuses } from '../domain/request-status.ts';
+import { cancelledByClosure } from '../domain/closures.ts';
+import { outStatuses } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
 import { IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { readableDate } from '../mail/catalogue.ts';
@@ -30,9 +31,6 @@ const access = { access: ['admin'] as const };
 const staffRoles = ['staff', 'curator', 'admin'] as const satisfies readonly Role[];
 const isStaffRole = (value: string | undefined): value is (typeof staffRoles)[number] => (staffRoles as readonly string[]).includes(value ?? '');
 const roleNames: Record<Role, string> = { researcher: 'a researcher', staff: 'paging staff', curator: 'a curator', admin: 'an admin' };
-
-/** Material still out: a day with any of it cannot be closed, even with force. */
-const OUT = ['delivered', 'returned'] as const;
 
 const isRealDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 
@@ -159,9 +157,10 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       if (closed.ok) return reply.redirect(`/admin?done=closed&date=${date}&cancelled=${closed.value}`, 303);
 
       const { refusal } = closed;
-      // Requests booked for the day, and no material out: warn, and offer to close it anyway.
-      if (refusal.code === 'CLOSURE_HAS_REQUESTS' && !force && requestsOn(db, date, OUT).length === 0) {
-        const booked = requestsOn(db, date, activeStatuses);
+      // Requests booked for the day, and no material out: warn, and offer to close it anyway,
+      // listing what the closure would cancel.
+      if (refusal.code === 'CLOSURE_HAS_REQUESTS' && !force && requestsOn(db, date, outStatuses).length === 0) {
+        const booked = requestsOn(db, date, cancelledByClosure);
         if (booked.length > 0) {
           const names = new Map(booked.map((row) => [row.researcherId, findUser(db, row.researcherId)?.name ?? `Researcher ${row.researcherId}`]));
           return renderPage(

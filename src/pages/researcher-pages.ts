@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { closuresFrom } from '../calendar/store.ts';
 import { findCollections, findContainers } from '../collections/store.ts';
 import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../domain/calendar.ts';
-import { isActive, mayMove } from '../domain/request-status.ts';
+import { allows, isActive } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
 import { readableDate } from '../mail/catalogue.ts';
 import { cancelRequest } from '../requests/changes.ts';
@@ -151,7 +151,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       .map((date) => ({
         date,
         past: date < today,
-        items: (byDate.get(date) ?? []).map((row) => ({ ...row, mayCancel: mayMove(row.status, 'cancelled', 'researcher', 'cancel') })),
+        items: (byDate.get(date) ?? []).map((row) => ({ ...row, mayCancel: allows(row, 'researcher', 'cancel', 'cancelled') })),
       }));
     const submitted = rows.filter((r) => shown.submitted?.includes(r.id));
     const cancelled = rows.find((r) => r.id === shown.cancelled) ?? null;
@@ -251,7 +251,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       title: `${row.containerLabel} for ${readableDate(row.visitDate)}`,
       request: row,
       events,
-      mayCancel: mayMove(row.status, 'cancelled', 'researcher', 'cancel'),
+      mayCancel: allows(row, 'researcher', 'cancel', 'cancelled'),
       submittedAt: readableTime(row.createdAt),
       timezone: config.timezone,
     });

@@ -3,6 +3,7 @@ import { collections, containers, requests, users } from '../../db/schema.ts';
 import { prepared } from '../prepared.ts';
 import { whileUnchanged } from '../unchanged.ts';
 import type { IsoDate } from '../domain/calendar.ts';
+import { outStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import type { Writer } from '../outbox/store.ts';
 import { requestsOn, type RequestRow } from '../requests/store.ts';
@@ -70,4 +71,4 @@ function readPickList(tx: Writer, date: IsoDate): PickItem[] {
 }
 
 /** What is still out of the stacks: delivered to a researcher, or back at the desk. */
-export const boxesOut = (tx: Writer, date: IsoDate) => staffList(tx, date, ['delivered', 'returned']);
+export const boxesOut = (tx: Writer, date: IsoDate) => staffList(tx, date, outStatuses);

@@ -1,4 +1,4 @@
-import { scheduledRuns } from '../../db/schema.ts';
+import { scheduledRuns, type RequestStatus } from '../../db/schema.ts';
 import { findUser } from '../accounts/users.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { isBusinessDay, nextBusinessDay, todayIn, type IsoDate } from '../domain/calendar.ts';
@@ -6,8 +6,9 @@ import type { StaffListItem } from '../mail/catalogue.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../outbox/store.ts';
 import { mailContainer, pageLinks } from '../requests/mail.ts';
-import { move, pagingStaff, systemChanger, type RequestsContext } from '../requests/moves.ts';
-import { requestsOn } from '../requests/store.ts';
+import { pagingStaff, type RequestsContext } from '../requests/moves.ts';
+import { changeBySystem } from '../requests/status-door.ts';
+import { requestsOn, type RequestRow } from '../requests/store.ts';
 import { boxesOut, pickList, type PickItem } from './pick-list.ts';
 
 // The reading room's timed work, run by the `paging` and `maintenance` workers at the times of
@@ -35,7 +36,14 @@ function readingRoomDay(ctx: RequestsContext, tx: Writer, now: Date) {
   return { today, closures, open: isBusinessDay(today, closures) };
 }
 
-export type RunOutcome = { done: false; why: string } | { done: true; date: IsoDate; count: number };
+/** A request a system job left alone because the status machine refused the change it meant to make. */
+export interface SkippedRequest {
+  requestId: number;
+  status: RequestStatus;
+  why: string;
+}
+
+export type RunOutcome = { done: false; why: string } | { done: true; date: IsoDate; count: number; skipped?: SkippedRequest[] };
 
 /**
  * A paging run at one of the pull times of a business day: the next business day's scheduled
@@ -93,12 +101,17 @@ const NEVER_FREED = 'The container did not come free before the end of the day o
 export function closingTime(ctx: RequestsContext, now: Date): RunOutcome {
   return commit(ctx.db, (tx) => {
     const { today } = readingRoomDay(ctx, tx, now);
-    for (const row of requestsOn(tx, today, ['scheduled', 'paged'])) move(tx, row, 'no_show', systemChanger, now, { note: 'Not collected by closing time.' });
+    const skipped: SkippedRequest[] = [];
+    const skip = (row: RequestRow, refusal: Error) => skipped.push({ requestId: row.id, status: row.status, why: refusal.message });
+    for (const row of requestsOn(tx, today, ['scheduled', 'paged'])) {
+      changeBySystem(tx, row, 'no_show', 'transition', now, { note: 'Not collected by closing time.' }, skip);
+    }
 
-    const unresolved = requestsOn(tx, today, ['awaiting_approval', 'waitlisted']).map((row) => ({
-      reason: row.status === 'awaiting_approval' ? NEVER_APPROVED : NEVER_FREED,
-      cancelled: move(tx, row, 'cancelled', systemChanger, now, { note: row.status === 'awaiting_approval' ? NEVER_APPROVED : NEVER_FREED }),
-    }));
+    const unresolved = requestsOn(tx, today, ['awaiting_approval', 'waitlisted']).flatMap((row) => {
+      const reason = row.status === 'awaiting_approval' ? NEVER_APPROVED : NEVER_FREED;
+      const cancelled = changeBySystem(tx, row, 'cancelled', 'cancel', now, { note: reason }, skip);
+      return cancelled ? [{ reason, cancelled }] : [];
+    });
     for (const researcherId of new Set(unresolved.map((u) => u.cancelled.researcherId))) {
       const researcher = findUser(tx, researcherId);
       if (!researcher) continue;
@@ -126,6 +139,6 @@ export function closingTime(ctx: RequestsContext, now: Date): RunOutcome {
         })),
       );
     }
-    return { done: true, date: today, count: unresolved.length };
+    return { done: true, date: today, count: unresolved.length, ...(skipped.length > 0 ? { skipped } : {}) };
   });
 }

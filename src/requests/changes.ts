@@ -2,13 +2,13 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { requests, type RequestStatus } from '../../db/schema.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import type { Clock } from '../domain/calendar.ts';
-import { holdingStatuses, isHolding, mayMove, mayReshelveNoShow } from '../domain/request-status.ts';
-import { ApiError } from '../http/errors.ts';
+import { approvedStatus, holdingStatuses, isHolding } from '../domain/request-status.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../outbox/store.ts';
 import { mailContainer, pageLinks } from './mail.ts';
-import { invalidTransition, move, promoteFromWaitlist, visibleRequest, type Changer, type RequestsContext } from './moves.ts';
-import { eventsOf, type RequestRow } from './store.ts';
+import { promoteFromWaitlist, visibleRequest, type RequestsContext } from './moves.ts';
+import { changeStatus } from './status-door.ts';
+import type { RequestRow } from './store.ts';
 
 const heldByAnother = (tx: Writer, row: RequestRow) =>
   tx
@@ -31,9 +31,7 @@ export function approveRequest(ctx: RequestsContext, id: number, curator: UserRo
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, curator);
-    const to: RequestStatus = heldByAnother(tx, row) ? 'waitlisted' : 'scheduled';
-    if (!mayMove(row.status, to, 'curator', 'approve')) throw invalidTransition(row, to);
-    const approved = move(tx, row, to, { user: curator, as: 'curator' }, now, { note, decisionNote: note ?? null });
+    const approved = changeStatus(tx, row, approvedStatus(heldByAnother(tx, row)), curator, 'approve', now, { note, decisionNote: note ?? null });
     const researcher = researcherOf(tx, row);
     queueMail(tx, {
       kind: 'request-approved',
@@ -49,8 +47,7 @@ export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, 
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, curator);
-    if (!mayMove(row.status, 'denied', 'curator', 'deny')) throw invalidTransition(row, 'denied');
-    const denied = move(tx, row, 'denied', { user: curator, as: 'curator' }, now, { note: reason, decisionNote: reason });
+    const denied = changeStatus(tx, row, 'denied', curator, 'deny', now, { note: reason, decisionNote: reason });
     const researcher = researcherOf(tx, row);
     queueMail(tx, {
       kind: 'request-denied',
@@ -70,13 +67,9 @@ export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow,
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, person);
-    const changer: Changer = person.role === 'researcher' ? { user: person, as: 'researcher' } : { user: person, as: 'staff' };
-    if (!mayMove(row.status, 'cancelled', changer.as, 'cancel')) {
-      throw invalidTransition(row, 'cancelled', row.status === 'paged' ? ': the box has been paged, so only staff can cancel it' : '');
-    }
-    const cancelled = move(tx, row, 'cancelled', changer, now, { note: reason });
+    const cancelled = changeStatus(tx, row, 'cancelled', person, 'cancel', now, { note: reason });
     if (isHolding(row.status)) promoteFromWaitlist(ctx, tx, row, now);
-    if (changer.as === 'staff') {
+    if (person.role !== 'researcher') {
       const researcher = researcherOf(tx, row);
       queueMail(tx, {
         kind: 'request-cancelled',
@@ -101,13 +94,6 @@ export function transitionRequest(ctx: RequestsContext, id: number, staff: UserR
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, staff);
-    if (!mayMove(row.status, to, 'staff', 'transition')) throw invalidTransition(row, to);
-    if (row.status === 'no_show' && !mayReshelveNoShow(eventsOf(tx, row.id).map((e) => e.toStatus))) {
-      throw invalidTransition(row, to, ': the box was never paged, so it never left its shelf');
-    }
-    if (to === 'delivered' && researcherOf(tx, row).identityVerifiedAt === null) {
-      throw new ApiError(409, 'IDENTITY_NOT_VERIFIED', "Check the researcher's photo ID at the desk and record it before delivering material.");
-    }
-    return move(tx, row, to, { user: staff, as: 'staff' }, now, { note });
+    return changeStatus(tx, row, to, staff, 'transition', now, { note });
   });
 }

@@ -83,7 +83,8 @@ export interface RequestFilter {
 }
 
 
-type OwnRow = Pick<RequestRow, keyof typeof ownColumns>;
+/** A request without its container: what the requests table itself holds. */
+export type OwnRow = Pick<RequestRow, keyof typeof ownColumns>;
 
 type ContainerDetails = Pick<RequestRow, keyof typeof containerColumns>;
 
@@ -190,3 +191,6 @@ export function requestsOn(db: Writer, visitDate: IsoDate, statuses: readonly Re
 export function eventsOf(db: Writer, requestId: number) {
   return db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId)).orderBy(asc(requestEvents.id)).all();
 }
+
+/** Whether a request was ever paged: the door asks it of a no-show (did the box leave its shelf?). */
+export const everPaged = (db: Writer, requestId: number) => eventsOf(db, requestId).some((e) => e.toStatus === 'paged');

@@ -1,16 +1,17 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { prepared } from '../prepared.ts';
-import { requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
+import { requests } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { closuresBetween, closuresFrom } from '../calendar/store.ts';
 import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal } from '../domain/booking-rules.ts';
 import { bookingHorizon, earliestVisitDate, todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
-import { activeStatuses, holdingStatuses } from '../domain/request-status.ts';
-import { notFound, refused } from '../http/errors.ts';
+import { activeStatuses, initialStatus, isHolding } from '../domain/request-status.ts';
+import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, commitTogether, type Writer } from '../outbox/store.ts';
 import { mailContainer, pageLinks } from './mail.ts';
 import { reviewers, type RequestsContext } from './moves.ts';
+import { recordNewRequest } from './status-door.ts';
 import { containerDetails, writtenRequest, type RequestRow } from './store.ts';
 
 export interface Submission {
@@ -50,7 +51,7 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     let closures = closuresBetween(tx, today, horizon);
     if (earliestVisitDate(today, closures) > horizon) closures = closuresFrom(tx, today);
     const dateRefusal = visitDateRefusal(visitDate, { today, closures, maxAdvanceDays: ctx.maxAdvanceDays });
-    if (dateRefusal) throw refused(dateRefusal);
+    if (dateRefusal) throw dateRefusal;
 
     // The wanted containers (by id, as they were read from the table), from the connection's
     // cache of containers, which never change; the ids also go to the queries as one JSON parameter.
@@ -85,58 +86,16 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     const mine = sameDay.filter((r) => r.researcherId === researcher.id);
     const duplicates = wanted.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label);
     const duplicate = duplicateRefusal(visitDate, duplicates);
-    if (duplicate) throw refused(duplicate);
+    if (duplicate) throw duplicate;
     const overLimit = dailyLimitRefusal(visitDate, mine.length, containerIds.length, ctx.dailyRequestLimit);
-    if (overLimit) throw refused(overLimit);
+    if (overLimit) throw overLimit;
 
-    const held = new Set(sameDay.filter((r) => (holdingStatuses as readonly RequestStatus[]).includes(r.status)).map((r) => r.containerId));
+    const held = new Set(sameDay.filter((r) => isHolding(r.status)).map((r) => r.containerId));
     const created = containerIds.map((containerId) => {
-      const container = wanted.find((c) => c.id === containerId);
-      const status: RequestStatus = container?.restricted ? 'awaiting_approval' : held.has(containerId) ? 'waitlisted' : 'scheduled';
-      const inserted = prepared(tx, 'submit.insertRequest', () =>
-        tx
-          .insert(requests)
-          .values({
-            researcherId: sql.placeholder('researcherId'),
-            containerId: sql.placeholder('containerId'),
-            visitDate: sql.placeholder('visitDate'),
-            status: sql.placeholder('status'),
-            note: sql.placeholder('note'),
-            waitlistedAt: sql`${sql.placeholder('waitlistedAt')}`,
-            createdAt: sql.placeholder('now'),
-            updatedAt: sql.placeholder('now'),
-          })
-          .prepare(),
-      ).run({ researcherId: researcher.id, containerId, visitDate, status, note: submission.note ?? null, waitlistedAt: status === 'waitlisted' ? now.getTime() : null, now });
-      // The new row's id, without RETURNING (which cost three times the insert of its event).
-      const requestId = Number(inserted.lastInsertRowid);
-      prepared(tx, 'submit.insertEvent', () =>
-        tx
-          .insert(requestEvents)
-          .values({
-            requestId: sql.placeholder('requestId'),
-            at: sql.placeholder('at'),
-            actorId: sql.placeholder('actorId'),
-            actorRole: sql.placeholder('actorRole'),
-            fromStatus: null,
-            toStatus: sql.placeholder('toStatus'),
-            note: sql.placeholder('note'),
-          })
-          .prepare(),
-      ).run({ requestId, at: now, actorId: researcher.id, actorRole: researcher.role, toStatus: status, note: submission.note ?? null });
-      // The row as written, not read back.
-      return writtenRequest(tx, {
-        id: requestId,
-        researcherId: researcher.id,
-        containerId,
-        visitDate,
-        status,
-        note: submission.note ?? null,
-        decisionNote: null,
-        waitlistedAt: status === 'waitlisted' ? new Date(now) : null,
-        createdAt: new Date(now),
-        updatedAt: new Date(now),
-      });
+      // Every wanted id is known by now (an unknown one was refused above).
+      const status = initialStatus({ restricted: known.get(containerId)?.restricted === true }, held.has(containerId));
+      const request = { researcherId: researcher.id, containerId, visitDate, note: submission.note ?? null };
+      return writtenRequest(tx, recordNewRequest(tx, request, status, researcher, now));
     });
 
     const links = pageLinks(ctx.publicUrl);

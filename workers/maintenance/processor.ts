@@ -7,25 +7,30 @@ import { holidayYears } from '../../db/seed/index.ts';
 import { todayIn, type Clock } from '../../src/domain/calendar.ts';
 import { closingTime, visitReminders } from '../../src/paging/runs.ts';
 import type { RequestsContext } from '../../src/requests/moves.ts';
+import type { Log } from '../queues.ts';
 
 export interface MaintenanceDependencies {
   ctx: RequestsContext;
   db: Database;
   clock: Clock;
+  log: Pick<Log, 'warn'>;
 }
 
 /** Spent or expired verification and reset links are kept a week for the record, then removed. */
 const TOKEN_RECORD_MS = 7 * 24 * 3600_000;
 
 /** The maintenance queue's jobs, each idempotent. */
-export function maintenanceProcessor({ ctx, db, clock }: MaintenanceDependencies) {
+export function maintenanceProcessor({ ctx, db, clock, log }: MaintenanceDependencies) {
   return async (job: Job): Promise<unknown> => {
     const now = clock();
     switch (job.name) {
       case 'visit-reminders':
         return visitReminders(ctx, now);
-      case 'closing-time':
-        return closingTime(ctx, now);
+      case 'closing-time': {
+        const outcome = closingTime(ctx, now);
+        if (outcome.done && outcome.skipped) log.warn({ skipped: outcome.skipped }, 'closing time left alone requests that were not in the state it expected');
+        return outcome;
+      }
       case 'seed-holidays':
         return { seeded: seedFederalHolidays(db, holidayYears(todayIn(ctx.timezone, now))) };
       case 'expire-tokens':

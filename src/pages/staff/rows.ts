@@ -3,9 +3,9 @@ import type { RequestStatus } from '../../../db/schema.ts';
 import { identityDocumentTypes, type IdentityDocumentType } from '../../accounts/staff.ts';
 import { findUser, type UserRow } from '../../accounts/users.ts';
 import type { IsoDate } from '../../domain/calendar.ts';
-import { mayMove, mayReshelveNoShow, staffTargets } from '../../domain/request-status.ts';
+import { staffMovesFrom, type StaffMove } from '../../domain/request-status.ts';
 import { boxesOut, pickList, staffList, type PickItem } from '../../paging/pick-list.ts';
-import { eventsOf, type RequestRow } from '../../requests/store.ts';
+import { everPaged, type RequestRow } from '../../requests/store.ts';
 
 // What the staff's pages show of a request: the domain's lists and rules, put into words. Nothing
 // here decides anything: the moves offered are the status machine's, and the transition itself
@@ -24,8 +24,6 @@ export const statusWords: Record<RequestStatus, string> = {
   cancelled: 'Cancelled',
   denied: 'Not approved',
 };
-
-export type StaffMove = (typeof staffTargets)[number];
 
 /** The button of each move, said as the person at the desk does it. */
 export const moveWords: Record<StaffMove, string> = {
@@ -47,15 +45,11 @@ export const documentWords: Record<IdentityDocumentType, string> = {
 
 export const documentChoices = identityDocumentTypes.map((value) => ({ value, label: documentWords[value] }));
 
-/**
- * The staff moves the status machine allows from a status. A no-show goes back to its shelf only
- * if it had been paged, which its history says.
- */
+/** The moves the status machine lets staff make from a status (src/domain/request-status.ts). */
 export function movesFrom(db: Database, requestId: number, status: RequestStatus): { to: StaffMove; label: string; main: boolean }[] {
-  const allowed = staffTargets.filter((to) => mayMove(status, to, 'staff', 'transition'));
-  const possible = status === 'no_show' && !mayReshelveNoShow(eventsOf(db, requestId).map((e) => e.toStatus)) ? [] : allowed;
+  const paged = status === 'no_show' ? everPaged(db, requestId) : undefined;
   // The forward move first and prominent; a no-show is the quiet alternative.
-  return possible.map((to, i) => ({ to, label: moveWords[to], main: i === 0 && to !== 'no_show' }));
+  return staffMovesFrom({ status, everPaged: paged }).map((to, i) => ({ to, label: moveWords[to], main: i === 0 && to !== 'no_show' }));
 }
 
 export interface ResearcherLook {
@@ -129,7 +123,7 @@ function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => 
  */
 export function pagingSheet(db: Database, date: IsoDate) {
   const researcher = researcherLookup(db);
-  const unclaimed = staffList(db, date, ['no_show']).filter((item) => mayReshelveNoShow(eventsOf(db, item.requestId).map((e) => e.toStatus)));
+  const unclaimed = staffList(db, date, ['no_show']).filter((item) => everPaged(db, item.requestId));
   return {
     toFetch: sheetRows(db, pickList(db, date), researcher),
     out: sheetRows(db, boxesOut(db, date), researcher),
