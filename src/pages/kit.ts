@@ -93,10 +93,13 @@ export async function attempt<T>(work: () => T | Promise<T>): Promise<Attempt<T>
 }
 
 /**
- * Control characters, raw or percent-encoded, and backslashes: a browser drops tabs and newlines
- * from a Location and reads `\\` as `/`, so `/\t/evil.example` would take it to `//evil.example`.
+ * Control characters and backslashes: a browser drops tabs and newlines from a Location and reads
+ * `\\` as `/`, so `/\t/evil.example` would take it to `//evil.example`. In the path they are refused
+ * percent-encoded too, for whatever decodes a path before reading it; a query may hold anything
+ * encoded (a search for a name).
  */
-const MISREAD_BY_BROWSERS = /[\u0000-\u001f\u007f\\]|%[01][0-9a-f]|%7f|%5c/i;
+const MISREAD = /[\u0000-\u001f\u007f\\]/;
+const MISREAD_IN_PATH = /%[01][0-9a-f]|%7f|%5c/i;
 
 /**
  * `candidate` as a path on this site, path and query only, or undefined when it is anything else
@@ -105,10 +108,10 @@ const MISREAD_BY_BROWSERS = /[\u0000-\u001f\u007f\\]|%[01][0-9a-f]|%7f|%5c/i;
  * resolves to `//evil.example`.
  */
 export function pathOnThisSite(candidate: string | undefined, config: Pick<Config, 'publicUrl'>): string | undefined {
-  if (!candidate?.startsWith('/') || candidate.startsWith('//') || MISREAD_BY_BROWSERS.test(candidate)) return undefined;
+  if (!candidate?.startsWith('/') || candidate.startsWith('//') || MISREAD.test(candidate)) return undefined;
   const origin = new URL(config.publicUrl).origin;
   const url = URL.parse(candidate, origin);
-  if (url?.origin !== origin || url.pathname.startsWith('//')) return undefined;
+  if (url?.origin !== origin || url.pathname.startsWith('//') || MISREAD_IN_PATH.test(url.pathname)) return undefined;
   return `${url.pathname}${url.search}`;
 }
 
