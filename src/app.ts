@@ -43,12 +43,19 @@ export interface AppDependencies {
   logger?: FastifyBaseLogger;
 }
 
+/**
+ * TRUST_PROXY's hop count as Fastify needs it: Fastify takes a number but trusts no hop with it,
+ * since it cannot tell a proxy from a client that writes enough hops itself. Setting a count says
+ * that only the proxies can reach the reading room (README, Configuration).
+ */
+const trustedHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** The HTTP application, ready to `listen` or to be called through `inject` in tests. */
 export async function buildApp({ config, db, redis, clock, queues = [], logger }: AppDependencies) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 64 * 1024,
-    trustProxy: config.trustProxy,
+    trustProxy: typeof config.trustProxy === 'number' ? trustedHops(config.trustProxy) : config.trustProxy,
     frameworkErrors: frameworkError,
     logController: new OneLinePerRequest(),
   }).withTypeProvider<TypeBoxTypeProvider>();

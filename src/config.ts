@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import envSchema from 'env-schema';
 import { IANAZone } from 'luxon';
 import { Type, type Static } from 'typebox';
@@ -24,7 +25,7 @@ const EnvSchema = Type.Object({
   PAGING_TIMES: Type.String({ pattern: `^${localTime}(,${localTime})*$`, default: '09:00,14:00' }),
   CLOSING_TIME: Type.String({ pattern: `^${localTime}$`, default: '17:00' }),
   REMINDER_TIME: Type.String({ pattern: `^${localTime}$`, default: '09:00' }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  TRUST_PROXY: Type.String({ default: 'false' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 });
 
@@ -49,7 +50,8 @@ export interface Config {
   pagingTimes: string[];
   closingTime: string;
   reminderTime: string;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: no proxy, the number of proxy hops, or the proxies' addresses. */
+  trustProxy: false | number | string[];
   metricsToken: string | undefined;
 }
 
@@ -62,14 +64,54 @@ interface AjvError {
   message?: string;
 }
 
+/**
+ * A URL fit for a message: without user information or query values (ioredis and nodemailer take
+ * passwords in both). It may not even be a valid URL, so this works on the text: everything from
+ * the scheme to the last `@` is user information.
+ */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[\s\S]*@/i, '$1***@').replace(/([?&][^=&#]*=)[^&#]*/g, '$1***');
+}
+
+/** A variable's value fit to repeat in a message: a secret never, a URL without its credentials. */
+function printable(name: string, value: string): string {
+  if (/(SECRET|TOKEN|PASSWORD)$/.test(name)) return `${value.length} characters, not shown`;
+  return `"${name.endsWith('_URL') ? withoutCredentials(value) : value}"`;
+}
+
 function describe(errors: AjvError[] | undefined, source: Record<string, string | undefined>): string {
   return (errors ?? [])
     .map((e) => {
       const name = e.instancePath.replace(/^\//, '');
       const value = source[name];
-      return `${name} ${e.message ?? 'is invalid'}${value === undefined ? '' : ` (got "${value}")`}`;
+      return `${name} ${e.message ?? 'is invalid'}${value === undefined ? '' : ` (got ${printable(name, value)})`}`;
     })
     .join('; ');
+}
+
+const hopsOrAddresses = 'a number of proxy hops (TRUST_PROXY=1 for one reverse proxy) or a comma-separated list of the proxies\' addresses or CIDRs (TRUST_PROXY=10.0.0.5,192.168.1.0/24)';
+
+/** An address, or an address with a prefix length its family allows. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. `true` would make the left-most X-Forwarded-For address, which
+ * the client writes itself, the address of rate limits and the audit trail: refused.
+ */
+function trustedProxies(value: string): Config['trustProxy'] {
+  if (value === 'false' || value === '0') return false;
+  if (value === 'true') {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY=true would let any client choose its address with X-Forwarded-For; set ${hopsOrAddresses}`);
+  }
+  if (/^\d{1,3}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every(isAddressOrCidr)) return entries;
+  throw new ConfigError(`Invalid configuration: TRUST_PROXY must be false, ${hopsOrAddresses} (got "${value}")`);
 }
 
 /** Reads and checks the environment once; throws a ConfigError naming every bad variable. */
@@ -92,6 +134,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.NODE_ENV === 'production' && env.JWT_SECRET === undefined) {
     throw new ConfigError('Invalid configuration: JWT_SECRET (32 or more characters) is required when NODE_ENV=production');
   }
+  const trustProxy = trustedProxies(env.TRUST_PROXY);
 
   return {
     env: env.NODE_ENV,
@@ -112,7 +155,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     pagingTimes: env.PAGING_TIMES.split(','),
     closingTime: env.CLOSING_TIME,
     reminderTime: env.REMINDER_TIME,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy,
     metricsToken: env.METRICS_TOKEN,
   };
 }

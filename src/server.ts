@@ -1,5 +1,4 @@
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
 import { openDatabase } from '../db/client.ts';
 import { installationId } from '../db/installation.ts';
 import { seedDatabase } from '../db/seed/index.ts';
@@ -7,6 +6,7 @@ import { openQueues, producerConnection, queueNamespace } from '../workers/queue
 import { startWorkerRuntime } from '../workers/runtime.ts';
 import { buildApp } from './app.ts';
 import { todayIn } from './domain/calendar.ts';
+import { createLog } from './log.ts';
 import { createRedisProbe } from './redis.ts';
 import { configurationOrExit } from './startup.ts';
 
@@ -19,7 +19,7 @@ const clock = () => new Date();
 const db = openDatabase(config.databasePath);
 seedDatabase(db, todayIn(config.timezone, clock()));
 const redis = createRedisProbe(config.redisUrl);
-const logger = pino({ level: config.env === 'test' ? 'warn' : 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] });
+const logger = createLog(config);
 const workers = config.runWorkers ? await startWorkerRuntime({ config, db, clock, log: logger }) : undefined;
 // Without in-process workers, the dashboard still needs the queues (a fail-fast connection).
 const dashboardConnection = workers ? undefined : producerConnection(config.redisUrl).on('error', () => {});

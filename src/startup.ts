@@ -1,16 +1,9 @@
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, withoutCredentials, type Config } from './config.ts';
 import { redisAnswers } from './redis.ts';
 
 // What `npm start` and `npm run worker` check before anything else, each failure in one line.
 
 const REDIS_STARTUP_WAIT_MS = 5000;
-
-/** The Redis URL without its password, fit for a message on the terminal. */
-function printable(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}
 
 export async function configurationOrExit(): Promise<Config> {
   let config: Config;
@@ -23,7 +16,7 @@ export async function configurationOrExit(): Promise<Config> {
   }
   if (!(await redisAnswers(config.redisUrl, REDIS_STARTUP_WAIT_MS))) {
     console.error(
-      `Redis does not answer at ${printable(config.redisUrl)}: start it (\`docker compose up -d redis\`, or \`redis-server --daemonize yes\`) or set REDIS_URL.`,
+      `Redis does not answer at ${withoutCredentials(config.redisUrl)}: start it (\`docker compose up -d redis\`, or \`redis-server --daemonize yes\`) or set REDIS_URL.`,
     );
     process.exit(1);
   }

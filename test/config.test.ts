@@ -60,3 +60,61 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ PORT: 'abc', RUN_WORKERS: 'perhaps' }), /PORT must be integer.*RUN_WORKERS must be boolean/);
   });
 });
+
+/** The message loadConfig refuses `env` with. */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.message;
+  }
+  assert.fail(`${JSON.stringify(env)} was accepted`);
+}
+
+describe('a configuration error never repeats a secret', () => {
+  // Each value is refused, and holds a secret (its last element) that the message must not show.
+  const cases: [string, Record<string, string>, RegExp, string][] = [
+    ['JWT_SECRET', { JWT_SECRET: 'too-short-but-secret' }, /JWT_SECRET must NOT have fewer than 32 characters \(got 20 characters, not shown\)/, 'too-short-but-secret'],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'tok-9f8e7d' }, /METRICS_TOKEN must NOT have fewer than 16 characters/, 'tok-9f8e7d'],
+    ['the password in SMTP_URL', { SMTP_URL: 'smpt://mailer:hunter2-smtp@mail.example.org:587' }, /SMTP_URL must match .*\(got "smpt:\/\/\*\*\*@mail\.example\.org:587"\)/, 'hunter2-smtp'],
+    ['a password with @ and / in SMTP_URL', { SMTP_URL: 'smtp//mailer:p@ss/w0rd@mail.example.org' }, /SMTP_URL must match .*mail\.example\.org/, 'ss/w0rd'],
+    ['the user in SMTP_URL', { SMTP_URL: 'smtp:/reading-room-relay:x@mail.example.org' }, /SMTP_URL must match/, 'reading-room-relay'],
+    ['the password in REDIS_URL', { REDIS_URL: 'redis:/:s3cret-redis@cache.example.org:6379' }, /REDIS_URL must match .*cache\.example\.org:6379/, 's3cret-redis'],
+    ['a password in the query of REDIS_URL', { REDIS_URL: 'cache.example.org:6379/0?db=0&password=s3cret-query' }, /REDIS_URL must match .*password=\*\*\*/, 's3cret-query'],
+    ['a secret beside another error', { PORT: 'abc', JWT_SECRET: 'short-jwt-secret' }, /PORT must be integer.*JWT_SECRET must NOT have fewer than 32/, 'short-jwt-secret'],
+  ];
+  for (const [what, env, message, secret] of cases) {
+    it(`masks ${what}`, () => {
+      const said = refusal(env);
+      assert.match(said, message);
+      assert.ok(!said.includes(secret), said);
+    });
+  }
+});
+
+describe('TRUST_PROXY', () => {
+  const accepted: [string, false | number | string[]][] = [
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.5', ['10.0.0.5']],
+    ['10.0.0.5, 192.168.1.0/24,::1,fd00::/8', ['10.0.0.5', '192.168.1.0/24', '::1', 'fd00::/8']],
+  ];
+  for (const [value, trustProxy] of accepted) {
+    it(`takes ${value} as ${JSON.stringify(trustProxy)}: no proxy, a number of hops, or the proxies' addresses`, () => {
+      assert.deepEqual(loadConfig({ TRUST_PROXY: value }).trustProxy, trustProxy);
+    });
+  }
+
+  it('refuses true, which trusts every hop, saying what to set instead', () => {
+    assert.match(refusal({ TRUST_PROXY: 'true' }), /^Invalid configuration: TRUST_PROXY=true would let any client choose its address with X-Forwarded-For; set a number of proxy hops \(TRUST_PROXY=1 .*\) or a comma-separated list of the proxies' addresses or CIDRs/);
+  });
+
+  for (const value of ['yes', 'loopback', '10.0.0.300', '10.0.0.0/33', '::1/129', '10.0.0.0/8/2', '10.0.0.5,', '10.0.0.0/-1']) {
+    it(`refuses ${value}, which is neither a hop count nor addresses`, () => {
+      assert.match(refusal({ TRUST_PROXY: value }), /TRUST_PROXY must be false, a number of proxy hops .* \(got ".*"\)/);
+    });
+  }
+});

@@ -33,6 +33,22 @@ describe('npm start', () => {
     assert.match(stderr, /Invalid configuration: PORT must be integer \(got "abc"\)/);
   });
 
+  it('refuses TRUST_PROXY=true at start, in one line saying what to set', async () => {
+    const { exit } = startServer({ TRUST_PROXY: 'true' });
+    const { code, stderr } = await exit;
+    assert.equal(code, 1);
+    assert.match(stderr.trim(), /^Invalid configuration: TRUST_PROXY=true would let any client choose its address .*TRUST_PROXY=1.*$/);
+  });
+
+  it('names the Redis it cannot reach without its credentials', async () => {
+    const port = await freePort();
+    const { exit } = startServer({ REDIS_URL: `redis://reader:pw-in-userinfo@127.0.0.1:${port}/0?password=pw-in-query`, PORT: String(await freePort()) });
+    const { code, stderr } = await exit;
+    assert.notEqual(code, 0);
+    assert.match(stderr, new RegExp(`Redis does not answer at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/0\\?password=\\*\\*\\*`));
+    assert.doesNotMatch(stderr, /pw-in-userinfo|pw-in-query|reader/);
+  });
+
   it('migrates, seeds, listens, and shuts down on SIGTERM', async () => {
     const port = await freePort();
     const { child, exit } = startServer({ PORT: String(port) });

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
 import { openDatabase } from '../db/client.ts';
+import { createLog } from '../src/log.ts';
 import { configurationOrExit } from '../src/startup.ts';
 import { startWorkerRuntime } from './runtime.ts';
 
@@ -9,7 +9,7 @@ import { startWorkerRuntime } from './runtime.ts';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = await configurationOrExit();
-const log = pino({ level: config.env === 'test' ? 'warn' : 'info', name: 'worker' });
+const log = createLog(config, { name: 'worker' });
 const db = openDatabase(config.databasePath);
 const runtime = await startWorkerRuntime({ config, db, clock: () => new Date(), log });
 log.info({ queuePrefix: config.queuePrefix }, 'workers started');

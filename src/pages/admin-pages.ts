@@ -16,7 +16,7 @@ import { accountOf } from '../http/auth.ts';
 import { IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { readableDate } from '../mail/catalogue.ts';
 import { requestsOn } from '../requests/store.ts';
-import { attempt, renderPage, type PageOptions } from './kit.ts';
+import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';
 
 // The admin's hub: the reading room's closures (close a day, with the warning before a forced
 // closure cancels booked requests; reopen one), the accounts of staff, curators and admins
@@ -154,7 +154,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         return renderHub(request, reply, { problem: 'Give the reason for the closure (up to 200 characters): researchers will see it in the calendar.', closeForm }, 400);
       }
       const closed = await attempt(() => closeDay(requests, date, reason, force, accountOf(request), clock()));
-      if (closed.ok) return reply.redirect(`/admin?done=closed&date=${date}&cancelled=${closed.value}`, 303);
+      if (closed.ok) return seeOther(reply, config, `/admin?done=closed&date=${date}&cancelled=${closed.value}`);
 
       const { refusal } = closed;
       // Requests booked for the day, and no material out: warn, and offer to close it anyway,
@@ -201,7 +201,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const { date } = request.params;
       const reopened = await attempt(() => reopenDay(requests, date));
       if (!reopened.ok) return renderHub(request, reply, { problem: reopened.refusal.message }, reopened.refusal.statusCode);
-      return reply.redirect(`/admin?done=reopened&date=${date}`, 303);
+      return seeOther(reply, config, `/admin?done=reopened&date=${date}`);
     },
   );
 
@@ -226,7 +226,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         createAccount(accountsCtx, { email: accountForm.email, name: accountForm.name, password, role }, accountOf(request).id, originOf(request, clock)),
       );
       if (!created.ok) return renderHub(request, reply, { problem: created.refusal.message, accountForm }, created.refusal.statusCode);
-      return reply.redirect(`/admin?done=created&user=${created.value.id}`, 303);
+      return seeOther(reply, config, `/admin?done=created&user=${created.value.id}`);
     },
   );
 
@@ -251,7 +251,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       if (!isStaffRole(role)) return renderHub(request, reply, { problem: 'Choose staff, curator or admin.' }, 400);
       const updated = await attempt(() => updateAccount(accountsCtx, userId, { role }, accountOf(request).id, originOf(request, clock)));
       if (!updated.ok) return renderHub(request, reply, { problem: updated.refusal.message }, updated.refusal.statusCode);
-      return reply.redirect(`/admin?done=role&user=${userId}`, 303);
+      return seeOther(reply, config, `/admin?done=role&user=${userId}`);
     },
   );
 
@@ -272,7 +272,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         updateAccount(accountsCtx, userId, { disabled: disabled === 'true' }, accountOf(request).id, originOf(request, clock)),
       );
       if (!updated.ok) return renderHub(request, reply, { problem: updated.refusal.message }, updated.refusal.statusCode);
-      return reply.redirect(`/admin?done=${disabled === 'true' ? 'disabled' : 'enabled'}&user=${userId}`, 303);
+      return seeOther(reply, config, `/admin?done=${disabled === 'true' ? 'disabled' : 'enabled'}&user=${userId}`);
     },
   );
 };

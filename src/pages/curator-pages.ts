@@ -8,7 +8,7 @@ import { IdSchema } from '../http/schemas.ts';
 import { readableDate } from '../mail/catalogue.ts';
 import { approveRequest, denyRequest } from '../requests/changes.ts';
 import { findRequest, listRequests, type RequestRow } from '../requests/store.ts';
-import { attempt, renderPage, type PageOptions } from './kit.ts';
+import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';
 
 // The curator's queue of restricted material awaiting approval, oldest first, with what a curator
 // weighs: the collection's restriction note and the researcher's affiliation and topic. Each
@@ -121,7 +121,7 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       const approved = await attempt(() => approveRequest(requests, id, accountOf(request), note, clock));
       if (!approved.ok) return refused(request, reply, id, approved.refusal.message, request.body.note ?? '', approved.refusal.statusCode);
       const outcome: Outcome = approved.value.status === 'waitlisted' ? 'waitlisted' : 'scheduled';
-      return reply.redirect(`/review?done=${outcome}&request=${id}`, 303);
+      return seeOther(reply, config, `/review?done=${outcome}&request=${id}`);
     },
   );
 
@@ -144,7 +144,7 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       }
       const denied = await attempt(() => denyRequest(requests, id, accountOf(request), reason, clock));
       if (!denied.ok) return refused(request, reply, id, denied.refusal.message, given, denied.refusal.statusCode);
-      return reply.redirect(`/review?done=denied&request=${id}`, 303);
+      return seeOther(reply, config, `/review?done=denied&request=${id}`);
     },
   );
 };

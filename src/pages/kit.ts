@@ -93,7 +93,30 @@ export async function attempt<T>(work: () => T | Promise<T>): Promise<Attempt<T>
   }
 }
 
-/** Only a path on this site may be a destination after signing in (no `//evil.example`). */
-export function safeNext(next: string | undefined): string | undefined {
-  return next && /^\/(?![/\\])/.test(next) ? next : undefined;
+/**
+ * Control characters and backslashes: a browser drops tabs and newlines from a Location and reads
+ * `\\` as `/`, so `/\t/evil.example` would take it to `//evil.example`. In the path they are refused
+ * percent-encoded too, for whatever decodes a path before reading it; a query may hold anything
+ * encoded (a search for a name).
+ */
+const MISREAD = /[\u0000-\u001f\u007f\\]/;
+const MISREAD_IN_PATH = /%[01][0-9a-f]|%7f|%5c/i;
+
+/**
+ * `candidate` as a path on this site, path and query only, or undefined when it is anything else
+ * (another origin, `//host`, or text a browser would misread). It is resolved against the site's
+ * own origin, as the browser will, and must still be there afterwards: `/a/..//evil.example`
+ * resolves to `//evil.example`.
+ */
+export function pathOnThisSite(candidate: string | undefined, config: Pick<Config, 'publicUrl'>): string | undefined {
+  if (!candidate?.startsWith('/') || candidate.startsWith('//') || MISREAD.test(candidate)) return undefined;
+  const origin = new URL(config.publicUrl).origin;
+  const url = URL.parse(candidate, origin);
+  if (url?.origin !== origin || url.pathname.startsWith('//') || MISREAD_IN_PATH.test(url.pathname)) return undefined;
+  return `${url.pathname}${url.search}`;
+}
+
+/** Every redirect of the pages: a 303 to `target` when it is a path on this site, else to `fallback`. */
+export function seeOther(reply: FastifyReply, config: Pick<Config, 'publicUrl'>, target: string | undefined, fallback = '/'): FastifyReply {
+  return reply.redirect(pathOnThisSite(target, config) ?? fallback, 303);
 }

@@ -12,7 +12,7 @@ import { cancelRequest } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
-import { attempt, renderPage, type PageOptions } from './kit.ts';
+import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';
 
 // The researcher's pages: the collections and their boxes, with each box's availability for a
 // chosen visit date; the request form; "My requests" with history and cancellation. Every rule is
@@ -216,7 +216,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       if (!isIsoDate(visitDate)) return again('Choose a visit date from the list.', 422);
       const made = await attempt(() => submitRequests(requests, accountOf(request), { visitDate, containerIds, note: note.trim() || undefined }, clock));
       if (!made.ok) return again(readableMessage(made.refusal.message), made.refusal.statusCode);
-      return reply.redirect(`/requests?submitted=${made.value.map((r) => r.id).join(',')}`, 303);
+      return seeOther(reply, config, `/requests?submitted=${made.value.map((r) => r.id).join(',')}`);
     },
   );
 
@@ -273,7 +273,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
         if (statusCode === 404) return missing(request, reply, 'No such request', `There is no request ${id} among yours.`);
         return showRequests(request, reply, { problem: readableMessage(message) }, statusCode);
       }
-      return reply.redirect(`/requests?cancelled=${id}`, 303);
+      return seeOther(reply, config, `/requests?cancelled=${id}`);
     },
   );
 };

@@ -7,7 +7,7 @@ import { signIn, signOut } from '../accounts/sign-in.ts';
 import { findUser } from '../accounts/users.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import { findCollections } from '../collections/store.ts';
-import { attempt, homeOf, renderPage, safeNext, type PageOptions } from './kit.ts';
+import { attempt, homeOf, pathOnThisSite, renderPage, seeOther, type PageOptions } from './kit.ts';
 import { cookiesSecure, endSession, startSession } from './session.ts';
 
 const FormText = Type.String({ maxLength: 2000 });
@@ -35,12 +35,12 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
 
   app.get('/', { schema: hidden }, async (request, reply) => {
     const person = sessionPerson(request);
-    if (person) return reply.redirect(homeOf[person.role], 303);
+    if (person) return seeOther(reply, config, homeOf[person.role]);
     return page(request, reply, 'home', { title: config.libraryName, collections: findCollections(db) });
   });
 
   app.get('/sign-in', { schema: { ...hidden, querystring: Type.Object({ next: Type.Optional(FormText) }) } }, async (request, reply) =>
-    page(request, reply, 'sign-in', { title: 'Sign in', next: safeNext(request.query.next) ?? '', email: '' }),
+    page(request, reply, 'sign-in', { title: 'Sign in', next: pathOnThisSite(request.query.next, config) ?? '', email: '' }),
   );
 
   app.post(
@@ -55,10 +55,10 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       const signedIn = await attempt(() => signIn(ctx, email, password, originOf(request, clock)));
       if (!signedIn.ok) {
         const { message, statusCode } = signedIn.refusal;
-        return page(request, reply, 'sign-in', { title: 'Sign in', next: safeNext(next) ?? '', email, problem: message }, statusCode);
+        return page(request, reply, 'sign-in', { title: 'Sign in', next: pathOnThisSite(next, config) ?? '', email, problem: message }, statusCode);
       }
       startSession(app, reply, signedIn.value, secure);
-      return reply.redirect(safeNext(next) ?? homeOf[signedIn.value.role], 303);
+      return seeOther(reply, config, next, homeOf[signedIn.value.role]);
     },
   );
 
@@ -66,7 +66,7 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
   app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: Type.Object({ _csrf: Type.Optional(FormText) }) } }, async (request, reply) => {
     const person = sessionPerson(request);
     if (person) signOut(ctx, person, originOf(request, clock));
-    return endSession(reply, secure).redirect('/sign-in', 303);
+    return seeOther(endSession(reply, secure), config, '/sign-in');
   });
 
   app.get('/register', { schema: hidden }, async (request, reply) => page(request, reply, 'register', { title: 'Register as a researcher', form: {} }));

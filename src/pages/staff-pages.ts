@@ -16,7 +16,7 @@ import { boxesOut, pickList } from '../paging/pick-list.ts';
 import { transitionRequest } from '../requests/changes.ts';
 import { StaffTargetSchema } from '../requests/schemas.ts';
 import { eventsOf, findRequest, listRequests } from '../requests/store.ts';
-import { attempt, renderPage, safeNext, type PageOptions } from './kit.ts';
+import { attempt, pathOnThisSite, renderPage, seeOther, type PageOptions } from './kit.ts';
 import { callSlipsPdf, papers } from './staff/call-slips.ts';
 import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup, statusWords } from './staff/rows.ts';
 
@@ -153,12 +153,15 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     );
   };
 
+  /** `back` as a page of this site, or `fallback` when it names anything else. */
+  const sitePage = (back: string | undefined, fallback: string) => new URL(pathOnThisSite(back, config) ?? fallback, config.publicUrl);
+
   /**
    * The page a form came from, shown again with a refusal. Only this site's staff views can be
    * named: anything else falls back to the day's sheet.
    */
   const showAgain = (request: FastifyRequest, reply: FastifyReply, back: string | undefined, date: IsoDate | undefined, extra: Extra) => {
-    const target = new URL(safeNext(back) ?? '/paging', 'http://reading-room.invalid');
+    const target = sitePage(back, '/paging');
     const requestPage = /^\/desk\/requests\/(\d{1,15})$/.exec(target.pathname);
     if (requestPage) return showRequest(request, reply, Number(requestPage[1]), extra);
     if (target.pathname === '/desk') return showDesk(request, reply, target.searchParams.get('q') ?? undefined, extra);
@@ -168,9 +171,9 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
   /** Where a successful post goes back to, with what to say there. */
   const backTo = (back: string | undefined, fallback: string, said: Record<string, string>) => {
-    const target = new URL(safeNext(back) ?? fallback, 'http://reading-room.invalid');
+    const target = sitePage(back, fallback);
     const known = target.pathname === '/paging' || target.pathname === '/desk' || /^\/desk\/requests\/\d{1,15}$/.test(target.pathname);
-    const url = known ? target : new URL(fallback, 'http://reading-room.invalid');
+    const url = known ? target : new URL(fallback, config.publicUrl);
     for (const [key, value] of Object.entries(said)) url.searchParams.set(key, value);
     return `${url.pathname}${url.search}`;
   };
@@ -223,7 +226,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const moved = await attempt(() => transitionRequest(requests, id, accountOf(request), to, note?.trim() || undefined, clock));
       if (!moved.ok) return showAgain(request, reply, back, date, refusalExtra(moved.refusal, id));
       const fallback = `/paging?date=${date ?? moved.value.visitDate}`;
-      return reply.redirect(backTo(back, fallback, { moved: String(id) }), 303);
+      return seeOther(reply, config, backTo(back, fallback, { moved: String(id) }));
     },
   );
 
@@ -319,7 +322,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       if (!checked.ok) {
         return showAgain(request, reply, back ?? '/desk', undefined, { problem: `${checked.refusal.message} (${checked.refusal.statusCode} ${checked.refusal.code})`, status: checked.refusal.statusCode });
       }
-      return reply.redirect(backTo(back, deskHref(checked.value), { checked: String(userId) }), 303);
+      return seeOther(reply, config, backTo(back, deskHref(checked.value), { checked: String(userId) }));
     },
   );
 

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { createLog } from '../../src/log.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';
 
@@ -29,10 +31,11 @@ export interface TestReadingRoom {
 /**
  * The real app on a real SQLite file in a fresh temporary folder, seeded as `npm start` seeds it,
  * with an injected clock: fixed at `now`, or with `running`, starting at `now` and moving with the
- * system clock. Redis is the shared one unless the test gives its own.
+ * system clock. Redis is the shared one unless the test gives its own. With `logTo`, the app logs
+ * there as `npm start` logs (at its level for the configuration's NODE_ENV); otherwise not at all.
  */
 export async function startReadingRoom(
-  options: { now?: Date; running?: boolean; env?: Record<string, string>; seed?: boolean } = {},
+  options: { now?: Date; running?: boolean; env?: Record<string, string>; seed?: boolean; logTo?: DestinationStream } = {},
 ): Promise<TestReadingRoom> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(folder, 'reading-room.sqlite'), ...options.env });
@@ -42,7 +45,8 @@ export async function startReadingRoom(
   const db = openDatabase(config.databasePath);
   if (options.seed !== false) seedDatabase(db, todayIn(config.timezone, now));
   const redis = createRedisProbe(config.redisUrl);
-  const app = await buildApp({ config, db, redis, clock });
+  const logger = options.logTo ? createLog(config, { destination: options.logTo }) : undefined;
+  const app = await buildApp({ config, db, redis, clock, ...(logger ? { logger } : {}) });
   await app.ready();
   return {
     app,
