@@ -3,7 +3,7 @@ import envSchema from 'env-schema';
 import { IANAZone } from 'luxon';
 import { Type, type Static } from 'typebox';
 
-// The configuration table of API.md. This module is the only reader of process.env.
+// The configuration table of docs/configuration.md. This module is the only reader of process.env.
 const localTime = '([01][0-9]|2[0-3]):[0-5][0-9]';
 
 const EnvSchema = Type.Object({

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 describe('configuration', () => {
-  it('has the defaults of API.md', () => {
+  it('has the defaults of docs/api.md', () => {
     assert.deepEqual(loadConfig({}), {
       env: 'development',
       port: 3000,

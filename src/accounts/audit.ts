@@ -80,7 +80,7 @@ export function recentEvents(db: Database, who: Attempter, kinds: SecurityEventK
 export const tooManyAttempts = () => new Refusal('RATE_LIMITED', 'Too many attempts for this address; please wait a while and try again.');
 
 /**
- * The limits of API.md, counted on the audit trail itself, so they hold across processes and
+ * The limits of docs/api.md, counted on the audit trail itself, so they hold across processes and
  * whether or not the address belongs to anyone (a 429 reveals nothing).
  */
 export function assertUnderLimit(db: Database, who: Attempter, kinds: SecurityEventKind[], limit: { max: number; windowMs: number; now: Date }): void {

@@ -21,7 +21,7 @@ export interface AccountRouteOptions {
 /** The per-IP limit shared by every account route and page post: one hook, one counter. */
 export type PerIpLimit = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-/** Per IP, on the account routes together: enough for a library's shared network (API.md). */
+/** Per IP, on the account routes together: enough for a library's shared network (docs/api.md). */
 export const ACCOUNT_ROUTES_PER_IP = { max: 300, timeWindow: '1 hour' };
 
 export const originOf = (request: FastifyRequest, clock: Clock): Origin => ({ ip: request.ip, now: clock() });

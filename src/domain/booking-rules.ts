@@ -9,8 +9,8 @@ import {
 import { Refusal } from './refusal.ts';
 
 /**
- * The booking rules of API.md, as pure checks. Each refusal tells the researcher what would work.
- * When several rules fail, the first in API.md's order answers: the visit date rules here, then
+ * The booking rules of docs/requests.md, as pure checks. Each refusal tells the researcher what would work.
+ * When several rules fail, the first in docs/requests.md's order answers: the visit date rules here, then
  * (with the data of a request) unknown containers, duplicates and the daily limit.
  */
 export interface VisitDateContext {

@@ -1,5 +1,5 @@
 /**
- * Why the reading room says no: API.md's stable code and a message that says what would work.
+ * Why the reading room says no: docs/api.md's stable code and a message that says what would work.
  * Domain operations throw these; the HTTP layer alone knows which status each code answers with
  * (src/http/errors.ts), so workers and the command line never load HTTP.
  */

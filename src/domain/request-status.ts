@@ -2,7 +2,7 @@ import type { RequestStatus } from '../../db/schema.ts';
 import { Refusal } from './refusal.ts';
 
 /**
- * The status machine of a request (API.md, "Status model") as data: one table that a test can
+ * The status machine of a request (docs/requests.md, "Status model") as data: one table that a test can
  * walk, not conditions spread through the routes. Each row: who may move a request from one
  * status to another, by which action. `decideChange` is the one door every change goes through.
  */

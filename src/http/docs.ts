@@ -15,7 +15,8 @@ export async function registerDocsAndHeaders(app: FastifyInstance, version: stri
       info: {
         title: 'Reading Room API',
         version,
-        description: 'Requests and paging for a special-collections reading room. The contract is API.md.',
+        description:
+          'Requests and paging for a special-collections reading room. The reference (statuses and their changes, booking rules, error codes, e-mails, configuration) is the docs/ folder of the project (docs/README.md), which every copy of the code carries.',
       },
       tags: [
         { name: 'collections', description: 'Collections, their series and containers' },

@@ -13,7 +13,7 @@ export class ApiError extends Error {
   }
 }
 
-/** The one table from the domain's refusals to HTTP statuses (API.md, "Errors"). */
+/** The one table from the domain's refusals to HTTP statuses (docs/api.md, "Errors"). */
 const REFUSAL_STATUS: Record<RefusalCode, number> = {
   VISIT_TOO_SOON: 422,
   VISIT_TOO_FAR: 422,

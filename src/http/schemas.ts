@@ -17,7 +17,7 @@ export const IdSchema = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTE
 export const ErrorSchema = Type.Object(
   {
     statusCode: Type.Integer(),
-    code: Type.String({ description: 'Stable machine-readable code, listed in API.md' }),
+    code: Type.String({ description: 'Stable machine-readable code, listed in docs/api.md' }),
     error: Type.String(),
     message: Type.String({ description: 'What went wrong, and what would work' }),
   },
@@ -31,7 +31,7 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, ty
   return responses;
 }
 
-/** `limit` and `cursor` of the lists that can grow (API.md). */
+/** `limit` and `cursor` of the lists that can grow (docs/api.md). */
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: '50 when left out' })),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque: the `nextCursor` of the previous page' })),

@@ -1,7 +1,7 @@
 import type { RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 
-// Every e-mail of API.md: its template (templates/mail/<kind>.html.eta and .txt.eta), the data the
+// Every e-mail of docs/email.md: its template (templates/mail/<kind>.html.eta and .txt.eta), the data the
 // template gets, and its subject. The outbox carries a MailJob; the notification worker renders it.
 
 export interface Recipient {
@@ -10,7 +10,7 @@ export interface Recipient {
   name: string | null;
 }
 
-/** A container as a mail lists it. `status` is the request's status, as API.md names it. */
+/** A container as a mail lists it. `status` is the request's status, as docs/requests.md names it. */
 export interface MailContainer {
   requestId: number;
   callNumber: string;

@@ -54,7 +54,7 @@ export function findRequest(db: Writer, id: number): RequestRow | undefined {
   return prepared(db, 'findRequest', () => requestQuery(db).where(eq(requests.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
-/** The request as API.md defines it. */
+/** The request as docs/api.md defines it. */
 export function requestView(row: RequestRow) {
   return {
     id: row.id,

@@ -22,7 +22,7 @@ export interface Submission {
 
 /**
  * A researcher's request for containers on one visit date, all or nothing. The rules answer in
- * API.md's order; a restricted container waits for a curator, one held by another researcher
+ * docs/requests.md's order; a restricted container waits for a curator, one held by another researcher
  * that day joins the waiting list, the rest are scheduled. The researcher gets one mail, with the
  * visit as a calendar entry; curators hear of restricted material.
  */

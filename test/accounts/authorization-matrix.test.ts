@@ -7,7 +7,7 @@ import { asUser, assertError, makeAccount, PASSWORD, tokenFor } from '../helpers
 import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
-// Who may call what, from API.md, written out by hand: every protected route × every role and no
+// Who may call what, from docs/api.md, written out by hand: every protected route × every role and no
 // token. Then the completeness check: every route the app has is either in this table or in the
 // hand-written list of public routes, so a new protected route cannot slip in untested.
 
@@ -52,7 +52,7 @@ const everyRole = (status: number) => only(['researcher', 'staff', 'curator', 'a
 const pageFor = (allowed: readonly Role[], status: number): Record<Caller, number> => ({ ...only(allowed, status), none: 303 });
 const everyRolePage = (status: number) => pageFor(['researcher', 'staff', 'curator', 'admin'], status);
 
-/** API.md's Accounts and Operations tables. Admins hold every right of staff and curators. */
+/** docs/api.md's Accounts and Operations tables. Admins hold every right of staff and curators. */
 const table: Row[] = [
   { method: 'GET', route: '/api/v1/me', url: () => '/api/v1/me', expect: everyRole(200) },
   { method: 'PATCH', route: '/api/v1/me', url: () => '/api/v1/me', body: () => ({ name: 'A renamed person', affiliation: 'Beinecke' }), expect: everyRole(200) },
@@ -83,7 +83,7 @@ const table: Row[] = [
   { method: 'GET', route: '/admin/queues', url: () => '/admin/queues', expect: only(['admin'], 200) },
   { method: 'GET', route: '/metrics', url: () => '/metrics', expect: only(['admin'], 200) },
 
-  // API.md's Requests table.
+  // docs/api.md's Requests table.
   {
     method: 'POST',
     route: '/api/v1/requests',
@@ -215,7 +215,7 @@ const table: Row[] = [
  */
 const DASHBOARD_PREFIX = '/admin/queues/';
 
-/** API.md's Public table, the account routes anyone may call, and the pages their mails link to. */
+/** docs/api.md's Public table, the account routes anyone may call, and the pages their mails link to. */
 const publicRoutes: readonly string[] = [
   'GET /health',
   'GET /ready',
@@ -364,7 +364,7 @@ function send(row: Row, caller: Caller, method: string = row.method): Promise<Li
   return row.page ? visit(caller, method, row.url(ctx), row.body?.(ctx) as Record<string, string> | undefined) : call(caller, method, row.url(ctx), row.body?.(ctx));
 }
 
-describe('who may call which route (API.md, by hand)', () => {
+describe('who may call which route (docs/api.md, by hand)', () => {
   for (const row of table) {
     for (const caller of callers) {
       const expected = row.expect[caller];

@@ -9,7 +9,7 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 // before the stranger does. Every registration's link lands in the stranger's mailbox, so
 // whichever the owner follows, the account must not end up with the first registrant's password.
 // A link proves the mailbox, nothing more: with more than one registration, none's password is
-// kept, and the person chooses one through a reset (API.md v2, "Sign-out, pages and hardening").
+// kept, and the person chooses one through a reset (docs/api.md v2, "Sign-out, pages and hardening").
 
 let room: TestReadingRoom;
 before(async () => {

@@ -4,7 +4,7 @@ import { asUser, assertError, makeAccount, tokenFor } from '../helpers/accounts.
 import { signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
-// POST /api/v1/auth/logout (API.md v2, "Sign-out, pages and hardening"): a token copied before
+// POST /api/v1/auth/logout (docs/api.md v2, "Sign-out, pages and hardening"): a token copied before
 // signing out, from any of the person's devices or their browser session, works no more.
 
 let room: TestReadingRoom;

@@ -80,7 +80,7 @@ describe('X-Forwarded-For and TRUST_PROXY', () => {
         remoteAddress: PROXY,
         headers: { 'x-forwarded-for': forwardedFor },
       });
-    // 300 an hour per address on the account routes (API.md), each with a new forged address in front.
+    // 300 an hour per address on the account routes (docs/api.md), each with a new forged address in front.
     for (let attempt = 0; attempt < 300; attempt += 1) {
       assertError(await verify(`203.0.113.${attempt % 250}, ${READER}`), 400, 'INVALID_TOKEN', `attempt ${attempt + 1}`);
     }

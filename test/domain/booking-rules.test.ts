@@ -43,7 +43,7 @@ describe('visit date rules', () => {
     assert.equal(visitDateRefusal('2026-12-05', onThanksgiving)?.code, 'VISIT_DAY_CLOSED');
   });
 
-  it('answer with the first failing rule in the order of API.md', () => {
+  it('answer with the first failing rule in the order of docs/api.md', () => {
     // A Saturday before the earliest date: too soon before closed.
     assert.equal(visitDateRefusal('2026-11-28', onThanksgiving)?.code, 'VISIT_TOO_SOON');
     // A Saturday past the horizon: too far before closed.

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Database } from '../../db/client.ts';
 
-// What holds for every answer, whatever was asked (API.md, Errors): never a 5xx; every error in
+// What holds for every answer, whatever was asked (docs/api.md, Errors): never a 5xx; every error in
 // Fastify's shape with a stable code; no stack trace, SQL fragment or password hash; and a 4xx
 // changes no data (security audit records and rate-limit counters aside).
 

@@ -261,10 +261,10 @@ const stats = new Map<string, RouteStats>();
  * one of them failing does not stop the fuzzing of a route: findings, by kind, by route and status.
  */
 const FINDINGS = {
-  undocumented: 'every status an operation answers is documented in the OpenAPI document (API.md: "for every status it can answer")',
+  undocumented: 'every status an operation answers is documented in the OpenAPI document (docs/api.md: "for every status it can answer")',
   reasonPhrase: "every error's `error` is the reason phrase of its statusCode (Fastify's shape)",
   headers: "every answer carries helmet's headers (x-content-type-options, content-security-policy) and no x-powered-by",
-  notJson: 'a body that is not JSON is refused with 415 (API.md), never accepted',
+  notJson: 'a body that is not JSON is refused with 415 (docs/api.md), never accepted',
 } as const;
 const findings = new Map<keyof typeof FINDINGS, Map<string, string>>(Object.keys(FINDINGS).map((k) => [k as keyof typeof FINDINGS, new Map()]));
 

@@ -54,7 +54,7 @@ export function asUser(app: App, token: string | undefined, options: InjectOptio
   return app.inject({ ...options, headers: { ...(options.headers ?? {}), ...(token ? bearer(token) : {}) } });
 }
 
-/** The error shape of API.md: Fastify's, with a stable code. */
+/** The error shape of docs/api.md: Fastify's, with a stable code. */
 export function assertError(response: LightMyRequestResponse, statusCode: number, code: string, context = ''): void {
   assert.equal(response.statusCode, statusCode, `${context} ${response.body}`.trim());
   const body = response.json();

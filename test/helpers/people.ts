@@ -46,7 +46,7 @@ export async function makePerson(app: App, db: Database, role: Role, name: strin
   };
 }
 
-/** Asserts API.md's error shape: the status and the stable code. */
+/** Asserts docs/api.md's error shape: the status and the stable code. */
 export function assertRefused(response: LightMyRequestResponse, statusCode: number, code: string, context = ''): void {
   assert.equal(response.statusCode, statusCode, `${context} ${response.body}`.trim());
   assert.equal(response.json().code, code, `${context} ${response.body}`.trim());

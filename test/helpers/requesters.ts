@@ -64,7 +64,7 @@ export function call(app: App, token: string | undefined, method: HTTPMethods, u
   });
 }
 
-/** API.md's error shape with the given status and code. */
+/** docs/api.md's error shape with the given status and code. */
 export function assertRefusal(response: LightMyRequestResponse, statusCode: number, code: string, context = ''): Record<string, unknown> {
   assert.equal(response.statusCode, statusCode, `${context} ${response.body}`.trim());
   const body = response.json() as Record<string, unknown>;

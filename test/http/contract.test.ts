@@ -9,7 +9,7 @@ before(async () => {
 });
 after(() => room.close());
 
-// The public routes of API.md, with the statuses each can answer (414: a path parameter too long
+// The public routes of docs/api.md, with the statuses each can answer (414: a path parameter too long
 // for the router).
 const publicRoutes: Record<string, { method: string; statuses: string[] }> = {
   '/health': { method: 'get', statuses: ['200'] },
@@ -37,7 +37,7 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(document.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   });
 
-  it('is served at /docs/json and documents the public routes with the statuses API.md gives them', async () => {
+  it('is served at /docs/json and documents the public routes with the statuses docs/api.md gives them', async () => {
     const response = await room.app.inject({ method: 'GET', url: '/docs/json' });
     assert.equal(response.statusCode, 200);
     const document = response.json();

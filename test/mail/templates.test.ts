@@ -327,7 +327,7 @@ describe('mail templates', () => {
 });
 
 describe('statuses in words', () => {
-  // API.md's status names, and what a researcher reads.
+  // docs/api.md's status names, and what a researcher reads.
   const words: Record<RequestStatus, string> = {
     awaiting_approval: "awaiting a curator's approval",
     waitlisted: 'on the waiting list',
@@ -342,7 +342,7 @@ describe('statuses in words', () => {
   };
   const containers: MailContainer[] = (Object.keys(words) as RequestStatus[]).map((status, i) => ({ ...box1, requestId: 200 + i, containerLabel: `Box ${i + 2}`, status }));
 
-  it('reads every status of API.md in words, in both parts, from one partial', () => {
+  it('reads every status of docs/requests.md in words, in both parts, from one partial', () => {
     const mail = render('visit-reminder', { visitDate: '2026-12-01', containers, requestsUrl });
     for (const c of containers) {
       const line = `${c.containerLabel}, Victor Serge papers (GEN MSS 238): ${words[c.status]}`;

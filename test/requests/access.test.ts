@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { assertRefusal, call, makePerson, requestTablesSnapshot, type Person } from '../helpers/requesters.ts';
 
-// API.md, "Requests" and "Roles": who may see and change which request. A researcher's request is
+// docs/api.md, "Requests" and "Roles": who may see and change which request. A researcher's request is
 // theirs alone (another researcher gets 404, as for an unknown one); approving and denying belong
 // to curators, paging and delivering to staff; admins hold both rights.
 

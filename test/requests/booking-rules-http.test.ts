@@ -6,7 +6,7 @@ import { visitDateRefusal } from '../../src/domain/booking-rules.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { assertRefusal, call, localInstant, makePerson, requestTablesSnapshot, rowCount, type Person } from '../helpers/requesters.ts';
 
-// API.md, "The booking rules", over HTTP at their edges. The clock stands on Thursday 2026-11-26,
+// docs/requests.md, "The booking rules", over HTTP at their edges. The clock stands on Thursday 2026-11-26,
 // 10:00 in New York (Thanksgiving, closed): the next business days are Friday 27 and Monday 30,
 // so the earliest visit date is Monday 2026-11-30, and the horizon 90 days on is Wednesday
 // 2027-02-24. Boxes 1-22 and 28 are unrestricted; 23-27 and the broadside (29) are restricted.
@@ -84,7 +84,7 @@ describe('the visit date rules, asked on Thursday 2026-11-26 (Thanksgiving) at 1
   });
 });
 
-describe('when several rules fail, the first in API.md order answers', () => {
+describe('when several rules fail, the first in docs/api.md order answers', () => {
   it('too soon beats closed: Saturday 2026-11-28 and Thanksgiving itself are VISIT_TOO_SOON', async () => {
     const person = await researcher();
     await assertRefused(person, '2026-11-28', [1], 422, 'VISIT_TOO_SOON');
@@ -207,7 +207,7 @@ describe('visitDateRefusal over generated calendars', () => {
       visitDay: today + visit.offset + (visit.from === 'horizon' ? maxAdvanceDays : 0),
     }));
 
-  it('accepts a visit date exactly when it is an open day from the earliest visit date to the horizon, and refuses in API.md order', () => {
+  it('accepts a visit date exactly when it is an open day from the earliest visit date to the horizon, and refuses in docs/api.md order', () => {
     fc.assert(
       fc.property(calendars, ({ today, maxAdvanceDays, closed, visitDay }) => {
         const open = (day: number) => {

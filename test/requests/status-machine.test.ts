@@ -5,14 +5,14 @@ import type { LightMyRequestResponse } from 'fastify';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { assertRefusal, call, makePerson, type Person } from '../helpers/requesters.ts';
 
-// API.md, "Status model", as a model-based property: random sequences of calls over HTTP against
+// docs/requests.md, "Status model", as a model-based property: random sequences of calls over HTTP against
 // one request at a time. After each call the request has moved along a row of the table below
-// (written by hand from API.md), or the call was refused with 409 and changed nothing.
+// (written by hand from docs/api.md), or the call was refused with 409 and changed nothing.
 
 type Status = 'awaiting_approval' | 'waitlisted' | 'scheduled' | 'paged' | 'delivered' | 'returned' | 'reshelved' | 'no_show' | 'denied' | 'cancelled';
 type Actor = 'researcher' | 'staff' | 'curator' | 'system';
 
-/** API.md's status table, one line per (from, to), with who may make the move. */
+/** docs/api.md's status table, one line per (from, to), with who may make the move. */
 const TABLE: readonly { from: Status | null; to: Status; by: readonly Actor[] }[] = [
   { from: null, to: 'awaiting_approval', by: ['researcher'] },
   { from: null, to: 'scheduled', by: ['researcher'] },
@@ -236,7 +236,7 @@ describe('the status machine of a request, over HTTP', () => {
               continue;
             }
 
-            // A call on the request itself: who makes it, what it asks for, and what API.md answers.
+            // A call on the request itself: who makes it, what it asks for, and what docs/api.md answers.
             let actor: Actor;
             let person: Person;
             let to: Status;

@@ -5,7 +5,7 @@ import { runScript } from '../helpers/child.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { call, makeUser, signIn } from '../helpers/requesters.ts';
 
-// API.md, "Status model": a container is held on a date by at most one researcher, under any
+// docs/requests.md, "Status model": a container is held on a date by at most one researcher, under any
 // concurrency; the others wait, and when the holder's request is cancelled the request waitlisted
 // longest is promoted by the system, and its researcher is told.
 //
@@ -36,7 +36,7 @@ const rows = (): Row[] =>
     .prepare('select id, researcher_id, status, waitlisted_at from requests where container_id = ? and visit_date = ? order by id')
     .all(CONTAINER_ID, VISIT_DATE) as Row[];
 
-/** The order of the waiting list by API.md: the time a request entered `waitlisted`, then its id. */
+/** The order of the waiting list by docs/api.md: the time a request entered `waitlisted`, then its id. */
 const waitingOrder = (all: Row[]) =>
   all.filter((r) => r.status === 'waitlisted').sort((a, b) => (a.waitlisted_at ?? 0) - (b.waitlisted_at ?? 0) || a.id - b.id);
 
