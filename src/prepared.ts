@@ -1,4 +1,4 @@
-import type { Writer } from './outbox/store.ts';
+import type { Writer } from '../db/transactions.ts';
 
 /**
  * One drizzle prepared query per connection and key, built on first use. Building and preparing a

@@ -1,5 +1,5 @@
 import type { Database } from '../db/client.ts';
-import type { Writer } from './outbox/store.ts';
+import type { Writer } from '../db/transactions.ts';
 
 /**
  * Answers of read queries, kept for as long as the database has not changed since they were read.

@@ -3,17 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Log } from './queues.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../src/domain/calendar.ts';
-import {
-  jobIdFor,
-  markCompleted,
-  markDispatched,
-  markNotTaken,
-  outboxCommitted,
-  rowsToDispatch,
-  type OutboxJobRef,
-  type QueueName,
-  type RowToDispatch,
-} from '../src/outbox/store.ts';
+import { jobIdFor, markCompleted, markDispatched, markNotTaken, rowsToDispatch, type OutboxJobRef, type QueueName, type RowToDispatch } from '../src/outbox/store.ts';
+import { committed } from '../db/transactions.ts';
 import { jobsAlreadyThere } from './published-jobs.ts';
 import { jobOptions, type QueuePolicy } from './queues.ts';
 
@@ -50,7 +41,7 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
-    outboxCommitted.on('committed', this.wake);
+    committed.on('committed', this.wake);
     this.timer = setInterval(this.wake, this.policy.pollMs);
     this.wake();
   }
@@ -65,7 +56,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    outboxCommitted.off('committed', this.wake);
+    committed.off('committed', this.wake);
     clearInterval(this.timer);
     await this.draining;
   }

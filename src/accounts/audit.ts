@@ -2,7 +2,7 @@ import { and, count, eq, gt, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { securityEvents } from '../../db/schema.ts';
 import { Refusal } from '../domain/refusal.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 
 export type SecurityEventKind =
   | 'registration'

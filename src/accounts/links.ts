@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { accountTokens, type AccountTokenPurpose } from '../../db/schema.ts';
 import { Refusal } from '../domain/refusal.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { hashToken } from './secrets.ts';
 
 export type AccountLink = typeof accountTokens.$inferSelect;

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { accountTokens, users } from '../../db/schema.ts';
 import { Refusal } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit, type Writer } from '../outbox/store.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
 import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
 import { spendLinks, usableLink } from './links.ts';

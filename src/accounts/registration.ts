@@ -2,7 +2,7 @@ import { and, count, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { accountTokens, users } from '../../db/schema.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit, commitTogether } from '../outbox/store.ts';
+import { commit, commitTogether } from '../../db/transactions.ts';
 import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
 import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';

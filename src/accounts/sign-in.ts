@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
 import { Refusal } from '../domain/refusal.ts';
-import { commit } from '../outbox/store.ts';
+import { commit } from '../../db/transactions.ts';
 import { recentEvents, recordEvent, tooManyAttempts, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
 import { oneAtATime } from './one-at-a-time.ts';

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { users, type Role } from '../../db/schema.ts';
 import { Refusal, notFound } from '../domain/refusal.ts';
-import { commit } from '../outbox/store.ts';
+import { commit } from '../../db/transactions.ts';
 import { recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
 import { hashPassword } from './secrets.ts';

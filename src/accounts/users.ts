@@ -2,7 +2,7 @@ import { and, asc, eq, gt, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { users, type Role } from '../../db/schema.ts';
 import type { Recipient } from '../mail/catalogue.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../prepared.ts';
 
 export type UserRow = typeof users.$inferSelect;

@@ -6,7 +6,7 @@ import { cancelledByClosure, closureRefusal } from '../domain/closures.ts';
 import { activeStatuses, outStatuses } from '../domain/request-status.ts';
 import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit } from '../outbox/store.ts';
+import { commit } from '../../db/transactions.ts';
 import { mailContainer, pageLinks } from '../requests/mail.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { changeStatus } from '../requests/status-door.ts';

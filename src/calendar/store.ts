@@ -1,6 +1,6 @@
 import { and, asc, gte, lte, sql } from 'drizzle-orm';
 import { prepared } from '../prepared.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { closures } from '../../db/schema.ts';
 import type { Closures, IsoDate } from '../domain/calendar.ts';
 

@@ -1,4 +1,5 @@
-import { enqueue, type Writer } from '../outbox/store.ts';
+import { enqueue } from '../outbox/store.ts';
+import { type Writer } from '../../db/transactions.ts';
 import type { MailJob } from './catalogue.ts';
 
 /** Queues e-mails in the caller's transaction: they go out only if the change commits. */

@@ -1,11 +1,9 @@
-import { EventEmitter } from 'node:events';
 import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { outbox } from '../../db/schema.ts';
 import { prepared } from '../prepared.ts';
 
-/** What a domain transaction can write through: the database itself or its transaction. */
-export type Writer = Pick<Database, 'insert' | 'select' | 'update' | 'delete'>;
 
 /** The BullMQ queues side effects go to (ARCHITECTURE.md, "Queues"). */
 export const queueNames = ['notifications', 'paging', 'maintenance'] as const;
@@ -25,8 +23,6 @@ export interface OutboxRow {
 }
 
 
-/** In-process wake-up for the relay, so a commit's side effects leave without a polling delay. */
-export const outboxCommitted = new EventEmitter();
 
 /** Records a side effect inside the caller's transaction: it commits or vanishes with the change. */
 export function enqueue(tx: Writer, ...entries: OutboxEntry[]): void {
@@ -38,94 +34,6 @@ export function enqueue(tx: Writer, ...entries: OutboxEntry[]): void {
   );
   for (const entry of entries) insert.run(entry as unknown as Record<string, unknown>);
 }
-
-/**
- * Runs a domain operation in one `BEGIN IMMEDIATE` transaction (the callback must be synchronous),
- * then wakes the relay. Writers queue on SQLite's lock instead of failing with SQLITE_BUSY.
- */
-export function commit<T>(db: Database, work: (tx: Writer) => T): T {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = db.transaction((tx) => work(tx), { behavior: 'immediate' });
-      outboxCommitted.emit('committed');
-      return result;
-    } catch (error) {
-      // SQLite's lock is not fair between processes: a writer can wait past busy_timeout while
-      // others keep committing. Nothing was written, so asking again is safe.
-      if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
-    }
-  }
-}
-
-/**
- * `commit` for the hot paths, with group commit: the operations asked for in one turn of the event
- * loop share one `BEGIN IMMEDIATE … COMMIT`, so one fsync instead of one each. Each runs in a
- * savepoint of its own: when it throws (a refusal, a constraint), only its own writes are rolled
- * back and only its own promise is rejected; the others still commit. Every promise settles after
- * the COMMIT, so no caller answers a write that is not yet durable. SQLITE_BUSY on BEGIN or COMMIT
- * (nothing written) runs the whole group again, as `commit` does.
- */
-export function commitTogether<T>(db: Database, work: (tx: Writer) => T): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let group = groups.get(db);
-    if (!group) {
-      const started: Queued[] = (group = []);
-      groups.set(db, started);
-      // setImmediate, not a microtask: it runs once the requests read in this turn have all queued.
-      setImmediate(() => {
-        groups.delete(db);
-        commitGroup(db, started);
-      });
-    }
-    group.push({ work, resolve: resolve as (value: unknown) => void, reject });
-  });
-}
-
-interface Queued {
-  work: (tx: Writer) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-const groups = new WeakMap<Database, Queued[]>();
-
-function commitGroup(db: Database, group: Queued[]): void {
-  const sqlite = db.$client;
-  // better-sqlite3's own nesting: inside the open transaction, a savepoint (prepared once).
-  const inSavepoint = sqlite.transaction((op: Queued, tx: Writer) => op.work(tx));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const outcomes = db.transaction(
-        (tx) =>
-          group.map((op) => {
-            try {
-              return { ok: true as const, value: inSavepoint(op, tx) };
-            } catch (error) {
-              // An error that ended the whole transaction (a full disk) takes the group with it:
-              // the operations before this one were rolled back too.
-              if (!sqlite.inTransaction) throw error;
-              return { ok: false as const, error };
-            }
-          }),
-        { behavior: 'immediate' },
-      );
-      outboxCommitted.emit('committed');
-      group.forEach((op, i) => {
-        const outcome = outcomes[i] as (typeof outcomes)[number];
-        if (outcome.ok) op.resolve(outcome.value);
-        else op.reject(outcome.error);
-      });
-      return;
-    } catch (error) {
-      if (isBusy(error) && attempt < BUSY_RETRIES) continue;
-      for (const op of group) op.reject(error);
-      return;
-    }
-  }
-}
-
-const BUSY_RETRIES = 3;
-const isBusy = (error: unknown) => (error as { code?: string }).code === 'SQLITE_BUSY' || (error as { cause?: { code?: string } }).cause?.code === 'SQLITE_BUSY';
 
 /** What a row's job carries (never the payload): enough for a worker to find the row and know it is the one. */
 export interface OutboxJobRef {

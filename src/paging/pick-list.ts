@@ -5,7 +5,7 @@ import { whileUnchanged } from '../unchanged.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { outStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { requestsOn, type RequestRow } from '../requests/store.ts';
 
 /** A row of a staff list: which box, where it is, for whom. */

@@ -4,7 +4,7 @@ import { closuresFrom } from '../calendar/store.ts';
 import { isBusinessDay, nextBusinessDay, todayIn, type IsoDate } from '../domain/calendar.ts';
 import type { StaffListItem } from '../mail/catalogue.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit, type Writer } from '../outbox/store.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
 import { mailContainer, pageLinks } from '../requests/mail.ts';
 import { pagingStaff, type RequestsContext } from '../requests/moves.ts';
 import { changeBySystem } from '../requests/status-door.ts';

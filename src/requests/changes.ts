@@ -4,7 +4,7 @@ import { findUser, type UserRow } from '../accounts/users.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { approvedStatus, holdingStatuses, isHolding } from '../domain/request-status.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit, type Writer } from '../outbox/store.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
 import { mailContainer, pageLinks } from './mail.ts';
 import { promoteFromWaitlist, visibleRequest, type RequestsContext } from './moves.ts';
 import { changeStatus } from './status-door.ts';

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { orAdmins } from '../domain/duties.ts';
 import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { mailContainer, pageLinks } from './mail.ts';
 import { changeStatus } from './status-door.ts';
 import { findRequest, type RequestRow } from './store.ts';

@@ -4,7 +4,7 @@ import { findUser, type UserRow } from '../accounts/users.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { decideChange, type Action, type Actor, type StatusChange } from '../domain/request-status.ts';
 import { Refusal } from '../domain/refusal.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../prepared.ts';
 import { everPaged, type OwnRow } from './store.ts';
 

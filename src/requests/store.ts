@@ -4,7 +4,7 @@ import { whileUnchanged } from '../unchanged.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
-import type { Writer } from '../outbox/store.ts';
+import type { Writer } from '../../db/transactions.ts';
 
 /** What a request shows of its container and collection. */
 const containerColumns = {

@@ -8,7 +8,7 @@ import { bookingHorizon, earliestVisitDate, todayIn, type Clock, type IsoDate } 
 import { activeStatuses, initialStatus, isHolding } from '../domain/request-status.ts';
 import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit, commitTogether, type Writer } from '../outbox/store.ts';
+import { commit, commitTogether, type Writer } from '../../db/transactions.ts';
 import { mailContainer, pageLinks } from './mail.ts';
 import { reviewers, type RequestsContext } from './moves.ts';
 import { recordNewRequest } from './status-door.ts';

@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { MailJob } from '../../src/mail/catalogue.ts';
-import { commit, enqueue } from '../../src/outbox/store.ts';
+import { enqueue } from '../../src/outbox/store.ts';
+import { commit } from '../../db/transactions.ts';
 import type { QueuePolicy } from '../../workers/queues.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { commit } from '../../src/outbox/store.ts';
+import { commit } from '../../db/transactions.ts';
 import { changeBySystem } from '../../src/requests/status-door.ts';
 import { eventsOf, findRequest } from '../../src/requests/store.ts';
 import { makePerson, ok, type Person } from '../helpers/people.ts';

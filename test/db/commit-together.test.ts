@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Database } from '../../db/client.ts';
 import { closures, outbox } from '../../db/schema.ts';
-import { commitTogether, enqueue, type Writer } from '../../src/outbox/store.ts';
+import { enqueue } from '../../src/outbox/store.ts';
+import { commitTogether, type Writer } from '../../db/transactions.ts';
 import { twoConnectionsMaker } from '../helpers/two-connections.ts';
 
 // Group commit (src/outbox/store.ts): the operations asked for in one turn of the event loop
