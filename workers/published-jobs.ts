@@ -35,7 +35,7 @@ export async function jobsAlreadyThere(redis: Redis, queue: Queue, jobIds: strin
     return {
       state,
       data: JSON.parse(data) as PublishedJob['data'],
-      returnValue: returnValue === null ? undefined : JSON.parse(returnValue),
+      returnValue: returnValue === null ? undefined : (JSON.parse(returnValue) as unknown),
       retry: async () => (await queue.getJob(id))?.retry('failed', { resetAttemptsMade: true }),
     };
   });

@@ -112,7 +112,7 @@ export class OutboxRelay {
       if (!job) fresh.push({ row, jobId });
       else if (job.data?.outboxId !== row.id || job.data.key !== row.key) this.notTaken(row, jobId, queue.name);
       else if (job.state === 'completed') {
-        markCompleted(this.db, row.id, `${job.returnValue ?? 'done'} (recorded from the queue: the database was restored)`, this.clock());
+        markCompleted(this.db, row.id, `${typeof job.returnValue === 'string' ? job.returnValue : 'done'} (recorded from the queue: the database was restored)`, this.clock());
         this.log.warn({ outboxId: row.id, jobId }, 'outbox relay: a job of this row had already completed; recorded it here, as after a restore, instead of running it again');
       } else if (job.state === 'failed') {
         await job.retry();

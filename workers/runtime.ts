@@ -37,7 +37,7 @@ function logged<T>(log: Log, queue: string, process: Processor<T>): Processor<T>
     const started = Date.now();
     const fields = { jobId: job.id, queue, name: job.name, attempt: job.attemptsMade + 1 };
     try {
-      const outcome = await process(job, token);
+      const outcome: unknown = await process(job, token);
       log.info({ ...fields, outcome, ms: Date.now() - started }, 'job done');
       return outcome;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { prepared } from '../prepared.ts';
+import { perConnection, prepared } from '../prepared.ts';
 import { whileUnchanged } from '../unchanged.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
@@ -72,14 +72,7 @@ const containersQuery = (db: Database) =>
  * containers in one transaction, and no route, page, worker or CLI command edits them. A
  * collection not found (yet) is not remembered.
  */
-const containerCaches = new WeakMap<object, Map<number, readonly ContainerRow[]>>();
-
-function cachedContainers(db: Database): Map<number, readonly ContainerRow[]> {
-  const session = (db as unknown as { session: object }).session;
-  let cache = containerCaches.get(session);
-  if (!cache) containerCaches.set(session, (cache = new Map()));
-  return cache;
-}
+const cachedContainers = perConnection<number, readonly ContainerRow[]>();
 
 function containersOf(db: Database, collectionId: number): readonly ContainerRow[] {
   const cache = cachedContainers(db);

@@ -94,9 +94,9 @@ const BARE_SECURITY_HEADERS = {
  * encoding, a parameter over 100 characters): answered here in the documented shape, with the
  * security headers, and without repeating the address back.
  */
-export function frameworkError(error: FastifyError, _request: unknown, reply: FastifyReply) {
+export function frameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
   const statusCode = tooLong ? 414 : 400;
   const message = tooLong ? 'A part of the address is too long.' : 'The address is not valid.';
-  return reply.code(statusCode).headers(BARE_SECURITY_HEADERS).send(errorBody(statusCode, error.code ?? 'BAD_REQUEST', message));
+  void reply.code(statusCode).headers(BARE_SECURITY_HEADERS).send(errorBody(statusCode, error.code ?? 'BAD_REQUEST', message));
 }

@@ -99,6 +99,7 @@ export async function attempt<T>(work: () => T | Promise<T>): Promise<Attempt<T>
  * percent-encoded too, for whatever decodes a path before reading it; a query may hold anything
  * encoded (a search for a name).
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const MISREAD = /[\u0000-\u001f\u007f\\]/;
 const MISREAD_IN_PATH = /%[01][0-9a-f]|%7f|%5c/i;
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { prepared } from '../prepared.ts';
+import { perConnection, prepared } from '../prepared.ts';
 import { whileUnchanged } from '../unchanged.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
@@ -93,13 +93,11 @@ type ContainerDetails = Pick<RequestRow, keyof typeof containerColumns>;
  * collection), read once per container: nothing edits a container or a collection once it is in
  * the database (see findContainers). Bounded: emptied when it would pass MAX_CACHED containers.
  */
-const detailCaches = new WeakMap<object, Map<number, ContainerDetails>>();
+const detailCaches = perConnection<number, ContainerDetails>();
 const MAX_CACHED = 50_000;
 
 export function containerDetails(db: Writer, ids: readonly number[]): ReadonlyMap<number, ContainerDetails> {
-  const session = (db as unknown as { session: object }).session;
-  let cache = detailCaches.get(session);
-  if (!cache) detailCaches.set(session, (cache = new Map()));
+  const cache = detailCaches(db);
   let missing = ids.filter((id) => !cache.has(id));
   if (missing.length > 0) {
     if (cache.size + missing.length > MAX_CACHED) {

@@ -1,0 +1,40 @@
+// ESLint (flat config) with typescript-eslint's type-aware rules, over the whole project.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'test-output/', 'db/migrations/', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Fastify's handlers and hooks, and BullMQ's processors, are async by their contract, whether
+      // or not a given one awaits anything.
+      '@typescript-eslint/require-await': 'off',
+      // Fastify's decorators (app.csrfProtection, app.rateLimit) are meant to be handed over as hooks.
+      '@typescript-eslint/unbound-method': 'off',
+      // `{ _csrf: _token, ...form }` takes a field out of a form on purpose.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // node:test's describe and it return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'before', 'after', 'beforeEach', 'afterEach', 'suite'] }] },
+      ],
+    },
+  },
+  {
+    // Tests read answers with `response.json()`, which is `any` by Fastify's types: what they
+    // read of it is what they assert.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+);
