@@ -68,7 +68,7 @@ describe('npm start', () => {
     it('refuses to start in production, in one line saying `chmod 600 <file>`, when the JWT secret file can be read by others', async () => {
       const { database, secret } = folderWithOpenSecret('open-secret-production');
       const { child, exit } = startServer({ NODE_ENV: 'production', JWT_SECRET, SMTP_URL: 'smtp://127.0.0.1:2525', DATABASE_PATH: database, PORT: String(await freePort()) });
-      const ended = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(r, 15_000))]);
+      const ended = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000))]);
       if (!ended) child.kill('SIGKILL');
       assert.ok(ended, 'the server started instead of refusing');
       const { code, stderr } = ended;
