@@ -56,7 +56,8 @@ export function accountOf(request: FastifyRequest): UserRow {
   return request.account;
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** Compares two secrets in a time that does not depend on where they differ. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
