@@ -382,7 +382,7 @@ before(async () => {
   }
   await seedRequests();
   const forgery = { secret: resolveJwtSecret(room.config), subjects: ROLES.map((role) => ({ id: accounts.get(role)?.user.id ?? 1, role })), now: new Date() };
-  forged = [...forgedAuthorizations(forgery), ...signedOddities(forgery)];
+  forged = [...forgedAuthorizations(forgery), ...signedOddities(forgery).map((o) => o.authorization)];
   const document = await room.app.inject({ method: 'GET', url: '/docs/json' });
   assert.equal(document.statusCode, 200);
   operations = operationsOf(document.json()).filter((op) => ONLY.test(`${op.method} ${op.path}`));
