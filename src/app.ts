@@ -13,6 +13,7 @@ import { userRoutes } from './accounts/user-routes.ts';
 import { queueDashboard } from './admin/queue-dashboard.ts';
 import { pages } from './pages/index.ts';
 import { pageRefusal } from './pages/refusal.ts';
+import { cookiesSecure } from './pages/session.ts';
 import { pagingRoutes } from './paging/routes.ts';
 import { requestsContext } from './requests/moves.ts';
 import { requestRoutes } from './requests/routes.ts';
@@ -96,7 +97,12 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(authRoutes, { ...accounts, perIpLimit });
   await app.register(meRoutes, accounts);
   await app.register(userRoutes, accounts);
-  await app.register(queueDashboard, { queues, installation: installationId(db) });
+  await app.register(queueDashboard, {
+    queues,
+    installation: installationId(db),
+    csrfKey: createHmac('sha256', jwtSecret).update('queue dashboard CSRF').digest(),
+    secureCookies: cookiesSecure(config.publicUrl),
+  });
   await app.register(pages, { db, config, clock, requests, perIpLimit });
 
   return app;

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
 import { renewInstallationId } from '../db/installation.ts';
@@ -7,6 +8,7 @@ import { PASSWORD_MAX, PASSWORD_MIN } from './accounts/secrets.ts';
 import { createAccount } from './accounts/staff.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { Refusal } from './domain/refusal.ts';
+import { privateFile, privateFolder } from './private-files.ts';
 
 // `npm run cli -- <command> [options]`, with the same environment as the server.
 
@@ -66,6 +68,9 @@ async function dbBackup(args: string[]): Promise<void> {
   const [file] = args;
   if (!file) throw new ConfigError('db:backup needs the file to write, e.g. npm run cli -- db:backup backups/reading-room.sqlite');
   const db = openDatabase(loadConfig().databasePath);
+  // A copy holds all the database holds: owner-only, as the database is.
+  privateFolder(dirname(file));
+  privateFile(file);
   try {
     // All pages in one step: copied step by step, the backup starts again after every write of
     // another process, and under steady writes it never finishes.

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runScript } from './helpers/child.ts';
+import { startServer as startListening } from './helpers/fault-kit.ts';
+import { uniqueQueuePrefix } from './helpers/workers.ts';
 import { freePort } from './helpers/redis-server.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'reading-room-server-'));
@@ -66,5 +68,57 @@ describe('npm start', () => {
     const { code, seconds } = await exit;
     assert.equal(code, 0);
     assert.ok(seconds < 30);
+  });
+
+  describe('what is readable on disk, and where mail goes', () => {
+    const JWT_SECRET = 'a production secret of at least 32 characters';
+    /** A data folder of its own whose jwt-secret file others can read (0644, as a careless copy leaves it). */
+    function folderWithOpenSecret(name: string): { database: string; secret: string } {
+      const data = join(folder, name);
+      mkdirSync(data, { recursive: true });
+      const secret = join(data, 'jwt-secret');
+      writeFileSync(secret, 'a secret generated on a workstation, then copied');
+      chmodSync(secret, 0o644);
+      return { database: join(data, 'reading-room.sqlite'), secret };
+    }
+
+    it('refuses to start in production, in one line saying `chmod 600 <file>`, when the JWT secret file can be read by others', async () => {
+      const { database, secret } = folderWithOpenSecret('open-secret-production');
+      const { child, exit } = startServer({ NODE_ENV: 'production', JWT_SECRET, SMTP_URL: 'smtp://127.0.0.1:2525', DATABASE_PATH: database, PORT: String(await freePort()) });
+      const ended = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000))]);
+      if (!ended) child.kill('SIGKILL');
+      assert.ok(ended, 'the server started instead of refusing');
+      const { code, stderr } = ended;
+      assert.equal(code, 1);
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, stderr);
+      assert.ok(lines[0]?.includes(`chmod 600 ${secret}`), stderr);
+    });
+
+    it('outside production, warns of a JWT secret file others can read, and starts', async () => {
+      const { database, secret } = folderWithOpenSecret('open-secret-development');
+      const server = await startListening({ NODE_ENV: 'development', DATABASE_PATH: database, QUEUE_PREFIX: uniqueQueuePrefix() });
+      const { stderr } = await server.stop();
+      assert.match(stderr, /^Warning: .*can be read by other users/m);
+      assert.ok(stderr.includes(`chmod 600 ${secret}`), stderr);
+    });
+
+    it('in production without SMTP_URL, warns at start that mail is written as files and reaches no one', async () => {
+      const server = await startListening({ NODE_ENV: 'production', JWT_SECRET, DATABASE_PATH: join(folder, 'no-smtp', 'reading-room.sqlite'), QUEUE_PREFIX: uniqueQueuePrefix() });
+      const { stderr } = await server.stop();
+      assert.match(stderr, /^Warning: SMTP_URL is not set.*written as a file in .*no-smtp\/mail.*reaches no one/m);
+    });
+
+    it('in production with SMTP_URL and a private secret, warns of neither', async () => {
+      const server = await startListening({
+        NODE_ENV: 'production',
+        JWT_SECRET,
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        DATABASE_PATH: join(folder, 'quiet', 'reading-room.sqlite'),
+        QUEUE_PREFIX: uniqueQueuePrefix(),
+      });
+      const { stderr } = await server.stop();
+      assert.doesNotMatch(stderr, /Warning/);
+    });
   });
 });

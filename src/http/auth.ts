@@ -56,7 +56,8 @@ export function accountOf(request: FastifyRequest): UserRow {
   return request.account;
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** Compares two secrets in a time that does not depend on where they differ. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
@@ -105,9 +106,28 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
   });
 }
 
-type Claims = { sub: string; role: Role; ver: number; exp: number };
+type Claims = { sub: string; role: Role; ver: number; iat: number; exp: number };
 
 const MAX_VERIFIED_TOKENS = 10_000;
+/** How far another process's clock may run ahead of this one's. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Whether the claims are of the kind this server signs: a person's id in decimal, an integer
+ * token version, issued already, for no longer than a token lives. A token signed with the real
+ * secret but otherwise (an `iat` in the future would outlive every "tokens issued before" rule)
+ * was not made here, and counts for nothing.
+ */
+function madeHere(claims: Claims, nowSeconds: number): boolean {
+  return (
+    typeof claims.sub === 'string' &&
+    /^[1-9][0-9]{0,15}$/.test(claims.sub) &&
+    Number.isInteger(claims.ver) &&
+    typeof claims.iat === 'number' &&
+    claims.iat <= nowSeconds + CLOCK_SKEW_SECONDS &&
+    claims.exp - claims.iat <= TOKEN_LIFETIME_SECONDS
+  );
+}
 
 /**
  * The claims of a token this server signed (HS256 only, not expired), or undefined. Tokens
@@ -120,6 +140,7 @@ function verified(app: FastifyInstance, known: Map<string, Claims>, token: strin
   if (remembered && remembered.exp * 1000 > Date.now()) return remembered;
   try {
     const claims = app.jwt.verify<Claims>(token);
+    if (!madeHere(claims, Date.now() / 1000)) return undefined;
     if (known.size >= MAX_VERIFIED_TOKENS) known.clear();
     known.set(token, claims);
     return claims;

@@ -3,12 +3,11 @@ import type { UserRow } from '../accounts/users.ts';
 import { SESSION_COOKIE, TOKEN_LIFETIME_SECONDS } from '../http/auth.ts';
 
 /**
- * Secure unless the service is reached over plain HTTP on another host than this machine (browsers
- * keep Secure cookies of http://localhost, but not of a LAN address without TLS).
+ * Secure when the reading room is reached over https (API.md v2): its cookies then never travel
+ * in clear. Over plain HTTP a Secure cookie would be dropped by some browsers and kept by others.
  */
 export function cookiesSecure(publicUrl: string): boolean {
-  const url = new URL(publicUrl);
-  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return new URL(publicUrl).protocol === 'https:';
 }
 
 /**

@@ -57,6 +57,8 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
   // ---- the views, each also shown again with a refusal after a form post ------------------------
 
+  const FIRST_DAY = '0000-01-01';
+  const LAST_DAY = '9999-12-31';
   const showSheet = (request: FastifyRequest, reply: FastifyReply, date: IsoDate, extra: Extra = {}) => {
     const sheet = pagingSheet(db, date);
     return page(
@@ -68,8 +70,9 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         wide: true,
         date,
         isToday: date === today(),
-        previousDay: addDays(date, -1),
-        nextDay: addDays(date, 1),
+        // No link past the first or last day a date can name (0000-01-01, 9999-12-31).
+        previousDay: date > FIRST_DAY ? addDays(date, -1) : null,
+        nextDay: date < LAST_DAY ? addDays(date, 1) : null,
         back: `/paging?date=${date}`,
         ...sheet,
         problem: extra.problem ?? null,

@@ -61,14 +61,22 @@ describe('an answer kept while the database is unchanged', () => {
     const { db } = twoConnections();
     const closuresRead = countingRead(db);
     closuresRead.read();
-    assert.throws(() =>
-      db.$client.transaction(() => {
-        closeOn(db, '2026-12-31');
-        assert.deepEqual(closuresRead.read(), ['2026-12-31']);
-        throw new Error('rolled back');
-      })(),
+    const inside: string[][] = [];
+    // Only the transaction's own refusal may end it: an assertion failing inside would be taken
+    // for it, so what the transaction saw is checked once it is over.
+    assert.throws(
+      () =>
+        db.$client.transaction(() => {
+          closeOn(db, '2026-12-31');
+          // Read twice: a first read after a write drops what was kept; the second is the one a
+          // cache that kept answers inside transactions would keep.
+          inside.push(closuresRead.read(), closuresRead.read());
+          throw new Error('rolled back');
+        })(),
+      { message: 'rolled back' },
     );
-    assert.deepEqual(closuresRead.read(), []);
+    assert.deepEqual(inside, [['2026-12-31'], ['2026-12-31']], 'inside, the transaction’s own write is seen');
+    assert.deepEqual(closuresRead.read(), [], 'after the rollback, the uncommitted closure is gone');
   });
 
   it('is not kept past 32 MB of answers kept as bytes', () => {

@@ -104,22 +104,33 @@ export function forgedAuthorizations(setting: TokenSetting): string[] {
   ];
 }
 
+/** A token with the real signature, and the answer `GET /api/v1/me` owes it. */
+export interface SignedOddity {
+  authorization: string;
+  /** 401: claims this server never signs; 200: the person of `sub`, with the role in the database. */
+  answer: 200 | 401;
+  /** Whose answer a 200 is. */
+  subject?: number;
+  why: string;
+}
+
 /**
- * Tokens signed with the real secret for a real subject, with odd claims or headers (`kid`, `jku`,
- * `crit`, an `iat` in the future, a far `exp`, an array `sub`, a role claim the person does not
- * have). Only the server can make these; whatever they are answered, the person's role is the one
- * in the database.
+ * Tokens signed with the real secret for a real subject, with odd claims or headers, which only
+ * the server can make. Claims it never signs (an `iat` in the future, an array `sub`, an `exp`
+ * beyond a token's lifetime, a `crit` header it does not understand) are refused; headers it does
+ * not use (`kid`, `jku`) change nothing; and a role claim never outranks the database.
  */
-export function signedOddities(setting: TokenSetting): string[] {
+export function signedOddities(setting: TokenSetting): SignedOddity[] {
   const { secret } = setting;
   const { iat, exp, admin, researcher, claims } = material(setting);
+  const oddity = (token: string, answer: 200 | 401, why: string, subject?: number): SignedOddity => ({ authorization: `Bearer ${token}`, answer, why, ...(subject ? { subject } : {}) });
   return [
-    signJwt(hs256, claims({ iat: iat + 3600, exp: iat + 7200 }), secret),
-    signJwt(hs256, claims({ sub: [admin.id] }), secret),
-    signJwt(hs256, claims({ exp: 1e300 }), secret),
-    signJwt(hs256, { sub: String(researcher.id), role: 'admin', ver: 0, iat, exp }, secret),
-    signJwt({ alg: 'HS256', typ: 'JWT', kid: '../../../../dev/null' }, claims({}), secret),
-    signJwt({ alg: 'HS256', typ: 'JWT', jku: 'http://evil.example/jwks.json' }, claims({}), secret),
-    signJwt({ alg: 'HS256', crit: ['exp'] }, claims({}), secret),
-  ].map((token) => `Bearer ${token}`);
+    oddity(signJwt(hs256, claims({ iat: iat + 3600, exp: iat + 7200 }), secret), 401, 'issued an hour from now'),
+    oddity(signJwt(hs256, claims({ sub: [admin.id] }), secret), 401, 'an array sub'),
+    oddity(signJwt(hs256, claims({ exp: 1e300 }), secret), 401, 'an exp far beyond a token’s lifetime'),
+    oddity(signJwt(hs256, { sub: String(researcher.id), role: 'admin', ver: 0, iat, exp }, secret), 200, 'a researcher claiming the admin role', researcher.id),
+    oddity(signJwt({ alg: 'HS256', typ: 'JWT', kid: '../../../../dev/null' }, claims({}), secret), 200, 'a kid header, not used', admin.id),
+    oddity(signJwt({ alg: 'HS256', typ: 'JWT', jku: 'http://evil.example/jwks.json' }, claims({}), secret), 200, 'a jku header, never fetched', admin.id),
+    oddity(signJwt({ alg: 'HS256', crit: ['exp'] }, claims({}), secret), 401, 'a crit header naming what is not an extension'),
+  ];
 }

@@ -501,3 +501,27 @@ export function beyond(schema: JsonSchema): string {
   if (types.includes('string')) return 'a'.repeat((schema.maxLength ?? 1000) + 1);
   return '%';
 }
+
+/**
+ * Percent-encodes any text, lone surrogates included (which `encodeURIComponent` refuses): those
+ * go out as the three bytes a careless encoder would write, which are not valid UTF-8.
+ */
+export function encodeText(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      out += encodeURIComponent(text.slice(i, i + 2));
+      i++;
+    } else if (unit >= 0xd800 && unit <= 0xdfff) {
+      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    } else {
+      out += encodeURIComponent(text[i] ?? '');
+    }
+  }
+  return out;
+}
+
+/** A generated value as text in a URL: strings as they are, anything else as JSON. */
+export const encode = (value: unknown) => encodeText(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));

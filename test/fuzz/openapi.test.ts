@@ -13,7 +13,7 @@ import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '..
 import { forgedAuthorizations, signedOddities } from './forged-tokens.ts';
 import { assertSoundAnswer, DomainDigest } from './invariants.ts';
 import { startWatchdog, type Watchdog } from './watchdog.ts';
-import { anyString, beyond, boundary, extreme, invalid, setToday, valid, type JsonSchema } from './json-schema.ts';
+import { anyString, beyond, boundary, encode, encodeText, extreme, invalid, setToday, valid, type JsonSchema } from './json-schema.ts';
 
 // Every path and method of the OpenAPI document, read at test time (a route added later is fuzzed
 // without anyone remembering to), called with valid, boundary and invalid inputs generated from
@@ -88,28 +88,6 @@ const hashes = (op: Operation) => Object.keys(op.body?.schema.properties ?? {}).
 // ---------------------------------------------------------------------------------------------
 // Cases from the schemas
 
-/**
- * Percent-encodes any text, lone surrogates included (which `encodeURIComponent` refuses): those
- * go out as the three bytes a careless encoder would write, which are not valid UTF-8.
- */
-function encodeText(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    const next = text.charCodeAt(i + 1);
-    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-      out += encodeURIComponent(text.slice(i, i + 2));
-      i++;
-    } else if (unit >= 0xd800 && unit <= 0xdfff) {
-      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
-    } else {
-      out += encodeURIComponent(text[i] ?? '');
-    }
-  }
-  return out;
-}
-
-const encode = (value: unknown) => encodeText(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
 
 /** Segments a client should never send: bad percent-encoding, dots, encoded slashes, NUL. */
 const RAW_SEGMENTS = ['%', '%zz', '%C0%AE', '%00', '%2F', '..', '.', '%2e%2e', '%E2%80%AE', '%F0%9F%98%80', '-1', '0', '1.5', '1e3', '0x1', '%201', '9007199254740992', '9'.repeat(400), "1%27%20OR%20%271%27%3D%271"];
@@ -382,7 +360,7 @@ before(async () => {
   }
   await seedRequests();
   const forgery = { secret: resolveJwtSecret(room.config), subjects: ROLES.map((role) => ({ id: accounts.get(role)?.user.id ?? 1, role })), now: new Date() };
-  forged = [...forgedAuthorizations(forgery), ...signedOddities(forgery)];
+  forged = [...forgedAuthorizations(forgery), ...signedOddities(forgery).map((o) => o.authorization)];
   const document = await room.app.inject({ method: 'GET', url: '/docs/json' });
   assert.equal(document.statusCode, 200);
   operations = operationsOf(document.json()).filter((op) => ONLY.test(`${op.method} ${op.path}`));

@@ -7,6 +7,10 @@ export interface DeclaredRoute {
   /** As the app declares it (`:param`), a prefix's root route named without its trailing slash. */
   url: string;
   access: readonly string[] | undefined;
+  /** Left out of the OpenAPI document (the pages, their form posts, the queue dashboard). */
+  hidden: boolean;
+  /** The route's JSON schemas of its parameters, query and body, as declared. */
+  schema: { params?: unknown; querystring?: unknown; body?: unknown };
 }
 
 /**
@@ -32,7 +36,16 @@ export async function declaredRoutes(dependencies: AppDependencies): Promise<{ r
   // The same object is handed to every onRoute hook; read `config` once all of them have run.
   const withoutSlash = (url: string) => (url.length > 1 ? url.replace(/\/$/, '') : url);
   const routes = seen.flatMap((route) =>
-    [route.method].flat().map((method) => ({ method: String(method).toUpperCase(), url: withoutSlash(route.url), access: route.config?.access })),
+    [route.method].flat().map((method) => {
+      const schema = (route.schema ?? {}) as { hide?: boolean; params?: unknown; querystring?: unknown; body?: unknown };
+      return {
+        method: String(method).toUpperCase(),
+        url: withoutSlash(route.url),
+        access: route.config?.access,
+        hidden: schema.hide === true,
+        schema: { params: schema.params, querystring: schema.querystring, body: schema.body },
+      };
+    }),
   );
   return { routes, app };
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../src/config.ts';
+import { privateFolder } from '../../src/private-files.ts';
 
 export interface OutgoingMail {
   messageId: string;
@@ -37,14 +38,15 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
   }
 
   const folder = mailFolder(config.databasePath);
-  mkdirSync(folder, { recursive: true });
+  privateFolder(folder);
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }, { from: config.mailFrom });
   return {
     async send(mail) {
       const info = await transport.sendMail(mail);
-      // One file per Message-ID: a message written twice overwrites itself.
+      // One file per Message-ID: a message written twice overwrites itself. Owner-only: it may
+      // hold a live reset or verification link.
       const name = mail.messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
-      writeFileSync(join(folder, `${name}.eml`), info.message as Buffer);
+      writeFileSync(join(folder, `${name}.eml`), info.message as Buffer, { mode: 0o600 });
     },
     close: () => transport.close(),
   };
