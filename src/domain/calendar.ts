@@ -63,6 +63,16 @@ export function todayIn(timezone: string, now: Date): IsoDate {
 /** Per time zone, the last date asked for and the instants it spans (luxon costs ~10 µs a call). */
 const knownDays = new Map<string, { date: IsoDate; from: number; until: number }>();
 
+/** Whether a text is a real calendar date written `YYYY-MM-DD` (`2026-02-30` and `2026-13-01` are not). */
+export function isIsoDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
+}
+
 export function addDays(date: IsoDate, days: number): IsoDate {
   return fromEpochDay(toEpochDay(date) + days);
 }

@@ -9,7 +9,7 @@ import { findUser, listUsers, type UserRow } from '../accounts/users.ts';
 import { DASHBOARD_PATH } from '../admin/queue-dashboard.ts';
 import { closeDay, reopenDay } from '../calendar/closures.ts';
 import { listClosures } from '../calendar/store.ts';
-import { todayIn } from '../domain/calendar.ts';
+import { isIsoDate, todayIn } from '../domain/calendar.ts';
 import { cancelledByClosure } from '../domain/closures.ts';
 import { outStatuses } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
@@ -32,7 +32,6 @@ const staffRoles = ['staff', 'curator', 'admin'] as const satisfies readonly Rol
 const isStaffRole = (value: string | undefined): value is (typeof staffRoles)[number] => (staffRoles as readonly string[]).includes(value ?? '');
 const roleNames: Record<Role, string> = { researcher: 'a researcher', staff: 'paging staff', curator: 'a curator', admin: 'an admin' };
 
-const isRealDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 
 interface CloseForm {
   date: string;
@@ -92,7 +91,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
   /** The notice after a change, from the redirect's query (only known words and ids are read). */
   const noticeOf = (query: { done?: string | undefined; date?: string | undefined; cancelled?: number | undefined; user?: number | undefined }): string | null => {
     const { done, date, cancelled, user: userId } = query;
-    if ((done === 'closed' || done === 'reopened') && date !== undefined && isRealDate(date)) {
+    if ((done === 'closed' || done === 'reopened') && date !== undefined && isIsoDate(date)) {
       if (done === 'reopened') return `The reading room is open again on ${readableDate(date)}.`;
       const count = cancelled ?? 0;
       const cancellations =
@@ -149,7 +148,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const reason = request.body.reason.trim();
       const force = request.body.force === 'true';
       const closeForm = { date, reason };
-      if (!isRealDate(date)) return renderHub(request, reply, { problem: 'Choose the day to close.', closeForm }, 400);
+      if (!isIsoDate(date)) return renderHub(request, reply, { problem: 'Choose the day to close.', closeForm }, 400);
       if (!reason || reason.length > 200) {
         return renderHub(request, reply, { problem: 'Give the reason for the closure (up to 200 characters): researchers will see it in the calendar.', closeForm }, 400);
       }

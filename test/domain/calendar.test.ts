@@ -7,6 +7,7 @@ import {
   daysBetween,
   earliestVisitDate,
   isBusinessDay,
+  isIsoDate,
   isWeekend,
   todayIn,
   type Closures,
@@ -162,5 +163,26 @@ describe('calendar arithmetic', () => {
       { date: '2026-12-26', open: false, reason: 'Closed on Saturdays' },
       { date: '2026-12-27', open: false, reason: 'Closed on Sundays' },
     ]);
+  });
+});
+
+describe('dates as people type them', () => {
+  it('knows a real calendar date from one that only looks like it', () => {
+    for (const real of ['2026-12-01', '2028-02-29', '2000-02-29', '0001-01-01', '9999-12-31']) assert.ok(isIsoDate(real), real);
+    for (const unreal of ['2026-13-01', '2026-02-29', '1900-02-29', '2026-04-31', '2026-00-10', '2026-01-00', '2026-1-01', ' 2026-01-01', '2026-01-01T00:00', '']) {
+      assert.ok(!isIsoDate(unreal), unreal);
+    }
+  });
+
+  it('agrees with the Gregorian calendar of Date for every day of years 1000 to 9999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (year, month, day) => {
+        const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        const viaDate = new Date(`${text}T00:00:00Z`);
+        const real = !Number.isNaN(viaDate.getTime()) && viaDate.toISOString().startsWith(text);
+        assert.equal(isIsoDate(text), real, text);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
