@@ -26,7 +26,7 @@ import { metricsRoutes } from './metrics/routes.ts';
 import { accessCheckPlugin } from './http/auth.ts';
 import { registerDocsAndHeaders } from './http/docs.ts';
 import { ApiError, frameworkError, registerErrorHandling } from './http/errors.ts';
-import { resolveJwtSecret } from './http/jwt-secret.ts';
+import { resolveJwtSecret } from './accounts/jwt-secret.ts';
 import { OneLinePerRequest } from './http/request-log.ts';
 import { errorResponses } from './http/schemas.ts';
 import type { RedisProbe } from './redis.ts';

@@ -1,6 +1,6 @@
 import { mailFolder } from '../workers/notifications/mailer.ts';
 import { ConfigError, loadConfig, withoutCredentials, type Config } from './config.ts';
-import { exposedSecretFile } from './http/jwt-secret.ts';
+import { exposedSecretFile } from './accounts/jwt-secret.ts';
 import { redisAnswers } from './redis.ts';
 
 // What `npm start` and `npm run worker` check before anything else, each failure in one line.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
+import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { assertError, bearer, login, makeAccount, tokenFor, type Account } from '../helpers/accounts.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 

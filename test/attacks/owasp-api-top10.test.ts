@@ -4,7 +4,7 @@ import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify
 import { requests, type Role } from '../../db/schema.ts';
 import { addDays } from '../../src/domain/calendar.ts';
 import { cursorAfter } from '../../src/http/schemas.ts';
-import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
+import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { asUser, assertError, bearer, makeAccount, PASSWORD, tokenFor, type Account } from '../helpers/accounts.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { forgedAuthorizations, signedOddities, signJwt } from '../fuzz/forged-tokens.ts';
@@ -36,7 +36,10 @@ const who = (key: string) => {
   return p;
 };
 
-async function call(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse> {
+/** An injected call whose address is a string, as every call of this file gives it. */
+type Call = InjectOptions & { url: string };
+
+async function call(token: string | undefined, options: Call): Promise<LightMyRequestResponse> {
   const response = await asUser(room.app, token, { remoteAddress: nextIp(), ...options });
   assertSoundAnswer(response, `${options.method} ${options.url} ${JSON.stringify(options.payload ?? '').slice(0, 200)}`, `${options.url}\n${typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload ?? '')}`);
   return response;
@@ -488,7 +491,7 @@ describe('API8:2023 Security Misconfiguration', () => {
   it("API8: helmet's headers on every kind of answer, errors included (200, 201, 204, 400, 401, 403, 404, 409, 413, 415, 422, 429)", async () => {
     const alice = who('alice');
     const boss = who('boss');
-    const answers: [string, InjectOptions, string | undefined][] = [
+    const answers: [string, Call, string | undefined][] = [
       ['200 health', { method: 'GET', url: '/health' }, undefined],
       ['200 collections', { method: 'GET', url: '/api/v1/collections' }, undefined],
       ['201 closure', { method: 'POST', url: '/api/v1/closures', payload: { date: '2027-01-22', reason: 'Headers' } }, boss.token],
@@ -511,7 +514,7 @@ describe('API8:2023 Security Misconfiguration', () => {
     for (const [name, options, token] of answers) {
       const response = await call(token, options);
       const problems = unhardened(response);
-      if (problems.length > 0) failures.push(`${name}: ${options.method} ${String(options.url).slice(0, 60)} → ${response.statusCode} ${problems.join(', ')}`);
+      if (problems.length > 0) failures.push(`${name}: ${options.method} ${options.url.slice(0, 60)} → ${response.statusCode} ${problems.join(', ')}`);
     }
     // 429, from the per-IP limit of the account routes.
     const ip = '192.0.2.200';
@@ -546,7 +549,7 @@ describe('API8:2023 Security Misconfiguration', () => {
     const countsBefore = room.db.$client.prepare('select (select count(*) from users) u, (select count(*) from requests) r, (select count(*) from collections) c').get();
     for (const p of payloads) {
       const q = encodeURIComponent(p);
-      const probes: [string | undefined, InjectOptions][] = [
+      const probes: [string | undefined, Call][] = [
         [undefined, { method: 'GET', url: `/api/v1/collections?callNumber=${q}` }],
         [desk.token, { method: 'GET', url: `/api/v1/users?q=${q}` }],
         [alice.token, { method: 'GET', url: `/api/v1/requests?cursor=${q}` }],

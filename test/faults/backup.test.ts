@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
-import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
+import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { runScript } from '../helpers/child.ts';
 import {
   callJson,

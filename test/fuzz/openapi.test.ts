@@ -7,7 +7,7 @@ import type { Role } from '../../db/schema.ts';
 import { findUser } from '../../src/accounts/users.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { issueToken } from '../../src/http/auth.ts';
-import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
+import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { asUser, makeAccount, tokenFor, type Account } from '../helpers/accounts.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { forgedAuthorizations, signedOddities } from './forged-tokens.ts';

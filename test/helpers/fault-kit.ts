@@ -9,7 +9,7 @@ import { createAccount } from '../../src/accounts/staff.ts';
 import { closuresFrom } from '../../src/calendar/store.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { bookingHorizon, calendarDays, earliestVisitDate, todayIn } from '../../src/domain/calendar.ts';
-import { resolveJwtSecret } from '../../src/http/jwt-secret.ts';
+import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { runScript, type Child } from './child.ts';
 import { freePort } from './redis-server.ts';
 import { uniqueQueuePrefix } from './workers.ts';
