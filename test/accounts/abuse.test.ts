@@ -16,7 +16,7 @@ before(async () => {
 after(() => room.close());
 
 /** Every answer of this file goes through here: none may ever carry a password hash. */
-async function send(options: InjectOptions, app = room.app): Promise<LightMyRequestResponse> {
+async function send(options: InjectOptions & { url: string }, app = room.app): Promise<LightMyRequestResponse> {
   const response = await app.inject(options);
   assert.doesNotMatch(response.body, /\$argon2/, `${options.method} ${options.url} answered a password hash`);
   return response;

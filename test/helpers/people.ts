@@ -53,6 +53,7 @@ export function assertRefused(response: LightMyRequestResponse, statusCode: numb
 }
 
 /** Asserts a 2xx (or the given status) and returns the JSON body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an answer's JSON, read by the assertions that follow
 export function ok<T = any>(response: LightMyRequestResponse, statusCode = 200, context = ''): T {
   assert.equal(response.statusCode, statusCode, `${context} ${response.body}`.trim());
   return (response.body === '' ? undefined : response.json()) as T;

@@ -40,6 +40,7 @@ describe('pathOnThisSite', () => {
         if (path === undefined) return;
         assert.equal(followed(path).origin, ORIGIN, `${JSON.stringify(candidate)} gave ${JSON.stringify(path)}`);
         assert.match(path, /^\/(?![/\\])/);
+        // eslint-disable-next-line no-control-regex -- control characters are what must never come through
         assert.doesNotMatch(path, /[\u0000-\u001f\u007f\\]/);
         assert.doesNotMatch(followed(path).pathname, /%[01][0-9a-f]|%7f|%5c/i, 'nor encoded in the path');
         assert.equal(path, `${followed(path).pathname}${followed(path).search}`, 'path and query only');
