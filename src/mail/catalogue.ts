@@ -1,5 +1,7 @@
+import { readableDate } from '../wording.ts';
 import type { RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
+import type { PickItem } from '../requests/schemas.ts';
 
 // Every e-mail of docs/email.md: its template (templates/mail/<kind>.html.eta and .txt.eta), the data the
 // template gets, and its subject. The outbox carries a MailJob; the notification worker renders it.
@@ -21,17 +23,6 @@ export interface MailContainer {
   restrictionNote: string | null;
 }
 
-/** A row of a list for staff: a pick list, or boxes still out at closing time. */
-export interface StaffListItem {
-  requestId: number;
-  status: RequestStatus;
-  callNumber: string;
-  collectionTitle: string;
-  containerLabel: string;
-  location: string;
-  researcherName: string;
-}
-
 export interface MailData {
   'verify-email': { link: string };
   'already-registered': { signInUrl: string; resetUrl: string };
@@ -43,8 +34,8 @@ export interface MailData {
     containers: MailContainer[];
     reviewUrl: string;
   };
-  'paging-run': { visitDate: IsoDate; items: StaffListItem[]; pickListUrl: string };
-  'closing-time': { date: IsoDate; items: StaffListItem[] };
+  'paging-run': { visitDate: IsoDate; items: PickItem[]; pickListUrl: string };
+  'closing-time': { date: IsoDate; items: PickItem[] };
   'request-approved': { visitDate: IsoDate; container: MailContainer; note: string | null; requestsUrl: string };
   'request-denied': { visitDate: IsoDate; container: MailContainer; reason: string; requestsUrl: string };
   'waitlist-promoted': { visitDate: IsoDate; container: MailContainer; requestsUrl: string };
@@ -87,14 +78,6 @@ export const secretFields: Partial<Record<MailKind, readonly string[]>> = {
   'verify-email': ['link'],
   'password-reset': ['link'],
 };
-
-/** "Tuesday 1 December 2026": a date as a person reads it. */
-const dateParts = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-export function readableDate(date: IsoDate): string {
-  const part = Object.fromEntries(dateParts.formatToParts(new Date(`${date}T00:00:00Z`)).map((p) => [p.type, p.value]));
-  return `${part.weekday} ${part.day} ${part.month} ${part.year}`;
-}
 
 export const subjects: { [K in MailKind]: (data: MailData[K], libraryName: string) => string } = {
   'verify-email': (_, library) => `Confirm your e-mail address for ${library}`,

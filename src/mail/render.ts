@@ -1,5 +1,6 @@
 import { htmlTemplates, textTemplates } from '../templates.ts';
-import { readableDate, subjects, type MailJob } from './catalogue.ts';
+import { readableDate } from '../wording.ts';
+import { subjects, type MailJob } from './catalogue.ts';
 
 export interface RenderedMail {
   subject: string;

@@ -14,7 +14,7 @@ import { cancelledByClosure } from '../domain/closures.ts';
 import { outStatuses } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
 import { IdSchema, IsoDateSchema } from '../http/schemas.ts';
-import { readableDate } from '../mail/catalogue.ts';
+import { deskStatus, readableDate } from '../wording.ts';
 import { requestsOn } from '../requests/store.ts';
 import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';
 
@@ -176,7 +176,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
                 id: row.id,
                 containerLabel: row.containerLabel,
                 callNumber: row.callNumber,
-                status: row.status.replace('_', ' '),
+                status: deskStatus(row.status),
                 researcher: names.get(row.researcherId),
               })),
               researcherCount: names.size,

@@ -5,7 +5,7 @@ import { findUser, type UserRow } from '../accounts/users.ts';
 import { todayIn } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
 import { IdSchema } from '../http/schemas.ts';
-import { readableDate } from '../mail/catalogue.ts';
+import { readableDate } from '../wording.ts';
 import { approveRequest, denyRequest } from '../requests/changes.ts';
 import { findRequest, listRequests, type RequestRow } from '../requests/store.ts';
 import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';

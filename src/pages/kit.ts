@@ -7,7 +7,7 @@ import { userView } from '../accounts/users.ts';
 import type { Config } from '../config.ts';
 import { todayIn, type Clock } from '../domain/calendar.ts';
 import { apiErrorOf, type ApiError } from '../http/errors.ts';
-import { readableDate } from '../mail/catalogue.ts';
+import { readableDate } from '../wording.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { htmlTemplates } from '../templates.ts';
 

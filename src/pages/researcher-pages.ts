@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
 import { Type } from 'typebox';
 import { closuresFrom } from '../calendar/store.ts';
 import { findCollections, findContainers } from '../collections/store.ts';
 import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../domain/calendar.ts';
 import { allows, isActive } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
-import { readableDate } from '../mail/catalogue.ts';
+import { readableDate, readableInstant } from '../wording.ts';
 import { cancelRequest } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
@@ -63,11 +62,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
   const missing = (request: FastifyRequest, reply: FastifyReply, title: string, message: string) =>
     page(request, reply, 'message', { title, message, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, 404);
 
-  /** "Thursday 26 November 2026 at 10:00", in the reading room's time zone. */
-  const readableTime = (at: Date) => {
-    const local = DateTime.fromJSDate(at, { zone: config.timezone });
-    return `${readableDate(local.toISODate() ?? '')} at ${local.toFormat('HH:mm')}`;
-  };
+  const readableTime = (at: Date) => readableInstant(at, config.timezone);
 
   /** The days a visit may be requested for now: open days from the earliest visit date to the horizon. */
   const openVisitDays = (): IsoDate[] => {

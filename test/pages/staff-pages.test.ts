@@ -167,7 +167,7 @@ describe('the paging staff pages', { timeout: 120_000 }, () => {
     assert.equal(checked.headers.location, `/desk?q=rosa&checked=${reader.id}`);
     const atDesk = await desk.follow(checked);
     assert.match(atDesk.body, /role="status">Rosa Reader’s photo ID is recorded as checked\./);
-    assert.match(atDesk.body, /Photo ID checked \(Passport\), Thursday 26 November 2026, 10:00\./);
+    assert.match(atDesk.body, /Photo ID checked \(Passport\), Thursday 26 November 2026 at 10:00\./);
     assert.equal(ok(await staff.call('GET', `/api/v1/users?q=rosa`)).items[0].identityVerified, true);
 
     // Not today (the visit is on Tuesday): no requests for today at the desk yet.

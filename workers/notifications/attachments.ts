@@ -1,6 +1,7 @@
 import { createEvent } from 'ics';
 import { addDays } from '../../src/domain/calendar.ts';
-import { readableDate, type MailJob } from '../../src/mail/catalogue.ts';
+import type { MailJob } from '../../src/mail/catalogue.ts';
+import { readableDate } from '../../src/wording.ts';
 import type { MailSettings } from '../../src/mail/render.ts';
 import type { OutgoingMail } from './mailer.ts';
 

@@ -4,26 +4,16 @@ import { identityDocumentTypes, type IdentityDocumentType } from '../../accounts
 import { findUser, type UserRow } from '../../accounts/users.ts';
 import type { IsoDate } from '../../domain/calendar.ts';
 import { staffMovesFrom, type StaffMove } from '../../domain/request-status.ts';
-import { boxesOut, pickList, staffList, type PickItem } from '../../paging/pick-list.ts';
+import { boxesOut, pickList, staffList } from '../../paging/pick-list.ts';
+import type { PickItem } from '../../requests/schemas.ts';
 import { everPaged, type RequestRow } from '../../requests/store.ts';
+import { pagePaths } from '../../links.ts';
+import { deskStatus } from '../../wording.ts';
 
 // What the staff's pages show of a request: the domain's lists and rules, put into words. Nothing
 // here decides anything: the moves offered are the status machine's, and the transition itself
 // checks them again.
 
-/** A request's status as the desk says it. */
-export const statusWords: Record<RequestStatus, string> = {
-  awaiting_approval: 'Awaiting a curator’s approval',
-  waitlisted: 'On the waiting list',
-  scheduled: 'To fetch from the stacks',
-  paged: 'Paged: at the desk',
-  delivered: 'Delivered: with the researcher',
-  returned: 'Returned: back at the desk',
-  reshelved: 'Reshelved',
-  no_show: 'No-show',
-  cancelled: 'Cancelled',
-  denied: 'Not approved',
-};
 
 /** The button of each move, said as the person at the desk does it. */
 export const moveWords: Record<StaffMove, string> = {
@@ -73,7 +63,7 @@ export function researcherLook(user: UserRow): ResearcherLook {
 }
 
 /** The desk, opened on one researcher. */
-export const deskHref = (user: Pick<UserRow, 'email'>) => `/desk?q=${encodeURIComponent(user.email)}`;
+export const deskHref = (user: Pick<UserRow, 'email'>) => pagePaths.desk(user.email);
 
 /** Researchers by id, each read once. */
 export function researcherLookup(db: Database): (id: number) => ResearcherLook {
@@ -84,7 +74,7 @@ export function researcherLookup(db: Database): (id: number) => ResearcherLook {
       const user = findUser(db, id);
       look = user
         ? researcherLook(user)
-        : { id, name: `Researcher ${id}`, email: '', identityChecked: false, identityDocument: null, deskHref: '/desk' };
+        : { id, name: `Researcher ${id}`, email: '', identityChecked: false, identityDocument: null, deskHref: pagePaths.desk() };
       seen.set(id, look);
     }
     return look;
@@ -107,7 +97,7 @@ function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => 
   return items.map((item) => ({
     requestId: item.requestId,
     status: item.status,
-    statusWords: statusWords[item.status],
+    statusWords: deskStatus(item.status),
     callNumber: item.callNumber,
     collectionTitle: item.collectionTitle,
     containerLabel: item.containerLabel,
@@ -136,7 +126,7 @@ export function deskRow(db: Database, row: RequestRow, researcher: (id: number) 
   return {
     requestId: row.id,
     status: row.status,
-    statusWords: statusWords[row.status],
+    statusWords: deskStatus(row.status),
     callNumber: row.callNumber,
     collectionTitle: row.collectionTitle,
     containerLabel: row.containerLabel,
