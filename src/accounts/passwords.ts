@@ -9,6 +9,7 @@ import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 import { hashPassword, newToken, passwordMatches } from './secrets.ts';
 import { findUserByEmail, mailRecipient, normaliseEmail, type UserRow } from './users.ts';
+import { pageLinks } from '../links.ts';
 
 const HOUR = 3600_000;
 export const RESET_LIFETIME_MS = HOUR;
@@ -65,7 +66,7 @@ export async function requestPasswordReset(ctx: AccountsContext, email: string, 
     queueMail(tx, {
       kind: 'password-reset',
       to: mailRecipient(user),
-      data: { link: `${ctx.publicUrl}/reset-password?token=${token}` },
+      data: { link: pageLinks(ctx.publicUrl).resetPassword(token) },
     });
   });
 }

@@ -8,6 +8,7 @@ import { spendLinks, usableLink } from './links.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 import { hashPassword, newToken, NO_PASSWORD } from './secrets.ts';
 import { findUser, findUserByEmail, mailRecipient, normaliseEmail, userView, type UserRow, type UserView } from './users.ts';
+import { pageLinks } from '../links.ts';
 
 export interface AccountsContext {
   db: Database;
@@ -53,7 +54,7 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
       queueMail(tx, {
         kind: 'already-registered',
         to: mailRecipient(existing),
-        data: { signInUrl: `${ctx.publicUrl}/sign-in`, resetUrl: `${ctx.publicUrl}/reset-password` },
+        data: { signInUrl: pageLinks(ctx.publicUrl).signIn, resetUrl: pageLinks(ctx.publicUrl).resetPassword() },
       });
       return;
     }
@@ -73,7 +74,7 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
       kind: 'verify-email',
       // Not the name just typed: whoever owns the address may not be whoever typed it.
       to: mailRecipient(user),
-      data: { link: `${ctx.publicUrl}/verify-email?token=${token}` },
+      data: { link: pageLinks(ctx.publicUrl).verifyEmail(token) },
     });
   });
 }

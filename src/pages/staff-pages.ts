@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
 import { Type } from 'typebox';
 import { originOf } from '../accounts/auth-routes.ts';
 import { DocumentTypeSchema } from '../accounts/schemas.ts';
@@ -11,14 +10,15 @@ import { walkingOrder } from '../domain/walking-order.ts';
 import { accountOf } from '../http/auth.ts';
 import type { ApiError } from '../http/errors.ts';
 import { IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
-import { readableDate } from '../mail/catalogue.ts';
+import { pagePaths } from '../links.ts';
+import { deskStatus, readableDate, readableInstant } from '../wording.ts';
 import { boxesOut, pickList } from '../paging/pick-list.ts';
 import { transitionRequest } from '../requests/changes.ts';
 import { StaffTargetSchema } from '../requests/schemas.ts';
 import { eventsOf, findRequest, listRequests } from '../requests/store.ts';
 import { attempt, pathOnThisSite, renderPage, seeOther, type PageOptions } from './kit.ts';
 import { callSlipsPdf, papers } from './staff/call-slips.ts';
-import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup, statusWords } from './staff/rows.ts';
+import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup } from './staff/rows.ts';
 
 // The paging staff's pages: the day's sheet in walking order with one form per row, a printable
 // pick list and call slips (PDF), and the desk (find a researcher, record the photo-ID check,
@@ -44,7 +44,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     const row = requestId === undefined ? undefined : findRequest(db, requestId);
     if (!row) return null;
     const researcher = findUser(db, row.researcherId);
-    return `${row.containerLabel}, ${row.callNumber}, for ${researcher?.name ?? 'the researcher'}: now “${statusWords[row.status]}”.`;
+    return `${row.containerLabel}, ${row.callNumber}, for ${researcher?.name ?? 'the researcher'}: now “${deskStatus(row.status)}”.`;
   };
 
   const checkedNotice = (userId: number | undefined): string | null => {
@@ -52,8 +52,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     return user && user.identityVerifiedAt !== null ? `${user.name}’s photo ID is recorded as checked.` : null;
   };
 
-  /** A time of day in the reading room's zone, as a person reads it. */
-  const readableInstant = (at: Date) => DateTime.fromJSDate(at, { zone: config.timezone }).toFormat("cccc d LLLL yyyy, HH:mm");
+  const readable = (at: Date) => readableInstant(at, config.timezone);
 
   // ---- the views, each also shown again with a refusal after a form post ------------------------
 
@@ -73,7 +72,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         // No link past the first or last day a date can name (0000-01-01, 9999-12-31).
         previousDay: date > FIRST_DAY ? addDays(date, -1) : null,
         nextDay: date < LAST_DAY ? addDays(date, 1) : null,
-        back: `/paging?date=${date}`,
+        back: pagePaths.pickList(date),
         ...sheet,
         problem: extra.problem ?? null,
         problemLink: extra.problemLink ?? null,
@@ -91,7 +90,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     const people = found.slice(0, DESK_MATCHES).map((user) => ({
       ...researcherLook(user),
       affiliation: user.affiliation,
-      checkedOn: user.identityVerifiedAt ? readableInstant(user.identityVerifiedAt) : null,
+      checkedOn: user.identityVerifiedAt ? readable(user.identityVerifiedAt) : null,
       requests: listRequests(db, { researcherId: user.id, visitDate: date }, 200)
         .sort(walkingOrder)
         .map((row) => deskRow(db, row, researcher)),
@@ -99,7 +98,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     // Without a search: the people expected today, from the day's lists.
     const expectedIds = query ? [] : [...new Set([...pickList(db, date), ...boxesOut(db, date)].map((item) => item.researcher.id))];
     const expected = expectedIds.map(researcher).sort((a, b) => a.name.localeCompare(b.name, 'en'));
-    const back = query ? `/desk?q=${encodeURIComponent(query)}` : '/desk';
+    const back = pagePaths.desk(query);
     return page(
       request,
       reply,
@@ -138,16 +137,16 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         wide: true,
         item,
         isToday: row.visitDate === today(),
-        checkedOn: researcher?.identityVerifiedAt ? readableInstant(researcher.identityVerifiedAt) : null,
+        checkedOn: researcher?.identityVerifiedAt ? readable(researcher.identityVerifiedAt) : null,
         events: eventsOf(db, row.id).map((e) => ({
-          at: readableInstant(e.at),
-          from: e.fromStatus ? statusWords[e.fromStatus] : null,
-          to: statusWords[e.toStatus],
+          at: readable(e.at),
+          from: e.fromStatus ? deskStatus(e.fromStatus) : null,
+          to: deskStatus(e.toStatus),
           by: e.actorRole,
           note: e.note,
         })),
         documentChoices,
-        back: `/desk/requests/${row.id}`,
+        back: pagePaths.deskRequest(row.id),
         problem: extra.problem ?? null,
         problemLink: extra.problemLink ?? null,
         notice: extra.notice ?? null,
@@ -228,7 +227,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const { to, date, back, note } = request.body;
       const moved = await attempt(() => transitionRequest(requests, id, accountOf(request), to, note?.trim() || undefined, clock));
       if (!moved.ok) return showAgain(request, reply, back, date, refusalExtra(moved.refusal, id));
-      const fallback = `/paging?date=${date ?? moved.value.visitDate}`;
+      const fallback = pagePaths.pickList(date ?? moved.value.visitDate);
       return seeOther(reply, config, backTo(back, fallback, { moved: String(id) }));
     },
   );
@@ -241,12 +240,12 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     async (request, reply) => {
       const date = request.query.date ?? today();
       const researcher = researcherLookup(db);
-      const items = pickList(db, date).map((item) => ({ ...item, statusWords: statusWords[item.status], researcher: researcher(item.researcher.id) }));
+      const items = pickList(db, date).map((item) => ({ ...item, statusWords: deskStatus(item.status), researcher: researcher(item.researcher.id) }));
       return page(request, reply, 'staff-print', {
         title: `Pick list: ${readableDate(date)}`,
         date,
         items,
-        printedAt: readableInstant(clock()),
+        printedAt: readable(clock()),
       });
     },
   );
@@ -262,15 +261,9 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const researcher = researcherLookup(db);
       const slips = pickList(db, date).map((item) => {
         const row = findRequest(db, item.requestId);
-        const person = researcher(item.researcher.id);
         return {
-          requestId: item.requestId,
-          containerLabel: item.containerLabel,
-          callNumber: item.callNumber,
-          collectionTitle: item.collectionTitle,
-          location: item.location,
-          researcherName: person.name,
-          identityChecked: person.identityChecked,
+          ...item,
+          identityChecked: researcher(item.researcher.id).identityChecked,
           restrictionNote: row?.restricted ? (row.restrictionNote ?? 'Restricted material') : null,
         };
       });

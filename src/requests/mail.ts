@@ -13,12 +13,3 @@ export function mailContainer(row: RequestRow): MailContainer {
     restrictionNote: row.restrictionNote,
   };
 }
-
-/** Where the links in mails lead: the pages of researchers, curators and paging staff. */
-export function pageLinks(publicUrl: string) {
-  return {
-    requests: `${publicUrl}/requests`,
-    review: `${publicUrl}/review`,
-    pickList: (date: string) => `${publicUrl}/paging?date=${date}`,
-  };
-}

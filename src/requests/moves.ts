@@ -7,7 +7,8 @@ import { orAdmins } from '../domain/duties.ts';
 import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { mailContainer, pageLinks } from './mail.ts';
+import { mailContainer } from './mail.ts';
+import { pageLinks } from '../links.ts';
 import { changeStatus } from './status-door.ts';
 import { findRequest, type RequestRow } from './store.ts';
 

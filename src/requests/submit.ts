@@ -9,7 +9,8 @@ import { activeStatuses, initialStatus, isHolding } from '../domain/request-stat
 import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, commitTogether, type Writer } from '../../db/transactions.ts';
-import { mailContainer, pageLinks } from './mail.ts';
+import { mailContainer } from './mail.ts';
+import { pageLinks } from '../links.ts';
 import { reviewers, type RequestsContext } from './moves.ts';
 import { recordNewRequest } from './status-door.ts';
 import { containerDetails, writtenRequest, type RequestRow } from './store.ts';

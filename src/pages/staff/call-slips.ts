@@ -2,31 +2,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { IsoDate } from '../../domain/calendar.ts';
-import { readableDate } from '../../mail/catalogue.ts';
+import { pageLinks } from '../../links.ts';
+import type { PickItem } from '../../requests/schemas.ts';
+import { readableDate } from '../../wording.ts';
 
 // Call slips: one per box on the day's pick list, three to a sheet of Letter or A4 with dashed cut
 // lines between them. Each slip carries the request's desk address as a QR code (and as a link in
 // the PDF), so scanning a slip at the desk opens the request: `${PUBLIC_URL}/desk/requests/<id>`.
 
-export interface CallSlip {
-  requestId: number;
-  containerLabel: string;
-  callNumber: string;
-  collectionTitle: string;
-  location: string;
-  researcherName: string;
-  identityChecked: boolean;
-  restrictionNote: string | null;
-}
+/** A box of the pick list, with what the slip also says: whether the photo ID was checked, and why it is restricted. */
+export type CallSlip = PickItem & { identityChecked: boolean; restrictionNote: string | null };
 
 export const papers = ['letter', 'a4'] as const;
 export type Paper = (typeof papers)[number];
 
 const PAGE_SIZE: Record<Paper, [number, number]> = { letter: [612, 792], a4: [595.28, 841.89] };
 export const SLIPS_PER_PAGE = 3;
-
-/** Where a slip's code leads: the desk's page of the request. */
-export const deskRequestUrl = (publicUrl: string, requestId: number) => `${publicUrl.replace(/\/+$/, '')}/desk/requests/${requestId}`;
 
 // DejaVu Sans (Debian's fonts-dejavu-core) covers Latin, Greek and Cyrillic names; without it the
 // PDF's own Helvetica is used, which knows only Windows-1252, so other letters are simplified.
@@ -134,7 +125,7 @@ interface SlipBox extends SlipsDocument {
 
 function drawSlip(doc: PDFKit.PDFDocument, slip: CallSlip, box: SlipBox): void {
   const { top, width, height, margin, regular, bold, say } = box;
-  const url = deskRequestUrl(box.publicUrl, slip.requestId);
+  const url = pageLinks(box.publicUrl).deskRequest(slip.requestId);
   const qrSize = Math.min(118, height - 2 * margin - 34);
   const qrX = width - margin - qrSize;
   const textWidth = qrX - margin - 18;
@@ -159,7 +150,7 @@ function drawSlip(doc: PDFKit.PDFDocument, slip: CallSlip, box: SlipBox): void {
   const fields: [string, string][] = [
     ['Location', slip.location],
     ['Visit', box.day],
-    ['Researcher', slip.researcherName],
+    ['Researcher', slip.researcher.name],
     ['Photo ID', slip.identityChecked ? 'Checked' : 'Not checked yet: check it at the desk before delivery'],
   ];
   if (slip.restrictionNote) fields.push(['Restricted', slip.restrictionNote]);
