@@ -6,10 +6,11 @@ import type { IsoDate } from '../domain/calendar.ts';
 import { outStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import type { Writer } from '../../db/transactions.ts';
+import type { PickItem } from '../requests/schemas.ts';
 import { requestsOn, type RequestRow } from '../requests/store.ts';
 
-/** A row of a staff list: which box, where it is, for whom. */
-export function pickItem(row: RequestRow, researcherName: string) {
+/** A request as a row of a staff list. */
+export function pickItem(row: RequestRow, researcherName: string): PickItem {
   return {
     requestId: row.id,
     status: row.status,
@@ -20,8 +21,6 @@ export function pickItem(row: RequestRow, researcherName: string) {
     researcher: { id: row.researcherId, name: researcherName },
   };
 }
-
-export type PickItem = ReturnType<typeof pickItem>;
 
 /** A day's requests in some statuses, in walking order, with their researchers' names. */
 export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof requestsOn>[2]): PickItem[] {

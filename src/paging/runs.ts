@@ -2,14 +2,14 @@ import { scheduledRuns, type RequestStatus } from '../../db/schema.ts';
 import { findUser } from '../accounts/users.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { isBusinessDay, nextBusinessDay, todayIn, type IsoDate } from '../domain/calendar.ts';
-import type { StaffListItem } from '../mail/catalogue.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
-import { mailContainer, pageLinks } from '../requests/mail.ts';
+import { pageLinks } from '../links.ts';
+import { mailContainer } from '../requests/mail.ts';
 import { pagingStaff, type RequestsContext } from '../requests/moves.ts';
 import { changeBySystem } from '../requests/status-door.ts';
 import { requestsOn, type RequestRow } from '../requests/store.ts';
-import { boxesOut, pickList, type PickItem } from './pick-list.ts';
+import { boxesOut, pickList } from './pick-list.ts';
 
 // The reading room's timed work, run by the `paging` and `maintenance` workers at the times of
 // the configuration. Each is done once: a repeated run finds its key and does nothing new.
@@ -18,16 +18,6 @@ import { boxesOut, pickList, type PickItem } from './pick-list.ts';
 function firstRun(tx: Writer, key: string, now: Date): boolean {
   return tx.insert(scheduledRuns).values({ key, at: now }).onConflictDoNothing().run().changes === 1;
 }
-
-const staffListItem = (item: PickItem): StaffListItem => ({
-  requestId: item.requestId,
-  status: item.status,
-  callNumber: item.callNumber,
-  collectionTitle: item.collectionTitle,
-  containerLabel: item.containerLabel,
-  location: item.location,
-  researcherName: item.researcher.name,
-});
 
 /** Today's date and whether the reading room is open on it. */
 function readingRoomDay(ctx: RequestsContext, tx: Writer, now: Date) {
@@ -62,7 +52,7 @@ export function pagingRun(ctx: RequestsContext, pullTime: string, now: Date): Ru
       ...pagingStaff(tx).map((member) => ({
         kind: 'paging-run' as const,
         to: { email: member.email, name: member.name },
-        data: { visitDate, items: items.map(staffListItem), pickListUrl: pageLinks(ctx.publicUrl).pickList(visitDate) },
+        data: { visitDate, items: items, pickListUrl: pageLinks(ctx.publicUrl).pickList(visitDate) },
       })),
     );
     return { done: true, date: visitDate, count: items.length };
@@ -135,7 +125,7 @@ export function closingTime(ctx: RequestsContext, now: Date): RunOutcome {
         ...pagingStaff(tx).map((member) => ({
           kind: 'closing-time' as const,
           to: { email: member.email, name: member.name },
-          data: { date: today, items: out.map(staffListItem) },
+          data: { date: today, items: out },
         })),
       );
     }

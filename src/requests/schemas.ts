@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { requestStatuses } from '../../db/schema.ts';
 import { staffTargets } from '../domain/request-status.ts';
 import { IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
@@ -33,6 +33,7 @@ export const EventSchema = Type.Object({
   note: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** A row of a staff list (the pick list, boxes still out): which box, where it is, for whom. The one shape of it, in the API, mail, pages and call slips. */
 export const PickItemSchema = Type.Object({
   requestId: IdSchema,
   status: StatusSchema,
@@ -42,6 +43,8 @@ export const PickItemSchema = Type.Object({
   location: Type.String(),
   researcher: Type.Object({ id: IdSchema, name: Type.String() }),
 });
+
+export type PickItem = Static<typeof PickItemSchema>;
 
 export const CustodySchema = Type.Object({
   at: Type.String({ format: 'date-time' }),

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderMail, type MailSettings, type RenderedMail } from '../../src/mail/render.ts';
 import type { RequestStatus } from '../../db/schema.ts';
-import { mailKinds, type MailContainer, type MailData, type MailJob, type MailKind, type Recipient, type StaffListItem } from '../../src/mail/catalogue.ts';
+import { mailKinds, type MailContainer, type MailData, type MailJob, type MailKind, type Recipient } from '../../src/mail/catalogue.ts';
+import type { PickItem } from '../../src/requests/schemas.ts';
 
 // Every mail kind rendered from hand-made, realistic data: escaping in the HTML part, none in the
 // text part, the visit date, every container, and what each kind must tell its reader.
@@ -40,23 +41,23 @@ const box23: MailContainer = {
 /** The researcher's requests page, as the senders link it. */
 const requestsUrl = 'https://readingroom.example.edu/requests?visitDate=2026-12-01&from=mail';
 
-const pickItem1: StaffListItem = {
+const pickItem1: PickItem = {
   requestId: 101,
   status: 'scheduled',
   callNumber: 'GEN MSS 238',
   collectionTitle: 'Victor Serge papers',
   containerLabel: 'Box 1',
   location: 'Stack 4, Range 9, Shelf 1',
-  researcherName: "Siobhán O'Connor",
+  researcher: { id: 7, name: "Siobhán O'Connor" },
 };
-const pickItem23: StaffListItem = {
+const pickItem23: PickItem = {
   requestId: 140,
   status: 'paged',
   callNumber: 'GEN MSS 238',
   collectionTitle: 'Victor Serge papers',
   containerLabel: 'Box 23',
   location: 'Restricted Fragile Papers, Cabinet 2, Drawer 1',
-  researcherName: 'Jean Rière',
+  researcher: { id: 8, name: 'Jean Rière' },
 };
 
 /** What Eta's HTML engine makes of a value (its XML escape). */
