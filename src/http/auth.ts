@@ -40,6 +40,13 @@ declare module 'fastify' {
     /** The signed-in person, on routes with `access`. */
     account?: UserRow;
   }
+  interface FastifyInstance {
+    /**
+     * The person a token stands for now: signed here, not expired, of an account neither disabled
+     * nor changed since (password, role, sign-out). For the access check and the pages alike.
+     */
+    personOf(token: string | undefined, method: string): UserRow | undefined;
+  }
 }
 
 /** Admins hold every right of staff and curators; researchers' own routes are theirs alone. */
@@ -77,6 +84,17 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
     verify: { algorithms: ['HS256'] },
   });
   const verifiedTokens = new Map<string, Claims>();
+  app.decorate('personOf', (token: string | undefined, method: string) => {
+    const claims = token === undefined ? undefined : verified(app, verifiedTokens, token);
+    if (!claims) return undefined;
+    // The person as they are now: a disabled account, or a token older than the last password
+    // change, reset, role change or sign-out, no longer counts. For reads, a copy is kept while
+    // the database is unchanged (src/unchanged.ts; shared, hence frozen); a write is about to
+    // change the database anyway, and reading the person costs it less than asking whether a copy is current.
+    const readPerson = () => Object.freeze(findUser(db, Number(claims.sub)));
+    const person = method === 'GET' ? whileUnchanged(db, `person:${claims.sub}`, readPerson) : readPerson();
+    return person && person.disabledAt === null && person.tokenVersion === claims.ver ? person : undefined;
+  });
 
   app.decorateRequest('account', undefined);
   // Refusals are sent from the hook itself: plugins with error handlers of their own (the queue
@@ -93,14 +111,8 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
     const asPage = session === 'page' || (session === 'either' && !bearer && fromBrowser);
     const refuse = (status: 401 | 403, error: ApiError) => (asPage ? pageRefusal(request, reply, status) : sendApiError(reply, error));
 
-    const claims = token === undefined ? undefined : verified(app, verifiedTokens, token);
-    // The person as they are now: a disabled account, or a token older than the last password
-    // change, reset or role change, no longer counts. For reads, a copy is kept while the
-    // database is unchanged (src/unchanged.ts; shared, hence frozen); a write is about to change
-    // the database anyway, and reading the person costs it less than asking whether a copy is current.
-    const readPerson = () => Object.freeze(findUser(db, Number(claims?.sub)));
-    const account = claims && (request.method === 'GET' ? whileUnchanged(db, `person:${claims.sub}`, readPerson) : readPerson());
-    if (!claims || !account || account.disabledAt !== null || account.tokenVersion !== claims.ver) return refuse(401, unauthenticated());
+    const account = app.personOf(token, request.method);
+    if (!account) return refuse(401, unauthenticated());
     if (!roleMayCall(account.role, access)) return refuse(403, new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`));
     request.account = account;
   });
@@ -151,10 +163,13 @@ function verified(app: FastifyInstance, known: Map<string, Claims>, token: strin
 
 export const accessCheckPlugin = fp(accessCheck, { name: 'access-check', dependencies: ['@fastify/cookie'] });
 
+/** A token signed for a person: the API's bearer token and the browser session's cookie alike. */
+export const signedToken = (app: FastifyInstance, user: UserRow) => app.jwt.sign({ sub: String(user.id), role: user.role, ver: user.tokenVersion });
+
 /** A signed token for a person, as login and password changes answer it. */
 export function issueToken(app: FastifyInstance, user: UserRow) {
   return {
-    accessToken: app.jwt.sign({ sub: String(user.id), role: user.role, ver: user.tokenVersion }),
+    accessToken: signedToken(app, user),
     tokenType: 'Bearer' as const,
     expiresIn: TOKEN_LIFETIME_SECONDS,
   };

@@ -1,37 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { originOf } from '../accounts/auth-routes.ts';
 import { register, REGISTRATION_ANSWER } from '../accounts/registration.ts';
 import { signIn, signOut } from '../accounts/sign-in.ts';
-import { findUser } from '../accounts/users.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import { findCollections } from '../collections/store.ts';
-import { attempt, homeOf, pathOnThisSite, renderPage, seeOther, type PageOptions } from './kit.ts';
+import { attempt, homeOf, pageRenderer, pathOnThisSite, seeOther, type PageOptions } from './kit.ts';
 import { cookiesSecure, endSession, startSession } from './session.ts';
+import { emailProblem, FormBody, FormText, hidden, passwordProblem } from './form.ts';
 
-const FormText = Type.String({ maxLength: 2000 });
-const hidden = { hide: true };
 
 /** Signing in and out, registering, and the front page. */
 export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, perIpLimit }) => {
   const secure = cookiesSecure(config.publicUrl);
   const ctx = { db, publicUrl: config.publicUrl };
-  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
-    renderPage(request, reply, config, clock, template, data, status);
+  const page = pageRenderer(config, clock);
 
   /** The person of a still-valid session cookie, on a public page (for the front page's links). */
-  const sessionPerson = (request: FastifyRequest) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (!token) return undefined;
-    try {
-      const claims = app.jwt.verify<{ sub: string; ver: number }>(token);
-      const person = findUser(db, Number(claims.sub));
-      return person && person.disabledAt === null && person.tokenVersion === claims.ver ? person : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const sessionPerson = (request: FastifyRequest) => app.personOf(request.cookies[SESSION_COOKIE], request.method);
 
   app.get('/', { schema: hidden }, async (request, reply) => {
     const person = sessionPerson(request);
@@ -48,7 +35,7 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     {
       onRequest: perIpLimit,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, body: Type.Object({ email: FormText, password: FormText, next: Type.Optional(FormText), _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, body: FormBody({ email: FormText, password: FormText, next: Type.Optional(FormText) }) },
     },
     async (request, reply) => {
       const { email, password, next } = request.body;
@@ -63,7 +50,7 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
   );
 
   // Ends the person's tokens, not only this browser's cookie: a copy of it must not outlive the session.
-  app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: Type.Object({ _csrf: Type.Optional(FormText) }) } }, async (request, reply) => {
+  app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: FormBody({}) } }, async (request, reply) => {
     const person = sessionPerson(request);
     if (person) signOut(ctx, person, originOf(request, clock));
     return seeOther(endSession(reply, secure), config, '/sign-in');
@@ -78,13 +65,12 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       preHandler: app.csrfProtection,
       schema: {
         ...hidden,
-        body: Type.Object({
+        body: FormBody({
           email: FormText,
           password: FormText,
           name: FormText,
           affiliation: Type.Optional(FormText),
           researchTopic: Type.Optional(FormText),
-          _csrf: Type.Optional(FormText),
         }),
       },
     },
@@ -105,8 +91,5 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
 
 /** What the registration API's schema would refuse, said to a person. */
 function registrationProblem(form: { email: string; password: string; name: string }): string | undefined {
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email)) return 'Please give a valid e-mail address.';
-  if (form.password.length < 12 || form.password.length > 128) return 'The password must have 12 to 128 characters.';
-  if (!form.name.trim()) return 'Please give your name.';
-  return undefined;
+  return emailProblem(form.email) ?? passwordProblem(form.password) ?? (form.name.trim() ? undefined : 'Please give your name.');
 }

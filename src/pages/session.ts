@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { UserRow } from '../accounts/users.ts';
-import { SESSION_COOKIE, TOKEN_LIFETIME_SECONDS } from '../http/auth.ts';
+import { SESSION_COOKIE, signedToken, TOKEN_LIFETIME_SECONDS } from '../http/auth.ts';
 
 /**
  * Secure when the reading room is reached over https (API.md v2): its cookies then never travel
@@ -15,8 +15,7 @@ export function cookiesSecure(publicUrl: string): boolean {
  * that the link in a mail arrives signed in; every form is CSRF-protected besides.
  */
 export function startSession(app: FastifyInstance, reply: FastifyReply, user: UserRow, secure: boolean): FastifyReply {
-  const token = app.jwt.sign({ sub: String(user.id), role: user.role, ver: user.tokenVersion });
-  return reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: TOKEN_LIFETIME_SECONDS });
+  return reply.setCookie(SESSION_COOKIE, signedToken(app, user), { httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: TOKEN_LIFETIME_SECONDS });
 }
 
 export function endSession(reply: FastifyReply, secure: boolean): FastifyReply {
