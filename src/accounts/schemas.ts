@@ -3,8 +3,9 @@ import { roles } from '../../db/schema.ts';
 import { IdSchema, literals } from '../http/schemas.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './secrets.ts';
 import { identityDocumentTypes } from './staff.ts';
+import { EMAIL_MAX } from './secrets.ts';
 
-export const EmailSchema = Type.String({ format: 'email', maxLength: 254, examples: ['reader@example.org'] });
+export const EmailSchema = Type.String({ format: 'email', maxLength: EMAIL_MAX, examples: ['reader@example.org'] });
 export const PasswordSchema = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters` });
 export const NameSchema = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 export const AffiliationSchema = Type.String({ maxLength: 300 });

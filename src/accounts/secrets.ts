@@ -8,6 +8,8 @@ const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2,
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
+/** The longest e-mail address an SMTP path allows (RFC 5321). */
+export const EMAIL_MAX = 254;
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, ARGON2_OPTIONS);

@@ -4,20 +4,17 @@ import { Type } from 'typebox';
 import { originOf } from '../accounts/auth-routes.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_ANSWER } from '../accounts/passwords.ts';
 import { RESET_NEEDED_ANSWER, verifyEmail } from '../accounts/registration.ts';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
-import { attempt, renderPage, type PageOptions } from './kit.ts';
+import { attempt, pageRenderer, type PageOptions } from './kit.ts';
+import { FormBody, FormText, hidden, passwordProblem } from './form.ts';
 
 // The pages the links in verification and reset mails land on. A GET only shows a form (mail
 // scanners follow links); the form's CSRF-protected POST does the change. (`_csrf` is optional in
 // the body schemas so that a post without it is answered by the CSRF check: 403 CSRF_INVALID.)
 
-const FormText = Type.String({ maxLength: 1000 });
-const hidden = { hide: true };
 
 export const accountPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, perIpLimit }) => {
   const ctx = { db, publicUrl: config.publicUrl };
-  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
-    renderPage(request, reply, config, clock, template, data, status);
+  const page = pageRenderer(config, clock);
   const linkFailed = (request: FastifyRequest, reply: FastifyReply, message: string, status: number) =>
     page(request, reply, 'message', { title: 'This link no longer works', message, problem: true }, status);
 
@@ -32,7 +29,7 @@ export const accountPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     {
       onRequest: perIpLimit,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, body: Type.Object({ token: FormText, _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, body: FormBody({ token: FormText }) },
     },
     async (request, reply) => {
       const verified = await attempt(() => verifyEmail(ctx, request.body.token, originOf(request, clock)));
@@ -55,14 +52,13 @@ export const accountPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     {
       onRequest: perIpLimit,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, body: Type.Object({ token: FormText, password: FormText, confirmation: FormText, _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, body: FormBody({ token: FormText, password: FormText, confirmation: FormText }) },
     },
     async (request, reply) => {
       const { token, password, confirmation } = request.body;
       const again = (problem: string) => page(request, reply, 'reset-password', { title: 'Choose a new password', token, problem }, 400);
-      if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-        return again(`The password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`);
-      }
+      const weak = passwordProblem(password);
+      if (weak) return again(weak);
       if (password !== confirmation) return again('The two passwords are not the same.');
       const reset = await attempt(() => confirmPasswordReset(ctx, token, password, originOf(request, clock)));
       if (!reset.ok) return linkFailed(request, reply, reset.refusal.message, reset.refusal.statusCode);
@@ -75,7 +71,7 @@ export const accountPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     {
       onRequest: perIpLimit,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, body: FormBody({ email: Type.String({ format: 'email', maxLength: 254 }) }) },
     },
     async (request, reply) => {
       const requested = await attempt(() => requestPasswordReset(ctx, request.body.email, originOf(request, clock)));

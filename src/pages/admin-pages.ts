@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Role } from '../../db/schema.ts';
 import { originOf } from '../accounts/auth-routes.ts';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
 import { createAccount, updateAccount } from '../accounts/staff.ts';
 import { findUser, listUsers, type UserRow } from '../accounts/users.ts';
 import { DASHBOARD_PATH } from '../admin/queue-dashboard.ts';
@@ -16,15 +15,14 @@ import { accountOf } from '../http/auth.ts';
 import { IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { deskStatus, readableDate } from '../wording.ts';
 import { requestsOn } from '../requests/store.ts';
-import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';
+import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { emailProblem, FormBody, FormText, hidden, passwordProblem } from './form.ts';
 
 // The admin's hub: the reading room's closures (close a day, with the warning before a forced
 // closure cancels booked requests; reopen one), the accounts of staff, curators and admins
 // (create, change a role, disable or enable), and the link to the queue dashboard. Every change
 // is a domain operation, as the API makes it; each post redirects back (303) with a notice.
 
-const FormText = Type.String({ maxLength: 2000 });
-const hidden = { hide: true };
 const access = { access: ['admin'] as const };
 
 /** The roles an admin gives on this page (researchers register themselves). */
@@ -44,6 +42,7 @@ interface AccountForm {
 }
 
 export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
+  const page = pageRenderer(config, clock);
   const accountsCtx = { db, publicUrl: config.publicUrl };
 
   const staffAccounts = (): UserRow[] =>
@@ -57,11 +56,9 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     status = 200,
   ) => {
     const today = todayIn(config.timezone, clock());
-    return renderPage(
+    return page(
       request,
       reply,
-      config,
-      clock,
       'admin-hub',
       {
         title: 'Administration',
@@ -81,8 +78,6 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         dashboardPath: DASHBOARD_PATH,
         notice: view.notice ?? null,
         problem: view.problem ?? null,
-        passwordMin: PASSWORD_MIN,
-        passwordMax: PASSWORD_MAX,
       },
       status,
     );
@@ -140,7 +135,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       preHandler: app.csrfProtection,
       schema: {
         ...hidden,
-        body: Type.Object({ date: FormText, reason: FormText, force: Type.Optional(FormText), _csrf: Type.Optional(FormText) }),
+        body: FormBody({ date: FormText, reason: FormText, force: Type.Optional(FormText) }),
       },
     },
     async (request, reply) => {
@@ -162,11 +157,9 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         const booked = requestsOn(db, date, cancelledByClosure);
         if (booked.length > 0) {
           const names = new Map(booked.map((row) => [row.researcherId, findUser(db, row.researcherId)?.name ?? `Researcher ${row.researcherId}`]));
-          return renderPage(
+          return page(
             request,
             reply,
-            config,
-            clock,
             'admin-close-confirm',
             {
               title: `Close ${readableDate(date)}?`,
@@ -194,7 +187,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     {
       config: access,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, params: Type.Object({ date: IsoDateSchema }), body: Type.Object({ _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, params: Type.Object({ date: IsoDateSchema }), body: FormBody({}) },
     },
     async (request, reply) => {
       const { date } = request.params;
@@ -213,7 +206,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       preHandler: app.csrfProtection,
       schema: {
         ...hidden,
-        body: Type.Object({ email: FormText, name: FormText, password: FormText, role: FormText, _csrf: Type.Optional(FormText) }),
+        body: FormBody({ email: FormText, name: FormText, password: FormText, role: FormText }),
       },
     },
     async (request, reply) => {
@@ -240,7 +233,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     {
       config: access,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, params: Type.Object({ userId: IdSchema }), body: Type.Object({ role: FormText, _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, params: Type.Object({ userId: IdSchema }), body: FormBody({ role: FormText }) },
     },
     async (request, reply) => {
       const { userId } = request.params;
@@ -259,7 +252,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     {
       config: access,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, params: Type.Object({ userId: IdSchema }), body: Type.Object({ disabled: FormText, _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, params: Type.Object({ userId: IdSchema }), body: FormBody({ disabled: FormText }) },
     },
     async (request, reply) => {
       const { userId } = request.params;
@@ -278,11 +271,10 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
 /** What the users API's schema would refuse, said to a person. */
 function accountProblem(form: { email: string; name: string; password: string; role: string }): string | undefined {
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email) || form.email.length > 254) return 'Give a valid e-mail address.';
-  if (!form.name || form.name.length > 200) return 'Give the person’s name (up to 200 characters).';
-  if (form.password.length < PASSWORD_MIN || form.password.length > PASSWORD_MAX) {
-    return `The password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`;
-  }
+  const problem = emailProblem(form.email) ?? (!form.name || form.name.length > 200 ? 'Give the person’s name (up to 200 characters).' : undefined);
+  if (problem) return problem;
+  const weak = passwordProblem(form.password);
+  if (weak) return weak;
   if (!isStaffRole(form.role)) return 'Choose staff, curator or admin.';
   return undefined;
 }

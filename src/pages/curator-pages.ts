@@ -8,15 +8,14 @@ import { IdSchema } from '../http/schemas.ts';
 import { readableDate } from '../wording.ts';
 import { approveRequest, denyRequest } from '../requests/changes.ts';
 import { findRequest, listRequests, type RequestRow } from '../requests/store.ts';
-import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';
+import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { FormBody, FormText, hidden } from './form.ts';
 
 // The curator's queue of restricted material awaiting approval, oldest first, with what a curator
 // weighs: the collection's restriction note and the researcher's affiliation and topic. Each
 // request has one form: a note (the reason, when denying) and two buttons, Approve and Deny. After
 // a decision the page redirects back to the queue (303) with a notice saying what happened.
 
-const FormText = Type.String({ maxLength: 2000 });
-const hidden = { hide: true };
 const access = { access: ['curator'] as const };
 /** Requests shown on one page of the queue; a link leads to the later ones. */
 const QUEUE_PAGE = 50;
@@ -34,6 +33,7 @@ const isOutcome = (value: string | undefined): value is Outcome => value !== und
 const containerName = (row: RequestRow) => `${row.containerLabel} of ${row.callNumber}`;
 
 export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
+  const page = pageRenderer(config, clock);
   /** The queue with its researchers; `after` pages on, `problem` and `draft` re-show a refused form. */
   const renderQueue = (
     request: FastifyRequest,
@@ -62,11 +62,9 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       };
     });
     const last = shown.at(-1);
-    return renderPage(
+    return page(
       request,
       reply,
-      config,
-      clock,
       'curator-review',
       {
         title: 'Restricted material to review',
@@ -113,7 +111,7 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     {
       config: access,
       preHandler: app.csrfProtection,
-      schema: { ...decisionSchema, body: Type.Object({ note: Type.Optional(FormText), reason: Type.Optional(FormText), _csrf: Type.Optional(FormText) }) },
+      schema: { ...decisionSchema, body: FormBody({ note: Type.Optional(FormText), reason: Type.Optional(FormText) }) },
     },
     async (request, reply) => {
       const { id } = request.params;
@@ -131,7 +129,7 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       config: access,
       preHandler: app.csrfProtection,
       // The queue's form has one text field, `note`, for both buttons; `reason` is the API's name.
-      schema: { ...decisionSchema, body: Type.Object({ reason: Type.Optional(FormText), note: Type.Optional(FormText), _csrf: Type.Optional(FormText) }) },
+      schema: { ...decisionSchema, body: FormBody({ reason: Type.Optional(FormText), note: Type.Optional(FormText) }) },
     },
     async (request, reply) => {
       const { id } = request.params;

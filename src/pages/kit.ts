@@ -77,6 +77,12 @@ export function renderPage(
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
+/** `renderPage` for a plugin's pages, with the configuration and clock they all share. */
+export const pageRenderer =
+  (config: Pick<Config, 'libraryName' | 'timezone'>, clock: Clock) =>
+  (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
+    renderPage(request, reply, config, clock, template, data, status);
+
 export type Attempt<T> = { ok: true; value: T } | { ok: false; refusal: ApiError };
 
 /**

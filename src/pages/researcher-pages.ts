@@ -11,19 +11,18 @@ import { cancelRequest } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
-import { attempt, renderPage, seeOther, type PageOptions } from './kit.ts';
+import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { FormBody, FormText, hidden } from './form.ts';
 
 // The researcher's pages: the collections and their boxes, with each box's availability for a
 // chosen visit date; the request form; "My requests" with history and cancellation. Every rule is
 // the domain's: the pages only choose what to show and word the answers for a person.
 
-const FormText = Type.String({ maxLength: 2000 });
 /** Ids arrive as text and are read here, so that a mistyped address gets a page rather than JSON. */
 const IdText = Type.String({ maxLength: 20 });
 const NOTE_MAX = 2000;
 /** Every request of one researcher: "My requests" is one page (see the report on paging it). */
 const ALL_OF_THEM = 100_000;
-const hidden = { hide: true };
 const researcherOnly = { access: ['researcher'] as const };
 const anyone = { access: ['any'] as const };
 
@@ -57,8 +56,7 @@ interface CollectionForm {
 }
 
 export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
-  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
-    renderPage(request, reply, config, clock, template, data, status);
+  const page = pageRenderer(config, clock);
   const missing = (request: FastifyRequest, reply: FastifyReply, title: string, message: string) =>
     page(request, reply, 'message', { title, message, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, 404);
 
@@ -187,12 +185,11 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       preHandler: app.csrfProtection,
       schema: {
         ...hidden,
-        body: Type.Object({
+        body: FormBody({
           visitDate: Type.Optional(IdText),
           collectionId: Type.Optional(IdText),
           containerIds: Type.Optional(Type.Array(IdText, { maxItems: 200 })),
           note: Type.Optional(FormText),
-          _csrf: Type.Optional(FormText),
         }),
       },
     },
@@ -257,7 +254,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     {
       config: researcherOnly,
       preHandler: app.csrfProtection,
-      schema: { ...hidden, params: Type.Object({ id: IdText }), body: Type.Object({ _csrf: Type.Optional(FormText) }) },
+      schema: { ...hidden, params: Type.Object({ id: IdText }), body: FormBody({}) },
     },
     async (request, reply) => {
       const id = idOf(request.params.id);

@@ -16,17 +16,16 @@ import { boxesOut, pickList } from '../paging/pick-list.ts';
 import { transitionRequest } from '../requests/changes.ts';
 import { StaffTargetSchema } from '../requests/schemas.ts';
 import { eventsOf, findRequest, listRequests } from '../requests/store.ts';
-import { attempt, pathOnThisSite, renderPage, seeOther, type PageOptions } from './kit.ts';
+import { attempt, pageRenderer, pathOnThisSite, seeOther, type PageOptions } from './kit.ts';
 import { callSlipsPdf, papers } from './staff/call-slips.ts';
 import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup } from './staff/rows.ts';
+import { FormBody, FormText, hidden } from './form.ts';
 
 // The paging staff's pages: the day's sheet in walking order with one form per row, a printable
 // pick list and call slips (PDF), and the desk (find a researcher, record the photo-ID check,
 // deliver and take back). Every change goes through the domain's own operations
 // (transitionRequest, recordIdentityCheck); the pages only show their answers.
 
-const FormText = Type.String({ maxLength: 2000 });
-const hidden = { hide: true };
 const staffOnly = { access: ['staff'] as const };
 /** How many researchers a desk search shows before asking for a closer search. */
 const DESK_MATCHES = 20;
@@ -36,8 +35,7 @@ type Extra = { problem?: string; problemLink?: { href: string; label: string } |
 export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
   const accounts = { db, publicUrl: config.publicUrl };
   const today = () => todayIn(config.timezone, clock());
-  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
-    renderPage(request, reply, config, clock, template, data, status);
+  const page = pageRenderer(config, clock);
 
   /** "Box 2, GEN MSS 238, for A Reader: now delivered." — said after a move, from what is stored. */
   const movedNotice = (requestId: number | undefined): string | null => {
@@ -213,12 +211,11 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       schema: {
         ...hidden,
         params: Type.Object({ id: IdSchema }),
-        body: Type.Object({
+        body: FormBody({
           to: StaffTargetSchema,
           date: Type.Optional(IsoDateSchema),
           back: Type.Optional(FormText),
           note: Type.Optional(FormText),
-          _csrf: Type.Optional(FormText),
         }),
       },
     },
@@ -301,11 +298,10 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       schema: {
         ...hidden,
         params: Type.Object({ userId: IdSchema }),
-        body: Type.Object({
+        body: FormBody({
           documentType: DocumentTypeSchema,
           note: Type.Optional(Type.String({ maxLength: 1000 })),
           back: Type.Optional(FormText),
-          _csrf: Type.Optional(FormText),
         }),
       },
     },
