@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { accountTokens, type AccountTokenPurpose } from '../../db/schema.ts';
 import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../../db/transactions.ts';
@@ -26,4 +26,12 @@ export function spendLinks(tx: Writer, link: AccountLink, now: Date): void {
     .set({ usedAt: now })
     .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, link.purpose), isNull(accountTokens.usedAt)))
     .run();
+}
+
+/** Spent or expired verification and reset links are kept a week for the record, then removed. */
+const LINK_RECORD_MS = 7 * 24 * 3600_000;
+
+/** The nightly upkeep: removes links expired more than a week ago; how many went. */
+export function removeOldLinks(tx: Writer, now: Date): number {
+  return tx.delete(accountTokens).where(lt(accountTokens.expiresAt, new Date(now.getTime() - LINK_RECORD_MS))).run().changes;
 }

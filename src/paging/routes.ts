@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { asc, eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
-import { containers, requestEvents, requests } from '../../db/schema.ts';
 import { sendWhileUnchanged } from '../http/answers.ts';
 import { notFound } from '../domain/refusal.ts';
 import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { CustodySchema, PickItemSchema } from '../requests/schemas.ts';
+import { custodyOf } from './custody.ts';
 import { pickList } from './pick-list.ts';
 
 const security = [{ bearerAuth: [] }];
@@ -41,23 +40,8 @@ export const pagingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     },
     async (request) => {
       const { containerId } = request.params;
-      if (!db.select({ id: containers.id }).from(containers).where(eq(containers.id, containerId)).get()) {
-        throw notFound(`There is no container ${containerId}.`);
-      }
-      const items = db
-        .select({
-          at: requestEvents.at,
-          requestId: requestEvents.requestId,
-          researcherId: requests.researcherId,
-          actorId: requestEvents.actorId,
-          from: requestEvents.fromStatus,
-          to: requestEvents.toStatus,
-        })
-        .from(requestEvents)
-        .innerJoin(requests, eq(requests.id, requestEvents.requestId))
-        .where(eq(requests.containerId, containerId))
-        .orderBy(asc(requestEvents.id))
-        .all();
+      const items = custodyOf(db, containerId);
+      if (!items) throw notFound(`There is no container ${containerId}.`);
       return { items: items.map((e) => ({ ...e, at: e.at.toISOString() })) };
     },
   );

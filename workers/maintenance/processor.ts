@@ -1,10 +1,9 @@
 import type { Job } from 'bullmq';
-import { lt } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { accountTokens } from '../../db/schema.ts';
 import { seedFederalHolidays } from '../../db/seed/federal-holidays.ts';
 import { holidayYears } from '../../db/seed/index.ts';
 import { todayIn, type Clock } from '../../src/domain/calendar.ts';
+import { removeOldLinks } from '../../src/accounts/links.ts';
 import { closingTime, visitReminders } from '../../src/paging/runs.ts';
 import type { RequestsContext } from '../../src/requests/moves.ts';
 import type { Log } from '../queues.ts';
@@ -15,9 +14,6 @@ export interface MaintenanceDependencies {
   clock: Clock;
   log: Pick<Log, 'warn'>;
 }
-
-/** Spent or expired verification and reset links are kept a week for the record, then removed. */
-const TOKEN_RECORD_MS = 7 * 24 * 3600_000;
 
 /** The maintenance queue's jobs, each idempotent. */
 export function maintenanceProcessor({ ctx, db, clock, log }: MaintenanceDependencies) {
@@ -34,7 +30,7 @@ export function maintenanceProcessor({ ctx, db, clock, log }: MaintenanceDepende
       case 'seed-holidays':
         return { seeded: seedFederalHolidays(db, holidayYears(todayIn(ctx.timezone, now))) };
       case 'expire-tokens':
-        return { removed: db.delete(accountTokens).where(lt(accountTokens.expiresAt, new Date(now.getTime() - TOKEN_RECORD_MS))).run().changes };
+        return { removed: removeOldLinks(db, now) };
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }

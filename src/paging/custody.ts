@@ -1,0 +1,25 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { containers, requestEvents, requests } from '../../db/schema.ts';
+
+/**
+ * A box's chain of custody: every change of every request for it, oldest first, with whose request
+ * it was. Undefined when there is no such box.
+ */
+export function custodyOf(db: Database, containerId: number) {
+  if (!db.select({ id: containers.id }).from(containers).where(eq(containers.id, containerId)).get()) return undefined;
+  return db
+    .select({
+      at: requestEvents.at,
+      requestId: requestEvents.requestId,
+      researcherId: requests.researcherId,
+      actorId: requestEvents.actorId,
+      from: requestEvents.fromStatus,
+      to: requestEvents.toStatus,
+    })
+    .from(requestEvents)
+    .innerJoin(requests, eq(requests.id, requestEvents.requestId))
+    .where(eq(requests.containerId, containerId))
+    .orderBy(asc(requestEvents.id))
+    .all();
+}
