@@ -30,7 +30,7 @@ import { resolveJwtSecret } from './accounts/jwt-secret.ts';
 import { OneLinePerRequest } from './http/request-log.ts';
 import { errorResponses } from './http/schemas.ts';
 import type { RedisProbe } from './redis.ts';
-import { requestStarted } from './unchanged.ts';
+import { requestStarted } from './caches.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface AppDependencies {
@@ -61,7 +61,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     logController: new OneLinePerRequest(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Reads of this request may share one look at whether the database changed (src/unchanged.ts).
+  // Reads of this request may share one look at whether the database changed (src/caches.ts).
   app.addHook('onRequest', (_request, _reply, done) => {
     requestStarted();
     done();

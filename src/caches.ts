@@ -1,6 +1,41 @@
 import type { Database } from '../db/client.ts';
 import type { Writer } from '../db/transactions.ts';
 
+// The caches of the data access, in one place, each keyed by the database connection:
+// - what never changes once made (prepared queries, containers): `perConnection`, `prepared`;
+// - answers of reads, kept only while the database is unchanged: `whileUnchanged`.
+
+/**
+ * A value kept per database connection (drizzle's session, shared by the connection and its
+ * transactions), made by `make` on first use. It goes with the connection.
+ */
+export function perConnection<V>(make: (db: Writer) => V): (db: Writer) => V {
+  const values = new WeakMap<object, V>();
+  return (db) => {
+    const session = (db as unknown as { session: object }).session;
+    let value = values.get(session);
+    if (value === undefined) values.set(session, (value = make(db)));
+    return value;
+  };
+}
+
+const queries = perConnection(() => new Map<string, unknown>());
+
+/**
+ * One drizzle prepared query per connection and key, built on first use. Building and preparing a
+ * query costs several times what running it does, on paths taken by every request (the access
+ * check's person, a request, the outbox).
+ */
+export function prepared<T>(db: Writer, key: string, build: () => T): T {
+  const cache = queries(db);
+  let query = cache.get(key) as T | undefined;
+  if (query === undefined) {
+    query = build();
+    cache.set(key, query);
+  }
+  return query;
+}
+
 /**
  * Answers of read queries, kept for as long as the database has not changed since they were read.
  * "Not changed" is SQLite's own account: `PRAGMA data_version` moves whenever another connection
@@ -36,21 +71,15 @@ interface Connection {
   pin?: Pin;
 }
 
-const connections = new WeakMap<object, Connection>();
-
-function connection(db: Database): Connection {
-  let found = connections.get(db.$client);
-  if (!found) {
-    // Two statements, not `select … from pragma_data_version`: that table-valued form prepares the
-    // pragma anew on every call, and cost three times both of these in the server.
-    // total_changes() does not touch the database at all; the data version opens a read.
-    const dataVersion = db.$client.prepare('pragma data_version').pluck();
-    const totalChanges = db.$client.prepare('select total_changes()').pluck();
-    found = { dataVersion: () => dataVersion.get() as number, totalChanges: () => totalChanges.get() as number };
-    connections.set(db.$client, found);
-  }
-  return found;
-}
+// Two statements, not `select … from pragma_data_version`: that table-valued form prepares the
+// pragma anew on every call, and cost three times both of these in the server. total_changes()
+// does not touch the database at all; the data version opens a read.
+const connection = perConnection((db): Connection => {
+  const sqlite = (db as Database).$client;
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  const totalChanges = sqlite.prepare('select total_changes()').pluck();
+  return { dataVersion: () => dataVersion.get() as number, totalChanges: () => totalChanges.get() as number };
+});
 
 // Reading the data version opens a read of the database, the dearest part of a cached answer (a
 // request would pay it twice: the access check's person, then the answer). So the version read

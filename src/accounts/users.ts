@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { users, type Role } from '../../db/schema.ts';
 import type { Recipient } from '../mail/catalogue.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../prepared.ts';
+import { prepared } from '../caches.ts';
 
 export type UserRow = typeof users.$inferSelect;
 

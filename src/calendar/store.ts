@@ -1,5 +1,5 @@
 import { and, asc, gte, lte, sql } from 'drizzle-orm';
-import { prepared } from '../prepared.ts';
+import { prepared } from '../caches.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { closures } from '../../db/schema.ts';
 import type { Closures, IsoDate } from '../domain/calendar.ts';

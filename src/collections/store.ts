@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { perConnection, prepared } from '../prepared.ts';
-import { whileUnchanged } from '../unchanged.ts';
+import { perConnection, prepared, whileUnchanged } from '../caches.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
 import { holdingStatuses } from '../domain/request-status.ts';
@@ -72,7 +71,7 @@ const containersQuery = (db: Database) =>
  * containers in one transaction, and no route, page, worker or CLI command edits them. A
  * collection not found (yet) is not remembered.
  */
-const cachedContainers = perConnection<number, readonly ContainerRow[]>();
+const cachedContainers = perConnection(() => new Map<number, readonly ContainerRow[]>());
 
 function containersOf(db: Database, collectionId: number): readonly ContainerRow[] {
   const cache = cachedContainers(db);
@@ -87,7 +86,7 @@ function containersOf(db: Database, collectionId: number): readonly ContainerRow
 /**
  * A collection's containers; with a visit date, each says whether it is `available`, that is
  * held by no researcher's scheduled, paged or delivered request that day. Only that is read from
- * the database, and only when it has changed since (src/unchanged.ts); the containers themselves
+ * the database, and only when it has changed since (src/caches.ts); the containers themselves
  * come from the connection's cache.
  */
 export function findContainers(db: Database, collectionId: number, visitDate?: IsoDate) {

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/client.ts';
-import { whileUnchanged } from '../unchanged.ts';
+import { whileUnchanged } from '../caches.ts';
 
 /**
  * Sends a read's answer as the bytes the route's response schema made of it the last time the
- * same person asked for the same URL, if the database has not changed since (src/unchanged.ts);
+ * same person asked for the same URL, if the database has not changed since (src/caches.ts);
  * otherwise `build()` reads it anew. The person and the whole URL, path and query, are all that
  * the answers of the routes using this depend on. A refusal thrown by `build()` is not kept.
  */

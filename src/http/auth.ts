@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
-import { whileUnchanged } from '../unchanged.ts';
+import { whileUnchanged } from '../caches.ts';
 import { ApiError, sendApiError } from './errors.ts';
 
 // Who is asking, and whether their role may call the route. A route says who may call it with
@@ -89,7 +89,7 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
     if (!claims) return undefined;
     // The person as they are now: a disabled account, or a token older than the last password
     // change, reset, role change or sign-out, no longer counts. For reads, a copy is kept while
-    // the database is unchanged (src/unchanged.ts; shared, hence frozen); a write is about to
+    // the database is unchanged (src/caches.ts; shared, hence frozen); a write is about to
     // change the database anyway, and reading the person costs it less than asking whether a copy is current.
     const readPerson = () => Object.freeze(findUser(db, Number(claims.sub)));
     const person = method === 'GET' ? whileUnchanged(db, `person:${claims.sub}`, readPerson) : readPerson();

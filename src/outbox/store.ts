@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql } from 'dr
 import type { Database } from '../../db/client.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { outbox } from '../../db/schema.ts';
-import { prepared } from '../prepared.ts';
+import { prepared } from '../caches.ts';
 
 
 /** The BullMQ queues side effects go to (ARCHITECTURE.md, "Queues"). */

@@ -1,7 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { collections, containers, requests, users } from '../../db/schema.ts';
-import { prepared } from '../prepared.ts';
-import { whileUnchanged } from '../unchanged.ts';
+import { prepared, whileUnchanged } from '../caches.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { outStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
@@ -32,7 +31,7 @@ export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof
 
 /** The day's pick list: what is to be fetched or has been fetched (scheduled and paged). */
 export function pickList(tx: Writer, date: IsoDate): PickItem[] {
-  // Staff reload it all day; asked again while nothing changed, it is not read again (src/unchanged.ts).
+  // Staff reload it all day; asked again while nothing changed, it is not read again (src/caches.ts).
   return whileUnchanged(tx, `pickList:${date}`, () => Object.freeze(readPickList(tx, date).map((item) => Object.freeze(item)))).slice();
 }
 

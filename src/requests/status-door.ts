@@ -5,7 +5,7 @@ import type { IsoDate } from '../domain/calendar.ts';
 import { decideChange, type Action, type Actor, type StatusChange } from '../domain/request-status.ts';
 import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../prepared.ts';
+import { prepared } from '../caches.ts';
 import { everPaged, type OwnRow } from './store.ts';
 
 // The only writer of a request's status and its event. Every change, a submission's first status

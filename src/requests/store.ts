@@ -1,6 +1,5 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { perConnection, prepared } from '../prepared.ts';
-import { whileUnchanged } from '../unchanged.ts';
+import { perConnection, prepared, whileUnchanged } from '../caches.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
@@ -93,7 +92,7 @@ type ContainerDetails = Pick<RequestRow, keyof typeof containerColumns>;
  * collection), read once per container: nothing edits a container or a collection once it is in
  * the database (see findContainers). Bounded: emptied when it would pass MAX_CACHED containers.
  */
-const detailCaches = perConnection<number, ContainerDetails>();
+const detailCaches = perConnection(() => new Map<number, ContainerDetails>());
 const MAX_CACHED = 50_000;
 
 export function containerDetails(db: Writer, ids: readonly number[]): ReadonlyMap<number, ContainerDetails> {
@@ -153,7 +152,7 @@ export function writtenRequest(db: Writer, row: OwnRow): RequestRow {
 /**
  * Requests, oldest first. Only the requests table is read; each container's details come from
  * the connection's cache (reading 18 columns over a three-table join cost several times more).
- * A list asked for again while the database has not changed is not read again (src/unchanged.ts).
+ * A list asked for again while the database has not changed is not read again (src/caches.ts).
  */
 export function listRequests(db: Database, filter: RequestFilter, limit: number): RequestRow[] {
   const has = (k: keyof RequestFilter) => filter[k] !== undefined;

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { prepared } from '../prepared.ts';
+import { prepared } from '../caches.ts';
 import { requests } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { closuresBetween, closuresFrom } from '../calendar/store.ts';

@@ -343,7 +343,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     const rows = Array.from({ length: 3000 }, (_, i) => ({ researcherId: alice.user.id, containerId: 1 + (i % 29), visitDate: addDays('2020-01-06', i), status: 'cancelled' as const }));
     for (let i = 0; i < rows.length; i += 500) room.db.insert(requests).values(rows.slice(i, i + 500)).run();
 
-    // Answers are kept while the database is unchanged (src/unchanged.ts): timed as they were,
+    // Answers are kept while the database is unchanged (src/caches.ts): timed as they were,
     // every sample but the first was a kept answer, whatever the query cost. A write (that changes
     // nothing alice sees) before each sample makes every call run its query.
     const changeTheDatabase = () => room.db.$client.prepare('update users set name = name where id = ?').run(alice.user.id);

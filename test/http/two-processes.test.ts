@@ -5,7 +5,7 @@ import { buildApp, type App } from '../../src/app.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { call, makePerson, type Person } from '../helpers/requesters.ts';
 
-// Reads are answered from memory while the database has not changed (src/unchanged.ts). Two API
+// Reads are answered from memory while the database has not changed (src/caches.ts). Two API
 // processes share one SQLite file: what one of them commits, the other's next answer shows, and
 // a person an admin disabled through one is refused by the other at once.
 
