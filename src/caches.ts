@@ -72,7 +72,7 @@ interface Connection {
 }
 
 // Two statements, not `select … from pragma_data_version`: that table-valued form prepares the
-// pragma anew on every call, and cost three times both of these in the server. total_changes()
+// pragma anew on every call, and cost more than both of these together. total_changes()
 // does not touch the database at all; the data version opens a read.
 const connection = perConnection((db): Connection => {
   const sqlite = (db as Database).$client;

@@ -71,10 +71,9 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
   const settings = { libraryName: config.libraryName, publicUrl: config.publicUrl };
   const ctx = requestsContext(db, config);
   const processors = {
-    // Far more than the SMTP pool's 5 connections (nodemailer queues the rest): a job also waits
-    // for Redis and for its completion record's shared commit, up to 10 ms (src/outbox/store.ts
-    // completionWriter), so C slots carry at most about C / 20 ms jobs a second: 16 capped
-    // mail.pipeline near 800 a second; with 32 the SMTP side is the limit again (64 is no faster).
+    // Far more than the SMTP pool's connections (nodemailer queues the rest): a job also waits for
+    // Redis and for its completion record's shared commit (src/outbox/store.ts completionWriter),
+    // so the slots, not SMTP, would cap the rate with fewer (README, "Performance").
     notifications: { concurrency: 32, process: notificationProcessor({ db, mailer, settings, clock, installation, messageIdDomain: messageIdDomain(config.mailFrom) }) },
     paging: { concurrency: 1, process: pagingProcessor({ ctx, clock }) },
     maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock, log }) },

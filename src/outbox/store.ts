@@ -138,9 +138,9 @@ export function markCompleted(db: Database, id: number, outcome: string, now: Da
 
 /**
  * How long the first completion record waits for others to share its transaction. Jobs finish
- * one at a time as the SMTP server answers, so one turn of the event loop held 1.7 records on
- * average; 10 ms gather about 14 (mail.pipeline). A job's slot stays taken meanwhile, which the
- * notification worker's concurrency allows for.
+ * one at a time as the SMTP server answers, so one turn of the event loop holds few records; a
+ * short wait gathers many more into one commit (README, "Performance"). A job's slot stays taken
+ * meanwhile, which the notification worker's concurrency allows for.
  */
 const COMPLETION_WINDOW_MS = 10;
 

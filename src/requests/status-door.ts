@@ -103,7 +103,7 @@ export function recordNewRequest(tx: Writer, request: NewRequest, status: Reques
       })
       .prepare(),
   ).run({ ...request, status, waitlistedAt: waitlistedAt?.getTime() ?? null, now });
-  // The new row's id, without RETURNING (which cost three times the insert of its event).
+  // The new row's id, without RETURNING (dearer than the insert of its event itself).
   const id = Number(inserted.lastInsertRowid);
   recordEvent(tx, id, change, researcher, now, request.note);
   // The row as written, not read back.
