@@ -1,9 +1,9 @@
-import type { RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from './calendar.ts';
 import { Refusal } from './refusal.ts';
+import { bookedStatuses } from './request-status.ts';
 
 /** What a forced closure cancels: everything booked that day that has not left the stacks for a reader. */
-export const cancelledByClosure = ['awaiting_approval', 'waitlisted', 'scheduled', 'paged'] as const satisfies readonly RequestStatus[];
+export const cancelledByClosure = bookedStatuses;
 
 export interface DayToClose {
   date: IsoDate;

@@ -39,8 +39,17 @@ export const transitions: readonly Transition[] = [
   { from: 'no_show', to: 'reshelved', by: ['staff'], action: 'transition' },
 ];
 
+/** Waiting for a curator or for the box to come free: at closing time, cancelled. */
+export const unresolvedStatuses = ['awaiting_approval', 'waitlisted'] as const satisfies readonly RequestStatus[];
+
+/** On the day's pick list: to fetch, or fetched and at the desk; at closing time, no-shows. */
+export const pickListStatuses = ['scheduled', 'paged'] as const satisfies readonly RequestStatus[];
+
+/** Booked and not yet with the reader: reminded of the day before, cancelled by a forced closure. */
+export const bookedStatuses = [...unresolvedStatuses, ...pickListStatuses] as const satisfies readonly RequestStatus[];
+
 /** They count toward the daily limit and duplicates, and keep a day from being closed. */
-export const activeStatuses = ['awaiting_approval', 'waitlisted', 'scheduled', 'paged', 'delivered', 'returned'] as const satisfies readonly RequestStatus[];
+export const activeStatuses = [...bookedStatuses, 'delivered', 'returned'] as const satisfies readonly RequestStatus[];
 
 /** While a request is in one of these, the container is its researcher's that day. */
 export const holdingStatuses = ['scheduled', 'paged', 'delivered'] as const satisfies readonly RequestStatus[];

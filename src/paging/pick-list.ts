@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { collections, containers, requests, users } from '../../db/schema.ts';
 import { prepared, whileUnchanged } from '../caches.ts';
 import type { IsoDate } from '../domain/calendar.ts';
-import { outStatuses } from '../domain/request-status.ts';
+import { outStatuses, pickListStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import type { Writer } from '../../db/transactions.ts';
 import type { PickItem } from '../requests/schemas.ts';
@@ -54,7 +54,7 @@ function readPickList(tx: Writer, date: IsoDate): PickItem[] {
       .innerJoin(containers, eq(containers.id, requests.containerId))
       .innerJoin(collections, eq(collections.id, containers.collectionId))
       .innerJoin(users, eq(users.id, requests.researcherId))
-      .where(and(eq(requests.visitDate, sql.placeholder('date')), inArray(requests.status, ['scheduled', 'paged'])))
+      .where(and(eq(requests.visitDate, sql.placeholder('date')), inArray(requests.status, [...pickListStatuses])))
       .prepare(),
   ).all({ date });
   return rows.sort(walkingOrder).map((r) => ({

@@ -10,6 +10,7 @@ import { pagingStaff, type RequestsContext } from '../requests/moves.ts';
 import { changeBySystem } from '../requests/status-door.ts';
 import { requestsOn, type RequestRow } from '../requests/store.ts';
 import { boxesOut, pickList } from './pick-list.ts';
+import { bookedStatuses, pickListStatuses, unresolvedStatuses } from '../domain/request-status.ts';
 
 // The reading room's timed work, run by the `paging` and `maintenance` workers at the times of
 // the configuration. Each is done once: a repeated run finds its key and does nothing new.
@@ -66,7 +67,7 @@ export function visitReminders(ctx: RequestsContext, now: Date): RunOutcome {
     if (!open) return { done: false, why: `${today} is not a business day` };
     const visitDate = nextBusinessDay(today, closures);
     if (!firstRun(tx, `visit-reminders:${visitDate}`, now)) return { done: false, why: 'already run' };
-    const coming = requestsOn(tx, visitDate, ['awaiting_approval', 'waitlisted', 'scheduled', 'paged']);
+    const coming = requestsOn(tx, visitDate, bookedStatuses);
     const researchers = [...new Set(coming.map((r) => r.researcherId))];
     for (const researcherId of researchers) {
       const researcher = findUser(tx, researcherId);
@@ -93,11 +94,11 @@ export function closingTime(ctx: RequestsContext, now: Date): RunOutcome {
     const { today } = readingRoomDay(ctx, tx, now);
     const skipped: SkippedRequest[] = [];
     const skip = (row: RequestRow, refusal: Error) => skipped.push({ requestId: row.id, status: row.status, why: refusal.message });
-    for (const row of requestsOn(tx, today, ['scheduled', 'paged'])) {
+    for (const row of requestsOn(tx, today, pickListStatuses)) {
       changeBySystem(tx, row, 'no_show', 'transition', now, { note: 'Not collected by closing time.' }, skip);
     }
 
-    const unresolved = requestsOn(tx, today, ['awaiting_approval', 'waitlisted']).flatMap((row) => {
+    const unresolved = requestsOn(tx, today, unresolvedStatuses).flatMap((row) => {
       const reason = row.status === 'awaiting_approval' ? NEVER_APPROVED : NEVER_FREED;
       const cancelled = changeBySystem(tx, row, 'cancelled', 'cancel', now, { note: reason }, skip);
       return cancelled ? [{ reason, cancelled }] : [];
