@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
-import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { ok } from '../helpers/answers.ts';
+import { makePerson, PASSWORD, type Person } from '../helpers/people.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -13,7 +14,7 @@ const FREE_DAY = '2026-12-03'; // Thursday, nobody booked
 const BUSY_DAY = '2026-12-02'; // Wednesday, two requests booked
 const DESK_DAY = '2026-12-04'; // Friday, a box delivered at the desk
 
-const signedIn = (room: TestReadingRoom, email: string, password = 'a reading room pass phrase') => signedInBrowser(room.app, email, password);
+const signedIn = (room: TestReadingRoom, email: string, password = PASSWORD) => signedInBrowser(room.app, email, password);
 
 describe('the admin pages', { timeout: 60_000 }, () => {
   let room: TestReadingRoom;
@@ -34,11 +35,11 @@ describe('the admin pages', { timeout: 60_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    admin = await makePerson(room.app, room.db, 'admin', 'Ada Admin');
-    staff = await makePerson(room.app, room.db, 'staff', 'Sam Staff');
-    curator = await makePerson(room.app, room.db, 'curator', 'Clara Curator');
-    ada = await makePerson(room.app, room.db, 'researcher', 'Ada Reader');
-    ben = await makePerson(room.app, room.db, 'researcher', 'Ben Reader');
+    admin = await makePerson(room, 'admin', 'Ada Admin');
+    staff = await makePerson(room, 'staff', 'Sam Staff');
+    curator = await makePerson(room, 'curator', 'Clara Curator');
+    ada = await makePerson(room, 'researcher', 'Ada Reader');
+    ben = await makePerson(room, 'researcher', 'Ben Reader');
     const [collection] = ok(await room.app.inject({ method: 'GET', url: '/api/v1/collections?callNumber=GEN%20MSS%20238' })).items;
     for (const c of ok(await room.app.inject({ method: 'GET', url: `/api/v1/collections/${collection.id}` })).containers) box[c.label] = c.id;
     hub = await signedIn(room, admin.email);

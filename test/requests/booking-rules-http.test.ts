@@ -3,8 +3,10 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { visitDateRefusal } from '../../src/domain/booking-rules.ts';
-import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
-import { assertRefusal, call, localInstant, makePerson, requestTablesSnapshot, rowCount, type Person } from '../helpers/requesters.ts';
+import { localInstant, startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
+import { requestTablesSnapshot, rowCount } from '../helpers/stored-rows.ts';
 
 // docs/requests.md, "The booking rules", over HTTP at their edges. The clock stands on Thursday 2026-11-26,
 // 10:00 in New York (Thanksgiving, closed): the next business days are Friday 27 and Monday 30,
@@ -26,7 +28,7 @@ afterEach(() => room.setNow(THANKSGIVING_MORNING));
 const researcher = () => makePerson(room, 'researcher');
 
 const submit = (person: Person, visitDate: string, containerIds: unknown[]) =>
-  call(room.app, person.token, 'POST', '/api/v1/requests', { visitDate, containerIds });
+  person.call('POST', '/api/v1/requests', { visitDate, containerIds });
 
 function assertCreated(response: LightMyRequestResponse, visitDate: string, containerIds: number[]): void {
   assert.equal(response.statusCode, 201, response.body);

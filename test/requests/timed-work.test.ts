@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { requestEvents } from '../../db/schema.ts';
 import { closingTime, pagingRun, visitReminders } from '../../src/paging/runs.ts';
 import { requestsContext, type RequestsContext } from '../../src/requests/moves.ts';
-import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { ok } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { startPipeline, type TestPipeline } from '../helpers/workers.ts';
 import { lastOutboxId as lastOutboxRow, mailsSince as outboxMailsSince } from '../helpers/outbox-mail.ts';
@@ -49,13 +50,13 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
   before(async () => {
     room = await startReadingRoom();
     ctx = requestsContext(room.db, room.config);
-    alba = await makePerson(room.app, room.db, 'researcher', 'alba');
-    boris = await makePerson(room.app, room.db, 'researcher', 'boris');
-    chiara = await makePerson(room.app, room.db, 'researcher', 'chiara');
-    stacks1 = await makePerson(room.app, room.db, 'staff', 'stacks1');
-    stacks2 = await makePerson(room.app, room.db, 'staff', 'stacks2');
-    curator = await makePerson(room.app, room.db, 'curator', 'curator');
-    admin = await makePerson(room.app, room.db, 'admin', 'admin');
+    alba = await makePerson(room, 'researcher', 'alba');
+    boris = await makePerson(room, 'researcher', 'boris');
+    chiara = await makePerson(room, 'researcher', 'chiara');
+    stacks1 = await makePerson(room, 'staff', 'stacks1');
+    stacks2 = await makePerson(room, 'staff', 'stacks2');
+    curator = await makePerson(room, 'curator', 'curator');
+    admin = await makePerson(room, 'admin', 'admin');
 
     // Thanksgiving morning, 10:00 in New York.
     const albas = await submit(alba, MONDAY, [13, 2, 12, 1, 10, 23]);
