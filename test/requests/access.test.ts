@@ -51,7 +51,7 @@ async function statusOf(id: number): Promise<string> {
 }
 
 /** A refused call: the status and code, and no request, event or outbox row changed. */
-async function assertRefused(person: Person, method: 'GET' | 'POST', url: string, payload: unknown, statusCode: number, code: string) {
+async function assertCallRefused(person: Person, method: 'GET' | 'POST', url: string, payload: unknown, statusCode: number, code: string) {
   const before = requestTablesSnapshot(room.db);
   const response = await person.call(method, url, payload);
   assertRefusal(response, statusCode, code, `${person.user.role} ${method} ${url}`);
@@ -65,8 +65,8 @@ describe("another researcher's request", () => {
     const [mine] = await submit(alice, '2026-12-01', [1]);
     assert.ok(mine);
     assert.equal((await alice.call('GET', `/api/v1/requests/${mine.id}`)).statusCode, 200);
-    await assertRefused(bob, 'GET', `/api/v1/requests/${mine.id}`, undefined, 404, 'NOT_FOUND');
-    await assertRefused(bob, 'GET', '/api/v1/requests/987654', undefined, 404, 'NOT_FOUND');
+    await assertCallRefused(bob, 'GET', `/api/v1/requests/${mine.id}`, undefined, 404, 'NOT_FOUND');
+    await assertCallRefused(bob, 'GET', '/api/v1/requests/987654', undefined, 404, 'NOT_FOUND');
   });
 
   it('cannot have its events read: GET /api/v1/requests/:id/events is 404 NOT_FOUND', async () => {
@@ -75,13 +75,13 @@ describe("another researcher's request", () => {
     const own = await alice.call('GET', `/api/v1/requests/${mine.id}/events`);
     assert.equal(own.statusCode, 200, own.body);
     assert.equal(own.json().items.length, 1);
-    await assertRefused(bob, 'GET', `/api/v1/requests/${mine.id}/events`, undefined, 404, 'NOT_FOUND');
+    await assertCallRefused(bob, 'GET', `/api/v1/requests/${mine.id}/events`, undefined, 404, 'NOT_FOUND');
   });
 
   it('cannot be cancelled: POST /api/v1/requests/:id/cancel is 404 NOT_FOUND and the request stays as it was', async () => {
     const [mine] = await submit(alice, '2026-12-01', [3]);
     assert.ok(mine);
-    await assertRefused(bob, 'POST', `/api/v1/requests/${mine.id}/cancel`, { reason: 'Not mine to cancel.' }, 404, 'NOT_FOUND');
+    await assertCallRefused(bob, 'POST', `/api/v1/requests/${mine.id}/cancel`, { reason: 'Not mine to cancel.' }, 404, 'NOT_FOUND');
     assert.equal(await statusOf(mine.id), 'scheduled');
   });
 
@@ -89,10 +89,10 @@ describe("another researcher's request", () => {
     const [restricted] = await submit(alice, '2026-12-01', [23]);
     assert.ok(restricted);
     assert.equal(restricted.status, 'awaiting_approval');
-    await assertRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
-    await assertRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
-    await assertRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
-    await assertRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
+    await assertCallRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
+    await assertCallRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
+    await assertCallRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
+    await assertCallRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
     assert.equal(await statusOf(restricted.id), 'awaiting_approval');
   });
 });
@@ -125,8 +125,8 @@ describe('roles on the status of restricted material and at the desk', () => {
   it('staff cannot approve or deny restricted material: 403 FORBIDDEN, and the request still awaits approval', async () => {
     const [restricted] = await submit(alice, '2026-12-03', [24]);
     assert.ok(restricted);
-    await assertRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/approve`, { note: 'Fine.' }, 403, 'FORBIDDEN');
-    await assertRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
+    await assertCallRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/approve`, { note: 'Fine.' }, 403, 'FORBIDDEN');
+    await assertCallRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
     assert.equal(await statusOf(restricted.id), 'awaiting_approval');
     const approved = await curator.call('POST', `/api/v1/requests/${restricted.id}/approve`, {});
     assert.equal(approved.statusCode, 200, approved.body);
@@ -136,10 +136,10 @@ describe('roles on the status of restricted material and at the desk', () => {
   it('a curator cannot page or deliver: 403 FORBIDDEN', async () => {
     const [box] = await submit(alice, '2026-12-03', [5]);
     assert.ok(box);
-    await assertRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
+    await assertCallRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
     const paged = await transition(staff, box.id, 'paged');
     assert.equal(paged.statusCode, 200, paged.body);
-    await assertRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'delivered' }, 403, 'FORBIDDEN');
+    await assertCallRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'delivered' }, 403, 'FORBIDDEN');
     assert.equal(await statusOf(box.id), 'paged');
   });
 
@@ -192,7 +192,7 @@ describe('cancelling', () => {
     const [box] = await submit(alice, '2026-12-08', [9]);
     assert.ok(box);
     assert.equal((await transition(staff, box.id, 'paged')).statusCode, 200);
-    await assertRefused(alice, 'POST', `/api/v1/requests/${box.id}/cancel`, { reason: 'Changed my mind.' }, 409, 'INVALID_TRANSITION');
+    await assertCallRefused(alice, 'POST', `/api/v1/requests/${box.id}/cancel`, { reason: 'Changed my mind.' }, 409, 'INVALID_TRANSITION');
     assert.equal(await statusOf(box.id), 'paged');
     const cancelled = await staff.call('POST', `/api/v1/requests/${box.id}/cancel`, { reason: 'The researcher phoned.' });
     assert.equal(cancelled.statusCode, 200, cancelled.body);
