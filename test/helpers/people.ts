@@ -7,8 +7,8 @@ import type { UserRow } from '../../src/accounts/users.ts';
 import type { App } from '../../src/app.ts';
 
 // The people of the tests: accounts made as the command line makes the first admin, signed in
-// through POST /api/v1/auth/login, and calls with their bearer token. Argon2 costs ~50 ms a hash:
-// make few people, and reuse them.
+// through POST /api/v1/auth/login, and calls with their bearer token. Argon2 makes every account slow
+// to make on purpose: make few people, and reuse them.
 
 /** The password of every account made here: a legal length (12 to 128 characters). */
 export const PASSWORD = 'correct horse battery staple';
