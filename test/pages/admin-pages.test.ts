@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
 import { ok } from '../helpers/answers.ts';
-import { makePerson, PASSWORD, type Person } from '../helpers/people.ts';
+import { login, makePerson, PASSWORD, type Person } from '../helpers/people.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -31,7 +31,6 @@ describe('the admin pages', { timeout: 60_000 }, () => {
   const submit = async (who: Person, visitDate: string, labels: string[]) =>
     (ok(await who.call('POST', '/api/v1/requests', { visitDate, containerIds: labels.map((l) => box[l]) }), 201).items as { id: number }[]).map((r) => r.id) as [number, ...number[]];
   const userRow = (email: string) => room.db.select().from(users).where(eq(users.email, email)).get();
-  const login = (email: string, password: string) => room.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
 
   before(async () => {
     room = await startReadingRoom();
@@ -145,7 +144,7 @@ describe('the admin pages', { timeout: 60_000 }, () => {
     assert.match(page.body, /role="status">Account created: Nell New \(nell\.new@example\.org\) is paging staff and can sign in now\./);
     assert.ok(page.body.includes('nell.new@example.org'));
     assert.equal(userRow('nell.new@example.org')?.role, 'staff');
-    assert.equal((await login('nell.new@example.org', fields.password)).statusCode, 200);
+    assert.equal((await login(room.app, 'nell.new@example.org', fields.password)).statusCode, 200);
 
     const taken = await hub.post('/admin/users', { ...fields, name: 'Nell Again' });
     assert.equal(taken.statusCode, 409);
@@ -184,13 +183,13 @@ describe('the admin pages', { timeout: 60_000 }, () => {
     const page = await hub.follow(await hub.post(`/admin/users/${nell.id}/access`, { disabled: 'true' }));
     assert.match(page.body, /role="status">Nell New&#39;s account is disabled/);
     assert.match(page.body, /Enable the account of Nell New/);
-    const refused = await login(nell.email, 'a long new staff password');
+    const refused = await login(room.app, nell.email, 'a long new staff password');
     assert.equal(refused.statusCode, 403);
     assert.equal(refused.json().code, 'ACCOUNT_DISABLED');
 
     const enabled = await hub.follow(await hub.post(`/admin/users/${nell.id}/access`, { disabled: 'false' }));
     assert.match(enabled.body, /account is enabled again/);
-    assert.equal((await login(nell.email, 'a long new staff password')).statusCode, 200);
+    assert.equal((await login(room.app, nell.email, 'a long new staff password')).statusCode, 200);
     const missing = await hub.post('/admin/users/999999/access', { disabled: 'true' });
     assert.equal(missing.statusCode, 404);
   });
