@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { assertError, bearer, makeAccount, PASSWORD, type Account } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { type Account, bearer, makeAccount, PASSWORD } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // What someone trying to break in, or to break the service, meets on the account routes: limits
@@ -51,15 +52,15 @@ describe('limits per address (429 RATE_LIMITED)', () => {
     const victim = await makeAccount(room.db, 'researcher', { email: 'victim@example.org' });
     const bystander = await makeAccount(room.db, 'researcher', { email: 'bystander@example.org' });
     for (let i = 1; i <= 10; i++) {
-      assertError(await loginAs(victim.email, `wrong password number ${i}`, ip), 401, 'INVALID_CREDENTIALS', `attempt ${i}`);
-      assertError(await loginAs('ghost@example.org', `wrong password number ${i}`, ip), 401, 'INVALID_CREDENTIALS', `unknown, attempt ${i}`);
+      assertRefusal(await loginAs(victim.email, `wrong password number ${i}`, ip), 401, 'INVALID_CREDENTIALS', `attempt ${i}`);
+      assertRefusal(await loginAs('ghost@example.org', `wrong password number ${i}`, ip), 401, 'INVALID_CREDENTIALS', `unknown, attempt ${i}`);
     }
     const known = await loginAs(victim.email, victim.password, ip);
     const unknown = await loginAs('ghost@example.org', victim.password, ip);
-    assertError(known, 429, 'RATE_LIMITED', 'the right password, after 10 failures');
-    assertError(unknown, 429, 'RATE_LIMITED', 'an unknown address, after 10 failures');
+    assertRefusal(known, 429, 'RATE_LIMITED', 'the right password, after 10 failures');
+    assertRefusal(unknown, 429, 'RATE_LIMITED', 'an unknown address, after 10 failures');
     assert.equal(known.body, unknown.body, 'a 429 tells nothing about whether the address has an account');
-    assertError(await loginAs(victim.email.toUpperCase(), victim.password, ip), 429, 'RATE_LIMITED', 'the same address in capitals');
+    assertRefusal(await loginAs(victim.email.toUpperCase(), victim.password, ip), 429, 'RATE_LIMITED', 'the same address in capitals');
 
     assert.equal((await loginAs(bystander.email, bystander.password, ip)).statusCode, 200, 'another address, from the same IP');
 
@@ -74,8 +75,8 @@ describe('limits per address (429 RATE_LIMITED)', () => {
   it('5 registrations of one address in an hour, then 429; another address is not affected', async () => {
     const ip = '198.51.100.2';
     for (let i = 1; i <= 5; i++) assert.equal((await registerAs('eager@example.org', PASSWORD, ip)).statusCode, 202, `registration ${i}`);
-    assertError(await registerAs('eager@example.org', PASSWORD, ip), 429, 'RATE_LIMITED');
-    assertError(await registerAs('EAGER@Example.org', PASSWORD, ip), 429, 'RATE_LIMITED', 'the same address in capitals');
+    assertRefusal(await registerAs('eager@example.org', PASSWORD, ip), 429, 'RATE_LIMITED');
+    assertRefusal(await registerAs('EAGER@Example.org', PASSWORD, ip), 429, 'RATE_LIMITED', 'the same address in capitals');
     assert.equal((await registerAs('patient@example.org', PASSWORD, ip)).statusCode, 202);
   });
 
@@ -88,8 +89,8 @@ describe('limits per address (429 RATE_LIMITED)', () => {
     }
     const known = await resetFor(member.email, ip);
     const unknown = await resetFor('no-account@example.org', ip);
-    assertError(known, 429, 'RATE_LIMITED');
-    assertError(unknown, 429, 'RATE_LIMITED');
+    assertRefusal(known, 429, 'RATE_LIMITED');
+    assertRefusal(unknown, 429, 'RATE_LIMITED');
     assert.equal(known.body, unknown.body);
     assert.equal((await resetFor('someone-else@example.org', ip)).statusCode, 202);
   });
@@ -99,11 +100,11 @@ describe('nobody can lock a chosen person out (the failed-login limits hurt the 
   it('10 failed logins from the attacking IP stop that IP (429, even with the right password), while the person signs in from another IP', async () => {
     const victim = await makeAccount(room.db, 'researcher', { email: 'chosen-victim@example.org' });
     const attackerIp = '203.0.113.13';
-    for (let i = 1; i <= 10; i++) assertError(await loginAs(victim.email, `a guess of the attacker ${i}`, attackerIp), 401, 'INVALID_CREDENTIALS', `guess ${i}`);
-    assertError(await loginAs(victim.email, 'one guess too many', attackerIp), 429, 'RATE_LIMITED', 'the attacker, after 10 failures');
+    for (let i = 1; i <= 10; i++) assertRefusal(await loginAs(victim.email, `a guess of the attacker ${i}`, attackerIp), 401, 'INVALID_CREDENTIALS', `guess ${i}`);
+    assertRefusal(await loginAs(victim.email, 'one guess too many', attackerIp), 429, 'RATE_LIMITED', 'the attacker, after 10 failures');
 
     assert.equal((await loginAs(victim.email, victim.password, '198.51.100.113')).statusCode, 200, 'the person, from another IP');
-    assertError(await loginAs(victim.email, victim.password, attackerIp), 429, 'RATE_LIMITED', 'the attacker is still stopped, even with the right password');
+    assertRefusal(await loginAs(victim.email, victim.password, attackerIp), 429, 'RATE_LIMITED', 'the attacker is still stopped, even with the right password');
   });
 
   it('guesses spread over many IPs meet a limit per address (50 in 15 minutes) that stops every new client but not one the person signed in from before', async () => {
@@ -112,11 +113,11 @@ describe('nobody can lock a chosen person out (the failed-login limits hurt the 
     assert.equal((await loginAs(victim.email, victim.password, homeIp)).statusCode, 200, 'the person signs in from home once');
     for (let host = 1; host <= 5; host++) {
       for (let i = 1; i <= 10; i++) {
-        assertError(await loginAs(victim.email, `guess ${i} from host ${host}`, `203.0.113.${100 + host}`), 401, 'INVALID_CREDENTIALS', `host ${host}, guess ${i}`);
+        assertRefusal(await loginAs(victim.email, `guess ${i} from host ${host}`, `203.0.113.${100 + host}`), 401, 'INVALID_CREDENTIALS', `host ${host}, guess ${i}`);
       }
     }
-    assertError(await loginAs(victim.email, 'a 51st guess', '203.0.113.106'), 429, 'RATE_LIMITED', 'a sixth attacking IP');
-    assertError(await loginAs(victim.email, victim.password, '192.0.2.114'), 429, 'RATE_LIMITED', 'a client never seen with this account, even with the right password');
+    assertRefusal(await loginAs(victim.email, 'a 51st guess', '203.0.113.106'), 429, 'RATE_LIMITED', 'a sixth attacking IP');
+    assertRefusal(await loginAs(victim.email, victim.password, '192.0.2.114'), 429, 'RATE_LIMITED', 'a client never seen with this account, even with the right password');
     assert.equal((await loginAs(victim.email, victim.password, homeIp)).statusCode, 200, 'the person, from where they signed in before');
   });
 });
@@ -136,9 +137,9 @@ describe('password changes: wrong current passwords are limited and audited', ()
     const limited = answers.filter((r) => r.statusCode === 429);
     assert.equal(wrong.length + limited.length, 15, answers.map((r) => r.statusCode).join(' '));
     assert.ok(wrong.length <= 10, `${wrong.length} guesses were checked`);
-    for (const r of wrong) assertError(r, 400, 'WRONG_PASSWORD');
-    for (const r of limited) assertError(r, 429, 'RATE_LIMITED');
-    assertError(await change(token, reader.password, '198.51.100.61'), 429, 'RATE_LIMITED', 'the right password, from another IP too: the account is limited');
+    for (const r of wrong) assertRefusal(r, 400, 'WRONG_PASSWORD');
+    for (const r of limited) assertRefusal(r, 429, 'RATE_LIMITED');
+    assertRefusal(await change(token, reader.password, '198.51.100.61'), 429, 'RATE_LIMITED', 'the right password, from another IP too: the account is limited');
 
     const other = await makeAccount(room.db, 'researcher', { email: 'not-guessed-at@example.org' });
     assert.equal((await change(await tokenOf(other, ip), other.password, ip)).statusCode, 200, 'another account, from the same IP');
@@ -166,11 +167,11 @@ describe('password changes: wrong current passwords are limited and audited', ()
     const tokens = await Promise.all(holders.map((holder) => tokenOf(holder, '198.51.100.63')));
     for (let i = 0; i < 30; i++) {
       const token = tokens[i % 4] ?? '';
-      assertError(await change(token, `guess number ${i}`, ip), 400, 'WRONG_PASSWORD', `guess ${i + 1} (at most 8 per account)`);
+      assertRefusal(await change(token, `guess number ${i}`, ip), 400, 'WRONG_PASSWORD', `guess ${i + 1} (at most 8 per account)`);
     }
     const fresh = await makeAccount(room.db, 'researcher', { email: 'token-holder-5@example.org' });
     const freshToken = await tokenOf(fresh, '198.51.100.63');
-    assertError(await change(freshToken, fresh.password, ip), 429, 'RATE_LIMITED', 'an account without a failure, from that IP');
+    assertRefusal(await change(freshToken, fresh.password, ip), 429, 'RATE_LIMITED', 'an account without a failure, from that IP');
     assert.equal((await change(freshToken, fresh.password, '198.51.100.64')).statusCode, 200, 'the same account, from another IP');
   });
 });
@@ -182,7 +183,7 @@ describe('the limit per IP address', () => {
       const response = await post('/api/v1/auth/verify-email', { token: `not-a-token-${i}` }, ip);
       assert.equal(response.statusCode, 400, `attempt ${i}: ${response.body}`);
     }
-    assertError(await post('/api/v1/auth/verify-email', { token: 'one-more' }, ip), 429, 'RATE_LIMITED');
+    assertRefusal(await post('/api/v1/auth/verify-email', { token: 'one-more' }, ip), 429, 'RATE_LIMITED');
     assert.equal((await post('/api/v1/auth/verify-email', { token: 'one-more' }, '192.0.2.78')).statusCode, 400, 'another IP');
     assert.equal((await send({ method: 'GET', url: '/api/v1/collections', remoteAddress: ip })).statusCode, 200, 'a route outside the account routes');
   });
@@ -196,8 +197,8 @@ describe('the limit per IP address', () => {
         () => post('/api/v1/auth/password-reset', { email: `spread-${Math.random()}@example.org` }, ip),
       ];
       for (let i = 0; i < 300; i++) assert.ok(((await attempts[i % 2]?.())?.statusCode ?? 0) < 429, `attempt ${i + 1}`);
-      assertError(await post('/api/v1/auth/verify-email', { token: 'one-more' }, ip), 429, 'RATE_LIMITED', 'verify, 301st attempt');
-      assertError(await loginAs('fresh-address@example.org', PASSWORD, ip), 429, 'RATE_LIMITED', 'login, same IP');
+      assertRefusal(await post('/api/v1/auth/verify-email', { token: 'one-more' }, ip), 429, 'RATE_LIMITED', 'verify, 301st attempt');
+      assertRefusal(await loginAs('fresh-address@example.org', PASSWORD, ip), 429, 'RATE_LIMITED', 'login, same IP');
     },
   );
 });
@@ -210,7 +211,7 @@ describe('the audit trail', () => {
     const reader = await makeAccount(room.db, 'researcher', { email: 'audited-reader@example.org' });
     const before = (room.db.$client.prepare('select max(id) as id from security_events').get() as { id: number }).id;
 
-    assertError(await loginAs(reader.email, 'not the right password', ip), 401, 'INVALID_CREDENTIALS');
+    assertRefusal(await loginAs(reader.email, 'not the right password', ip), 401, 'INVALID_CREDENTIALS');
     assert.equal((await loginAs(reader.email, reader.password, ip)).statusCode, 200);
     assert.equal((await registerAs('audited-newcomer@example.org', PASSWORD, ip)).statusCode, 202);
     const adminToken = await tokenOf(admin, ip);
@@ -273,7 +274,7 @@ describe('mass assignment', () => {
     assert.equal(row.identity_verified_at, null);
     assert.equal(row.token_version, 0);
     assert.deepEqual(room.db.$client.prepare('select * from users where id = ?').get(first.id), first, 'the account whose id was sent is untouched');
-    assertError(await loginAs(email, PASSWORD, '198.51.100.20'), 403, 'EMAIL_NOT_VERIFIED');
+    assertRefusal(await loginAs(email, PASSWORD, '198.51.100.20'), 403, 'EMAIL_NOT_VERIFIED');
 
     const verified = await post('/api/v1/auth/verify-email', { token: queuedToken(email, 'verify-email') }, '198.51.100.20');
     assert.equal(verified.statusCode, 200);
@@ -281,7 +282,7 @@ describe('mass assignment', () => {
     assert.equal(verified.json().user.identityVerified, false);
     const signedIn = await loginAs(email, PASSWORD, '198.51.100.20');
     assert.equal(signedIn.json().user.role, 'researcher');
-    assertError(await send({ method: 'GET', url: '/api/v1/users', headers: bearer(signedIn.json().accessToken) }), 403, 'FORBIDDEN');
+    assertRefusal(await send({ method: 'GET', url: '/api/v1/users', headers: bearer(signedIn.json().accessToken) }), 403, 'FORBIDDEN');
   });
 
   it('PATCH /api/v1/me with role, email or verification fields changes none of them', async () => {
@@ -311,8 +312,8 @@ describe('password lengths: 12 to 128 characters', () => {
   const ip = '198.51.100.30';
 
   it('registration refuses 11 and 129 characters (400) and accepts 12 and 128, which then sign in', async () => {
-    assertError(await registerAs('short@example.org', 'x'.repeat(11), ip), 400, 'FST_ERR_VALIDATION', '11 characters');
-    assertError(await registerAs('long@example.org', 'x'.repeat(129), ip), 400, 'FST_ERR_VALIDATION', '129 characters');
+    assertRefusal(await registerAs('short@example.org', 'x'.repeat(11), ip), 400, 'FST_ERR_VALIDATION', '11 characters');
+    assertRefusal(await registerAs('long@example.org', 'x'.repeat(129), ip), 400, 'FST_ERR_VALIDATION', '129 characters');
     assert.equal(userRow('short@example.org'), undefined, 'a 4xx changes no data');
     assert.equal(userRow('long@example.org'), undefined);
     for (const length of [12, 128]) {
@@ -329,14 +330,14 @@ describe('password lengths: 12 to 128 characters', () => {
     const token = await tokenOf(reader, ip);
     for (const newPassword of ['y'.repeat(11), 'y'.repeat(129)]) {
       const response = await post('/api/v1/me/password', { currentPassword: reader.password, newPassword }, ip, token);
-      assertError(response, 400, 'FST_ERR_VALIDATION', `${newPassword.length} characters`);
+      assertRefusal(response, 400, 'FST_ERR_VALIDATION', `${newPassword.length} characters`);
     }
     assert.equal((await send({ method: 'GET', url: '/api/v1/me', headers: bearer(token) })).statusCode, 200, 'the token still works');
 
     assert.equal((await resetFor(reader.email, ip)).statusCode, 202);
     const resetToken = queuedToken(reader.email, 'password-reset');
     for (const password of ['z'.repeat(11), 'z'.repeat(129)]) {
-      assertError(await post('/api/v1/auth/password-reset/confirm', { token: resetToken, password }, ip), 400, 'FST_ERR_VALIDATION');
+      assertRefusal(await post('/api/v1/auth/password-reset/confirm', { token: resetToken, password }, ip), 400, 'FST_ERR_VALIDATION');
     }
     assert.equal((await loginAs(reader.email, reader.password, ip)).statusCode, 200, 'the password is unchanged');
     assert.equal((await post('/api/v1/auth/password-reset/confirm', { token: resetToken, password: 'z'.repeat(128) }, ip)).statusCode, 200, 'and the link still works');

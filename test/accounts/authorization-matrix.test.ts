@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { closures, requests, type Role } from '../../db/schema.ts';
 import { addDays, isWeekend } from '../../src/domain/calendar.ts';
-import { asUser, assertError, makeAccount, PASSWORD, tokenFor } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { asUser, makeAccount, PASSWORD, signIn } from '../helpers/people.ts';
 import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -269,7 +270,7 @@ before(async () => {
     const account = accounts[i];
     assert.ok(account);
     passwords.set(role, account.password);
-    tokens.set(role, await tokenFor(room.app, account.email, account.password));
+    tokens.set(role, await signIn(room.app, account.email, account.password));
   }
   targetId = (await makeAccount(room.db, 'researcher', { email: 'target@example.org' })).user.id;
   researcherId = accounts[0]?.user.id ?? 0;
@@ -320,7 +321,7 @@ const isDashboard = (url: string) => url === '/admin/queues' || url.startsWith(D
 /** The expected status, with the contract's code for a 401 or 403. */
 function assertAnswer(response: LightMyRequestResponse, expected: number, url: string, context = url): void {
   if (expected === 401 || expected === 403) {
-    assertError(response, expected, expected === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', context);
+    assertRefusal(response, expected, expected === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', context);
   } else {
     assert.equal(response.statusCode, expected, `${context}: ${response.body.slice(0, 300)}`);
   }
@@ -380,7 +381,7 @@ describe('who may call which route (docs/api.md, by hand)', () => {
         }
         // Signing out ends the caller's tokens: sign in again for the rows after it.
         if (row.route === '/api/v1/auth/logout' && caller !== 'none' && response.statusCode === 204) {
-          tokens.set(caller, await tokenFor(room.app, `${caller}@example.org`, ctx.password));
+          tokens.set(caller, await signIn(room.app, `${caller}@example.org`, ctx.password));
         }
       });
     }
@@ -465,7 +466,7 @@ describe('the table is complete', () => {
     async () => {
       for (const caller of ['none', 'researcher'] as const) {
         const response = await call(caller, 'GET', '/admin/queues');
-        assertError(response, caller === 'none' ? 401 : 403, caller === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN', `GET /admin/queues by ${caller}`);
+        assertRefusal(response, caller === 'none' ? 401 : 403, caller === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN', `GET /admin/queues by ${caller}`);
       }
     },
   );

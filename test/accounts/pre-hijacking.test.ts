@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertError, login } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { login } from '../helpers/people.ts';
 import { formBrowser } from '../helpers/form-browser.ts';
 import { lastOutboxId, mailsSince } from '../helpers/outbox-mail.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
@@ -64,16 +65,16 @@ describe('an address registered more than once before it is confirmed', () => {
       const answer = verified.json();
       assert.equal(answer.user.email, email);
       assert.equal(answer.user.emailVerified, true);
-      assertError(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password");
-      assertError(await login(room.app, email, OWNER_PASSWORD, OWNER_IP), 401, 'INVALID_CREDENTIALS', "the owner's registration password");
+      assertRefusal(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password");
+      assertRefusal(await login(room.app, email, OWNER_PASSWORD, OWNER_IP), 401, 'INVALID_CREDENTIALS', "the owner's registration password");
       assert.equal(answer.passwordResetNeeded, true, 'the answer says a password must be chosen');
       assert.match(answer.message, /password reset/, 'and its message sends the person to a reset');
       const other = followed === 'attackerLink' ? links.ownerLink : links.attackerLink;
-      assertError(await verify(other), 400, 'INVALID_TOKEN', 'the other link, once the address is proven');
+      assertRefusal(await verify(other), 400, 'INVALID_TOKEN', 'the other link, once the address is proven');
 
       await resetPassword(email, 'chosen through the reset');
       assert.equal((await login(room.app, email, 'chosen through the reset', OWNER_IP)).statusCode, 200, 'the password chosen through the reset signs in');
-      assertError(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password, after the reset");
+      assertRefusal(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password, after the reset");
     });
   }
 
@@ -88,10 +89,10 @@ describe('an address registered more than once before it is confirmed', () => {
     const verified = await verify(first);
     assert.equal(verified.statusCode, 200);
     for (const password of ['the first password chosen', 'the second password chosen']) {
-      assertError(await login(room.app, email, password, OWNER_IP), 401, 'INVALID_CREDENTIALS', password);
+      assertRefusal(await login(room.app, email, password, OWNER_IP), 401, 'INVALID_CREDENTIALS', password);
     }
     assert.equal(verified.json().passwordResetNeeded, true);
-    assertError(await verify(second), 400, 'INVALID_TOKEN', 'the later link, once the address is proven');
+    assertRefusal(await verify(second), 400, 'INVALID_TOKEN', 'the later link, once the address is proven');
   });
 
   it('the page the link lands on confirms the address and sends the person to choose a password', async () => {
@@ -105,7 +106,7 @@ describe('an address registered more than once before it is confirmed', () => {
     assert.match(confirmed.body, /password reset/);
     assert.match(confirmed.body, /<a class="button" href="\/reset-password">Choose your password<\/a>/, 'a link to ask for a reset');
     assert.equal((await browser.get('/reset-password')).statusCode, 200, 'which opens the form that mails a reset link');
-    assertError(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password");
+    assertRefusal(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password");
   });
 
   it("an address proven by a reset keeps the reset's password when an older verification link is followed afterwards", async () => {
@@ -118,7 +119,7 @@ describe('an address registered more than once before it is confirmed', () => {
 
     const verified = await verify(attackerLink);
     assert.equal(verified.statusCode, 200, verified.body);
-    assertError(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password");
+    assertRefusal(await login(room.app, email, ATTACKER_PASSWORD, ATTACKER_IP), 401, 'INVALID_CREDENTIALS', "the attacker's password");
     assert.equal((await login(room.app, email, 'the owner reset to this', OWNER_IP)).statusCode, 200);
     assert.equal(verified.json().passwordResetNeeded, false, 'the password from the reset stands');
   });

@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { ParsedMail } from 'mailparser';
 import { buildApp, type App } from '../../src/app.ts';
 import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';
-import { assertError, bearer, everyStoredText, login, PASSWORD, tokenInLink } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { bearer, login, PASSWORD, tokenInLink } from '../helpers/people.ts';
+import { everyStoredText } from '../helpers/stored-rows.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { startPipeline, type TestPipeline } from '../helpers/workers.ts';
 
@@ -96,7 +98,7 @@ describe('a researcher registers, confirms the address and signs in', () => {
     assert.equal(user.identityVerified, false);
     assert.equal(user.disabled, false);
 
-    assertError(await verify(token), 400, 'INVALID_TOKEN', 'the same link a second time');
+    assertRefusal(await verify(token), 400, 'INVALID_TOKEN', 'the same link a second time');
 
     const signedIn = await login(app, email, PASSWORD);
     assert.equal(signedIn.statusCode, 200);
@@ -115,8 +117,8 @@ describe('a researcher registers, confirms the address and signs in', () => {
   it('signing in before the address is confirmed is 403 EMAIL_NOT_VERIFIED with the right password, 401 INVALID_CREDENTIALS with a wrong one', async () => {
     const email = 'not.yet@example.org';
     assert.equal((await register(email)).statusCode, 202);
-    assertError(await login(app, email, PASSWORD), 403, 'EMAIL_NOT_VERIFIED');
-    assertError(await login(app, email, 'a wrong password of length'), 401, 'INVALID_CREDENTIALS', 'only the right password learns the state');
+    assertRefusal(await login(app, email, PASSWORD), 403, 'EMAIL_NOT_VERIFIED');
+    assertRefusal(await login(app, email, 'a wrong password of length'), 401, 'INVALID_CREDENTIALS', 'only the right password learns the state');
   });
 
   it('registering a verified address answers exactly like a new one, mails an "already registered" notice without a link, and keeps the password', async () => {
@@ -137,7 +139,7 @@ describe('a researcher registers, confirms the address and signs in', () => {
     assert.doesNotMatch(`${notice.text} ${notice.html}`, /token=/, 'no token of any kind');
 
     assert.equal((await login(app, email, PASSWORD)).statusCode, 200, 'the account keeps its password');
-    assertError(await login(app, email, 'someone else chose this one'), 401, 'INVALID_CREDENTIALS');
+    assertRefusal(await login(app, email, 'someone else chose this one'), 401, 'INVALID_CREDENTIALS');
   });
 
   it('registering an unverified address again mails a fresh link that confirms it and spends the earlier one, but keeps neither password: the person chooses one through a reset', async () => {
@@ -153,10 +155,10 @@ describe('a researcher registers, confirms the address and signs in', () => {
     assert.equal(verified.statusCode, 200);
     assert.equal(verified.json().user.emailVerified, true);
     assert.equal(verified.json().passwordResetNeeded, true);
-    assertError(await verify(first), 400, 'INVALID_TOKEN', 'the earlier link, once the address is proven');
+    assertRefusal(await verify(first), 400, 'INVALID_TOKEN', 'the earlier link, once the address is proven');
     // Whoever registered first may not be the owner of the mailbox (test/accounts/pre-hijacking.test.ts).
-    assertError(await login(app, email, 'the second password chosen'), 401, 'INVALID_CREDENTIALS', 'the password of the registration whose link was followed');
-    assertError(await login(app, email, 'the first password chosen'), 401, 'INVALID_CREDENTIALS');
+    assertRefusal(await login(app, email, 'the second password chosen'), 401, 'INVALID_CREDENTIALS', 'the password of the registration whose link was followed');
+    assertRefusal(await login(app, email, 'the first password chosen'), 401, 'INVALID_CREDENTIALS');
   });
 
   it('the verification mail greets neutrally: the name typed at registration reaches the address only once it is verified', async () => {
@@ -214,13 +216,13 @@ describe('a researcher who forgot the password', () => {
     assert.equal(confirmed.statusCode, 200);
     assert.equal(confirmed.json().user.email, email);
 
-    assertError(await app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(oldToken) }), 401, 'UNAUTHENTICATED', 'a token from before the reset');
-    assertError(await login(app, email, PASSWORD), 401, 'INVALID_CREDENTIALS', 'the old password');
+    assertRefusal(await app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(oldToken) }), 401, 'UNAUTHENTICATED', 'a token from before the reset');
+    assertRefusal(await login(app, email, PASSWORD), 401, 'INVALID_CREDENTIALS', 'the old password');
     const signedIn = await login(app, email, newPassword);
     assert.equal(signedIn.statusCode, 200);
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(signedIn.json().accessToken) })).statusCode, 200);
 
-    assertError(
+    assertRefusal(
       await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token: resetToken, password: 'yet another passphrase' } }),
       400,
       'INVALID_TOKEN',

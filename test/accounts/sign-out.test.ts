@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { asUser, assertError, makeAccount, tokenFor } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { asUser, makeAccount, signIn } from '../helpers/people.ts';
 import { signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -19,11 +20,11 @@ const me = (token: string) => asUser(room.app, token, { method: 'GET', url: '/ap
 describe('signing out through the API', () => {
   it('answers 204 and ends every token of the person issued before it: this one, another device\'s and the browser session; a new sign-in works', async () => {
     const reader = await makeAccount(room.db, 'researcher');
-    const token = await tokenFor(room.app, reader.email, reader.password);
-    const otherDevice = await tokenFor(room.app, reader.email, reader.password);
+    const token = await signIn(room.app, reader.email, reader.password);
+    const otherDevice = await signIn(room.app, reader.email, reader.password);
     const browser = await signedInBrowser(room.app, reader.email, reader.password);
     const bystander = await makeAccount(room.db, 'researcher');
-    const bystanderToken = await tokenFor(room.app, bystander.email, bystander.password);
+    const bystanderToken = await signIn(room.app, bystander.email, bystander.password);
     assert.equal((await me(token)).statusCode, 200);
     assert.equal((await browser.get('/requests')).statusCode, 200);
 
@@ -31,15 +32,15 @@ describe('signing out through the API', () => {
     assert.equal(answer.statusCode, 204, answer.body);
     assert.equal(answer.body, '');
 
-    assertError(await me(token), 401, 'UNAUTHENTICATED', 'the token that signed out');
-    assertError(await me(otherDevice), 401, 'UNAUTHENTICATED', "another device's token");
+    assertRefusal(await me(token), 401, 'UNAUTHENTICATED', 'the token that signed out');
+    assertRefusal(await me(otherDevice), 401, 'UNAUTHENTICATED', "another device's token");
     const page = await browser.get('/requests');
     assert.equal(page.statusCode, 303, 'the browser session is sent to sign in');
     assert.match(String(page.headers.location), /^\/sign-in/);
-    assertError(await logout(token), 401, 'UNAUTHENTICATED', 'signing out again with the ended token');
+    assertRefusal(await logout(token), 401, 'UNAUTHENTICATED', 'signing out again with the ended token');
     assert.equal((await me(bystanderToken)).statusCode, 200, "someone else's token is untouched");
 
-    const again = await tokenFor(room.app, reader.email, reader.password);
+    const again = await signIn(room.app, reader.email, reader.password);
     assert.equal((await me(again)).statusCode, 200, 'signing in again gives a working token');
 
     const events = room.db.$client.prepare("select actor_id, user_id from security_events where kind = 'signed_out' and user_id = ?").all(reader.user.id);
@@ -49,11 +50,11 @@ describe('signing out through the API', () => {
   it('every role may sign out; without a token it is 401 UNAUTHENTICATED', async () => {
     for (const role of ['staff', 'curator', 'admin'] as const) {
       const person = await makeAccount(room.db, role);
-      const token = await tokenFor(room.app, person.email, person.password);
+      const token = await signIn(room.app, person.email, person.password);
       assert.equal((await logout(token)).statusCode, 204, role);
-      assertError(await me(token), 401, 'UNAUTHENTICATED', role);
+      assertRefusal(await me(token), 401, 'UNAUTHENTICATED', role);
     }
-    assertError(await logout(undefined), 401, 'UNAUTHENTICATED');
+    assertRefusal(await logout(undefined), 401, 'UNAUTHENTICATED');
   });
 
   it('is in the OpenAPI document with its 204 and its refusals', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
-import { assertError, bearer, login, makeAccount, tokenFor, type Account } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { type Account, bearer, login, makeAccount, signIn } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // Bearer tokens: HS256 only, signed with the server's secret, unexpired, and of the account as it
@@ -17,7 +18,7 @@ before(async () => {
   room = await startReadingRoom();
   secret = resolveJwtSecret(room.config);
   admin = await makeAccount(room.db, 'admin', { email: 'admin@example.org' });
-  adminToken = await tokenFor(room.app, admin.email, admin.password);
+  adminToken = await signIn(room.app, admin.email, admin.password);
 });
 after(() => room.close());
 
@@ -50,7 +51,7 @@ describe('a forged or broken token is 401 UNAUTHENTICATED on GET /api/v1/me', ()
   let realToken: string;
   before(async () => {
     reader = await makeAccount(room.db, 'researcher', { email: 'reader@example.org' });
-    realToken = await tokenFor(room.app, reader.email, reader.password);
+    realToken = await signIn(room.app, reader.email, reader.password);
   });
 
   it('a login token is HS256, carries sub, role, iat and exp, and lives 8 hours', () => {
@@ -71,39 +72,39 @@ describe('a forged or broken token is 401 UNAUTHENTICATED on GET /api/v1/me', ()
   it('a tampered payload (role changed to admin, signature kept) is refused', async () => {
     const [header, payload, signature] = realToken.split('.') as [string, string, string];
     const tampered = `${header}.${b64({ ...decode(payload), role: 'admin' })}.${signature}`;
-    assertError(await meWith(tampered), 401, 'UNAUTHENTICATED');
+    assertRefusal(await meWith(tampered), 401, 'UNAUTHENTICATED');
     const otherUser = `${header}.${b64({ ...decode(payload), sub: String(admin.user.id) })}.${signature}`;
-    assertError(await meWith(otherUser), 401, 'UNAUTHENTICATED', 'someone else\'s id, signature kept');
+    assertRefusal(await meWith(otherUser), 401, 'UNAUTHENTICATED', 'someone else\'s id, signature kept');
   });
 
   it('a token signed with a wrong secret is refused', async () => {
-    assertError(await meWith(handMade(HS256, claimsOf(reader), 'not the secret of this reading room at all')), 401, 'UNAUTHENTICATED');
+    assertRefusal(await meWith(handMade(HS256, claimsOf(reader), 'not the secret of this reading room at all')), 401, 'UNAUTHENTICATED');
   });
 
   it('an unsigned token (alg: none) is refused, with or without the trailing dot', async () => {
     const input = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claimsOf(reader))}`;
-    for (const token of [`${input}.`, input]) assertError(await meWith(token), 401, 'UNAUTHENTICATED', token);
+    for (const token of [`${input}.`, input]) assertRefusal(await meWith(token), 401, 'UNAUTHENTICATED', token);
     const noneButSigned = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
-    assertError(await meWith(noneButSigned), 401, 'UNAUTHENTICATED', 'alg none with a signature');
+    assertRefusal(await meWith(noneButSigned), 401, 'UNAUTHENTICATED', 'alg none with a signature');
   });
 
   it('HS512 with the right secret is refused: HS256 only', async () => {
-    assertError(await meWith(handMade({ alg: 'HS512', typ: 'JWT' }, claimsOf(reader), secret, 'sha512')), 401, 'UNAUTHENTICATED');
-    assertError(await meWith(handMade({ alg: 'HS384', typ: 'JWT' }, claimsOf(reader), secret, 'sha384')), 401, 'UNAUTHENTICATED');
+    assertRefusal(await meWith(handMade({ alg: 'HS512', typ: 'JWT' }, claimsOf(reader), secret, 'sha512')), 401, 'UNAUTHENTICATED');
+    assertRefusal(await meWith(handMade({ alg: 'HS384', typ: 'JWT' }, claimsOf(reader), secret, 'sha384')), 401, 'UNAUTHENTICATED');
   });
 
   it('an expired token signed with the right secret is refused', async () => {
     const expired = claimsOf(reader, { iat: nowSeconds() - 9 * 3600, exp: nowSeconds() - 3600 });
-    assertError(await meWith(handMade(HS256, expired, secret)), 401, 'UNAUTHENTICATED');
+    assertRefusal(await meWith(handMade(HS256, expired, secret)), 401, 'UNAUTHENTICATED');
     const justExpired = claimsOf(reader, { iat: nowSeconds() - 8 * 3600, exp: nowSeconds() - 2 });
-    assertError(await meWith(handMade(HS256, justExpired, secret)), 401, 'UNAUTHENTICATED', 'expired two seconds ago');
+    assertRefusal(await meWith(handMade(HS256, justExpired, secret)), 401, 'UNAUTHENTICATED', 'expired two seconds ago');
   });
 
   it('a token accepted a moment ago is refused once it expires (remembered tokens do not outlive their exp)', async () => {
     const shortLived = handMade(HS256, claimsOf(reader, { exp: nowSeconds() + 2 }), secret);
     assert.equal((await meWith(shortLived)).statusCode, 200);
     await new Promise((resolve) => setTimeout(resolve, (nowSeconds() + 3) * 1000 - Date.now()));
-    assertError(await meWith(shortLived), 401, 'UNAUTHENTICATED');
+    assertRefusal(await meWith(shortLived), 401, 'UNAUTHENTICATED');
   });
 
   it('a correctly signed token of an unknown person, of an older token version, or without a numeric subject is refused', async () => {
@@ -114,7 +115,7 @@ describe('a forged or broken token is 401 UNAUTHENTICATED on GET /api/v1/me', ()
       ['subject not a number', { sub: 'admin' }],
       ['no subject', { sub: undefined }],
     ] as const) {
-      assertError(await meWith(handMade(HS256, claimsOf(reader, change), secret)), 401, 'UNAUTHENTICATED', what);
+      assertRefusal(await meWith(handMade(HS256, claimsOf(reader, change), secret)), 401, 'UNAUTHENTICATED', what);
     }
   });
 
@@ -131,7 +132,7 @@ describe('a forged or broken token is 401 UNAUTHENTICATED on GET /api/v1/me', ()
       ['another scheme', { authorization: `Token ${realToken}` }],
       ['two tokens', { authorization: `Bearer ${realToken} ${realToken}` }],
     ];
-    for (const [what, header] of headers) assertError(await me(header), 401, 'UNAUTHENTICATED', what);
+    for (const [what, header] of headers) assertRefusal(await me(header), 401, 'UNAUTHENTICATED', what);
     assert.equal((await meWith(realToken)).statusCode, 200, 'while the real token works');
   });
 
@@ -140,7 +141,7 @@ describe('a forged or broken token is 401 UNAUTHENTICATED on GET /api/v1/me', ()
     const asMe = await meWith(claimsAdmin);
     assert.equal(asMe.statusCode, 200);
     assert.equal(asMe.json().role, 'researcher');
-    assertError(await room.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(claimsAdmin) }), 403, 'FORBIDDEN');
+    assertRefusal(await room.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(claimsAdmin) }), 403, 'FORBIDDEN');
   });
 });
 
@@ -150,14 +151,14 @@ describe('changes that end a person\'s tokens', () => {
 
   it('a role change by an admin ends the old token; a new login carries the new role', async () => {
     const person = await makeAccount(room.db, 'researcher', { email: 'promoted@example.org' });
-    const oldToken = await tokenFor(room.app, person.email, person.password);
+    const oldToken = await signIn(room.app, person.email, person.password);
     assert.equal((await meWith(oldToken)).statusCode, 200);
 
     const changed = await patchUser(person.user.id, { role: 'staff' });
     assert.equal(changed.statusCode, 200);
     assert.equal(changed.json().role, 'staff');
 
-    assertError(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'the token from before the role change');
+    assertRefusal(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'the token from before the role change');
     const signedIn = await login(room.app, person.email, person.password);
     assert.equal(signedIn.statusCode, 200);
     assert.equal(signedIn.json().user.role, 'staff');
@@ -167,21 +168,21 @@ describe('changes that end a person\'s tokens', () => {
 
   it('disabling ends the tokens; the right password then gets 403 ACCOUNT_DISABLED, a wrong one 401; enabling lets the person in again', async () => {
     const person = await makeAccount(room.db, 'curator', { email: 'leaving@example.org' });
-    const oldToken = await tokenFor(room.app, person.email, person.password);
+    const oldToken = await signIn(room.app, person.email, person.password);
 
     const disabled = await patchUser(person.user.id, { disabled: true });
     assert.equal(disabled.statusCode, 200);
     assert.equal(disabled.json().disabled, true);
 
-    assertError(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'a token of a disabled account');
-    assertError(await login(room.app, person.email, person.password), 403, 'ACCOUNT_DISABLED');
-    assertError(await login(room.app, person.email, 'not the password of it'), 401, 'INVALID_CREDENTIALS', 'a wrong password learns nothing');
+    assertRefusal(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'a token of a disabled account');
+    assertRefusal(await login(room.app, person.email, person.password), 403, 'ACCOUNT_DISABLED');
+    assertRefusal(await login(room.app, person.email, 'not the password of it'), 401, 'INVALID_CREDENTIALS', 'a wrong password learns nothing');
 
     const enabled = await patchUser(person.user.id, { disabled: false });
     assert.equal(enabled.statusCode, 200);
     assert.equal(enabled.json().disabled, false);
-    assertError(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'the old token stays ended');
-    const back = await tokenFor(room.app, person.email, person.password);
+    assertRefusal(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'the old token stays ended');
+    const back = await signIn(room.app, person.email, person.password);
     assert.equal((await meWith(back)).statusCode, 200);
   });
 
@@ -191,15 +192,15 @@ describe('changes that end a person\'s tokens', () => {
     const change = (token: string, currentPassword: string, newPassword: string) =>
       room.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: bearer(token), payload: { currentPassword, newPassword } });
 
-    const first = await tokenFor(room.app, person.email, password);
-    assertError(await change(first, 'this is not my password', 'a new password of mine'), 400, 'WRONG_PASSWORD');
+    const first = await signIn(room.app, person.email, password);
+    assertRefusal(await change(first, 'this is not my password', 'a new password of mine'), 400, 'WRONG_PASSWORD');
     assert.equal((await meWith(first)).statusCode, 200, 'a refused change ends nothing');
     assert.equal((await login(room.app, person.email, password)).statusCode, 200, 'and keeps the password');
 
     // The point is a token issued in the same second as the change: try until a pair shares its second.
     let sameSecond = 0;
     for (let attempt = 1; attempt <= 5 && sameSecond === 0; attempt++) {
-      const oldToken = await tokenFor(room.app, person.email, password);
+      const oldToken = await signIn(room.app, person.email, password);
       const next = `${password.slice(0, 20)} #${attempt}`;
       const changed = await change(oldToken, password, next);
       assert.equal(changed.statusCode, 200);
@@ -209,12 +210,12 @@ describe('changes that end a person\'s tokens', () => {
       assert.equal(answer.user.email, person.email);
       password = next;
 
-      assertError(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'the token from before the change');
+      assertRefusal(await meWith(oldToken), 401, 'UNAUTHENTICATED', 'the token from before the change');
       assert.equal((await meWith(answer.accessToken)).statusCode, 200, 'the token in the answer');
       if (decode(oldToken.split('.')[1] ?? '').iat === decode(answer.accessToken.split('.')[1] ?? '').iat) sameSecond++;
     }
     assert.ok(sameSecond > 0, 'an old token issued in the very second of the new one was tried');
-    assertError(await login(room.app, person.email, person.password), 401, 'INVALID_CREDENTIALS', 'the first password');
+    assertRefusal(await login(room.app, person.email, person.password), 401, 'INVALID_CREDENTIALS', 'the first password');
     assert.equal((await login(room.app, person.email, password)).statusCode, 200, 'the latest password');
   });
 });

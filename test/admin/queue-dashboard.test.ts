@@ -6,7 +6,8 @@ import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { buildApp, type App } from '../../src/app.ts';
 import { openQueues, producerConnection } from '../../workers/queues.ts';
-import { assertError, makeAccount, tokenFor } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { makeAccount, signIn } from '../helpers/people.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { quietLog } from '../helpers/workers.ts';
@@ -31,7 +32,7 @@ before(async () => {
   app = await buildApp({ config: room.config, db: room.db, redis: room.redis, clock: () => THANKSGIVING_MORNING, queues: Object.values(queues) });
   const account = await makeAccount(room.db, 'admin');
   admin = await signedInBrowser(app, account.email, account.password);
-  adminToken = await tokenFor(app, account.email, account.password);
+  adminToken = await signIn(app, account.email, account.password);
 });
 after(async () => {
   await queue?.obliterate({ force: true }).catch(() => undefined);
@@ -88,7 +89,7 @@ describe('the queue dashboard in an admin’s browser session', { timeout: 60_00
     for (const action of actions) {
       // As a forged page sends it: the cookies go along, the page cannot read one to make a header.
       const refused = await fromBrowser(admin, action.method, action.url(), {}, action.payload);
-      assertError(refused, 403, 'CSRF_INVALID', `${action.name} without the token`);
+      assertRefusal(refused, 403, 'CSRF_INVALID', `${action.name} without the token`);
     }
     assert.deepEqual(await queueState(), before);
   });
@@ -102,7 +103,7 @@ describe('the queue dashboard in an admin’s browser session', { timeout: 60_00
     assert.notEqual(othersToken, admin.cookies.get('XSRF-TOKEN'));
     for (const token of [othersToken, 'made-up', '', 'x'.repeat(43)]) {
       const refused = await fromBrowser(admin, 'PUT', `${API}/${queue.name}/pause`, { 'x-xsrf-token': token, cookie: `${cookieHeader(admin).replace(/XSRF-TOKEN=[^;]*/, `XSRF-TOKEN=${token}`)}` });
-      assertError(refused, 403, 'CSRF_INVALID', `token ${JSON.stringify(token.slice(0, 20))}`);
+      assertRefusal(refused, 403, 'CSRF_INVALID', `token ${JSON.stringify(token.slice(0, 20))}`);
     }
     assert.deepEqual(await queueState(), before);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { assertError } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // X-Forwarded-For is written by whoever sends the request. Only the proxies TRUST_PROXY names (or
@@ -34,7 +34,7 @@ async function auditedAddress(room: TestReadingRoom, remoteAddress: string, forw
     remoteAddress,
     headers: { 'x-forwarded-for': forwardedFor },
   });
-  assertError(answer, 401, 'INVALID_CREDENTIALS');
+  assertRefusal(answer, 401, 'INVALID_CREDENTIALS');
   const event = room.db.$client.prepare("select ip from security_events where email = ? and kind = 'login_failed'").get(email) as { ip: string } | undefined;
   assert.ok(event, `the failed sign-in of ${email} is audited`);
   return event.ip;
@@ -82,9 +82,9 @@ describe('X-Forwarded-For and TRUST_PROXY', () => {
       });
     // 300 an hour per address on the account routes (docs/api.md), each with a new forged address in front.
     for (let attempt = 0; attempt < 300; attempt += 1) {
-      assertError(await verify(`203.0.113.${attempt % 250}, ${READER}`), 400, 'INVALID_TOKEN', `attempt ${attempt + 1}`);
+      assertRefusal(await verify(`203.0.113.${attempt % 250}, ${READER}`), 400, 'INVALID_TOKEN', `attempt ${attempt + 1}`);
     }
-    assertError(await verify(`${FORGED}, ${READER}`), 429, 'RATE_LIMITED');
-    assertError(await verify(`${FORGED}, 198.51.100.8`), 400, 'INVALID_TOKEN', 'another reader behind the same proxy is not limited');
+    assertRefusal(await verify(`${FORGED}, ${READER}`), 429, 'RATE_LIMITED');
+    assertRefusal(await verify(`${FORGED}, 198.51.100.8`), 400, 'INVALID_TOKEN', 'another reader behind the same proxy is not limited');
   });
 });

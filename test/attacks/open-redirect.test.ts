@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { makeAccount, type Account } from '../helpers/accounts.ts';
+import { type Account, makeAccount } from '../helpers/people.ts';
 import { formBrowser, signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 

@@ -5,7 +5,8 @@ import { requests, type Role } from '../../db/schema.ts';
 import { addDays } from '../../src/domain/calendar.ts';
 import { cursorAfter } from '../../src/http/schemas.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
-import { asUser, assertError, bearer, makeAccount, PASSWORD, tokenFor, type Account } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { type Account, asUser, bearer, makeAccount, PASSWORD, signIn } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { forgedAuthorizations, signedOddities, signJwt } from '../fuzz/forged-tokens.ts';
 import { assertSoundAnswer, DomainDigest } from '../fuzz/invariants.ts';
@@ -26,7 +27,7 @@ const nextIp = () => `172.16.${(++ipCounter >> 8) & 255}.${ipCounter & 255}`;
 
 async function person(key: string, role: Role): Promise<Account & { token: string }> {
   const account = await makeAccount(room.db, role, { email: `${key}@example.org`, name: `The ${key}` });
-  const entry = { ...account, token: await tokenFor(room.app, account.email, account.password) };
+  const entry = { ...account, token: await signIn(room.app, account.email, account.password) };
   people.set(key, entry);
   return entry;
 }
@@ -90,7 +91,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
     const before = requestRow(id);
 
     const missing = await call(bob.token, { method: 'GET', url: '/api/v1/requests/99999999' });
-    assertError(missing, 404, 'NOT_FOUND', 'a request that does not exist');
+    assertRefusal(missing, 404, 'NOT_FOUND', 'a request that does not exist');
     for (const [method, url, payload] of [
       ['GET', `/api/v1/requests/${id}`, undefined],
       ['GET', `/api/v1/requests/${id}/events`, undefined],
@@ -98,7 +99,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
       ['POST', `/api/v1/requests/${id}/cancel`, undefined],
     ] as const) {
       const response = await changesNothing(() => call(bob.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by another researcher`);
-      assertError(response, 404, 'NOT_FOUND', `${method} ${url} by another researcher`);
+      assertRefusal(response, 404, 'NOT_FOUND', `${method} ${url} by another researcher`);
     }
     assert.deepEqual(requestRow(id), before, "alice's request is untouched");
 
@@ -146,21 +147,21 @@ describe('API2:2023 Broken Authentication', () => {
     const [head, , signature] = boss.token.split('.');
     cases.push(['a researcher payload under the admin signature', bearer(`${head}.${b64({ ...claims, sub: String(who('alice').user.id) })}.${signature}`), '/api/v1/me']);
     for (const [name, headers, url] of cases) {
-      assertError(await call(undefined, { method: 'GET', url, headers }), 401, 'UNAUTHENTICATED', name);
+      assertRefusal(await call(undefined, { method: 'GET', url, headers }), 401, 'UNAUTHENTICATED', name);
     }
     // None of the fuzzer's forgeries lets anyone in.
     const forgery = { secret, subjects: [...people.values()].map((p) => ({ id: p.user.id, role: p.user.role })), now: new Date() };
     for (const authorization of forgedAuthorizations(forgery)) {
       const response = await call(undefined, { method: 'GET', url: '/api/v1/me', headers: { authorization } });
-      assertError(response, 401, 'UNAUTHENTICATED', `forged: ${authorization.slice(0, 120)}`);
+      assertRefusal(response, 401, 'UNAUTHENTICATED', `forged: ${authorization.slice(0, 120)}`);
     }
     // A validly signed token's `role` claim is not what counts: a researcher's token claiming admin is a researcher's.
     const researcherAsAdmin = signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: String(who('alice').user.id), role: 'admin', ver: 0, iat, exp: iat + 3600 }, secret);
-    assertError(await call(researcherAsAdmin, { method: 'GET', url: '/api/v1/users' }), 403, 'FORBIDDEN', 'a role claim the person does not have');
+    assertRefusal(await call(researcherAsAdmin, { method: 'GET', url: '/api/v1/users' }), 403, 'FORBIDDEN', 'a role claim the person does not have');
     // Tokens with the real signature: refused unless their claims are of the kind the server signs.
     for (const { authorization, answer, subject, why } of signedOddities(forgery)) {
       const response = await call(undefined, { method: 'GET', url: '/api/v1/me', headers: { authorization } });
-      if (answer === 401) assertError(response, 401, 'UNAUTHENTICATED', why);
+      if (answer === 401) assertRefusal(response, 401, 'UNAUTHENTICATED', why);
       else {
         assert.equal(response.statusCode, 200, `${why}: ${response.body}`);
         const me = response.json() as { id: number; role: string };
@@ -172,31 +173,31 @@ describe('API2:2023 Broken Authentication', () => {
 
   it('API2: a password change, a reset, a role change and a deactivation each end every token issued before (401)', async () => {
     const changer = await makeAccount(room.db, 'researcher', { email: 'changer@example.org' });
-    const old = await tokenFor(room.app, changer.email, changer.password);
+    const old = await signIn(room.app, changer.email, changer.password);
     const changed = await call(old, { method: 'POST', url: '/api/v1/me/password', payload: { currentPassword: changer.password, newPassword: 'a brand new passphrase' } });
     assert.equal(changed.statusCode, 200, changed.body);
-    assertError(await call(old, { method: 'GET', url: '/api/v1/me' }), 401, 'UNAUTHENTICATED', 'the token from before the password change');
+    assertRefusal(await call(old, { method: 'GET', url: '/api/v1/me' }), 401, 'UNAUTHENTICATED', 'the token from before the password change');
     assert.equal((await call((changed.json() as { accessToken: string }).accessToken, { method: 'GET', url: '/api/v1/me' })).statusCode, 200, 'the new one works');
 
     const boss = who('boss');
     const promoted = await makeAccount(room.db, 'researcher', { email: 'promoted@example.org' });
-    const beforeRole = await tokenFor(room.app, promoted.email, promoted.password);
+    const beforeRole = await signIn(room.app, promoted.email, promoted.password);
     assert.equal((await call(boss.token, { method: 'PATCH', url: `/api/v1/users/${promoted.user.id}`, payload: { role: 'staff' } })).statusCode, 200);
-    assertError(await call(beforeRole, { method: 'GET', url: '/api/v1/me' }), 401, 'UNAUTHENTICATED', 'the token from before the role change');
+    assertRefusal(await call(beforeRole, { method: 'GET', url: '/api/v1/me' }), 401, 'UNAUTHENTICATED', 'the token from before the role change');
 
     const leaver = await makeAccount(room.db, 'staff', { email: 'leaver@example.org' });
-    const beforeDisable = await tokenFor(room.app, leaver.email, leaver.password);
+    const beforeDisable = await signIn(room.app, leaver.email, leaver.password);
     assert.equal((await call(boss.token, { method: 'PATCH', url: `/api/v1/users/${leaver.user.id}`, payload: { disabled: true } })).statusCode, 200);
-    assertError(await call(beforeDisable, { method: 'GET', url: '/api/v1/users' }), 401, 'UNAUTHENTICATED', 'the token of a disabled account');
-    assertError(await call(undefined, { method: 'POST', url: '/api/v1/auth/login', payload: { email: leaver.email, password: leaver.password } }), 403, 'ACCOUNT_DISABLED');
+    assertRefusal(await call(beforeDisable, { method: 'GET', url: '/api/v1/users' }), 401, 'UNAUTHENTICATED', 'the token of a disabled account');
+    assertRefusal(await call(undefined, { method: 'POST', url: '/api/v1/auth/login', payload: { email: leaver.email, password: leaver.password } }), 403, 'ACCOUNT_DISABLED');
   });
 
   it('API2: an unknown address and a wrong password get the same answer', async () => {
     const alice = who('alice');
     const unknown = await call(undefined, { method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody-at-all@example.org', password: 'wrong password here' } });
     const wrong = await call(undefined, { method: 'POST', url: '/api/v1/auth/login', payload: { email: alice.email, password: 'wrong password here' } });
-    assertError(unknown, 401, 'INVALID_CREDENTIALS');
-    assertError(wrong, 401, 'INVALID_CREDENTIALS');
+    assertRefusal(unknown, 401, 'INVALID_CREDENTIALS');
+    assertRefusal(wrong, 401, 'INVALID_CREDENTIALS');
     assert.equal(unknown.body, wrong.body);
   });
 });
@@ -217,7 +218,7 @@ describe('API3:2023 Broken Object Property Level Authorization (mass assignment)
         assert.equal(requestRow(item?.id ?? 0)?.status, 'awaiting_approval');
         await call(alice.token, { method: 'POST', url: `/api/v1/requests/${item?.id}/cancel` });
       } else {
-        assertError(response, 400, 'FST_ERR_VALIDATION', JSON.stringify(extra));
+        assertRefusal(response, 400, 'FST_ERR_VALIDATION', JSON.stringify(extra));
         const afterwards = digest.now();
         assert.equal(afterwards.digest, before.digest, `${JSON.stringify(extra)}: a refusal changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
       }
@@ -244,7 +245,7 @@ describe('API3:2023 Broken Object Property Level Authorization (mass assignment)
       assert.equal(after?.researcher_id, alice.user.id, `${action}: still alice's`);
       if (response.statusCode === 200) assert.equal(after?.status, expected, `${action} ${JSON.stringify(payload)}: ${response.body.slice(0, 200)}`);
       else {
-        assertError(response, 400, 'FST_ERR_VALIDATION', action);
+        assertRefusal(response, 400, 'FST_ERR_VALIDATION', action);
         assert.deepEqual(after, before, `${action}: a refusal changes nothing`);
       }
     }
@@ -300,7 +301,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     for (const email of spellings) {
       const response = await call(undefined, { method: 'POST', url: '/api/v1/auth/register', payload: { email, password: PASSWORD, name: 'Anyone' } });
       answers.push(response.statusCode);
-      if (response.statusCode === 429) assertError(response, 429, 'RATE_LIMITED');
+      if (response.statusCode === 429) assertRefusal(response, 429, 'RATE_LIMITED');
     }
     assert.deepEqual(answers, [202, 202, 202, 202, 202, 429, 429], 'five, then 429 from any IP and any spelling');
     assert.equal(mailsTo(), 5, 'five mails queued, no sixth');
@@ -317,24 +318,24 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       [who('boss').token, '/api/v1/closures'],
     ] as const) {
       const response = await changesNothing(() => call(token, { method: 'POST', url, payload: big, headers: { 'content-type': 'application/json' } }), url);
-      assertError(response, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', url);
+      assertRefusal(response, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', url);
     }
     const patch = await call(alice.token, { method: 'PATCH', url: '/api/v1/me', payload: JSON.stringify({ name: 'é'.repeat(40 * 1024) }), headers: { 'content-type': 'application/json' } });
-    assertError(patch, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'PATCH /me with 80 KiB of two-byte characters');
+    assertRefusal(patch, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'PATCH /me with 80 KiB of two-byte characters');
     // Just under the limit is not a 413 (a 400: the note is longer than 2,000 characters).
     const justUnder = JSON.stringify({ visitDate: openDays[0], containerIds: [1], note: 'x'.repeat(64 * 1024 - 100) });
-    assertError(await call(alice.token, { method: 'POST', url: '/api/v1/requests', payload: justUnder, headers: { 'content-type': 'application/json' } }), 400, 'FST_ERR_VALIDATION');
+    assertRefusal(await call(alice.token, { method: 'POST', url: '/api/v1/requests', payload: justUnder, headers: { 'content-type': 'application/json' } }), 400, 'FST_ERR_VALIDATION');
   });
 
   it('API4: `limit` beyond 200 (100000, 201, Infinity), zero or negative is 400; more than 200 containers in one request is 400', async () => {
     const alice = who('alice');
     const desk = who('desk');
     for (const limit of ['100000', '201', '0', '-1', '1e6', '9007199254740993', 'Infinity', '1e400', '9'.repeat(400)]) {
-      assertError(await call(alice.token, { method: 'GET', url: `/api/v1/requests?limit=${limit}` }), 400, 'FST_ERR_VALIDATION', `requests limit=${limit}`);
-      assertError(await call(desk.token, { method: 'GET', url: `/api/v1/users?limit=${limit}` }), 400, 'FST_ERR_VALIDATION', `users limit=${limit}`);
+      assertRefusal(await call(alice.token, { method: 'GET', url: `/api/v1/requests?limit=${limit}` }), 400, 'FST_ERR_VALIDATION', `requests limit=${limit}`);
+      assertRefusal(await call(desk.token, { method: 'GET', url: `/api/v1/users?limit=${limit}` }), 400, 'FST_ERR_VALIDATION', `users limit=${limit}`);
     }
     const huge = Array.from({ length: 5000 }, (_, i) => i + 1);
-    assertError(await submit(alice.token, openDays[0] ?? '', huge), 400, 'FST_ERR_VALIDATION', '5,000 container ids');
+    assertRefusal(await submit(alice.token, openDays[0] ?? '', huge), 400, 'FST_ERR_VALIDATION', '5,000 container ids');
   });
 
   it('API4: deep pagination: a cursor far past the end is an empty last page, answered about as fast as the first page; a made-up cursor is 400', async () => {
@@ -383,7 +384,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     assert.ok(seen.size >= 3000, `${seen.size} requests over ${pages} pages`);
 
     for (const bad of ['x', '%00', Buffer.from('{"after":-5}').toString('base64url'), Buffer.from('{"after":"1 OR 1=1"}').toString('base64url'), Buffer.from('{"after":1e400}').toString('base64url'), Buffer.from('{"__proto__":{"after":1}}').toString('base64url'), 'A'.repeat(201)]) {
-      assertError(await call(alice.token, { method: 'GET', url: `/api/v1/requests?cursor=${bad}` }), 400, 'FST_ERR_VALIDATION', `cursor ${bad.slice(0, 40)}`);
+      assertRefusal(await call(alice.token, { method: 'GET', url: `/api/v1/requests?cursor=${bad}` }), 400, 'FST_ERR_VALIDATION', `cursor ${bad.slice(0, 40)}`);
     }
   });
 });
@@ -409,7 +410,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
     const alice = who('alice');
     for (const [method, url, payload] of staffOrAdmin) {
       const response = await changesNothing(() => call(alice.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by a researcher`);
-      assertError(response, 403, 'FORBIDDEN', `${method} ${url} by a researcher`);
+      assertRefusal(response, 403, 'FORBIDDEN', `${method} ${url} by a researcher`);
     }
   });
 
@@ -432,7 +433,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
     ];
     for (const [caller, method, url, payload] of refusals) {
       const response = await changesNothing(() => call(caller.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by ${caller.user.role}`);
-      assertError(response, 403, 'FORBIDDEN', `${method} ${url} by ${caller.user.role}`);
+      assertRefusal(response, 403, 'FORBIDDEN', `${method} ${url} by ${caller.user.role}`);
     }
     assert.equal(requestRow(id)?.status, 'awaiting_approval');
   });
@@ -453,7 +454,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
       () => call(alice.token, { method: 'GET', url: '/api/v1/users', headers: { 'x-http-method-override': 'POST', 'x-method-override': 'DELETE', 'x-original-url': '/api/v1/me', 'x-rewrite-url': '/api/v1/me' } }),
       'method override headers',
     );
-    assertError(override, 403, 'FORBIDDEN', 'method override headers');
+    assertRefusal(override, 403, 'FORBIDDEN', 'method override headers');
   });
 });
 
@@ -465,7 +466,7 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
       Array.from({ length: 25 }, (_, i) => call(hoarder.token, { method: 'POST', url: '/api/v1/requests', payload: { visitDate: date, containerIds: [1 + i] } })),
     );
     const created = answers.filter((r) => r.statusCode === 201).length;
-    for (const r of answers) if (r.statusCode !== 201) assertError(r, 422, 'REQUEST_LIMIT_EXCEEDED');
+    for (const r of answers) if (r.statusCode !== 201) assertRefusal(r, 422, 'REQUEST_LIMIT_EXCEEDED');
     const active = room.db.$client
       .prepare("select count(*) as n from requests where researcher_id = ? and visit_date = ? and status in ('awaiting_approval','waitlisted','scheduled','paged','delivered','returned')")
       .get(hoarder.user.id, date) as { n: number };
@@ -521,7 +522,7 @@ describe('API8:2023 Security Misconfiguration', () => {
     let last: LightMyRequestResponse | undefined;
     for (let i = 0; i < 301; i++) last = await asUser(room.app, undefined, { method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: `nope-${i}` }, remoteAddress: ip });
     assert.ok(last);
-    assertError(last, 429, 'RATE_LIMITED');
+    assertRefusal(last, 429, 'RATE_LIMITED');
     if (unhardened(last).length > 0) failures.push(`429: ${unhardened(last).join(', ')}`);
     assert.deepEqual(failures, [], 'answers without the security headers');
   });
@@ -607,7 +608,7 @@ describe('API9:2023 Improper Inventory Management', () => {
 function assertAcceptedThenLimited(answers: LightMyRequestResponse[], what: string): void {
   const statuses = answers.map((r) => r.statusCode);
   assert.equal(statuses.filter((s) => s === 202).length, 5, `5 of 12 ${what} accepted: ${statuses.join(' ')}`);
-  for (const refused of answers.filter((r) => r.statusCode !== 202)) assertError(refused, 429, 'RATE_LIMITED', `${what}: ${statuses.join(' ')}`);
+  for (const refused of answers.filter((r) => r.statusCode !== 202)) assertRefusal(refused, 429, 'RATE_LIMITED', `${what}: ${statuses.join(' ')}`);
 }
 
 describe('rate limits hold under a burst', () => {
@@ -623,7 +624,7 @@ describe('rate limits hold under a burst', () => {
     const limited = statuses.filter((s) => s === 429).length;
     assert.equal(failed + limited, 30, `only 401 and 429: ${statuses.join(' ')}`);
     assert.ok(failed <= 10, `${failed} guesses were checked (at most 10 allowed in 15 minutes); answers: ${statuses.join(' ')}`);
-    assertError(await asUser(room.app, undefined, { method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: target.password }, remoteAddress: '198.18.0.1' }), 429, 'RATE_LIMITED', 'the right password after the burst');
+    assertRefusal(await asUser(room.app, undefined, { method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: target.password }, remoteAddress: '198.18.0.1' }), 429, 'RATE_LIMITED', 'the right password after the burst');
   });
 
   it('12 registrations of one address at once: 5 are accepted with one mail each, the other 7 are 429 RATE_LIMITED', async () => {

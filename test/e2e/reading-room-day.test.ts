@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createAccount } from '../../src/accounts/staff.ts';
 import { accessibilityProblems, chromiumMissing, launchChromium, screenshot } from '../helpers/browser.ts';
 import { startLiveSystem, type LiveSystem } from '../helpers/live-system.ts';
+import { makeAccount, PASSWORD } from '../helpers/people.ts';
 
 // A day in the reading room in a real headless Chromium, on today's date, as its three kinds of
 // people live it: a researcher registers, confirms the address through the mail, requests Box 1
@@ -11,7 +11,6 @@ import { startLiveSystem, type LiveSystem } from '../helpers/live-system.ts';
 // ID, deliver, take back and reshelve. Every page is checked with axe-core and photographed into
 // test-output/screenshots/.
 
-const PASSWORD = 'a long and memorable password';
 const people = {
   staff: { email: 'desk@example.org', name: 'Dana Desk', role: 'staff' as const },
   curator: { email: 'curator@example.org', name: 'Carla Curator', role: 'curator' as const },
@@ -43,10 +42,7 @@ describe('a day in the reading room, in a browser', { skip: chromiumMissing, tim
 
   before(async () => {
     system = await startLiveSystem();
-    const ctx = { db: system.pipeline.db, publicUrl: system.baseUrl };
-    for (const person of Object.values(people)) {
-      await createAccount(ctx, { ...person, password: PASSWORD }, null, { ip: 'test', now: new Date() });
-    }
+    for (const { role, email, name } of Object.values(people)) await makeAccount(system.pipeline.db, role, { email, name });
     browser = await launchChromium();
     const calendar = (await (await fetch(`${system.baseUrl}/api/v1/calendar`)).json()) as { earliestVisitDate: string };
     visitDate = calendar.earliestVisitDate;

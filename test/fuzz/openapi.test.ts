@@ -8,7 +8,7 @@ import { findUser } from '../../src/accounts/users.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { issueToken } from '../../src/http/auth.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
-import { asUser, makeAccount, tokenFor, type Account } from '../helpers/accounts.ts';
+import { type Account, asUser, makeAccount, signIn } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { forgedAuthorizations, signedOddities } from './forged-tokens.ts';
 import { assertSoundAnswer, DomainDigest } from './invariants.ts';
@@ -355,7 +355,7 @@ before(async () => {
   for (const role of ROLES) {
     const account = await makeAccount(room.db, role, { email: `fuzz-${role}@example.org` });
     accounts.set(role, account);
-    tokens.set(role, await tokenFor(room.app, account.email, account.password));
+    tokens.set(role, await signIn(room.app, account.email, account.password));
     snapshots.set(role, userRow(account.user.id));
   }
   await seedRequests();
@@ -381,7 +381,7 @@ after(async () => {
 /** Requests of two researchers in several statuses, so ids near 1 name real requests. */
 async function seedRequests(): Promise<void> {
   const other = await makeAccount(room.db, 'researcher', { email: 'fuzz-other@example.org' });
-  const otherToken = await tokenFor(room.app, other.email, other.password);
+  const otherToken = await signIn(room.app, other.email, other.password);
   const calendar = (await room.app.inject({ method: 'GET', url: '/api/v1/calendar' })).json() as { earliestVisitDate: string; days: { date: string; open: boolean }[] };
   const open = calendar.days.filter((d) => d.open && d.date >= calendar.earliestVisitDate).map((d) => d.date);
   const researcher = tokens.get('researcher');

@@ -6,7 +6,7 @@ import type { Role } from '../../db/schema.ts';
 import { findUser } from '../../src/accounts/users.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { issueToken, SESSION_COOKIE } from '../../src/http/auth.ts';
-import { makeAccount, type Account } from '../helpers/accounts.ts';
+import { type Account, makeAccount } from '../helpers/people.ts';
 import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { DomainDigest, leakIn } from './invariants.ts';

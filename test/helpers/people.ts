@@ -1,19 +1,28 @@
 import assert from 'node:assert/strict';
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { createAccount } from '../../src/accounts/staff.ts';
 import type { UserRow } from '../../src/accounts/users.ts';
 import type { App } from '../../src/app.ts';
 
-/** A legal password (12 to 128 characters) shared by the people of these tests. */
-const PASSWORD = 'a reading room pass phrase';
+// The people of the tests: accounts made as the command line makes the first admin, signed in
+// through POST /api/v1/auth/login, and calls with their bearer token. Argon2 makes every account slow
+// to make on purpose: make few people, and reuse them.
+
+/** The password of every account made here: a legal length (12 to 128 characters). */
+export const PASSWORD = 'correct horse battery staple';
+
+/** An account, not yet signed in. */
+export interface Account {
+  user: UserRow;
+  email: string;
+  password: string;
+}
 
 /** Someone with an account and a signed-in token, who calls the API as themselves. */
-export interface Person {
-  user: UserRow;
+export interface Person extends Account {
   id: number;
-  email: string;
   name: string;
   role: Role;
   token: string;
@@ -21,40 +30,70 @@ export interface Person {
   call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
 }
 
-let serial = 0;
+let accounts = 0;
 
 /**
- * An account made as an admin makes one (`createAccount`, so its address counts as verified),
- * signed in through POST /api/v1/auth/login. Argon2 costs ~50 ms a hash: make few, reuse them.
+ * An account of any role, researcher included, made with `createAccount` and no actor, so its
+ * address counts as verified.
  */
-export async function makePerson(app: App, db: Database, role: Role, name: string, publicUrl = 'http://localhost:3000'): Promise<Person> {
-  serial += 1;
-  const email = `${role}-${serial}-${Math.random().toString(36).slice(2, 8)}@example.org`;
-  const user = await createAccount({ db, publicUrl }, { email, password: PASSWORD, name, role }, null, { ip: 'test', now: new Date() });
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } });
-  assert.equal(login.statusCode, 200, `login of ${email}: ${login.body}`);
-  const token = login.json().accessToken as string;
+export async function makeAccount(
+  db: Database,
+  role: Role,
+  options: { email?: string; password?: string; name?: string; now?: Date } = {},
+): Promise<Account> {
+  accounts += 1;
+  const email = options.email ?? `${role}-${accounts}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+  const password = options.password ?? PASSWORD;
+  const user = await createAccount(
+    { db, publicUrl: 'http://localhost:3000' },
+    { email, password, name: options.name ?? `A ${role}`, role },
+    null,
+    { ip: '127.0.0.1', now: options.now ?? new Date() },
+  );
+  return { user, email, password };
+}
+
+/** POST /api/v1/auth/login, as a client sends it. */
+export function login(app: App, email: string, password: string, remoteAddress?: string): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, ...(remoteAddress ? { remoteAddress } : {}) });
+}
+
+let logins = 0;
+
+/**
+ * Signs in and returns the bearer token, failing the test unless the login answers 200. Each login
+ * comes from an address of its own, so the per-IP limits never count the tests' sign-ins.
+ */
+export async function signIn(app: App, email: string, password = PASSWORD): Promise<string> {
+  logins += 1;
+  const response = await login(app, email, password, `10.${(logins >> 16) & 255}.${(logins >> 8) & 255}.${logins & 255}`);
+  assert.equal(response.statusCode, 200, `login of ${email}: ${response.body}`);
+  return response.json().accessToken as string;
+}
+
+/** An account of any role, signed in. */
+export async function makePerson(room: { app: App; db: Database }, role: Role, name = `A ${role}`): Promise<Person> {
+  const account = await makeAccount(room.db, role, { name });
+  const token = await signIn(room.app, account.email, account.password);
   return {
-    user,
-    id: user.id,
-    email,
+    ...account,
+    id: account.user.id,
     name,
     role,
     token,
-    call: (method, url, payload) =>
-      app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) }),
+    call: (method, url, payload) => asUser(room.app, token, { method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) }),
   };
 }
 
-/** Asserts docs/api.md's error shape: the status and the stable code. */
-export function assertRefused(response: LightMyRequestResponse, statusCode: number, code: string, context = ''): void {
-  assert.equal(response.statusCode, statusCode, `${context} ${response.body}`.trim());
-  assert.equal(response.json().code, code, `${context} ${response.body}`.trim());
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** An injected request with a bearer token, or none. */
+export function asUser(app: App, token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse> {
+  return app.inject({ ...options, headers: { ...(options.headers ?? {}), ...(token ? bearer(token) : {}) } });
 }
 
-/** Asserts a 2xx (or the given status) and returns the JSON body. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an answer's JSON, read by the assertions that follow
-export function ok<T = any>(response: LightMyRequestResponse, statusCode = 200, context = ''): T {
-  assert.equal(response.statusCode, statusCode, `${context} ${response.body}`.trim());
-  return (response.body === '' ? undefined : response.json()) as T;
+/** The token of a `<PUBLIC_URL>/<page>?token=…` link in a text. */
+export function tokenInLink(text: string, publicUrl: string, page: 'verify-email' | 'reset-password'): string | undefined {
+  const escaped = `${publicUrl}/${page}`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`${escaped}\\?token=([A-Za-z0-9_-]+)`).exec(text)?.[1];
 }

@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import type { DestinationStream } from 'pino';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
@@ -10,8 +12,21 @@ import { createLog } from '../../src/log.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';
 
+/**
+ * The Redis the tests share: REDIS_URL when set, else the configuration's default. `npm run test:unit`
+ * points it at a port where nothing listens, so a unit test that comes to need Redis fails there.
+ */
+export const sharedRedisUrl = process.env.REDIS_URL;
+
 /** A fixed instant: Thursday 26 November 2026, 10:00 in New York. */
 export const THANKSGIVING_MORNING = new Date('2026-11-26T15:00:00Z');
+
+/** A wall-clock time on a date in the reading room's zone (New York by default), for the injected clock. */
+export function localInstant(date: string, time: string, zone = 'America/New_York'): Date {
+  const instant = DateTime.fromISO(`${date}T${time}`, { zone });
+  assert.ok(instant.isValid, `${date}T${time} in ${zone}`);
+  return instant.toJSDate();
+}
 
 export interface TestReadingRoom {
   app: App;
@@ -38,7 +53,7 @@ export async function startReadingRoom(
   options: { now?: Date; running?: boolean; env?: Record<string, string>; seed?: boolean; logTo?: DestinationStream } = {},
 ): Promise<TestReadingRoom> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(folder, 'reading-room.sqlite'), ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: sharedRedisUrl, DATABASE_PATH: join(folder, 'reading-room.sqlite'), ...options.env });
   let now = options.now ?? THANKSGIVING_MORNING;
   let offsetMs = now.getTime() - Date.now();
   const clock = options.running ? () => new Date(Date.now() + offsetMs) : () => now;

@@ -10,6 +10,7 @@ import { enqueue } from '../../src/outbox/store.ts';
 import { commit } from '../../db/transactions.ts';
 import type { QueuePolicy } from '../../workers/queues.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
+import { sharedRedisUrl } from './reading-room.ts';
 
 /** A QUEUE_PREFIX no other test uses. */
 export const uniqueQueuePrefix = () => `test-${randomUUID().slice(0, 8)}`;
@@ -50,7 +51,7 @@ export async function startPipeline(
     NODE_ENV: 'test',
     DATABASE_PATH: options.databasePath ?? join(folder, 'reading-room.sqlite'),
     QUEUE_PREFIX: options.queuePrefix ?? uniqueQueuePrefix(),
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    REDIS_URL: options.redisUrl ?? sharedRedisUrl,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   });
   const db = openDatabase(config.databasePath);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { createLog } from '../../src/log.ts';
-import { bearer, tokenInLink } from '../helpers/accounts.ts';
+import { bearer, tokenInLink } from '../helpers/people.ts';
 import { formBrowser, signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
-import { call, makePerson, type Person } from '../helpers/requesters.ts';
+import { asUser, makePerson, type Person } from '../helpers/people.ts';
 
 // Reads are answered from memory while the database has not changed (src/caches.ts). Two API
 // processes share one SQLite file: what one of them commits, the other's next answer shows, and
@@ -30,19 +30,19 @@ after(async () => {
   await room.close();
 });
 
-const containersOn = (date: string) => call(room.app, undefined, 'GET', `/api/v1/collections/1/containers?date=${date}`);
+const containersOn = (date: string) => asUser(room.app, undefined, { method: 'GET', url: `/api/v1/collections/1/containers?date=${date}` });
 
 describe('answers kept between calls, with a second API process on the same file', () => {
   it("a researcher's list and the boxes' availability show a request submitted through the other process", async () => {
-    const before = await call(room.app, alice.token, 'GET', '/api/v1/requests');
+    const before = await alice.call('GET', '/api/v1/requests');
     assert.deepEqual(before.json().items, []);
     const boxTwoBefore = (await containersOn('2026-12-02')).json().items.find((c: { id: number }) => c.id === 2);
     assert.equal(boxTwoBefore.available, true);
 
-    const submitted = await call(otherApp, alice.token, 'POST', '/api/v1/requests', { visitDate: '2026-12-02', containerIds: [2] });
+    const submitted = await asUser(otherApp, alice.token, { method: 'POST', url: '/api/v1/requests', payload: { visitDate: '2026-12-02', containerIds: [2] } });
     assert.equal(submitted.statusCode, 201, submitted.body);
 
-    const afterwards = await call(room.app, alice.token, 'GET', '/api/v1/requests');
+    const afterwards = await alice.call('GET', '/api/v1/requests');
     assert.deepEqual(
       afterwards.json().items.map((r: { containerId: number; status: string }) => [r.containerId, r.status]),
       [[2, 'scheduled']],
@@ -53,12 +53,12 @@ describe('answers kept between calls, with a second API process on the same file
 
   it('a person disabled through the other process is refused at once, with the token that worked a moment before', async () => {
     const bob = await makePerson(room, 'researcher', 'Bob Researcher');
-    assert.equal((await call(room.app, bob.token, 'GET', '/api/v1/requests')).statusCode, 200);
+    assert.equal((await bob.call('GET', '/api/v1/requests')).statusCode, 200);
 
-    const disabled = await call(otherApp, admin.token, 'PATCH', `/api/v1/users/${bob.user.id}`, { disabled: true });
+    const disabled = await asUser(otherApp, admin.token, { method: 'PATCH', url: `/api/v1/users/${bob.user.id}`, payload: { disabled: true } });
     assert.equal(disabled.statusCode, 200, disabled.body);
 
-    const refused = await call(room.app, bob.token, 'GET', '/api/v1/requests');
+    const refused = await bob.call('GET', '/api/v1/requests');
     assert.equal(refused.statusCode, 401, refused.body);
     assert.equal(refused.json().code, 'UNAUTHENTICATED');
   });

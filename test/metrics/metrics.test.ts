@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { outbox } from '../../db/schema.ts';
 import { buildApp } from '../../src/app.ts';
-import { makeAccount, tokenFor } from '../helpers/accounts.ts';
+import { makeAccount, signIn } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { startPipeline, type TestPipeline } from '../helpers/workers.ts';
 
@@ -35,7 +35,7 @@ describe('GET /metrics', () => {
 
   it('answers an admin', async () => {
     const admin = await makeAccount(room.db, 'admin', { email: 'metrics-admin@example.org' });
-    const token = await tokenFor(app, admin.email, admin.password);
+    const token = await signIn(app, admin.email, admin.password);
     const response = await scrape(`Bearer ${token}`);
     assert.equal(response.statusCode, 200);
     assert.match(String(response.headers['content-type']), /^text\/plain/);

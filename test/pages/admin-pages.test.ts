@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
-import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { ok } from '../helpers/answers.ts';
+import { login, makePerson, PASSWORD, type Person } from '../helpers/people.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -13,7 +14,7 @@ const FREE_DAY = '2026-12-03'; // Thursday, nobody booked
 const BUSY_DAY = '2026-12-02'; // Wednesday, two requests booked
 const DESK_DAY = '2026-12-04'; // Friday, a box delivered at the desk
 
-const signedIn = (room: TestReadingRoom, email: string, password = 'a reading room pass phrase') => signedInBrowser(room.app, email, password);
+const signedIn = (room: TestReadingRoom, email: string, password = PASSWORD) => signedInBrowser(room.app, email, password);
 
 describe('the admin pages', { timeout: 60_000 }, () => {
   let room: TestReadingRoom;
@@ -30,15 +31,14 @@ describe('the admin pages', { timeout: 60_000 }, () => {
   const submit = async (who: Person, visitDate: string, labels: string[]) =>
     (ok(await who.call('POST', '/api/v1/requests', { visitDate, containerIds: labels.map((l) => box[l]) }), 201).items as { id: number }[]).map((r) => r.id) as [number, ...number[]];
   const userRow = (email: string) => room.db.select().from(users).where(eq(users.email, email)).get();
-  const login = (email: string, password: string) => room.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
 
   before(async () => {
     room = await startReadingRoom();
-    admin = await makePerson(room.app, room.db, 'admin', 'Ada Admin');
-    staff = await makePerson(room.app, room.db, 'staff', 'Sam Staff');
-    curator = await makePerson(room.app, room.db, 'curator', 'Clara Curator');
-    ada = await makePerson(room.app, room.db, 'researcher', 'Ada Reader');
-    ben = await makePerson(room.app, room.db, 'researcher', 'Ben Reader');
+    admin = await makePerson(room, 'admin', 'Ada Admin');
+    staff = await makePerson(room, 'staff', 'Sam Staff');
+    curator = await makePerson(room, 'curator', 'Clara Curator');
+    ada = await makePerson(room, 'researcher', 'Ada Reader');
+    ben = await makePerson(room, 'researcher', 'Ben Reader');
     const [collection] = ok(await room.app.inject({ method: 'GET', url: '/api/v1/collections?callNumber=GEN%20MSS%20238' })).items;
     for (const c of ok(await room.app.inject({ method: 'GET', url: `/api/v1/collections/${collection.id}` })).containers) box[c.label] = c.id;
     hub = await signedIn(room, admin.email);
@@ -144,7 +144,7 @@ describe('the admin pages', { timeout: 60_000 }, () => {
     assert.match(page.body, /role="status">Account created: Nell New \(nell\.new@example\.org\) is paging staff and can sign in now\./);
     assert.ok(page.body.includes('nell.new@example.org'));
     assert.equal(userRow('nell.new@example.org')?.role, 'staff');
-    assert.equal((await login('nell.new@example.org', fields.password)).statusCode, 200);
+    assert.equal((await login(room.app, 'nell.new@example.org', fields.password)).statusCode, 200);
 
     const taken = await hub.post('/admin/users', { ...fields, name: 'Nell Again' });
     assert.equal(taken.statusCode, 409);
@@ -183,13 +183,13 @@ describe('the admin pages', { timeout: 60_000 }, () => {
     const page = await hub.follow(await hub.post(`/admin/users/${nell.id}/access`, { disabled: 'true' }));
     assert.match(page.body, /role="status">Nell New&#39;s account is disabled/);
     assert.match(page.body, /Enable the account of Nell New/);
-    const refused = await login(nell.email, 'a long new staff password');
+    const refused = await login(room.app, nell.email, 'a long new staff password');
     assert.equal(refused.statusCode, 403);
     assert.equal(refused.json().code, 'ACCOUNT_DISABLED');
 
     const enabled = await hub.follow(await hub.post(`/admin/users/${nell.id}/access`, { disabled: 'false' }));
     assert.match(enabled.body, /account is enabled again/);
-    assert.equal((await login(nell.email, 'a long new staff password')).statusCode, 200);
+    assert.equal((await login(room.app, nell.email, 'a long new staff password')).statusCode, 200);
     const missing = await hub.post('/admin/users/999999/access', { disabled: 'true' });
     assert.equal(missing.statusCode, 404);
   });

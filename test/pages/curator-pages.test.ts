@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { ok } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -13,7 +14,7 @@ const VISIT_READ = 'Tuesday 1 December 2026';
 const RESTRICTION = 'Restricted fragile material. Reference surrogates have been substituted in the main files.';
 
 /** Signs a person in through the sign-in page. */
-const signedIn = (room: TestReadingRoom, person: Person) => signedInBrowser(room.app, person.email, 'a reading room pass phrase');
+const signedIn = (room: TestReadingRoom, person: Person) => signedInBrowser(room.app, person.email, person.password);
 
 describe('the curator pages', { timeout: 60_000 }, () => {
   let room: TestReadingRoom;
@@ -38,11 +39,11 @@ describe('the curator pages', { timeout: 60_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    curator = await makePerson(room.app, room.db, 'curator', 'Clara Curator');
-    admin = await makePerson(room.app, room.db, 'admin', 'Ada Admin');
-    staff = await makePerson(room.app, room.db, 'staff', 'Sam Staff');
-    ada = await makePerson(room.app, room.db, 'researcher', 'Ada Reader');
-    ben = await makePerson(room.app, room.db, 'researcher', 'Ben Reader');
+    curator = await makePerson(room, 'curator', 'Clara Curator');
+    admin = await makePerson(room, 'admin', 'Ada Admin');
+    staff = await makePerson(room, 'staff', 'Sam Staff');
+    ada = await makePerson(room, 'researcher', 'Ada Reader');
+    ben = await makePerson(room, 'researcher', 'Ben Reader');
     ok(await ada.call('PATCH', '/api/v1/me', { affiliation: 'Université de Montréal', researchTopic: 'Serge in Mexico, 1941–1947 <script>alert(1)</script>' }));
     const [collection] = ok(await room.app.inject({ method: 'GET', url: '/api/v1/collections?callNumber=GEN%20MSS%20238' })).items;
     for (const c of ok(await room.app.inject({ method: 'GET', url: `/api/v1/collections/${collection.id}` })).containers) box[c.label] = c.id;

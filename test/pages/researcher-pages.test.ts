@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { outbox, requests } from '../../db/schema.ts';
-import { createAccount } from '../../src/accounts/staff.ts';
 import type { Role } from '../../db/schema.ts';
+import { makeAccount, PASSWORD } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // The researcher's pages as a browser uses them: signed in through the sign-in page, with the
@@ -12,7 +12,6 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 
 const RESTRICTION_NOTE =
   'Restricted fragile material. Reference surrogates have been substituted in the main files. For further information consult the appropriate curator.';
-const PASSWORD = 'a reading room page pass phrase';
 const FIRST_DAY = '2026-11-30';
 
 let room: TestReadingRoom;
@@ -71,7 +70,7 @@ let serial = 0;
 async function signedIn(role: Role, name: string): Promise<Browser & { id: number }> {
   serial += 1;
   const email = `page-${role}-${serial}@example.org`;
-  const user = await createAccount({ db: room.db, publicUrl: room.config.publicUrl }, { email, password: PASSWORD, name, role }, null, { ip: '127.0.0.1', now: new Date() });
+  const { user } = await makeAccount(room.db, role, { email, name });
   const browser = new Browser();
   const form = await browser.get('/sign-in');
   assert.equal(form.statusCode, 200);
@@ -150,7 +149,7 @@ describe('without a session', () => {
 
   it('a researcher signed in from such a redirect lands on the page asked for', async () => {
     const email = 'page-next@example.org';
-    await createAccount({ db: room.db, publicUrl: room.config.publicUrl }, { email, password: PASSWORD, name: 'Nora Next', role: 'researcher' }, null, { ip: '127.0.0.1', now: new Date() });
+    await makeAccount(room.db, 'researcher', { email, name: 'Nora Next' });
     const browser = new Browser();
     const next = `/collections/${serge.id}`;
     const form = await browser.get(`/sign-in?next=${encodeURIComponent(next)}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { makeAccount } from '../helpers/accounts.ts';
+import { makeAccount } from '../helpers/people.ts';
 import { formBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom } from '../helpers/reading-room.ts';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { asUser, assertError, makeAccount, tokenFor } from '../helpers/accounts.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { asUser, makeAccount, signIn } from '../helpers/people.ts';
 import { signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -21,7 +22,7 @@ describe('signing out in the browser', () => {
     const reader = await makeAccount(room.db, 'researcher');
     const browser = await signedInBrowser(room.app, reader.email, reader.password);
     const copied = browser.cookies.get('rr_session') ?? '';
-    const apiToken = await tokenFor(room.app, reader.email, reader.password);
+    const apiToken = await signIn(room.app, reader.email, reader.password);
     assert.equal((await withCopiedCookie(copied, '/requests')).statusCode, 200, 'the copy works while the session lasts');
 
     assert.equal((await browser.get('/requests')).statusCode, 200, 'a page with the sign-out form');
@@ -33,7 +34,7 @@ describe('signing out in the browser', () => {
     const replayed = await withCopiedCookie(copied, '/requests');
     assert.equal(replayed.statusCode, 303, 'the copied cookie is sent to sign in');
     assert.match(String(replayed.headers.location), /^\/sign-in/);
-    assertError(await asUser(room.app, apiToken, { method: 'GET', url: '/api/v1/me' }), 401, 'UNAUTHENTICATED', 'a bearer token issued before');
+    assertRefusal(await asUser(room.app, apiToken, { method: 'GET', url: '/api/v1/me' }), 401, 'UNAUTHENTICATED', 'a bearer token issued before');
   });
 
   it('a sign-out posted without its CSRF token is refused and ends nothing', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { ok } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
 import { formBrowser, signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -12,10 +13,9 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 
 const VISIT = '2026-12-01';
 const VISIT_READ = 'Tuesday 1 December 2026';
-const PASSWORD = 'a reading room pass phrase';
 
 /** Signs a person in through the sign-in page, as a browser does. */
-const signedIn = (room: TestReadingRoom, person: Person) => signedInBrowser(room.app, person.email, PASSWORD);
+const signedIn = (room: TestReadingRoom, person: Person) => signedInBrowser(room.app, person.email, person.password);
 
 /** The boxes of a part of the sheet ("to-fetch", "out", "unclaimed"), in the order shown. */
 function boxesIn(body: string, part: string): string[] {
@@ -71,11 +71,11 @@ describe('the paging staff pages', { timeout: 120_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    staff = await makePerson(room.app, room.db, 'staff', 'Sam Stacks');
-    admin = await makePerson(room.app, room.db, 'admin', 'Ada Admin');
-    curator = await makePerson(room.app, room.db, 'curator', 'Clara Curator');
-    reader = await makePerson(room.app, room.db, 'researcher', 'Rosa Reader');
-    other = await makePerson(room.app, room.db, 'researcher', 'Otto <b>Other</b>');
+    staff = await makePerson(room, 'staff', 'Sam Stacks');
+    admin = await makePerson(room, 'admin', 'Ada Admin');
+    curator = await makePerson(room, 'curator', 'Clara Curator');
+    reader = await makePerson(room, 'researcher', 'Rosa Reader');
+    other = await makePerson(room, 'researcher', 'Otto <b>Other</b>');
     const collection = ok(await reader.call('GET', `/api/v1/collections?callNumber=${encodeURIComponent('GEN MSS 238')}`)).items[0];
     for (const c of ok(await reader.call('GET', `/api/v1/collections/${collection.id}`)).containers) box[c.label] = c.id;
     // Asked in a scrambled order; Box 9 and Box 10 share a shelf, Box 12 is on Range 9, Box 13 on Range 10.

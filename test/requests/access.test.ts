@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
-import { assertRefusal, call, makePerson, requestTablesSnapshot, type Person } from '../helpers/requesters.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
+import { requestTablesSnapshot } from '../helpers/stored-rows.ts';
 
 // docs/api.md, "Requests" and "Roles": who may see and change which request. A researcher's request is
 // theirs alone (another researcher gets 404, as for an unknown one); approving and denying belong
@@ -37,49 +39,49 @@ after(async () => {
 });
 
 async function submit(person: Person, visitDate: string, containerIds: number[]): Promise<RequestView[]> {
-  const response = await call(room.app, person.token, 'POST', '/api/v1/requests', { visitDate, containerIds });
+  const response = await person.call('POST', '/api/v1/requests', { visitDate, containerIds });
   assert.equal(response.statusCode, 201, response.body);
   return response.json().items as RequestView[];
 }
 
 async function statusOf(id: number): Promise<string> {
-  const response = await call(room.app, staff.token, 'GET', `/api/v1/requests/${id}`);
+  const response = await staff.call('GET', `/api/v1/requests/${id}`);
   assert.equal(response.statusCode, 200, response.body);
   return response.json().status as string;
 }
 
 /** A refused call: the status and code, and no request, event or outbox row changed. */
-async function assertRefused(person: Person, method: 'GET' | 'POST', url: string, payload: unknown, statusCode: number, code: string) {
+async function assertCallRefused(person: Person, method: 'GET' | 'POST', url: string, payload: unknown, statusCode: number, code: string) {
   const before = requestTablesSnapshot(room.db);
-  const response = await call(room.app, person.token, method, url, payload);
+  const response = await person.call(method, url, payload);
   assertRefusal(response, statusCode, code, `${person.user.role} ${method} ${url}`);
   assert.equal(requestTablesSnapshot(room.db), before, `${method} ${url} changed nothing`);
 }
 
-const transition = (person: Person, id: number, to: string) => call(room.app, person.token, 'POST', `/api/v1/requests/${id}/transition`, { to });
+const transition = (person: Person, id: number, to: string) => person.call('POST', `/api/v1/requests/${id}/transition`, { to });
 
 describe("another researcher's request", () => {
   it('cannot be seen: GET /api/v1/requests/:id is 404 NOT_FOUND, as for a request that does not exist', async () => {
     const [mine] = await submit(alice, '2026-12-01', [1]);
     assert.ok(mine);
-    assert.equal((await call(room.app, alice.token, 'GET', `/api/v1/requests/${mine.id}`)).statusCode, 200);
-    await assertRefused(bob, 'GET', `/api/v1/requests/${mine.id}`, undefined, 404, 'NOT_FOUND');
-    await assertRefused(bob, 'GET', '/api/v1/requests/987654', undefined, 404, 'NOT_FOUND');
+    assert.equal((await alice.call('GET', `/api/v1/requests/${mine.id}`)).statusCode, 200);
+    await assertCallRefused(bob, 'GET', `/api/v1/requests/${mine.id}`, undefined, 404, 'NOT_FOUND');
+    await assertCallRefused(bob, 'GET', '/api/v1/requests/987654', undefined, 404, 'NOT_FOUND');
   });
 
   it('cannot have its events read: GET /api/v1/requests/:id/events is 404 NOT_FOUND', async () => {
     const [mine] = await submit(alice, '2026-12-01', [2]);
     assert.ok(mine);
-    const own = await call(room.app, alice.token, 'GET', `/api/v1/requests/${mine.id}/events`);
+    const own = await alice.call('GET', `/api/v1/requests/${mine.id}/events`);
     assert.equal(own.statusCode, 200, own.body);
     assert.equal(own.json().items.length, 1);
-    await assertRefused(bob, 'GET', `/api/v1/requests/${mine.id}/events`, undefined, 404, 'NOT_FOUND');
+    await assertCallRefused(bob, 'GET', `/api/v1/requests/${mine.id}/events`, undefined, 404, 'NOT_FOUND');
   });
 
   it('cannot be cancelled: POST /api/v1/requests/:id/cancel is 404 NOT_FOUND and the request stays as it was', async () => {
     const [mine] = await submit(alice, '2026-12-01', [3]);
     assert.ok(mine);
-    await assertRefused(bob, 'POST', `/api/v1/requests/${mine.id}/cancel`, { reason: 'Not mine to cancel.' }, 404, 'NOT_FOUND');
+    await assertCallRefused(bob, 'POST', `/api/v1/requests/${mine.id}/cancel`, { reason: 'Not mine to cancel.' }, 404, 'NOT_FOUND');
     assert.equal(await statusOf(mine.id), 'scheduled');
   });
 
@@ -87,10 +89,10 @@ describe("another researcher's request", () => {
     const [restricted] = await submit(alice, '2026-12-01', [23]);
     assert.ok(restricted);
     assert.equal(restricted.status, 'awaiting_approval');
-    await assertRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
-    await assertRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
-    await assertRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
-    await assertRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
+    await assertCallRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
+    await assertCallRefused(bob, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
+    await assertCallRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/approve`, {}, 403, 'FORBIDDEN');
+    await assertCallRefused(alice, 'POST', `/api/v1/requests/${restricted.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
     assert.equal(await statusOf(restricted.id), 'awaiting_approval');
   });
 });
@@ -100,7 +102,7 @@ describe('GET /api/v1/requests', () => {
     await submit(alice, '2026-12-02', [1, 2]);
     await submit(bob, '2026-12-02', [4]);
     for (const url of ['/api/v1/requests?limit=200', `/api/v1/requests?limit=200&researcherId=${alice.user.id}`]) {
-      const response = await call(room.app, bob.token, 'GET', url);
+      const response = await bob.call('GET', url);
       assert.equal(response.statusCode, 200, response.body);
       const items = response.json().items as RequestView[];
       assert.ok(items.length > 0, url);
@@ -110,9 +112,9 @@ describe('GET /api/v1/requests', () => {
 
   it("shows staff and curators everyone's, and ?researcherId= narrows it to one researcher", async () => {
     for (const person of [staff, curator]) {
-      const all = (await call(room.app, person.token, 'GET', '/api/v1/requests?limit=200')).json().items as RequestView[];
+      const all = (await person.call('GET', '/api/v1/requests?limit=200')).json().items as RequestView[];
       assert.deepEqual([...new Set(all.map((i) => i.researcherId))].sort(), [alice.user.id, bob.user.id].sort());
-      const alices = (await call(room.app, person.token, 'GET', `/api/v1/requests?limit=200&researcherId=${alice.user.id}`)).json().items as RequestView[];
+      const alices = (await person.call('GET', `/api/v1/requests?limit=200&researcherId=${alice.user.id}`)).json().items as RequestView[];
       assert.ok(alices.length > 0);
       assert.deepEqual([...new Set(alices.map((i) => i.researcherId))], [alice.user.id]);
     }
@@ -123,10 +125,10 @@ describe('roles on the status of restricted material and at the desk', () => {
   it('staff cannot approve or deny restricted material: 403 FORBIDDEN, and the request still awaits approval', async () => {
     const [restricted] = await submit(alice, '2026-12-03', [24]);
     assert.ok(restricted);
-    await assertRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/approve`, { note: 'Fine.' }, 403, 'FORBIDDEN');
-    await assertRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
+    await assertCallRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/approve`, { note: 'Fine.' }, 403, 'FORBIDDEN');
+    await assertCallRefused(staff, 'POST', `/api/v1/requests/${restricted.id}/deny`, { reason: 'No.' }, 403, 'FORBIDDEN');
     assert.equal(await statusOf(restricted.id), 'awaiting_approval');
-    const approved = await call(room.app, curator.token, 'POST', `/api/v1/requests/${restricted.id}/approve`, {});
+    const approved = await curator.call('POST', `/api/v1/requests/${restricted.id}/approve`, {});
     assert.equal(approved.statusCode, 200, approved.body);
     assert.equal(approved.json().status, 'scheduled');
   });
@@ -134,27 +136,27 @@ describe('roles on the status of restricted material and at the desk', () => {
   it('a curator cannot page or deliver: 403 FORBIDDEN', async () => {
     const [box] = await submit(alice, '2026-12-03', [5]);
     assert.ok(box);
-    await assertRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
+    await assertCallRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'paged' }, 403, 'FORBIDDEN');
     const paged = await transition(staff, box.id, 'paged');
     assert.equal(paged.statusCode, 200, paged.body);
-    await assertRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'delivered' }, 403, 'FORBIDDEN');
+    await assertCallRefused(curator, 'POST', `/api/v1/requests/${box.id}/transition`, { to: 'delivered' }, 403, 'FORBIDDEN');
     assert.equal(await statusOf(box.id), 'paged');
   });
 
   it("an admin can both approve restricted material and page and deliver it, and the events name the admin", async () => {
     const [restricted] = await submit(alice, '2026-12-04', [25]);
     assert.ok(restricted);
-    const approved = await call(room.app, admin.token, 'POST', `/api/v1/requests/${restricted.id}/approve`, { note: 'Approved by the admin.' });
+    const approved = await admin.call('POST', `/api/v1/requests/${restricted.id}/approve`, { note: 'Approved by the admin.' });
     assert.equal(approved.statusCode, 200, approved.body);
     assert.equal(approved.json().status, 'scheduled');
-    const checked = await call(room.app, admin.token, 'POST', `/api/v1/users/${alice.user.id}/identity-verification`, { documentType: 'passport' });
+    const checked = await admin.call('POST', `/api/v1/users/${alice.user.id}/identity-verification`, { documentType: 'passport' });
     assert.equal(checked.statusCode, 200, checked.body);
     for (const to of ['paged', 'delivered']) {
       const moved = await transition(admin, restricted.id, to);
       assert.equal(moved.statusCode, 200, moved.body);
       assert.equal(moved.json().status, to);
     }
-    const events = (await call(room.app, alice.token, 'GET', `/api/v1/requests/${restricted.id}/events`)).json().items as {
+    const events = (await alice.call('GET', `/api/v1/requests/${restricted.id}/events`)).json().items as {
       actorId: number | null;
       from: string | null;
       to: string;
@@ -180,7 +182,7 @@ describe('cancelling', () => {
       ['awaiting_approval', 'waitlisted', 'scheduled'],
     );
     for (const item of items) {
-      const cancelled = await call(room.app, alice.token, 'POST', `/api/v1/requests/${item.id}/cancel`, {});
+      const cancelled = await alice.call('POST', `/api/v1/requests/${item.id}/cancel`, {});
       assert.equal(cancelled.statusCode, 200, cancelled.body);
       assert.equal(cancelled.json().status, 'cancelled');
     }
@@ -190,9 +192,9 @@ describe('cancelling', () => {
     const [box] = await submit(alice, '2026-12-08', [9]);
     assert.ok(box);
     assert.equal((await transition(staff, box.id, 'paged')).statusCode, 200);
-    await assertRefused(alice, 'POST', `/api/v1/requests/${box.id}/cancel`, { reason: 'Changed my mind.' }, 409, 'INVALID_TRANSITION');
+    await assertCallRefused(alice, 'POST', `/api/v1/requests/${box.id}/cancel`, { reason: 'Changed my mind.' }, 409, 'INVALID_TRANSITION');
     assert.equal(await statusOf(box.id), 'paged');
-    const cancelled = await call(room.app, staff.token, 'POST', `/api/v1/requests/${box.id}/cancel`, { reason: 'The researcher phoned.' });
+    const cancelled = await staff.call('POST', `/api/v1/requests/${box.id}/cancel`, { reason: 'The researcher phoned.' });
     assert.equal(cancelled.statusCode, 200, cancelled.body);
     assert.equal(cancelled.json().status, 'cancelled');
   });
@@ -204,7 +206,7 @@ describe('paging through GET /api/v1/requests', () => {
     let cursor: string | null = null;
     for (let page = 0; page < 1000; page++) {
       const url: string = `/api/v1/requests?limit=2${query}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
-      const response = await call(room.app, person.token, 'GET', url);
+      const response = await person.call('GET', url);
       assert.equal(response.statusCode, 200, response.body);
       const body = response.json() as { items: RequestView[]; nextCursor: string | null };
       assert.ok(body.items.length <= 2, 'at most limit items a page');
@@ -244,7 +246,7 @@ describe('paging through GET /api/v1/requests', () => {
       Buffer.from('[1,2]').toString('base64url'),
     ];
     for (const cursor of forged) {
-      const response = await call(room.app, staff.token, 'GET', `/api/v1/requests?limit=2&cursor=${encodeURIComponent(cursor)}`);
+      const response = await staff.call('GET', `/api/v1/requests?limit=2&cursor=${encodeURIComponent(cursor)}`);
       assert.equal(response.statusCode, 400, `${cursor}: ${response.body}`);
       const body = response.json();
       assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode']);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
-import { visitDateRefusal } from '../../src/domain/booking-rules.ts';
-import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
-import { assertRefusal, call, localInstant, makePerson, requestTablesSnapshot, rowCount, type Person } from '../helpers/requesters.ts';
+import { localInstant, startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
+import { requestTablesSnapshot, rowCount } from '../helpers/stored-rows.ts';
 
 // docs/requests.md, "The booking rules", over HTTP at their edges. The clock stands on Thursday 2026-11-26,
 // 10:00 in New York (Thanksgiving, closed): the next business days are Friday 27 and Monday 30,
@@ -26,7 +26,7 @@ afterEach(() => room.setNow(THANKSGIVING_MORNING));
 const researcher = () => makePerson(room, 'researcher');
 
 const submit = (person: Person, visitDate: string, containerIds: unknown[]) =>
-  call(room.app, person.token, 'POST', '/api/v1/requests', { visitDate, containerIds });
+  person.call('POST', '/api/v1/requests', { visitDate, containerIds });
 
 function assertCreated(response: LightMyRequestResponse, visitDate: string, containerIds: number[]): void {
   assert.equal(response.statusCode, 201, response.body);
@@ -39,7 +39,7 @@ function assertCreated(response: LightMyRequestResponse, visitDate: string, cont
 }
 
 /** A refused submission: the status and code asked for, and not one row written anywhere. */
-async function assertRefused(person: Person, visitDate: string, containerIds: unknown[], statusCode: number, code: string) {
+async function assertSubmissionRefused(person: Person, visitDate: string, containerIds: unknown[], statusCode: number, code: string) {
   const requestsBefore = rowCount(room.db, 'requests');
   const before = requestTablesSnapshot(room.db);
   const response = await submit(person, visitDate, containerIds);
@@ -53,9 +53,9 @@ describe('the visit date rules, asked on Thursday 2026-11-26 (Thanksgiving) at 1
   it('the day before the earliest visit date is VISIT_TOO_SOON, and the message names 2026-11-30', async () => {
     const person = await researcher();
     // Friday 27 is a business day, but only the first after today.
-    const friday = await assertRefused(person, '2026-11-27', [1], 422, 'VISIT_TOO_SOON');
+    const friday = await assertSubmissionRefused(person, '2026-11-27', [1], 422, 'VISIT_TOO_SOON');
     assert.match(String(friday.message), /2026-11-30/);
-    const sunday = await assertRefused(person, '2026-11-29', [1], 422, 'VISIT_TOO_SOON');
+    const sunday = await assertSubmissionRefused(person, '2026-11-29', [1], 422, 'VISIT_TOO_SOON');
     assert.match(String(sunday.message), /2026-11-30/);
   });
 
@@ -66,20 +66,20 @@ describe('the visit date rules, asked on Thursday 2026-11-26 (Thanksgiving) at 1
 
   it('a Saturday between the earliest date and the horizon is VISIT_DAY_CLOSED', async () => {
     const person = await researcher();
-    await assertRefused(person, '2026-12-05', [1], 422, 'VISIT_DAY_CLOSED');
-    await assertRefused(person, '2026-12-06', [1], 422, 'VISIT_DAY_CLOSED');
+    await assertSubmissionRefused(person, '2026-12-05', [1], 422, 'VISIT_DAY_CLOSED');
+    await assertSubmissionRefused(person, '2026-12-06', [1], 422, 'VISIT_DAY_CLOSED');
   });
 
   it('a seeded federal holiday (Christmas, Friday 2026-12-25) is VISIT_DAY_CLOSED', async () => {
     const person = await researcher();
-    const body = await assertRefused(person, '2026-12-25', [1], 422, 'VISIT_DAY_CLOSED');
+    const body = await assertSubmissionRefused(person, '2026-12-25', [1], 422, 'VISIT_DAY_CLOSED');
     assert.match(String(body.message), /2026-12-25/);
   });
 
   it('the horizon, Wednesday 2027-02-24 (90 days ahead), is accepted; the day after is VISIT_TOO_FAR', async () => {
     const person = await researcher();
     assertCreated(await submit(person, '2027-02-24', [3]), '2027-02-24', [3]);
-    const body = await assertRefused(person, '2027-02-25', [3], 422, 'VISIT_TOO_FAR');
+    const body = await assertSubmissionRefused(person, '2027-02-25', [3], 422, 'VISIT_TOO_FAR');
     assert.match(String(body.message), /2027-02-24/);
   });
 });
@@ -87,20 +87,20 @@ describe('the visit date rules, asked on Thursday 2026-11-26 (Thanksgiving) at 1
 describe('when several rules fail, the first in docs/api.md order answers', () => {
   it('too soon beats closed: Saturday 2026-11-28 and Thanksgiving itself are VISIT_TOO_SOON', async () => {
     const person = await researcher();
-    await assertRefused(person, '2026-11-28', [1], 422, 'VISIT_TOO_SOON');
-    await assertRefused(person, '2026-11-26', [1], 422, 'VISIT_TOO_SOON');
+    await assertSubmissionRefused(person, '2026-11-28', [1], 422, 'VISIT_TOO_SOON');
+    await assertSubmissionRefused(person, '2026-11-26', [1], 422, 'VISIT_TOO_SOON');
   });
 
   it('too far beats closed: Saturday 2027-02-27 is VISIT_TOO_FAR', async () => {
     const person = await researcher();
-    await assertRefused(person, '2027-02-27', [1], 422, 'VISIT_TOO_FAR');
+    await assertSubmissionRefused(person, '2027-02-27', [1], 422, 'VISIT_TOO_FAR');
   });
 
   it('the date rules beat an unknown container: closed, too soon and too far answer before the 404', async () => {
     const person = await researcher();
-    await assertRefused(person, '2026-12-05', [999_999], 422, 'VISIT_DAY_CLOSED');
-    await assertRefused(person, '2026-11-27', [999_999], 422, 'VISIT_TOO_SOON');
-    await assertRefused(person, '2027-03-01', [999_999], 422, 'VISIT_TOO_FAR');
+    await assertSubmissionRefused(person, '2026-12-05', [999_999], 422, 'VISIT_DAY_CLOSED');
+    await assertSubmissionRefused(person, '2026-11-27', [999_999], 422, 'VISIT_TOO_SOON');
+    await assertSubmissionRefused(person, '2027-03-01', [999_999], 422, 'VISIT_TOO_FAR');
   });
 
   it('an unknown container (404 NOT_FOUND) beats a duplicate and the daily limit', async () => {
@@ -108,15 +108,15 @@ describe('when several rules fail, the first in docs/api.md order answers', () =
     const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     assertCreated(await submit(person, '2026-12-02', ten), '2026-12-02', ten);
     // Box 1 is a duplicate and an eleventh container would pass the limit, yet the unknown one answers.
-    await assertRefused(person, '2026-12-02', [1, 999_999], 404, 'NOT_FOUND');
+    await assertSubmissionRefused(person, '2026-12-02', [1, 999_999], 404, 'NOT_FOUND');
   });
 
   it('a duplicate (409 DUPLICATE_REQUEST) beats the daily limit', async () => {
     const person = await researcher();
     const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     assertCreated(await submit(person, '2026-12-03', ten), '2026-12-03', ten);
-    await assertRefused(person, '2026-12-03', [1], 409, 'DUPLICATE_REQUEST');
-    await assertRefused(person, '2026-12-03', [11, 1], 409, 'DUPLICATE_REQUEST');
+    await assertSubmissionRefused(person, '2026-12-03', [1], 409, 'DUPLICATE_REQUEST');
+    await assertSubmissionRefused(person, '2026-12-03', [11, 1], 409, 'DUPLICATE_REQUEST');
   });
 });
 
@@ -125,7 +125,7 @@ describe('the daily limit (DAILY_REQUEST_LIMIT = 10 per researcher per visit dat
     const person = await researcher();
     const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     assertCreated(await submit(person, '2026-12-07', ten), '2026-12-07', ten);
-    await assertRefused(person, '2026-12-07', [11], 422, 'REQUEST_LIMIT_EXCEEDED');
+    await assertSubmissionRefused(person, '2026-12-07', [11], 422, 'REQUEST_LIMIT_EXCEEDED');
     // Another date is another day's limit.
     assertCreated(await submit(person, '2026-12-08', [11]), '2026-12-08', [11]);
   });
@@ -134,17 +134,17 @@ describe('the daily limit (DAILY_REQUEST_LIMIT = 10 per researcher per visit dat
     const person = await researcher();
     const created = await submit(person, '2026-12-09', [23, 24, 25, 26, 27, 29, 1, 2, 3, 4]);
     assert.equal(created.statusCode, 201, created.body);
-    await assertRefused(person, '2026-12-09', [5], 422, 'REQUEST_LIMIT_EXCEEDED');
+    await assertSubmissionRefused(person, '2026-12-09', [5], 422, 'REQUEST_LIMIT_EXCEEDED');
   });
 
   it('11 containers in one body are REQUEST_LIMIT_EXCEEDED, and none is created', async () => {
     const person = await researcher();
-    await assertRefused(person, '2026-12-10', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 422, 'REQUEST_LIMIT_EXCEEDED');
+    await assertSubmissionRefused(person, '2026-12-10', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 422, 'REQUEST_LIMIT_EXCEEDED');
   });
 
   it('the same container twice in one body is a 400 validation error, and none is created', async () => {
     const person = await researcher();
-    await assertRefused(person, '2026-12-10', [4, 4], 400, 'FST_ERR_VALIDATION');
+    await assertSubmissionRefused(person, '2026-12-10', [4, 4], 400, 'FST_ERR_VALIDATION');
   });
 });
 
@@ -152,7 +152,7 @@ describe("today is the reading room's date in New York", () => {
   it('asked on Friday 2026-12-04 at 10:00, the earliest visit date is Tuesday 2026-12-08', async () => {
     room.setNow(localInstant('2026-12-04', '10:00'));
     const person = await researcher();
-    const body = await assertRefused(person, '2026-12-07', [5], 422, 'VISIT_TOO_SOON');
+    const body = await assertSubmissionRefused(person, '2026-12-07', [5], 422, 'VISIT_TOO_SOON');
     assert.match(String(body.message), /2026-12-08/);
     assertCreated(await submit(person, '2026-12-08', [5]), '2026-12-08', [5]);
   });
@@ -161,10 +161,10 @@ describe("today is the reading room's date in New York", () => {
     room.setNow(localInstant('2026-12-04', '23:30'));
     const person = await researcher();
     // Were today Saturday, the horizon would be Friday 2027-03-05 and that date would be accepted.
-    const body = await assertRefused(person, '2027-03-05', [6], 422, 'VISIT_TOO_FAR');
+    const body = await assertSubmissionRefused(person, '2027-03-05', [6], 422, 'VISIT_TOO_FAR');
     assert.match(String(body.message), /2027-03-04/);
     assertCreated(await submit(person, '2027-03-04', [6]), '2027-03-04', [6]);
-    const soon = await assertRefused(person, '2026-12-07', [6], 422, 'VISIT_TOO_SOON');
+    const soon = await assertSubmissionRefused(person, '2026-12-07', [6], 422, 'VISIT_TOO_SOON');
     assert.match(String(soon.message), /2026-12-08/);
   });
 
@@ -173,65 +173,7 @@ describe("today is the reading room's date in New York", () => {
     const person = await researcher();
     // Were today Friday, Monday would be too soon.
     assertCreated(await submit(person, '2026-12-07', [7]), '2026-12-07', [7]);
-    const body = await assertRefused(person, '2026-12-04', [7], 422, 'VISIT_TOO_SOON');
+    const body = await assertSubmissionRefused(person, '2026-12-04', [7], 422, 'VISIT_TOO_SOON');
     assert.match(String(body.message), /2026-12-07/);
-  });
-});
-
-// The rule of visit dates as a property, checked against an expectation computed by hand here:
-// weekdays from Date's UTC calendar, business days counted one by one.
-describe('visitDateRefusal over generated calendars', () => {
-  const DAY_MS = 86_400_000;
-  const epochDay = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
-  const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-  const firstDay = epochDay('2000-01-01');
-  const lastDay = epochDay('2090-12-31');
-
-  const calendars = fc
-    .record({
-      today: fc.integer({ min: firstDay, max: lastDay }),
-      maxAdvanceDays: fc.integer({ min: 2, max: 730 }),
-      // Closures both bunched right after today (where they move the earliest date) and anywhere.
-      nearClosures: fc.uniqueArray(fc.integer({ min: -3, max: 12 }), { maxLength: 12 }),
-      farClosures: fc.uniqueArray(fc.integer({ min: -30, max: 760 }), { maxLength: 40 }),
-      visit: fc.oneof(
-        fc.record({ from: fc.constant('today' as const), offset: fc.integer({ min: -10, max: 20 }) }),
-        fc.record({ from: fc.constant('horizon' as const), offset: fc.integer({ min: -10, max: 10 }) }),
-        fc.record({ from: fc.constant('today' as const), offset: fc.integer({ min: -30, max: 760 }) }),
-      ),
-    })
-    .map(({ today, maxAdvanceDays, nearClosures, farClosures, visit }) => ({
-      today,
-      maxAdvanceDays,
-      closed: new Set([...nearClosures, ...farClosures].map((offset) => today + offset)),
-      visitDay: today + visit.offset + (visit.from === 'horizon' ? maxAdvanceDays : 0),
-    }));
-
-  it('accepts a visit date exactly when it is an open day from the earliest visit date to the horizon, and refuses in docs/api.md order', () => {
-    fc.assert(
-      fc.property(calendars, ({ today, maxAdvanceDays, closed, visitDay }) => {
-        const open = (day: number) => {
-          const weekday = new Date(day * DAY_MS).getUTCDay();
-          return weekday !== 0 && weekday !== 6 && !closed.has(day);
-        };
-        // The second business day strictly after today, counted by hand.
-        let earliest = today;
-        for (let found = 0; found < 2; ) {
-          earliest += 1;
-          if (open(earliest)) found += 1;
-        }
-        const horizon = today + maxAdvanceDays;
-        const expected =
-          visitDay < earliest ? 'VISIT_TOO_SOON' : visitDay > horizon ? 'VISIT_TOO_FAR' : !open(visitDay) ? 'VISIT_DAY_CLOSED' : null;
-
-        const closures = new Map([...closed].map((day) => [isoOf(day), `Closure ${isoOf(day)}`]));
-        const refusal = visitDateRefusal(isoOf(visitDay), { today: isoOf(today), closures, maxAdvanceDays });
-        assert.equal(refusal?.code ?? null, expected, `today ${isoOf(today)}, visit ${isoOf(visitDay)}, earliest ${isoOf(earliest)}`);
-        assert.equal(refusal === null, open(visitDay) && visitDay >= earliest && visitDay <= horizon);
-        if (expected === 'VISIT_TOO_SOON') assert.ok(refusal?.message.includes(isoOf(earliest)), refusal?.message);
-        if (expected === 'VISIT_TOO_FAR') assert.ok(refusal?.message.includes(isoOf(horizon)), refusal?.message);
-      }),
-      { numRuns: 2000 },
-    );
   });
 });

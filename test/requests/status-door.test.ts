@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { commit } from '../../db/transactions.ts';
 import { changeBySystem } from '../../src/requests/status-door.ts';
 import { eventsOf, findRequest } from '../../src/requests/store.ts';
-import { makePerson, ok, type Person } from '../helpers/people.ts';
+import { ok } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // The status machine's one door, as the system jobs and admins meet it.
@@ -18,9 +19,9 @@ describe('the one door of the status machine', () => {
 
   before(async () => {
     room = await startReadingRoom();
-    researcher = await makePerson(room.app, room.db, 'researcher', 'reader');
-    staff = await makePerson(room.app, room.db, 'staff', 'stacks');
-    admin = await makePerson(room.app, room.db, 'admin', 'admin');
+    researcher = await makePerson(room, 'researcher', 'reader');
+    staff = await makePerson(room, 'staff', 'stacks');
+    admin = await makePerson(room, 'admin', 'admin');
   });
   after(async () => {
     await room.close();

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
-import { assertRefusal, call, makePerson, type Person } from '../helpers/requesters.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { asUser, makePerson, type Person } from '../helpers/people.ts';
 
 // docs/requests.md, "Status model", as a model-based property: random sequences of calls over HTTP against
 // one request at a time. After each call the request has moved along a row of the table below
@@ -106,7 +107,7 @@ before(async () => {
     makePerson(room, 'researcher', 'The Blocker'),
     makePerson(room, 'researcher'),
   ]);
-  const calendar = await call(room.app, undefined, 'GET', '/api/v1/calendar');
+  const calendar = await asUser(room.app, undefined, { method: 'GET', url: '/api/v1/calendar' });
   assert.equal(calendar.statusCode, 200, calendar.body);
   const { earliestVisitDate, days } = calendar.json() as { earliestVisitDate: string; days: { date: string; open: boolean }[] };
   openDays = days.filter((d) => d.open && d.date >= earliestVisitDate).map((d) => d.date);
@@ -129,19 +130,19 @@ function snapshot(...ids: (number | undefined)[]): string {
 }
 
 async function lastEvent(id: number) {
-  const response = await call(room.app, staff.token, 'GET', `/api/v1/requests/${id}/events`);
+  const response = await staff.call('GET', `/api/v1/requests/${id}/events`);
   assert.equal(response.statusCode, 200, response.body);
   return (response.json().items as { actorId: number | null; actorRole: string; from: Status | null; to: Status }[]).at(-1);
 }
 
 async function statusOf(id: number): Promise<Status> {
-  const response = await call(room.app, researcher.token, 'GET', `/api/v1/requests/${id}`);
+  const response = await researcher.call('GET', `/api/v1/requests/${id}`);
   assert.equal(response.statusCode, 200, response.body);
   return response.json().status as Status;
 }
 
 async function submit(person: Person, visitDate: string, containerId: number) {
-  const response = await call(room.app, person.token, 'POST', '/api/v1/requests', { visitDate, containerIds: [containerId] });
+  const response = await person.call('POST', '/api/v1/requests', { visitDate, containerIds: [containerId] });
   assert.equal(response.statusCode, 201, response.body);
   return response.json().items[0] as { id: number; status: Status };
 }
@@ -153,9 +154,9 @@ async function settle(id: number | undefined): Promise<void> {
     const row = room.db.$client.prepare('select status from requests where id = ?').get(id) as { status: Status } | undefined;
     const status = row?.status;
     if (status === undefined || ['reshelved', 'no_show', 'denied', 'cancelled'].includes(status)) return;
-    if (status === 'delivered') await call(room.app, staff.token, 'POST', `/api/v1/requests/${id}/transition`, { to: 'returned' });
-    else if (status === 'returned') await call(room.app, staff.token, 'POST', `/api/v1/requests/${id}/transition`, { to: 'reshelved' });
-    else await call(room.app, staff.token, 'POST', `/api/v1/requests/${id}/cancel`, { reason: 'End of a generated run.' });
+    if (status === 'delivered') await staff.call('POST', `/api/v1/requests/${id}/transition`, { to: 'returned' });
+    else if (status === 'returned') await staff.call('POST', `/api/v1/requests/${id}/transition`, { to: 'reshelved' });
+    else await staff.call('POST', `/api/v1/requests/${id}/cancel`, { reason: 'End of a generated run.' });
   }
 }
 
@@ -174,7 +175,7 @@ describe('the status machine of a request, over HTTP', () => {
             const blocking = await submit(blocker, visitDate, containerId);
             blockerId = blocking.id;
             if (restricted) {
-              const approved = await call(room.app, curator.token, 'POST', `/api/v1/requests/${blocking.id}/approve`, {});
+              const approved = await curator.call('POST', `/api/v1/requests/${blocking.id}/approve`, {});
               assert.equal(approved.statusCode, 200, approved.body);
             }
             const blockerStatus = (room.db.$client.prepare('select status from requests where id = ?').get(blocking.id) as { status: Status }).status;
@@ -198,7 +199,7 @@ describe('the status machine of a request, over HTTP', () => {
             const from = model.status;
 
             if (command === 'identity-check') {
-              const response = await call(room.app, staff.token, 'POST', `/api/v1/users/${researcher.user.id}/identity-verification`, {
+              const response = await staff.call('POST', `/api/v1/users/${researcher.user.id}/identity-verification`, {
                 documentType: 'passport',
               });
               assert.equal(response.statusCode, 200, response.body);
@@ -210,7 +211,7 @@ describe('the status machine of a request, over HTTP', () => {
 
             if (command === 'holder-releases') {
               if (blockerId === undefined) continue;
-              const response = await call(room.app, blocker.token, 'POST', `/api/v1/requests/${blockerId}/cancel`, {});
+              const response = await blocker.call('POST', `/api/v1/requests/${blockerId}/cancel`, {});
               if (!model.blockerHolds) {
                 assertRefusal(response, 409, 'INVALID_TRANSITION', 'a cancelled request cannot be cancelled again');
                 assert.equal(snapshot(requestId, blockerId), before);
@@ -245,24 +246,24 @@ describe('the status machine of a request, over HTTP', () => {
             switch (command) {
               case 'approve':
                 [actor, person, to] = ['curator', curator, model.blockerHolds ? 'waitlisted' : 'scheduled'];
-                response = await call(room.app, curator.token, 'POST', `${url}/approve`, { note: 'Handle with care.' });
+                response = await curator.call('POST', `${url}/approve`, { note: 'Handle with care.' });
                 break;
               case 'deny':
                 [actor, person, to] = ['curator', curator, 'denied'];
-                response = await call(room.app, curator.token, 'POST', `${url}/deny`, { reason: 'Too fragile this month.' });
+                response = await curator.call('POST', `${url}/deny`, { reason: 'Too fragile this month.' });
                 break;
               case 'cancel-as-owner':
                 [actor, person, to] = ['researcher', researcher, 'cancelled'];
-                response = await call(room.app, researcher.token, 'POST', `${url}/cancel`, {});
+                response = await researcher.call('POST', `${url}/cancel`, {});
                 break;
               case 'cancel-as-staff':
                 [actor, person, to] = ['staff', staff, 'cancelled'];
-                response = await call(room.app, staff.token, 'POST', `${url}/cancel`, { reason: 'Staff cancelled it.' });
+                response = await staff.call('POST', `${url}/cancel`, { reason: 'Staff cancelled it.' });
                 break;
               default: {
                 const target = command.slice('to-'.length) as Status;
                 [actor, person, to] = ['staff', staff, target];
-                response = await call(room.app, staff.token, 'POST', `${url}/transition`, { to: target });
+                response = await staff.call('POST', `${url}/transition`, { to: target });
               }
             }
 

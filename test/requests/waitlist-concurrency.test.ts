@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runScript } from '../helpers/child.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
-import { call, makeUser, signIn } from '../helpers/requesters.ts';
+import { asUser, makeAccount, signIn } from '../helpers/people.ts';
 
 // docs/requests.md, "Status model": a container is held on a date by at most one researcher, under any
 // concurrency; the others wait, and when the holder's request is cancelled the request waitlisted
@@ -54,7 +54,7 @@ async function tokenOf(researcherId: number): Promise<string> {
 before(async () => {
   room = await startReadingRoom({ now: THANKSGIVING_MORNING, running: true });
   const made = [];
-  for (let i = 0; i < 50; i++) made.push(await makeUser(room.db, 'researcher', `Researcher ${i + 1}`));
+  for (let i = 0; i < 50; i++) made.push(await makeAccount(room.db, 'researcher', { name: `Researcher ${i + 1}` }));
   for (const { user, email } of made) emails.set(user.id, email);
   httpResearchers = await Promise.all(made.slice(0, 25).map(async ({ user, email }) => ({ id: user.id, token: await signIn(room.app, email) })));
   childResearcherIds = made.slice(25).map(({ user }) => user.id);
@@ -149,7 +149,7 @@ describe('50 researchers request Box 1 for the same date at once (two processes,
       assert.ok(next && following);
       const mailsBefore = promotedMails().length;
 
-      const cancelled = await call(room.app, await tokenOf(holder.researcher_id), 'POST', `/api/v1/requests/${holder.id}/cancel`, {});
+      const cancelled = await asUser(room.app, await tokenOf(holder.researcher_id), { method: 'POST', url: `/api/v1/requests/${holder.id}/cancel`, payload: {} });
       assert.equal(cancelled.statusCode, 200, cancelled.body);
       assert.equal(cancelled.json().status, 'cancelled');
 
@@ -162,7 +162,7 @@ describe('50 researchers request Box 1 for the same date at once (two processes,
       assert.equal(status(following.id), 'waitlisted');
 
       const nextToken = await tokenOf(next.researcher_id);
-      const events = await call(room.app, nextToken, 'GET', `/api/v1/requests/${next.id}/events`);
+      const events = await asUser(room.app, nextToken, { method: 'GET', url: `/api/v1/requests/${next.id}/events` });
       assert.equal(events.statusCode, 200, events.body);
       const last = (events.json().items as { actorId: number | null; actorRole: string; from: string; to: string }[]).at(-1);
       assert.deepEqual(
@@ -177,7 +177,7 @@ describe('50 researchers request Box 1 for the same date at once (two processes,
       assert.equal(mail?.data.container.requestId, next.id);
       assert.equal(mail?.data.visitDate, VISIT_DATE);
 
-      const seen = await call(room.app, nextToken, 'GET', `/api/v1/requests/${next.id}`);
+      const seen = await asUser(room.app, nextToken, { method: 'GET', url: `/api/v1/requests/${next.id}` });
       assert.equal(seen.json().status, 'scheduled');
     }
   });

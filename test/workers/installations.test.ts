@@ -124,8 +124,8 @@ describe('two installations at once on one Redis and prefix', { timeout: 60_000 
     const already = smtp.messages.length;
     const staff: Person[] = [];
     for (const [i, room] of rooms.entries()) {
-      const researcher = await makePerson(room.app, room.db, 'researcher', `reader-${i}`);
-      staff.push(await makePerson(room.app, room.db, 'staff', `stacks-${i}`));
+      const researcher = await makePerson(room, 'researcher', `reader-${i}`);
+      staff.push(await makePerson(room, 'staff', `stacks-${i}`));
       const submitted = await researcher.call('POST', '/api/v1/requests', { visitDate: MONDAY, containerIds: [1 + i] });
       assert.equal(submitted.statusCode, 201, submitted.body);
     }

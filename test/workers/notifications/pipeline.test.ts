@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
-import { installationId } from '../../db/installation.ts';
-import { outbox } from '../../db/schema.ts';
-import { mailFolder } from '../../workers/notifications/mailer.ts';
-import { SmtpSink } from '../helpers/smtp-sink.ts';
-import { commitMails, startPipeline, verificationMail, type TestPipeline } from '../helpers/workers.ts';
-import { jobIdOf } from '../helpers/outbox-mail.ts';
+import { installationId } from '../../../db/installation.ts';
+import { outbox } from '../../../db/schema.ts';
+import { mailFolder } from '../../../workers/notifications/mailer.ts';
+import { SmtpSink } from '../../helpers/smtp-sink.ts';
+import { commitMails, startPipeline, verificationMail, type TestPipeline } from '../../helpers/workers.ts';
+import { jobIdOf } from '../../helpers/outbox-mail.ts';
 
 async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

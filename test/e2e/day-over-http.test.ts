@@ -5,7 +5,8 @@ import { outbox } from '../../db/schema.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';
-import { assertRefused, makePerson, ok, type Person } from '../helpers/people.ts';
+import { assertRefusal, ok } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { startPipeline, type TestPipeline } from '../helpers/workers.ts';
 
@@ -55,10 +56,10 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
     probe = createRedisProbe(pipeline.config.redisUrl);
     app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => now });
     await app.ready();
-    researcher = await makePerson(app, pipeline.db, 'researcher', 'Vlady Kibalchich');
-    curator = await makePerson(app, pipeline.db, 'curator', 'Clara Curator');
-    staff = await makePerson(app, pipeline.db, 'staff', 'Sam Stacks');
-    admin = await makePerson(app, pipeline.db, 'admin', 'Ada Admin');
+    researcher = await makePerson({ app, db: pipeline.db }, 'researcher', 'Vlady Kibalchich');
+    curator = await makePerson({ app, db: pipeline.db }, 'curator', 'Clara Curator');
+    staff = await makePerson({ app, db: pipeline.db }, 'staff', 'Sam Stacks');
+    admin = await makePerson({ app, db: pipeline.db }, 'admin', 'Ada Admin');
   });
 
   after(async () => {
@@ -156,7 +157,7 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
     assert.equal(ok(await staff.call('POST', `/api/v1/requests/${box1.id}/transition`, { to: 'paged' })).status, 'paged');
 
     now = newYork(VISIT, '10:00');
-    assertRefused(await staff.call('POST', `/api/v1/requests/${box1.id}/transition`, { to: 'delivered' }), 409, 'IDENTITY_NOT_VERIFIED');
+    assertRefusal(await staff.call('POST', `/api/v1/requests/${box1.id}/transition`, { to: 'delivered' }), 409, 'IDENTITY_NOT_VERIFIED');
     assert.equal(ok(await staff.call('GET', `/api/v1/requests/${box1.id}`)).status, 'paged', 'the refusal changed nothing');
 
     const checked = ok(await staff.call('POST', `/api/v1/users/${researcher.id}/identity-verification`, { documentType: 'passport', note: 'Mexican passport' }));
@@ -222,7 +223,7 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
     assert.deepEqual(forStaff, expected);
     const forCurator = ok(await curator.call('GET', '/api/v1/containers/1/history')).items;
     assert.deepEqual(forCurator, expected);
-    assertRefused(await researcher.call('GET', '/api/v1/containers/1/history'), 403, 'FORBIDDEN');
+    assertRefusal(await researcher.call('GET', '/api/v1/containers/1/history'), 403, 'FORBIDDEN');
   });
 
   it("a staff cancellation is mailed to the researcher with the reason; the researcher's own cancellation sends no mail", async () => {

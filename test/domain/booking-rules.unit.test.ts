@@ -88,3 +88,61 @@ describe('duplicates', () => {
     });
   });
 });
+
+// The rule of visit dates as a property, checked against an expectation computed by hand here:
+// weekdays from Date's UTC calendar, business days counted one by one.
+describe('visitDateRefusal over generated calendars', () => {
+  const DAY_MS = 86_400_000;
+  const epochDay = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
+  const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const firstDay = epochDay('2000-01-01');
+  const lastDay = epochDay('2090-12-31');
+
+  const calendars = fc
+    .record({
+      today: fc.integer({ min: firstDay, max: lastDay }),
+      maxAdvanceDays: fc.integer({ min: 2, max: 730 }),
+      // Closures both bunched right after today (where they move the earliest date) and anywhere.
+      nearClosures: fc.uniqueArray(fc.integer({ min: -3, max: 12 }), { maxLength: 12 }),
+      farClosures: fc.uniqueArray(fc.integer({ min: -30, max: 760 }), { maxLength: 40 }),
+      visit: fc.oneof(
+        fc.record({ from: fc.constant('today' as const), offset: fc.integer({ min: -10, max: 20 }) }),
+        fc.record({ from: fc.constant('horizon' as const), offset: fc.integer({ min: -10, max: 10 }) }),
+        fc.record({ from: fc.constant('today' as const), offset: fc.integer({ min: -30, max: 760 }) }),
+      ),
+    })
+    .map(({ today, maxAdvanceDays, nearClosures, farClosures, visit }) => ({
+      today,
+      maxAdvanceDays,
+      closed: new Set([...nearClosures, ...farClosures].map((offset) => today + offset)),
+      visitDay: today + visit.offset + (visit.from === 'horizon' ? maxAdvanceDays : 0),
+    }));
+
+  it('accepts a visit date exactly when it is an open day from the earliest visit date to the horizon, and refuses in docs/api.md order', () => {
+    fc.assert(
+      fc.property(calendars, ({ today, maxAdvanceDays, closed, visitDay }) => {
+        const open = (day: number) => {
+          const weekday = new Date(day * DAY_MS).getUTCDay();
+          return weekday !== 0 && weekday !== 6 && !closed.has(day);
+        };
+        // The second business day strictly after today, counted by hand.
+        let earliest = today;
+        for (let found = 0; found < 2; ) {
+          earliest += 1;
+          if (open(earliest)) found += 1;
+        }
+        const horizon = today + maxAdvanceDays;
+        const expected =
+          visitDay < earliest ? 'VISIT_TOO_SOON' : visitDay > horizon ? 'VISIT_TOO_FAR' : !open(visitDay) ? 'VISIT_DAY_CLOSED' : null;
+
+        const closures = new Map([...closed].map((day) => [isoOf(day), `Closure ${isoOf(day)}`]));
+        const refusal = visitDateRefusal(isoOf(visitDay), { today: isoOf(today), closures, maxAdvanceDays });
+        assert.equal(refusal?.code ?? null, expected, `today ${isoOf(today)}, visit ${isoOf(visitDay)}, earliest ${isoOf(earliest)}`);
+        assert.equal(refusal === null, open(visitDay) && visitDay >= earliest && visitDay <= horizon);
+        if (expected === 'VISIT_TOO_SOON') assert.ok(refusal?.message.includes(isoOf(earliest)), refusal?.message);
+        if (expected === 'VISIT_TOO_FAR') assert.ok(refusal?.message.includes(isoOf(horizon)), refusal?.message);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertRefused, makePerson, ok, type Person } from '../helpers/people.ts';
+import { assertRefusal, ok } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { lastOutboxId as lastOutboxRow, mailsSince as outboxMailsSince } from '../helpers/outbox-mail.ts';
 
@@ -41,11 +42,11 @@ describe('closures', { timeout: 40_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    admin = await makePerson(room.app, room.db, 'admin', 'admin');
-    staff = await makePerson(room.app, room.db, 'staff', 'staff');
-    curator = await makePerson(room.app, room.db, 'curator', 'curator');
-    alba = await makePerson(room.app, room.db, 'researcher', 'alba');
-    boris = await makePerson(room.app, room.db, 'researcher', 'boris');
+    admin = await makePerson(room, 'admin', 'admin');
+    staff = await makePerson(room, 'staff', 'staff');
+    curator = await makePerson(room, 'curator', 'curator');
+    alba = await makePerson(room, 'researcher', 'alba');
+    boris = await makePerson(room, 'researcher', 'boris');
   });
 
   after(async () => {
@@ -59,13 +60,13 @@ describe('closures', { timeout: 40_000 }, () => {
     assert.deepEqual(closed, { date: QUIET_DAY, reason: 'Staff training', cancelledRequests: 0 });
     assert.deepEqual(await day(QUIET_DAY), { date: QUIET_DAY, open: false, reason: 'Staff training' });
     assert.ok((await closureDates()).includes(QUIET_DAY));
-    assertRefused(await alba.call('POST', '/api/v1/requests', { visitDate: QUIET_DAY, containerIds: [1] }), 422, 'VISIT_DAY_CLOSED');
+    assertRefusal(await alba.call('POST', '/api/v1/requests', { visitDate: QUIET_DAY, containerIds: [1] }), 422, 'VISIT_DAY_CLOSED');
     assert.deepEqual(mailsSince(since), [], 'nobody to tell');
   });
 
   it('closing a closed day again is refused 409 CLOSURE_EXISTS', async () => {
-    assertRefused(await admin.call('POST', '/api/v1/closures', { date: QUIET_DAY, reason: 'Again' }), 409, 'CLOSURE_EXISTS');
-    assertRefused(await admin.call('POST', '/api/v1/closures', { date: QUIET_DAY, reason: 'Again', force: true }), 409, 'CLOSURE_EXISTS');
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: QUIET_DAY, reason: 'Again' }), 409, 'CLOSURE_EXISTS');
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: QUIET_DAY, reason: 'Again', force: true }), 409, 'CLOSURE_EXISTS');
     assert.equal((await day(QUIET_DAY)).reason, 'Staff training', 'the first reason stands');
   });
 
@@ -76,8 +77,8 @@ describe('closures', { timeout: 40_000 }, () => {
     ok(await alba.call('POST', `/api/v1/requests/${ids[`alba:${BUSY_DAY}:5`]}/cancel`, {})); // final: not the closure's to cancel
 
     const since = lastOutboxId();
-    assertRefused(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe' }), 409, 'CLOSURE_HAS_REQUESTS');
-    assertRefused(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe', force: false }), 409, 'CLOSURE_HAS_REQUESTS');
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe' }), 409, 'CLOSURE_HAS_REQUESTS');
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe', force: false }), 409, 'CLOSURE_HAS_REQUESTS');
     assert.equal((await day(BUSY_DAY)).open, true);
     assert.ok(!(await closureDates()).includes(BUSY_DAY));
     assert.deepEqual(
@@ -127,8 +128,8 @@ describe('closures', { timeout: 40_000 }, () => {
     const since = lastOutboxId();
     for (const expected of ['delivered', 'returned']) {
       if (expected === 'returned') await move(`alba:${DESK_DAY}:3`, 'returned');
-      assertRefused(await admin.call('POST', '/api/v1/closures', { date: DESK_DAY, reason: 'Power cut', force: true }), 409, 'CLOSURE_HAS_REQUESTS', expected);
-      assertRefused(await admin.call('POST', '/api/v1/closures', { date: DESK_DAY, reason: 'Power cut' }), 409, 'CLOSURE_HAS_REQUESTS', expected);
+      assertRefusal(await admin.call('POST', '/api/v1/closures', { date: DESK_DAY, reason: 'Power cut', force: true }), 409, 'CLOSURE_HAS_REQUESTS', expected);
+      assertRefusal(await admin.call('POST', '/api/v1/closures', { date: DESK_DAY, reason: 'Power cut' }), 409, 'CLOSURE_HAS_REQUESTS', expected);
       assert.equal(await statusOf(`alba:${DESK_DAY}:3`), expected);
       assert.equal(await statusOf(`alba:${DESK_DAY}:4`), 'scheduled', 'the forced attempt cancelled nothing');
       assert.equal((await day(DESK_DAY)).open, true);
@@ -149,18 +150,18 @@ describe('closures', { timeout: 40_000 }, () => {
     assert.ok(!(await closureDates()).includes(QUIET_DAY));
     assert.deepEqual(await submit(alba, QUIET_DAY, [1]), ['scheduled']);
 
-    assertRefused(await admin.call('DELETE', `/api/v1/closures/${QUIET_DAY}`), 404, 'NOT_FOUND', 'reopened already');
-    assertRefused(await admin.call('DELETE', `/api/v1/closures/${NEVER_CLOSED}`), 404, 'NOT_FOUND');
+    assertRefusal(await admin.call('DELETE', `/api/v1/closures/${QUIET_DAY}`), 404, 'NOT_FOUND', 'reopened already');
+    assertRefusal(await admin.call('DELETE', `/api/v1/closures/${NEVER_CLOSED}`), 404, 'NOT_FOUND');
   });
 
   it('only admins close and reopen days: staff, curators and researchers get 403, nobody signed in 401', async () => {
     const since = lastOutboxId();
     for (const person of [staff, curator, alba]) {
-      assertRefused(await person.call('POST', '/api/v1/closures', { date: NEVER_CLOSED, reason: 'Not mine to say' }), 403, 'FORBIDDEN', person.role);
-      assertRefused(await person.call('DELETE', `/api/v1/closures/${BUSY_DAY}`), 403, 'FORBIDDEN', person.role);
+      assertRefusal(await person.call('POST', '/api/v1/closures', { date: NEVER_CLOSED, reason: 'Not mine to say' }), 403, 'FORBIDDEN', person.role);
+      assertRefusal(await person.call('DELETE', `/api/v1/closures/${BUSY_DAY}`), 403, 'FORBIDDEN', person.role);
     }
-    assertRefused(await room.app.inject({ method: 'POST', url: '/api/v1/closures', payload: { date: NEVER_CLOSED, reason: 'Anonymous' } }), 401, 'UNAUTHENTICATED');
-    assertRefused(await room.app.inject({ method: 'DELETE', url: `/api/v1/closures/${BUSY_DAY}` }), 401, 'UNAUTHENTICATED');
+    assertRefusal(await room.app.inject({ method: 'POST', url: '/api/v1/closures', payload: { date: NEVER_CLOSED, reason: 'Anonymous' } }), 401, 'UNAUTHENTICATED');
+    assertRefusal(await room.app.inject({ method: 'DELETE', url: `/api/v1/closures/${BUSY_DAY}` }), 401, 'UNAUTHENTICATED');
     assert.equal((await day(NEVER_CLOSED)).open, true);
     assert.equal((await day(BUSY_DAY)).open, false);
     assert.deepEqual(mailsSince(since), []);

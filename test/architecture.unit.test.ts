@@ -25,6 +25,18 @@ function importsOf(file: string): { target: string; typeOnly: boolean }[] {
 
 const everyFile = [...sourceFiles('src'), ...sourceFiles('workers'), ...sourceFiles('db')];
 
+/** Every file and package a file loads when it runs, through what it imports in turn (types only do not load). */
+function loadedBy(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const { target, typeOnly } of importsOf(file)) {
+    if (typeOnly) continue;
+    if (target.endsWith('.ts')) loadedBy(target, seen);
+    else seen.add(target);
+  }
+  return seen;
+}
+
 describe('the layers of the code', () => {
   it('reads the imports it checks (the check itself can fail)', () => {
     assert.ok(everyFile.length > 50);
@@ -42,13 +54,7 @@ describe('the layers of the code', () => {
   });
 
   it('no worker loads an HTTP module, even through what it imports', () => {
-    const seen = new Set<string>();
-    const loads = (file: string): void => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const { target, typeOnly } of importsOf(file)) if (!typeOnly && target.endsWith('.ts')) loads(target);
-    };
-    loads('workers/main.ts');
+    const seen = loadedBy('workers/main.ts');
     const http = [...seen].filter((file) => file.startsWith('src/http/') || file.startsWith('src/pages/') || file.endsWith('routes.ts'));
     assert.ok(seen.size > 10, 'the walk reached the workers and what they use');
     assert.deepEqual(http, []);
@@ -60,6 +66,26 @@ describe('the layers of the code', () => {
         const allowed = target.startsWith('src/domain/') || (typeOnly && target === 'db/schema.ts') || target === 'luxon';
         assert.ok(allowed, `${file} imports ${target}${typeOnly ? ' (types)' : ''}`);
       }
+    }
+  });
+});
+
+describe('the unit tests (*.unit.test.ts, npm run test:unit)', () => {
+  // What would make a test more than a unit test: Redis, a child process, a browser, an SMTP
+  // server, or the whole app (whose tests live beside them, named *.test.ts).
+  const beyondAUnit = ['ioredis', 'bullmq', 'node:child_process', 'playwright-core', 'smtp-server', 'nodemailer', 'src/app.ts'];
+  const unitTests = sourceFiles('test').filter((file) => file.endsWith('.unit.test.ts'));
+
+  it('are found where npm run test:unit looks for them', () => {
+    assert.ok(unitTests.length > 5);
+    assert.ok(unitTests.includes('test/architecture.unit.test.ts'));
+    assert.ok(loadedBy('test/health/ready.test.ts').has('ioredis'), 'the check sees Redis through the helpers');
+  });
+
+  it('load nothing that needs Redis, a child process, a browser or an SMTP server, nor the whole app', () => {
+    for (const file of unitTests) {
+      const loaded = loadedBy(file);
+      assert.deepEqual(beyondAUnit.filter((what) => loaded.has(what)), [], `${file} loads them`);
     }
   });
 });

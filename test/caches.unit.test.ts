@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Database } from '../../db/client.ts';
-import { closures } from '../../db/schema.ts';
-import { requestStarted, whileUnchanged } from '../../src/caches.ts';
-import { twoConnectionsMaker } from '../helpers/two-connections.ts';
+import type { Database } from '../db/client.ts';
+import { closures } from '../db/schema.ts';
+import { requestStarted, whileUnchanged } from '../src/caches.ts';
+import { twoConnectionsMaker } from './helpers/two-connections.ts';
 
 // src/caches.ts: an answer is read again as soon as the database has changed, whoever changed
 // it: this connection, or another one (another API process, the workers) on the same file.
