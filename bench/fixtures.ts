@@ -26,6 +26,8 @@ export const PICK_LIST_SIZE = 2_000;
 export const MY_REQUESTS = 10;
 
 const PASSWORD = 'a benchmark pass phrase';
+/** The researchers' photo IDs were checked at the desk, so their boxes can be delivered. */
+const IDENTITY_DOCUMENT = 'passport';
 
 export interface Fixture {
   databasePath: string;
@@ -37,8 +39,9 @@ export interface Fixture {
   researcherTokens: string[];
   /** Container ids of the writes' boxes. */
   writeContainerIds: number[];
-  /** The day whose pick list holds PICK_LIST_SIZE scheduled requests. */
+  /** The day whose pick list holds PICK_LIST_SIZE scheduled requests, and their ids. */
   pickListDate: IsoDate;
+  pickListRequestIds: number[];
   staffToken: string;
   /** The researcher of `read.my-requests`, and the day of their requests (also `read.containers`' date). */
   readerToken: string;
@@ -71,7 +74,7 @@ const location = (n: number) => {
 };
 
 /**
- * A fresh database as `npm start` would seed it, plus: RESEARCHERS researchers, one staff member,
+ * A fresh database as `npm start` would seed it, plus: RESEARCHERS researchers (their photo ID checked), one staff member,
  * one reader with MY_REQUESTS requests, a second collection of `boxes` boxes, the pick list's day
  * with PICK_LIST_SIZE scheduled requests, and `pastRequests` requests on days gone by.
  */
@@ -98,9 +101,10 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
   const nowMs = now.getTime();
   const build = sqlite.transaction(() => {
     const addUser = sqlite.prepare(
-      `insert into users (email, name, role, password_hash, email_verified_at, created_at) values (?, ?, ?, ?, ?, ?)`,
+      `insert into users (email, name, role, password_hash, email_verified_at, identity_verified_at, identity_document_type, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const userId = (email: string, name: string, role: string) => Number(addUser.run(email, name, role, passwordHash, nowMs, nowMs).lastInsertRowid);
+    const userId = (email: string, name: string, role: string) =>
+      Number(addUser.run(email, name, role, passwordHash, nowMs, role === 'researcher' ? nowMs : null, role === 'researcher' ? IDENTITY_DOCUMENT : null, nowMs).lastInsertRowid);
     const researcherIds = Array.from({ length: RESEARCHERS }, (_, i) => userId(`bench-researcher-${i}@example.org`, `Researcher ${i}`, 'researcher'));
     const staffId = userId('bench-staff@example.org', 'Paging Staff', 'staff');
     const readerId = userId('bench-reader@example.org', 'Reader With Ten Requests', 'researcher');
@@ -123,12 +127,13 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
       `insert into request_events (request_id, at, actor_id, actor_role, from_status, to_status) values (?, ?, ?, 'researcher', null, 'scheduled')`,
     );
     const request = (researcherId: number, containerId: number, date: IsoDate) => {
-      const id = addRequest.run(researcherId, containerId, date, nowMs, nowMs).lastInsertRowid;
+      const id = Number(addRequest.run(researcherId, containerId, date, nowMs, nowMs).lastInsertRowid);
       addEvent.run(id, nowMs, researcherId);
+      return id;
     };
     // The pick list's day: boxes from the end of the collection, clear of the writes' boxes where there is room.
     const pickBoxes = boxIds.slice(-PICK_LIST_SIZE);
-    pickBoxes.forEach((containerId, i) => request(researcherIds[i % RESEARCHERS] as number, containerId, pickListDate));
+    const pickListRequestIds = pickBoxes.map((containerId, i) => request(researcherIds[i % RESEARCHERS] as number, containerId, pickListDate));
     // The reader: GEN MSS 238's first boxes on their day, so read.containers shows some taken.
     const genMss238 = sqlite.prepare(`select id from containers where collection_id = 1 and restricted = 0 order by position limit ?`).all(MY_REQUESTS) as { id: number }[];
     for (const { id } of genMss238) request(readerId, id, readerDate);
@@ -161,7 +166,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
         .run(today);
       for (const { sql } of indexes) sqlite.exec(sql);
     }
-    return { researcherIds, staffId, readerId, writeBoxIds: boxIds.slice(0, WRITE_BOXES) };
+    return { researcherIds, staffId, readerId, writeBoxIds: boxIds.slice(0, WRITE_BOXES), pickListRequestIds };
   });
   // A big build: no fsync per page; the server reopens the file with the real pragmas.
   sqlite.pragma('synchronous = OFF');
@@ -185,6 +190,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
     researcherTokens: tokens.slice(0, RESEARCHERS),
     writeContainerIds: built.writeBoxIds,
     pickListDate,
+    pickListRequestIds: built.pickListRequestIds,
     staffToken: tokens[RESEARCHERS] as string,
     readerToken: tokens[RESEARCHERS + 1] as string,
     readerDate,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { buildFixture, MY_REQUESTS, PICK_LIST_SIZE, RESEARCHERS, WRITE_BOXES, type Fixture } from './fixtures.ts';
+import { readingRoomDay, submissions } from './loads.ts';
 import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load } from './http.ts';
 import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './machine.ts';
 import { mailPipeline, mailRaw } from './mail.ts';
@@ -32,6 +33,7 @@ const wanted = (name: string) => !only || only.includes(name);
 
 /** The issue's targets: the lowest acceptable ratio to the baseline. */
 const targets: Record<string, number> = {
+  'http.health': 0.6,
   'read.containers': 0.5,
   'read.my-requests': 0.5,
   'write.requests': 0.5,
@@ -97,30 +99,6 @@ const expectItems = (path: string, count: number, token?: string) => async (url:
   if (answer.status !== 200 || body.items?.length !== count) throw new Error(`${path} answered ${answer.status} with ${body.items?.length} items, not ${count}`);
 };
 
-/**
- * POST /api/v1/requests, each request by the next researcher, for the next box, on the next open
- * day: with prime counts of researchers and boxes, no two requests of a day share a box, and no
- * researcher nears the daily limit, so every request is `scheduled` and answered 201.
- */
-function writes(fixture: Fixture): Load {
-  let n = 0;
-  const { researcherTokens, writeDates, writeContainerIds } = fixture;
-  return {
-    request: {
-      method: 'POST',
-      path: '/api/v1/requests',
-      setupRequest: (request) => {
-        const i = n++;
-        return {
-          ...request,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${researcherTokens[i % RESEARCHERS]}` },
-          body: JSON.stringify({ visitDate: writeDates[i % writeDates.length], containerIds: [writeContainerIds[i % WRITE_BOXES]] }),
-        };
-      },
-    },
-  };
-}
-
 try {
   await inProcess('sqlite.durable-insert', () => durableInsert(folder, SECONDS));
   await inProcess('mail.raw', () => mailRaw(MESSAGES));
@@ -130,15 +108,22 @@ try {
   const main = await buildFixture(mainFolder, { boxes: WRITE_BOXES, pastRequests: 0 });
   console.log(`(database: ${RESEARCHERS} researchers, ${WRITE_BOXES} boxes, a pick list of ${PICK_LIST_SIZE}, in ${Math.round(performance.now() - started)} ms)`);
 
-  await http('http.health', 'http.health', main, { request: get('/health') });
+  await http('http.bare', 'http.bare', main, { request: get('/health') }, undefined, 'bench/bare-health.ts');
+  await http('http.health', 'http.bare', main, { request: get('/health') });
   const containersPath = `/api/v1/collections/1/containers?date=${main.readerDate}`;
   await http('read.containers', 'http.health', main, { request: get(containersPath) }, expectItems(containersPath, GEN_MSS_238_CONTAINERS));
   await http('read.my-requests', 'http.health', main, { request: get('/api/v1/requests', main.readerToken) }, expectItems('/api/v1/requests', MY_REQUESTS, main.readerToken));
-  await http('write.requests', 'write-ceiling', main, writes(main));
+  await http('write.requests', 'write-ceiling', main, submissions(main));
   const rawPath = `/raw/pick-list?date=${main.pickListDate}`;
   await http('raw.pick-list', 'raw.pick-list', main, { request: get(rawPath) }, expectItems(rawPath, PICK_LIST_SIZE), 'bench/raw-pick-list.ts', rawPath);
   const pickPath = `/api/v1/paging/pick-list?date=${main.pickListDate}`;
   await http('read.pick-list', 'raw.pick-list', main, { request: get(pickPath, main.staffToken) }, expectItems(pickPath, PICK_LIST_SIZE, main.staffToken));
+
+  if (wanted('mixed.day')) {
+    // A database of its own: the day's writes must not meet those of write.requests.
+    const day = await buildFixture(mkdtempSync(join(folder, 'day-')), { boxes: WRITE_BOXES, pastRequests: 0 });
+    await http('mixed.day', 'http.health', day, readingRoomDay(day));
+  }
 
   await inProcess('mail.pipeline', () => mailPipeline(MESSAGES));
 
@@ -147,7 +132,7 @@ try {
     started = performance.now();
     const scale = await buildFixture(scaleFolder, { boxes: SCALE_CONTAINERS - GEN_MSS_238_CONTAINERS, pastRequests: PAST_REQUESTS });
     console.log(`(scale database: ${PAST_REQUESTS.toLocaleString('en')} past requests, ${SCALE_CONTAINERS.toLocaleString('en')} containers, in ${Math.round(performance.now() - started)} ms)`);
-    await http('scale.write-at-1M', 'write.requests', scale, writes(scale));
+    await http('scale.write-at-1M', 'write.requests', scale, submissions(scale));
   }
 } catch (error) {
   console.error(error);

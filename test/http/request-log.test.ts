@@ -128,4 +128,30 @@ describe('the logger', () => {
       assert.match(line, /\[redacted\]/);
     }
   });
+
+  it("censors an error's credential fields, a child's bindings and headers one level down, and keeps the rest", () => {
+    const written: string[] = [];
+    const log = createLog({ env: 'development' }, { destination: { write: (line: string) => written.push(line) } });
+    const error = Object.assign(new Error('refused'), { token: 'tk-err', details: { password: 'pw-details' }, code: 'KEPT' });
+    log.error({ err: error }, 'an error');
+    const body = { password: 'pw-body', name: 'Kept Name' };
+    const child = log.child({ token: 'tk-binding', reqId: 'req-kept' });
+    child.info({ body, request: { headers: { cookie: 'ck-req', accept: 'text/html' } } }, 'child');
+    child.child({ step: 'kept' }).info({ accessToken: 'tk-grandchild' }, 'grandchild');
+    assert.equal(written.length, 3);
+    for (const line of written) assert.doesNotMatch(line, /pw-body|tk-|ck-/, line);
+    const [errorLine, childLine, grandchildLine] = written.map((line) => JSON.parse(line));
+    assert.equal(errorLine.err.token, '[redacted]');
+    assert.equal(errorLine.err.message, 'refused');
+    assert.equal(errorLine.err.code, 'KEPT');
+    assert.match(errorLine.err.stack, /refused/);
+    assert.equal(errorLine.err.details.password, 'pw-details', 'two levels down is not looked through (as before)');
+    assert.deepEqual(childLine.body, { password: '[redacted]', name: 'Kept Name' });
+    assert.deepEqual(childLine.request.headers, { cookie: '[redacted]', accept: 'text/html' });
+    assert.equal(childLine.reqId, 'req-kept');
+    assert.equal(childLine.token, '[redacted]');
+    assert.equal(grandchildLine.step, 'kept');
+    assert.equal(grandchildLine.token, '[redacted]');
+    assert.equal(body.password, 'pw-body', 'the logged object itself is left as it was');
+  });
 });
