@@ -107,6 +107,13 @@ export class DomainDigest {
     return this.cached;
   }
 
+  /** A refusal (a 4xx) changed no domain data since `before`, or the assertion says which tables it changed. */
+  assertRefusalChangedNothing(before: { digest: string; perTable: Map<string, string> }, status: number, context: string): void {
+    if (status < 400 || status >= 500) return;
+    const afterwards = this.now();
+    assert.equal(afterwards.digest, before.digest, `${context}\n→ a ${status} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
+  }
+
   /** The tables whose rows differ between two digests. */
   static changed(before: { perTable: Map<string, string> }, after: { perTable: Map<string, string> }): string[] {
     return [...after.perTable.keys()].filter((name) => before.perTable.get(name) !== after.perTable.get(name));

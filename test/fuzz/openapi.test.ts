@@ -340,10 +340,7 @@ async function runCase(op: Operation, c: FuzzCase): Promise<void> {
 
   try {
     assertSoundAnswer(response, context, `${url}\n${c.payload ?? ''}\n${authorization ?? ''}`);
-    if (response.statusCode >= 400 && response.statusCode < 500) {
-      const afterwards = digest.now();
-      assert.equal(afterwards.digest, before.digest, `${context}\n→ a ${response.statusCode} changed ${DomainDigest.changed(before, afterwards).join(', ')}: ${response.body.slice(0, 300)}`);
-    }
+    digest.assertRefusalChangedNothing(before, response.statusCode, `${context}: ${response.body.slice(0, 300)}`);
   } finally {
     restoreAccounts();
   }

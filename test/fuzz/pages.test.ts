@@ -139,10 +139,7 @@ async function runCase(route: DeclaredRoute, c: PageCase): Promise<void> {
     // A page may show back what was typed (a form filled in again): the values as sent count as the request's text.
     const leak = leakIn(response.body, `${target}\n${form}\n${JSON.stringify(c)}`, response.statusCode);
     assert.equal(leak, undefined, `${context}\n→ ${response.statusCode} carries ${leak}: ${response.body.slice(0, 500)}`);
-    if (response.statusCode >= 400) {
-      const afterwards = digest.now();
-      assert.equal(afterwards.digest, before.digest, `${context}\n→ a ${response.statusCode} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
-    }
+    digest.assertRefusalChangedNothing(before, response.statusCode, context);
   } finally {
     restoreAccounts();
   }
