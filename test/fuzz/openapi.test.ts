@@ -4,13 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../db/schema.ts';
-import { findUser } from '../../src/accounts/users.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
-import { issueToken } from '../../src/http/auth.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
-import { type Account, asUser, makeAccount, signIn } from '../helpers/people.ts';
+import { asUser, makeAccount, signIn } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { forgedAuthorizations, signedOddities } from './forged-tokens.ts';
+import { FuzzingAccounts, ROLES } from './fuzzing-accounts.ts';
 import { assertSoundAnswer, DomainDigest } from './invariants.ts';
 import { startWatchdog, type Watchdog } from './watchdog.ts';
 import { anyString, beyond, boundary, encode, encodeText, extreme, invalid, setToday, valid, type JsonSchema } from './json-schema.ts';
@@ -31,7 +30,6 @@ const CASE_LIMIT_MS = Number(process.env.FUZZ_CASE_LIMIT_MS ?? 10_000);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.FUZZ_SEED);
 
 type Caller = Role | 'none' | 'forged';
-const ROLES: readonly Role[] = ['researcher', 'staff', 'curator', 'admin'];
 
 interface Parameter {
   in: 'path' | 'query' | 'header' | 'cookie';
@@ -227,9 +225,7 @@ interface RouteStats {
 let room: TestReadingRoom;
 let digest: DomainDigest;
 let watchdog: Watchdog;
-const accounts = new Map<Role, Account>();
-const tokens = new Map<Role, string>();
-const snapshots = new Map<Role, Record<string, unknown>>();
+let fuzzing: FuzzingAccounts;
 let forged: string[] = [];
 let operations: Operation[] = [];
 const stats = new Map<string, RouteStats>();
@@ -275,29 +271,6 @@ function noteFindings(op: Operation, c: FuzzCase, response: LightMyRequestRespon
 
 let remote = 0;
 
-const userRow = (id: number) => room.db.$client.prepare('select role, email, email_verified_at, disabled_at, token_version, password_hash from users where id = ?').get(id) as Record<string, unknown>;
-
-/**
- * A fuzz case may disable the fuzzing accounts, change their role or their password (an admin's
- * PATCH /users/:id, a password change): put them back and give them fresh tokens.
- */
-function restoreAccounts(): void {
-  for (const role of ROLES) {
-    const account = accounts.get(role);
-    const snapshot = snapshots.get(role);
-    if (!account || !snapshot) continue;
-    const now = userRow(account.user.id);
-    if (JSON.stringify(now) === JSON.stringify(snapshot)) continue;
-    room.db.$client
-      .prepare('update users set role = ?, email = ?, email_verified_at = ?, disabled_at = null, password_hash = ? where id = ?')
-      .run(snapshot.role, snapshot.email, snapshot.email_verified_at, snapshot.password_hash, account.user.id);
-    const user = findUser(room.db, account.user.id);
-    assert.ok(user);
-    tokens.set(role, issueToken(room.app, user).accessToken);
-    snapshots.set(role, userRow(account.user.id));
-  }
-}
-
 function describeCase(op: Operation, c: FuzzCase, url: string, authorization: string | undefined): string {
   const body = c.payload === undefined ? '(no body)' : `${c.payload.length > 300 ? `${JSON.stringify(c.payload.slice(0, 300))}… (${c.payload.length} chars)` : JSON.stringify(c.payload)}`;
   const who = c.caller === 'forged' ? `forged Authorization ${JSON.stringify((authorization ?? '').slice(0, 120))}` : c.caller === 'none' ? 'no token' : `a ${c.caller}`;
@@ -311,7 +284,7 @@ async function runCase(op: Operation, c: FuzzCase): Promise<void> {
   if (c.contentType !== undefined) headers['content-type'] = c.contentType;
   let authorization: string | undefined;
   if (c.caller === 'forged') authorization = forged[c.forgery % forged.length];
-  else if (c.caller !== 'none') authorization = `Bearer ${tokens.get(c.caller)}`;
+  else if (c.caller !== 'none') authorization = `Bearer ${fuzzing.token(c.caller)}`;
   if (authorization !== undefined) headers.authorization = authorization;
   const options: InjectOptions = {
     method: op.method as HTTPMethods,
@@ -342,21 +315,16 @@ async function runCase(op: Operation, c: FuzzCase): Promise<void> {
     assertSoundAnswer(response, context, `${url}\n${c.payload ?? ''}\n${authorization ?? ''}`);
     digest.assertRefusalChangedNothing(before, response.statusCode, `${context}: ${response.body.slice(0, 300)}`);
   } finally {
-    restoreAccounts();
+    fuzzing.restore();
   }
 }
 
 before(async () => {
   room = await startReadingRoom();
   setToday(todayIn(room.config.timezone, THANKSGIVING_MORNING));
-  for (const role of ROLES) {
-    const account = await makeAccount(room.db, role, { email: `fuzz-${role}@example.org` });
-    accounts.set(role, account);
-    tokens.set(role, await signIn(room.app, account.email, account.password));
-    snapshots.set(role, userRow(account.user.id));
-  }
+  fuzzing = await FuzzingAccounts.make(room, 'fuzz');
   await seedRequests();
-  const forgery = { secret: resolveJwtSecret(room.config), subjects: ROLES.map((role) => ({ id: accounts.get(role)?.user.id ?? 1, role })), now: new Date() };
+  const forgery = { secret: resolveJwtSecret(room.config), subjects: ROLES.map((role) => ({ id: fuzzing.account(role).user.id, role })), now: new Date() };
   forged = [...forgedAuthorizations(forgery), ...signedOddities(forgery).map((o) => o.authorization)];
   const document = await room.app.inject({ method: 'GET', url: '/docs/json' });
   assert.equal(document.statusCode, 200);
@@ -381,8 +349,8 @@ async function seedRequests(): Promise<void> {
   const otherToken = await signIn(room.app, other.email, other.password);
   const calendar = (await room.app.inject({ method: 'GET', url: '/api/v1/calendar' })).json() as { earliestVisitDate: string; days: { date: string; open: boolean }[] };
   const open = calendar.days.filter((d) => d.open && d.date >= calendar.earliestVisitDate).map((d) => d.date);
-  const researcher = tokens.get('researcher');
-  const staff = tokens.get('staff');
+  const researcher = fuzzing.token('researcher');
+  const staff = fuzzing.token('staff');
   for (const [i, date] of open.slice(0, 6).entries()) {
     const mine = await asUser(room.app, researcher, { method: 'POST', url: '/api/v1/requests', payload: { visitDate: date, containerIds: [1 + i, 2 + i, 23 + (i % 5)] } });
     assert.equal(mine.statusCode, 201, mine.body);

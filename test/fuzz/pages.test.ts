@@ -3,12 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../db/schema.ts';
-import { findUser } from '../../src/accounts/users.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
-import { issueToken, SESSION_COOKIE } from '../../src/http/auth.ts';
-import { type Account, makeAccount } from '../helpers/people.ts';
+import { SESSION_COOKIE } from '../../src/http/auth.ts';
 import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { FuzzingAccounts, ROLES } from './fuzzing-accounts.ts';
 import { DomainDigest, leakIn } from './invariants.ts';
 import { boundary, encode, invalid, setToday, valid, type JsonSchema } from './json-schema.ts';
 import { startWatchdog, type Watchdog } from './watchdog.ts';
@@ -26,7 +25,6 @@ const CASE_LIMIT_MS = Number(process.env.FUZZ_CASE_LIMIT_MS ?? 10_000);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.FUZZ_SEED);
 
 type Caller = Role | 'none';
-const ROLES: readonly Role[] = ['researcher', 'staff', 'curator', 'admin'];
 type CsrfUse = 'token' | 'none' | 'wrong';
 
 interface PageCase {
@@ -85,32 +83,11 @@ let room: TestReadingRoom;
 let digest: DomainDigest;
 let watchdog: Watchdog;
 let routes: DeclaredRoute[] = [];
-const accounts = new Map<Role, Account>();
-const sessions = new Map<Role, string>();
-const snapshots = new Map<Role, string>();
+let fuzzing: FuzzingAccounts;
 /** The CSRF secret's cookie and a token made from it: the pages' CSRF tokens are not tied to a session. */
 let csrfCookie = '';
 let csrfToken = '';
 let remote = 0;
-
-const userRow = (id: number) => JSON.stringify(room.db.$client.prepare('select role, email, email_verified_at, disabled_at, token_version, password_hash from users where id = ?').get(id));
-
-/** A case may sign a fuzzing account out, change its role or password, or disable it: put it back, with a fresh session. */
-function restoreAccounts(): void {
-  for (const role of ROLES) {
-    const account = accounts.get(role);
-    const snapshot = snapshots.get(role);
-    if (!account || !snapshot || userRow(account.user.id) === snapshot) continue;
-    const was = JSON.parse(snapshot) as Record<string, unknown>;
-    room.db.$client
-      .prepare('update users set role = ?, email = ?, email_verified_at = ?, disabled_at = null, password_hash = ? where id = ?')
-      .run(was.role, was.email, was.email_verified_at, was.password_hash, account.user.id);
-    const user = findUser(room.db, account.user.id);
-    assert.ok(user);
-    sessions.set(role, issueToken(room.app, user).accessToken);
-    snapshots.set(role, userRow(account.user.id));
-  }
-}
 
 async function runCase(route: DeclaredRoute, c: PageCase): Promise<void> {
   remote += 1;
@@ -118,7 +95,7 @@ async function runCase(route: DeclaredRoute, c: PageCase): Promise<void> {
   const query = formText(c.query);
   const csrf = c.csrf === 'none' ? {} : { _csrf: c.csrf === 'token' ? csrfToken : `${csrfToken.slice(0, -4)}AAAA` };
   const form = formText({ ...c.form, ...csrf });
-  const session = c.caller === 'none' ? undefined : sessions.get(c.caller);
+  const session = c.caller === 'none' ? undefined : fuzzing.token(c.caller);
   const cookie = [csrfCookie, ...(session ? [`${SESSION_COOKIE}=${session}`] : [])].join('; ');
   const post = route.method !== 'GET';
   const target = `${url}${query ? `?${query}` : ''}`;
@@ -141,19 +118,14 @@ async function runCase(route: DeclaredRoute, c: PageCase): Promise<void> {
     assert.equal(leak, undefined, `${context}\n→ ${response.statusCode} carries ${leak}: ${response.body.slice(0, 500)}`);
     digest.assertRefusalChangedNothing(before, response.statusCode, context);
   } finally {
-    restoreAccounts();
+    fuzzing.restore();
   }
 }
 
 before(async () => {
   room = await startReadingRoom();
   setToday(todayIn(room.config.timezone, THANKSGIVING_MORNING));
-  for (const role of ROLES) {
-    const account = await makeAccount(room.db, role, { email: `page-fuzz-${role}@example.org` });
-    accounts.set(role, account);
-    sessions.set(role, issueToken(room.app, account.user).accessToken);
-    snapshots.set(role, userRow(account.user.id));
-  }
+  fuzzing = await FuzzingAccounts.make(room, 'page-fuzz');
   const signIn = await room.app.inject({ method: 'GET', url: '/sign-in' });
   const secret = signIn.cookies.find((c) => c.name === '_csrf');
   assert.ok(secret, 'the sign-in page gives a CSRF secret');

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import type { Role } from '../../db/schema.ts';
+import { findUser } from '../../src/accounts/users.ts';
+import { issueToken } from '../../src/http/auth.ts';
+import { makeAccount, type Account } from '../helpers/people.ts';
+import type { TestReadingRoom } from '../helpers/reading-room.ts';
+
+/** Every role the fuzzers call as (and `none`, no one). */
+export const ROLES: readonly Role[] = ['researcher', 'staff', 'curator', 'admin'];
+
+/**
+ * One account per role for a fuzzer, each with a token. A fuzz case may sign an account out,
+ * change its role or password, or disable it (an admin's form or PATCH, a password change):
+ * `restore()` puts back every account a case changed, with a fresh token.
+ */
+export class FuzzingAccounts {
+  private readonly accounts = new Map<Role, Account>();
+  private readonly snapshots = new Map<Role, string>();
+  private readonly tokens = new Map<Role, string>();
+
+  private constructor(private readonly room: TestReadingRoom) {}
+
+  static async make(room: TestReadingRoom, label: string): Promise<FuzzingAccounts> {
+    const made = new FuzzingAccounts(room);
+    for (const role of ROLES) {
+      const account = await makeAccount(room.db, role, { email: `${label}-${role}@example.org` });
+      made.accounts.set(role, account);
+      made.keep(role, account.user.id);
+    }
+    return made;
+  }
+
+  account(role: Role): Account {
+    const account = this.accounts.get(role);
+    assert.ok(account, `no fuzzing ${role}`);
+    return account;
+  }
+
+  token(role: Role): string | undefined {
+    return this.tokens.get(role);
+  }
+
+  restore(): void {
+    for (const role of ROLES) {
+      const { user } = this.account(role);
+      const snapshot = this.snapshots.get(role);
+      if (snapshot === undefined || this.row(user.id) === snapshot) continue;
+      const was = JSON.parse(snapshot) as Record<string, unknown>;
+      this.room.db.$client
+        .prepare('update users set role = ?, email = ?, email_verified_at = ?, disabled_at = null, password_hash = ? where id = ?')
+        .run(was.role, was.email, was.email_verified_at, was.password_hash, user.id);
+      this.keep(role, user.id);
+    }
+  }
+
+  /** The account as it is now, remembered, with a token issued for it. */
+  private keep(role: Role, id: number): void {
+    const user = findUser(this.room.db, id);
+    assert.ok(user);
+    this.tokens.set(role, issueToken(this.room.app, user).accessToken);
+    this.snapshots.set(role, this.row(id));
+  }
+
+  private row(id: number): string {
+    return JSON.stringify(
+      this.room.db.$client.prepare('select role, email, email_verified_at, disabled_at, token_version, password_hash from users where id = ?').get(id),
+    );
+  }
+}
