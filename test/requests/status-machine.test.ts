@@ -70,16 +70,19 @@ const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
 
 /** The way a box goes at the desk; runs often start with some of it, so deep statuses are reached too. */
 const DESK_PATH: readonly Command[] = ['approve', 'holder-releases', 'to-paged', 'identity-check', 'to-delivered', 'to-returned', 'to-reshelved'];
+/** The way of a box whose reader did not come: without it, a no-show's reshelving was reached by chance only. */
+const NO_SHOW_PATH: readonly Command[] = ['approve', 'holder-releases', 'to-paged', 'to-no_show', 'to-reshelved'];
 
 const scenarioArbitrary = fc
   .record({
     restricted: fc.boolean(),
     // Another researcher holds the container that day before ours is submitted.
     held: fc.boolean(),
+    path: fc.constantFrom(DESK_PATH, NO_SHOW_PATH),
     deskSteps: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: DESK_PATH.length })),
     tail: fc.array(commandArbitrary, { minLength: 1, maxLength: 12 }),
   })
-  .map(({ restricted, held, deskSteps, tail }) => ({ restricted, held, commands: [...DESK_PATH.slice(0, deskSteps), ...tail] }));
+  .map(({ restricted, held, path, deskSteps, tail }) => ({ restricted, held, commands: [...path.slice(0, deskSteps), ...tail] }));
 
 interface Model {
   status: Status;
