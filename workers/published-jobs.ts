@@ -10,6 +10,15 @@ export interface PublishedJob {
   retry(): Promise<void>;
 }
 
+/** A job's data as JSON; what is not JSON (some other program's key in a shared Redis) names no row. */
+function parsed(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Looks up, in one round trip, which of these job ids BullMQ already holds, and in what state.
  * BullMQ's add answers an existing id as if it had added the job, so the relay asks first.
@@ -34,7 +43,7 @@ export async function jobsAlreadyThere(redis: Redis, queue: Queue, jobIds: strin
     const state = reply(3 * i + 1) !== null ? 'completed' : reply(3 * i + 2) !== null ? 'failed' : 'pending';
     return {
       state,
-      data: JSON.parse(data) as PublishedJob['data'],
+      data: parsed(data) as PublishedJob['data'],
       returnValue: returnValue === null ? undefined : (JSON.parse(returnValue) as unknown),
       retry: async () => (await queue.getJob(id))?.retry('failed', { resetAttemptsMade: true }),
     };

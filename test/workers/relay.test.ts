@@ -108,3 +108,37 @@ describe('a job that failed every attempt', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe('a job id whose key holds what is not a job of ours', { timeout: 60_000 }, () => {
+  it('is not taken, the relay goes on with the other rows, and the row goes once the key is free', async () => {
+    const smtp = await SmtpSink.start();
+    const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
+    const connection = producerConnection(pipeline.config.redisUrl);
+    const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, installationId(pipeline.db)), quietLog);
+    try {
+      commitMails(pipeline.db, [verificationMail(71), verificationMail(72)]);
+      // Another program's key, not JSON, exactly where the first row's job would go.
+      const squatted = queues.notifications.toKey(jobIdOf(pipeline.db, 1));
+      await queues.notifications.waitUntilReady();
+      await connection.hset(squatted, 'data', 'not json {');
+
+      await pipeline.startWorkers();
+      await smtp.waitFor(1);
+      await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, 1)).get()?.notTaken != null, 'the refusal to be recorded');
+      assert.deepEqual(
+        smtp.messages.map((m) => (m.to && 'value' in m.to ? m.to.value[0]?.address : '')),
+        ['reader72@example.org'],
+        'the other row went out meanwhile',
+      );
+
+      await connection.del(squatted);
+      await smtp.waitFor(2, testPolicy.leaseMs + 10_000);
+      assert.equal(smtp.messages[1]?.messageId, `<${jobIdOf(pipeline.db, 1)}@localhost>`);
+    } finally {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      connection.disconnect();
+      await pipeline.close();
+      await smtp.stop();
+    }
+  });
+});
