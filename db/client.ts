@@ -26,9 +26,16 @@ export function openDatabase(path: string): Database {
   const sqlite = new Sqlite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = FULL');
   const db = drizzle({ client: sqlite, schema });
+  // Foreign keys are off while migrating: a migration that makes a table anew (SQLite's only way to
+  // change a column) drops the old one, which the rows of other tables still point at; inside the
+  // migrations' transaction the pragma cannot be changed, so it is set around it, and the keys are
+  // checked once all is done.
+  sqlite.pragma('foreign_keys = OFF');
   migrate(db, { migrationsFolder });
+  sqlite.pragma('foreign_keys = ON');
+  const broken = sqlite.pragma('foreign_key_check') as unknown[];
+  if (broken.length > 0) throw new Error(`The database has ${broken.length} rows pointing at rows that are not there.`);
   return db;
 }

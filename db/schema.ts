@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 // The single source of truth for the tables; `npm run db:generate` writes migrations from it.
 // Ids are integers, instants are epoch milliseconds, calendar dates are `YYYY-MM-DD` text in the
@@ -14,6 +14,10 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`);
 
+/**
+ * A collection: seeded (GEN MSS 238) or imported from its finding aid (src/finding-aids/import.ts),
+ * which identifies it by its call number and, when the EAD has one, its `eadid`.
+ */
 export const collections = sqliteTable('collections', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   callNumber: text('call_number').notNull().unique(),
@@ -23,6 +27,11 @@ export const collections = sqliteTable('collections', {
   extent: text('extent').notNull(),
   repository: text('repository').notNull(),
   accessNote: text('access_note'),
+  abstract: text('abstract'),
+  // The finding aid's `eadid` (EAD3 `recordid`): another finding aid may not take this call number.
+  eadId: text('ead_id'),
+  componentCount: integer('component_count').notNull().default(0),
+  importedAt: integer('imported_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
 });
 
@@ -40,10 +49,15 @@ export const series = sqliteTable(
   (t) => [uniqueIndex('series_collection_position').on(t.collectionId, t.position)],
 );
 
-export const containerTypes = ['box', 'broadside'] as const;
-export type ContainerType = (typeof containerTypes)[number];
+export const surrogateKinds = ['reference_copy', 'microfilm', 'digital'] as const;
+export type SurrogateKind = (typeof surrogateKinds)[number];
 
-/** A box (or broadside) that paging staff fetch from its stack location. */
+/**
+ * A top container (a box, a broadside, a map case…) that paging staff fetch from its stack
+ * location. The finding aid gives its identity (type, indicator, barcode), its label and its
+ * restriction, recomputed by every import; staff give its location and may correct its barcode,
+ * curators its restriction and surrogate, and what they set is never overwritten by an import.
+ */
 export const containers = sqliteTable(
   'containers',
   {
@@ -51,20 +65,81 @@ export const containers = sqliteTable(
     collectionId: integer('collection_id')
       .notNull()
       .references(() => collections.id),
-    type: text('type', { enum: containerTypes }).notNull(),
+    // Any lower-case word: box, broadside, folder, map-case, reel…
+    type: text('type').notNull(),
     indicator: text('indicator').notNull(),
     label: text('label').notNull(),
-    location: text('location').notNull(),
+    // The finding aid's barcode: part of the identity (one box number with two barcodes is two boxes).
+    eadBarcode: text('ead_barcode'),
+    // A barcode staff set, shown instead of the finding aid's.
+    staffBarcode: text('staff_barcode'),
+    // Null until staff say where it is shelved; sorted last on pick lists.
+    location: text('location'),
+    // The restriction in force: the finding aid's, or the curator's when `restrictionByCurator`.
+    // Restricted until `restrictedUntil` (exclusive), or without end when it is null.
     restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
+    restrictedUntil: text('restricted_until'),
     restrictionNote: text('restriction_note'),
+    restrictionByCurator: integer('restriction_by_curator', { mode: 'boolean' }).notNull().default(false),
+    surrogateKind: text('surrogate_kind', { enum: surrogateKinds }),
+    surrogateNote: text('surrogate_note'),
+    surrogateUrl: text('surrogate_url'),
+    // Gone from the finding aid at its last import: kept for the requests that name it, never requestable.
+    withdrawn: integer('withdrawn', { mode: 'boolean' }).notNull().default(false),
+    // Finding-aid order.
     position: integer('position').notNull(),
   },
   (t) => [
-    uniqueIndex('containers_collection_type_indicator').on(t.collectionId, t.type, t.indicator),
+    uniqueIndex('containers_identity').on(t.collectionId, t.type, t.indicator, sql`coalesce(${t.eadBarcode}, '')`),
     index('containers_collection_position').on(t.collectionId, t.position),
-    check('containers_type', oneOf(t.type, containerTypes)),
+    check('containers_type', sql`${t.type} <> '' and ${t.type} = lower(${t.type})`),
     check('containers_restriction_note', sql`${t.restricted} = 1 or ${t.restrictionNote} is null`),
+    check('containers_surrogate', sql`${t.surrogateKind} is not null or (${t.surrogateNote} is null and ${t.surrogateUrl} is null)`),
+    check('containers_surrogate_kind', sql`${t.surrogateKind} is null or ${oneOf(t.surrogateKind, surrogateKinds)}`),
   ],
+);
+
+/**
+ * A finding aid's components (series, subseries, files, items) as a tree, in finding-aid order.
+ * Re-importing keeps a component's id while its `refId` (the EAD `id` attribute) is unchanged.
+ */
+export const components = sqliteTable(
+  'components',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id),
+    parentId: integer('parent_id'),
+    // Finding-aid order within the collection (a parent before its children).
+    position: integer('position').notNull(),
+    refId: text('ref_id'),
+    level: text('level'),
+    title: text('title').notNull(),
+    dates: text('dates'),
+    accessNote: text('access_note'),
+    childCount: integer('child_count').notNull().default(0),
+  },
+  (t) => [
+    index('components_children').on(t.collectionId, t.parentId, t.position),
+    uniqueIndex('components_ref_id').on(t.collectionId, t.refId).where(sql`${t.refId} is not null`),
+  ],
+);
+
+/** The top containers a component is housed in (its own, not inherited), with its folders in each. */
+export const componentContainers = sqliteTable(
+  'component_containers',
+  {
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+    containerId: integer('container_id')
+      .notNull()
+      .references(() => containers.id),
+    position: integer('position').notNull(),
+    folder: text('folder'),
+  },
+  (t) => [primaryKey({ columns: [t.componentId, t.position] }), index('component_containers_container').on(t.containerId)],
 );
 
 /** Days the reading room is closed besides weekends: holidays from the seed, and admins' closures. */
@@ -124,6 +199,20 @@ export const installation = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [check('installation_id', sql`length(${t.id}) = 12 and ${t.id} not glob '*[^0-9a-f]*'`)],
+);
+
+/**
+ * The catalogue's version, one row: every import and every edit of a container raises it in its
+ * own transaction, and what is kept of collections and containers between requests (src/caches.ts
+ * whileCatalogueUnchanged) is read anew when it moves, in every process.
+ */
+export const catalogue = sqliteTable(
+  'catalogue',
+  {
+    id: integer('id').primaryKey(),
+    version: integer('version').notNull().default(0),
+  },
+  (t) => [check('catalogue_one_row', sql`${t.id} = 1`)],
 );
 
 export const roles = ['researcher', 'staff', 'curator', 'admin'] as const;
@@ -187,6 +276,8 @@ export const requests = sqliteTable(
     status: text('status', { enum: requestStatuses }).notNull(),
     note: text('note'),
     decisionNote: text('decision_note'),
+    // Why the original of a restricted container with a surrogate is needed (read by the curator).
+    originalReason: text('original_reason'),
     // When the request entered `waitlisted`: the longest-waiting is promoted first.
     waitlistedAt: integer('waitlisted_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
@@ -205,6 +296,25 @@ export const requests = sqliteTable(
     index('requests_container').on(t.containerId, t.visitDate),
     check('requests_status', oneOf(t.status, requestStatuses)),
   ],
+);
+
+/**
+ * The components (folders, series) a request asks for in its container, as they were when it was
+ * made: the title and folder are kept, so a re-import that drops a component leaves the request
+ * readable. No foreign key to `components` for the same reason (ids are never reused).
+ */
+export const requestComponents = sqliteTable(
+  'request_components',
+  {
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    position: integer('position').notNull(),
+    componentId: integer('component_id').notNull(),
+    title: text('title').notNull(),
+    folder: text('folder'),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.position] })],
 );
 
 export const accountTokenPurposes = ['verify-email', 'password-reset'] as const;

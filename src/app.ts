@@ -19,6 +19,7 @@ import { requestsContext } from './requests/moves.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
+import { findingAidRoutes } from './finding-aids/routes.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/calendar.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -89,7 +90,8 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
 
   const accounts = { db, publicUrl: config.publicUrl, clock };
   await app.register(healthRoutes, { db, redis, clock });
-  await app.register(collectionRoutes, { db });
+  await app.register(collectionRoutes, { db, clock, config });
+  await app.register(findingAidRoutes, { db, clock, config });
   const requests = requestsContext(db, config);
   await app.register(calendarRoutes, { db, config, clock, requests });
   await app.register(requestRoutes, { ctx: requests, clock });

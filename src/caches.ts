@@ -2,7 +2,8 @@ import type { Database } from '../db/client.ts';
 import type { Writer } from '../db/transactions.ts';
 
 // The caches of the data access, in one place, each keyed by the database connection:
-// - what never changes once made (prepared queries, containers): `perConnection`, `prepared`;
+// - what never changes once made (prepared queries): `perConnection`, `prepared`;
+// - what changes only with the catalogue (collections, containers, components): `whileCatalogueUnchanged`;
 // - answers of reads, kept only while the database is unchanged: `whileUnchanged`.
 
 /**
@@ -18,6 +19,31 @@ export function perConnection<V>(make: (db: Writer) => V): (db: Writer) => V {
     return value;
   };
 }
+
+/**
+ * A value per connection, made anew by `make` when the catalogue's version (db/schema.ts
+ * `catalogue`) has moved since it was made: imports and container edits raise it, in whichever
+ * process they run. Reading the version is one indexed row, far less than what is kept.
+ */
+export function whileCatalogueUnchanged<V>(make: () => V): (db: Writer) => V {
+  const kept = perConnection(() => ({ version: -1, value: undefined as V | undefined }));
+  return (db) => {
+    const entry = kept(db);
+    const version = catalogueVersion(db)();
+    if (entry.version !== version || entry.value === undefined) {
+      entry.value = make();
+      entry.version = version;
+    }
+    return entry.value;
+  };
+}
+
+// Through the session's client, which a transaction shares with its connection.
+const catalogueVersion = perConnection((db) => {
+  const client = (db as unknown as { session: { client: Database['$client'] } }).session.client;
+  const query = client.prepare('select version from catalogue where id = 1').pluck();
+  return () => query.get() as number;
+});
 
 const queries = perConnection(() => new Map<string, unknown>());
 

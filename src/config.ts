@@ -27,6 +27,9 @@ const EnvSchema = Type.Object({
   REMINDER_TIME: Type.String({ pattern: `^${localTime}$`, default: '09:00' }),
   TRUST_PROXY: Type.String({ default: 'false' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  IMPORT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 50 * 1024 * 1024 }),
+  OAI_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  OAI_SET: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -53,6 +56,11 @@ export interface Config {
   /** Fastify's `trustProxy`: no proxy, the number of proxy hops, or the proxies' addresses. */
   trustProxy: false | number | string[];
   metricsToken: string | undefined;
+  /** The largest EAD document an import takes. */
+  importMaxBytes: number;
+  /** The OAI-PMH endpoint harvested for finding aids each night, and its set; unset: no harvest. */
+  oaiUrl: string | undefined;
+  oaiSet: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +159,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     timezone: env.READING_ROOM_TZ,
     dailyRequestLimit: env.DAILY_REQUEST_LIMIT,
     maxAdvanceDays: env.MAX_ADVANCE_DAYS,
+    importMaxBytes: env.IMPORT_MAX_BYTES,
+    oaiUrl: env.OAI_URL,
+    oaiSet: env.OAI_SET,
     runWorkers: env.RUN_WORKERS,
     pagingTimes: env.PAGING_TIMES.split(','),
     closingTime: env.CLOSING_TIME,

@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { collections, containers, series, type ContainerType } from '../schema.ts';
+import { collections, containers, series } from '../schema.ts';
 
 // GEN MSS 238 as its finding aid (shared/seeds/victor-serge-papers-finding-aid.txt) describes it.
 // The scope note says "27 boxes"; the extent says 28 boxes and a broadside, and the extent is
@@ -18,7 +19,15 @@ export const victorSergePapers = {
   repository: 'Beinecke Rare Book and Manuscript Library',
   // "Conditions Governing Access", without the catalogue's MARC subfield mark ("‡a").
   accessNote: `Boxes 23-27 and broadside, Bsd: ${RESTRICTION_NOTE}`,
+  // The first sentences of the finding aid's "Scope and Contents".
+  abstract:
+    'The Victor Serge Papers document the life and work of the Franco-Russian writer and revolutionary, Victor Serge (1890-1947). ' +
+    'The Papers consist of correspondence; manuscripts and notes for articles, books, and poems; subject files; immigration and ' +
+    'identification documents; and memorabilia.',
 } as const;
+
+/** What stands in for the restricted originals in the main files (the access note's second sentence). */
+export const REFERENCE_COPY = { surrogateKind: 'reference_copy', surrogateNote: 'Reference surrogates have been substituted in the main files.' } as const;
 
 export const victorSergeSeries = [
   'Correspondence',
@@ -30,7 +39,7 @@ export const victorSergeSeries = [
 ] as const;
 
 interface SeedContainer {
-  type: ContainerType;
+  type: 'box' | 'broadside';
   indicator: string;
   label: string;
   location: string;
@@ -84,9 +93,13 @@ export function seedVictorSergePapers(db: Database): void {
             collectionId: collection.id,
             position: i + 1,
             restrictionNote: c.restricted ? RESTRICTION_NOTE : null,
+            ...(c.restricted ? REFERENCE_COPY : {}),
           })),
         )
         .run();
+      tx.run(
+        sql`insert into search_entries (title, abstract, collection_id, component_id, position) values (${victorSergePapers.title}, ${victorSergePapers.abstract}, ${collection.id}, null, 0)`,
+      );
     },
     { behavior: 'immediate' },
   );

@@ -1,27 +1,58 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
+import type { Config } from '../config.ts';
 import { sendWhileUnchanged } from '../http/answers.ts';
 import { notFound } from '../domain/refusal.ts';
-import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
-import { CollectionSchema, ContainerSchema } from './schemas.ts';
-import { collectionExists, findCollections, findContainers } from './store.ts';
+import { todayIn, type Clock } from '../domain/calendar.ts';
+import { accountOf } from '../http/auth.ts';
+import { ApiError } from '../http/errors.ts';
+import { errorResponses, IdSchema, IsoDateSchema, pageLimit, PageQuery } from '../http/schemas.ts';
+import { CollectionSchema, CollectionSummarySchema, ContainerSchema, SurrogateSchema } from './schemas.ts';
+import { collectionExists, containerView, findCollection, findCollections, findContainers } from './store.ts';
+import { editContainer } from './container-edits.ts';
 
 const CollectionParams = Type.Object({ collectionId: IdSchema });
 const tags = ['collections'];
 
-export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+/** The call-number cursor of the collection list: opaque to clients. */
+const cursorAt = (callNumber: string) => Buffer.from(JSON.stringify({ after: callNumber })).toString('base64url');
+function callNumberAfter(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const after = (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { after?: unknown }).after;
+    if (typeof after === 'string') return after;
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/cursor is not a cursor this API gave.');
+}
+
+export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Clock; config: Pick<Config, 'timezone'> }> = async (app, { db, clock, config }) => {
+  const today = () => todayIn(config.timezone, clock());
+
   app.get(
     '/api/v1/collections',
     {
       schema: {
         tags,
-        summary: 'Collections, or the one with a call number',
-        querystring: Type.Object({ callNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }),
-        response: { 200: Type.Object({ items: Type.Array(CollectionSchema) }), ...errorResponses(400) },
+        summary: 'Collections by call number, a page at a time (without their containers)',
+        querystring: Type.Object({
+          callNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Part of the call number or the title' })),
+          ...PageQuery,
+        }),
+        response: { 200: Type.Object({ items: Type.Array(CollectionSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) },
       },
     },
-    async (request) => ({ items: findCollections(db, { callNumber: request.query.callNumber }) }),
+    async (request) => {
+      const { callNumber, q, cursor } = request.query;
+      const limit = pageLimit(request.query.limit);
+      const rows = findCollections(db, { callNumber, q, afterCallNumber: callNumberAfter(cursor), limit: limit + 1 });
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? cursorAt(last.callNumber) : null };
+    },
   );
 
   app.get(
@@ -35,7 +66,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       },
     },
     async (request) => {
-      const [collection] = findCollections(db, { id: request.params.collectionId });
+      const collection = findCollection(db, request.params.collectionId, today());
       if (!collection) throw notFound(`There is no collection ${request.params.collectionId}.`);
       return collection;
     },
@@ -56,7 +87,37 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       sendWhileUnchanged(request, reply, db, () => {
         const { collectionId } = request.params;
         if (!collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
-        return { items: findContainers(db, collectionId, request.query.date) };
+        return { items: findContainers(db, collectionId, today(), request.query.date) };
       }),
+  );
+
+  app.patch(
+    '/api/v1/containers/:containerId',
+    {
+      config: { access: ['staff', 'curator', 'admin'] },
+      schema: {
+        tags,
+        security: [{ bearerAuth: [] }],
+        summary: "Change a container: curators its restriction and surrogate, staff its location and barcode",
+        description:
+          'What is set here survives every later import. A restriction set here has no end and leaves requests already made as they are; new requests need approval. A field outside the caller\'s role is 403 `FORBIDDEN`.',
+        params: Type.Object({ containerId: IdSchema }),
+        body: Type.Object(
+          {
+            restricted: Type.Optional(Type.Boolean()),
+            restrictionNote: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()])),
+            surrogate: Type.Optional(Type.Union([SurrogateSchema, Type.Null()])),
+            location: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
+            barcode: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ContainerSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+      },
+    },
+    async (request) => {
+      const date = today();
+      return containerView(editContainer(db, request.params.containerId, request.body, accountOf(request).role, date), date);
+    },
   );
 };

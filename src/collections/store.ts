@@ -1,20 +1,53 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { perConnection, prepared, whileUnchanged } from '../caches.ts';
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { prepared, whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
 import { holdingStatuses } from '../domain/request-status.ts';
+import { restrictedOn } from '../domain/restrictions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
+import type { Writer } from '../../db/transactions.ts';
 
-const containerColumns = {
+export const containerColumns = {
   id: containers.id,
   collectionId: containers.collectionId,
   type: containers.type,
   indicator: containers.indicator,
   label: containers.label,
+  eadBarcode: containers.eadBarcode,
+  staffBarcode: containers.staffBarcode,
   location: containers.location,
   restricted: containers.restricted,
+  restrictedUntil: containers.restrictedUntil,
   restrictionNote: containers.restrictionNote,
+  restrictionByCurator: containers.restrictionByCurator,
+  surrogateKind: containers.surrogateKind,
+  surrogateNote: containers.surrogateNote,
+  surrogateUrl: containers.surrogateUrl,
+  withdrawn: containers.withdrawn,
 };
+
+export type ContainerRow = Readonly<ReturnType<ReturnType<typeof containersQuery>['all']>[number]>;
+
+/** A container as the API and the pages show it, its restriction as of `today`. */
+export function containerView(row: ContainerRow, today: IsoDate) {
+  const restricted = restrictedOn({ restricted: row.restricted, until: row.restrictedUntil }, today);
+  return {
+    id: row.id,
+    collectionId: row.collectionId,
+    type: row.type,
+    indicator: row.indicator,
+    label: row.label,
+    barcode: row.staffBarcode ?? row.eadBarcode,
+    location: row.location,
+    restricted,
+    restrictionNote: restricted ? row.restrictionNote : null,
+    restrictedUntil: restricted ? row.restrictedUntil : null,
+    surrogate: row.surrogateKind ? { kind: row.surrogateKind, note: row.surrogateNote, url: row.surrogateUrl } : null,
+    withdrawn: row.withdrawn,
+  };
+}
+
+export type ContainerView = ReturnType<typeof containerView>;
 
 const collectionColumns = {
   id: collections.id,
@@ -25,95 +58,107 @@ const collectionColumns = {
   extent: collections.extent,
   repository: collections.repository,
   accessNote: collections.accessNote,
+  abstract: collections.abstract,
+  componentCount: collections.componentCount,
 };
 
-/** Collections with their series and containers in the finding aid's order. */
-export function findCollections(db: Database, filter: { id?: number; callNumber?: string } = {}) {
+export interface CollectionFilter {
+  id?: number | undefined;
+  callNumber?: string | undefined;
+  /** Part of the call number or the title, case ignored. */
+  q?: string | undefined;
+  /** Only those whose call number sorts after this one (the list's cursor). */
+  afterCallNumber?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** Collections by call number, with their series (a list carries no containers). */
+export function findCollections(db: Database, filter: CollectionFilter = {}) {
+  const pattern = filter.q === undefined ? undefined : `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const where = and(
     filter.id === undefined ? undefined : eq(collections.id, filter.id),
     filter.callNumber === undefined ? undefined : eq(collections.callNumber, filter.callNumber),
+    pattern === undefined ? undefined : or(sql`${collections.callNumber} like ${pattern} escape '\\'`, sql`${collections.title} like ${pattern} escape '\\'`),
+    filter.afterCallNumber === undefined ? undefined : gt(collections.callNumber, filter.afterCallNumber),
   );
-  const found = db.select(collectionColumns).from(collections).where(where).orderBy(asc(collections.callNumber)).all();
+  let query = db.select(collectionColumns).from(collections).where(where).orderBy(asc(collections.callNumber)).$dynamic();
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  const found = query.all();
   if (found.length === 0) return [];
-  const ids = found.map((c) => c.id);
   const allSeries = db
     .select({ id: series.id, collectionId: series.collectionId, title: series.title })
     .from(series)
-    .where(inArray(series.collectionId, ids))
+    .where(inArray(series.collectionId, found.map((c) => c.id)))
     .orderBy(asc(series.position))
-    .all();
-  const allContainers = db
-    .select(containerColumns)
-    .from(containers)
-    .where(inArray(containers.collectionId, ids))
-    .orderBy(asc(containers.position))
     .all();
   return found.map((collection) => ({
     ...collection,
     series: allSeries.filter((s) => s.collectionId === collection.id).map(({ id, title }) => ({ id, title })),
-    containers: allContainers.filter((c) => c.collectionId === collection.id),
   }));
 }
 
+/** One collection with its series and containers (withdrawn ones included, marked), or undefined. */
+export function findCollection(db: Database, id: number, today: IsoDate) {
+  const [collection] = findCollections(db, { id });
+  if (!collection) return undefined;
+  return { ...collection, containers: containersOf(db, id).map((c) => containerView(c, today)) };
+}
+
 export function collectionExists(db: Database, id: number): boolean {
-  if (cachedContainers(db).has(id)) return true;
   return prepared(db, 'collectionExists', () => db.select({ id: collections.id }).from(collections).where(eq(collections.id, sql.placeholder('id'))).prepare()).get({ id }) !== undefined;
 }
 
-type ContainerRow = Readonly<ReturnType<ReturnType<typeof containersQuery>['all']>[number]>;
-
-const containersQuery = (db: Database) =>
+const containersQuery = (db: Writer) =>
   db.select(containerColumns).from(containers).where(eq(containers.collectionId, sql.placeholder('collectionId'))).orderBy(asc(containers.position)).prepare();
 
 /**
- * Each connection's copy of the collections' containers, filled on first read. Nothing changes a
- * container once its collection is in the database: the seed writes a collection with all its
- * containers in one transaction, and no route, page, worker or CLI command edits them. A
- * collection not found (yet) is not remembered.
+ * Each connection's copy of the collections' containers, read again when the catalogue changes
+ * (an import, a curator's or staff's edit: src/caches.ts whileCatalogueUnchanged).
  */
-const cachedContainers = perConnection(() => new Map<number, readonly ContainerRow[]>());
+const cachedContainers = whileCatalogueUnchanged(() => new Map<number, readonly ContainerRow[]>());
 
-function containersOf(db: Database, collectionId: number): readonly ContainerRow[] {
+export function containersOf(db: Writer, collectionId: number): readonly ContainerRow[] {
   const cache = cachedContainers(db);
   let found = cache.get(collectionId);
   if (found === undefined) {
     found = Object.freeze(prepared(db, 'containersOf', () => containersQuery(db)).all({ collectionId }).map((c) => Object.freeze(c)));
-    if (found.length > 0) cache.set(collectionId, found);
+    cache.set(collectionId, found);
   }
   return found;
 }
 
 /**
- * A collection's containers; with a visit date, each says whether it is `available`, that is
- * held by no researcher's scheduled, paged or delivered request that day. Only that is read from
- * the database, and only when it has changed since (src/caches.ts); the containers themselves
- * come from the connection's cache.
+ * A collection's containers as of `today`; with a visit date, each says whether it is `available`,
+ * that is held by no researcher's scheduled, paged or delivered request that day. Only that is read
+ * from the database, and only when it has changed since (src/caches.ts).
  */
-export function findContainers(db: Database, collectionId: number, visitDate?: IsoDate) {
-  const found = containersOf(db, collectionId);
-  if (visitDate === undefined) return found.slice();
-  const held = whileUnchanged(db, `heldOn:${collectionId}:${visitDate}`, () => heldOn(db, collectionId, visitDate));
+export function findContainers(db: Database, collectionId: number, today: IsoDate, visitDate?: IsoDate) {
+  const found = containersOf(db, collectionId).map((c) => containerView(c, today));
+  if (visitDate === undefined) return found;
+  const held = heldOn(db, collectionId, visitDate);
   return found.map((c) => ({ ...c, available: !held.has(c.id) }));
 }
 
-/** The containers of a collection that a request holds on a date. */
-function heldOn(db: Database, collectionId: number, visitDate: IsoDate): ReadonlySet<number> {
-  return new Set(
-    prepared(db, 'heldOn', () =>
-      db
-        .select({ containerId: requests.containerId })
-        .from(requests)
-        .innerJoin(containers, eq(containers.id, requests.containerId))
-        .where(
-          and(
-            eq(containers.collectionId, sql.placeholder('collectionId')),
-            eq(requests.visitDate, sql.placeholder('visitDate')),
-            inArray(requests.status, [...holdingStatuses]),
-          ),
-        )
-        .prepare(),
-    )
-      .all({ collectionId, visitDate })
-      .map((r) => r.containerId),
+/** The containers of a collection that a request holds on a date, kept while the database is unchanged. */
+export function heldOn(db: Database, collectionId: number, visitDate: IsoDate): ReadonlySet<number> {
+  return whileUnchanged(db, `heldOn:${collectionId}:${visitDate}`, () =>
+    new Set(
+      prepared(db, 'heldOn', () =>
+        db
+          .select({ containerId: requests.containerId })
+          .from(requests)
+          .innerJoin(containers, eq(containers.id, requests.containerId))
+          .where(
+            and(
+              eq(containers.collectionId, sql.placeholder('collectionId')),
+              eq(requests.visitDate, sql.placeholder('visitDate')),
+              inArray(requests.status, [...holdingStatuses]),
+            ),
+          )
+          .prepare(),
+      )
+        .all({ collectionId, visitDate })
+        .map((r) => r.containerId),
+    ),
   );
 }

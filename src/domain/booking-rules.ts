@@ -49,3 +49,9 @@ export function duplicateRefusal(visitDate: IsoDate, alreadyRequestedLabels: rea
   if (alreadyRequestedLabels.length === 0) return null;
   return new Refusal('DUPLICATE_REQUEST', `You already have an active request for ${alreadyRequestedLabels.join(', ')} on ${visitDate}.`);
 }
+
+/** A container gone from its finding aid is kept for the requests that name it, but cannot be asked for. */
+export function withdrawnRefusal(withdrawnLabels: readonly string[]): Refusal | null {
+  if (withdrawnLabels.length === 0) return null;
+  return new Refusal('CONTAINER_WITHDRAWN', `${withdrawnLabels.join(', ')} ${withdrawnLabels.length === 1 ? 'is' : 'are'} no longer in the collection's finding aid and cannot be requested.`);
+}

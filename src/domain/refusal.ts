@@ -26,6 +26,13 @@ export type RefusalCode =
   | 'EMAIL_TAKEN'
   | 'LAST_ADMIN'
   | 'RATE_LIMITED'
+  // Finding aids and the catalogue.
+  | 'INVALID_EAD'
+  | 'CALL_NUMBER_TAKEN'
+  | 'CONTAINER_WITHDRAWN'
+  | 'NOT_REQUESTABLE'
+  // A field or an action the asker's role may not touch.
+  | 'FORBIDDEN'
   // Anything asked for by an id that is not there, or not the asker's to see.
   | 'NOT_FOUND';
 

@@ -99,7 +99,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       researcher && visitDate
         ? listRequests(db, { researcherId: account.id, visitDate }, ALL_OF_THEM).filter((r) => isActive(r.status))
         : [];
-    const containers = visitDate ? findContainers(db, collectionId, visitDate) : findContainers(db, collectionId);
+    const containers = findContainers(db, collectionId, todayIn(config.timezone, clock()), visitDate);
     const boxes = containers.map((c) => ({
       ...c,
       available: 'available' in c ? c.available : null,

@@ -6,7 +6,7 @@ import { outStatuses, pickListStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import type { Writer } from '../../db/transactions.ts';
 import type { PickItem } from '../requests/schemas.ts';
-import { requestsOn, type RequestRow } from '../requests/store.ts';
+import { componentsOf, requestsOn, type RequestRow } from '../requests/store.ts';
 
 /** A request as a row of a staff list. */
 export function pickItem(row: RequestRow, researcherName: string): PickItem {
@@ -17,6 +17,7 @@ export function pickItem(row: RequestRow, researcherName: string): PickItem {
     collectionTitle: row.collectionTitle,
     containerLabel: row.containerLabel,
     location: row.location,
+    components: row.components,
     researcher: { id: row.researcherId, name: researcherName },
   };
 }
@@ -57,6 +58,7 @@ function readPickList(tx: Writer, date: IsoDate): PickItem[] {
       .where(and(eq(requests.visitDate, sql.placeholder('date')), inArray(requests.status, [...pickListStatuses])))
       .prepare(),
   ).all({ date });
+  const listed = componentsOf(tx, rows.map((r) => r.requestId));
   return rows.sort(walkingOrder).map((r) => ({
     requestId: r.requestId,
     status: r.status,
@@ -64,6 +66,7 @@ function readPickList(tx: Writer, date: IsoDate): PickItem[] {
     collectionTitle: r.collectionTitle,
     containerLabel: r.containerLabel,
     location: r.location,
+    components: listed.get(r.requestId) ?? [],
     researcher: Object.freeze({ id: r.researcherId, name: r.researcherName }),
   }));
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sendWhileUnchanged } from '../http/answers.ts';
+import { ApiError } from '../http/errors.ts';
 import { accountOf } from '../http/auth.ts';
 import { afterCursor, bodyMayBeEmpty, errorResponses, pageLimit, IdSchema, IsoDateSchema, page, PageQuery } from '../http/schemas.ts';
 import type { Clock } from '../domain/calendar.ts';
@@ -27,20 +28,24 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       schema: {
         tags,
         security,
-        summary: 'Request containers for one visit date, all or nothing',
+        summary: 'Request containers, or folders and series of a finding aid, for one visit date, all or nothing',
         description:
-          'Restricted containers start `awaiting_approval` (their `restrictionNote` says why); a container another researcher holds that day is `waitlisted`; the rest are `scheduled`.',
+          'Each component in `componentIds` stands for its own containers, else its nearest ancestor\'s, else all its descendants\'; they are merged with `containerIds`, one request per container, each listing the components wanted in it. Restricted containers start `awaiting_approval` (their `restrictionNote` says why; `originalReason` tells the curator why the original is needed when a surrogate exists); a container another researcher holds that day is `waitlisted`; the rest are `scheduled`. At least one of `containerIds` and `componentIds` is needed.',
         body: Type.Object(
           {
             visitDate: IsoDateSchema,
-            containerIds: Type.Array(IdSchema, {
-              minItems: 1,
-              // More than the daily limit is the booking rule REQUEST_LIMIT_EXCEEDED (422); this only bounds the work.
-              maxItems: 200,
-              uniqueItems: true,
-              description: `1 to ${ctx.dailyRequestLimit} containers (DAILY_REQUEST_LIMIT)`,
-            }),
+            containerIds: Type.Optional(
+              Type.Array(IdSchema, {
+                minItems: 1,
+                // More than the daily limit is the booking rule REQUEST_LIMIT_EXCEEDED (422); this only bounds the work.
+                maxItems: 200,
+                uniqueItems: true,
+                description: `Containers by id; with the components' containers, 1 to ${ctx.dailyRequestLimit} containers (DAILY_REQUEST_LIMIT)`,
+              }),
+            ),
+            componentIds: Type.Optional(Type.Array(IdSchema, { minItems: 1, maxItems: 200, uniqueItems: true, description: 'Folders or series of a finding aid' })),
             note: Type.Optional(NoteSchema),
+            originalReason: Type.Optional(NoteSchema),
           },
           { additionalProperties: false },
         ),
@@ -48,6 +53,9 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       },
     },
     async (request, reply) => {
+      if (!request.body.containerIds && !request.body.componentIds) {
+        throw new ApiError(400, 'FST_ERR_VALIDATION', 'body must have containerIds or componentIds (or both).');
+      }
       const created = await submitRequestsTogether(ctx, accountOf(request), request.body, clock);
       return reply.code(201).send({ items: created.map(requestView) });
     },

@@ -7,6 +7,13 @@ export const StatusSchema = literals(requestStatuses);
 export const StaffTargetSchema = literals(staffTargets);
 export const NoteSchema = Type.String({ minLength: 1, maxLength: 2000 });
 
+/** A folder or series a request asks for in its container, as it was when asked for. */
+export const ComponentInRequestSchema = Type.Object({
+  id: IdSchema,
+  title: Type.String(),
+  folder: Type.Union([Type.String(), Type.Null()], { examples: ['Folder 3'] }),
+});
+
 export const RequestSchema = Type.Object({
   id: IdSchema,
   researcherId: IdSchema,
@@ -18,7 +25,9 @@ export const RequestSchema = Type.Object({
   status: StatusSchema,
   restricted: Type.Boolean({ description: 'A curator must approve it' }),
   restrictionNote: Type.Union([Type.String(), Type.Null()], { description: 'Why approval is needed' }),
+  components: Type.Array(ComponentInRequestSchema, { description: 'The folders and series wanted in the container (empty when the whole container was asked for)' }),
   note: Type.Union([Type.String(), Type.Null()]),
+  originalReason: Type.Union([Type.String(), Type.Null()], { description: 'Why the original of a restricted container with a surrogate is needed' }),
   decisionNote: Type.Union([Type.String(), Type.Null()], { description: "The curator's note or reason" }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -40,7 +49,8 @@ export const PickItemSchema = Type.Object({
   callNumber: Type.String(),
   collectionTitle: Type.String(),
   containerLabel: Type.String(),
-  location: Type.String(),
+  location: Type.Union([Type.String(), Type.Null()], { description: 'Null until staff record where it is shelved' }),
+  components: Type.Array(ComponentInRequestSchema, { description: 'The folders wanted in the box' }),
   researcher: Type.Object({ id: IdSchema, name: Type.String() }),
 });
 

@@ -82,6 +82,7 @@ export interface NewRequest {
   containerId: number;
   visitDate: IsoDate;
   note: string | null;
+  originalReason: string | null;
 }
 
 /** A submitted request, written with its first status and event once the door allows that status. */
@@ -97,6 +98,7 @@ export function recordNewRequest(tx: Writer, request: NewRequest, status: Reques
         visitDate: sql.placeholder('visitDate'),
         status: sql.placeholder('status'),
         note: sql.placeholder('note'),
+        originalReason: sql.placeholder('originalReason'),
         waitlistedAt: sql`${sql.placeholder('waitlistedAt')}`,
         createdAt: sql.placeholder('now'),
         updatedAt: sql.placeholder('now'),

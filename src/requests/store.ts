@@ -1,7 +1,9 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { perConnection, prepared, whileUnchanged } from '../caches.ts';
+import { prepared, whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
+import { restrictedOn } from '../domain/restrictions.ts';
+import type { ComponentInRequest } from '../domain/wanted-containers.ts';
 import type { Database } from '../../db/client.ts';
-import { collections, containers, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
+import { collections, containers, requestComponents, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { Writer } from '../../db/transactions.ts';
 
@@ -14,7 +16,12 @@ const containerColumns = {
   containerIndicator: containers.indicator,
   location: containers.location,
   restricted: containers.restricted,
+  restrictedUntil: containers.restrictedUntil,
   restrictionNote: containers.restrictionNote,
+  withdrawn: containers.withdrawn,
+  surrogateKind: containers.surrogateKind,
+  surrogateNote: containers.surrogateNote,
+  surrogateUrl: containers.surrogateUrl,
 };
 
 /** A request's own columns; the rest of a RequestRow is its container's, which never changes. */
@@ -25,32 +32,27 @@ const ownColumns = {
   visitDate: requests.visitDate,
   status: requests.status,
   note: requests.note,
+  originalReason: requests.originalReason,
   decisionNote: requests.decisionNote,
   waitlistedAt: requests.waitlistedAt,
   createdAt: requests.createdAt,
   updatedAt: requests.updatedAt,
 };
 
-/** A request with its container and collection, as the API and the mails show it. */
-const requestColumns = { ...ownColumns, ...containerColumns };
-
-function requestQuery(db: Writer) {
-  return db
-    .select(requestColumns)
-    .from(requests)
-    .innerJoin(containers, eq(containers.id, requests.containerId))
-    .innerJoin(collections, eq(collections.id, containers.collectionId));
+function ownQuery(db: Writer) {
+  return db.select(ownColumns).from(requests);
 }
 
-export type RequestRow = ReturnType<ReturnType<typeof requestQuery>['all']>[number];
+/** A request with its container, collection and the components it asks for, as the API and the mails show it. */
+export type RequestRow = ReturnType<typeof withContainers>[number];
 
-export function selectRequests(db: Writer, where: SQL | undefined, limit?: number): RequestRow[] {
-  const query = requestQuery(db).where(where).orderBy(asc(requests.id));
-  return limit === undefined ? query.all() : query.limit(limit).all();
+function selectRequests(db: Writer, where: SQL | undefined): RequestRow[] {
+  return withContainers(db, ownQuery(db).where(where).orderBy(asc(requests.id)).all());
 }
 
 export function findRequest(db: Writer, id: number): RequestRow | undefined {
-  return prepared(db, 'findRequest', () => requestQuery(db).where(eq(requests.id, sql.placeholder('id'))).prepare()).get({ id });
+  const own = prepared(db, 'findRequest', () => ownQuery(db).where(eq(requests.id, sql.placeholder('id'))).prepare()).get({ id });
+  return own && withContainers(db, [own])[0];
 }
 
 /** The request as docs/api.md defines it. */
@@ -66,7 +68,9 @@ export function requestView(row: RequestRow) {
     status: row.status,
     restricted: row.restricted,
     restrictionNote: row.restrictionNote,
+    components: row.components,
     note: row.note,
+    originalReason: row.originalReason,
     decisionNote: row.decisionNote,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -83,16 +87,24 @@ export interface RequestFilter {
 
 
 /** A request without its container: what the requests table itself holds. */
-export type OwnRow = Pick<RequestRow, keyof typeof ownColumns>;
+export type OwnRow = ReturnType<ReturnType<typeof ownQuery>['all']>[number];
 
-type ContainerDetails = Pick<RequestRow, keyof typeof containerColumns>;
+type ContainerDetails = ReturnType<ReturnType<typeof detailsQuery>['all']>[number];
+
+const detailsQuery = (db: Writer) =>
+  db
+    .select({ id: containers.id, ...containerColumns })
+    .from(containers)
+    .innerJoin(collections, eq(collections.id, containers.collectionId))
+    .where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .prepare();
 
 /**
  * Each connection's copy of the containers' details a request shows (its label, location,
- * collection), read once per container: nothing edits a container or a collection once it is in
- * the database (see findContainers). Bounded: emptied when it would pass MAX_CACHED containers.
+ * collection), read once per container while the catalogue is unchanged (imports and container
+ * edits change it: src/caches.ts). Bounded: emptied when it would pass MAX_CACHED containers.
  */
-const detailCaches = perConnection(() => new Map<number, ContainerDetails>());
+const detailCaches = whileCatalogueUnchanged(() => new Map<number, ContainerDetails>());
 const MAX_CACHED = 50_000;
 
 export function containerDetails(db: Writer, ids: readonly number[]): ReadonlyMap<number, ContainerDetails> {
@@ -103,24 +115,19 @@ export function containerDetails(db: Writer, ids: readonly number[]): ReadonlyMa
       cache.clear();
       missing = [...ids];
     }
-    const found = prepared(db, 'containerDetails', () =>
-      db
-        .select({ id: containers.id, ...containerColumns })
-        .from(containers)
-        .innerJoin(collections, eq(collections.id, containers.collectionId))
-        .where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`)
-        .prepare(),
-    ).all({ ids: JSON.stringify([...new Set(missing)]) });
-    for (const { id, ...details } of found) cache.set(id, details);
+    const found = prepared(db, 'containerDetails', () => detailsQuery(db)).all({ ids: JSON.stringify([...new Set(missing)]) });
+    for (const details of found) cache.set(details.id, details);
   }
   return cache;
 }
 
-/** Requests' own rows completed with their containers' details, as requestQuery would read them. */
-function withContainers(db: Writer, rows: OwnRow[]): RequestRow[] {
+/** Requests' own rows completed with their containers' details and the components they list. */
+function withContainers(db: Writer, rows: OwnRow[]) {
   const details = containerDetails(db, rows.map((r) => r.containerId));
+  const listed = componentsOf(db, rows.map((r) => r.id));
   return rows.map((r) => {
     const c = details.get(r.containerId) as ContainerDetails;
+    const restricted = restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, r.visitDate);
     return {
       id: r.id,
       researcherId: r.researcherId,
@@ -133,9 +140,13 @@ function withContainers(db: Writer, rows: OwnRow[]): RequestRow[] {
       location: c.location,
       visitDate: r.visitDate,
       status: r.status,
-      restricted: c.restricted,
-      restrictionNote: c.restrictionNote,
+      // Whether a curator must approve it: the container's restriction on the visit date.
+      restricted,
+      restrictionNote: restricted ? c.restrictionNote : null,
+      surrogate: c.surrogateKind ? { kind: c.surrogateKind, note: c.surrogateNote, url: c.surrogateUrl } : null,
+      components: listed.get(r.id) ?? [],
       note: r.note,
+      originalReason: r.originalReason,
       decisionNote: r.decisionNote,
       waitlistedAt: r.waitlistedAt,
       createdAt: r.createdAt,
@@ -191,3 +202,31 @@ export function eventsOf(db: Writer, requestId: number) {
 
 /** Whether a request was ever paged: the door asks it of a no-show (did the box leave its shelf?). */
 export const everPaged = (db: Writer, requestId: number) => eventsOf(db, requestId).some((e) => e.toStatus === 'paged');
+
+/** The components (folders, series) each request asks for in its container, in the order asked. */
+export function componentsOf(db: Writer, requestIds: readonly number[]): Map<number, { id: number; title: string; folder: string | null }[]> {
+  const byRequest = new Map<number, { id: number; title: string; folder: string | null }[]>();
+  if (requestIds.length === 0) return byRequest;
+  const rows = prepared(db, 'requestComponents', () =>
+    db
+      .select({ requestId: requestComponents.requestId, id: requestComponents.componentId, title: requestComponents.title, folder: requestComponents.folder })
+      .from(requestComponents)
+      .where(sql`${requestComponents.requestId} in (select value from json_each(${sql.placeholder('ids')}))`)
+      .orderBy(asc(requestComponents.requestId), asc(requestComponents.position))
+      .prepare(),
+  ).all({ ids: JSON.stringify(requestIds) });
+  for (const { requestId, ...component } of rows) {
+    const list = byRequest.get(requestId) ?? [];
+    list.push(component);
+    byRequest.set(requestId, list);
+  }
+  return byRequest;
+}
+
+/** Records the components a new request asks for in its container. */
+export function listComponents(tx: Writer, requestId: number, components: readonly ComponentInRequest[]): void {
+  if (components.length === 0) return;
+  tx.insert(requestComponents)
+    .values(components.map((c, i) => ({ requestId, position: i + 1, componentId: c.componentId, title: c.title, folder: c.folder })))
+    .run();
+}

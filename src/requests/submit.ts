@@ -3,22 +3,29 @@ import { prepared } from '../caches.ts';
 import { requests } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { closuresBetween, closuresFrom } from '../calendar/store.ts';
-import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal } from '../domain/booking-rules.ts';
+import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal, withdrawnRefusal } from '../domain/booking-rules.ts';
+import { wantedContainers, type WantedComponent } from '../domain/wanted-containers.ts';
+import { wantedComponents } from '../finding-aids/wanted.ts';
 import { bookingHorizon, earliestVisitDate, todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
 import { activeStatuses, initialStatus, isHolding } from '../domain/request-status.ts';
 import { notFound } from '../domain/refusal.ts';
+import { restrictedOn } from '../domain/restrictions.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, commitTogether, type Writer } from '../../db/transactions.ts';
 import { mailContainer } from './mail.ts';
 import { pageLinks } from '../links.ts';
 import { reviewers, type RequestsContext } from './moves.ts';
 import { recordNewRequest } from './status-door.ts';
-import { containerDetails, writtenRequest, type RequestRow } from './store.ts';
+import { containerDetails, listComponents, writtenRequest, type RequestRow } from './store.ts';
 
 export interface Submission {
   visitDate: IsoDate;
-  containerIds: number[];
+  containerIds?: number[] | undefined;
+  /** Folders and series: each stands for the containers it is in (src/domain/wanted-containers.ts). */
+  componentIds?: number[] | undefined;
   note?: string | undefined;
+  /** Why the original of a restricted container with a surrogate is needed, for the curator. */
+  originalReason?: string | undefined;
 }
 
 /**
@@ -40,7 +47,7 @@ const activeThatDay = and(eq(requests.visitDate, sql.placeholder('visitDate')), 
 const sameDayColumns = { containerId: requests.containerId, researcherId: requests.researcherId, status: requests.status };
 
 function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock) {
-  const { visitDate, containerIds } = submission;
+  const { visitDate } = submission;
   return (tx: Writer): RequestRow[] => {
     // Read once the write lock is held: requests waiting for the lock in other processes would
     // otherwise carry an earlier instant than requests committed before them.
@@ -55,15 +62,26 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     if (dateRefusal) throw dateRefusal;
 
     // The wanted containers (by id, as they were read from the table), from the connection's
-    // cache of containers, which never change; the ids also go to the queries as one JSON parameter.
+    // cache of containers, kept while the catalogue is unchanged; the components asked for stand
+    // for their containers, merged with those asked for by id.
+    const askedIds = submission.containerIds ?? [];
+    const componentIds = submission.componentIds ?? [];
+    const components = componentIds.length > 0 ? wantedComponents(tx, componentIds) : new Map<number, WantedComponent>();
+    const askedKnown = containerDetails(tx, askedIds);
+    const missing = [...askedIds.filter((id) => !askedKnown.has(id)).map((id) => `container ${id}`), ...componentIds.filter((id) => !components.has(id)).map((id) => `component ${id}`)];
+    if (missing.length > 0) throw notFound(`There is no ${missing.join(', ')}.`);
+    const { containerIds, componentsIn } = wantedContainers(askedIds, [...components.values()]);
+    // The ids also go to the queries as one JSON parameter.
     const ids = JSON.stringify(containerIds);
     const known = containerDetails(tx, containerIds);
-    const wanted = [...new Set(containerIds)]
-      .filter((id) => known.has(id))
+    const wanted = [...containerIds]
       .sort((a, b) => a - b)
-      .map((id) => ({ id, label: known.get(id)!.containerLabel, restricted: known.get(id)!.restricted }));
-    const missing = containerIds.filter((id) => !wanted.some((c) => c.id === id));
-    if (missing.length > 0) throw notFound(`There is no container ${missing.join(', ')}.`);
+      .map((id) => {
+        const c = known.get(id)!;
+        return { id, label: c.containerLabel, restricted: restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, visitDate), withdrawn: c.withdrawn };
+      });
+    const withdrawn = withdrawnRefusal(wanted.filter((c) => c.withdrawn).map((c) => c.label));
+    if (withdrawn) throw withdrawn;
 
     // Only what the rules need, whatever the day's load: this researcher's active requests that
     // day, and other researchers' active requests that day for the wanted containers, each part
@@ -94,9 +112,18 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     const held = new Set(sameDay.filter((r) => isHolding(r.status)).map((r) => r.containerId));
     const created = containerIds.map((containerId) => {
       // Every wanted id is known by now (an unknown one was refused above).
-      const status = initialStatus({ restricted: known.get(containerId)?.restricted === true }, held.has(containerId));
-      const request = { researcherId: researcher.id, containerId, visitDate, note: submission.note ?? null };
-      return writtenRequest(tx, recordNewRequest(tx, request, status, researcher, now));
+      const status = initialStatus({ restricted: wanted.find((c) => c.id === containerId)?.restricted === true }, held.has(containerId));
+      const request = {
+        researcherId: researcher.id,
+        containerId,
+        visitDate,
+        note: submission.note ?? null,
+        // The curator reads it beside a restricted original's surrogate.
+        originalReason: status === 'awaiting_approval' ? (submission.originalReason ?? null) : null,
+      };
+      const made = recordNewRequest(tx, request, status, researcher, now);
+      listComponents(tx, made.id, componentsIn.get(containerId) ?? []);
+      return writtenRequest(tx, made);
     });
 
     const links = pageLinks(ctx.publicUrl);

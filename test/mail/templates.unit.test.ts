@@ -48,6 +48,7 @@ const pickItem1: PickItem = {
   collectionTitle: 'Victor Serge papers',
   containerLabel: 'Box 1',
   location: 'Stack 4, Range 9, Shelf 1',
+  components: [],
   researcher: { id: 7, name: "Siobhán O'Connor" },
 };
 const pickItem23: PickItem = {
@@ -57,6 +58,7 @@ const pickItem23: PickItem = {
   collectionTitle: 'Victor Serge papers',
   containerLabel: 'Box 23',
   location: 'Restricted Fragile Papers, Cabinet 2, Drawer 1',
+  components: [],
   researcher: { id: 8, name: 'Jean Rière' },
 };
 

@@ -148,7 +148,7 @@ function drawSlip(doc: PDFKit.PDFDocument, slip: CallSlip, box: SlipBox): void {
   y += titleHeight + 7;
 
   const fields: [string, string][] = [
-    ['Location', slip.location],
+    ['Location', slip.location ?? 'Not yet recorded'],
     ['Visit', box.day],
     ['Researcher', slip.researcher.name],
     ['Photo ID', slip.identityChecked ? 'Checked' : 'Not checked yet: check it at the desk before delivery'],

@@ -88,7 +88,7 @@ export interface SheetRow {
   callNumber: string;
   collectionTitle: string;
   containerLabel: string;
-  location: string;
+  location: string | null;
   researcher: ResearcherLook;
   moves: ReturnType<typeof movesFrom>;
 }

@@ -1,0 +1,65 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { catalogue, containers, type Role, type SurrogateKind } from '../../db/schema.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
+import { notFound, Refusal } from '../domain/refusal.ts';
+import { restrictedOn } from '../domain/restrictions.ts';
+import type { IsoDate } from '../domain/calendar.ts';
+import { containerColumns, type ContainerRow } from './store.ts';
+
+/** What staff and curators may change of a container; a field left out stays as it is. */
+export interface ContainerEdit {
+  restricted?: boolean | undefined;
+  restrictionNote?: string | null | undefined;
+  surrogate?: { kind: SurrogateKind; note: string | null; url: string | null } | null | undefined;
+  location?: string | null | undefined;
+  barcode?: string | null | undefined;
+}
+
+/** Who may change which field: curators the restriction and surrogate, staff where it is and its barcode. */
+const editableBy: Record<keyof ContainerEdit, readonly Role[]> = {
+  restricted: ['curator', 'admin'],
+  restrictionNote: ['curator', 'admin'],
+  surrogate: ['curator', 'admin'],
+  location: ['staff', 'admin'],
+  barcode: ['staff', 'admin'],
+};
+
+export const CURATOR_RESTRICTION = 'Restricted by the curator.';
+
+/** Raises the catalogue's version, so every process reads its collections and containers again. */
+export function catalogueChanged(tx: Writer): void {
+  tx.update(catalogue).set({ version: sql`${catalogue.version} + 1` }).where(eq(catalogue.id, 1)).run();
+}
+
+/**
+ * A curator's or staff member's change to a container, kept across imports (the import never
+ * writes a location, a staff barcode or a surrogate, nor a restriction a curator decided). A
+ * restriction decided here has no end, and requests already made keep their status.
+ */
+export function editContainer(db: Database, id: number, edit: ContainerEdit, role: Role, today: IsoDate): ContainerRow {
+  const refused = (Object.keys(edit) as (keyof ContainerEdit)[]).filter((f) => edit[f] !== undefined && !editableBy[f].includes(role));
+  if (refused.length > 0) throw new Refusal('FORBIDDEN', `A ${role} may not change ${refused.join(', ')} of a container.`);
+  return commit(db, (tx) => {
+    const current = tx.select(containerColumns).from(containers).where(eq(containers.id, id)).get();
+    if (!current) throw notFound(`There is no container ${id}.`);
+    const changes: Partial<typeof containers.$inferInsert> = {};
+    if (edit.restricted !== undefined || edit.restrictionNote !== undefined) {
+      const restricted = edit.restricted ?? restrictedOn({ restricted: current.restricted, until: current.restrictedUntil }, today);
+      Object.assign(changes, {
+        restricted,
+        restrictedUntil: null,
+        restrictionNote: restricted ? (edit.restrictionNote ?? (current.restricted ? current.restrictionNote : null) ?? CURATOR_RESTRICTION) : null,
+        restrictionByCurator: true,
+      });
+    }
+    if (edit.surrogate !== undefined) {
+      Object.assign(changes, { surrogateKind: edit.surrogate?.kind ?? null, surrogateNote: edit.surrogate?.note ?? null, surrogateUrl: edit.surrogate?.url ?? null });
+    }
+    if (edit.location !== undefined) changes.location = edit.location;
+    if (edit.barcode !== undefined) changes.staffBarcode = edit.barcode;
+    if (Object.keys(changes).length === 0) return current;
+    catalogueChanged(tx);
+    return tx.update(containers).set(changes).where(eq(containers.id, id)).returning(containerColumns).get()!;
+  });
+}

@@ -1,0 +1,61 @@
+import type { Database } from '../../db/client.ts';
+import { containerKey, type FindingAid } from './finding-aid.ts';
+
+/**
+ * Writes a collection's components, their containers, its series and its search entries anew from
+ * a finding aid, inside the import's transaction. A component keeps its id while its `refId` is
+ * unchanged; the others are made anew (ids are never reused: requests keep what they named). Plain
+ * prepared statements: a finding aid of 12,000 components is 12,000 rows of each kind, and building
+ * a query per row would cost more than writing it.
+ */
+export function writeComponents(db: Database, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>): void {
+  const sqlite = db.$client;
+  const kept = new Map<string, number>();
+  for (const row of sqlite.prepare('select id, ref_id as refId from components where collection_id = ? and ref_id is not null').all(collectionId) as { id: number; refId: string }[]) {
+    kept.set(row.refId, row.id);
+  }
+  const wanted = new Set(aid.components.map((c) => c.refId).filter((r) => r !== null));
+  sqlite.prepare('delete from component_containers where component_id in (select id from components where collection_id = ?)').run(collectionId);
+  const drop = sqlite.prepare('delete from components where id = ?');
+  for (const [refId, id] of kept) if (!wanted.has(refId)) drop.run(id);
+  sqlite.prepare('delete from components where collection_id = ? and ref_id is null').run(collectionId);
+
+  const childCounts = new Array<number>(aid.components.length).fill(0);
+  for (const c of aid.components) if (c.parent !== null) childCounts[c.parent]! += 1;
+
+  const update = sqlite.prepare(
+    'update components set parent_id = ?, position = ?, level = ?, title = ?, dates = ?, access_note = ?, child_count = ? where id = ?',
+  );
+  const insert = sqlite.prepare(
+    'insert into components (collection_id, parent_id, position, ref_id, level, title, dates, access_note, child_count) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id',
+  ).pluck();
+  const house = sqlite.prepare('insert into component_containers (component_id, container_id, position, folder) values (?, ?, ?, ?)');
+  const ids: number[] = [];
+  // A refId that appears twice in one document (it happens) is the first one's; the second is made anew.
+  const used = new Set<string>();
+  aid.components.forEach((c, i) => {
+    const parentId = c.parent === null ? null : ids[c.parent]!;
+    const accessNote = c.accessNotes.length > 0 ? c.accessNotes.join(' ') : null;
+    const refId = c.refId !== null && !used.has(c.refId) ? c.refId : null;
+    if (refId !== null) used.add(refId);
+    const existing = refId === null ? undefined : kept.get(refId);
+    let id: number;
+    if (existing !== undefined) {
+      update.run(parentId, i + 1, c.level, c.title, c.dates, accessNote, childCounts[i], existing);
+      id = existing;
+    } else {
+      id = insert.get(collectionId, parentId, i + 1, refId, c.level, c.title, c.dates, accessNote, childCounts[i]) as number;
+    }
+    ids.push(id);
+    c.housings.forEach((h, position) => house.run(id, containerIds.get(containerKey(h.container)), position + 1, h.folder));
+  });
+
+  sqlite.prepare('delete from series where collection_id = ?').run(collectionId);
+  const series = sqlite.prepare('insert into series (collection_id, position, title) values (?, ?, ?)');
+  aid.components.filter((c) => c.parent === null).forEach((c, i) => series.run(collectionId, i + 1, c.title));
+
+  sqlite.prepare('delete from search_entries where collection_id = ?').run(collectionId);
+  const entry = sqlite.prepare('insert into search_entries (title, abstract, collection_id, component_id, position) values (?, ?, ?, ?, ?)');
+  entry.run(aid.collection.title, aid.collection.abstract, collectionId, null, 0);
+  aid.components.forEach((c, i) => entry.run(c.title, null, collectionId, ids[i], i + 1));
+}

@@ -1,0 +1,116 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { collections, containers } from '../../db/schema.ts';
+import { commit } from '../../db/transactions.ts';
+import type { IsoDate } from '../domain/calendar.ts';
+import { Refusal } from '../domain/refusal.ts';
+import { containerRestrictions, restrictedOn, restrictionTexts, type RestrictionText } from '../domain/restrictions.ts';
+import { catalogueChanged } from '../collections/container-edits.ts';
+import { readFindingAid } from './ead-reader.ts';
+import { containerKey, type FindingAid } from './finding-aid.ts';
+import { writeComponents } from './component-writes.ts';
+
+export interface ImportResult {
+  collectionId: number;
+  created: boolean;
+  components: number;
+  containers: { added: number; updated: number; unchanged: number; withdrawn: number };
+  /** Containers restricted today. */
+  restricted: number;
+  restrictionTexts: RestrictionText[];
+  warnings: string[];
+}
+
+/**
+ * Imports one EAD finding aid (docs/finding-aids.md) in one transaction: a document that fails,
+ * or a process killed halfway, leaves the database as it was. The same call number is updated in
+ * place: containers keep their ids (those gone from the document are kept as withdrawn), and
+ * components keep theirs while their `refId` is unchanged. What staff and curators set on a
+ * container (location, barcode, a curator's restriction, a surrogate) is never overwritten.
+ */
+export function importFindingAid(db: Database, xml: string | Buffer, today: IsoDate): ImportResult {
+  const aid = readFindingAid(xml);
+  return importRead(db, aid, today);
+}
+
+/** The import of a finding aid already read (the command line reads its files itself, for its progress). */
+export function importRead(db: Database, aid: FindingAid, today: IsoDate): ImportResult {
+  // Every distinct top container of the document, in the order they first appear, with its restriction.
+  const documentContainers = containerRestrictions(aid, today);
+  return commit(db, (tx) => {
+    const { callNumber } = aid.collection;
+    const existing = tx.select({ id: collections.id, eadId: collections.eadId }).from(collections).where(eq(collections.callNumber, callNumber)).get();
+    if (existing && existing.eadId !== null && existing.eadId !== aid.eadId) {
+      throw new Refusal(
+        'CALL_NUMBER_TAKEN',
+        `The call number ${callNumber} belongs to the collection imported from the finding aid ${existing.eadId}${aid.eadId ? `, not ${aid.eadId}` : ''}.`,
+      );
+    }
+    const fields = { ...aid.collection, eadId: aid.eadId, componentCount: aid.components.length, importedAt: new Date() };
+    const collectionId = existing
+      ? (tx.update(collections).set(fields).where(eq(collections.id, existing.id)).run(), existing.id)
+      : tx.insert(collections).values(fields).returning({ id: collections.id }).get().id;
+
+    const counts = { added: 0, updated: 0, unchanged: 0, withdrawn: 0 };
+    const before = new Map(
+      tx
+        .select({ id: containers.id, type: containers.type, indicator: containers.indicator, eadBarcode: containers.eadBarcode, label: containers.label, restricted: containers.restricted, restrictedUntil: containers.restrictedUntil, restrictionNote: containers.restrictionNote, restrictionByCurator: containers.restrictionByCurator, withdrawn: containers.withdrawn, position: containers.position })
+        .from(containers)
+        .where(eq(containers.collectionId, collectionId))
+        .all()
+        .map((row) => [containerKey({ type: row.type, indicator: row.indicator, barcode: row.eadBarcode }), row]),
+    );
+    const ids = new Map<string, number>();
+    let restrictedToday = 0;
+    documentContainers.forEach(({ key, container: ref, restricted, until, note }, i) => {
+      const found = before.get(key);
+      const fromDocument = {
+        label: ref.label,
+        restricted,
+        restrictedUntil: until,
+        restrictionNote: note,
+        withdrawn: false,
+        position: i + 1,
+      };
+      if (found === undefined) {
+        const row = { collectionId, type: ref.type, indicator: ref.indicator, eadBarcode: ref.barcode, ...fromDocument };
+        ids.set(key, tx.insert(containers).values(row).returning({ id: containers.id }).get().id);
+        counts.added++;
+        if (restrictedOn({ restricted: row.restricted, until: row.restrictedUntil }, today)) restrictedToday++;
+        return;
+      }
+      ids.set(key, found.id);
+      // A curator's decision stands; the finding aid's restriction is then not this import's to change.
+      const wanted = found.restrictionByCurator
+        ? { ...fromDocument, restricted: found.restricted, restrictedUntil: found.restrictedUntil, restrictionNote: found.restrictionNote }
+        : fromDocument;
+      const changed =
+        found.label !== wanted.label ||
+        found.restricted !== wanted.restricted ||
+        found.restrictedUntil !== wanted.restrictedUntil ||
+        found.restrictionNote !== wanted.restrictionNote ||
+        found.withdrawn;
+      if (changed || found.position !== wanted.position) tx.update(containers).set(wanted).where(eq(containers.id, found.id)).run();
+      if (changed) counts.updated++;
+      else counts.unchanged++;
+      if (restrictedOn({ restricted: wanted.restricted, until: wanted.restrictedUntil }, today)) restrictedToday++;
+    });
+    for (const [key, row] of before) {
+      if (ids.has(key) || row.withdrawn) continue;
+      tx.update(containers).set({ withdrawn: true }).where(eq(containers.id, row.id)).run();
+      counts.withdrawn++;
+    }
+
+    writeComponents(db, collectionId, aid, ids);
+    catalogueChanged(tx);
+    return {
+      collectionId,
+      created: existing === undefined,
+      components: aid.components.length,
+      containers: counts,
+      restricted: restrictedToday,
+      restrictionTexts: restrictionTexts(aid),
+      warnings: aid.warnings,
+    };
+  });
+}

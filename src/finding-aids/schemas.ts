@@ -1,0 +1,53 @@
+import { Type } from 'typebox';
+import { IdSchema } from '../http/schemas.ts';
+import { CollectionSummarySchema } from '../collections/schemas.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const HousingSchema = Type.Object({
+  containerId: IdSchema,
+  label: Type.String({ examples: ['Box 3'] }),
+  folder: Nullable(Type.String({ examples: ['Folder 1-4'] })),
+  inherited: Type.Boolean({ description: "The nearest ancestor's container: the component has none of its own" }),
+});
+
+const componentFields = {
+  id: IdSchema,
+  collectionId: IdSchema,
+  parentId: Nullable(IdSchema),
+  refId: Nullable(Type.String({ description: "The EAD `id` attribute: the component keeps its id across imports while this is unchanged" })),
+  level: Nullable(Type.String({ examples: ['series', 'subseries', 'file'] })),
+  title: Type.String(),
+  dates: Nullable(Type.String()),
+  accessNote: Nullable(Type.String()),
+  containers: Type.Array(HousingSchema),
+  childCount: Type.Integer({ minimum: 0 }),
+};
+
+export const ComponentSchema = Type.Object(componentFields);
+
+export const ComponentWithAncestorsSchema = Type.Object({
+  ...componentFields,
+  ancestors: Type.Array(Type.Object({ id: IdSchema, title: Type.String(), level: Nullable(Type.String()) }), { description: 'Top first' }),
+});
+
+export const ImportResultSchema = Type.Object({
+  collection: CollectionSummarySchema,
+  created: Type.Boolean(),
+  components: Type.Integer({ minimum: 0 }),
+  containers: Type.Object({
+    added: Type.Integer({ minimum: 0, description: 'New to the collection' }),
+    updated: Type.Integer({ minimum: 0, description: 'Label, restriction or withdrawn state changed' }),
+    unchanged: Type.Integer({ minimum: 0 }),
+    withdrawn: Type.Integer({ minimum: 0, description: 'Newly gone from the finding aid: kept, never requestable' }),
+  }),
+  restricted: Type.Integer({ minimum: 0, description: 'Containers restricted today' }),
+  restrictionTexts: Type.Array(
+    Type.Object({
+      text: Type.String(),
+      reading: Type.String({ examples: ['open', 'restricted', 'until 2067-01-01'] }),
+      components: Type.Integer({ minimum: 1 }),
+    }),
+  ),
+  warnings: Type.Array(Type.String()),
+});
