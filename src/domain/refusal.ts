@@ -26,6 +26,11 @@ export type RefusalCode =
   | 'EMAIL_TAKEN'
   | 'LAST_ADMIN'
   | 'RATE_LIMITED'
+  // Finding aids and what they hold.
+  | 'INVALID_EAD'
+  | 'CALL_NUMBER_TAKEN'
+  | 'CONTAINER_WITHDRAWN'
+  | 'NOT_REQUESTABLE'
   // Anything asked for by an id that is not there, or not the asker's to see.
   | 'NOT_FOUND';
 
