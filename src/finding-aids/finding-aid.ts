@@ -1,23 +1,13 @@
-import type { IsoDate } from '../domain/calendar.ts';
+import type { ContainerRef } from '../domain/container-identity.ts';
+
+// ContainerRef, containerKey and NoteReading live in the domain (the restriction rules need them,
+// and the domain imports nothing else); they are named here too for the import's sake.
+export { containerKey, type ContainerRef } from '../domain/container-identity.ts';
+export type { NoteReading } from '../domain/access-notes.ts';
 
 // A finding aid as read from its EAD (src/finding-aids/ead-reader.ts), before it meets the
 // database: what the import writes (src/finding-aids/import.ts) and nothing else. The mapping
 // rules are docs/finding-aids.md's.
-
-/** A top container as a component names it: the identity within a collection is type, indicator and barcode. */
-export interface ContainerRef {
-  /** Lower-case word: `box`, `folder`, `map-case`, `broadside`, … */
-  type: string;
-  /** Whitespace collapsed; one number of an expanded range. */
-  indicator: string;
-  barcode: string | null;
-  /** The type capitalised, a space, the indicator: `Box 23`, `Map-case B`. */
-  label: string;
-}
-
-/** The key that tells two top containers of one collection apart. */
-export const containerKey = (c: Pick<ContainerRef, 'type' | 'indicator' | 'barcode'>): string =>
-  `${c.type}\u0000${c.indicator}\u0000${c.barcode ?? ''}`;
 
 export interface ComponentHousing {
   container: ContainerRef;
@@ -63,6 +53,3 @@ export interface FindingAid {
   /** Ranges kept as written, components with no container in their tree above or below. */
   warnings: string[];
 }
-
-/** How an access note reads (src/domain/access-notes.ts). */
-export type NoteReading = { reading: 'open' } | { reading: 'restricted' } | { reading: 'until'; until: IsoDate };

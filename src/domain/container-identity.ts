@@ -1,0 +1,22 @@
+// How the reading room tells containers apart, whether a finding aid names them or a curator does.
+
+/** A top container as a component names it: the identity within a collection is type, indicator and barcode. */
+export interface ContainerRef {
+  /** Lower-case word: `box`, `folder`, `map-case`, `broadside`, … */
+  type: string;
+  /** Whitespace collapsed; one number of an expanded range. */
+  indicator: string;
+  barcode: string | null;
+  /** The type capitalised, a space, the indicator: `Box 23`, `Map-case B`. */
+  label: string;
+}
+
+/**
+ * The key that tells two top containers of one collection apart: the same box number with two
+ * barcodes is two boxes (ArchivesSpace restarts numbers per accession).
+ */
+export const containerKey = (c: Pick<ContainerRef, 'type' | 'indicator' | 'barcode'>): string =>
+  `${c.type}\u0000${c.indicator}\u0000${c.barcode ?? ''}`;
+
+/** At most this many containers from one range: `1-100000` is a typing error, not a hundred thousand boxes. */
+export const MAX_RANGE = 1000;

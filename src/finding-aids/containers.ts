@@ -1,0 +1,121 @@
+import { MAX_RANGE } from '../domain/container-identity.ts';
+import type { ComponentHousing, ContainerRef } from './finding-aid.ts';
+
+// Which boxes a component lives in (docs/finding-aids.md, "Top container"): EAD writes a box and
+// the folders inside it as sibling `container` elements, linked by `id`/`parent` (ArchivesSpace)
+// or paired by position (older tools).
+
+/** One `container` element of a component's `did`, as written. */
+export interface ContainerElement {
+  /** `type` (EAD3 `localtype`), as written, or null. */
+  type: string | null;
+  id: string | null;
+  parent: string | null;
+  /** The `label` attribute: where ArchivesSpace writes a barcode (`Mixed Materials [39002091212345]`). */
+  label: string | null;
+  /** EAD3's `containerid` attribute. */
+  containerId: string | null;
+  /** Its text, whitespace collapsed. */
+  value: string;
+}
+
+/** The type word as the reading room stores it. */
+export const typeOf = (element: ContainerElement) => element.type?.trim().toLowerCase() || 'box';
+
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** `Box 23`, `Map-case B`, `Folder 1-4`. */
+export const labelOf = (type: string, indicator: string) => `${capitalised(type)} ${indicator}`;
+
+/** The barcode: EAD3's containerid; else `[…]` in the label; else 6+ digits in `(…)`; else a label of 8+ digits. */
+export function barcodeOf(element: ContainerElement): string | null {
+  const containerId = element.containerId?.trim();
+  if (containerId) return containerId;
+  const label = element.label?.trim() ?? '';
+  const bracketed = /\[([^\]]+)\]/.exec(label)?.[1]?.trim();
+  if (bracketed) return bracketed;
+  const parenthesised = /\((\d{6,})\)/.exec(label)?.[1];
+  if (parenthesised) return parenthesised;
+  return /^\d{8,}$/.test(label) ? label : null;
+}
+
+
+const WHOLE_RANGE = /^(\d+)\s*(?:-|–|\bto\b)\s*(\d+)$/;
+/** What looks like a range but is not an ascending one of whole numbers: kept as written, with a warning. */
+const ANY_RANGE = /\d\s*(?:-|–|\bto\b)|(?:-|–|\bto\b)\s*\d/;
+
+/**
+ * The indicators an indicator stands for: each number of an ascending range of whole numbers
+ * (leading zeros dropped), or itself. `doubt` is called for a range kept as written.
+ */
+export function expandIndicator(indicator: string, doubt: (why: string) => void): string[] {
+  const range = WHOLE_RANGE.exec(indicator);
+  if (range) {
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    if (from <= to && to - from < MAX_RANGE) return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+    doubt(from > to ? 'a descending range' : `a range of more than ${MAX_RANGE} containers`);
+    return [indicator];
+  }
+  if (ANY_RANGE.test(indicator)) doubt('not a range of whole numbers');
+  return [indicator];
+}
+
+interface TopContainer {
+  element: ContainerElement;
+  children: ContainerElement[];
+}
+
+/** Which elements are top containers, each with its child containers, in document order. */
+function topContainers(elements: ContainerElement[]): TopContainer[] {
+  const [first, ...rest] = elements;
+  if (!first) return [];
+  const linked = elements.some((e) => e.id !== null || e.parent !== null);
+  const tops = linked ? elements.filter((e) => e.parent === null) : [];
+  // Unlinked, or linked only to containers this component does not have: position-paired.
+  if (tops.length === 0) return [{ element: first, children: rest }];
+  const byId = new Map(elements.filter((e) => e.id !== null).map((e) => [e.id, e]));
+  const topOf = (element: ContainerElement): ContainerElement | undefined => {
+    const seen = new Set<ContainerElement>();
+    let at: ContainerElement | undefined = element;
+    while (at?.parent != null && !seen.has(at)) {
+      seen.add(at);
+      at = byId.get(at.parent);
+    }
+    return at && at.parent === null ? at : undefined;
+  };
+  const housed = tops.map((element): TopContainer => ({ element, children: [] }));
+  for (const element of elements) {
+    if (element.parent === null) continue;
+    const top = topOf(element);
+    // A child whose parent is not among the component's containers goes with the first box.
+    (housed.find((h) => h.element === top) ?? housed[0])?.children.push(element);
+  }
+  return housed;
+}
+
+/**
+ * A component's own top containers with their folders, ranges expanded. Empty elements are
+ * ignored; `doubt` is told of each indicator kept as written.
+ */
+export function housingsOf(elements: ContainerElement[], doubt: (label: string, why: string) => void): ComponentHousing[] {
+  const housings: ComponentHousing[] = [];
+  for (const { element, children } of topContainers(elements.filter((e) => e.value !== ''))) {
+    let type = typeOf(element);
+    let indicator = element.value;
+    const folders = children.map((child) => labelOf(typeOf(child), child.value));
+    // EAD3's compound `box-folder` 16/8: box 16, folder 8.
+    const boxFolder = type === 'box-folder' ? /^(.+?)\s*\/\s*(.+)$/.exec(indicator) : null;
+    if (boxFolder?.[1] && boxFolder[2]) {
+      type = 'box';
+      indicator = boxFolder[1];
+      folders.unshift(labelOf('folder', boxFolder[2]));
+    }
+    const barcode = barcodeOf(element);
+    const folder = folders.length > 0 ? folders.join(', ') : null;
+    for (const one of expandIndicator(indicator, (why) => doubt(labelOf(type, indicator), why))) {
+      const container: ContainerRef = { type, indicator: one, barcode, label: labelOf(type, one) };
+      housings.push({ container, folder });
+    }
+  }
+  return housings;
+}
