@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Database } from '../../db/client.ts';
+import { everyTable } from '../helpers/stored-rows.ts';
 
 // What holds for every answer, whatever was asked (docs/api.md, Errors): never a 5xx; every error in
 // Fastify's shape with a stable code; no stack trace, SQL fragment or password hash; and a 4xx
@@ -76,9 +77,7 @@ export class DomainDigest {
 
   constructor(db: Database) {
     const client = db.$client;
-    this.tables = (client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[])
-      .map((t) => t.name)
-      .filter((name) => !NOT_DOMAIN.has(name));
+    this.tables = everyTable(db).filter((name) => !NOT_DOMAIN.has(name));
     this.changes = client.prepare('select total_changes() as n').pluck();
     this.reads = new Map(this.tables.map((name) => [name, client.prepare(`select * from "${name}" order by rowid`).raw()]));
   }

@@ -18,9 +18,7 @@ export function requestTablesSnapshot(db: Database): string {
 
 /** Every row of every table, as one JSON text: to look for something that must not rest there. */
 export function everyStoredText(db: Database, tables?: string[]): string {
-  const names =
-    tables ??
-    (db.$client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+  const names = tables ?? everyTable(db);
   return JSON.stringify(Object.fromEntries(names.map((name) => [name, db.$client.prepare(`select * from "${name}"`).all()])));
 }
 
@@ -28,16 +26,21 @@ export function everyStoredText(db: Database, tables?: string[]): string {
  * A checksum of every row of every table (shadow tables of full-text search included), in rowid
  * order: equal before and after a refused call when nothing was written.
  */
-export function tablesChecksum(db: Database, tables?: readonly string[]): string {
-  const names =
-    tables ?? (db.$client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map((t) => t.name);
+export function tablesChecksum(db: Database, tables: readonly string[] = everyTable(db)): string {
   const hash = createHash('sha256');
-  for (const name of names) {
-    const withoutRowid = /without\s+rowid/i.test((db.$client.prepare('select sql from sqlite_master where name = ?').pluck().get(name) as string | null) ?? '');
+  for (const name of tables) {
     hash.update(name);
-    hash.update(JSON.stringify(db.$client.prepare(`select * from "${name}"${withoutRowid ? '' : ' order by rowid'}`).raw().all()));
+    hash.update(JSON.stringify(db.$client.prepare(`select * from "${name}" order by rowid`).raw().all()));
   }
   return hash.digest('hex');
+}
+
+/**
+ * The tables that hold rows, by name: ordinary ones and full-text search's virtual one, whose
+ * content stands for its shadow tables (SQLite's own bookkeeping, some without a rowid).
+ */
+export function everyTable(db: Database): string[] {
+  return db.$client.prepare("select name from pragma_table_list where schema = 'main' and type in ('table', 'virtual') and name not like 'sqlite_%' order by name").pluck().all() as string[];
 }
 
 /** The tables an import writes: the catalogue of collections, their finding aids and containers. */
