@@ -165,7 +165,7 @@ describe('the EAD reader refuses what is not a finding aid it can read (INVALID_
   it('a truncated document, with the line', () => refused(ead('<c01><did><unittitle>Cut').slice(0, 200), /^Not well-formed XML at line \d+, column \d+: /));
   it('an HTML page: refused at its root, before its tag soup', () =>
     refused('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Oops</title></head><body><p>Not found</body></html>', /root element is <html>, not <ead> \(line 2\)/));
-  it('an HTML fragment that is not even XML', () => refused('<p>Not found<br></p>', /Not well-formed XML at line 1, column \d+: unexpected close tag/));
+  it('an HTML fragment that is not even XML', () => refused('<ead><p>Not found<br></p></ead>', /Not well-formed XML at line 1, column \d+: unexpected close tag/));
   it('an empty document', () => refused('', /Not well-formed XML/));
   it('well-formed XML that is not EAD', () => refused('<?xml version="1.0"?><rss><channel/></rss>', /root element is <rss>/));
   it('an ead root in a foreign namespace', () => refused('<ead xmlns="http://example.org/other"/>', /namespace http:\/\/example.org\/other/));
