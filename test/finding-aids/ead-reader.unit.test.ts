@@ -16,7 +16,7 @@ const ead = (dsc: string, did = '<unitid>MS 1</unitid><unittitle>Test papers</un
 /** One component with the given `did` body (and what follows it). */
 const component = (did: string, rest = '') => ead(`<c01 level="file" id="ref1"><did><unittitle>Letters</unittitle>${did}</did>${rest}</c01>`);
 
-const refused = (xml: string, pattern: RegExp) =>
+const refused = (xml: string | Buffer, pattern: RegExp) =>
   assert.throws(
     () => readFindingAid(xml),
     (error: unknown) => error instanceof Refusal && error.code === 'INVALID_EAD' && pattern.test(error.message),
@@ -185,7 +185,7 @@ describe('the EAD reader refuses what is not a finding aid it can read (INVALID_
     assert.equal(readFindingAid(ead(nested(64))).components.length, 64);
     refused(ead(nested(65)), /nested deeper than 64 levels \(line 2\)/);
   });
-  it('bytes not in the declared encoding', () => refused(Buffer.concat([Buffer.from('<?xml version="1.0" encoding="UTF-8"?><ead>'), Buffer.from([0xff, 0xfe, 0xfd])]) as Buffer, /not valid utf-8/i));
+  it('bytes not in the declared encoding', () => refused(Buffer.concat([Buffer.from('<?xml version="1.0" encoding="UTF-8"?><ead>'), Buffer.from([0xff, 0xfe, 0xfd])]), /not valid utf-8/i));
 });
 
 describe('the EAD reader: encodings', () => {
