@@ -8,6 +8,7 @@ import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load } fr
 import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './machine.ts';
 import { mailPipeline, mailRaw } from './mail.ts';
 import { durableInsert } from './sqlite.ts';
+import { eadBareParse, eadImport, eadRead } from './ead.ts';
 import type { Scenario } from './stats.ts';
 
 // `npm run bench`: every scenario and its baseline measured in the same run on the same machine.
@@ -40,6 +41,7 @@ const targets: Record<string, number> = {
   'read.pick-list': 0.5,
   'mail.pipeline': 0.6,
   'scale.write-at-1M': 0.8,
+  'import.ead': 0.3,
 };
 
 const machine = describeMachine();
@@ -102,6 +104,9 @@ const expectItems = (path: string, count: number, token?: string) => async (url:
 try {
   await inProcess('sqlite.durable-insert', () => durableInsert(folder, SECONDS));
   await inProcess('mail.raw', () => mailRaw(MESSAGES));
+  await inProcess('ead.bare-parse', () => eadBareParse(SECONDS));
+  await inProcess('ead.read', () => eadRead(SECONDS));
+  await inProcess('import.ead', () => eadImport(mkdtempSync(join(folder, 'import-')), SECONDS));
 
   const mainFolder = mkdtempSync(join(folder, 'main-'));
   let started = performance.now();

@@ -60,6 +60,6 @@ export function editContainer(db: Database, id: number, edit: ContainerEdit, rol
     if (edit.barcode !== undefined) changes.staffBarcode = edit.barcode;
     if (Object.keys(changes).length === 0) return current;
     catalogueChanged(tx);
-    return tx.update(containers).set(changes).where(eq(containers.id, id)).returning(containerColumns).get()!;
+    return tx.update(containers).set(changes).where(eq(containers.id, id)).returning(containerColumns).get();
   });
 }

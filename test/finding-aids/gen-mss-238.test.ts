@@ -41,7 +41,7 @@ describe('GEN MSS 238 imported over the seeded collection', () => {
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/xml' },
       payload: readFileSync(new URL('../../db/seed/gen-mss-238.xml', import.meta.url)),
     });
-    const result = ok<{ created: boolean; collection: { id: number }; containers: Record<string, number>; restricted: number }>(answer, 200);
+    const result = ok<{ created: boolean; collection: { id: number }; containers: { added: number; updated: number; unchanged: number; withdrawn: number }; restricted: number }>(answer, 200);
     assert.equal(result.created, false);
     assert.equal(result.collection.id, seeded.id);
     assert.equal(result.containers.added, 0, 'no box is new');
