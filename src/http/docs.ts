@@ -63,7 +63,7 @@ export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, s
   };
   let finished = false;
   helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (error) throw error instanceof Error ? error : new Error('helmet refused its options');
     finished = true;
   });
   if (!finished) throw new Error('helmet did not set its headers at once');
