@@ -223,6 +223,7 @@ const publicRoutes: readonly string[] = [
   'GET /api/v1/collections',
   'GET /api/v1/collections/:collectionId',
   'GET /api/v1/collections/:collectionId/containers',
+  'GET /api/v1/search',
   'GET /api/v1/calendar',
   'GET /api/v1/closures',
   'POST /api/v1/auth/register',
