@@ -5,6 +5,7 @@ import { openDatabase } from '../db/client.ts';
 import { seedDatabase } from '../db/seed/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { todayIn } from '../src/domain/calendar.ts';
+import { entryId } from '../src/finding-aids/search.ts';
 import { serverEnv } from './fixtures.ts';
 
 // The finding aids of read.search and read.tree, written straight into SQLite: importing 100
@@ -94,26 +95,26 @@ export async function buildFindingAids(folder: string): Promise<FindingAidFixtur
       `insert into components (collection_id, parent_id, position, level, title, dates, child_count) values (?, ?, ?, ?, ?, '1931-1940', ?)`,
     );
     const house = sqlite.prepare(`insert into component_containers (component_id, container_id, position, folder) values (?, ?, 1, ?)`);
-    const addEntry = sqlite.prepare(`insert into search_entries (title, abstract, collection_id, component_id, position) values (?, ?, ?, ?, ?)`);
+    const addEntry = sqlite.prepare(`insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, ?)`);
     const ids = { collectionId: 0, seriesId: 0 };
     for (let aid = 1; aid <= FINDING_AIDS; aid++) {
       const [collectionTitle, abstract] = [`${title()} papers`, `${title()} ${title()} ${title()}`];
       const collectionId = Number(addCollection.run(`BENCH MSS ${aid}`, collectionTitle, `${COMPONENTS_PER_FINDING_AID / FILES_PER_BOX} boxes`, abstract, COMPONENTS_PER_FINDING_AID).lastInsertRowid);
-      addEntry.run(collectionTitle, abstract, collectionId, null, 0);
+      addEntry.run(entryId(collectionId, 0), collectionTitle, abstract, null);
       const boxes: number[] = [];
       for (let box = 1; box <= (SERIES * FILES_PER_SERIES) / FILES_PER_BOX; box++) boxes.push(Number(addBox.run(collectionId, String(box), `Box ${box}`, box).lastInsertRowid));
       let position = 0;
       for (let s = 0; s < SERIES; s++) {
         const seriesTitle = title();
         const seriesId = Number(addComponent.run(collectionId, null, ++position, 'series', seriesTitle, FILES_PER_SERIES).lastInsertRowid);
-        addEntry.run(seriesTitle, null, collectionId, seriesId, position);
+        addEntry.run(entryId(collectionId, position), seriesTitle, null, seriesId);
         if (aid === 1 && s === 0) Object.assign(ids, { collectionId, seriesId });
         for (let f = 0; f < FILES_PER_SERIES; f++) {
           const fileTitle = title();
           const id = Number(addComponent.run(collectionId, seriesId, ++position, 'file', fileTitle, 0).lastInsertRowid);
           const n = s * FILES_PER_SERIES + f;
           house.run(id, boxes[Math.floor(n / FILES_PER_BOX)], `Folder ${(n % FILES_PER_BOX) + 1}`);
-          addEntry.run(fileTitle, null, collectionId, id, position);
+          addEntry.run(entryId(collectionId, position), fileTitle, null, id);
         }
       }
     }

@@ -67,17 +67,19 @@ const statements = perConnection((db) => {
   const sqlite = (db as Database).$client;
   return {
     keys: [false, true].map((within) => [false, true].map((after) => sqlite.prepare(keysSql(within, after)))),
+    // The page's entries: one pass over the matches between the lowest and the highest (a rowid
+    // list would run the whole match again for each entry, hence the `+`).
     details: sqlite.prepare(
       `select s.rowid as entry, s.component_id as componentId, s.title, c.id as collectionId, c.call_number as callNumber,
          c.title as collectionTitle, case when s.component_id is null then c.dates else p.dates end as dates,
          snippet(s.search_entries, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 32) as marked
        from search_entries s cross join collections c on c.id = s.rowid / ${SPAN} left join components p on p.id = s.component_id
-       where s.search_entries match :words and s.rowid in (select value from json_each(:entries))`,
+       where s.search_entries match :words and s.rowid between :low and :high and +s.rowid in (select value from json_each(:entries))`,
     ),
     // Each component's own containers, else its nearest ancestor's: walk up while the one reached has none.
     labels: sqlite.prepare(
       `with recursive up(hit, id, parent) as (
-         select id, id, parent_id from components where id in (select value from json_each(?))
+         select c.id, c.id, c.parent_id from json_each(?) j join components c on c.id = j.value
          union all
          select up.hit, p.id, p.parent_id from up join components p on p.id = up.parent
          where not exists (select 1 from component_containers h where h.component_id = up.id)
@@ -108,7 +110,8 @@ export function searchEntries(db: Database, query: SearchQuery): { hit: SearchHi
   };
   const keys = statements(db).keys[collectionId === undefined ? 0 : 1]![after ? 1 : 0]!.all(params) as SearchKey[];
   if (keys.length === 0) return [];
-  const rows = statements(db).details.all({ words: match, entries: JSON.stringify(keys.map((k) => k.entry)) }) as (Omit<SearchHit, 'containers' | 'snippet'> & {
+  const entries = keys.map((k) => k.entry);
+  const rows = statements(db).details.all({ words: match, entries: JSON.stringify(entries), low: Math.min(...entries), high: Math.max(...entries) }) as (Omit<SearchHit, 'containers' | 'snippet'> & {
     entry: number;
     marked: string;
   })[];

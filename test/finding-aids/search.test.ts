@@ -48,7 +48,7 @@ async function importEad(xml: string) {
 }
 
 async function search(query: Record<string, string | number>) {
-  const response = await room.app.inject({ method: 'GET', url: `/api/v1/search?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()}` });
+  const response = await room.app.inject({ method: 'GET', url: `/api/v1/search?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` });
   return { status: response.statusCode, body: response.json() as { items: Hit[]; nextCursor: string | null; code?: string } };
 }
 const titles = async (q: string, more: Record<string, string | number> = {}) => (await search({ q, ...more })).body.items.map((h) => h.title);
