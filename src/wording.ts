@@ -66,6 +66,10 @@ export function readingWords(label: string): string {
   return until ? `Restricted until ${readableDate(until)}` : label;
 }
 
+/** A folder or series wanted in a box: "Letters from Paris (Folder 3)". */
+export const wantedWords = (component: { title: string; folder: string | null }) =>
+  component.folder ? `${component.title} (${component.folder})` : component.title;
+
 /** A size in bytes as people read it: "50 MiB", "512 KiB", "900 bytes". */
 export function readableSize(bytes: number): string {
   const units = [
