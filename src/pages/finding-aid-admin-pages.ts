@@ -13,7 +13,7 @@ import { FormBody, hidden } from './form.ts';
 // The admin's upload of an EAD finding aid: the same import as POST /api/v1/collections/import,
 // from a file chosen in the browser. Without JavaScript a browser sends a file only as
 // multipart/form-data, so this plugin (and no other route) reads that, through @fastify/multipart,
-// whole parts in memory up to IMPORT_MAX_BYTES, the API's limit. The answer is the import's
+// the file in memory up to IMPORT_MAX_BYTES, the API's limit. The answer is the import's
 // result, shown at once: it exists only now (re-posting imports again, which changes nothing).
 
 const access = { access: ['admin'] as const };
@@ -21,19 +21,40 @@ const access = { access: ['admin'] as const };
 /** The file input's name. */
 const FILE_FIELD = 'findingAid';
 
-/** @fastify/multipart's refusals of a body it will not read whole: said on the page, not as JSON. */
-const multipartRefusals = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT', 'FST_PARTS_LIMIT', 'FST_PROTO_VIOLATION', 'FST_MP_PREMATURE_CLOSE']);
+/**
+ * A multipart body that could not be read whole: over the size limit, more parts than the form
+ * has, or malformed (cut short, no boundary). It is the sender's doing, so it is said on the page.
+ */
+class UnreadableUpload extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export const findingAidAdminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock }) => {
   const page = pageRenderer(config, clock);
   const maxSize = readableSize(config.importMaxBytes);
 
-  // The CSRF token is a field of the same form: the parts are read (into the body) before the
-  // CSRF check, which then finds `_csrf` there as in every other form.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fileSize: config.importMaxBytes, files: 1, fields: 1, parts: 2 },
-  });
+  await app.register(multipart, { limits: { fileSize: config.importMaxBytes, files: 1, fields: 1, parts: 2 } });
+
+  /**
+   * Reads the form's parts into the body before the CSRF check, which then finds `_csrf` there as
+   * in every other form. Whatever stops the reading is the body's fault, never a 500.
+   */
+  const readParts = async (request: FastifyRequest) => {
+    if (!request.isMultipart()) return;
+    const fields: [string, unknown][] = [];
+    try {
+      for await (const part of request.parts()) fields.push([part.fieldname, part.type === 'file' ? await part.toBuffer() : part.value]);
+    } catch (error) {
+      if ((error as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE') throw new UnreadableUpload(413, `The file is too large: a finding aid may have up to ${maxSize}.`);
+      throw new UnreadableUpload(400, 'The upload could not be read: send one EAD file with this form.');
+    }
+    request.body = Object.fromEntries(fields);
+  };
 
   const showUpload = (request: FastifyRequest, reply: FastifyReply, view: { problem?: string; result?: ImportResult } = {}, status = 200) => {
     const result = view.result;
@@ -61,13 +82,7 @@ export const findingAidAdminPages: FastifyPluginAsyncTypebox<PageOptions> = asyn
   };
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (multipartRefusals.has(error.code)) {
-      const problem =
-        error.code === 'FST_REQ_FILE_TOO_LARGE'
-          ? `The file is too large: a finding aid may have up to ${maxSize}.`
-          : 'Send one EAD file with this form.';
-      return showUpload(request, reply, { problem }, error.statusCode ?? 400);
-    }
+    if (error instanceof UnreadableUpload) return showUpload(request, reply, { problem: error.message }, error.statusCode);
     // Everything else (a missing CSRF token included) is answered as on every other route.
     throw error;
   });
@@ -78,6 +93,7 @@ export const findingAidAdminPages: FastifyPluginAsyncTypebox<PageOptions> = asyn
     pagePaths.importFindingAid,
     {
       config: access,
+      preValidation: readParts,
       preHandler: app.csrfProtection,
       schema: {
         ...hidden,

@@ -114,6 +114,19 @@ describe('the finding-aid upload page', { timeout: 60_000 }, () => {
     assert.match(empty.body, /role="alert">Choose the EAD file of the finding aid to import\./);
   });
 
+  it('answers a multipart body cut short, or without its boundary, with the page and a problem: never a 500', async () => {
+    await browser.get('/admin/finding-aids');
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    for (const [contentType, payload] of [
+      ['multipart/form-data; boundary=cut', '--cut\r\nContent-Disposition: form-data; name="findingAid"; filename="a.xml"\r\n\r\n<ead'],
+      ['multipart/form-data', 'no boundary'],
+    ] as const) {
+      const answer = await room.app.inject({ method: 'POST', url: '/admin/finding-aids', headers: { cookie, 'content-type': contentType }, payload });
+      assert.equal(answer.statusCode, 400, contentType);
+      assert.match(answer.body, /role="alert">The upload could not be read: send one EAD file with this form\./);
+    }
+  });
+
   it('refuses an upload without the CSRF token: 403 CSRF_INVALID, nothing imported', async () => {
     await browser.get('/admin/finding-aids');
     const forged = await upload(testFindingAid({ callNumber: 'TEST MSS 3', eadId: 'test-mss-3' }), { csrf: false });
