@@ -8,6 +8,12 @@ export const pagePaths = {
   collections: '/collections',
   requests: '/requests',
   review: '/review',
+  collection: (collectionId: number) => `/collections/${collectionId}`,
+  /** Staff, curators and admins: the collections, each leading to its containers. */
+  containers: '/containers',
+  collectionContainers: (collectionId: number) => `/collections/${collectionId}/containers`,
+  container: (containerId: number) => `/containers/${containerId}`,
+  importFindingAid: '/admin/finding-aids',
   pickList: (date: IsoDate) => `/paging?date=${date}`,
   desk: (search?: string) => (search ? `/desk?q=${encodeURIComponent(search)}` : '/desk'),
   deskRequest: (requestId: number) => `/desk/requests/${requestId}`,
