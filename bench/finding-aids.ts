@@ -32,6 +32,8 @@ export interface FindingAidFixture {
   commonHits: number;
   rareWord: string;
   rareHits: number;
+  /** Words as rare, a different one for each request of read.search.varied (no answer asked twice). */
+  rareWords: string[];
   buildMs: number;
 }
 
@@ -136,6 +138,7 @@ export async function buildFindingAids(folder: string): Promise<FindingAidFixtur
     commonHits: hits.get(`"${commonWord}"*`) as number,
     rareWord,
     rareHits: hits.get(`"${rareWord}"*`) as number,
+    rareWords: words.slice(VOCABULARY / 4, VOCABULARY),
   };
   sqlite.close();
   execFileSync('sync');

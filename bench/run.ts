@@ -139,6 +139,10 @@ try {
     console.log(`(finding aids: ${FINDING_AIDS} of ${COMPONENTS_PER_FINDING_AID.toLocaleString('en')} components, ${components} in all, in ${aids.buildMs} ms; "${aids.rareWord}" is in ${aids.rareHits} entries, "${aids.commonWord}" in ${aids.commonHits.toLocaleString('en')})`);
     const searchPath = (word: string) => `/api/v1/search?q=${word}`;
     await http('read.search', 'http.health', aids, { request: get(searchPath(aids.rareWord)) }, expectItems(searchPath(aids.rareWord), Math.min(50, aids.rareHits)));
+    // Each request a word not asked before: what a search costs when no answer is kept.
+    let next = 0;
+    const varied = { method: 'GET' as const, path: searchPath(aids.rareWord), setupRequest: (request: autocannon.Request) => ({ ...request, path: searchPath(aids.rareWords[next++ % aids.rareWords.length]!) }) };
+    await http('read.search.varied', 'http.health', aids, { request: varied });
     await http('read.search.common', 'http.health', aids, { request: get(searchPath(aids.commonWord)) }, expectItems(searchPath(aids.commonWord), 50));
     const topPath = `/api/v1/collections/${aids.collectionId}/components`;
     await http('read.tree', 'http.health', aids, { request: get(topPath) }, expectItems(topPath, SERIES));

@@ -38,6 +38,27 @@ export function whileCatalogueUnchanged<V>(make: () => V): (db: Writer) => V {
   };
 }
 
+/**
+ * Answers that depend on the catalogue alone (a finding aid's tree, search results), kept while
+ * its version stands: unlike `whileUnchanged`, a researcher's request or a desk transition does not
+ * empty them. Bounded as `whileUnchanged` is; nothing is kept inside a transaction.
+ */
+export function whileCatalogueStands<T>(db: Database, key: string, read: () => T): T {
+  if (db.$client.inTransaction) return read();
+  const kept = catalogueAnswers(db);
+  if (kept.answers.has(key)) return kept.answers.get(key) as T;
+  if (kept.answers.size >= MAX_ENTRIES || kept.bytes >= MAX_BYTES) {
+    kept.answers.clear();
+    kept.bytes = 0;
+  }
+  const answer = read();
+  kept.answers.set(key, answer);
+  if (Buffer.isBuffer(answer)) kept.bytes += answer.byteLength;
+  return answer;
+}
+
+const catalogueAnswers = whileCatalogueUnchanged(() => ({ answers: new Map<string, unknown>(), bytes: 0 }));
+
 // Through the session's client, which a transaction shares with its connection.
 const catalogueVersion = perConnection((db) => {
   const client = (db as unknown as { session: { client: Database['$client'] } }).session.client;

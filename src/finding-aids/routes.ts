@@ -4,6 +4,7 @@ import type { Database } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { todayIn, type Clock } from '../domain/calendar.ts';
 import { notFound } from '../domain/refusal.ts';
+import { sendWhileCatalogueStands } from '../http/answers.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses, IdSchema } from '../http/schemas.ts';
 import { collectionExists, findCollections } from '../collections/store.ts';
@@ -58,13 +59,15 @@ export const findingAidRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
         response: { 200: Type.Object({ items: Type.Array(ComponentSchema) }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => {
-      const { collectionId } = request.params;
-      if (!collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
-      const items = componentsUnder(db, collectionId, request.query.parentId);
-      if (!items) throw notFound(`Collection ${collectionId} has no component ${request.query.parentId}.`);
-      return { items };
-    },
+    // The tree changes only with the catalogue: its answers are kept until the next import or edit.
+    async (request, reply) =>
+      sendWhileCatalogueStands(request, reply, db, () => {
+        const { collectionId } = request.params;
+        if (!collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
+        const items = componentsUnder(db, collectionId, request.query.parentId);
+        if (!items) throw notFound(`Collection ${collectionId} has no component ${request.query.parentId}.`);
+        return { items };
+      }),
   );
 
   app.get(
@@ -77,10 +80,11 @@ export const findingAidRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
         response: { 200: ComponentWithAncestorsSchema, ...errorResponses(400, 404) },
       },
     },
-    async (request) => {
-      const component = findComponent(db, request.params.componentId);
-      if (!component) throw notFound(`There is no component ${request.params.componentId}.`);
-      return component;
-    },
+    async (request, reply) =>
+      sendWhileCatalogueStands(request, reply, db, () => {
+        const component = findComponent(db, request.params.componentId);
+        if (!component) throw notFound(`There is no component ${request.params.componentId}.`);
+        return component;
+      }),
   );
 };

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import { collectionExists } from '../collections/store.ts';
 import { notFound } from '../domain/refusal.ts';
+import { sendWhileCatalogueStands } from '../http/answers.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses, IdSchema, pageLimit, PageQuery } from '../http/schemas.ts';
 import { SearchHitSchema } from './schemas.ts';
@@ -44,16 +45,18 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
         response: { 200: Type.Object({ items: Type.Array(SearchHitSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => {
-      const { q, collectionId, cursor } = request.query;
-      const limit = pageLimit(request.query.limit);
-      const words = searchWords(q);
-      if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/q holds no word to search for (letters or digits).');
-      if (collectionId !== undefined && !collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
-      const found = searchEntries(db, { words, collectionId, after: keyOf(cursor), limit: limit + 1 });
-      const page = found.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map((f) => f.hit), nextCursor: found.length > limit && last ? cursorAt(last.key) : null };
-    },
+    // Search depends on the catalogue alone: its answers are kept until the next import or edit.
+    async (request, reply) =>
+      sendWhileCatalogueStands(request, reply, db, () => {
+        const { q, collectionId, cursor } = request.query;
+        const limit = pageLimit(request.query.limit);
+        const words = searchWords(q);
+        if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/q holds no word to search for (letters or digits).');
+        if (collectionId !== undefined && !collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
+        const found = searchEntries(db, { words, collectionId, after: keyOf(cursor), limit: limit + 1 });
+        const page = found.slice(0, limit);
+        const last = page.at(-1);
+        return { items: page.map((f) => f.hit), nextCursor: found.length > limit && last ? cursorAt(last.key) : null };
+      }),
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/client.ts';
-import { whileUnchanged } from '../caches.ts';
+import { whileCatalogueStands, whileUnchanged } from '../caches.ts';
 
 /**
  * Sends a read's answer as the bytes the route's response schema made of it the last time the
@@ -8,8 +8,12 @@ import { whileUnchanged } from '../caches.ts';
  * otherwise `build()` reads it anew. The person and the whole URL, path and query, are all that
  * the answers of the routes using this depend on. A refusal thrown by `build()` is not kept.
  */
-export function sendWhileUnchanged(request: FastifyRequest, reply: FastifyReply, db: Database, build: () => unknown): FastifyReply {
+export function sendWhileUnchanged(request: FastifyRequest, reply: FastifyReply, db: Database, build: () => unknown, keep: (db: Database, key: string, read: () => Buffer) => Buffer = whileUnchanged): FastifyReply {
   const key = `answer:${request.account?.id ?? 'public'}:${request.url}`;
-  const body = whileUnchanged(db, key, () => Buffer.from(reply.serialize(build()) as string));
+  const body = keep(db, key, () => Buffer.from(reply.serialize(build()) as string));
   return reply.type('application/json; charset=utf-8').send(body);
 }
+
+/** The same, for answers that depend on the catalogue alone: kept across requests' writes (src/caches.ts). */
+export const sendWhileCatalogueStands = (request: FastifyRequest, reply: FastifyReply, db: Database, build: () => unknown): FastifyReply =>
+  sendWhileUnchanged(request, reply, db, build, whileCatalogueStands);
