@@ -1,8 +1,9 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { oaiHarvests } from '../../db/schema.ts';
-import { withoutCredentials } from '../config.ts';
-import type { IsoDate } from '../domain/calendar.ts';
+import type { Logger } from 'pino';
+import { withoutCredentials, type Config } from '../config.ts';
+import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
 import { emptyTally, harvestInto, type ImportEvent, type Tally } from './bulk-import.ts';
 import { OaiError, type HarvestProgress, type HarvestRequest } from './oai-harvest.ts';
 
@@ -34,7 +35,7 @@ export function lastHarvestDay(db: Database, url: string, set: string | undefine
 export async function recordedHarvest(
   db: Database,
   request: HarvestRequest,
-  now: () => Date,
+  now: Clock,
   today: IsoDate,
   onEvent: (event: ImportEvent) => void = () => {},
   progress?: HarvestProgress,
@@ -62,4 +63,35 @@ export async function recordedHarvest(
     })
     .run();
   return { from: request.from ?? null, tally, error };
+}
+
+export interface NightlyHarvestSummary {
+  from: string | null;
+  imported: number;
+  deleted: number;
+  failed: number;
+}
+
+/**
+ * The nightly job: OAI_URL (and OAI_SET) harvested from the day of the last successful harvest.
+ * Run twice the same day, the second asks for that day again and imports the same documents as
+ * unchanged. A list that could not be read to its end throws, once recorded, for the queue to try
+ * again; a record refused is logged and counted, and does not hold the next harvest's day back
+ * (it would be refused again until the repository changes it, which moves it into a later day).
+ */
+export async function nightlyHarvest(
+  db: Database,
+  config: Pick<Config, 'oaiUrl' | 'oaiSet' | 'importMaxBytes' | 'timezone'>,
+  clock: Clock,
+  log: Pick<Logger, 'warn'>,
+): Promise<NightlyHarvestSummary | { skipped: string }> {
+  if (!config.oaiUrl) return { skipped: 'OAI_URL is not set' };
+  const from = lastHarvestDay(db, config.oaiUrl, config.oaiSet) ?? undefined;
+  const request = { url: config.oaiUrl, set: config.oaiSet, from, maxRecordChars: config.importMaxBytes };
+  const onEvent = (event: ImportEvent) => {
+    if (event.kind === 'failed') log.warn({ record: event.source, reason: event.message }, 'a harvested finding aid was not imported');
+  };
+  const { tally, error } = await recordedHarvest(db, request, clock, todayIn(config.timezone, clock()), onEvent);
+  if (error) throw error;
+  return { from: from ?? null, imported: tally.imported, deleted: tally.deleted, failed: tally.failed };
 }

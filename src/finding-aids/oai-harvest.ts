@@ -91,7 +91,16 @@ async function* fetchText(url: URL, timeoutMs: number): AsyncGenerator<string> {
       clearTimeout(timer);
     }
   };
-  const response = await waitFor(fetch(url, { signal: controller.signal, headers: { accept: 'text/xml, application/xml' } }));
+  const get = () => waitFor(fetch(url, { signal: controller.signal, headers: { accept: 'text/xml, application/xml' } }));
+  let response: Response;
+  try {
+    response = await get();
+  } catch (error) {
+    // A kept-alive connection the repository closed while the last page was being imported fails
+    // the next request before it is sent: a fresh connection is tried once.
+    if (!(error instanceof OaiError && error.code === 'http')) throw error;
+    response = await get();
+  }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     throw new OaiError('http', `${shown} answered HTTP ${response.status} ${response.statusText}`.trimEnd());
