@@ -51,8 +51,10 @@ export class ImportReport {
       const filled = Math.min(BAR_WIDTH, Math.round((this.done / total) * BAR_WIDTH));
       progress = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${this.done}/${total} ${this.unit}s`;
     }
-    const columns = (this.out as { columns?: number }).columns ?? 80;
-    this.out.write(`\r${`${progress}  ${current}`.slice(0, columns - 1)}\x1b[K`);
+    // One line, never wrapped (a wrapped line is not redrawn in place): a long path loses its start.
+    const room = ((this.out as { columns?: number }).columns ?? 80) - 1 - progress.length - 2;
+    const name = current.length <= room ? current : `…${current.slice(current.length - room + 1)}`;
+    this.out.write(`\r${`${progress}  ${room > 1 ? name : ''}`.slice(0, room + progress.length + 2)}\x1b[K`);
     this.drawn = true;
   }
 

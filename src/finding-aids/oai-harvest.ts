@@ -37,7 +37,7 @@ export class OaiError extends Error {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** The pages' size as the repository announces it (`completeListSize`), when it does. */
+/** How far a harvest is: the pages read, and the list's size when the repository says (`completeListSize`). */
 export interface HarvestProgress {
   pages: number;
   completeListSize: number | null;
