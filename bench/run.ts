@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { buildFindingAids, COMPONENTS_PER_FINDING_AID, FILES_PER_SERIES, FINDING_AIDS, SERIES } from './finding-aids.ts';
+import { bulkImport } from './bulk-import.ts';
 import { buildFixture, MY_REQUESTS, PICK_LIST_SIZE, RESEARCHERS, WRITE_BOXES, type Fixture } from './fixtures.ts';
 import { readingRoomDay, submissions } from './loads.ts';
 import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load } from './http.ts';
@@ -20,7 +21,8 @@ import type { Scenario } from './stats.ts';
 // before each HTTP scenario, BENCH_MESSAGES (10,000) per mail scenario, BENCH_PAST_REQUESTS
 // (1,000,000) in the scale database, BENCH_ONLY=name,name to run some scenarios (their baselines
 // too, or their ratio is left empty), BENCH_CPU_PROF=<folder> for V8 profiles of the servers,
-// BENCH_QUIET_SECONDS (30): how long each scenario may wait for other processes to leave the CPU.
+// BENCH_QUIET_SECONDS (30): how long each scenario may wait for other processes to leave the CPU,
+// BENCH_IMPORT_FILES (1,000): finding aids imported by import.bulk.
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -30,6 +32,7 @@ const PAST_REQUESTS = Number(process.env.BENCH_PAST_REQUESTS ?? 1_000_000);
 const SCALE_CONTAINERS = 100_000;
 const GEN_MSS_238_CONTAINERS = 29;
 const QUIET_SECONDS = Number(process.env.BENCH_QUIET_SECONDS ?? 30);
+const IMPORT_FILES = Number(process.env.BENCH_IMPORT_FILES ?? 1000);
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 /** A scenario is wanted when named, or when a name it extends is (`read.search` runs `read.search.common`). */
 const wanted = (name: string) => !only || only.some((o) => name === o || name.startsWith(`${o}.`));
@@ -159,6 +162,13 @@ try {
     console.log(`(scale database: ${PAST_REQUESTS.toLocaleString('en')} past requests, ${SCALE_CONTAINERS.toLocaleString('en')} containers, in ${Math.round(performance.now() - started)} ms)`);
     await http('scale.write-at-1M', 'write.requests', scale, submissions(scale));
   }
+
+  await inProcess('import.bulk', async () => {
+    const { figures, rssAt100, rssAtEnd } = await bulkImport(mkdtempSync(join(folder, 'import-')), IMPORT_FILES);
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+    console.log(`(import.bulk: ${IMPORT_FILES} finding aids; peak RSS of the command ${mb(rssAt100)} MB after 100 files, ${mb(rssAtEnd)} MB after ${IMPORT_FILES})`);
+    return figures;
+  });
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

@@ -392,3 +392,29 @@ export const scheduledRuns = sqliteTable('scheduled_runs', {
   key: text('key').primaryKey(),
   at: integer('at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Each OAI-PMH harvest (nightly or from the command line) and its outcome. The next nightly
+ * harvest asks for what changed since the day the last successful one of the same endpoint and
+ * set started (`from` is inclusive: that day is read again, which the idempotent import makes
+ * harmless, and nothing changed while a harvest ran is missed).
+ */
+export const oaiHarvests = sqliteTable(
+  'oai_harvests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // Without user information or query values, as in every message.
+    url: text('url').notNull(),
+    set: text('set'),
+    // The `from` sent (YYYY-MM-DD), null for the whole list.
+    from: text('from'),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }).notNull(),
+    records: integer('records').notNull(),
+    deleted: integer('deleted').notNull(),
+    failures: integer('failures').notNull(),
+    // Why the list could not be read to its end; null: the harvest succeeded (some records may have failed).
+    error: text('error'),
+  },
+  (t) => [index('oai_harvests_source').on(t.url, t.set, t.startedAt)],
+);

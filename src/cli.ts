@@ -7,7 +7,12 @@ import { roles, type Role } from '../db/schema.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './accounts/secrets.ts';
 import { createAccount } from './accounts/staff.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { todayIn } from './domain/calendar.ts';
 import { Refusal } from './domain/refusal.ts';
+import { count, emptyTally, importFile, xmlFiles } from './finding-aids/bulk-import.ts';
+import { recordedHarvest } from './finding-aids/harvest-runs.ts';
+import { ImportReport } from './finding-aids/import-report.ts';
+import { DEFAULT_TIMEOUT_MS, type HarvestProgress } from './finding-aids/oai-harvest.ts';
 import { privateFile, privateFolder } from './private-files.ts';
 
 // `npm run cli -- <command> [options]`, with the same environment as the server.
@@ -21,6 +26,13 @@ Commands:
       Copy the database, online, into FILE (SQLite's backup API: writers need not stop).
   holidays:seed --year YYYY [--year YYYY ...]
       Close the reading room on that year's US federal holidays (a year is seeded once).
+  collections:import PATH [PATH ...]
+      Import EAD finding aids: files, or folders walked for .xml files (recursively, in sorted
+      order). A bad file is reported and skipped; the exit code is 1 when any failed.
+  collections:harvest [--oai URL] [--set S] [--from YYYY-MM-DD] [--timeout SECONDS]
+      Import the EAD of an OAI-PMH endpoint (ListRecords, metadataPrefix=oai_ead), following its
+      resumption tokens; --oai and --set default to OAI_URL and OAI_SET. --from: records changed
+      since that day. --timeout (60): how long the endpoint may be silent.
   installation:renew
       Give a copy of the database a new installation id, so it can run beside its original on
       the same Redis. Never for a restored backup: that is the same installation.`;
@@ -90,11 +102,64 @@ function installationRenew(): void {
   }
 }
 
+function collectionsImport(paths: string[]): void {
+  if (paths.length === 0) throw new ConfigError('collections:import needs files or folders, e.g. npm run cli -- collections:import finding-aids/');
+  const config = loadConfig();
+  const db = openDatabase(config.databasePath);
+  const today = todayIn(config.timezone, new Date());
+  // The bar needs the total: the folders are walked twice rather than every path held in a list.
+  let total = 0;
+  if (process.stdout.isTTY) for (const _ of xmlFiles(paths)) total++;
+  const report = new ImportReport(process.stdout, 'file', () => total);
+  const tally = emptyTally();
+  const started = performance.now();
+  try {
+    for (const path of xmlFiles(paths)) {
+      const event = importFile(db, path, today, config.importMaxBytes);
+      count(tally, event);
+      report.event(event);
+    }
+  } finally {
+    db.$client.close();
+  }
+  report.summary(tally, (performance.now() - started) / 1000);
+  if (tally.failed > 0) process.exitCode = 1;
+}
+
+async function collectionsHarvest(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { oai: { type: 'string' }, set: { type: 'string' }, from: { type: 'string' }, timeout: { type: 'string' } } });
+  const config = loadConfig();
+  const url = values.oai ?? config.oaiUrl;
+  const set = values.oai ? values.set : (values.set ?? config.oaiSet);
+  if (!url || !/^https?:\/\/\S+$/.test(url)) throw new ConfigError('collections:harvest needs --oai with the endpoint\'s URL (or OAI_URL), e.g. --oai https://archives.example.edu/oai');
+  const { from } = values;
+  if (from !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(from) && new Date(`${from}T00:00:00Z`).toISOString().startsWith(from))) {
+    throw new ConfigError(`--from must be a day, YYYY-MM-DD (got "${from}")`);
+  }
+  const timeoutMs = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout) * 1000;
+  if (!(timeoutMs > 0)) throw new ConfigError(`--timeout must be a number of seconds (got "${values.timeout}")`);
+  const db = openDatabase(config.databasePath);
+  const progress: HarvestProgress = { pages: 0, completeListSize: null };
+  const report = new ImportReport(process.stdout, 'record', () => progress.completeListSize);
+  const started = performance.now();
+  try {
+    const request = { url, set, from, timeoutMs, maxRecordChars: config.importMaxBytes };
+    const { tally, error } = await recordedHarvest(db, request, () => new Date(), todayIn(config.timezone, new Date()), (event) => report.event(event), progress);
+    report.summary(tally, (performance.now() - started) / 1000);
+    if (error) console.error(`The harvest stopped after ${progress.pages} pages: ${error.message}`);
+    if (error || tally.failed > 0) process.exitCode = 1;
+  } finally {
+    db.$client.close();
+  }
+}
+
 const commands: Record<string, (args: string[]) => void | Promise<void>> = {
   'users:create': usersCreate,
   'db:backup': dbBackup,
   'holidays:seed': holidaysSeed,
   'installation:renew': installationRenew,
+  'collections:import': collectionsImport,
+  'collections:harvest': collectionsHarvest,
 };
 
 const [name, ...rest] = process.argv.slice(2);

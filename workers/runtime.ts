@@ -76,7 +76,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     // so the slots, not SMTP, would cap the rate with fewer (README, "Performance").
     notifications: { concurrency: 32, process: notificationProcessor({ db, mailer, settings, clock, installation, messageIdDomain: messageIdDomain(config.mailFrom) }) },
     paging: { concurrency: 1, process: pagingProcessor({ ctx, clock }) },
-    maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock, log }) },
+    maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock, log, config }) },
   };
   const workers = Object.entries(processors).map(([name, { concurrency, process }]) => {
     const connection = workerConnection(config.redisUrl);

@@ -18,9 +18,11 @@ const cronAt = (time: string, days = '*') => {
 
 /**
  * The reading room's timed work: paging runs at the pull times and reminders on weekdays (each
- * run skips closures itself), closing time every weekday, and the nightly upkeep.
+ * run skips closures itself), closing time every weekday, and the nightly upkeep, with the OAI-PMH
+ * harvest of finding aids when OAI_URL is set (at 02:00, before the upkeep and long before anyone
+ * requests from the catalogue).
  */
-export function schedules(config: Pick<Config, 'pagingTimes' | 'reminderTime' | 'closingTime'>): Schedule[] {
+export function schedules(config: Pick<Config, 'pagingTimes' | 'reminderTime' | 'closingTime' | 'oaiUrl'>): Schedule[] {
   return [
     ...config.pagingTimes.map((time) => ({
       queue: 'paging' as const,
@@ -32,6 +34,7 @@ export function schedules(config: Pick<Config, 'pagingTimes' | 'reminderTime' | 
     { queue: 'maintenance', id: 'closing-time', pattern: cronAt(config.closingTime, WEEKDAYS) },
     { queue: 'maintenance', id: 'seed-holidays', pattern: '0 3 * * *' },
     { queue: 'maintenance', id: 'expire-tokens', pattern: '30 3 * * *' },
+    ...(config.oaiUrl ? [{ queue: 'maintenance' as const, id: 'oai-harvest', pattern: '0 2 * * *' }] : []),
   ];
 }
 

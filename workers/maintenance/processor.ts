@@ -2,7 +2,9 @@ import type { Job } from 'bullmq';
 import type { Database } from '../../db/client.ts';
 import { seedFederalHolidays } from '../../db/seed/federal-holidays.ts';
 import { holidayYears } from '../../db/seed/index.ts';
+import type { Config } from '../../src/config.ts';
 import { todayIn, type Clock } from '../../src/domain/calendar.ts';
+import { nightlyHarvest } from '../../src/finding-aids/harvest-runs.ts';
 import { removeOldLinks } from '../../src/accounts/links.ts';
 import { closingTime, visitReminders } from '../../src/paging/runs.ts';
 import type { RequestsContext } from '../../src/requests/moves.ts';
@@ -13,10 +15,11 @@ export interface MaintenanceDependencies {
   db: Database;
   clock: Clock;
   log: Pick<Log, 'warn'>;
+  config: Pick<Config, 'oaiUrl' | 'oaiSet' | 'importMaxBytes' | 'timezone'>;
 }
 
 /** The maintenance queue's jobs, each idempotent. */
-export function maintenanceProcessor({ ctx, db, clock, log }: MaintenanceDependencies) {
+export function maintenanceProcessor({ ctx, db, clock, log, config }: MaintenanceDependencies) {
   return async (job: Job): Promise<unknown> => {
     const now = clock();
     switch (job.name) {
@@ -31,6 +34,8 @@ export function maintenanceProcessor({ ctx, db, clock, log }: MaintenanceDepende
         return { seeded: seedFederalHolidays(db, holidayYears(todayIn(ctx.timezone, now))) };
       case 'expire-tokens':
         return { removed: removeOldLinks(db, now) };
+      case 'oai-harvest':
+        return nightlyHarvest(db, config, clock, log);
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }
