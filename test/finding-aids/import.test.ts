@@ -93,7 +93,7 @@ describe('importing a finding aid', () => {
 
   it('a second import of the same document changes nothing (200, every container unchanged, ids kept)', async () => {
     const before = await containersOf(collectionId);
-    const result = ok<ImportAnswer>(await importXml(threeBoxes), 200);
+    const result = ok<ImportAnswer>(await importXml(threeBoxes, admin, 'text/xml; charset=UTF-8'), 200);
     assert.equal(result.created, false);
     assert.deepEqual(result.containers, { added: 0, updated: 0, unchanged: 3, withdrawn: 0 });
     assert.deepEqual(await containersOf(collectionId), before);

@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import type { SearchHit } from '../../src/finding-aids/search.ts';
 
 // GET /api/v1/search on finding aids imported through the API (docs/search.md).
 
-interface Hit {
-  collectionId: number;
-  callNumber: string;
-  collectionTitle: string;
-  componentId: number | null;
-  title: string;
-  dates: string | null;
-  containers: string[];
-  snippet: string;
-}
+type Hit = SearchHit;
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
