@@ -154,6 +154,8 @@ function drawSlip(doc: PDFKit.PDFDocument, slip: CallSlip, box: SlipBox): void {
     ['Photo ID', slip.identityChecked ? 'Checked' : 'Not checked yet: check it at the desk before delivery'],
   ];
   if (slip.restrictionNote) fields.push(['Restricted', slip.restrictionNote]);
+  // What to pull from the box, last: a long list takes the rest of the slip and ends in an ellipsis.
+  if (slip.components.length > 0) fields.push(['Folders', slip.components.map((c) => (c.folder ? `${c.title} (${c.folder})` : c.title)).join('; ')]);
   const labelWidth = 64;
   for (const [label, value] of fields) {
     if (y > bottom - 12) break;
