@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { RequestStatus } from '../db/schema.ts';
+import type { RequestStatus, SurrogateKind } from '../db/schema.ts';
 import type { IsoDate } from './domain/calendar.ts';
 
 // How the reading room says things to people, in e-mails, pages and call slips alike: dates and
@@ -47,3 +47,10 @@ export const templateHelpers = `const researcherStatus = (status) => {
 
 /** A status as the desk reads it. */
 export const deskStatus = (status: RequestStatus): string => statusWords[status].desk;
+
+/** What stands in for a restricted original, in a sentence: "the reading room has a reference copy". */
+export const surrogateWords: Record<SurrogateKind, string> = {
+  reference_copy: 'a reference copy',
+  microfilm: 'microfilm',
+  digital: 'a digital copy',
+};

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { accountPages } from './account-pages.ts';
 import { adminPages } from './admin-pages.ts';
 import { curatorPages } from './curator-pages.ts';
+import { findingAidPages } from './finding-aid-pages.ts';
 import { researcherPages } from './researcher-pages.ts';
 import { staffPages } from './staff-pages.ts';
 import { pageAssets } from './assets.ts';
@@ -29,6 +30,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(sessionPages, options);
   await app.register(accountPages, options);
   await app.register(researcherPages, options);
+  await app.register(findingAidPages, options);
   await app.register(staffPages, options);
   await app.register(curatorPages, options);
   await app.register(adminPages, options);

@@ -26,16 +26,19 @@ export const homeOf: Record<Role, string> = { researcher: '/requests', staff: '/
 const navigation: Record<Role, { href: string; label: string }[]> = {
   researcher: [
     { href: '/collections', label: 'Collections' },
+    { href: '/search', label: 'Search' },
     { href: '/requests', label: 'My requests' },
   ],
   staff: [
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
     { href: '/collections', label: 'Collections' },
+    { href: '/search', label: 'Search' },
   ],
   curator: [
     { href: '/review', label: 'Restricted requests' },
     { href: '/collections', label: 'Collections' },
+    { href: '/search', label: 'Search' },
   ],
   admin: [
     { href: '/admin', label: 'Administration' },
