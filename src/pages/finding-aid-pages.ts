@@ -53,15 +53,8 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       const closed = idOf(close);
       const asked = idsOf(request.body.open) ?? [];
       const open = closed === undefined ? asked : withoutBranch(db, asked, closed);
-      // Back at the branch that was opened (the last open button's value) or closed.
-      const at = closed ?? asked.at(-1);
-      const view = {
-        date: visitDate,
-        open,
-        componentIds: idsOf(request.body.componentIds) ?? [],
-        containerIds: idsOf(request.body.containerIds) ?? [],
-        at: at === undefined ? undefined : `c-${at}`,
-      };
+      // Redirects carry no fragment (src/pages/kit.ts pathOnThisSite): the page opens at its top.
+      const view = { date: visitDate, open, componentIds: idsOf(request.body.componentIds) ?? [], containerIds: idsOf(request.body.containerIds) ?? [] };
       return seeOther(reply, config, pagePaths.collection(collectionId, view));
     },
   );
@@ -87,12 +80,12 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       if (refId) {
         const componentId = componentIdByRefId(db, collection.id, refId);
         if (componentId === undefined) return notFound(request, reply, 'No such part of the collection', `${collection.callNumber} has no component “${refId}”.`);
-        return seeOther(reply, config, pagePaths.collection(collection.id, { open: [componentId], componentIds: [componentId], at: `c-${componentId}` }));
+        return seeOther(reply, config, pagePaths.collection(collection.id, { open: [componentId], componentIds: [componentId] }));
       }
       if (container) {
         const box = containersOf(db, collection.id).find((c) => sameLabel(c.label, container));
         if (!box) return notFound(request, reply, 'No such box', `${collection.callNumber} has no box “${container}”.`);
-        return seeOther(reply, config, pagePaths.collection(collection.id, { containerIds: [box.id], at: `box-${box.id}` }));
+        return seeOther(reply, config, pagePaths.collection(collection.id, { containerIds: [box.id] }));
       }
       return seeOther(reply, config, pagePaths.collection(collection.id));
     },
