@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { requestComponents, requests } from '../../db/schema.ts';
 import { eadDocument, fileComponent, seriesComponent } from '../helpers/ead-documents.ts';
 import { formBrowser, signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
+import { pdfText } from '../helpers/pdf-text.ts';
 import { makeAccount, makePerson, PASSWORD, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
@@ -143,6 +144,14 @@ describe('requesting folders', () => {
     assert.match(text(page.body), /Box 1 , Guérin family papers \(MS 300\): scheduled Letters from Paris \(Folder 3\) Letters to Lucienne \(Folder 9\)/);
     const detail = await reader.get(`/requests/${mine[0]!.id}`);
     assert.match(text(detail.body), /Folders wanted Letters from Paris \(Folder 3\) Letters to Lucienne \(Folder 9\)/);
+  });
+
+  it("puts the folders wanted on the box's call slip", async () => {
+    const staff = await makeAccount(room.db, 'staff');
+    const desk = await signedInBrowser(room.app, staff.email, PASSWORD);
+    const slips = await desk.get(`/paging/call-slips.pdf?date=${FIRST_DAY}`);
+    assert.equal(slips.statusCode, 200);
+    assert.match(pdfText(slips.rawPayload), /Letters from Paris \(Folder 3\); Letters to Lucienne \(Folder 9\)/);
   });
 
   it('shows a refusal on the collection page, the folders still checked', async () => {
