@@ -1,13 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
+import { openDatabase } from '../db/client.ts';
 import { readFindingAid } from '../src/finding-aids/ead-reader.ts';
+import { importRead } from '../src/finding-aids/import.ts';
 import { summarise } from './stats.ts';
 
-// `ead.*`: reading the large finding aids of shared/fixtures/ead/ (from the project's root,
-// ../shared/fixtures/ead/), in components per second. `ead.bare-parse` is the floor: saxes alone
-// walking the documents and counting components, nothing kept; `ead.read` is readFindingAid, whose
-// ratio to the floor is what the reader's own work costs. Each file is one latency sample.
+// `ead.*` and `import.ead`: reading and importing the large finding aids of shared/fixtures/ead/
+// (from the project's root, ../shared/fixtures/ead/), in components per second. `ead.bare-parse` is
+// the floor: saxes alone walking the documents and counting components, nothing kept; `ead.read` is
+// readFindingAid, whose ratio to the floor is what the reader's own work costs; `import.ead` is the
+// whole import (reading, then one transaction into a SQLite file), each document as a new collection.
+// Each file is one latency sample.
 
 export const LARGE_FINDING_AIDS = ['bhl-0420-kahn.xml', 'princeton-MC147.xml', 'stanford-sc0097-knuth.xml', 'clarke-aladdin.xml'];
 
@@ -55,3 +59,24 @@ function measure(name: string, baseline: string, seconds: number, read: (text: s
 export const eadBareParse = (seconds: number) => measure('ead.bare-parse', 'ead.bare-parse', seconds, bareParse);
 
 export const eadRead = (seconds: number) => measure('ead.read', 'ead.bare-parse', seconds, (text) => readFindingAid(text).components.length);
+
+/**
+ * The whole import, into a SQLite file in `folder` (synchronous=FULL, as served). Each document is
+ * imported under a call number of its own, so every import makes a collection, as a library's
+ * first load of its finding aids does.
+ */
+export function eadImport(folder: string, seconds: number) {
+  const db = openDatabase(join(folder, 'import.sqlite'));
+  let imports = 0;
+  try {
+    return measure('import.ead', 'ead.bare-parse', seconds, (text) => {
+      const aid = readFindingAid(text);
+      imports += 1;
+      aid.collection.callNumber = `${aid.collection.callNumber} (${imports})`;
+      aid.eadId = null;
+      return importRead(db, aid, '2026-12-01').components;
+    });
+  } finally {
+    db.$client.close();
+  }
+}

@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
+import { buildFindingAids, COMPONENTS_PER_FINDING_AID, FILES_PER_SERIES, FINDING_AIDS, SERIES } from './finding-aids.ts';
 import { buildFixture, MY_REQUESTS, PICK_LIST_SIZE, RESEARCHERS, WRITE_BOXES, type Fixture } from './fixtures.ts';
 import { readingRoomDay, submissions } from './loads.ts';
 import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load } from './http.ts';
 import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './machine.ts';
 import { mailPipeline, mailRaw } from './mail.ts';
 import { durableInsert } from './sqlite.ts';
+import { eadBareParse, eadImport, eadRead } from './ead.ts';
 import type { Scenario } from './stats.ts';
 
 // `npm run bench`: every scenario and its baseline measured in the same run on the same machine.
@@ -29,7 +31,8 @@ const SCALE_CONTAINERS = 100_000;
 const GEN_MSS_238_CONTAINERS = 29;
 const QUIET_SECONDS = Number(process.env.BENCH_QUIET_SECONDS ?? 30);
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
-const wanted = (name: string) => !only || only.includes(name);
+/** A scenario is wanted when named, or when a name it extends is (`read.search` runs `read.search.common`). */
+const wanted = (name: string) => !only || only.some((o) => name === o || name.startsWith(`${o}.`));
 
 /** The issue's targets: the lowest acceptable ratio to the baseline. */
 const targets: Record<string, number> = {
@@ -38,8 +41,10 @@ const targets: Record<string, number> = {
   'read.my-requests': 0.5,
   'write.requests': 0.5,
   'read.pick-list': 0.5,
+  'read.search': 0.3,
   'mail.pipeline': 0.6,
   'scale.write-at-1M': 0.8,
+  'import.ead': 0.3,
 };
 
 const machine = describeMachine();
@@ -76,7 +81,7 @@ const cleanUp = () => rmSync(folder, { recursive: true, force: true });
 process.on('exit', cleanUp);
 
 /** One HTTP scenario against a server of its own, stopped afterwards. */
-async function http(name: string, baseline: string, fixture: Fixture, load: Load, check?: (url: string) => Promise<void>, entry = 'src/server.ts', readyPath = '/health'): Promise<HttpFigures | undefined> {
+async function http(name: string, baseline: string, fixture: Pick<Fixture, 'env'>, load: Load, check?: (url: string) => Promise<void>, entry = 'src/server.ts', readyPath = '/health'): Promise<HttpFigures | undefined> {
   if (!wanted(name)) return undefined;
   const server = await startServer(entry, fixture.env, readyPath);
   try {
@@ -102,6 +107,9 @@ const expectItems = (path: string, count: number, token?: string) => async (url:
 try {
   await inProcess('sqlite.durable-insert', () => durableInsert(folder, SECONDS));
   await inProcess('mail.raw', () => mailRaw(MESSAGES));
+  await inProcess('ead.bare-parse', () => eadBareParse(SECONDS));
+  await inProcess('ead.read', () => eadRead(SECONDS));
+  await inProcess('import.ead', () => eadImport(mkdtempSync(join(folder, 'import-')), SECONDS));
 
   const mainFolder = mkdtempSync(join(folder, 'main-'));
   let started = performance.now();
@@ -123,6 +131,19 @@ try {
     // A database of its own: the day's writes must not meet those of write.requests.
     const day = await buildFixture(mkdtempSync(join(folder, 'day-')), { boxes: WRITE_BOXES, pastRequests: 0 });
     await http('mixed.day', 'http.health', day, readingRoomDay(day));
+  }
+
+  if (wanted('read.search') || wanted('read.tree')) {
+    const aids = await buildFindingAids(mkdtempSync(join(folder, 'finding-aids-')));
+    const components = (FINDING_AIDS * COMPONENTS_PER_FINDING_AID).toLocaleString('en');
+    console.log(`(finding aids: ${FINDING_AIDS} of ${COMPONENTS_PER_FINDING_AID.toLocaleString('en')} components, ${components} in all, in ${aids.buildMs} ms; "${aids.rareWord}" is in ${aids.rareHits} entries, "${aids.commonWord}" in ${aids.commonHits.toLocaleString('en')})`);
+    const searchPath = (word: string) => `/api/v1/search?q=${word}`;
+    await http('read.search', 'http.health', aids, { request: get(searchPath(aids.rareWord)) }, expectItems(searchPath(aids.rareWord), Math.min(50, aids.rareHits)));
+    await http('read.search.common', 'http.health', aids, { request: get(searchPath(aids.commonWord)) }, expectItems(searchPath(aids.commonWord), 50));
+    const topPath = `/api/v1/collections/${aids.collectionId}/components`;
+    await http('read.tree', 'http.health', aids, { request: get(topPath) }, expectItems(topPath, SERIES));
+    const seriesPath = `${topPath}?parentId=${aids.seriesId}`;
+    await http('read.tree.series', 'http.health', aids, { request: get(seriesPath) }, expectItems(seriesPath, FILES_PER_SERIES));
   }
 
   await inProcess('mail.pipeline', () => mailPipeline(MESSAGES));

@@ -20,6 +20,7 @@ import { requestRoutes } from './requests/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
 import { findingAidRoutes } from './finding-aids/routes.ts';
+import { searchRoutes } from './finding-aids/search-routes.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/calendar.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -92,6 +93,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(healthRoutes, { db, redis, clock });
   await app.register(collectionRoutes, { db, clock, config });
   await app.register(findingAidRoutes, { db, clock, config });
+  await app.register(searchRoutes, { db });
   const requests = requestsContext(db, config);
   await app.register(calendarRoutes, { db, config, clock, requests });
   await app.register(requestRoutes, { ctx: requests, clock });

@@ -38,6 +38,11 @@ export const pagePaths = {
   },
   requests: '/requests',
   review: '/review',
+  /** Staff, curators and admins: the collections, each leading to its containers. */
+  containers: '/containers',
+  collectionContainers: (collectionId: number) => `/collections/${collectionId}/containers`,
+  container: (containerId: number) => `/containers/${containerId}`,
+  importFindingAid: '/admin/finding-aids',
   pickList: (date: IsoDate) => `/paging?date=${date}`,
   desk: (search?: string) => (search ? `/desk?q=${encodeURIComponent(search)}` : '/desk'),
   deskRequest: (requestId: number) => `/desk/requests/${requestId}`,

@@ -32,9 +32,11 @@ function censorFields<T>(value: T): T {
  * carry their token there (and searches carry researchers' names). No headers.
  */
 function requestInLog(request: FastifyRequest) {
+  const { url } = request;
+  const query = url.indexOf('?');
   return {
     method: request.method,
-    url: request.url.split('?')[0],
+    url: query === -1 ? url : url.slice(0, query),
     host: request.host,
     remoteAddress: request.ip,
     remotePort: request.socket?.remotePort,

@@ -48,9 +48,37 @@ export const templateHelpers = `const researcherStatus = (status) => {
 /** A status as the desk reads it. */
 export const deskStatus = (status: RequestStatus): string => statusWords[status].desk;
 
-/** What stands in for a restricted original, in a sentence: "the reading room has a reference copy". */
+/** What each kind of surrogate is called: the copy a reader is given instead of the original. */
 export const surrogateWords: Record<SurrogateKind, string> = {
-  reference_copy: 'a reference copy',
-  microfilm: 'microfilm',
-  digital: 'a digital copy',
+  reference_copy: 'Reference copy',
+  microfilm: 'Microfilm',
+  digital: 'Digital copy',
 };
+
+/**
+ * How an access note was read, from the domain's label (`open`, `restricted`, `until 2045-01-01`:
+ * src/domain/access-notes.ts readingLabel), in words.
+ */
+export function readingWords(label: string): string {
+  if (label === 'open') return 'Open';
+  if (label === 'restricted') return 'Restricted, no end stated';
+  const until = /^until (\d{4}-\d{2}-\d{2})$/.exec(label)?.[1];
+  return until ? `Restricted until ${readableDate(until)}` : label;
+}
+
+/** A folder or series wanted in a box: "Letters from Paris (Folder 3)". */
+export const wantedWords = (component: { title: string; folder: string | null }) =>
+  component.folder ? `${component.title} (${component.folder})` : component.title;
+
+/** A size in bytes as people read it: "50 MiB", "512 KiB", "900 bytes". */
+export function readableSize(bytes: number): string {
+  const units = [
+    { size: 1024 ** 3, name: 'GiB' },
+    { size: 1024 ** 2, name: 'MiB' },
+    { size: 1024, name: 'KiB' },
+  ];
+  const unit = units.find((u) => bytes >= u.size);
+  if (!unit) return `${bytes} bytes`;
+  const amount = bytes / unit.size;
+  return `${Number.isInteger(amount) ? amount : amount.toFixed(1)} ${unit.name}`;
+}

@@ -25,6 +25,9 @@ describe('configuration', () => {
       reminderTime: '09:00',
       trustProxy: false,
       metricsToken: undefined,
+      importMaxBytes: 52_428_800,
+      oaiUrl: undefined,
+      oaiSet: undefined,
     });
   });
 

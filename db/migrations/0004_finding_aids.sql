@@ -79,12 +79,13 @@ UPDATE `containers` SET `surrogate_kind` = 'reference_copy',
 WHERE `restricted` = 1 AND `collection_id` = (SELECT `id` FROM `collections` WHERE `call_number` = 'GEN MSS 238');
 --> statement-breakpoint
 -- Full-text search over collection titles and abstracts and component titles (src/finding-aids/search.ts):
--- accents folded, case ignored. A collection's own entry has no component.
+-- accents folded, case ignored. An entry's rowid is its collection's id times 2^32 plus its position
+-- in the finding aid (0 for the collection's own entry, which has no component): the search orders
+-- and filters by collection and position without reading a row of the table for each match.
 CREATE VIRTUAL TABLE `search_entries` USING fts5(
-  `title`, `abstract`,
-  `collection_id` UNINDEXED, `component_id` UNINDEXED, `position` UNINDEXED,
+  `title`, `abstract`, `component_id` UNINDEXED,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 --> statement-breakpoint
-INSERT INTO `search_entries` (`title`, `abstract`, `collection_id`, `component_id`, `position`)
-SELECT `title`, `abstract`, `id`, NULL, 0 FROM `collections`;
+INSERT INTO `search_entries` (`rowid`, `title`, `abstract`, `component_id`)
+SELECT `id` * 4294967296, `title`, `abstract`, NULL FROM `collections`;

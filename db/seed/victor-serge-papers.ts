@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { collections, containers, series } from '../schema.ts';
+import { entryId } from '../../src/finding-aids/search.ts';
 
 // GEN MSS 238 as its finding aid (shared/seeds/victor-serge-papers-finding-aid.txt) describes it.
 // The scope note says "27 boxes"; the extent says 28 boxes and a broadside, and the extent is
@@ -98,7 +99,7 @@ export function seedVictorSergePapers(db: Database): void {
         )
         .run();
       tx.run(
-        sql`insert into search_entries (title, abstract, collection_id, component_id, position) values (${victorSergePapers.title}, ${victorSergePapers.abstract}, ${collection.id}, null, 0)`,
+        sql`insert into search_entries (rowid, title, abstract, component_id) values (${entryId(collection.id, 0)}, ${victorSergePapers.title}, ${victorSergePapers.abstract}, null)`,
       );
     },
     { behavior: 'immediate' },

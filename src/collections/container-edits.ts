@@ -25,6 +25,9 @@ const editableBy: Record<keyof ContainerEdit, readonly Role[]> = {
   barcode: ['staff', 'admin'],
 };
 
+/** Whether a role may change a field: the rule editContainer enforces, for pages to offer only what it allows. */
+export const mayChange = (role: Role, field: keyof ContainerEdit): boolean => editableBy[field].includes(role);
+
 export const CURATOR_RESTRICTION = 'Restricted by the curator.';
 
 /** Raises the catalogue's version, so every process reads its collections and containers again. */
@@ -38,7 +41,7 @@ export function catalogueChanged(tx: Writer): void {
  * restriction decided here has no end, and requests already made keep their status.
  */
 export function editContainer(db: Database, id: number, edit: ContainerEdit, role: Role, today: IsoDate): ContainerRow {
-  const refused = (Object.keys(edit) as (keyof ContainerEdit)[]).filter((f) => edit[f] !== undefined && !editableBy[f].includes(role));
+  const refused = (Object.keys(edit) as (keyof ContainerEdit)[]).filter((f) => edit[f] !== undefined && !mayChange(role, f));
   if (refused.length > 0) throw new Refusal('FORBIDDEN', `A ${role} may not change ${refused.join(', ')} of a container.`);
   return commit(db, (tx) => {
     const current = tx.select(containerColumns).from(containers).where(eq(containers.id, id)).get();
@@ -60,6 +63,6 @@ export function editContainer(db: Database, id: number, edit: ContainerEdit, rol
     if (edit.barcode !== undefined) changes.staffBarcode = edit.barcode;
     if (Object.keys(changes).length === 0) return current;
     catalogueChanged(tx);
-    return tx.update(containers).set(changes).where(eq(containers.id, id)).returning(containerColumns).get()!;
+    return tx.update(containers).set(changes).where(eq(containers.id, id)).returning(containerColumns).get();
   });
 }

@@ -7,7 +7,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 export const SurrogateSchema = Type.Object({
   kind: literals(surrogateKinds),
   note: Nullable(Type.String({ maxLength: 2000 })),
-  url: Nullable(Type.String({ maxLength: 2000, format: 'uri' })),
+  // A web address only: it becomes a link on pages and in mail.
+  url: Nullable(Type.String({ maxLength: 2000, format: 'uri', pattern: '^https?://' })),
 });
 
 export const ContainerSchema = Type.Object({

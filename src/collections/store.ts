@@ -104,6 +104,11 @@ export function findCollection(db: Database, id: number, today: IsoDate) {
   return { ...collection, containers: containersOf(db, id).map((c) => containerView(c, today)) };
 }
 
+/** One container, or undefined (read afresh: a page about to change it shows what is stored now). */
+export function findContainer(db: Database, id: number): ContainerRow | undefined {
+  return db.select(containerColumns).from(containers).where(eq(containers.id, id)).get();
+}
+
 export function collectionExists(db: Database, id: number): boolean {
   return prepared(db, 'collectionExists', () => db.select({ id: collections.id }).from(collections).where(eq(collections.id, sql.placeholder('id'))).prepare()).get({ id }) !== undefined;
 }

@@ -20,3 +20,18 @@ export const containerKey = (c: Pick<ContainerRef, 'type' | 'indicator' | 'barco
 
 /** At most this many containers from one range: `1-100000` is a typing error, not a hundred thousand boxes. */
 export const MAX_RANGE = 1000;
+
+const natural = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/**
+ * The order a collection's containers are listed in: by type in the order the finding aid first
+ * names each type (its boxes, then its oversize folders…), then by number as people count
+ * (Box 2 before Box 10), then by barcode. Not the order they first appear: a finding aid that
+ * files a fragile box's originals in its first series would list Box 24 before Box 1.
+ */
+export function listingOrder<C extends Pick<ContainerRef, 'type' | 'indicator' | 'barcode'>>(containers: readonly C[]): C[] {
+  const types = [...new Set(containers.map((c) => c.type))];
+  return [...containers].sort(
+    (a, b) => types.indexOf(a.type) - types.indexOf(b.type) || natural.compare(a.indicator, b.indicator) || natural.compare(a.barcode ?? '', b.barcode ?? ''),
+  );
+}

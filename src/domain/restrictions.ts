@@ -146,7 +146,7 @@ export interface RestrictionText {
 }
 
 /** Each distinct component-level note text, in order of first appearance, with its reading and how many components carry it. */
-export function restrictionTexts(findingAid: Pick<RestrictionSource, 'components'>): RestrictionText[] {
+export function restrictionTexts(findingAid: { components: readonly { accessNotes: readonly string[] }[] }): RestrictionText[] {
   const texts = new Map<string, RestrictionText>();
   for (const component of findingAid.components) {
     for (const text of new Set(component.accessNotes)) {

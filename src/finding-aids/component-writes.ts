@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { containerKey, type FindingAid } from './finding-aid.ts';
+import { entryId } from './search.ts';
 
 /**
  * Writes a collection's components, their containers, its series and its search entries anew from
@@ -54,8 +55,9 @@ export function writeComponents(db: Database, collectionId: number, aid: Finding
   const series = sqlite.prepare('insert into series (collection_id, position, title) values (?, ?, ?)');
   aid.components.filter((c) => c.parent === null).forEach((c, i) => series.run(collectionId, i + 1, c.title));
 
-  sqlite.prepare('delete from search_entries where collection_id = ?').run(collectionId);
-  const entry = sqlite.prepare('insert into search_entries (title, abstract, collection_id, component_id, position) values (?, ?, ?, ?, ?)');
-  entry.run(aid.collection.title, aid.collection.abstract, collectionId, null, 0);
-  aid.components.forEach((c, i) => entry.run(c.title, null, collectionId, ids[i], i + 1));
+  const [first, last] = [entryId(collectionId, 0), entryId(collectionId + 1, 0) - 1];
+  sqlite.prepare('delete from search_entries where rowid between ? and ?').run(first, last);
+  const entry = sqlite.prepare('insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, ?)');
+  entry.run(first, aid.collection.title, aid.collection.abstract, null);
+  aid.components.forEach((c, i) => entry.run(entryId(collectionId, i + 1), c.title, null, ids[i]));
 }

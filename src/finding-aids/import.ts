@@ -8,6 +8,7 @@ import { containerRestrictions, restrictedOn, restrictionTexts, type Restriction
 import { catalogueChanged } from '../collections/container-edits.ts';
 import { readFindingAid } from './ead-reader.ts';
 import { containerKey, type FindingAid } from './finding-aid.ts';
+import { listingOrder } from '../domain/container-identity.ts';
 import { writeComponents } from './component-writes.ts';
 
 export interface ImportResult {
@@ -35,8 +36,8 @@ export function importFindingAid(db: Database, xml: string | Buffer, today: IsoD
 
 /** The import of a finding aid already read (the command line reads its files itself, for its progress). */
 export function importRead(db: Database, aid: FindingAid, today: IsoDate): ImportResult {
-  // Every distinct top container of the document, in the order they first appear, with its restriction.
-  const documentContainers = containerRestrictions(aid, today);
+  // Every distinct top container of the document, in the order the collection lists them, with its restriction.
+  const documentContainers = listingOrder(containerRestrictions(aid, today).map((r) => ({ ...r, ...r.container })));
   return commit(db, (tx) => {
     const { callNumber } = aid.collection;
     const existing = tx.select({ id: collections.id, eadId: collections.eadId }).from(collections).where(eq(collections.callNumber, callNumber)).get();

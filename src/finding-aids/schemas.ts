@@ -51,3 +51,16 @@ export const ImportResultSchema = Type.Object({
   ),
   warnings: Type.Array(Type.String()),
 });
+
+export const SearchHitSchema = Type.Object({
+  collectionId: IdSchema,
+  callNumber: Type.String(),
+  collectionTitle: Type.String(),
+  componentId: Nullable(IdSchema),
+  title: Type.String(),
+  dates: Nullable(Type.String()),
+  containers: Type.Array(Type.String({ examples: ['Box 3'] }), {
+    description: "Labels of the component's containers (its own, else its nearest ancestor's); none for a collection's own hit",
+  }),
+  snippet: Type.String({ description: 'HTML: the matched words wrapped whole in `<mark>`, the rest escaped', examples: ['Letters from <mark>Trotsky</mark>'] }),
+});

@@ -1,8 +1,43 @@
 import type { Database } from '../../db/client.ts';
-import { ApiError } from '../http/errors.ts';
+import { perConnection } from '../caches.ts';
+import { markedHtml, MARK_CLOSE, MARK_OPEN } from './snippet.ts';
 
-// Provisional: the pages' side of `searchFindingAids`, as the contract shapes it (SearchHit), over
-// the import's full-text entries, until the search branch's module replaces this file whole.
+// Full-text search of the finding aids (docs/search.md): collection titles and abstracts, component
+// titles. One FTS5 entry per collection and per component; an entry's rowid says where it is
+// (`entryId`), so ordering by call number and finding-aid order, and keeping to one collection,
+// read no row of the table per match.
+
+const SPAN = 2 ** 32;
+
+/** The rowid of a collection's entry (position 0) or of its component at `position` (1, 2, …). */
+export const entryId = (collectionId: number, position: number) => collectionId * SPAN + position;
+
+/**
+ * The words of a query as FTS5's unicode61 tokenizer cuts text: runs of letters and digits with
+ * their combining marks (a mark alone is no word); everything else (quotes, `*`, `-`, `:`,
+ * parentheses) only separates words.
+ * Normalised to NFC so that a word typed with combining accents is one word, as in the index.
+ */
+export const searchWords = (q: string): string[] => q.normalize('NFC').match(/\p{M}*[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{M}\p{Co}]*/gu) ?? [];
+
+/**
+ * Each word as an FTS5 string, so `AND`, `NEAR` or `OR` are words and not operators, and as a
+ * prefix (`trotsk` finds Trotsky); every one must match.
+ */
+const matchOf = (words: readonly string[]) => words.map((w) => `"${w}"*`).join(' AND ');
+
+/**
+ * Where a hit stands in the order: tier (0 when every word is in the title, 1 when one is only in
+ * a collection's abstract), bm25 score, call number, entry (finding-aid order).
+ * The cursor of a page is its last hit's key.
+ */
+export interface SearchKey {
+  tier: number;
+  /** bm25: lower is better. */
+  score: number;
+  callNumber: string;
+  entry: number;
+}
 
 export interface SearchHit {
   collectionId: number;
@@ -12,45 +47,82 @@ export interface SearchHit {
   title: string;
   dates: string | null;
   containers: string[];
-  /** The title, HTML-escaped, with the matched words in `<mark>`. */
   snippet: string;
 }
 
+// The ordered keys of every match are computed (bm25 needs each row's sizes), the details only for
+// the page. An abstract can only be a collection's, so the title-only match that decides the tier is
+// run only when a collection's entry matched (a component's entry is tier 0).
+const keysSql = (withinCollection: boolean, after: boolean) => `
+  select s.rowid as entry, c.call_number as callNumber, bm25(s.search_entries) as score,
+    case when s.rowid % ${SPAN} = 0 and s.rowid not in (select rowid from search_entries where search_entries match :titled) then 1 else 0 end as tier
+  from search_entries s cross join collections c on c.id = s.rowid / ${SPAN}
+  where s.search_entries match :words
+    ${withinCollection ? 'and s.rowid between :first and :last' : ''}
+    ${after ? 'and (tier, score, callNumber, entry) > (:tier, :score, :callNumber, :entry)' : ''}
+  order by tier, score, callNumber, entry
+  limit :limit`;
+
+const statements = perConnection((db) => {
+  const sqlite = (db as Database).$client;
+  return {
+    keys: [false, true].map((within) => [false, true].map((after) => sqlite.prepare(keysSql(within, after)))),
+    // The page's entries: one pass over the matches between the lowest and the highest (a rowid
+    // list would run the whole match again for each entry, hence the `+`).
+    details: sqlite.prepare(
+      `select s.rowid as entry, s.component_id as componentId, s.title, c.id as collectionId, c.call_number as callNumber,
+         c.title as collectionTitle, case when s.component_id is null then c.dates else p.dates end as dates,
+         snippet(s.search_entries, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 32) as marked
+       from search_entries s cross join collections c on c.id = s.rowid / ${SPAN} left join components p on p.id = s.component_id
+       where s.search_entries match :words and s.rowid between :low and :high and +s.rowid in (select value from json_each(:entries))`,
+    ),
+    // Each component's own containers, else its nearest ancestor's: walk up while the one reached has none.
+    labels: sqlite.prepare(
+      `with recursive up(hit, id, parent) as (
+         select c.id, c.id, c.parent_id from json_each(?) j join components c on c.id = j.value
+         union all
+         select up.hit, p.id, p.parent_id from up join components p on p.id = up.parent
+         where not exists (select 1 from component_containers h where h.component_id = up.id)
+       )
+       select up.hit, c.label from up join component_containers h on h.component_id = up.id join containers c on c.id = h.container_id
+       order by up.hit, h.position`,
+    ),
+  };
+});
+
 export interface SearchQuery {
-  q: string;
+  words: readonly string[];
   collectionId?: number | undefined;
+  after?: SearchKey | undefined;
   limit: number;
-  cursor?: string | undefined;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const folded = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-
-export function searchFindingAids(db: Database, query: SearchQuery): { items: SearchHit[]; nextCursor: string | null } {
-  const words = folded(query.q).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'Give words to search for.');
-  const offset = query.cursor === undefined ? 0 : Number(query.cursor);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'That cursor is not one this search gave.');
-  const match = words.map((w) => `"${w}"*`).join(' ');
-  const rows = db.$client
-    .prepare(
-      `select e.collection_id as collectionId, c.call_number as callNumber, c.title as collectionTitle, e.component_id as componentId,
-              coalesce(k.title, c.title) as title, coalesce(k.dates, c.dates) as dates
-       from search_entries e join collections c on c.id = e.collection_id left join components k on k.id = e.component_id
-       where search_entries match ? and (? is null or e.collection_id = ?)
-       order by e.rank, c.call_number, e.position limit ? offset ?`,
-    )
-    .all(match, query.collectionId ?? null, query.collectionId ?? null, query.limit + 1, offset) as Omit<SearchHit, 'containers' | 'snippet'>[];
-  const labels = db.$client.prepare(
-    'select c.label from component_containers h join containers c on c.id = h.container_id where h.component_id = ? order by h.position',
-  );
-  const items = rows.slice(0, query.limit).map((row) => ({
-    ...row,
-    containers: row.componentId === null ? [] : (labels.pluck().all(row.componentId) as string[]),
-    snippet: row.title
-      .split(/(\s+)/)
-      .map((part) => (words.some((w) => folded(part).replace(/^\W+/u, '').startsWith(w)) ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part)))
-      .join(''),
-  }));
-  return { items, nextCursor: rows.length > query.limit ? String(offset + query.limit) : null };
+/** Up to `limit` hits after `after`, best first, each with its key (the next page's cursor). */
+export function searchEntries(db: Database, query: SearchQuery): { hit: SearchHit; key: SearchKey }[] {
+  const match = matchOf(query.words);
+  const { collectionId, after } = query;
+  const params = {
+    words: match,
+    titled: `title : (${match})`,
+    limit: query.limit,
+    ...(collectionId === undefined ? {} : { first: entryId(collectionId, 0), last: entryId(collectionId + 1, 0) - 1 }),
+    ...after,
+  };
+  const keys = statements(db).keys[collectionId === undefined ? 0 : 1]![after ? 1 : 0]!.all(params) as SearchKey[];
+  if (keys.length === 0) return [];
+  const entries = keys.map((k) => k.entry);
+  const rows = statements(db).details.all({ words: match, entries: JSON.stringify(entries), low: Math.min(...entries), high: Math.max(...entries) }) as (Omit<SearchHit, 'containers' | 'snippet'> & {
+    entry: number;
+    marked: string;
+  })[];
+  const byEntry = new Map(rows.map((r) => [r.entry, r]));
+  const components = rows.flatMap((r) => (r.componentId === null ? [] : [r.componentId]));
+  const labels = new Map<number, string[]>();
+  for (const { hit, label } of statements(db).labels.all(JSON.stringify(components)) as { hit: number; label: string }[]) {
+    labels.set(hit, [...(labels.get(hit) ?? []), label]);
+  }
+  return keys.map((key) => {
+    const { entry: _entry, marked, ...row } = byEntry.get(key.entry)!;
+    return { key, hit: { ...row, containers: (row.componentId !== null && labels.get(row.componentId)) || [], snippet: markedHtml(marked) } };
+  });
 }

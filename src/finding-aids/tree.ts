@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { perConnection } from '../caches.ts';
+import { restrictionTexts, type RestrictionText } from '../domain/restrictions.ts';
 
 // Reading a finding aid's tree one level at a time: the top level, or one component's children,
 // each with the containers it is housed in (its own, else its nearest ancestor's).
@@ -35,6 +36,7 @@ const statements = perConnection((db) => {
     children: sqlite.prepare(`select ${columns} from components where collection_id = ? and parent_id = ? order by position`),
     one: sqlite.prepare(`select ${columns} from components where id = ?`),
     byRefId: sqlite.prepare('select id from components where collection_id = ? and ref_id = ?').pluck(),
+    accessNotes: sqlite.prepare('select access_note from components where collection_id = ? order by position').pluck(),
     housings: sqlite.prepare(
       `select h.component_id as componentId, h.container_id as containerId, c.label, h.folder
        from component_containers h join containers c on c.id = h.container_id
@@ -105,4 +107,14 @@ export function findComponent(db: Database, id: number) {
 /** The component of a collection with this EAD `id` attribute (a finding-aid site's deep link names it), or undefined. */
 export function componentIdByRefId(db: Database, collectionId: number, refId: string): number | undefined {
   return statements(db).byRefId.get(collectionId, refId) as number | undefined;
+}
+
+/**
+ * The finding aid's distinct component-level access notes as the import reads them (the domain's
+ * `restrictionTexts`), from what the database keeps: each component's notes joined into one
+ * `access_note`, so a component with two notes counts as one text of both.
+ */
+export function restrictionTextsOf(db: Database, collectionId: number): RestrictionText[] {
+  const notes = statements(db).accessNotes.all(collectionId) as (string | null)[];
+  return restrictionTexts({ components: notes.map((note) => ({ accessNotes: note === null ? [] : [note] })) });
 }

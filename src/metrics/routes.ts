@@ -68,11 +68,22 @@ export async function metricsRoutes(app: FastifyInstance, { db, clock, queues }:
     },
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // The label sets of each series, made once: every answer is counted, so the hook allocates nothing
+  // it can keep (and, as a callback hook, no promise either).
+  const latencyLabels = new Map<string, { method: string; route: string; status_code: string }>();
+  const responseLabels = new Map<number, { status_code: string }>();
+  app.addHook('onResponse', (request, reply, done) => {
+    const { method } = request;
     const route = request.routeOptions.url ?? 'unknown';
-    const status = String(reply.statusCode);
-    latency.observe({ method: request.method, route, status_code: status }, reply.elapsedTime / 1000);
-    responses.inc({ status_code: status });
+    const status = reply.statusCode;
+    const key = `${status} ${method} ${route}`;
+    let labels = latencyLabels.get(key);
+    if (labels === undefined) latencyLabels.set(key, (labels = { method, route, status_code: String(status) }));
+    latency.observe(labels, reply.elapsedTime / 1000);
+    let statusLabels = responseLabels.get(status);
+    if (statusLabels === undefined) responseLabels.set(status, (statusLabels = { status_code: labels.status_code }));
+    responses.inc(statusLabels);
+    done();
   });
 
   app.get('/metrics', { config: { access: ['admin'], metricsToken: true }, schema: { hide: true } }, async (_request, reply) =>

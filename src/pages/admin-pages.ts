@@ -13,6 +13,7 @@ import { cancelledByClosure } from '../domain/closures.ts';
 import { outStatuses } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
 import { IdSchema, IsoDateSchema } from '../http/schemas.ts';
+import { pagePaths } from '../links.ts';
 import { deskStatus, readableDate } from '../wording.ts';
 import { requestsOn } from '../requests/store.ts';
 import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
@@ -76,6 +77,8 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         closeForm: view.closeForm ?? { date: '', reason: '' },
         accountForm: view.accountForm ?? { email: '', name: '', role: 'staff' },
         dashboardPath: DASHBOARD_PATH,
+        importHref: pagePaths.importFindingAid,
+        containersHref: pagePaths.containers,
         notice: view.notice ?? null,
         problem: view.problem ?? null,
       },

@@ -5,14 +5,15 @@ import { findUser, type UserRow } from '../accounts/users.ts';
 import { todayIn } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
 import { IdSchema } from '../http/schemas.ts';
-import { readableDate } from '../wording.ts';
+import { readableDate, surrogateWords, wantedWords } from '../wording.ts';
 import { approveRequest, denyRequest } from '../requests/changes.ts';
 import { findRequest, listRequests, type RequestRow } from '../requests/store.ts';
 import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 import { FormBody, FormText, hidden } from './form.ts';
 
 // The curator's queue of restricted material awaiting approval, oldest first, with what a curator
-// weighs: the collection's restriction note and the researcher's affiliation and topic. Each
+// weighs: the collection's restriction note, the folders wanted, the surrogate offered instead and
+// why the researcher needs the original, and the researcher's affiliation and topic. Each
 // request has one form: a note (the reason, when denying) and two buttons, Approve and Deny. After
 // a decision the page redirects back to the queue (303) with a notice saying what happened.
 
@@ -56,6 +57,9 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
         collectionTitle: row.collectionTitle,
         restrictionNote: row.restrictionNote,
         note: row.note,
+        folders: row.components.map(wantedWords),
+        surrogate: row.surrogate ? { kindWords: surrogateWords[row.surrogate.kind], note: row.surrogate.note } : null,
+        originalReason: row.originalReason,
         researcher: researcher
           ? { name: researcher.name, email: researcher.email, affiliation: researcher.affiliation, researchTopic: researcher.researchTopic }
           : null,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { containersOf, findCollections } from '../collections/store.ts';
-import { searchFindingAids } from '../finding-aids/search.ts';
+import { searchFindingAids } from '../finding-aids/search-routes.ts';
 import { componentIdByRefId, findComponent } from '../finding-aids/tree.ts';
 import { pagePaths } from '../links.ts';
 import { withoutBranch } from './finding-aid-tree.ts';

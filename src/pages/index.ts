@@ -3,7 +3,9 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { accountPages } from './account-pages.ts';
 import { adminPages } from './admin-pages.ts';
+import { containerPages } from './container-pages.ts';
 import { curatorPages } from './curator-pages.ts';
+import { findingAidAdminPages } from './finding-aid-admin-pages.ts';
 import { findingAidPages } from './finding-aid-pages.ts';
 import { researcherPages } from './researcher-pages.ts';
 import { staffPages } from './staff-pages.ts';
@@ -34,4 +36,6 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(staffPages, options);
   await app.register(curatorPages, options);
   await app.register(adminPages, options);
+  await app.register(findingAidAdminPages, options);
+  await app.register(containerPages, options);
 }

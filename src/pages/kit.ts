@@ -7,6 +7,7 @@ import { userView } from '../accounts/users.ts';
 import type { Config } from '../config.ts';
 import { todayIn, type Clock } from '../domain/calendar.ts';
 import { apiErrorOf, type ApiError } from '../http/errors.ts';
+import { pagePaths } from '../links.ts';
 import { readableDate } from '../wording.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { htmlTemplates } from '../templates.ts';
@@ -33,11 +34,13 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
     { href: '/collections', label: 'Collections' },
+    { href: pagePaths.containers, label: 'Containers' },
     { href: '/search', label: 'Search' },
   ],
   curator: [
     { href: '/review', label: 'Restricted requests' },
     { href: '/collections', label: 'Collections' },
+    { href: pagePaths.containers, label: 'Containers' },
     { href: '/search', label: 'Search' },
   ],
   admin: [
@@ -45,6 +48,7 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
     { href: '/review', label: 'Restricted requests' },
+    { href: pagePaths.containers, label: 'Containers' },
   ],
 };
 

@@ -6,7 +6,7 @@ import { findCollections, findContainers } from '../collections/store.ts';
 import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../domain/calendar.ts';
 import { allows, isActive } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
-import { readableDate, readableInstant } from '../wording.ts';
+import { readableDate, readableInstant, wantedWords } from '../wording.ts';
 import { cancelRequest } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
@@ -140,7 +140,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       .map((date) => ({
         date,
         past: date < today,
-        items: (byDate.get(date) ?? []).map((row) => ({ ...row, mayCancel: allows(row, 'researcher', 'cancel', 'cancelled') })),
+        items: (byDate.get(date) ?? []).map((row) => ({ ...row, folders: row.components.map(wantedWords), mayCancel: allows(row, 'researcher', 'cancel', 'cancelled') })),
       }));
     const submitted = rows.filter((r) => shown.submitted?.includes(r.id));
     const cancelled = rows.find((r) => r.id === shown.cancelled) ?? null;
@@ -277,6 +277,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     return page(request, reply, 'researcher-request', {
       title: `${row.containerLabel} for ${readableDate(row.visitDate)}`,
       request: row,
+      folders: row.components.map(wantedWords),
       events,
       mayCancel: allows(row, 'researcher', 'cancel', 'cancelled'),
       submittedAt: readableTime(row.createdAt),

@@ -11,7 +11,7 @@ import { accountOf } from '../http/auth.ts';
 import type { ApiError } from '../http/errors.ts';
 import { IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
 import { pagePaths } from '../links.ts';
-import { deskStatus, readableDate, readableInstant } from '../wording.ts';
+import { deskStatus, readableDate, readableInstant, wantedWords } from '../wording.ts';
 import { boxesOut, pickList } from '../paging/pick-list.ts';
 import { transitionRequest } from '../requests/changes.ts';
 import { StaffTargetSchema } from '../requests/schemas.ts';
@@ -237,7 +237,12 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     async (request, reply) => {
       const date = request.query.date ?? today();
       const researcher = researcherLookup(db);
-      const items = pickList(db, date).map((item) => ({ ...item, statusWords: deskStatus(item.status), researcher: researcher(item.researcher.id) }));
+      const items = pickList(db, date).map((item) => ({
+        ...item,
+        statusWords: deskStatus(item.status),
+        folders: item.components.map(wantedWords),
+        researcher: researcher(item.researcher.id),
+      }));
       return page(request, reply, 'staff-print', {
         title: `Pick list: ${readableDate(date)}`,
         date,

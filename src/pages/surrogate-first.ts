@@ -16,18 +16,16 @@ export interface SurrogateOffer {
   id: number;
   label: string;
   restrictionNote: string | null;
-  /** "a reference copy", "microfilm", "a digital copy". */
+  /** "Reference copy", "Microfilm", "Digital copy". */
   kind: string;
   note: string | null;
-  /** Only a web address is a link: a curator's `javascript:` URI is still a valid URI. */
+  /** A web address (the API takes no other). */
   url: string | null;
 }
 
-const webAddress = (url: string | null) => (url !== null && /^https?:\/\//i.test(url) ? url : null);
-
 /** A container's surrogate as the pages say it. */
 export function surrogateView(surrogate: { kind: SurrogateKind; note: string | null; url: string | null } | null) {
-  return surrogate ? { kind: surrogateWords[surrogate.kind], note: surrogate.note, url: webAddress(surrogate.url) } : null;
+  return surrogate ? { ...surrogate, kind: surrogateWords[surrogate.kind] } : null;
 }
 
 /**

@@ -241,6 +241,7 @@ const publicRoutes: readonly string[] = [
   'GET /api/v1/collections/:collectionId/containers',
   'GET /api/v1/collections/:collectionId/components',
   'GET /api/v1/components/:componentId',
+  'GET /api/v1/search',
   'GET /api/v1/calendar',
   'GET /api/v1/closures',
   'POST /api/v1/auth/register',

@@ -10,6 +10,11 @@ export interface FormBrowser {
   get(url: string): Promise<LightMyRequestResponse>;
   /** A form post; with `csrf: false` the token is left out, as a forged cross-site form would. */
   post(url: string, fields?: Record<string, string | string[]>, options?: { csrf?: boolean }): Promise<LightMyRequestResponse>;
+  /**
+   * A form post with a file, as `multipart/form-data` (the CSRF token first, as the pages' forms
+   * place it); with `csrf: false` the token is left out.
+   */
+  upload(url: string, file: { field: string; filename: string; content: string | Buffer; type?: string }, options?: { csrf?: boolean }): Promise<LightMyRequestResponse>;
   /** Follows the 303 a successful form post answers. */
   follow(response: LightMyRequestResponse): Promise<LightMyRequestResponse>;
 }
@@ -40,6 +45,23 @@ export function formBrowser(app: FastifyInstance): FormBrowser {
           url,
           headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
           payload: form.toString(),
+        }),
+      );
+    },
+    upload: async (url, file, { csrf: withToken = true } = {}) => {
+      const boundary = `----form-browser-${Date.now()}`;
+      const part = (headers: string, content: string | Buffer) => Buffer.concat([Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
+      const payload = Buffer.concat([
+        ...(withToken ? [part('Content-Disposition: form-data; name="_csrf"', csrf)] : []),
+        part(`Content-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'text/xml'}`, file.content),
+        Buffer.from(`--${boundary}--\r\n`),
+      ]);
+      return keep(
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: { cookie: cookie(), 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
+          payload,
         }),
       );
     },

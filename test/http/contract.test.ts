@@ -85,11 +85,46 @@ describe('errors', () => {
   });
 });
 
+// helmet's headers as helmet's own middleware wrote them on every answer, in its order (src/http/docs.ts
+// computes them once); only content-type, cache-control and content-length follow.
+const HELMET_HEADERS = {
+  'content-security-policy':
+    "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'SAMEORIGIN',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+
 describe('security headers', () => {
   it('are set by helmet on every answer', async () => {
     const response = await room.app.inject({ method: 'GET', url: '/api/v1/collections' });
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
     assert.match(response.headers['content-security-policy'] as string, /default-src 'self'/);
     assert.ok(response.headers['strict-transport-security']);
+  });
+
+  it('are exactly helmet\'s, and in its order, on /health, a page, a 404 and a refusal', async () => {
+    const answers = {
+      '/health': { status: 200, rest: { 'content-type': 'application/json; charset=utf-8', 'content-length': '15' } },
+      '/sign-in': { status: 200, rest: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } },
+      '/nowhere': { status: 404, rest: { 'content-type': 'application/json; charset=utf-8' } },
+      '/api/v1/requests': { status: 401, rest: { 'content-type': 'application/json; charset=utf-8' } },
+    };
+    for (const [url, { status, rest }] of Object.entries(answers)) {
+      const response = await room.app.inject({ method: 'GET', url });
+      assert.equal(response.statusCode, status, url);
+      const headers = Object.fromEntries(
+        Object.entries(response.headers).filter(([name]) => !['date', 'connection', 'set-cookie'].includes(name) && !(name === 'content-length' && !('content-length' in rest))),
+      );
+      assert.deepEqual(Object.entries(headers), Object.entries({ ...HELMET_HEADERS, ...rest }), url);
+    }
   });
 });

@@ -168,8 +168,8 @@ describe('surrogate first', () => {
     const chosen = { visitDate: FIRST_DAY, collectionId: String(collectionId), componentIds: [String(component.f3)], note: 'Chapter 4' };
     const offered = await reader.post('/requests', chosen);
     assert.equal(offered.statusCode, 200);
-    assert.match(offered.body, /<strong>Box 2<\/strong>: the reading room has a digital copy\. Scanned in 2020\./);
-    assert.match(offered.body, /<a href="https:\/\/example.org\/diaries">See a digital copy of Box 2<\/a>/);
+    assert.match(offered.body, /<strong>Box 2<\/strong>, instead of the original: Digital copy\. Scanned in 2020\./);
+    assert.match(offered.body, /<a href="https:\/\/example.org\/diaries">See the copy of Box 2<\/a>/);
     assert.match(offered.body, /<textarea id="original-reason" name="originalReason"[^>]* required/);
     assert.match(offered.body, new RegExp(`<a href="/collections/${collectionId}\\?date=${FIRST_DAY}&amp;componentIds=${component.f3}">Change my choice</a>`));
 

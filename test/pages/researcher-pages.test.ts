@@ -265,7 +265,7 @@ describe('requesting boxes', () => {
     // Box 23 is restricted and has a reference copy: the copy is offered first (test/pages/finding-aid-pages.test.ts).
     const offered = await alice.post('/requests', chosen);
     assert.equal(offered.statusCode, 200, offered.body);
-    assert.match(offered.body, /<strong>Box 23<\/strong>: the reading room has a reference copy/);
+    assert.match(offered.body, /<strong>Box 23<\/strong>, instead of the original: Reference copy\./);
     const response = await alice.post('/requests', { ...chosen, originalReason: 'The annotations in the margins.' });
     assert.equal(response.statusCode, 303, response.body);
     const location = String(response.headers.location);

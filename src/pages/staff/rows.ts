@@ -8,7 +8,7 @@ import { boxesOut, pickList, staffList } from '../../paging/pick-list.ts';
 import type { PickItem } from '../../requests/schemas.ts';
 import { everPaged, type RequestRow } from '../../requests/store.ts';
 import { pagePaths } from '../../links.ts';
-import { deskStatus } from '../../wording.ts';
+import { deskStatus, wantedWords } from '../../wording.ts';
 
 // What the staff's pages show of a request: the domain's lists and rules, put into words. Nothing
 // here decides anything: the moves offered are the status machine's, and the transition itself
@@ -89,6 +89,8 @@ export interface SheetRow {
   collectionTitle: string;
   containerLabel: string;
   location: string | null;
+  /** The folders wanted in the box, in words; empty when the whole box was asked for. */
+  folders: string[];
   researcher: ResearcherLook;
   moves: ReturnType<typeof movesFrom>;
 }
@@ -102,6 +104,7 @@ function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => 
     collectionTitle: item.collectionTitle,
     containerLabel: item.containerLabel,
     location: item.location,
+    folders: item.components.map(wantedWords),
     researcher: researcher(item.researcher.id),
     moves: movesFrom(db, item.requestId, item.status),
   }));
@@ -131,6 +134,7 @@ export function deskRow(db: Database, row: RequestRow, researcher: (id: number) 
     collectionTitle: row.collectionTitle,
     containerLabel: row.containerLabel,
     location: row.location,
+    folders: row.components.map(wantedWords),
     researcher: researcher(row.researcherId),
     moves: movesFrom(db, row.id, row.status),
     visitDate: row.visitDate,

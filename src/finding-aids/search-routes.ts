@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Database } from '../../db/client.ts';
+import { collectionExists } from '../collections/store.ts';
+import { notFound } from '../domain/refusal.ts';
+import { ApiError } from '../http/errors.ts';
+import { errorResponses, IdSchema, pageLimit, PageQuery } from '../http/schemas.ts';
+import { SearchHitSchema } from './schemas.ts';
+import { searchEntries, searchWords, type SearchKey } from './search.ts';
+
+/** The opaque cursor: the last hit's place in the order (docs/search.md, "Paging"). */
+const cursorAt = (key: SearchKey) => Buffer.from(JSON.stringify([key.tier, key.score, key.callNumber, key.entry])).toString('base64url');
+
+function keyOf(cursor: string | undefined): SearchKey | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const [tier, score, callNumber, entry] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if ((tier === 0 || tier === 1) && Number.isFinite(score) && typeof callNumber === 'string' && Number.isSafeInteger(entry)) {
+      return { tier, score: score as number, callNumber, entry: entry as number };
+    }
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/cursor is not a cursor this API gave.');
+}
+
+/**
+ * One page of a search, as the API answers it and the search page shows it: the hits after `cursor`
+ * and the cursor of the next page (null on the last). A `q` without a word, or a cursor this search
+ * did not give, is 400; an unknown collection 404.
+ */
+export function searchFindingAids(db: Database, query: { q: string; collectionId?: number | undefined; limit: number; cursor?: string | undefined }) {
+  const words = searchWords(query.q);
+  if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/q holds no word to search for (letters or digits).');
+  if (query.collectionId !== undefined && !collectionExists(db, query.collectionId)) throw notFound(`There is no collection ${query.collectionId}.`);
+  const found = searchEntries(db, { words, collectionId: query.collectionId, after: keyOf(query.cursor), limit: query.limit + 1 });
+  const page = found.slice(0, query.limit);
+  const last = page.at(-1);
+  return { items: page.map((f) => f.hit), nextCursor: found.length > query.limit && last ? cursorAt(last.key) : null };
+}
+
+export const searchRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  app.get(
+    '/api/v1/search',
+    {
+      schema: {
+        tags: ['finding aids'],
+        summary: 'Search collection titles, abstracts and component titles, best match first',
+        description:
+          'Every word of `q` must match, each as the start of a word, accents and case ignored; quotes and operators are plain characters. ' +
+          'A `q` without a letter or digit is 400. `readingRoomId` is accepted and filters nothing yet: reading rooms come later. ' +
+          'The rules and the order are docs/search.md\'s.',
+        querystring: Type.Object({
+          q: Type.String({ minLength: 1, maxLength: 200 }),
+          collectionId: Type.Optional(IdSchema),
+          readingRoomId: Type.Optional(IdSchema),
+          ...PageQuery,
+        }),
+        response: { 200: Type.Object({ items: Type.Array(SearchHitSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { q, collectionId, cursor } = request.query;
+      return searchFindingAids(db, { q, collectionId, cursor, limit: pageLimit(request.query.limit) });
+    },
+  );
+};
