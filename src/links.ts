@@ -3,12 +3,41 @@ import type { IsoDate } from './domain/calendar.ts';
 // Every address of a page the reading room gives out, in one place: the paths that pages link and
 // redirect to, and the same pages as absolute links for e-mails and call slips.
 
+/** What a collection page shows: the visit date, the open branches of its tree, what is chosen. */
+export interface CollectionView {
+  date?: IsoDate | undefined;
+  open?: readonly number[] | undefined;
+  componentIds?: readonly number[] | undefined;
+  containerIds?: readonly number[] | undefined;
+  /** The component (`c-ID`) or box (`box-ID`) to scroll to. */
+  at?: string | undefined;
+}
+
+function collectionPath(collectionId: number, view: CollectionView = {}): string {
+  const query = new URLSearchParams();
+  if (view.date) query.append('date', view.date);
+  for (const id of view.open ?? []) query.append('open', String(id));
+  for (const id of view.componentIds ?? []) query.append('componentIds', String(id));
+  for (const id of view.containerIds ?? []) query.append('containerIds', String(id));
+  const search = query.size > 0 ? `?${query.toString()}` : '';
+  return `/collections/${collectionId}${search}${view.at ? `#${view.at}` : ''}`;
+}
+
 export const pagePaths = {
   signIn: '/sign-in',
   collections: '/collections',
+  collection: collectionPath,
+  /** The tree's open and close buttons post here, and are sent back to the page with what was chosen. */
+  collectionView: (collectionId: number) => `/collections/${collectionId}/view`,
+  search: (q?: string, more: { collectionId?: number | undefined; cursor?: string | undefined } = {}) => {
+    const query = new URLSearchParams();
+    if (q !== undefined) query.append('q', q);
+    if (more.collectionId !== undefined) query.append('collectionId', String(more.collectionId));
+    if (more.cursor !== undefined) query.append('cursor', more.cursor);
+    return query.size > 0 ? `/search?${query.toString()}` : '/search';
+  },
   requests: '/requests',
   review: '/review',
-  collection: (collectionId: number) => `/collections/${collectionId}`,
   /** Staff, curators and admins: the collections, each leading to its containers. */
   containers: '/containers',
   collectionContainers: (collectionId: number) => `/collections/${collectionId}/containers`,

@@ -25,6 +25,21 @@ function keyOf(cursor: string | undefined): SearchKey | undefined {
   throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/cursor is not a cursor this API gave.');
 }
 
+/**
+ * One page of a search, as the API answers it and the search page shows it: the hits after `cursor`
+ * and the cursor of the next page (null on the last). A `q` without a word, or a cursor this search
+ * did not give, is 400; an unknown collection 404.
+ */
+export function searchFindingAids(db: Database, query: { q: string; collectionId?: number | undefined; limit: number; cursor?: string | undefined }) {
+  const words = searchWords(query.q);
+  if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/q holds no word to search for (letters or digits).');
+  if (query.collectionId !== undefined && !collectionExists(db, query.collectionId)) throw notFound(`There is no collection ${query.collectionId}.`);
+  const found = searchEntries(db, { words, collectionId: query.collectionId, after: keyOf(query.cursor), limit: query.limit + 1 });
+  const page = found.slice(0, query.limit);
+  const last = page.at(-1);
+  return { items: page.map((f) => f.hit), nextCursor: found.length > query.limit && last ? cursorAt(last.key) : null };
+}
+
 export const searchRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   app.get(
     '/api/v1/search',
@@ -49,14 +64,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     async (request, reply) =>
       sendWhileCatalogueStands(request, reply, db, () => {
         const { q, collectionId, cursor } = request.query;
-        const limit = pageLimit(request.query.limit);
-        const words = searchWords(q);
-        if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/q holds no word to search for (letters or digits).');
-        if (collectionId !== undefined && !collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
-        const found = searchEntries(db, { words, collectionId, after: keyOf(cursor), limit: limit + 1 });
-        const page = found.slice(0, limit);
-        const last = page.at(-1);
-        return { items: page.map((f) => f.hit), nextCursor: found.length > limit && last ? cursorAt(last.key) : null };
+        return searchFindingAids(db, { q, collectionId, cursor, limit: pageLimit(request.query.limit) });
       }),
   );
 };

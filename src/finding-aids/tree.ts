@@ -35,6 +35,7 @@ const statements = perConnection((db) => {
     topLevel: sqlite.prepare(`select ${columns} from components where collection_id = ? and parent_id is null order by position`),
     children: sqlite.prepare(`select ${columns} from components where collection_id = ? and parent_id = ? order by position`),
     one: sqlite.prepare(`select ${columns} from components where id = ?`),
+    byRefId: sqlite.prepare('select id from components where collection_id = ? and ref_id = ?').pluck(),
     accessNotes: sqlite.prepare('select access_note from components where collection_id = ? order by position').pluck(),
     housings: sqlite.prepare(
       `select h.component_id as componentId, h.container_id as containerId, c.label, h.folder
@@ -101,6 +102,11 @@ export function findComponent(db: Database, id: number) {
   const ancestors = ancestorsOf(db, row);
   const [component] = withHousings(db, [row], inheritedFrom(db, ancestors));
   return { ...component!, ancestors: ancestors.map(({ id: ancestorId, title, level }) => ({ id: ancestorId, title, level })) };
+}
+
+/** The component of a collection with this EAD `id` attribute (a finding-aid site's deep link names it), or undefined. */
+export function componentIdByRefId(db: Database, collectionId: number, refId: string): number | undefined {
+  return statements(db).byRefId.get(collectionId, refId) as number | undefined;
 }
 
 /**

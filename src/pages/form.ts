@@ -23,3 +23,28 @@ export function emailProblem(email: string): string | undefined {
 export function passwordProblem(password: string): string | undefined {
   return password.length >= PASSWORD_MIN && password.length <= PASSWORD_MAX ? undefined : `The password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`;
 }
+
+/** Ids arrive as text and are read here, so that a mistyped address gets a page rather than JSON. */
+export const IdText = Type.String({ maxLength: 20 });
+
+/** A list of ids in a form or a query (a checkbox for each), bounded. */
+export const IdList = Type.Optional(Type.Array(IdText, { maxItems: 200 }));
+
+export function idOf(text: string | undefined): number | undefined {
+  if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** The ids of a list, each once; `undefined` when any of them is not an id (a tampered form). */
+export function idsOf(texts: readonly string[] = []): number[] | undefined {
+  const ids = texts.map(idOf);
+  return ids.every((id) => id !== undefined) ? [...new Set(ids)] : undefined;
+}
+
+/** A real calendar date written `YYYY-MM-DD` (no 2026-02-30). */
+export function isIsoDate(text: string): boolean {
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}

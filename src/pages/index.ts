@@ -6,6 +6,7 @@ import { adminPages } from './admin-pages.ts';
 import { containerPages } from './container-pages.ts';
 import { curatorPages } from './curator-pages.ts';
 import { findingAidAdminPages } from './finding-aid-admin-pages.ts';
+import { findingAidPages } from './finding-aid-pages.ts';
 import { researcherPages } from './researcher-pages.ts';
 import { staffPages } from './staff-pages.ts';
 import { pageAssets } from './assets.ts';
@@ -31,6 +32,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(sessionPages, options);
   await app.register(accountPages, options);
   await app.register(researcherPages, options);
+  await app.register(findingAidPages, options);
   await app.register(staffPages, options);
   await app.register(curatorPages, options);
   await app.register(adminPages, options);

@@ -27,6 +27,7 @@ export const homeOf: Record<Role, string> = { researcher: '/requests', staff: '/
 const navigation: Record<Role, { href: string; label: string }[]> = {
   researcher: [
     { href: '/collections', label: 'Collections' },
+    { href: '/search', label: 'Search' },
     { href: '/requests', label: 'My requests' },
   ],
   staff: [
@@ -34,11 +35,13 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
     { href: '/desk', label: 'Desk' },
     { href: '/collections', label: 'Collections' },
     { href: pagePaths.containers, label: 'Containers' },
+    { href: '/search', label: 'Search' },
   ],
   curator: [
     { href: '/review', label: 'Restricted requests' },
     { href: '/collections', label: 'Collections' },
     { href: pagePaths.containers, label: 'Containers' },
+    { href: '/search', label: 'Search' },
   ],
   admin: [
     { href: '/admin', label: 'Administration' },

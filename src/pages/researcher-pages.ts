@@ -6,38 +6,26 @@ import { findCollections, findContainers } from '../collections/store.ts';
 import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../domain/calendar.ts';
 import { allows, isActive } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
-import { readableDate, readableInstant } from '../wording.ts';
+import { readableDate, readableInstant, wantedWords } from '../wording.ts';
 import { cancelRequest } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
+import { pagePaths } from '../links.ts';
+import { treeOf } from './finding-aid-tree.ts';
 import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
-import { FormBody, FormText, hidden } from './form.ts';
+import { surrogateOffers, surrogateView } from './surrogate-first.ts';
+import { FormBody, FormText, hidden, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
 
 // The researcher's pages: the collections and their boxes, with each box's availability for a
 // chosen visit date; the request form; "My requests" with history and cancellation. Every rule is
 // the domain's: the pages only choose what to show and word the answers for a person.
 
-/** Ids arrive as text and are read here, so that a mistyped address gets a page rather than JSON. */
-const IdText = Type.String({ maxLength: 20 });
 const NOTE_MAX = 2000;
 /** Every request of one researcher: "My requests" is one page (see the report on paging it). */
 const ALL_OF_THEM = 100_000;
 const researcherOnly = { access: ['researcher'] as const };
 const anyone = { access: ['any'] as const };
-
-function idOf(text: string | undefined): number | undefined {
-  if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
-  const id = Number(text);
-  return Number.isSafeInteger(id) ? id : undefined;
-}
-
-/** A real calendar date written `YYYY-MM-DD` (no 2026-02-30). */
-function isIsoDate(text: string): boolean {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
 
 /** The domain's messages name dates as `YYYY-MM-DD`; a page says them as a person reads them. */
 const readableMessage = (message: string) => message.replace(/\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b/g, (date) => (isIsoDate(date) ? readableDate(date) : date));
@@ -50,8 +38,11 @@ const ACTORS: Record<string, string> = {
   system: 'the reading room, automatically',
 };
 
+/** What the collection page shows chosen and open: from its address, or from a form sent back to it. */
 interface CollectionForm {
-  selected: number[];
+  containerIds: number[];
+  componentIds: number[];
+  open: number[];
   note: string;
 }
 
@@ -102,10 +93,13 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     const containers = findContainers(db, collectionId, todayIn(config.timezone, clock()), visitDate);
     const boxes = containers.map((c) => ({
       ...c,
+      surrogate: surrogateView(c.surrogate),
       available: 'available' in c ? c.available : null,
       mine: mine.find((r) => r.containerId === c.id)?.status ?? null,
-      selected: form.selected.includes(c.id),
+      selected: form.containerIds.includes(c.id),
     }));
+    // A finding aid's collection shows its tree, and its boxes for whole-box requests below it.
+    const tree = collection.componentCount > 0 ? treeOf(db, collectionId, new Map(boxes.map((b) => [b.id, b])), form) : null;
     return page(
       request,
       reply,
@@ -114,6 +108,8 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
         title: collection.title,
         collection,
         boxes,
+        tree,
+        paths: pagePaths,
         openDays,
         visitDate: visitDate ?? null,
         researcher,
@@ -144,7 +140,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       .map((date) => ({
         date,
         past: date < today,
-        items: (byDate.get(date) ?? []).map((row) => ({ ...row, mayCancel: allows(row, 'researcher', 'cancel', 'cancelled') })),
+        items: (byDate.get(date) ?? []).map((row) => ({ ...row, folders: row.components.map(wantedWords), mayCancel: allows(row, 'researcher', 'cancel', 'cancelled') })),
       }));
     const submitted = rows.filter((r) => shown.submitted?.includes(r.id));
     const cancelled = rows.find((r) => r.id === shown.cancelled) ?? null;
@@ -170,11 +166,21 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
 
   app.get(
     '/collections/:collectionId',
-    { config: anyone, schema: { ...hidden, params: Type.Object({ collectionId: IdText }), querystring: Type.Object({ date: Type.Optional(IdText) }) } },
+    {
+      config: anyone,
+      schema: {
+        ...hidden,
+        params: Type.Object({ collectionId: IdText }),
+        querystring: Type.Object({ date: Type.Optional(IdText), open: IdList, componentIds: IdList, containerIds: IdList }),
+      },
+    },
     async (request, reply) => {
       const collectionId = idOf(request.params.collectionId);
       if (collectionId === undefined) return missing(request, reply, 'No such collection', 'There is no such collection.');
-      return showCollection(request, reply, collectionId, request.query.date || undefined, { selected: [], note: '' });
+      // An address someone edited by hand shows the page with what could be read of it.
+      const { date, open, componentIds, containerIds } = request.query;
+      const shown = { containerIds: idsOf(containerIds) ?? [], componentIds: idsOf(componentIds) ?? [], open: idsOf(open) ?? [], note: '' };
+      return showCollection(request, reply, collectionId, date || undefined, shown);
     },
   );
 
@@ -188,25 +194,54 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
         body: FormBody({
           visitDate: Type.Optional(IdText),
           collectionId: Type.Optional(IdText),
-          containerIds: Type.Optional(Type.Array(IdText, { maxItems: 200 })),
+          containerIds: IdList,
+          componentIds: IdList,
+          open: IdList,
           note: Type.Optional(FormText),
+          originalReason: Type.Optional(FormText),
         }),
       },
     },
     async (request, reply) => {
-      const { visitDate = '', note = '' } = request.body;
-      const given = request.body.containerIds ?? [];
-      const containerIds = [...new Set(given.map(idOf).filter((id) => id !== undefined))];
+      const { visitDate = '', note = '', originalReason } = request.body;
+      const containerIds = idsOf(request.body.containerIds);
+      const componentIds = idsOf(request.body.componentIds);
       const collectionId = idOf(request.body.collectionId);
+      const form = { containerIds: containerIds ?? [], componentIds: componentIds ?? [], open: idsOf(request.body.open) ?? [], note };
       const again = (problem: string, status: number) =>
         collectionId === undefined
           ? page(request, reply, 'message', { title: 'Your request was not made', message: problem, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, status)
-          : showCollection(request, reply, collectionId, visitDate, { selected: containerIds, note }, problem, status);
+          : showCollection(request, reply, collectionId, visitDate, form, problem, status);
 
-      if (containerIds.length !== given.length) return again('Choose boxes from the list.', 400);
-      if (containerIds.length === 0) return again('Choose at least one box to request.', 422);
+      if (!containerIds || !componentIds) return again('Choose folders and boxes from the list.', 400);
+      if (containerIds.length === 0 && componentIds.length === 0) return again('Choose at least one folder or box to request.', 422);
       if (!isIsoDate(visitDate)) return again('Choose a visit date from the list.', 422);
-      const made = await attempt(() => submitRequests(requests, accountOf(request), { visitDate, containerIds, note: note.trim() || undefined }, clock));
+      // Surrogate first: the reason is asked for on the page that offers the surrogates; sent
+      // blank from there, the page is shown again, saying that it is needed. A day that cannot be
+      // booked is refused first, as the submission would.
+      const reason = originalReason?.trim() ?? '';
+      if (reason === '' && collectionId !== undefined && openVisitDays().includes(visitDate)) {
+        const offers = await surrogateOffers(db, visitDate, containerIds, componentIds);
+        if (offers.length > 0) {
+          const asked = originalReason !== undefined;
+          return page(
+            request,
+            reply,
+            'researcher-surrogate',
+            {
+              title: offers.length === 1 ? `A copy of ${offers[0]!.label} may do` : 'Copies of these boxes may do',
+              offers,
+              form: { ...form, visitDate, collectionId },
+              back: pagePaths.collection(collectionId, { date: visitDate, ...form }),
+              reasonMax: NOTE_MAX,
+              problem: asked ? 'Please say why you need the original, or go back and change your choice.' : null,
+            },
+            asked ? 422 : 200,
+          );
+        }
+      }
+      const submission = { visitDate, containerIds, componentIds, note: note.trim() || undefined, originalReason: reason || undefined };
+      const made = await attempt(() => submitRequests(requests, accountOf(request), submission, clock));
       if (!made.ok) return again(readableMessage(made.refusal.message), made.refusal.statusCode);
       return seeOther(reply, config, `/requests?submitted=${made.value.map((r) => r.id).join(',')}`);
     },
@@ -242,6 +277,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     return page(request, reply, 'researcher-request', {
       title: `${row.containerLabel} for ${readableDate(row.visitDate)}`,
       request: row,
+      folders: row.components.map(wantedWords),
       events,
       mayCancel: allows(row, 'researcher', 'cancel', 'cancelled'),
       submittedAt: readableTime(row.createdAt),

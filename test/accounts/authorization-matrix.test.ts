@@ -149,6 +149,11 @@ const table: Row[] = [
   // that succeeds answers 303 (to the page that shows its result).
   { page: true, method: 'GET', route: '/collections', url: () => '/collections', expect: everyRolePage(200) },
   { page: true, method: 'GET', route: '/collections/:collectionId', url: () => '/collections/1', expect: everyRolePage(200) },
+  // The tree's open and close buttons: back to the collection page, whoever looks at it.
+  { page: true, method: 'POST', route: '/collections/:collectionId/view', url: () => '/collections/1/view', body: () => ({ open: '1' }), expect: everyRolePage(303) },
+  // A finding-aid site's request link is a researcher's: to the collection page, with the box chosen.
+  { page: true, method: 'GET', route: '/request', url: () => '/request?callNumber=GEN%20MSS%20238&container=Box%201', expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'GET', route: '/search', url: () => '/search?q=serge', expect: everyRolePage(200) },
   { page: true, method: 'GET', route: '/requests', url: () => '/requests', expect: pageFor(['researcher'], 200) },
   {
     page: true,

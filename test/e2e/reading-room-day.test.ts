@@ -91,6 +91,11 @@ describe('a day in the reading room, in a browser', { skip: chromiumMissing, tim
     await page.getByRole('checkbox', { name: /^Box 1\b/ }).check();
     await page.getByRole('checkbox', { name: /^Box 23\b/ }).check();
     await page.getByRole('button', { name: /Request the selected boxes/ }).click();
+    // Box 23 is restricted and has a reference copy: the copy is offered first.
+    await page.getByRole('heading', { name: 'A copy of Box 23 may do' }).waitFor();
+    await look(page, '06b-surrogate-first');
+    await page.getByLabel('Why do you need the original?').fill('The annotations in the margins.');
+    await page.getByRole('button', { name: /Request the original/ }).click();
     await page.waitForURL(/\/requests/);
     await look(page, '07-requests-submitted');
     const text = await page.locator('main').innerText();

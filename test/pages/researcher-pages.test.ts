@@ -125,7 +125,8 @@ let stella: Browser & { id: number };
 before(async () => {
   room = await startReadingRoom();
   const found = (await room.app.inject({ method: 'GET', url: '/api/v1/collections?callNumber=GEN%20MSS%20238' })).json().items[0];
-  serge = { id: found.id, boxes: found.containers };
+  // A list carries no containers (API v2): the collection itself does.
+  serge = { id: found.id, boxes: (await room.app.inject({ method: 'GET', url: `/api/v1/collections/${found.id}` })).json().containers };
   alice = await signedIn('researcher', 'Alice Reader');
   basil = await signedIn('researcher', 'Basil Reader');
   stella = await signedIn('staff', 'Stella Stacks');
@@ -255,12 +256,17 @@ describe('requesting boxes', () => {
 
   it('Box 1 and Box 23: one scheduled, one awaiting approval, shown on My requests', async () => {
     await alice.get(`/collections/${serge.id}`);
-    const response = await alice.post('/requests', {
+    const chosen = {
       visitDate: FIRST_DAY,
       collectionId: String(serge.id),
       containerIds: [String(box('Box 1').id), String(box('Box 23').id)],
       note: 'For the chapter on <i>Mexico</i>',
-    });
+    };
+    // Box 23 is restricted and has a reference copy: the copy is offered first (test/pages/finding-aid-pages.test.ts).
+    const offered = await alice.post('/requests', chosen);
+    assert.equal(offered.statusCode, 200, offered.body);
+    assert.match(offered.body, /<strong>Box 23<\/strong>, instead of the original: Reference copy\./);
+    const response = await alice.post('/requests', { ...chosen, originalReason: 'The annotations in the margins.' });
     assert.equal(response.statusCode, 303, response.body);
     const location = String(response.headers.location);
     assert.match(location, /^\/requests(\?|$)/);
@@ -342,7 +348,7 @@ describe('requesting boxes', () => {
     assert.match(duplicate.body, /You already have an active request for Box 1 on Monday 30 November 2026\./);
     const none = await alice.post('/requests', { visitDate: FIRST_DAY, collectionId: String(serge.id) });
     assert.equal(none.statusCode, 422);
-    assert.match(none.body, /Choose at least one box/);
+    assert.match(none.body, /Choose at least one folder or box/);
     assert.deepEqual(requestRows(), before);
   });
 

@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import type { IsoDate } from '../../domain/calendar.ts';
 import { pageLinks } from '../../links.ts';
 import type { PickItem } from '../../requests/schemas.ts';
-import { readableDate } from '../../wording.ts';
+import { readableDate, wantedWords } from '../../wording.ts';
 
 // Call slips: one per box on the day's pick list, three to a sheet of Letter or A4 with dashed cut
 // lines between them. Each slip carries the request's desk address as a QR code (and as a link in
@@ -154,6 +154,8 @@ function drawSlip(doc: PDFKit.PDFDocument, slip: CallSlip, box: SlipBox): void {
     ['Photo ID', slip.identityChecked ? 'Checked' : 'Not checked yet: check it at the desk before delivery'],
   ];
   if (slip.restrictionNote) fields.push(['Restricted', slip.restrictionNote]);
+  // What to pull from the box, last: a long list takes the rest of the slip and ends in an ellipsis.
+  if (slip.components.length > 0) fields.push(['Folders', slip.components.map(wantedWords).join('; ')]);
   const labelWidth = 64;
   for (const [label, value] of fields) {
     if (y > bottom - 12) break;
