@@ -223,6 +223,23 @@ const table: Row[] = [
   },
   { page: true, method: 'POST', route: '/admin/users/:userId/role', url: (ctx) => `/admin/users/${ctx.targetId}/role`, body: () => ({ role: 'staff' }), expect: pageFor(['admin'], 303) },
   { page: true, method: 'POST', route: '/admin/users/:userId/access', url: (ctx) => `/admin/users/${ctx.targetId}/access`, body: () => ({ disabled: 'false' }), expect: pageFor(['admin'], 303) },
+  // Finding aids' pages: an admin uploads; staff and curators keep the containers, each their own fields
+  // (a form outside the role is refused by the domain, 403, as the API is).
+  { page: true, method: 'GET', route: '/admin/finding-aids', url: () => '/admin/finding-aids', expect: pageFor(['admin'], 200) },
+  { page: true, method: 'POST', route: '/admin/finding-aids', url: () => '/admin/finding-aids', expect: pageFor(['admin'], 400) },
+  { page: true, method: 'GET', route: '/containers', url: () => '/containers', expect: pageFor(['staff', 'curator', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/collections/:collectionId/containers', url: () => '/collections/1/containers', expect: pageFor(['staff', 'curator', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/containers/:containerId', url: () => '/containers/1', expect: pageFor(['staff', 'curator', 'admin'], 200) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/containers/:containerId/restriction',
+    url: () => '/containers/2/restriction',
+    body: () => ({ restricted: 'true', note: 'Fragile binding.' }),
+    expect: pageFor(['curator', 'admin'], 303),
+  },
+  { page: true, method: 'POST', route: '/containers/:containerId/surrogate', url: () => '/containers/2/surrogate', body: () => ({ action: 'remove' }), expect: pageFor(['curator', 'admin'], 303) },
+  { page: true, method: 'POST', route: '/containers/:containerId/shelf', url: () => '/containers/2/shelf', body: () => ({ location: 'Stack 4, Range 9, Shelf 1' }), expect: pageFor(['staff', 'admin'], 303) },
 ];
 
 /**
