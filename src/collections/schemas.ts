@@ -7,8 +7,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 export const SurrogateSchema = Type.Object({
   kind: literals(surrogateKinds),
   note: Nullable(Type.String({ maxLength: 2000 })),
-  // A web address only: it becomes a link on pages and in mail.
-  url: Nullable(Type.String({ maxLength: 2000, format: 'uri', pattern: '^https?://' })),
+  // A web address only (http or https): it becomes a link on pages and in mail.
+  url: Nullable(Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$' })),
 });
 
 export const ContainerSchema = Type.Object({

@@ -221,8 +221,10 @@ function validString(schema: JsonSchema): fc.Arbitrary<string> {
     { weight: 1, arbitrary: fc.constantFrom(...EVIL_STRINGS).filter(fits) },
   );
   if (schema.pattern !== undefined) {
+    // Strings made to match the pattern: filtering random ones instead never ends for a pattern
+    // that random text almost never matches (`^https?://…`).
     const pattern = new RegExp(schema.pattern, 'u');
-    text = fc.oneof(text.filter((t) => pattern.test(t)), fc.stringMatching(new RegExp(schema.pattern)).filter((t) => fits(t) && pattern.test(t)));
+    text = fc.stringMatching(new RegExp(schema.pattern)).filter((t) => fits(t) && pattern.test(t));
   }
   return text;
 }
