@@ -149,7 +149,7 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
       if (child && name === 'unittitle' && !component.title) component.title = capture();
       else if (isDate(name) && !isBulk(attributes)) component.dates.push(capture());
       else if (child && name === 'container') {
-        const element = {
+        const element: ContainerElement = {
           type: attribute(attributes, 'type') ?? attribute(attributes, 'localtype'),
           id: attribute(attributes, 'id'),
           parent: attribute(attributes, 'parent'),
@@ -241,7 +241,10 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
   function close(closing: Closing) {
     const { component } = closing;
     if (closing.kind === 'component') closeComponent(component);
-    else if (closing.kind === 'container') component.containers.push({ ...closing.element, value: closing.text.text() });
+    else if (closing.kind === 'container') {
+      closing.element.value = closing.text.text();
+      component.containers.push(closing.element);
+    }
     else {
       const note = closing.text.text();
       if (note) component.draft.accessNotes.push(note);
@@ -301,4 +304,8 @@ const isDate = (name: string) => name === 'unitdate' || name === 'unitdatestruct
 const isBulk = (attributes: Attributes) => (attribute(attributes, 'type') ?? attribute(attributes, 'unitdatetype')) === 'bulk';
 
 /** The distinct texts of some elements (a date in the title and the same date beside it count once). */
-const joined = (captures: TextCapture[], separator: string) => [...new Set(captures.map((c) => c.text()).filter((t) => t !== ''))].join(separator);
+function joined(captures: TextCapture[], separator: string): string {
+  // Most components have one date or none: nothing to tell apart.
+  if (captures.length <= 1) return captures[0]?.text() ?? '';
+  return [...new Set(captures.map((c) => c.text()).filter((t) => t !== ''))].join(separator);
+}

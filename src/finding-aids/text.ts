@@ -9,8 +9,13 @@ export const BLOCKS: ReadonlySet<string> = new Set([
   'extent', 'quantity', 'unittype', 'physfacet', 'dimensions', 'datesingle', 'daterange',
 ]);
 
+/** Whitespace at an end, two in a row, or one that is not a plain space: what collapsing changes. */
+const UNCOLLAPSED = /^\s|\s$|\s\s|[^\S ]/;
+
 /** Whitespace runs (line breaks and tabs of the source included) become one space; ends trimmed. */
-export const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+export const collapse = (text: string) =>
+  // Most texts are collapsed as written: testing allocates nothing, replacing builds a new string.
+  UNCOLLAPSED.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 
 /**
  * The text of one element being read, gathered while the parser walks inside it. Several can be
