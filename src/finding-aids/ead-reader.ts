@@ -81,6 +81,18 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
   const warnings: string[] = [];
   const collectionNotes: TextCapture[] = [];
   const where = () => `line ${parser.line}`;
+  /**
+   * One copy of each short value that recurs (`file`, `box`, `1`): the parser makes a new string
+   * for each attribute and text, and a finding aid's thousands of components would keep them all.
+   */
+  const shared = new Map<string, string>();
+  function share<T extends string | null>(value: T): T {
+    if (value === null) return value;
+    const known = shared.get(value);
+    if (known !== undefined) return known as T;
+    shared.set(value, value);
+    return value;
+  }
 
   /** The collection's elements read once: the first of each. */
   const first: Partial<Record<'eadId' | 'callNumber' | 'title' | 'abstract' | 'repository' | 'repositoryName', TextCapture>> = {};
@@ -150,7 +162,7 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
       else if (isDate(name) && !isBulk(attributes)) component.dates.push(capture());
       else if (child && name === 'container') {
         const element: ContainerElement = {
-          type: attribute(attributes, 'type') ?? attribute(attributes, 'localtype'),
+          type: share(attribute(attributes, 'type') ?? attribute(attributes, 'localtype')),
           id: attribute(attributes, 'id'),
           parent: attribute(attributes, 'parent'),
           label: attribute(attributes, 'label'),
@@ -187,7 +199,7 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
   function openComponent(parent: OpenComponent | undefined, attributes: Attributes, depth: number): OpenComponent {
     const nesting = (parent?.nesting ?? 0) + 1;
     if (nesting > MAX_COMPONENT_DEPTH) throw invalid(`Components are nested deeper than ${MAX_COMPONENT_DEPTH} levels (${where()}).`);
-    const level = attribute(attributes, 'level');
+    const level = share(attribute(attributes, 'level'));
     const draft: ComponentDraft = {
       refId: attribute(attributes, 'id'),
       parent: parent?.index ?? null,
@@ -225,7 +237,9 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
     if (name === undefined) return;
     const depth = names.length;
     if (ROLES.get(name) === 'block') separateAll();
-    active.length = activeBefore.pop() ?? 0;
+    const before = activeBefore.pop() ?? 0;
+    // Setting an array's length is a runtime call: only for the few elements that opened a capture.
+    if (active.length > before) active.length = before;
     if (depth === headDepth) headDepth = -1;
     if (depth === noteDepth) noteDepth = -1;
     if (depth === dscDepth) dscDepth = -1;
@@ -242,7 +256,7 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
     const { component } = closing;
     if (closing.kind === 'component') closeComponent(component);
     else if (closing.kind === 'container') {
-      closing.element.value = closing.text.text();
+      closing.element.value = share(closing.text.text());
       component.containers.push(closing.element);
     }
     else {
