@@ -67,12 +67,12 @@ interface TopContainer {
 
 /** Which elements are top containers, each with its child containers, in document order. */
 function topContainers(elements: ContainerElement[]): TopContainer[] {
-  const [first, ...rest] = elements;
+  const first = elements[0];
   if (!first) return [];
   const linked = elements.some((e) => e.id !== null || e.parent !== null);
   const tops = linked ? elements.filter((e) => e.parent === null) : [];
   // Unlinked, or linked only to containers this component does not have: position-paired.
-  if (tops.length === 0) return [{ element: first, children: rest }];
+  if (tops.length === 0) return [{ element: first, children: elements.slice(1) }];
   const byId = new Map(elements.filter((e) => e.id !== null).map((e) => [e.id, e]));
   const topOf = (element: ContainerElement): ContainerElement | undefined => {
     const seen = new Set<ContainerElement>();
@@ -98,24 +98,28 @@ function topContainers(elements: ContainerElement[]): TopContainer[] {
  * ignored; `doubt` is told of each indicator kept as written.
  */
 export function housingsOf(elements: ContainerElement[], doubt: (label: string, why: string) => void): ComponentHousing[] {
-  const housings: ComponentHousing[] = [];
-  for (const { element, children } of topContainers(elements.filter((e) => e.value !== ''))) {
-    let type = typeOf(element);
-    let indicator = element.value;
-    const folders = children.map((child) => labelOf(typeOf(child), child.value));
-    // EAD3's compound `box-folder` 16/8: box 16, folder 8.
-    const boxFolder = type === 'box-folder' ? /^(.+?)\s*\/\s*(.+)$/.exec(indicator) : null;
-    if (boxFolder?.[1] && boxFolder[2]) {
-      type = 'box';
-      indicator = boxFolder[1];
-      folders.unshift(labelOf('folder', boxFolder[2]));
-    }
-    const barcode = barcodeOf(element);
-    const folder = folders.length > 0 ? folders.join(', ') : null;
-    for (const one of expandIndicator(indicator, (why) => doubt(labelOf(type, indicator), why))) {
-      const container: ContainerRef = { type, indicator: one, barcode, label: labelOf(type, one) };
-      housings.push({ container, folder });
-    }
+  const tops = topContainers(elements.filter((e) => e.value !== ''));
+  // Most components are in one box: its housings are the array to keep, no bigger than it needs.
+  if (tops.length === 1 && tops[0]) return housingsIn(tops[0], doubt);
+  return tops.flatMap((top) => housingsIn(top, doubt));
+}
+
+/** One top container's housings: one for each indicator it stands for. */
+function housingsIn({ element, children }: TopContainer, doubt: (label: string, why: string) => void): ComponentHousing[] {
+  let type = typeOf(element);
+  let indicator = element.value;
+  const folders = children.map((child) => labelOf(typeOf(child), child.value));
+  // EAD3's compound `box-folder` 16/8: box 16, folder 8.
+  const boxFolder = type === 'box-folder' ? /^(.+?)\s*\/\s*(.+)$/.exec(indicator) : null;
+  if (boxFolder?.[1] && boxFolder[2]) {
+    type = 'box';
+    indicator = boxFolder[1];
+    folders.unshift(labelOf('folder', boxFolder[2]));
   }
-  return housings;
+  const barcode = barcodeOf(element);
+  const folder = folders.length > 0 ? folders.join(', ') : null;
+  return expandIndicator(indicator, (why) => doubt(labelOf(type, indicator), why)).map((one): ComponentHousing => {
+    const container: ContainerRef = { type, indicator: one, barcode, label: labelOf(type, one) };
+    return { container, folder };
+  });
 }

@@ -2,35 +2,39 @@
 // a reader sees on the page, without the headings EAD writes for its own display.
 
 /** Elements that stand apart from their neighbours: one space between them, never glued words. */
-const BLOCKS = new Set([
+export const BLOCKS: ReadonlySet<string> = new Set([
   'p', 'list', 'item', 'legalstatus', 'chronitem', 'chronlist', 'event', 'eventgrp', 'defitem', 'label',
   'table', 'row', 'entry', 'blockquote', 'note', 'address', 'addressline', 'lb', 'subarea',
   // Parts of an extent or a structured date: "2 linear feet (4 boxes)", not "2 linear feet(4 boxes)".
   'extent', 'quantity', 'unittype', 'physfacet', 'dimensions', 'datesingle', 'daterange',
 ]);
 
-export const isBlock = (name: string) => BLOCKS.has(name);
+/** Whitespace at an end, two in a row, or one that is not a plain space: what collapsing changes. */
+const UNCOLLAPSED = /^\s|\s$|\s\s|[^\S ]/;
 
 /** Whitespace runs (line breaks and tabs of the source included) become one space; ends trimmed. */
-export const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+export const collapse = (text: string) =>
+  // Most texts are collapsed as written: testing allocates nothing, replacing builds a new string.
+  UNCOLLAPSED.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 
 /**
  * The text of one element being read, gathered while the parser walks inside it. Several can be
  * open at once (a `unitdate` inside a `unittitle` is both a date and part of the title).
  */
 export class TextCapture {
-  private readonly parts: string[] = [];
+  /** As written: appending is cheap (V8 joins the pieces once, when collapsed). */
+  private raw = '';
 
   add(text: string): void {
-    this.parts.push(text);
+    this.raw += text;
   }
 
   /** Between two block elements, or where a block starts or ends. */
   separate(): void {
-    this.parts.push(' ');
+    this.raw += ' ';
   }
 
   text(): string {
-    return collapse(this.parts.join(''));
+    return collapse(this.raw);
   }
 }
