@@ -120,13 +120,16 @@ export const components = sqliteTable(
     accessNote: text('access_note'),
     childCount: integer('child_count').notNull().default(0),
   },
-  (t) => [
-    index('components_children').on(t.collectionId, t.parentId, t.position),
-    uniqueIndex('components_ref_id').on(t.collectionId, t.refId).where(sql`${t.refId} is not null`),
-  ],
+  // No index on refId: an import reads a collection's refIds all at once (by collection_id) and
+  // keeps them unique itself (src/finding-aids/component-writes.ts); one more b-tree per component
+  // made every import slower for nothing.
+  (t) => [index('components_children').on(t.collectionId, t.parentId, t.position)],
 );
 
-/** The top containers a component is housed in (its own, not inherited), with its folders in each. */
+/**
+ * The top containers a component is housed in (its own, not inherited), with its folders in each.
+ * WITHOUT ROWID (migration 0004): its primary key is the table, one b-tree fewer per row.
+ */
 export const componentContainers = sqliteTable(
   'component_containers',
   {

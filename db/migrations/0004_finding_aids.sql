@@ -6,7 +6,7 @@ CREATE TABLE `component_containers` (
 	PRIMARY KEY(`component_id`, `position`),
 	FOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`container_id`) REFERENCES `containers`(`id`) ON UPDATE no action ON DELETE no action
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `component_containers_container` ON `component_containers` (`container_id`);--> statement-breakpoint
 CREATE TABLE `components` (
@@ -24,7 +24,6 @@ CREATE TABLE `components` (
 );
 --> statement-breakpoint
 CREATE INDEX `components_children` ON `components` (`collection_id`,`parent_id`,`position`);--> statement-breakpoint
-CREATE UNIQUE INDEX `components_ref_id` ON `components` (`collection_id`,`ref_id`) WHERE "components"."ref_id" is not null;--> statement-breakpoint
 CREATE TABLE `request_components` (
 	`request_id` integer NOT NULL,
 	`position` integer NOT NULL,
@@ -84,7 +83,7 @@ WHERE `restricted` = 1 AND `collection_id` = (SELECT `id` FROM `collections` WHE
 -- and filters by collection and position without reading a row of the table for each match.
 CREATE VIRTUAL TABLE `search_entries` USING fts5(
   `title`, `abstract`, `component_id` UNINDEXED,
-  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+  tokenize = 'unicode61 remove_diacritics 2'
 );
 --> statement-breakpoint
 INSERT INTO `search_entries` (`rowid`, `title`, `abstract`, `component_id`)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Database } from '../../db/client.ts';
-import { everyTable } from '../helpers/stored-rows.ts';
+import { everyRowOf, everyTable } from '../helpers/stored-rows.ts';
 
 // What holds for every answer, whatever was asked (docs/api.md, Errors): never a 5xx; every error in
 // Fastify's shape with a stable code; no stack trace, SQL fragment or password hash; and a 4xx
@@ -79,7 +79,7 @@ export class DomainDigest {
     const client = db.$client;
     this.tables = everyTable(db).filter((name) => !NOT_DOMAIN.has(name));
     this.changes = client.prepare('select total_changes() as n').pluck();
-    this.reads = new Map(this.tables.map((name) => [name, client.prepare(`select * from "${name}" order by rowid`).raw()]));
+    this.reads = new Map(this.tables.map((name) => [name, client.prepare(everyRowOf(db, name)).raw()]));
   }
 
   /** The tables it covers. */

@@ -30,9 +30,18 @@ export function tablesChecksum(db: Database, tables: readonly string[] = everyTa
   const hash = createHash('sha256');
   for (const name of tables) {
     hash.update(name);
-    hash.update(JSON.stringify(db.$client.prepare(`select * from "${name}" order by rowid`).raw().all()));
+    hash.update(JSON.stringify(db.$client.prepare(everyRowOf(db, name)).raw().all()));
   }
   return hash.digest('hex');
+}
+
+/**
+ * The query of every row of a table in a stable order: by rowid, or by primary key for a table
+ * WITHOUT ROWID (which has no rowid, and is stored in key order).
+ */
+export function everyRowOf(db: Database, table: string): string {
+  const withoutRowid = db.$client.prepare("select wr from pragma_table_list where schema = 'main' and name = ?").pluck().get(table) === 1;
+  return `select * from "${table}"${withoutRowid ? '' : ' order by rowid'}`;
 }
 
 /**
