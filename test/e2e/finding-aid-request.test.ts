@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { accessibilityProblems, chromiumMissing, launchChromium, screenshot } from '../helpers/browser.ts';
+import { accessibilityProblems, chromiumMissing, launchChromium, screenshot, signInPage } from '../helpers/browser.ts';
 import { eadDocument, fileComponent, seriesComponent } from '../helpers/ead-documents.ts';
 import { startLiveSystem, type LiveSystem } from '../helpers/live-system.ts';
 import { pdfText } from '../helpers/pdf-text.ts';
@@ -30,15 +30,7 @@ async function look(page: Page, name: string): Promise<void> {
   pagesChecked.set(name, await accessibilityProblems(page));
 }
 
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${system.baseUrl}/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('domcontentloaded');
-  return page;
-}
+const signIn = (context: BrowserContext, email: string): Promise<Page> => signInPage(context, system.baseUrl, email, PASSWORD);
 
 describe('requesting a folder from a finding aid, in a browser', { skip: chromiumMissing, timeout: 240_000 }, () => {
   let visitDate = '';
