@@ -6,27 +6,13 @@ import { sendWhileUnchanged } from '../http/answers.ts';
 import { notFound } from '../domain/refusal.ts';
 import { todayIn, type Clock } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
-import { errorResponses, IdSchema, IsoDateSchema, pageLimit, PageQuery } from '../http/schemas.ts';
+import { cursorOf, errorResponses, IdSchema, IsoDateSchema, pageLimit, PageQuery, positionOf } from '../http/schemas.ts';
 import { CollectionSchema, CollectionSummarySchema, ContainerSchema, SurrogateSchema } from './schemas.ts';
 import { collectionExists, containerView, findCollection, findCollections, findContainers } from './store.ts';
 import { editContainer } from './container-edits.ts';
 
 const CollectionParams = Type.Object({ collectionId: IdSchema });
 const tags = ['collections'];
-
-/** The call-number cursor of the collection list: opaque to clients. */
-const cursorAt = (callNumber: string) => Buffer.from(JSON.stringify({ after: callNumber })).toString('base64url');
-function callNumberAfter(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const after = (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { after?: unknown }).after;
-    if (typeof after === 'string') return after;
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/cursor is not a cursor this API gave.');
-}
 
 export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Clock; config: Pick<Config, 'timezone'> }> = async (app, { db, clock, config }) => {
   const today = () => todayIn(config.timezone, clock());
@@ -48,10 +34,10 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
     async (request) => {
       const { callNumber, q, cursor } = request.query;
       const limit = pageLimit(request.query.limit);
-      const rows = findCollections(db, { callNumber, q, afterCallNumber: callNumberAfter(cursor), limit: limit + 1 });
+      const rows = findCollections(db, { callNumber, q, afterCallNumber: positionOf(cursor, (after): after is string => typeof after === 'string'), limit: limit + 1 });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? cursorAt(last.callNumber) : null };
+      return { items, nextCursor: rows.length > limit && last ? cursorOf(last.callNumber) : null };
     },
   );
 

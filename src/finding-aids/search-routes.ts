@@ -5,25 +5,17 @@ import { collectionExists } from '../collections/store.ts';
 import { notFound } from '../domain/refusal.ts';
 import { sendWhileCatalogueStands } from '../http/answers.ts';
 import { ApiError } from '../http/errors.ts';
-import { errorResponses, IdSchema, pageLimit, PageQuery } from '../http/schemas.ts';
+import { cursorOf, errorResponses, IdSchema, pageLimit, PageQuery, positionOf } from '../http/schemas.ts';
 import { SearchHitSchema } from './schemas.ts';
 import { searchEntries, searchWords, type SearchKey } from './search.ts';
 
-/** The opaque cursor: the last hit's place in the order (docs/search.md, "Paging"). */
-const cursorAt = (key: SearchKey) => Buffer.from(JSON.stringify([key.tier, key.score, key.callNumber, key.entry])).toString('base64url');
-
-function keyOf(cursor: string | undefined): SearchKey | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const [tier, score, callNumber, entry] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if ((tier === 0 || tier === 1) && Number.isFinite(score) && typeof callNumber === 'string' && Number.isSafeInteger(entry)) {
-      return { tier, score: score as number, callNumber, entry: entry as number };
-    }
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/cursor is not a cursor this API gave.');
-}
+/** A search cursor holds the last hit's place in the order (docs/search.md, "Paging"). */
+const isSearchKey = (after: unknown): after is SearchKey => {
+  const key = after as Partial<SearchKey> | null;
+  return (
+    typeof key === 'object' && key !== null && (key.tier === 0 || key.tier === 1) && Number.isFinite(key.score) && typeof key.callNumber === 'string' && Number.isSafeInteger(key.entry)
+  );
+};
 
 /**
  * One page of a search, as the API answers it and the search page shows it: the hits after `cursor`
@@ -34,10 +26,10 @@ export function searchFindingAids(db: Database, query: { q: string; collectionId
   const words = searchWords(query.q);
   if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/q holds no word to search for (letters or digits).');
   if (query.collectionId !== undefined && !collectionExists(db, query.collectionId)) throw notFound(`There is no collection ${query.collectionId}.`);
-  const found = searchEntries(db, { words, collectionId: query.collectionId, after: keyOf(query.cursor), limit: query.limit + 1 });
+  const found = searchEntries(db, { words, collectionId: query.collectionId, after: positionOf(query.cursor, isSearchKey), limit: query.limit + 1 });
   const page = found.slice(0, query.limit);
   const last = page.at(-1);
-  return { items: page.map((f) => f.hit), nextCursor: found.length > query.limit && last ? cursorAt(last.key) : null };
+  return { items: page.map((f) => f.hit), nextCursor: found.length > query.limit && last ? cursorOf({ tier: last.key.tier, score: last.key.score, callNumber: last.key.callNumber, entry: last.key.entry }) : null };
 }
 
 export const searchRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {

@@ -47,20 +47,30 @@ export function pageLimit(limit: number | undefined): number {
   return limit;
 }
 
-/** The opaque cursor after an item with this id. */
-export const cursorAfter = (id: number) => Buffer.from(JSON.stringify({ after: id })).toString('base64url');
+/** An opaque cursor holding `position`: where the previous page ended, in the list's own order. */
+export const cursorOf = (position: unknown) => Buffer.from(JSON.stringify({ after: position })).toString('base64url');
 
-/** The id a cursor stands after; a cursor this API did not give is a 400. */
-export function afterCursor(cursor: string | undefined): number | undefined {
+/**
+ * The position a cursor holds, when `valid` says it is one this list gives; any other cursor (forged,
+ * truncated, from another list) is a 400.
+ */
+export function positionOf<T>(cursor: string | undefined, valid: (position: unknown) => position is T): T | undefined {
   if (cursor === undefined) return undefined;
   try {
     const after = (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { after?: unknown }).after;
-    if (Number.isSafeInteger(after) && (after as number) >= 0) return after as number;
+    if (valid(after)) return after;
   } catch {
     // Falls through to the refusal below.
   }
   throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/cursor is not a cursor this API gave.');
 }
+
+/** The opaque cursor after an item with this id. */
+export const cursorAfter = (id: number) => cursorOf(id);
+
+/** The id a cursor stands after; a cursor this API did not give is a 400. */
+export const afterCursor = (cursor: string | undefined): number | undefined =>
+  positionOf(cursor, (after): after is number => Number.isSafeInteger(after) && (after as number) >= 0);
 
 /** A page of `limit` items asked for as `limit + 1`: the extra one says whether there is a next page. */
 export function page<T extends { id: number }, V>(rows: T[], limit: number, view: (row: T) => V) {
