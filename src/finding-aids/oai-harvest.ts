@@ -49,7 +49,14 @@ export interface HarvestProgress {
  * OAI-PMH throws an OaiError. `progress` is updated as pages arrive.
  */
 export async function* listRecords(request: HarvestRequest, progress: HarvestProgress = { pages: 0, completeListSize: null }): AsyncGenerator<HarvestedRecord> {
+  // fetch cannot send a user name and password written in the URL, and would repeat them in its error.
+  const endpoint = new URL(request.url);
+  if (endpoint.username !== '' || endpoint.password !== '') {
+    throw new OaiError('badArgument', `Give the OAI-PMH address without a user name or password (${endpoint.origin}${endpoint.pathname}).`);
+  }
   let token: string | null = null;
+  // A repository that hands back a token it gave before would be harvested for ever.
+  const tokensSeen = new Set<string>();
   do {
     const url = new URL(request.url);
     // With a resumption token the protocol allows no other argument: the token carries them.
@@ -71,6 +78,10 @@ export async function* listRecords(request: HarvestRequest, progress: HarvestPro
       throw new OaiError(first?.code ?? 'badArgument', `The repository answered ${end.errors.map((e) => `${e.code}: ${e.message || '(no message)'}`).join('; ')}`);
     }
     token = end.token;
+    if (token) {
+      if (tokensSeen.has(token)) throw new OaiError('badResumptionToken', `The repository gave the resumption token "${token.slice(0, 100)}" a second time: the list would never end.`);
+      tokensSeen.add(token);
+    }
   } while (token);
 }
 
@@ -86,12 +97,15 @@ async function* fetchText(url: URL, timeoutMs: number): AsyncGenerator<string> {
     } catch (error) {
       if (controller.signal.aborted) throw new OaiError('timeout', `${shown} did not answer within ${timeoutMs / 1000} s`);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new OaiError('http', `Could not reach ${shown}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      // An error's own words may quote the whole URL, query included: only the address shown is kept.
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new OaiError('http', `Could not reach ${shown}: ${why.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, shown)}`);
     } finally {
       clearTimeout(timer);
     }
   };
-  const get = () => waitFor(fetch(url, { signal: controller.signal, headers: { accept: 'text/xml, application/xml' } }));
+  // Redirects are not followed: a harvest reads the repository it was given, and nothing else.
+  const get = () => waitFor(fetch(url, { signal: controller.signal, redirect: 'error', headers: { accept: 'text/xml, application/xml' } }));
   let response: Response;
   try {
     response = await get();
