@@ -173,7 +173,10 @@ class PageReader {
     this.parser.on('opentag', (tag) => this.open(tag));
     this.parser.on('closetag', () => this.shut());
     this.parser.on('text', (t) => {
-      if (this.text !== null) this.text += t;
+      if (this.text === null) return;
+      this.text += t;
+      // An error message, identifier or token is short; one longer than a record is no OAI-PMH.
+      if (this.text.length > this.maxRecordChars) throw new OaiError('malformed', 'The answer holds a text longer than any record may be.');
     });
   }
 
@@ -185,6 +188,8 @@ class PageReader {
       const keep = this.buffer.lastIndexOf('<');
       this.base += keep < 0 ? this.buffer.length : keep;
       this.buffer = keep < 0 ? '' : this.buffer.slice(keep);
+      // What is kept from the last `<` on is one tag, comment or CDATA section still open.
+      if (this.buffer.length > this.maxRecordChars) throw new OaiError('malformed', 'The answer holds a tag, comment or CDATA section longer than any record may be.');
     } else if (this.base + this.buffer.length - this.recordStart > this.maxRecordChars) {
       this.tooLarge = true;
     }

@@ -23,6 +23,11 @@ before(async () => {
       elsewhereHits++;
       return response.writeHead(200, { 'content-type': 'text/xml' }).end(pageWithToken(''));
     }
+    if (url.pathname === '/long') {
+      return response
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(`<?xml version="1.0"?><OAI-PMH xmlns="${OAI}"><error code="badArgument">${'x'.repeat(50_000)}</error></OAI-PMH>`);
+    }
     // The same token, every page.
     return response.writeHead(200, { 'content-type': 'text/xml' }).end(pageWithToken('again'));
   });
@@ -31,8 +36,8 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const harvest = async (url: string) => {
-  for await (const record of listRecords({ url, maxRecordChars: 1_000_000, timeoutMs: 5_000 })) void record;
+const harvest = async (url: string, maxRecordChars = 1_000_000) => {
+  for await (const record of listRecords({ url, maxRecordChars, timeoutMs: 5_000 })) void record;
 };
 
 describe('a harvest led astray', () => {
@@ -43,6 +48,10 @@ describe('a harvest led astray', () => {
 
   it('stops when the repository gives a resumption token a second time', async () => {
     await assert.rejects(harvest(`${base}/oai`), (error: unknown) => error instanceof OaiError && error.code === 'badResumptionToken');
+  });
+
+  it('stops at a text longer than any record may be, instead of keeping it all', async () => {
+    await assert.rejects(harvest(`${base}/long`, 10_000), (error: unknown) => error instanceof OaiError && error.code === 'malformed');
   });
 
   it('refuses an address with a user name and password, and never repeats the password', async () => {
