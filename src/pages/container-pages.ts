@@ -10,7 +10,7 @@ import { accountOf } from '../http/auth.ts';
 import { IdSchema, literals } from '../http/schemas.ts';
 import { pagePaths } from '../links.ts';
 import { readableDate, readingWords, surrogateWords } from '../wording.ts';
-import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 import { FormBody, FormText, hidden } from './form.ts';
 
 // The containers of each collection, for staff, curators and admins: where each box is, its
@@ -78,8 +78,7 @@ export const containerPages: FastifyPluginAsyncTypebox<PageOptions> = async (app
   const page = pageRenderer(config, clock);
   const today = () => todayIn(config.timezone, clock());
 
-  const notFoundPage = (request: FastifyRequest, reply: FastifyReply, title: string, message: string) =>
-    page(request, reply, 'message', { title, message, problem: true, link: { href: pagePaths.containers, label: 'All collections' } }, 404);
+  const missing = notFoundPage(page, { href: pagePaths.containers, label: 'All collections' });
 
   app.get(
     pagePaths.containers,
@@ -105,7 +104,7 @@ export const containerPages: FastifyPluginAsyncTypebox<PageOptions> = async (app
     async (request, reply) => {
       const { collectionId } = request.params;
       const [collection] = findCollections(db, { id: collectionId });
-      if (!collection) return notFoundPage(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
+      if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
       const date = today();
       return page(request, reply, 'collection-containers', {
         title: `Containers of ${collection.callNumber}`,
@@ -127,7 +126,7 @@ export const containerPages: FastifyPluginAsyncTypebox<PageOptions> = async (app
     status = 200,
   ) => {
     const row = findContainer(db, id);
-    if (!row) return notFoundPage(request, reply, 'No such container', `There is no container ${id}.`);
+    if (!row) return missing(request, reply, 'No such container', `There is no container ${id}.`);
     const [collection] = findCollections(db, { id: row.collectionId });
     const container = containerLook(row, today());
     const draft = view.draft ?? {};

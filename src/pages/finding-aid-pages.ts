@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { containersOf, findCollections } from '../collections/store.ts';
 import { searchFindingAids } from '../finding-aids/search-routes.ts';
@@ -7,7 +6,7 @@ import { componentIdByRefId, findComponent } from '../finding-aids/tree.ts';
 import { pagePaths } from '../links.ts';
 import { withoutBranch } from './finding-aid-tree.ts';
 import { FormBody, FormText, hidden, IdList, IdText, idOf, idsOf } from './form.ts';
-import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 
 // The finding aids' pages around the collection page (src/pages/researcher-pages.ts shows it):
 // opening and closing the tree's branches without JavaScript, the deep links finding-aid sites
@@ -22,8 +21,7 @@ const sameLabel = (a: string, b: string) => a.replace(/\s+/g, ' ').trim().toLowe
 
 export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock }) => {
   const page = pageRenderer(config, clock);
-  const notFound = (request: FastifyRequest, reply: FastifyReply, title: string, message: string) =>
-    page(request, reply, 'message', { title, message, problem: true, link: { href: pagePaths.search(), label: 'Search the finding aids' } }, 404);
+  const notFound = notFoundPage(page, { href: pagePaths.search(), label: 'Search the finding aids' });
 
   /**
    * The tree's open and close buttons post the collection page's form here (whatever its action),

@@ -90,6 +90,17 @@ export const pageRenderer =
   (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> & { title: string }, status?: number) =>
     renderPage(request, reply, config, clock, template, data, status);
 
+type Page = ReturnType<typeof pageRenderer>;
+
+/**
+ * The page for something asked for that is not there (404), with a way on: each part of the site
+ * sends people back to where they can find what they looked for.
+ */
+export const notFoundPage =
+  (page: Page, way: { href: string; label: string }) =>
+  (request: FastifyRequest, reply: FastifyReply, title: string, message: string) =>
+    page(request, reply, 'message', { title, message, problem: true, link: way }, 404);
+
 export type Attempt<T> = { ok: true; value: T } | { ok: false; refusal: ApiError };
 
 /**

@@ -13,7 +13,7 @@ import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
 import { pagePaths } from '../links.ts';
 import { treeOf } from './finding-aid-tree.ts';
-import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 import { surrogateOffers, surrogateView } from './surrogate-first.ts';
 import { FormBody, FormText, hidden, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
 
@@ -48,8 +48,7 @@ interface CollectionForm {
 
 export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
   const page = pageRenderer(config, clock);
-  const missing = (request: FastifyRequest, reply: FastifyReply, title: string, message: string) =>
-    page(request, reply, 'message', { title, message, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, 404);
+  const missing = notFoundPage(page, { href: pagePaths.collections, label: 'Browse the collections' });
 
   const readableTime = (at: Date) => readableInstant(at, config.timezone);
 
