@@ -4,11 +4,13 @@ import { surrogateKinds } from '../../db/schema.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/** A surrogate's address: a web address (http or https, no spaces), since pages and mail make it a link. */
+export const WEB_ADDRESS = '^https?://[^\\s]+$';
+
 export const SurrogateSchema = Type.Object({
   kind: literals(surrogateKinds),
   note: Nullable(Type.String({ maxLength: 2000 })),
-  // A web address only (http or https): it becomes a link on pages and in mail.
-  url: Nullable(Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$' })),
+  url: Nullable(Type.String({ maxLength: 2000, pattern: WEB_ADDRESS })),
 });
 
 export const ContainerSchema = Type.Object({

@@ -1,3 +1,4 @@
+import { WEB_ADDRESS } from '../collections/schemas.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -37,11 +38,8 @@ const outcomes = {
 type Outcome = keyof typeof outcomes;
 const isOutcome = (value: string | undefined): value is Outcome => value !== undefined && Object.hasOwn(outcomes, value);
 
-/** A web address for a surrogate: http or https only (it becomes a link). */
-const isWebAddress = (text: string) => {
-  const url = URL.parse(text);
-  return url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
-};
+/** A web address for a surrogate, as the API checks it (it becomes a link). */
+const isWebAddress = (text: string) => new RegExp(WEB_ADDRESS).test(text);
 
 /** A container as these pages show it, its restriction as of `today`. */
 function containerLook(row: ContainerRow, today: IsoDate) {
@@ -60,7 +58,7 @@ function containerLook(row: ContainerRow, today: IsoDate) {
     restrictedUntil: view.restrictedUntil ? readableDate(view.restrictedUntil) : null,
     // A curator's decision (either way) overrides the finding aid and is kept across imports.
     byCurator: row.restrictionByCurator,
-    // Only a web address becomes a link (the API takes any URI, `javascript:` included).
+    // Only a web address becomes a link (the API and the form take nothing else; this keeps a page safe whatever a row holds).
     surrogate: view.surrogate
       ? { ...view.surrogate, kindWords: surrogateWords[view.surrogate.kind], link: view.surrogate.url && isWebAddress(view.surrogate.url) ? view.surrogate.url : null }
       : null,

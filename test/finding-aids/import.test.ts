@@ -210,6 +210,10 @@ describe('container edits by role', () => {
     assertRefusal(await curator.call('PATCH', `/api/v1/containers/${box!.id}`, { restricted: true, location: 'Vault' }), 403, 'FORBIDDEN');
     assertRefusal(await researcher.call('PATCH', `/api/v1/containers/${box!.id}`, { location: 'Vault' }), 403, 'FORBIDDEN');
     assertRefusal(await admin.call('PATCH', '/api/v1/containers/999999', { location: 'Vault' }), 404, 'NOT_FOUND');
+    // A surrogate's address becomes a link: a script or a page of another scheme is no surrogate.
+    for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'https://example.org/a page']) {
+      assertRefusal(await curator.call('PATCH', `/api/v1/containers/${box!.id}`, { surrogate: { kind: 'digital', note: null, url } }), 400, 'FST_ERR_VALIDATION', url);
+    }
     assert.equal(tablesChecksum(room.db), checksum);
     const edited = ok<Container>(await admin.call('PATCH', `/api/v1/containers/${box!.id}`, { location: 'Vault', restricted: false }));
     assert.equal(edited.location, 'Vault');
