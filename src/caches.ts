@@ -59,10 +59,14 @@ export function whileCatalogueStands<T>(db: Database, key: string, read: () => T
 
 const catalogueAnswers = whileCatalogueUnchanged(() => ({ answers: new Map<string, unknown>(), bytes: 0 }));
 
-// Through the session's client, which a transaction shares with its connection.
+/**
+ * The better-sqlite3 connection under a drizzle database or transaction (which shares its
+ * connection's session): for statements prepared once per connection and run inside a transaction too.
+ */
+export const clientOf = (db: Writer): Database['$client'] => (db as unknown as { session: { client: Database['$client'] } }).session.client;
+
 const catalogueVersion = perConnection((db) => {
-  const client = (db as unknown as { session: { client: Database['$client'] } }).session.client;
-  const query = client.prepare('select version from catalogue where id = 1').pluck();
+  const query = clientOf(db).prepare('select version from catalogue where id = 1').pluck();
   return () => query.get() as number;
 });
 

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
-import { perConnection } from '../caches.ts';
+import { clientOf, perConnection } from '../caches.ts';
+import type { Writer } from '../../db/transactions.ts';
 import { restrictionTexts, type RestrictionText } from '../domain/restrictions.ts';
 
 // Reading a finding aid's tree one level at a time: the top level, or one component's children,
@@ -30,7 +31,7 @@ const columns =
   'id, collection_id as collectionId, parent_id as parentId, ref_id as refId, level, title, dates, access_note as accessNote, child_count as childCount';
 
 const statements = perConnection((db) => {
-  const sqlite = (db as Database).$client;
+  const sqlite = clientOf(db);
   return {
     topLevel: sqlite.prepare(`select ${columns} from components where collection_id = ? and parent_id is null order by position`),
     children: sqlite.prepare(`select ${columns} from components where collection_id = ? and parent_id = ? order by position`),
@@ -45,7 +46,7 @@ const statements = perConnection((db) => {
   };
 });
 
-function ownHousings(db: Database, ids: readonly number[]): Map<number, Housing[]> {
+function ownHousings(db: Writer, ids: readonly number[]): Map<number, Housing[]> {
   const byComponent = new Map<number, Housing[]>();
   if (ids.length === 0) return byComponent;
   const rows = statements(db).housings.all(JSON.stringify(ids)) as { componentId: number; containerId: number; label: string; folder: string | null }[];
@@ -58,7 +59,7 @@ function ownHousings(db: Database, ids: readonly number[]): Map<number, Housing[
 }
 
 /** A component's ancestors, top first. */
-function ancestorsOf(db: Database, component: ComponentRow): ComponentRow[] {
+function ancestorsOf(db: Writer, component: ComponentRow): ComponentRow[] {
   const chain: ComponentRow[] = [];
   const one = statements(db).one;
   // Imports refuse nesting deeper than 64, so the walk ends; the bound guards a damaged database.
@@ -72,7 +73,7 @@ function ancestorsOf(db: Database, component: ComponentRow): ComponentRow[] {
 }
 
 /** The containers a component inherits when it has none of its own: its nearest ancestor's, without folders. */
-function inheritedFrom(db: Database, ancestors: readonly ComponentRow[]): Housing[] {
+function inheritedFrom(db: Writer, ancestors: readonly ComponentRow[]): Housing[] {
   const own = ownHousings(db, ancestors.map((a) => a.id));
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const found = own.get(ancestors[i]!.id);
@@ -81,13 +82,13 @@ function inheritedFrom(db: Database, ancestors: readonly ComponentRow[]): Housin
   return [];
 }
 
-function withHousings(db: Database, rows: ComponentRow[], inherited: Housing[]): Component[] {
+function withHousings(db: Writer, rows: ComponentRow[], inherited: Housing[]): Component[] {
   const own = ownHousings(db, rows.map((r) => r.id));
   return rows.map((r) => ({ ...r, containers: own.get(r.id) ?? inherited }));
 }
 
 /** The top level of a collection's finding aid, or the children of one component, in finding-aid order; undefined for a parent not in that collection. */
-export function componentsUnder(db: Database, collectionId: number, parentId?: number): Component[] | undefined {
+export function componentsUnder(db: Writer, collectionId: number, parentId?: number): Component[] | undefined {
   if (parentId === undefined) return withHousings(db, statements(db).topLevel.all(collectionId) as ComponentRow[], []);
   const parent = statements(db).one.get(parentId) as ComponentRow | undefined;
   if (!parent || parent.collectionId !== collectionId) return undefined;
@@ -96,7 +97,7 @@ export function componentsUnder(db: Database, collectionId: number, parentId?: n
 }
 
 /** One component with its containers and its ancestors (`[{id, title, level}]`, top first). */
-export function findComponent(db: Database, id: number) {
+export function findComponent(db: Writer, id: number) {
   const row = statements(db).one.get(id) as ComponentRow | undefined;
   if (!row) return undefined;
   const ancestors = ancestorsOf(db, row);
