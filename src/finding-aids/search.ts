@@ -108,18 +108,21 @@ export function searchEntries(db: Database, query: SearchQuery): { hit: SearchHi
     ...(collectionId === undefined ? {} : { first: entryId(collectionId, 0), last: entryId(collectionId + 1, 0) - 1 }),
     ...after,
   };
-  const keys = statements(db).keys[collectionId === undefined ? 0 : 1]![after ? 1 : 0]!.all(params) as SearchKey[];
+  const { keys: keyQueries, details, labels: labelQuery } = statements(db);
+  const keys = keyQueries[collectionId === undefined ? 0 : 1]![after ? 1 : 0]!.all(params) as SearchKey[];
   if (keys.length === 0) return [];
   const entries = keys.map((k) => k.entry);
-  const rows = statements(db).details.all({ words: match, entries: JSON.stringify(entries), low: Math.min(...entries), high: Math.max(...entries) }) as (Omit<SearchHit, 'containers' | 'snippet'> & {
+  const rows = details.all({ words: match, entries: JSON.stringify(entries), low: Math.min(...entries), high: Math.max(...entries) }) as (Omit<SearchHit, 'containers' | 'snippet'> & {
     entry: number;
     marked: string;
   })[];
   const byEntry = new Map(rows.map((r) => [r.entry, r]));
   const components = rows.flatMap((r) => (r.componentId === null ? [] : [r.componentId]));
   const labels = new Map<number, string[]>();
-  for (const { hit, label } of statements(db).labels.all(JSON.stringify(components)) as { hit: number; label: string }[]) {
-    labels.set(hit, [...(labels.get(hit) ?? []), label]);
+  for (const { hit, label } of labelQuery.all(JSON.stringify(components)) as { hit: number; label: string }[]) {
+    const list = labels.get(hit);
+    if (list) list.push(label);
+    else labels.set(hit, [label]);
   }
   return keys.map((key) => {
     const { entry: _entry, marked, ...row } = byEntry.get(key.entry)!;
