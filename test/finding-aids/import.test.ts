@@ -219,3 +219,21 @@ describe('container edits by role', () => {
     assert.equal(edited.location, 'Vault');
   });
 });
+
+describe('a restriction with an end', () => {
+  it('lifts by itself on its day: restricted for requests before it, open from it', async () => {
+    const dated = eadDocument({
+      callNumber: 'MS 300',
+      eadId: 'ms-300',
+      dsc: fileComponent('d1', 'Diaries', '<container type="Box">1</container>', '<accessrestrict><p>Restricted until January 2027.</p></accessrestrict>'),
+    });
+    const { collection } = ok<ImportAnswer>(await importXml(dated), 201);
+    const [box] = await containersOf(collection.id);
+    assert.equal(box!.restricted, true, 'restricted today (2026-11-26)');
+    const researcher = await makePerson(room, 'researcher');
+    const before = ok<{ items: { status: string }[] }>(await researcher.call('POST', '/api/v1/requests', { visitDate: '2026-12-30', containerIds: [box!.id] }), 201);
+    assert.equal(before.items[0]!.status, 'awaiting_approval', 'a visit before 2027-01-01 needs a curator');
+    const after = ok<{ items: { status: string; restricted: boolean }[] }>(await researcher.call('POST', '/api/v1/requests', { visitDate: '2027-01-04', containerIds: [box!.id] }), 201);
+    assert.deepEqual([after.items[0]!.status, after.items[0]!.restricted], ['scheduled', false], 'from 2027-01-01 the box is open');
+  });
+});
