@@ -72,13 +72,15 @@ const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
 const DESK_PATH: readonly Command[] = ['approve', 'holder-releases', 'to-paged', 'identity-check', 'to-delivered', 'to-returned', 'to-reshelved'];
 /** The way of a box whose reader did not come: without it, a no-show's reshelving was reached by chance only. */
 const NO_SHOW_PATH: readonly Command[] = ['approve', 'holder-releases', 'to-paged', 'to-no_show', 'to-reshelved'];
+/** A curator's refusal first: a fresh-clone run once went 200 runs without a denial while awaiting approval. */
+const DENY_PATH: readonly Command[] = ['deny'];
 
 const scenarioArbitrary = fc
   .record({
     restricted: fc.boolean(),
     // Another researcher holds the container that day before ours is submitted.
     held: fc.boolean(),
-    path: fc.constantFrom(DESK_PATH, NO_SHOW_PATH),
+    path: fc.constantFrom(DESK_PATH, NO_SHOW_PATH, DENY_PATH),
     deskSteps: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: DESK_PATH.length })),
     tail: fc.array(commandArbitrary, { minLength: 1, maxLength: 12 }),
   })
