@@ -81,7 +81,8 @@ export async function buildFindingAids(folder: string): Promise<FindingAidFixtur
   const databasePath = join(folder, 'reading-room.sqlite');
   const env = serverEnv(databasePath, randomBytes(32).toString('hex'));
   const db = openDatabase(databasePath);
-  seedDatabase(db, todayIn(loadConfig(env).timezone, new Date()));
+  const config = loadConfig(env);
+  seedDatabase(db, config, todayIn(config.timezone, new Date()));
   const sqlite = db.$client;
   const random = mulberry32(238);
   const words = vocabulary(random);

@@ -86,9 +86,9 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
   const now = new Date();
   const today = todayIn(config.timezone, now);
   const db = openDatabase(databasePath);
-  seedDatabase(db, today);
+  seedDatabase(db, config, today);
 
-  const closures = closuresFrom(db, today);
+  const closures = closuresFrom(db, 1, today);
   const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)
     .filter((d) => d.open)
     .map((d) => d.date);

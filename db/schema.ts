@@ -15,6 +15,35 @@ const createdAt = () =>
     .default(sql`(unixepoch('subsec') * 1000)`);
 
 /**
+ * A reading room: its calendar, seats and rules (docs/reading-rooms.md). The first is made by the
+ * migration that brought rooms in and takes the v1 environment's settings at the next start, once
+ * (`settingsSeededAt`); afterwards its settings are its own.
+ */
+export const readingRooms = sqliteTable(
+  'reading_rooms',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    timezone: text('timezone').notNull(),
+    // Null: unlimited.
+    seats: integer('seats'),
+    leadBusinessDays: integer('lead_business_days').notNull().default(2),
+    dailyItemLimit: integer('daily_item_limit').notNull().default(10),
+    maxAdvanceDays: integer('max_advance_days').notNull().default(90),
+    holdBusinessDays: integer('hold_business_days').notNull().default(5),
+    classLeadBusinessDays: integer('class_lead_business_days').notNull().default(5),
+    classItemLimit: integer('class_item_limit').notNull().default(15),
+    // Local times, comma-separated: `09:00,14:00`.
+    pagingTimes: text('paging_times').notNull().default('09:00,14:00'),
+    closingTime: text('closing_time').notNull().default('17:00'),
+    settingsSeededAt: integer('settings_seeded_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('reading_rooms_code').on(sql`lower(${t.code})`), check('reading_rooms_seats', sql`${t.seats} is null or ${t.seats} >= 0`)],
+);
+
+/**
  * A collection: seeded (GEN MSS 238) or imported from its finding aid (src/finding-aids/import.ts),
  * which identifies it by its call number and, when the EAD has one, its `eadid`.
  */
@@ -31,6 +60,11 @@ export const collections = sqliteTable('collections', {
   // The finding aid's `eadid` (EAD3 `recordid`): another finding aid may not take this call number.
   eadId: text('ead_id'),
   componentCount: integer('component_count').notNull().default(0),
+  // Where it is read; an import says which (the first room when it does not).
+  readingRoomId: integer('reading_room_id')
+    .notNull()
+    .default(1)
+    .references(() => readingRooms.id),
   importedAt: integer('imported_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
 });
@@ -145,12 +179,21 @@ export const componentContainers = sqliteTable(
   (t) => [primaryKey({ columns: [t.componentId, t.position] }), index('component_containers_container').on(t.containerId)],
 );
 
-/** Days the reading room is closed besides weekends: holidays from the seed, and admins' closures. */
-export const closures = sqliteTable('closures', {
-  date: text('date').primaryKey(),
-  reason: text('reason').notNull(),
-  createdAt: createdAt(),
-});
+/**
+ * Days a reading room is closed besides weekends: holidays from the seed, and admins' closures.
+ * `readingRoomId` null: every room (the v1 closures and the holidays are).
+ */
+export const closures = sqliteTable(
+  'closures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    date: text('date').notNull(),
+    readingRoomId: integer('reading_room_id').references(() => readingRooms.id),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('closures_date_room').on(t.date, sql`ifnull(${t.readingRoomId}, 0)`)],
+);
 
 /**
  * Years whose federal holidays have been seeded: a year is seeded once, so a holiday an admin
@@ -256,6 +299,7 @@ export const requestStatuses = [
   'paged',
   'delivered',
   'returned',
+  'on_hold',
   'reshelved',
   'no_show',
   'denied',
@@ -263,6 +307,42 @@ export const requestStatuses = [
 ] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
 
+
+export const appointmentStatuses = ['booked', 'cancelled', 'attended', 'no_show'] as const;
+export type AppointmentStatus = (typeof appointmentStatuses)[number];
+
+/**
+ * A researcher's visit to a reading room on a day. A `booked` or `attended` one takes a seat: the
+ * seat count is enforced by the insert itself (src/appointments/book.ts), one per researcher, room
+ * and day by the index.
+ */
+export const appointments = sqliteTable(
+  'appointments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => users.id),
+    readingRoomId: integer('reading_room_id')
+      .notNull()
+      .references(() => readingRooms.id),
+    date: text('date').notNull(),
+    status: text('status', { enum: appointmentStatuses }).notNull(),
+    checkedInAt: integer('checked_in_at', { mode: 'timestamp_ms' }),
+    checkedOutAt: integer('checked_out_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    uniqueIndex('appointments_one_seat_each')
+      .on(t.researcherId, t.readingRoomId, t.date)
+      .where(oneOf(t.status, ['booked', 'attended'])),
+    index('appointments_room_date').on(t.readingRoomId, t.date, t.status),
+    check('appointments_status', oneOf(t.status, appointmentStatuses)),
+  ],
+);
 
 /** One container for one visit date, for one researcher. */
 export const requests = sqliteTable(
@@ -276,7 +356,14 @@ export const requests = sqliteTable(
       .notNull()
       .references(() => containers.id),
     visitDate: text('visit_date').notNull(),
+    // The container's room when it was asked for, and the visit it belongs to.
+    readingRoomId: integer('reading_room_id')
+      .notNull()
+      .references(() => readingRooms.id),
+    appointmentId: integer('appointment_id').references(() => appointments.id),
     status: text('status', { enum: requestStatuses }).notNull(),
+    // The last business day a hold keeps the box at the desk (src/domain/holds.ts).
+    holdUntil: text('hold_until'),
     note: text('note'),
     decisionNote: text('decision_note'),
     // Why the original of a restricted container with a surrogate is needed (read by the curator).
@@ -297,6 +384,8 @@ export const requests = sqliteTable(
     index('requests_visit_date_status').on(t.visitDate, t.status),
     index('requests_researcher_visit_date').on(t.researcherId, t.visitDate),
     index('requests_container').on(t.containerId, t.visitDate),
+    index('requests_appointment').on(t.appointmentId),
+    index('requests_held').on(t.containerId, t.holdUntil).where(sql`${t.holdUntil} is not null`),
     check('requests_status', oneOf(t.status, requestStatuses)),
   ],
 );

@@ -30,6 +30,8 @@ const EnvSchema = Type.Object({
   IMPORT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 50 * 1024 * 1024 }),
   OAI_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   OAI_SET: Type.Optional(Type.String({ minLength: 1 })),
+  READING_ROOM_SEATS: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+  HOLD_BUSINESS_DAYS: Type.Integer({ minimum: 1, maximum: 60, default: 5 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -61,6 +63,9 @@ export interface Config {
   /** The OAI-PMH endpoint harvested for finding aids each night, and its set; unset: no harvest. */
   oaiUrl: string | undefined;
   oaiSet: string | undefined;
+  /** The first reading room's seats (unset: unlimited) and hold limit, seeded into it once. */
+  readingRoomSeats: number | undefined;
+  holdBusinessDays: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +167,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     importMaxBytes: env.IMPORT_MAX_BYTES,
     oaiUrl: env.OAI_URL,
     oaiSet: env.OAI_SET,
+    readingRoomSeats: env.READING_ROOM_SEATS,
+    holdBusinessDays: env.HOLD_BUSINESS_DAYS,
     runWorkers: env.RUN_WORKERS,
     pagingTimes: env.PAGING_TIMES.split(','),
     closingTime: env.CLOSING_TIME,

@@ -37,6 +37,14 @@ export const pagePaths = {
     return query.size > 0 ? `/search?${query.toString()}` : '/search';
   },
   requests: '/requests',
+  /** A researcher's visits, and the month to plan one in a room. */
+  appointments: '/appointments',
+  planVisit: (readingRoomId?: number, month?: string) => {
+    const query = new URLSearchParams();
+    if (readingRoomId !== undefined) query.append('room', String(readingRoomId));
+    if (month !== undefined) query.append('month', month);
+    return query.size > 0 ? `/visit?${query.toString()}` : '/visit';
+  },
   review: '/review',
   /** Staff, curators and admins: the collections, each leading to its containers. */
   containers: '/containers',
@@ -59,6 +67,7 @@ export function pageLinks(publicUrl: string) {
   return {
     signIn: link(pagePaths.signIn),
     requests: link(pagePaths.requests),
+    appointments: link(pagePaths.appointments),
     review: link(pagePaths.review),
     pickList: (date: IsoDate) => link(pagePaths.pickList(date)),
     deskRequest: (requestId: number) => link(pagePaths.deskRequest(requestId)),

@@ -30,6 +30,7 @@ export const statusWords: Record<RequestStatus, { researcher: string; desk: stri
   paged: { researcher: 'fetched from the stacks', desk: 'Paged: at the desk' },
   delivered: { researcher: 'delivered', desk: 'Delivered: with the researcher' },
   returned: { researcher: 'returned to the desk', desk: 'Returned: back at the desk' },
+  on_hold: { researcher: 'kept for you at the desk', desk: 'On hold: on the hold shelf' },
   reshelved: { researcher: 'reshelved', desk: 'Reshelved' },
   no_show: { researcher: 'not collected', desk: 'No-show' },
   denied: { researcher: 'not approved', desk: 'Not approved' },

@@ -28,6 +28,8 @@ describe('configuration', () => {
       importMaxBytes: 52_428_800,
       oaiUrl: undefined,
       oaiSet: undefined,
+      readingRoomSeats: undefined,
+      holdBusinessDays: 5,
     });
   });
 

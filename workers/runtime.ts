@@ -75,8 +75,8 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     // Redis and for its completion record's shared commit (src/outbox/store.ts completionWriter),
     // so the slots, not SMTP, would cap the rate with fewer (README, "Performance").
     notifications: { concurrency: 32, process: notificationProcessor({ db, mailer, settings, clock, installation, messageIdDomain: messageIdDomain(config.mailFrom) }) },
-    paging: { concurrency: 1, process: pagingProcessor({ ctx, clock }) },
-    maintenance: { concurrency: 1, process: maintenanceProcessor({ ctx, db, clock, log, config }) },
+    paging: { concurrency: 1, process: pagingProcessor({ ctx, clock, log }) },
+    maintenance: { concurrency: 1, process: maintenanceProcessor({ db, clock, log, config }) },
   };
   const workers = Object.entries(processors).map(([name, { concurrency, process }]) => {
     const connection = workerConnection(config.redisUrl);

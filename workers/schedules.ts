@@ -5,33 +5,22 @@ import type { QueueName } from '../src/outbox/store.ts';
 export interface Schedule {
   queue: QueueName;
   id: string;
-  /** Cron, in the reading room's time zone. */
+  /** Cron, in READING_ROOM_TZ (the first room's zone: the night's upkeep needs no finer clock). */
   pattern: string;
   data?: Record<string, string>;
 }
 
-const WEEKDAYS = '1-5';
-const cronAt = (time: string, days = '*') => {
-  const [hour, minute] = time.split(':').map(Number);
-  return `${minute} ${hour} * * ${days}`;
-};
-
 /**
- * The reading room's timed work: paging runs at the pull times and reminders on weekdays (each
- * run skips closures itself), closing time every weekday, and the nightly upkeep, with the OAI-PMH
- * harvest of finding aids when OAI_URL is set (at 02:00, before the upkeep and long before anyone
- * requests from the catalogue).
+ * The timed work. Each reading room keeps its own pull times, reminder and closing times in its
+ * own time zone, and an admin may change them or add a room at any time: so rather than a
+ * scheduler per room and time (which every change would have to redo), the `paging` queue asks
+ * every minute what is due in each room (src/paging/runs.ts roomClock), which also catches up
+ * after a worker was down. The nightly upkeep runs at quiet hours, with the OAI-PMH harvest of
+ * finding aids at 02:00 when OAI_URL is set (before the upkeep, long before anyone requests).
  */
-export function schedules(config: Pick<Config, 'pagingTimes' | 'reminderTime' | 'closingTime' | 'oaiUrl'>): Schedule[] {
+export function schedules(config: Pick<Config, 'oaiUrl'>): Schedule[] {
   return [
-    ...config.pagingTimes.map((time) => ({
-      queue: 'paging' as const,
-      id: `paging-run-${time.replace(':', '')}`,
-      pattern: cronAt(time, WEEKDAYS),
-      data: { pullTime: time },
-    })),
-    { queue: 'maintenance', id: 'visit-reminders', pattern: cronAt(config.reminderTime, WEEKDAYS) },
-    { queue: 'maintenance', id: 'closing-time', pattern: cronAt(config.closingTime, WEEKDAYS) },
+    { queue: 'paging', id: 'reading-room-clock', pattern: '* * * * *' },
     { queue: 'maintenance', id: 'seed-holidays', pattern: '0 3 * * *' },
     { queue: 'maintenance', id: 'expire-tokens', pattern: '30 3 * * *' },
     ...(config.oaiUrl ? [{ queue: 'maintenance' as const, id: 'oai-harvest', pattern: '0 2 * * *' }] : []),

@@ -2,6 +2,7 @@ import { count } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { collections } from '../schema.ts';
 import { seedFederalHolidays } from './federal-holidays.ts';
+import { seedFirstRoom, type FirstRoomSettings } from './reading-rooms.ts';
 import { seedVictorSergePapers } from './victor-serge-papers.ts';
 
 /** The years whose holidays a start makes sure of: this one and the next two. */
@@ -10,8 +11,12 @@ export function holidayYears(today: string): number[] {
   return [year, year + 1, year + 2];
 }
 
-/** What `npm start` runs: GEN MSS 238 on an empty database, and the holidays of the coming years. */
-export function seedDatabase(db: Database, today: string): void {
+/**
+ * What `npm start` runs: the first reading room's settings from the environment (once), GEN MSS 238
+ * on an empty database, and the holidays of the coming years.
+ */
+export function seedDatabase(db: Database, config: FirstRoomSettings, today: string): void {
+  seedFirstRoom(db, config, new Date());
   const [{ collectionCount } = { collectionCount: 0 }] = db.select({ collectionCount: count() }).from(collections).all();
   if (collectionCount === 0) seedVictorSergePapers(db);
   seedFederalHolidays(db, holidayYears(today));

@@ -1,40 +1,57 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { closures, requests } from '../../db/schema.ts';
+import { and, eq, isNull, or } from 'drizzle-orm';
+import { closures } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { cancelledByClosure, closureRefusal } from '../domain/closures.ts';
-import { activeStatuses, outStatuses } from '../domain/request-status.ts';
 import { notFound } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { commit } from '../../db/transactions.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
+import { findRoom } from '../reading-rooms/store.ts';
 import { pageLinks } from '../links.ts';
 import { mailContainer } from '../requests/mail.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { changeStatus } from '../requests/status-door.ts';
-import { requestsOn } from '../requests/store.ts';
+import { requestsOn, requestsOutOn } from '../requests/store.ts';
 import { findUser } from '../accounts/users.ts';
 
+export interface DayClosing {
+  date: IsoDate;
+  reason: string;
+  force: boolean;
+  /** Null: every room. */
+  readingRoomId: number | null;
+}
+
+/** Whether a room (or, for null, every room) is closed on a day already. */
+function closedAlready(tx: Writer, date: IsoDate, roomId: number | null): boolean {
+  return (
+    tx
+      .select({ id: closures.id })
+      .from(closures)
+      .where(and(eq(closures.date, date), roomId === null ? isNull(closures.readingRoomId) : or(isNull(closures.readingRoomId), eq(closures.readingRoomId, roomId))))
+      .get() !== undefined
+  );
+}
+
 /**
- * Closes the reading room on a day. A day with active requests needs `force`, which cancels them
- * and tells each researcher; a day with material still out cannot be closed at all.
+ * Closes a reading room (or every room) on a day. A day with requests booked needs `force`, which
+ * cancels them and tells each researcher; a day with material still out cannot be closed at all.
+ * Holds are left alone: the closed day is no longer a business day of theirs.
  */
-export function closeDay(ctx: RequestsContext, date: IsoDate, reason: string, force: boolean, admin: UserRow, now: Date): number {
+export function closeDay(ctx: RequestsContext, { date, reason, force, readingRoomId }: DayClosing, admin: UserRow, now: Date): number {
   return commit(ctx.db, (tx) => {
+    if (readingRoomId !== null && !findRoom(tx, readingRoomId)) throw notFound(`There is no reading room ${readingRoomId}.`);
     const refusal = closureRefusal({
       date,
-      alreadyClosed: tx.select().from(closures).where(eq(closures.date, date)).get() !== undefined,
-      out: requestsOn(tx, date, outStatuses).length,
-      active: tx
-        .select({ id: requests.id })
-        .from(requests)
-        .where(and(eq(requests.visitDate, date), inArray(requests.status, [...activeStatuses])))
-        .all().length,
+      alreadyClosed: closedAlready(tx, date, readingRoomId),
+      out: requestsOutOn(tx, date, readingRoomId ?? undefined).length,
+      active: requestsOn(tx, date, cancelledByClosure, readingRoomId).length,
       force,
     });
     if (refusal) throw refusal;
-    tx.insert(closures).values({ date, reason, createdAt: now }).run();
+    tx.insert(closures).values({ date, reason, readingRoomId, createdAt: now }).run();
 
-    const cancelled = requestsOn(tx, date, cancelledByClosure).map((row) =>
+    const cancelled = requestsOn(tx, date, cancelledByClosure, readingRoomId).map((row) =>
       changeStatus(tx, row, 'cancelled', admin, 'cancel', now, { note: `The reading room is closed: ${reason}` }),
     );
     for (const researcherId of new Set(cancelled.map((r) => r.researcherId))) {
@@ -55,10 +72,13 @@ export function closeDay(ctx: RequestsContext, date: IsoDate, reason: string, fo
   });
 }
 
-/** Opens a closed day again. */
-export function reopenDay(ctx: RequestsContext, date: IsoDate): void {
+/** Opens a closed day again: a room's own closure, or (null) the closure of every room. */
+export function reopenDay(ctx: RequestsContext, date: IsoDate, readingRoomId: number | null): void {
   commit(ctx.db, (tx) => {
-    const removed = tx.delete(closures).where(eq(closures.date, date)).run();
-    if (removed.changes === 0) throw notFound(`The reading room is not closed on ${date}.`);
+    const removed = tx
+      .delete(closures)
+      .where(and(eq(closures.date, date), readingRoomId === null ? isNull(closures.readingRoomId) : eq(closures.readingRoomId, readingRoomId)))
+      .run();
+    if (removed.changes === 0) throw notFound(`The reading room is not closed on ${date}${readingRoomId === null ? '' : ` (reading room ${readingRoomId})`}.`);
   });
 }

@@ -1,43 +1,77 @@
-import { and, asc, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../caches.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { closures } from '../../db/schema.ts';
-import type { Closures, IsoDate } from '../domain/calendar.ts';
+import { bookingHorizon, earliestVisitDate, todayIn, type Closures, type IsoDate } from '../domain/calendar.ts';
+import type { ReadingRoom, RoomDay } from '../domain/reading-rooms.ts';
 
-export function listClosures(db: Writer, range: { from?: IsoDate; to?: IsoDate } = {}) {
+/** A room's own closures and those of every room. */
+const inRoom = (roomId: SQL | number) => or(isNull(closures.readingRoomId), eq(closures.readingRoomId, roomId));
+
+/**
+ * Closures in a range: a room's (its own and every room's) when `readingRoomId` is given, else
+ * all of them.
+ */
+export function listClosures(db: Writer, range: { from?: IsoDate | undefined; to?: IsoDate | undefined; readingRoomId?: number | undefined } = {}) {
   return db
-    .select({ date: closures.date, reason: closures.reason })
+    .select({ date: closures.date, reason: closures.reason, readingRoomId: closures.readingRoomId })
     .from(closures)
     .where(
       and(
         range.from === undefined ? undefined : gte(closures.date, range.from),
         range.to === undefined ? undefined : lte(closures.date, range.to),
+        range.readingRoomId === undefined ? undefined : inRoom(range.readingRoomId),
       ),
     )
-    .orderBy(asc(closures.date))
+    .orderBy(asc(closures.date), asc(closures.id))
     .all();
 }
 
-/** The closures from `from` on, as the calendar rules take them. */
-export function closuresFrom(db: Writer, from: IsoDate): Closures {
+const toClosures = (rows: { date: IsoDate; reason: string }[]): Closures => {
+  const map = new Map<IsoDate, string>();
+  // A day closed for every room and for this one keeps the first reason read.
+  for (const c of rows) if (!map.has(c.date)) map.set(c.date, c.reason);
+  return map;
+};
+
+/** A room's closures from `from` on, as the calendar rules take them. */
+export function closuresFrom(db: Writer, roomId: number, from: IsoDate): Closures {
   const query = prepared(db, 'closuresFrom', () =>
-    db.select({ date: closures.date, reason: closures.reason }).from(closures).where(gte(closures.date, sql.placeholder('from'))).orderBy(asc(closures.date)).prepare(),
+    db
+      .select({ date: closures.date, reason: closures.reason })
+      .from(closures)
+      .where(and(gte(closures.date, sql.placeholder('from')), inRoom(sql`${sql.placeholder('roomId')}`)))
+      .orderBy(asc(closures.date), asc(closures.id))
+      .prepare(),
   );
-  return new Map(query.all({ from }).map((c) => [c.date, c.reason]));
+  return toClosures(query.all({ from, roomId }));
 }
 
 /**
- * The closures from `from` to `to`: what the booking rules need when `to` is the booking horizon
- * (a handful of rows instead of every future closure).
+ * A room's closures from `from` to `to`: what the booking rules need when `to` is the booking
+ * horizon (a handful of rows instead of every future closure).
  */
-export function closuresBetween(db: Writer, from: IsoDate, to: IsoDate): Closures {
+export function closuresBetween(db: Writer, roomId: number, from: IsoDate, to: IsoDate): Closures {
   const query = prepared(db, 'closuresBetween', () =>
     db
       .select({ date: closures.date, reason: closures.reason })
       .from(closures)
-      .where(and(gte(closures.date, sql.placeholder('from')), lte(closures.date, sql.placeholder('to'))))
-      .orderBy(asc(closures.date))
+      .where(and(gte(closures.date, sql.placeholder('from')), lte(closures.date, sql.placeholder('to')), inRoom(sql`${sql.placeholder('roomId')}`)))
+      .orderBy(asc(closures.date), asc(closures.id))
       .prepare(),
   );
-  return new Map(query.all({ from, to }).map((c) => [c.date, c.reason]));
+  return toClosures(query.all({ from, to, roomId }));
+}
+
+/**
+ * A room's day at the instant `now`, in its time zone, with the closures the booking rules read:
+ * up to the horizon, and past it only when the earliest visit date itself lies beyond (then,
+ * rarely, every closure ahead).
+ */
+export function roomDay(db: Writer, room: ReadingRoom, now: Date): RoomDay {
+  const today = todayIn(room.timezone, now);
+  const horizon = bookingHorizon(today, room.maxAdvanceDays);
+  let found = closuresBetween(db, room.id, today, horizon);
+  if (earliestVisitDate(today, found, room.leadBusinessDays) > horizon) found = closuresFrom(db, room.id, today);
+  return { room, today, closures: found };
 }

@@ -42,6 +42,7 @@ const collectionFields = {
   accessNote: Nullable(Type.String()),
   abstract: Nullable(Type.String()),
   componentCount: Type.Integer({ minimum: 0, description: "The finding aid's components (0 for a collection known only by its boxes)" }),
+  readingRoomId: IdSchema,
   series: Type.Array(Type.Object({ id: IdSchema, title: Type.String() })),
 };
 

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { prepared, whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
-import { holdingStatuses } from '../domain/request-status.ts';
+import { holdsOn } from '../requests/holders.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { Writer } from '../../db/transactions.ts';
@@ -60,6 +60,7 @@ const collectionColumns = {
   accessNote: collections.accessNote,
   abstract: collections.abstract,
   componentCount: collections.componentCount,
+  readingRoomId: collections.readingRoomId,
 };
 
 export interface CollectionFilter {
@@ -69,6 +70,8 @@ export interface CollectionFilter {
   q?: string | undefined;
   /** Only those whose call number sorts after this one (the list's cursor). */
   afterCallNumber?: string | undefined;
+  /** Only those read in this reading room. */
+  readingRoomId?: number | undefined;
   limit?: number | undefined;
 }
 
@@ -80,6 +83,7 @@ export function findCollections(db: Database, filter: CollectionFilter = {}) {
     filter.callNumber === undefined ? undefined : eq(collections.callNumber, filter.callNumber),
     pattern === undefined ? undefined : or(sql`${collections.callNumber} like ${pattern} escape '\\'`, sql`${collections.title} like ${pattern} escape '\\'`),
     filter.afterCallNumber === undefined ? undefined : gt(collections.callNumber, filter.afterCallNumber),
+    filter.readingRoomId === undefined ? undefined : eq(collections.readingRoomId, filter.readingRoomId),
   );
   let query = db.select(collectionColumns).from(collections).where(where).orderBy(asc(collections.callNumber)).$dynamic();
   if (filter.limit !== undefined) query = query.limit(filter.limit);
@@ -134,7 +138,8 @@ export function containersOf(db: Writer, collectionId: number): readonly Contain
 
 /**
  * A collection's containers as of `today`; with a visit date, each says whether it is `available`,
- * that is held by no researcher's scheduled, paged or delivered request that day. Only that is read
+ * that is held by no request that day (src/requests/holders.ts: a scheduled, paged or delivered
+ * request of that day, or a hold running over it). Only that is read
  * from the database, and only when it has changed since (src/caches.ts).
  */
 export function findContainers(db: Database, collectionId: number, today: IsoDate, visitDate?: IsoDate) {
@@ -156,8 +161,7 @@ export function heldOn(db: Database, collectionId: number, visitDate: IsoDate): 
           .where(
             and(
               eq(containers.collectionId, sql.placeholder('collectionId')),
-              eq(requests.visitDate, sql.placeholder('visitDate')),
-              inArray(requests.status, [...holdingStatuses]),
+              holdsOn(sql`${sql.placeholder('visitDate')}`),
             ),
           )
           .prepare(),

@@ -17,12 +17,18 @@ export interface VisitDateContext {
   today: IsoDate;
   closures: Closures;
   maxAdvanceDays: number;
+  /** The room's notice in business days (two unless the room says otherwise). */
+  leadBusinessDays?: number;
 }
 
-export function visitDateRefusal(visitDate: IsoDate, { today, closures, maxAdvanceDays }: VisitDateContext): Refusal | null {
-  const earliest = earliestVisitDate(today, closures);
+const COUNTS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+/** "two business days", as the rules are spoken at the desk. */
+export const businessDays = (count: number) => `${COUNTS[count] ?? count} business day${count === 1 ? '' : 's'}`;
+
+export function visitDateRefusal(visitDate: IsoDate, { today, closures, maxAdvanceDays, leadBusinessDays = 2 }: VisitDateContext): Refusal | null {
+  const earliest = earliestVisitDate(today, closures, leadBusinessDays);
   if (visitDate < earliest) {
-    return new Refusal('VISIT_TOO_SOON', `Requests must be made at least two business days ahead; the earliest visit date is ${earliest}.`);
+    return new Refusal('VISIT_TOO_SOON', `Requests must be made at least ${businessDays(leadBusinessDays)} ahead; the earliest visit date is ${earliest}.`);
   }
   const horizon = bookingHorizon(today, maxAdvanceDays);
   if (visitDate > horizon) {

@@ -109,9 +109,29 @@ export function nextBusinessDay(date: IsoDate, closures: Closures): IsoDate {
   return day;
 }
 
-/** Requests need two business days' notice: the second business day strictly after today. */
-export function earliestVisitDate(today: IsoDate, closures: Closures): IsoDate {
-  return nextBusinessDay(nextBusinessDay(today, closures), closures);
+/** The `count`-th business day strictly after `date` (the date itself when `count` is 0). */
+export function businessDaysAfter(date: IsoDate, count: number, closures: Closures): IsoDate {
+  let day = date;
+  for (let n = 0; n < count; n++) day = nextBusinessDay(day, closures);
+  return day;
+}
+
+/**
+ * Requests need the room's lead time in business days (two by default): the earliest visit date
+ * is that many business days strictly after today.
+ */
+export function earliestVisitDate(today: IsoDate, closures: Closures, leadBusinessDays = 2): IsoDate {
+  return businessDaysAfter(today, leadBusinessDays, closures);
+}
+
+/** The business days from `from` to `to`, both included. */
+export function businessDaysBetween(from: IsoDate, to: IsoDate, closures: Closures): IsoDate[] {
+  const days: IsoDate[] = [];
+  for (let offset = 0; offset <= daysBetween(from, to); offset++) {
+    const date = addDays(from, offset);
+    if (isBusinessDay(date, closures)) days.push(date);
+  }
+  return days;
 }
 
 /** The last date a visit may be booked for: `maxAdvanceDays` calendar days from today. */

@@ -10,6 +10,11 @@ export type RefusalCode =
   | 'VISIT_DAY_CLOSED'
   | 'REQUEST_LIMIT_EXCEEDED'
   | 'DUPLICATE_REQUEST'
+  // Reading rooms, appointments and holds.
+  | 'READING_ROOM_FULL'
+  | 'DUPLICATE_APPOINTMENT'
+  | 'ROOM_CODE_TAKEN'
+  | 'INVALID_HOLD'
   // Requests and the status machine.
   | 'INVALID_TRANSITION'
   | 'IDENTITY_NOT_VERIFIED'

@@ -7,7 +7,7 @@ import { Refusal } from './refusal.ts';
  * status to another, by which action. `decideChange` is the one door every change goes through.
  */
 export type Actor = 'researcher' | 'staff' | 'curator' | 'admin' | 'system';
-export type Action = 'submit' | 'approve' | 'deny' | 'cancel' | 'transition' | 'promote';
+export type Action = 'submit' | 'approve' | 'deny' | 'cancel' | 'transition' | 'promote' | 'release';
 
 export interface Transition {
   from: RequestStatus | null;
@@ -37,6 +37,12 @@ export const transitions: readonly Transition[] = [
   { from: 'paged', to: 'no_show', by: ['staff', 'system'], action: 'transition' },
   // Only a box that had been paged is out of its shelf after a no-show (see decideChange).
   { from: 'no_show', to: 'reshelved', by: ['staff'], action: 'transition' },
+  // Holds between visits: kept at the desk to `holdUntil`, delivered again on a held day (see
+  // decideChange), ended by staff, by the researcher (release) or at closing time on `holdUntil`.
+  { from: 'returned', to: 'on_hold', by: ['staff'], action: 'transition' },
+  { from: 'on_hold', to: 'delivered', by: ['staff'], action: 'transition' },
+  { from: 'on_hold', to: 'reshelved', by: ['staff'], action: 'transition' },
+  { from: 'on_hold', to: 'reshelved', by: ['researcher', 'system'], action: 'release' },
 ];
 
 /** Waiting for a curator or for the box to come free: at closing time, cancelled. */
@@ -48,17 +54,27 @@ export const pickListStatuses = ['scheduled', 'paged'] as const satisfies readon
 /** Booked and not yet with the reader: reminded of the day before, cancelled by a forced closure. */
 export const bookedStatuses = [...unresolvedStatuses, ...pickListStatuses] as const satisfies readonly RequestStatus[];
 
-/** They count toward the daily limit and duplicates, and keep a day from being closed. */
-export const activeStatuses = [...bookedStatuses, 'delivered', 'returned'] as const satisfies readonly RequestStatus[];
+/** They count toward the daily limit and duplicates on their visit date. */
+export const activeStatuses = [...bookedStatuses, 'delivered', 'returned', 'on_hold'] as const satisfies readonly RequestStatus[];
 
-/** While a request is in one of these, the container is its researcher's that day. */
+/**
+ * While a request is in one of these, the container is its researcher's on its visit date (one
+ * holder at most: the database's index requests_one_holder).
+ */
 export const holdingStatuses = ['scheduled', 'paged', 'delivered'] as const satisfies readonly RequestStatus[];
+
+/**
+ * A request with `holdUntil` in one of these holds the container on every day from its visit date
+ * to `holdUntil`: on the hold shelf, or with its researcher again on a held day
+ * (src/requests/holders.ts).
+ */
+export const heldStatuses = ['on_hold', 'delivered', 'returned'] as const satisfies readonly RequestStatus[];
 
 /** Material out of the stacks and not back on its shelf: with a researcher, or returned to the desk. */
 export const outStatuses = ['delivered', 'returned'] as const satisfies readonly RequestStatus[];
 
 /** The statuses staff move a request to through `transition`. */
-export const staffTargets = ['paged', 'delivered', 'returned', 'reshelved', 'no_show'] as const satisfies readonly RequestStatus[];
+export const staffTargets = ['paged', 'delivered', 'returned', 'on_hold', 'reshelved', 'no_show'] as const satisfies readonly RequestStatus[];
 
 export const isActive = (status: RequestStatus) => (activeStatuses as readonly RequestStatus[]).includes(status);
 export const isHolding = (status: RequestStatus) => (holdingStatuses as readonly RequestStatus[]).includes(status);
@@ -80,6 +96,8 @@ export interface RequestState {
   status: RequestStatus | null;
   everPaged?: boolean;
   identityVerified?: boolean;
+  /** For a held box's delivery: whether today is a business day from its visit date to `holdUntil`. */
+  heldToday?: boolean;
 }
 
 export interface StatusChange {
@@ -104,6 +122,7 @@ export function decideChange(request: RequestState, actor: Actor, action: Action
     throw refuse(from === 'paged' && to === 'cancelled' ? ': the box has been paged, so only staff can cancel it' : '');
   }
   if (from === 'no_show' && !request.everPaged) throw refuse(': the box was never paged, so it never left its shelf');
+  if (from === 'on_hold' && to === 'delivered' && !request.heldToday) throw refuse(': today is not one of the days it is held for');
   // Material is delivered only to a researcher whose photo ID was checked at the desk.
   if (to === 'delivered' && !request.identityVerified) {
     throw new Refusal('IDENTITY_NOT_VERIFIED', "Check the researcher's photo ID at the desk and record it before delivering material.");
@@ -133,8 +152,9 @@ export function allows(request: RequestState, actor: Actor, action: Action, to: 
 export type StaffMove = (typeof staffTargets)[number];
 
 /**
- * The moves the desk may offer staff from this state. A delivery is offered whether or not the
- * photo ID was checked: the desk is then told to check it, with the way to do so.
+ * The moves the desk may offer staff from this state as plain buttons. A delivery is offered
+ * whether or not the photo ID was checked: the desk is then told to check it, with the way to do
+ * so. A hold needs its last day, so it is not one of them.
  */
 export const staffMovesFrom = (request: RequestState): StaffMove[] =>
-  staffTargets.filter((to) => allows({ ...request, identityVerified: true }, 'staff', 'transition', to));
+  staffTargets.filter((to) => to !== 'on_hold' && allows({ ...request, identityVerified: true, heldToday: true }, 'staff', 'transition', to));

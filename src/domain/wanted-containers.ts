@@ -7,6 +7,8 @@ import { Refusal } from './refusal.ts';
 /** A component asked for, with the top containers it could stand for. */
 export interface WantedComponent {
   id: number;
+  /** Its collection: the reading room whose rules the request answers to. */
+  collectionId: number;
   title: string;
   /** Its own top containers, with its folders in each. */
   own: readonly { containerId: number; folder: string | null }[];

@@ -3,7 +3,8 @@ import type { Database } from '../../db/client.ts';
 import { collections, containers } from '../../db/schema.ts';
 import { commit } from '../../db/transactions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
-import { Refusal } from '../domain/refusal.ts';
+import { notFound, Refusal } from '../domain/refusal.ts';
+import { findRoom } from '../reading-rooms/store.ts';
 import { containerRestrictions, restrictedOn, restrictionTexts, type RestrictionText } from '../domain/restrictions.ts';
 import { catalogueChanged } from '../collections/container-edits.ts';
 import { readFindingAid } from './ead-reader.ts';
@@ -29,13 +30,18 @@ export interface ImportResult {
  * components keep theirs while their `refId` is unchanged. What staff and curators set on a
  * container (location, barcode, a curator's restriction, a surrogate) is never overwritten.
  */
-export function importFindingAid(db: Database, xml: string | Buffer, today: IsoDate): ImportResult {
+/** Where an import puts the collection: a reading room (a new collection goes to the first when none is named; an update keeps its room). */
+export interface ImportPlace {
+  readingRoomId?: number | undefined;
+}
+
+export function importFindingAid(db: Database, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): ImportResult {
   const aid = readFindingAid(xml);
-  return importRead(db, aid, today);
+  return importRead(db, aid, today, place);
 }
 
 /** The import of a finding aid already read (the command line reads its files itself, for its progress). */
-export function importRead(db: Database, aid: FindingAid, today: IsoDate): ImportResult {
+export function importRead(db: Database, aid: FindingAid, today: IsoDate, { readingRoomId }: ImportPlace = {}): ImportResult {
   // Every distinct top container of the document, in the order the collection lists them, with its restriction.
   const documentContainers = listingOrder(containerRestrictions(aid, today).map((r) => ({ ...r, ...r.container })));
   return commit(db, (tx) => {
@@ -47,7 +53,8 @@ export function importRead(db: Database, aid: FindingAid, today: IsoDate): Impor
         `The call number ${callNumber} belongs to the collection imported from the finding aid ${existing.eadId}${aid.eadId ? `, not ${aid.eadId}` : ''}.`,
       );
     }
-    const fields = { ...aid.collection, eadId: aid.eadId, componentCount: aid.components.length, importedAt: new Date() };
+    if (readingRoomId !== undefined && !findRoom(tx, readingRoomId)) throw notFound(`There is no reading room ${readingRoomId}.`);
+    const fields = { ...aid.collection, eadId: aid.eadId, componentCount: aid.components.length, importedAt: new Date(), ...(readingRoomId === undefined ? {} : { readingRoomId }) };
     const collectionId = existing
       ? (tx.update(collections).set(fields).where(eq(collections.id, existing.id)).run(), existing.id)
       : tx.insert(collections).values(fields).returning({ id: collections.id }).get().id;

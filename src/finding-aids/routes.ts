@@ -33,15 +33,16 @@ export const findingAidRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
         security: [{ bearerAuth: [] }],
         summary: 'Import an EAD finding aid (EAD 2002 or EAD3) as a collection, or update the one with its call number',
         description:
-          'The body is the EAD document (`content-type: application/xml` or `text/xml`), at most `IMPORT_MAX_BYTES`. One import is one transaction. The mapping rules are docs/finding-aids.md\'s.',
-        response: { 200: ImportResultSchema, 201: ImportResultSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
+          'The body is the EAD document (`content-type: application/xml` or `text/xml`), at most `IMPORT_MAX_BYTES`. One import is one transaction. The mapping rules are docs/finding-aids.md\'s. `readingRoomId` puts the collection in that room; without it, a new collection goes to the first room and an updated one stays where it is.',
+        querystring: Type.Object({ readingRoomId: Type.Optional(IdSchema) }),
+        response: { 200: ImportResultSchema, 201: ImportResultSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body)) {
         throw new ApiError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Send the finding aid as `content-type: application/xml` (or `text/xml`).');
       }
-      const result = importFindingAid(db, request.body, todayIn(config.timezone, clock()));
+      const result = importFindingAid(db, request.body, todayIn(config.timezone, clock()), { readingRoomId: request.query.readingRoomId });
       const [collection] = findCollections(db, { id: result.collectionId });
       const { collectionId: _id, ...rest } = result;
       return reply.code(result.created ? 201 : 200).send({ ...rest, collection: collection! });

@@ -29,7 +29,7 @@ export function wantedComponents(db: Writer, ids: readonly number[]): Map<number
     const own = component.containers.filter((h) => !h.inherited).map(({ containerId, folder }) => ({ containerId, folder }));
     const inherited = component.containers.filter((h) => h.inherited).map((h) => h.containerId);
     const below = own.length === 0 && inherited.length === 0 ? (descendantsHousings(db).all(id) as number[]) : [];
-    found.set(id, { id, title: component.title, own, inherited, below });
+    found.set(id, { id, collectionId: component.collectionId, title: component.title, own, inherited, below });
   }
   return found;
 }

@@ -42,6 +42,20 @@ export interface MailData {
   /** `reason` is always given: the sender words one when staff gave none. */
   'request-cancelled': { visitDate: IsoDate; containers: MailContainer[]; reason: string; requestsUrl: string };
   'visit-reminder': { visitDate: IsoDate; containers: MailContainer[]; requestsUrl: string };
+  'appointment-booked': { appointment: MailAppointment; containers: MailContainer[]; appointmentsUrl: string };
+  /** `containers`: the requests cancelled with it. */
+  'appointment-cancelled': { appointment: MailAppointment; containers: MailContainer[]; reason: string; appointmentsUrl: string };
+  'hold-placed': { container: MailContainer; holdUntil: IsoDate; requestsUrl: string };
+  'hold-ending': { containers: MailContainer[]; holdUntil: IsoDate; requestsUrl: string };
+  'hold-ended': { containers: MailContainer[]; holdUntil: IsoDate; requestsUrl: string };
+}
+
+/** An appointment as a mail names it: its day and room, and the room's zone for its calendar entry. */
+export interface MailAppointment {
+  id: number;
+  date: IsoDate;
+  roomName: string;
+  timezone: string;
 }
 
 export type MailKind = keyof MailData;
@@ -59,6 +73,11 @@ export const mailKinds = [
   'waitlist-promoted',
   'request-cancelled',
   'visit-reminder',
+  'appointment-booked',
+  'appointment-cancelled',
+  'hold-placed',
+  'hold-ending',
+  'hold-ended',
 ] as const satisfies readonly MailKind[];
 
 /** One e-mail waiting in the outbox. */
@@ -95,4 +114,9 @@ export const subjects: { [K in MailKind]: (data: MailData[K], libraryName: strin
   'waitlist-promoted': (d) => `Now scheduled: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
   'request-cancelled': (d) => `Cancelled: your requests for ${readableDate(d.visitDate)}`,
   'visit-reminder': (d) => `Your visit on ${readableDate(d.visitDate)}`,
+  'appointment-booked': (d) => `Your appointment in ${d.appointment.roomName} on ${readableDate(d.appointment.date)}`,
+  'appointment-cancelled': (d) => `Cancelled: your appointment in ${d.appointment.roomName} on ${readableDate(d.appointment.date)}`,
+  'hold-placed': (d) => `On hold for you until ${readableDate(d.holdUntil)}: ${d.container.containerLabel}`,
+  'hold-ending': (d) => `Your hold ends tomorrow, ${readableDate(d.holdUntil)}`,
+  'hold-ended': (d) => `Your hold has ended: ${d.containers.map((c) => c.containerLabel).join(', ')}`,
 };

@@ -150,7 +150,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       if (!reason || reason.length > 200) {
         return renderHub(request, reply, { problem: 'Give the reason for the closure (up to 200 characters): researchers will see it in the calendar.', closeForm }, 400);
       }
-      const closed = await attempt(() => closeDay(requests, date, reason, force, accountOf(request), clock()));
+      const closed = await attempt(() => closeDay(requests, { date, reason, force, readingRoomId: null }, accountOf(request), clock()));
       if (closed.ok) return seeOther(reply, config, `/admin?done=closed&date=${date}&cancelled=${closed.value}`);
 
       const { refusal } = closed;
@@ -194,7 +194,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     },
     async (request, reply) => {
       const { date } = request.params;
-      const reopened = await attempt(() => reopenDay(requests, date));
+      const reopened = await attempt(() => reopenDay(requests, date, null));
       if (!reopened.ok) return renderHub(request, reply, { problem: reopened.refusal.message }, reopened.refusal.statusCode);
       return seeOther(reply, config, `/admin?done=reopened&date=${date}`);
     },

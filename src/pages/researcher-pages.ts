@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { closuresFrom } from '../calendar/store.ts';
+import { roomDay } from '../calendar/store.ts';
+import { earliestVisitIn, horizonOf } from '../domain/reading-rooms.ts';
+import { roomOrFirst } from '../reading-rooms/store.ts';
 import { findCollections, findContainers } from '../collections/store.ts';
-import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../domain/calendar.ts';
+import { calendarDays, todayIn, type IsoDate } from '../domain/calendar.ts';
 import { allows, isActive } from '../domain/request-status.ts';
 import { accountOf } from '../http/auth.ts';
 import { readableDate, readableInstant, wantedWords } from '../wording.ts';
@@ -52,16 +54,18 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
 
   const readableTime = (at: Date) => readableInstant(at, config.timezone);
 
-  /** The days a visit may be requested for now: open days from the earliest visit date to the horizon. */
-  const openVisitDays = (): IsoDate[] => {
-    const today = todayIn(config.timezone, clock());
-    const closures = closuresFrom(db, today);
-    const earliest = earliestVisitDate(today, closures);
-    const horizon = bookingHorizon(today, config.maxAdvanceDays);
+  /**
+   * The days a visit to a room (the first when none is named) may be requested for now: open days
+   * from its earliest visit date to its horizon.
+   */
+  const openVisitDays = (roomId?: number): IsoDate[] => {
+    const day = roomDay(db, roomOrFirst(db, roomId), clock());
+    const earliest = earliestVisitIn(day);
+    const horizon = horizonOf(day);
     if (earliest > horizon) return [];
-    return calendarDays(earliest, horizon, closures)
-      .filter((day) => day.open)
-      .map((day) => day.date);
+    return calendarDays(earliest, horizon, day.closures)
+      .filter((d) => d.open)
+      .map((d) => d.date);
   };
 
   /** A collection, its series and boxes, with each box's availability on the chosen (or earliest) day. */
@@ -77,7 +81,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     const collection = findCollections(db, { id: collectionId })[0];
     if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
     const account = accountOf(request);
-    const openDays = openVisitDays();
+    const openDays = openVisitDays(collection.readingRoomId);
     const offered = wantedDate !== undefined && openDays.includes(wantedDate);
     const visitDate = offered ? wantedDate : openDays[0];
     if (!problem && wantedDate && !offered && visitDate) {
@@ -219,7 +223,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       // blank from there, the page is shown again, saying that it is needed. A day that cannot be
       // booked is refused first, as the submission would.
       const reason = originalReason?.trim() ?? '';
-      if (reason === '' && collectionId !== undefined && openVisitDays().includes(visitDate)) {
+      if (reason === '' && collectionId !== undefined && openVisitDays(findCollections(db, { id: collectionId })[0]?.readingRoomId).includes(visitDate)) {
         const offers = await surrogateOffers(db, visitDate, containerIds, componentIds);
         if (offers.length > 0) {
           const asked = originalReason !== undefined;

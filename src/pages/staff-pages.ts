@@ -216,13 +216,14 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
           date: Type.Optional(IsoDateSchema),
           back: Type.Optional(FormText),
           note: Type.Optional(FormText),
+          holdUntil: Type.Optional(FormText),
         }),
       },
     },
     async (request, reply) => {
       const { id } = request.params;
-      const { to, date, back, note } = request.body;
-      const moved = await attempt(() => transitionRequest(requests, id, accountOf(request), to, note?.trim() || undefined, clock));
+      const { to, date, back, note, holdUntil } = request.body;
+      const moved = await attempt(() => transitionRequest(requests, id, accountOf(request), to, { note: note?.trim() || undefined, holdUntil: holdUntil?.trim() || undefined }, clock));
       if (!moved.ok) return showAgain(request, reply, back, date, refusalExtra(moved.refusal, id));
       const fallback = pagePaths.pickList(date ?? moved.value.visitDate);
       return seeOther(reply, config, backTo(back, fallback, { moved: String(id) }));

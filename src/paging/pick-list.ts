@@ -2,11 +2,11 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { collections, containers, requests, users } from '../../db/schema.ts';
 import { prepared, whileUnchanged } from '../caches.ts';
 import type { IsoDate } from '../domain/calendar.ts';
-import { outStatuses, pickListStatuses } from '../domain/request-status.ts';
+import { pickListStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import type { Writer } from '../../db/transactions.ts';
 import type { PickItem } from '../requests/schemas.ts';
-import { componentsOf, requestsOn, type RequestRow } from '../requests/store.ts';
+import { componentsOf, heldOnShelf, requestsOn, requestsOutOn, type RequestRow } from '../requests/store.ts';
 
 /** A request as a row of a staff list. */
 export function pickItem(row: RequestRow, researcherName: string): PickItem {
@@ -22,26 +22,35 @@ export function pickItem(row: RequestRow, researcherName: string): PickItem {
   };
 }
 
-/** A day's requests in some statuses, in walking order, with their researchers' names. */
-export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof requestsOn>[2]): PickItem[] {
-  const rows = requestsOn(tx, date, statuses).sort(walkingOrder);
+/** A day's requests in some statuses (in one room, or all), in walking order, with their researchers' names. */
+export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof requestsOn>[2], roomId?: number): PickItem[] {
+  return asStaffList(tx, requestsOn(tx, date, statuses, roomId));
+}
+
+function asStaffList(tx: Writer, found: RequestRow[]): PickItem[] {
+  const rows = found.sort(walkingOrder);
   const ids = [...new Set(rows.map((r) => r.researcherId))];
   const names = new Map(ids.length ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)).all().map((u) => [u.id, u.name]) : []);
   return rows.map((row) => pickItem(row, names.get(row.researcherId) ?? ''));
 }
 
-/** The day's pick list: what is to be fetched or has been fetched (scheduled and paged). */
-export function pickList(tx: Writer, date: IsoDate): PickItem[] {
+/**
+ * The day's pick list: what is to be fetched or has been fetched (scheduled and paged), in one
+ * room or in every room. A held box is not on it: it waits on the hold shelf.
+ */
+export function pickList(tx: Writer, date: IsoDate, roomId?: number): PickItem[] {
   // Staff reload it all day; asked again while nothing changed, it is not read again (src/caches.ts).
-  return whileUnchanged(tx, `pickList:${date}`, () => Object.freeze(readPickList(tx, date).map((item) => Object.freeze(item)))).slice();
+  const all = whileUnchanged(tx, `pickList:${date}`, () => Object.freeze(readPickList(tx, date).map((item) => Object.freeze(item))));
+  return roomId === undefined ? all.map(({ readingRoomId: _, ...item }) => item) : all.filter((item) => item.readingRoomId === roomId).map(({ readingRoomId: _, ...item }) => item);
 }
 
-function readPickList(tx: Writer, date: IsoDate): PickItem[] {
+function readPickList(tx: Writer, date: IsoDate): (PickItem & { readingRoomId: number })[] {
   // One prepared statement with the list's own columns and the researcher's name joined in.
   const rows = prepared(tx, 'pickList', () =>
     tx
       .select({
         requestId: requests.id,
+        readingRoomId: requests.readingRoomId,
         status: requests.status,
         callNumber: collections.callNumber,
         collectionTitle: collections.title,
@@ -60,6 +69,7 @@ function readPickList(tx: Writer, date: IsoDate): PickItem[] {
   ).all({ date });
   const listed = componentsOf(tx, rows.map((r) => r.requestId));
   return rows.sort(walkingOrder).map((r) => ({
+    readingRoomId: r.readingRoomId,
     requestId: r.requestId,
     status: r.status,
     callNumber: r.callNumber,
@@ -72,4 +82,10 @@ function readPickList(tx: Writer, date: IsoDate): PickItem[] {
 }
 
 /** What is still out of the stacks: delivered to a researcher, or back at the desk. */
-export const boxesOut = (tx: Writer, date: IsoDate) => staffList(tx, date, outStatuses);
+export const boxesOut = (tx: Writer, date: IsoDate, roomId?: number) => asStaffList(tx, requestsOutOn(tx, date, roomId));
+
+/** The hold shelf of a day: boxes kept at the desk for researchers coming back, in walking order. */
+export function holdShelf(tx: Writer, date: IsoDate, roomId: number) {
+  const rows = heldOnShelf(tx, date, roomId);
+  return asStaffList(tx, rows).map((item) => ({ ...item, holdUntil: rows.find((r) => r.id === item.requestId)?.holdUntil ?? null }));
+}

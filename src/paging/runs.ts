@@ -1,29 +1,34 @@
-import { scheduledRuns, type RequestStatus } from '../../db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { appointments, scheduledRuns, type RequestStatus } from '../../db/schema.ts';
 import { findUser } from '../accounts/users.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { isBusinessDay, nextBusinessDay, todayIn, type IsoDate } from '../domain/calendar.ts';
+import type { ReadingRoom } from '../domain/reading-rooms.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { pageLinks } from '../links.ts';
+import { allRooms } from '../reading-rooms/store.ts';
 import { mailContainer } from '../requests/mail.ts';
 import { pagingStaff, type RequestsContext } from '../requests/moves.ts';
 import { changeBySystem } from '../requests/status-door.ts';
-import { requestsOn, type RequestRow } from '../requests/store.ts';
+import { holdsEndingBy, requestsOn, type RequestRow } from '../requests/store.ts';
 import { boxesOut, pickList } from './pick-list.ts';
 import { bookedStatuses, pickListStatuses, unresolvedStatuses } from '../domain/request-status.ts';
 
-// The reading room's timed work, run by the `paging` and `maintenance` workers at the times of
-// the configuration. Each is done once: a repeated run finds its key and does nothing new.
+// Each reading room's timed work, at the times of its own settings and in its own time zone: the
+// paging runs, the visit reminders and closing time. Each is done once: a repeated run finds its
+// key and does nothing new. `roomClock` runs what is due; the `paging` worker asks it every minute.
 
 /** Marks a run done; false when it already was. */
 function firstRun(tx: Writer, key: string, now: Date): boolean {
   return tx.insert(scheduledRuns).values({ key, at: now }).onConflictDoNothing().run().changes === 1;
 }
 
-/** Today's date and whether the reading room is open on it. */
-function readingRoomDay(ctx: RequestsContext, tx: Writer, now: Date) {
-  const today = todayIn(ctx.timezone, now);
-  const closures = closuresFrom(tx, today);
+/** The room's date at `now` and whether it is open on it. */
+function roomToday(tx: Writer, room: ReadingRoom, now: Date) {
+  const today = todayIn(room.timezone, now);
+  const closures = closuresFrom(tx, room.id, today);
   return { today, closures, open: isBusinessDay(today, closures) };
 }
 
@@ -37,99 +42,179 @@ export interface SkippedRequest {
 export type RunOutcome = { done: false; why: string } | { done: true; date: IsoDate; count: number; skipped?: SkippedRequest[] };
 
 /**
- * A paging run at one of the pull times of a business day: the next business day's scheduled
- * requests, in walking order, mailed to every member of staff.
+ * A paging run at one of the room's pull times on a business day: the next business day's
+ * scheduled requests in that room, in walking order, mailed to every member of staff.
  */
-export function pagingRun(ctx: RequestsContext, pullTime: string, now: Date): RunOutcome {
+export function pagingRun(ctx: RequestsContext, room: ReadingRoom, pullTime: string, now: Date): RunOutcome {
   return commit(ctx.db, (tx) => {
-    const { today, closures, open } = readingRoomDay(ctx, tx, now);
-    if (!open) return { done: false, why: `${today} is not a business day` };
-    if (!firstRun(tx, `paging-run:${today}T${pullTime}`, now)) return { done: false, why: 'already run' };
+    const { today, closures, open } = roomToday(tx, room, now);
+    if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
+    if (!firstRun(tx, `paging-run:${room.id}:${today}T${pullTime}`, now)) return { done: false, why: 'already run' };
     const visitDate = nextBusinessDay(today, closures);
-    const items = pickList(tx, visitDate).filter((item) => item.status === 'scheduled');
+    const items = pickList(tx, visitDate, room.id).filter((item) => item.status === 'scheduled');
     if (items.length === 0) return { done: true, date: visitDate, count: 0 };
     queueMail(
       tx,
       ...pagingStaff(tx).map((member) => ({
         kind: 'paging-run' as const,
         to: { email: member.email, name: member.name },
-        data: { visitDate, items: items, pickListUrl: pageLinks(ctx.publicUrl).pickList(visitDate) },
+        data: { visitDate, items, pickListUrl: pageLinks(ctx.publicUrl).pickList(visitDate) },
       })),
     );
     return { done: true, date: visitDate, count: items.length };
   });
 }
 
-/** On a business day, each researcher visiting on the next one is reminded, once. */
-export function visitReminders(ctx: RequestsContext, now: Date): RunOutcome {
+/**
+ * On a business day, each researcher visiting the room on the next one is reminded, once; each
+ * whose hold ends on it is told so.
+ */
+export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Date): RunOutcome {
   return commit(ctx.db, (tx) => {
-    const { today, closures, open } = readingRoomDay(ctx, tx, now);
-    if (!open) return { done: false, why: `${today} is not a business day` };
+    const { today, closures, open } = roomToday(tx, room, now);
+    if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
     const visitDate = nextBusinessDay(today, closures);
-    if (!firstRun(tx, `visit-reminders:${visitDate}`, now)) return { done: false, why: 'already run' };
-    const coming = requestsOn(tx, visitDate, bookedStatuses);
+    if (!firstRun(tx, `visit-reminders:${room.id}:${visitDate}`, now)) return { done: false, why: 'already run' };
+    const coming = requestsOn(tx, visitDate, bookedStatuses, room.id);
     const researchers = [...new Set(coming.map((r) => r.researcherId))];
+    const links = pageLinks(ctx.publicUrl);
     for (const researcherId of researchers) {
       const researcher = findUser(tx, researcherId);
       if (!researcher || researcher.disabledAt) continue;
       queueMail(tx, {
         kind: 'visit-reminder',
         to: { email: researcher.email, name: researcher.name },
-        data: { visitDate, containers: coming.filter((r) => r.researcherId === researcherId).map(mailContainer), requestsUrl: pageLinks(ctx.publicUrl).requests },
+        data: { visitDate, containers: coming.filter((r) => r.researcherId === researcherId).map(mailContainer), requestsUrl: links.requests },
+      });
+    }
+    const ending = heldUntil(tx, room, visitDate);
+    for (const [researcherId, theirs] of byResearcher(ending)) {
+      const researcher = findUser(tx, researcherId);
+      if (!researcher || researcher.disabledAt) continue;
+      queueMail(tx, {
+        kind: 'hold-ending',
+        to: { email: researcher.email, name: researcher.name },
+        data: { containers: theirs.map(mailContainer), holdUntil: visitDate, requestsUrl: links.requests },
       });
     }
     return { done: true, date: visitDate, count: researchers.length };
   });
 }
 
+/** Holds in the room that end on `date`, or ended before it and are still on the shelf. */
+const heldUntil = (tx: Writer, room: ReadingRoom, date: IsoDate) => holdsEndingBy(tx, date, room.id);
+
+function byResearcher(rows: RequestRow[]): Map<number, RequestRow[]> {
+  const grouped = new Map<number, RequestRow[]>();
+  for (const row of rows) grouped.set(row.researcherId, [...(grouped.get(row.researcherId) ?? []), row]);
+  return grouped;
+}
+
 const NEVER_APPROVED = 'A curator did not approve it before the end of the day of the visit.';
 const NEVER_FREED = 'The container did not come free before the end of the day of the visit.';
 
 /**
- * Closing time: the day's undelivered boxes are no-shows; requests never approved or never freed
- * are cancelled and their researchers told why; staff get the list of boxes still out.
+ * Closing time in a room: the day's undelivered boxes are no-shows, and so are the appointments
+ * nobody checked in to; requests never approved or never freed are cancelled and their
+ * researchers told why; holds ending today go back to the stacks and their researchers are told;
+ * staff get the list of boxes still out.
  */
-export function closingTime(ctx: RequestsContext, now: Date): RunOutcome {
-  return commit(ctx.db, (tx) => {
-    const { today } = readingRoomDay(ctx, tx, now);
-    const skipped: SkippedRequest[] = [];
-    const skip = (row: RequestRow, refusal: Error) => skipped.push({ requestId: row.id, status: row.status, why: refusal.message });
-    for (const row of requestsOn(tx, today, pickListStatuses)) {
-      changeBySystem(tx, row, 'no_show', 'transition', now, { note: 'Not collected by closing time.' }, skip);
-    }
-
-    const unresolved = requestsOn(tx, today, unresolvedStatuses).flatMap((row) => {
-      const reason = row.status === 'awaiting_approval' ? NEVER_APPROVED : NEVER_FREED;
-      const cancelled = changeBySystem(tx, row, 'cancelled', 'cancel', now, { note: reason }, skip);
-      return cancelled ? [{ reason, cancelled }] : [];
-    });
-    for (const researcherId of new Set(unresolved.map((u) => u.cancelled.researcherId))) {
-      const researcher = findUser(tx, researcherId);
-      if (!researcher) continue;
-      const theirs = unresolved.filter((u) => u.cancelled.researcherId === researcherId);
-      queueMail(tx, {
-        kind: 'request-cancelled',
-        to: { email: researcher.email, name: researcher.name },
-        data: {
-          visitDate: today,
-          containers: theirs.map((u) => mailContainer(u.cancelled)),
-          reason: [...new Set(theirs.map((u) => u.reason))].join(' '),
-          requestsUrl: pageLinks(ctx.publicUrl).requests,
-        },
-      });
-    }
-
-    const out = boxesOut(tx, today);
-    if (out.length > 0 && firstRun(tx, `closing-time:${today}`, now)) {
-      queueMail(
-        tx,
-        ...pagingStaff(tx).map((member) => ({
-          kind: 'closing-time' as const,
-          to: { email: member.email, name: member.name },
-          data: { date: today, items: out },
-        })),
-      );
-    }
-    return { done: true, date: today, count: unresolved.length, ...(skipped.length > 0 ? { skipped } : {}) };
-  });
+export function closingTime(ctx: RequestsContext, room: ReadingRoom, now: Date): RunOutcome {
+  return commit(ctx.db, (tx) => closingWork(ctx, tx, room, now));
 }
+
+function closingWork(ctx: RequestsContext, tx: Writer, room: ReadingRoom, now: Date): RunOutcome {
+  const { today } = roomToday(tx, room, now);
+  const skipped: SkippedRequest[] = [];
+  const skip = (row: RequestRow, refusal: Error) => skipped.push({ requestId: row.id, status: row.status, why: refusal.message });
+  for (const row of requestsOn(tx, today, pickListStatuses, room.id)) {
+    changeBySystem(tx, row, 'no_show', 'transition', now, { note: 'Not collected by closing time.' }, skip);
+  }
+  tx.update(appointments)
+    .set({ status: 'no_show', updatedAt: now })
+    .where(and(eq(appointments.readingRoomId, room.id), eq(appointments.date, today), eq(appointments.status, 'booked')))
+    .run();
+
+  const unresolved = requestsOn(tx, today, unresolvedStatuses, room.id).flatMap((row) => {
+    const reason = row.status === 'awaiting_approval' ? NEVER_APPROVED : NEVER_FREED;
+    const cancelled = changeBySystem(tx, row, 'cancelled', 'cancel', now, { note: reason }, skip);
+    return cancelled ? [{ reason, cancelled }] : [];
+  });
+  const links = pageLinks(ctx.publicUrl);
+  for (const researcherId of new Set(unresolved.map((u) => u.cancelled.researcherId))) {
+    const researcher = findUser(tx, researcherId);
+    if (!researcher) continue;
+    const theirs = unresolved.filter((u) => u.cancelled.researcherId === researcherId);
+    queueMail(tx, {
+      kind: 'request-cancelled',
+      to: { email: researcher.email, name: researcher.name },
+      data: {
+        visitDate: today,
+        containers: theirs.map((u) => mailContainer(u.cancelled)),
+        reason: [...new Set(theirs.map((u) => u.reason))].join(' '),
+        requestsUrl: links.requests,
+      },
+    });
+  }
+
+  const ended = heldUntil(tx, room, today).flatMap((row) => changeBySystem(tx, row, 'reshelved', 'release', now, { note: 'The hold ended.' }, skip) ?? []);
+  for (const [researcherId, theirs] of byResearcher(ended)) {
+    const researcher = findUser(tx, researcherId);
+    if (!researcher) continue;
+    queueMail(tx, {
+      kind: 'hold-ended',
+      to: { email: researcher.email, name: researcher.name },
+      data: { containers: theirs.map(mailContainer), holdUntil: theirs[0]?.holdUntil ?? today, requestsUrl: links.requests },
+    });
+  }
+
+  const out = boxesOut(tx, today, room.id);
+  if (out.length > 0 && firstRun(tx, `closing-time:${room.id}:${today}`, now)) {
+    queueMail(
+      tx,
+      ...pagingStaff(tx).map((member) => ({
+        kind: 'closing-time' as const,
+        to: { email: member.email, name: member.name },
+        data: { date: today, items: out },
+      })),
+    );
+  }
+  return { done: true, date: today, count: unresolved.length, ...(skipped.length > 0 ? { skipped } : {}) };
+}
+
+/** What the clock ran in a room. */
+export interface ClockRun {
+  roomId: number;
+  run: string;
+  outcome: RunOutcome;
+}
+
+/**
+ * Every room's timed work that is due at `now` and not yet done: of the pull times passed today
+ * the latest (a run lists the whole pick list, so a worker that was down sends one, not each it
+ * missed), the reminders once their time has passed, closing time once it has. Each room reads
+ * its own clock: 23:30 in one zone may be tomorrow in another. Asked every minute, so a worker that
+ * was down catches up on its return.
+ */
+export function roomClock(ctx: RequestsContext, now: Date): ClockRun[] {
+  const runs: ClockRun[] = [];
+  for (const room of allRooms(ctx.db)) {
+    const local = DateTime.fromJSDate(now, { zone: room.timezone });
+    const time = local.toFormat('HH:mm');
+    const today = local.toISODate() as IsoDate;
+    const pull = room.pagingTimes.filter((t) => t <= time).at(-1);
+    if (pull !== undefined && !ranAlready(ctx, `paging-run:${room.id}:${today}T${pull}`)) runs.push({ roomId: room.id, run: `paging-run ${pull}`, outcome: pagingRun(ctx, room, pull, now) });
+    if (ctx.reminderTime <= time) runs.push({ roomId: room.id, run: 'visit-reminders', outcome: visitReminders(ctx, room, now) });
+    if (room.closingTime <= time && !ranAlready(ctx, closingKey(room, today))) {
+      // Marked done in the same transaction as the work: a crash between cannot skip the day.
+      const outcome = commit(ctx.db, (tx): RunOutcome => (firstRun(tx, closingKey(room, today), now) ? closingWork(ctx, tx, room, now) : { done: false, why: 'already run' }));
+      runs.push({ roomId: room.id, run: 'closing-time', outcome });
+    }
+  }
+  return runs.filter((r) => r.outcome.done);
+}
+
+const ranAlready = (ctx: RequestsContext, key: string) =>
+  ctx.db.select({ key: scheduledRuns.key }).from(scheduledRuns).where(eq(scheduledRuns.key, key)).get() !== undefined;
+
+const closingKey = (room: ReadingRoom, today: IsoDate) => `closing-time-run:${room.id}:${today}`;

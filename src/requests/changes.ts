@@ -1,8 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, between, eq } from 'drizzle-orm';
 import { requests, type RequestStatus } from '../../db/schema.ts';
+import { findRoom } from '../reading-rooms/store.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
-import type { Clock } from '../domain/calendar.ts';
-import { approvedStatus, holdingStatuses, isHolding } from '../domain/request-status.ts';
+import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
+import { approvedStatus, isHolding } from '../domain/request-status.ts';
+import { heldByAnother } from './holders.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { mailContainer } from './mail.ts';
@@ -11,12 +13,6 @@ import { promoteFromWaitlist, visibleRequest, type RequestsContext } from './mov
 import { changeStatus } from './status-door.ts';
 import type { RequestRow } from './store.ts';
 
-const heldByAnother = (tx: Writer, row: RequestRow) =>
-  tx
-    .select({ id: requests.id })
-    .from(requests)
-    .where(and(eq(requests.containerId, row.containerId), eq(requests.visitDate, row.visitDate), inArray(requests.status, [...holdingStatuses])))
-    .get() !== undefined;
 
 function researcherOf(tx: Writer, row: RequestRow): UserRow {
   const researcher = findUser(tx, row.researcherId);
@@ -32,7 +28,7 @@ export function approveRequest(ctx: RequestsContext, id: number, curator: UserRo
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, curator);
-    const approved = changeStatus(tx, row, approvedStatus(heldByAnother(tx, row)), curator, 'approve', now, { note, decisionNote: note ?? null });
+    const approved = changeStatus(tx, row, approvedStatus(heldByAnother(tx, row.containerId, row.visitDate, row.id)), curator, 'approve', now, { note, decisionNote: note ?? null });
     const researcher = researcherOf(tx, row);
     queueMail(tx, {
       kind: 'request-approved',
@@ -69,7 +65,7 @@ export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow,
     const now = clock();
     const row = visibleRequest(tx, id, person);
     const cancelled = changeStatus(tx, row, 'cancelled', person, 'cancel', now, { note: reason });
-    if (isHolding(row.status)) promoteFromWaitlist(ctx, tx, row, now);
+    if (isHolding(row.status)) promoteFromWaitlist(ctx, tx, [{ containerId: row.containerId, date: row.visitDate }], now);
     if (person.role !== 'researcher') {
       const researcher = researcherOf(tx, row);
       queueMail(tx, {
@@ -89,12 +85,61 @@ export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow,
 
 /**
  * Staff moves at the desk and in the stacks: paged, delivered (only to a researcher whose photo
- * ID was checked), returned, reshelved, no-show.
+ * ID was checked), returned, on hold (to `holdUntil`), reshelved, no-show. A hold placed is
+ * mailed to the researcher; a hold ended early frees the box for the waiting lists of its days.
  */
-export function transitionRequest(ctx: RequestsContext, id: number, staff: UserRow, to: RequestStatus, note: string | undefined, clock: Clock): RequestRow {
+export function transitionRequest(
+  ctx: RequestsContext,
+  id: number,
+  staff: UserRow,
+  to: RequestStatus,
+  details: { note?: string | undefined; holdUntil?: IsoDate | undefined },
+  clock: Clock,
+): RequestRow {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, staff);
-    return changeStatus(tx, row, to, staff, 'transition', now, { note });
+    const moved = changeStatus(tx, row, to, staff, 'transition', now, details);
+    if (to === 'on_hold') {
+      const researcher = researcherOf(tx, row);
+      queueMail(tx, {
+        kind: 'hold-placed',
+        to: { email: researcher.email, name: researcher.name },
+        data: { container: mailContainer(moved), holdUntil: moved.holdUntil as IsoDate, requestsUrl: pageLinks(ctx.publicUrl).requests },
+      });
+    }
+    if (to === 'reshelved') freeHeldDays(ctx, tx, row, now);
+    return moved;
   });
+}
+
+/** The researcher ends their own hold: the box goes back to the stacks, and its days come free. */
+export function releaseHold(ctx: RequestsContext, id: number, researcher: UserRow, clock: Clock): RequestRow {
+  return commit(ctx.db, (tx) => {
+    const now = clock();
+    const row = visibleRequest(tx, id, researcher);
+    const released = changeStatus(tx, row, 'reshelved', researcher, 'release', now, { note: 'Released by the researcher.' });
+    freeHeldDays(ctx, tx, row, now);
+    return released;
+  });
+}
+
+/**
+ * A hold ended before `holdUntil`: each day left of it, today included, goes to the request
+ * waitlisted longest for the box that day.
+ */
+function freeHeldDays(ctx: RequestsContext, tx: Writer, row: RequestRow, now: Date): void {
+  if (row.holdUntil === null) return;
+  const room = findRoom(tx, row.readingRoomId);
+  const today = room ? todayIn(room.timezone, now) : row.visitDate;
+  const from = today > row.visitDate ? today : row.visitDate;
+  if (row.holdUntil < from) return;
+  const waiting = tx
+    .select({ date: requests.visitDate })
+    .from(requests)
+    .where(and(eq(requests.containerId, row.containerId), eq(requests.status, 'waitlisted'), between(requests.visitDate, from, row.holdUntil)))
+    .orderBy(asc(requests.visitDate))
+    .all();
+  const days = [...new Set(waiting.map((w) => w.date))];
+  promoteFromWaitlist(ctx, tx, days.map((date) => ({ containerId: row.containerId, date })), now);
 }

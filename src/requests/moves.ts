@@ -10,18 +10,20 @@ import type { Writer } from '../../db/transactions.ts';
 import { mailContainer } from './mail.ts';
 import { pageLinks } from '../links.ts';
 import { changeStatus } from './status-door.ts';
+import { holdersOn } from './holders.ts';
 import { findRequest, type RequestRow } from './store.ts';
+import type { IsoDate } from '../domain/calendar.ts';
 
+/** What the request operations need: the database, and the site's address for the links in mail. The rules are each room's own. */
 export interface RequestsContext {
   db: Database;
   publicUrl: string;
-  timezone: string;
-  dailyRequestLimit: number;
-  maxAdvanceDays: number;
+  /** The time of the visit reminders, local to each room. */
+  reminderTime: string;
 }
 
-export function requestsContext(db: Database, config: Pick<Config, 'publicUrl' | 'timezone' | 'dailyRequestLimit' | 'maxAdvanceDays'>): RequestsContext {
-  return { db, publicUrl: config.publicUrl, timezone: config.timezone, dailyRequestLimit: config.dailyRequestLimit, maxAdvanceDays: config.maxAdvanceDays };
+export function requestsContext(db: Database, config: Pick<Config, 'publicUrl' | 'reminderTime'>): RequestsContext {
+  return { db, publicUrl: config.publicUrl, reminderTime: config.reminderTime };
 }
 
 /** A request a person may see: their own, or any for staff and curators. Another's is a 404. */
@@ -31,27 +33,37 @@ export function visibleRequest(tx: Writer, id: number, viewer: UserRow): Request
   return row;
 }
 
+/** A container freed on a day: its holder's request was cancelled, released or reshelved. */
+export interface FreedDay {
+  containerId: number;
+  date: IsoDate;
+}
+
 /**
- * When a holder's request is cancelled, the box goes to the request waitlisted longest for that
- * container and day, and its researcher is told.
+ * When a box comes free on a day, it goes to the request waitlisted longest for that container and
+ * day (unless someone still holds it: a hold running over the day), and its researcher is told.
  */
-export function promoteFromWaitlist(ctx: RequestsContext, tx: Writer, freed: RequestRow, now: Date): void {
-  const next = tx
-    .select({ id: requests.id })
-    .from(requests)
-    .where(and(eq(requests.containerId, freed.containerId), eq(requests.visitDate, freed.visitDate), eq(requests.status, 'waitlisted')))
-    .orderBy(asc(requests.waitlistedAt), asc(requests.id))
-    .get();
-  const waiting = next && findRequest(tx, next.id);
-  if (!waiting) return;
-  const promoted = changeStatus(tx, waiting, 'scheduled', 'system', 'promote', now, { note: 'The container came free.' });
-  const researcher = findUser(tx, promoted.researcherId);
-  if (!researcher) return;
-  queueMail(tx, {
-    kind: 'waitlist-promoted',
-    to: { email: researcher.email, name: researcher.name },
-    data: { visitDate: promoted.visitDate, container: mailContainer(promoted), requestsUrl: pageLinks(ctx.publicUrl).requests },
+export function promoteFromWaitlist(ctx: RequestsContext, tx: Writer, freed: readonly FreedDay[], now: Date): void {
+  const promoted = freed.flatMap(({ containerId, date }) => {
+    if (holdersOn(tx, [containerId], date).size > 0) return [];
+    const next = tx
+      .select({ id: requests.id })
+      .from(requests)
+      .where(and(eq(requests.containerId, containerId), eq(requests.visitDate, date), eq(requests.status, 'waitlisted')))
+      .orderBy(asc(requests.waitlistedAt), asc(requests.id))
+      .get();
+    const waiting = next && findRequest(tx, next.id);
+    return waiting ? [changeStatus(tx, waiting, 'scheduled', 'system', 'promote', now, { note: 'The container came free.' })] : [];
   });
+  for (const request of promoted) {
+    const researcher = findUser(tx, request.researcherId);
+    if (!researcher) continue;
+    queueMail(tx, {
+      kind: 'waitlist-promoted',
+      to: { email: researcher.email, name: researcher.name },
+      data: { visitDate: request.visitDate, container: mailContainer(request), requestsUrl: pageLinks(ctx.publicUrl).requests },
+    });
+  }
 }
 
 /** Everyone who reviews restricted material (src/domain/duties.ts). */

@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors.ts';
 import { accountOf } from '../http/auth.ts';
 import { afterCursor, bodyMayBeEmpty, errorResponses, pageLimit, IdSchema, IsoDateSchema, page, PageQuery } from '../http/schemas.ts';
 import type { Clock } from '../domain/calendar.ts';
-import { approveRequest, cancelRequest, denyRequest, transitionRequest } from './changes.ts';
+import { approveRequest, cancelRequest, denyRequest, releaseHold, transitionRequest } from './changes.ts';
 import { visibleRequest, type RequestsContext } from './moves.ts';
 import { EventSchema, NoteSchema, RequestSchema, StaffTargetSchema, StatusSchema } from './schemas.ts';
 import { eventsOf, listRequests, requestView } from './store.ts';
@@ -40,7 +40,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
                 // More than the daily limit is the booking rule REQUEST_LIMIT_EXCEEDED (422); this only bounds the work.
                 maxItems: 200,
                 uniqueItems: true,
-                description: `Containers by id; with the components' containers, 1 to ${ctx.dailyRequestLimit} containers (DAILY_REQUEST_LIMIT)`,
+                description: "Containers by id; with the components' containers, at most each reading room's dailyItemLimit for the day",
               }),
             ),
             componentIds: Type.Optional(Type.Array(IdSchema, { minItems: 1, maxItems: 200, uniqueItems: true, description: 'Folders or series of a finding aid' })),
@@ -186,12 +186,36 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       schema: {
         tags,
         security,
-        summary: 'Paged, delivered, returned, reshelved or no-show',
+        summary: 'Paged, delivered, returned, on hold, reshelved or no-show',
+        description:
+          '`on_hold` (from `returned`) needs `holdUntil`: a business day after today and after the visit date, at most the room\'s `holdBusinessDays` business days after the visit date (else 422 `INVALID_HOLD`). A held box is delivered again (`on_hold` → `delivered`) on a business day from its visit date to `holdUntil` only.',
         params: RequestParams,
-        body: Type.Object({ to: StaffTargetSchema, note: Type.Optional(NoteSchema) }, { additionalProperties: false }),
-        response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        body: Type.Object(
+          { to: StaffTargetSchema, note: Type.Optional(NoteSchema), holdUntil: Type.Optional(IsoDateSchema) },
+          { additionalProperties: false },
+        ),
+        response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
-    async (request) => requestView(transitionRequest(ctx, request.params.id, accountOf(request), request.body.to, request.body.note, clock)),
+    async (request) => {
+      const { to, note, holdUntil } = request.body;
+      return requestView(transitionRequest(ctx, request.params.id, accountOf(request), to, { note, holdUntil }, clock));
+    },
+  );
+
+  app.post(
+    '/api/v1/requests/:id/release',
+    {
+      config: { access: ['researcher'] },
+      schema: {
+        tags,
+        security,
+        summary: 'End your own hold: the box goes back to the stacks',
+        params: RequestParams,
+        response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 415) },
+      },
+      preValidation: bodyMayBeEmpty,
+    },
+    async (request) => requestView(releaseHold(ctx, request.params.id, accountOf(request), clock)),
   );
 };

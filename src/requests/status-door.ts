@@ -1,11 +1,15 @@
 import { eq, sql } from 'drizzle-orm';
 import { requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
-import type { IsoDate } from '../domain/calendar.ts';
 import { decideChange, type Action, type Actor, type StatusChange } from '../domain/request-status.ts';
 import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../caches.ts';
+import { closuresFrom } from '../calendar/store.ts';
+import { todayIn, type IsoDate } from '../domain/calendar.ts';
+import { heldToday, holdRefusal } from '../domain/holds.ts';
+import { findRoom } from '../reading-rooms/store.ts';
+import { firstDayTaken } from './holders.ts';
 import { everPaged, type OwnRow } from './store.ts';
 
 // The only writer of a request's status and its event. Every change, a submission's first status
@@ -21,6 +25,25 @@ export interface ChangeDetails {
   note?: string | null | undefined;
   /** A curator's note the researcher sees on the request. */
   decisionNote?: string | null | undefined;
+  /** For a hold: the last business day the box stays at the desk. */
+  holdUntil?: IsoDate | undefined;
+}
+
+/** The request's room's date at `now`, and its closures from the visit date on. */
+function roomCalendarOf(tx: Writer, row: OwnRow, now: Date) {
+  const room = findRoom(tx, row.readingRoomId);
+  if (!room) throw new Error(`request ${row.id} is in no reading room`);
+  const today = todayIn(room.timezone, now);
+  return { room, today, closures: closuresFrom(tx, room.id, row.visitDate < today ? row.visitDate : today) };
+}
+
+/** A hold's `holdUntil`, checked against the room's rules and the box's other holders. */
+function checkedHold(tx: Writer, row: OwnRow, holdUntil: IsoDate | undefined, now: Date): IsoDate {
+  const { room, today, closures } = roomCalendarOf(tx, row, now);
+  const takenOn = holdUntil === undefined ? undefined : firstDayTaken(tx, row.containerId, today > row.visitDate ? today : row.visitDate, holdUntil, row.id);
+  const refusal = holdRefusal({ holdUntil, visitDate: row.visitDate, today, closures, holdBusinessDays: room.holdBusinessDays, takenOn });
+  if (refusal) throw refusal;
+  return holdUntil as IsoDate;
 }
 
 function recordEvent(tx: Writer, requestId: number, change: StatusChange, changer: Changer, now: Date, note: string | null) {
@@ -45,14 +68,23 @@ export function changeStatus<Row extends OwnRow>(tx: Writer, row: Row, to: Reque
   // What the door's rules ask, read only when they apply: a no-show's history, a delivery's researcher.
   const paged = row.status === 'no_show' ? everPaged(tx, row.id) : undefined;
   const identityVerified = to === 'delivered' ? findUser(tx, row.researcherId)?.identityVerifiedAt != null : undefined;
-  const change = decideChange({ status: row.status, everPaged: paged, identityVerified }, actorOf(changer), action, to);
-  const decisionNote = details.decisionNote !== undefined ? { decisionNote: details.decisionNote } : {};
-  tx.update(requests)
-    .set({ status: to, updatedAt: now, ...(to === 'waitlisted' ? { waitlistedAt: now } : {}), ...decisionNote })
-    .where(eq(requests.id, row.id))
-    .run();
+  const held = row.status === 'on_hold' && to === 'delivered' ? heldNow(tx, row, now) : undefined;
+  const change = decideChange({ status: row.status, everPaged: paged, identityVerified, heldToday: held }, actorOf(changer), action, to);
+  const written = {
+    status: to,
+    updatedAt: now,
+    ...(to === 'waitlisted' ? { waitlistedAt: now } : {}),
+    ...(details.decisionNote !== undefined ? { decisionNote: details.decisionNote } : {}),
+    ...(to === 'on_hold' ? { holdUntil: checkedHold(tx, row, details.holdUntil, now) } : {}),
+  };
+  tx.update(requests).set(written).where(eq(requests.id, row.id)).run();
   recordEvent(tx, row.id, change, changer, now, details.note ?? null);
-  return { ...row, status: to, updatedAt: now, ...(to === 'waitlisted' ? { waitlistedAt: now } : {}), ...decisionNote };
+  return { ...row, ...written };
+}
+
+function heldNow(tx: Writer, row: OwnRow, now: Date): boolean {
+  const { today, closures } = roomCalendarOf(tx, row, now);
+  return heldToday(row.visitDate, row.holdUntil, today, closures);
 }
 
 /**
@@ -81,6 +113,8 @@ export interface NewRequest {
   researcherId: number;
   containerId: number;
   visitDate: IsoDate;
+  readingRoomId: number;
+  appointmentId: number | null;
   note: string | null;
   originalReason: string | null;
 }
@@ -96,6 +130,8 @@ export function recordNewRequest(tx: Writer, request: NewRequest, status: Reques
         researcherId: sql.placeholder('researcherId'),
         containerId: sql.placeholder('containerId'),
         visitDate: sql.placeholder('visitDate'),
+        readingRoomId: sql.placeholder('readingRoomId'),
+        appointmentId: sql`${sql.placeholder('appointmentId')}`,
         status: sql.placeholder('status'),
         note: sql.placeholder('note'),
         originalReason: sql.placeholder('originalReason'),
@@ -109,5 +145,5 @@ export function recordNewRequest(tx: Writer, request: NewRequest, status: Reques
   const id = Number(inserted.lastInsertRowid);
   recordEvent(tx, id, change, researcher, now, request.note);
   // The row as written, not read back.
-  return { id, ...request, status, decisionNote: null, waitlistedAt, createdAt: new Date(now), updatedAt: new Date(now) };
+  return { id, ...request, status, holdUntil: null, decisionNote: null, waitlistedAt, createdAt: new Date(now), updatedAt: new Date(now) };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import type { ComponentInRequest } from '../domain/wanted-containers.ts';
@@ -10,6 +10,7 @@ import type { Writer } from '../../db/transactions.ts';
 /** What a request shows of its container and collection. */
 const containerColumns = {
   collectionId: containers.collectionId,
+  readingRoomId: collections.readingRoomId,
   callNumber: collections.callNumber,
   collectionTitle: collections.title,
   containerLabel: containers.label,
@@ -30,7 +31,10 @@ const ownColumns = {
   researcherId: requests.researcherId,
   containerId: requests.containerId,
   visitDate: requests.visitDate,
+  readingRoomId: requests.readingRoomId,
+  appointmentId: requests.appointmentId,
   status: requests.status,
+  holdUntil: requests.holdUntil,
   note: requests.note,
   originalReason: requests.originalReason,
   decisionNote: requests.decisionNote,
@@ -65,7 +69,10 @@ export function requestView(row: RequestRow) {
     callNumber: row.callNumber,
     containerLabel: row.containerLabel,
     visitDate: row.visitDate,
+    readingRoomId: row.readingRoomId,
+    appointmentId: row.appointmentId,
     status: row.status,
+    holdUntil: row.holdUntil,
     restricted: row.restricted,
     restrictionNote: row.restrictionNote,
     components: row.components,
@@ -139,7 +146,10 @@ function withContainers(db: Writer, rows: OwnRow[]) {
       containerIndicator: c.containerIndicator,
       location: c.location,
       visitDate: r.visitDate,
+      readingRoomId: r.readingRoomId,
+      appointmentId: r.appointmentId,
       status: r.status,
+      holdUntil: r.holdUntil,
       // Whether a curator must approve it: the container's restriction on the visit date.
       restricted,
       restrictionNote: restricted ? c.restrictionNote : null,
@@ -192,8 +202,45 @@ export function listRequests(db: Database, filter: RequestFilter, limit: number)
   return rows.slice();
 }
 
-export function requestsOn(db: Writer, visitDate: IsoDate, statuses: readonly RequestStatus[]): RequestRow[] {
-  return selectRequests(db, and(eq(requests.visitDate, visitDate), inArray(requests.status, [...statuses])));
+/** A day's requests in some statuses: in one room, or in every room when none is named. */
+export function requestsOn(db: Writer, visitDate: IsoDate, statuses: readonly RequestStatus[], roomId?: number | null): RequestRow[] {
+  return selectRequests(
+    db,
+    and(eq(requests.visitDate, visitDate), inArray(requests.status, [...statuses]), roomId == null ? undefined : eq(requests.readingRoomId, roomId)),
+  );
+}
+
+/**
+ * What is out of the stacks on a day, in a room or all: delivered or returned that day, or on a
+ * day a hold runs over.
+ */
+export function requestsOutOn(db: Writer, date: IsoDate, roomId?: number): RequestRow[] {
+  return selectRequests(
+    db,
+    and(
+      inArray(requests.status, ['delivered', 'returned']),
+      or(eq(requests.visitDate, date), and(lte(requests.visitDate, date), gte(requests.holdUntil, date))),
+      roomId === undefined ? undefined : eq(requests.readingRoomId, roomId),
+    ),
+  );
+}
+
+/** The hold shelf of a day in a room: boxes on hold whose hold runs over that day. */
+export function heldOnShelf(db: Writer, date: IsoDate, roomId: number): RequestRow[] {
+  return selectRequests(
+    db,
+    and(eq(requests.status, 'on_hold'), lte(requests.visitDate, date), gte(requests.holdUntil, date), eq(requests.readingRoomId, roomId)),
+  );
+}
+
+/** Boxes on hold in a room whose hold ends on `date` or ended before it. */
+export function holdsEndingBy(db: Writer, date: IsoDate, roomId: number): RequestRow[] {
+  return selectRequests(db, and(eq(requests.status, 'on_hold'), lte(requests.holdUntil, date), eq(requests.readingRoomId, roomId)));
+}
+
+/** The requests of an appointment. */
+export function requestsOfAppointment(db: Writer, appointmentId: number): RequestRow[] {
+  return selectRequests(db, eq(requests.appointmentId, appointmentId));
 }
 
 export function eventsOf(db: Writer, requestId: number) {

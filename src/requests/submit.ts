@@ -1,13 +1,16 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { prepared } from '../caches.ts';
 import { requests } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
-import { closuresBetween, closuresFrom } from '../calendar/store.ts';
+import { roomDay } from '../calendar/store.ts';
+import { appointmentFor } from '../appointments/seats.ts';
+import { roomOfCollection, roomOrFirst } from '../reading-rooms/store.ts';
+import { holdersOn } from './holders.ts';
 import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal, withdrawnRefusal } from '../domain/booking-rules.ts';
 import { wantedContainers, type WantedComponent } from '../domain/wanted-containers.ts';
 import { wantedComponents } from '../finding-aids/wanted.ts';
-import { bookingHorizon, earliestVisitDate, todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
-import { activeStatuses, initialStatus, isHolding } from '../domain/request-status.ts';
+import type { Clock, IsoDate } from '../domain/calendar.ts';
+import { activeStatuses, initialStatus } from '../domain/request-status.ts';
 import { notFound } from '../domain/refusal.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import { queueMail } from '../mail/queue-mail.ts';
@@ -43,8 +46,14 @@ export function submitRequestsTogether(ctx: RequestsContext, researcher: UserRow
   return commitTogether(ctx.db, submissionWork(ctx, researcher, submission, clock));
 }
 
-const activeThatDay = and(eq(requests.visitDate, sql.placeholder('visitDate')), inArray(requests.status, [...activeStatuses]));
-const sameDayColumns = { containerId: requests.containerId, researcherId: requests.researcherId, status: requests.status };
+const mineThatDay = (tx: Writer) =>
+  prepared(tx, 'submit.mineThatDay', () =>
+    tx
+      .select({ containerId: requests.containerId, readingRoomId: requests.readingRoomId })
+      .from(requests)
+      .where(and(eq(requests.researcherId, sql.placeholder('researcherId')), eq(requests.visitDate, sql.placeholder('visitDate')), inArray(requests.status, [...activeStatuses])))
+      .prepare(),
+  );
 
 function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock) {
   const { visitDate } = submission;
@@ -52,14 +61,6 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     // Read once the write lock is held: requests waiting for the lock in other processes would
     // otherwise carry an earlier instant than requests committed before them.
     const now = clock();
-    const today = todayIn(ctx.timezone, now);
-    // The rules look at days up to the booking horizon, and past it only when the earliest visit
-    // date itself lies beyond it: then (rarely) every closure ahead is read.
-    const horizon = bookingHorizon(today, ctx.maxAdvanceDays);
-    let closures = closuresBetween(tx, today, horizon);
-    if (earliestVisitDate(today, closures) > horizon) closures = closuresFrom(tx, today);
-    const dateRefusal = visitDateRefusal(visitDate, { today, closures, maxAdvanceDays: ctx.maxAdvanceDays });
-    if (dateRefusal) throw dateRefusal;
 
     // The wanted containers (by id, as they were read from the table), from the connection's
     // cache of containers, kept while the catalogue is unchanged; the components asked for stand
@@ -68,55 +69,60 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
     const componentIds = submission.componentIds ?? [];
     const components = componentIds.length > 0 ? wantedComponents(tx, componentIds) : new Map<number, WantedComponent>();
     const askedKnown = containerDetails(tx, askedIds);
+
+    // The visit date answers first, by the rules of each room the material asked for is read in
+    // (the first room's when none of it is known), rooms in the order they were made.
+    const roomIds = [
+      ...new Set([
+        ...askedIds.filter((id) => askedKnown.has(id)).map((id) => askedKnown.get(id)!.readingRoomId),
+        ...[...components.values()].map((c) => roomOfCollection(tx, c.collectionId)),
+      ]),
+    ].sort((a, b) => a - b);
+    const days = new Map(
+      (roomIds.length > 0 ? roomIds : [undefined]).map((id) => {
+        const day = roomDay(tx, roomOrFirst(tx, id), now);
+        return [day.room.id, day] as const;
+      }),
+    );
+    for (const day of days.values()) {
+      const dateRefusal = visitDateRefusal(visitDate, { today: day.today, closures: day.closures, maxAdvanceDays: day.room.maxAdvanceDays, leadBusinessDays: day.room.leadBusinessDays });
+      if (dateRefusal) throw dateRefusal;
+    }
+
     const missing = [...askedIds.filter((id) => !askedKnown.has(id)).map((id) => `container ${id}`), ...componentIds.filter((id) => !components.has(id)).map((id) => `component ${id}`)];
     if (missing.length > 0) throw notFound(`There is no ${missing.join(', ')}.`);
     const { containerIds, componentsIn } = wantedContainers(askedIds, [...components.values()]);
-    // The ids also go to the queries as one JSON parameter.
-    const ids = JSON.stringify(containerIds);
     const known = containerDetails(tx, containerIds);
-    const wanted = [...containerIds]
-      .sort((a, b) => a - b)
-      .map((id) => {
-        const c = known.get(id)!;
-        return { id, label: c.containerLabel, restricted: restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, visitDate), withdrawn: c.withdrawn };
-      });
-    const withdrawn = withdrawnRefusal(wanted.filter((c) => c.withdrawn).map((c) => c.label));
+    const wanted = containerIds.map((id) => {
+      const c = known.get(id)!;
+      return { id, label: c.containerLabel, roomId: c.readingRoomId, restricted: restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, visitDate), withdrawn: c.withdrawn };
+    });
+    // Refusals name the boxes in the order of their ids, as they always have.
+    const byId = [...wanted].sort((a, b) => a.id - b.id);
+    const withdrawn = withdrawnRefusal(byId.filter((c) => c.withdrawn).map((c) => c.label));
     if (withdrawn) throw withdrawn;
 
-    // Only what the rules need, whatever the day's load: this researcher's active requests that
-    // day, and other researchers' active requests that day for the wanted containers, each part
-    // read through its own index (one query with `or` scanned the whole day's requests instead),
-    // in one statement.
-    const sameDay = prepared(tx, 'submit.sameDay', () =>
-      tx
-        .select(sameDayColumns)
-        .from(requests)
-        .where(and(eq(requests.researcherId, sql.placeholder('researcherId')), activeThatDay))
-        .unionAll(
-          tx
-            .select(sameDayColumns)
-            // The wanted ids drive the join (CROSS JOIN keeps that order): one index probe each.
-            .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
-            .crossJoin(requests)
-            .where(and(eq(requests.containerId, sql`wanted.value`), activeThatDay, ne(requests.researcherId, sql.placeholder('researcherId')))),
-        )
-        .prepare(),
-    ).all({ visitDate, researcherId: researcher.id, ids });
-    const mine = sameDay.filter((r) => r.researcherId === researcher.id);
-    const duplicates = wanted.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label);
-    const duplicate = duplicateRefusal(visitDate, duplicates);
+    // This researcher's active requests that day; then, in each room, its own daily limit.
+    const mine = mineThatDay(tx).all({ researcherId: researcher.id, visitDate });
+    const duplicate = duplicateRefusal(visitDate, byId.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label));
     if (duplicate) throw duplicate;
-    const overLimit = dailyLimitRefusal(visitDate, mine.length, containerIds.length, ctx.dailyRequestLimit);
-    if (overLimit) throw overLimit;
+    for (const day of days.values()) {
+      const inRoom = (roomId: number) => roomId === day.room.id;
+      const overLimit = dailyLimitRefusal(visitDate, mine.filter((r) => inRoom(r.readingRoomId)).length, wanted.filter((c) => inRoom(c.roomId)).length, day.room.dailyItemLimit);
+      if (overLimit) throw overLimit;
+    }
+    // A seat in each room: the researcher's appointment there that day, or a new one (the last rule to answer).
+    const appointments = new Map([...days.values()].map((day) => [day.room.id, appointmentFor(tx, day, researcher, visitDate, now)]));
 
-    const held = new Set(sameDay.filter((r) => isHolding(r.status)).map((r) => r.containerId));
-    const created = containerIds.map((containerId) => {
-      // Every wanted id is known by now (an unknown one was refused above).
-      const status = initialStatus({ restricted: wanted.find((c) => c.id === containerId)?.restricted === true }, held.has(containerId));
+    const held = holdersOn(tx, containerIds, visitDate);
+    const created = wanted.map(({ id: containerId, roomId, restricted }) => {
+      const status = initialStatus({ restricted }, held.has(containerId));
       const request = {
         researcherId: researcher.id,
         containerId,
         visitDate,
+        readingRoomId: roomId,
+        appointmentId: appointments.get(roomId)!.id,
         note: submission.note ?? null,
         // The curator reads it beside a restricted original's surrogate.
         originalReason: status === 'awaiting_approval' ? (submission.originalReason ?? null) : null,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { closures, requests, type Role } from '../../db/schema.ts';
+import { appointments, closures, requests, users, type Role } from '../../db/schema.ts';
 import { addDays, isWeekend } from '../../src/domain/calendar.ts';
 import { assertRefusal } from '../helpers/answers.ts';
 import { asUser, makeAccount, PASSWORD, signIn } from '../helpers/people.ts';
@@ -29,6 +29,10 @@ interface Context {
   closedDay(): string;
   /** A new business day that is not closed. */
   openDay(): string;
+  /** A new request of the table's researcher kept on the hold shelf. */
+  heldRequest(): number;
+  /** A new appointment of the table's researcher: booked on a business day ahead, or today's (booked or attended). */
+  appointment(kind: 'ahead' | 'today' | 'attended today'): number;
 }
 
 interface Row {
@@ -125,6 +129,28 @@ const table: Row[] = [
     expect: only(['staff', 'admin'], 200),
   },
   { method: 'GET', route: '/api/v1/paging/pick-list', url: () => '/api/v1/paging/pick-list?date=2026-12-02', expect: only(['staff', 'admin'], 200) },
+  { method: 'POST', route: '/api/v1/requests/:id/release', url: (ctx) => `/api/v1/requests/${ctx.heldRequest()}/release`, expect: only(['researcher'], 200) },
+  { method: 'GET', route: '/api/v1/paging/hold-shelf', url: () => '/api/v1/paging/hold-shelf?date=2026-12-02', expect: only(['staff', 'admin'], 200) },
+
+  // Reading rooms and appointments.
+  {
+    method: 'POST',
+    route: '/api/v1/reading-rooms',
+    url: () => '/api/v1/reading-rooms',
+    body: (ctx) => ({ code: `room-${ctx.freshEmail().split('@')[0]}`, name: 'Manuscripts and Archives', timezone: 'America/New_York' }),
+    expect: only(['admin'], 201),
+  },
+  { method: 'PATCH', route: '/api/v1/reading-rooms/:id', url: () => '/api/v1/reading-rooms/1', body: () => ({ holdBusinessDays: 5 }), expect: only(['admin'], 200) },
+  { method: 'POST', route: '/api/v1/appointments', url: () => '/api/v1/appointments', body: (ctx) => ({ readingRoomId: 1, date: ctx.openDay() }), expect: only(['researcher'], 201) },
+  { method: 'GET', route: '/api/v1/appointments', url: () => '/api/v1/appointments?limit=5', expect: only(['researcher', 'staff', 'admin'], 200) },
+  { method: 'POST', route: '/api/v1/appointments/:id/cancel', url: (ctx) => `/api/v1/appointments/${ctx.appointment('ahead')}/cancel`, expect: only(['researcher', 'staff', 'admin'], 200) },
+  { method: 'POST', route: '/api/v1/appointments/:id/check-in', url: (ctx) => `/api/v1/appointments/${ctx.appointment('today')}/check-in`, expect: only(['staff', 'admin'], 200) },
+  {
+    method: 'POST',
+    route: '/api/v1/appointments/:id/check-out',
+    url: (ctx) => `/api/v1/appointments/${ctx.appointment('attended today')}/check-out`,
+    expect: only(['staff', 'admin'], 200),
+  },
   { method: 'GET', route: '/api/v1/containers/:containerId/history', url: () => '/api/v1/containers/1/history', expect: only(['staff', 'curator', 'admin'], 200) },
   {
     method: 'POST',
@@ -261,6 +287,7 @@ const publicRoutes: readonly string[] = [
   'GET /api/v1/search',
   'GET /api/v1/calendar',
   'GET /api/v1/closures',
+  'GET /api/v1/reading-rooms',
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/verify-email',
   'POST /api/v1/auth/login',
@@ -322,8 +349,40 @@ function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
   const containerId = status === 'awaiting_approval' ? 23 : 1 + (made % 22);
   return room.db
     .insert(requests)
-    .values({ researcherId, containerId, visitDate: addDays('2026-12-07', made), status })
+    .values({ researcherId, containerId, visitDate: addDays('2026-12-07', made), readingRoomId: 1, status })
     .returning({ id: requests.id })
+    .get().id;
+}
+
+/** A box of the table's researcher, returned on its visit day and kept on hold for the next. */
+function heldRequest(): number {
+  made += 1;
+  const visitDate = addDays('2026-12-07', made);
+  return room.db
+    .insert(requests)
+    .values({ researcherId, containerId: 1 + (made % 22), visitDate, readingRoomId: 1, status: 'on_hold', holdUntil: addDays(visitDate, 1) })
+    .returning({ id: requests.id })
+    .get().id;
+}
+
+/**
+ * An appointment of its own researcher for today (the room's clock stands on Thanksgiving
+ * morning, 2026-11-26), or of the table's researcher on a day ahead, to cancel.
+ */
+function newAppointment(kind: 'ahead' | 'today' | 'attended today'): number {
+  made += 1;
+  const today = kind !== 'ahead';
+  const owner = today ? room.db.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning().get().id : researcherId;
+  return room.db
+    .insert(appointments)
+    .values({
+      researcherId: owner,
+      readingRoomId: 1,
+      date: today ? '2026-11-26' : addDays('2027-03-01', made),
+      status: kind === 'attended today' ? 'attended' : 'booked',
+      checkedInAt: kind === 'attended today' ? new Date() : null,
+    })
+    .returning({ id: appointments.id })
     .get().id;
 }
 
@@ -343,6 +402,8 @@ function contextFor(caller: Caller): Context {
     targetId,
     freshEmail: () => `colleague-${++fresh}@example.org`,
     request: newRequest,
+    heldRequest,
+    appointment: newAppointment,
     openDay: nextBusinessDay,
     closedDay: () => {
       const date = nextBusinessDay();

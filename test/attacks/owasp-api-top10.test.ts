@@ -341,7 +341,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
   it('API4: deep pagination: a cursor far past the end is an empty last page, answered about as fast as the first page; a made-up cursor is 400', async () => {
     const alice = who('alice');
     // 3,000 past requests of alice's (cancelled: they hold nothing), as a long history would have.
-    const rows = Array.from({ length: 3000 }, (_, i) => ({ researcherId: alice.user.id, containerId: 1 + (i % 29), visitDate: addDays('2020-01-06', i), status: 'cancelled' as const }));
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ researcherId: alice.user.id, containerId: 1 + (i % 29), visitDate: addDays('2020-01-06', i), readingRoomId: 1, status: 'cancelled' as const }));
     for (let i = 0; i < rows.length; i += 500) room.db.insert(requests).values(rows.slice(i, i + 500)).run();
 
     // Answers are kept while the database is unchanged (src/caches.ts): timed as they were,

@@ -36,7 +36,7 @@ describe('GET /api/v1/calendar', () => {
         { date: '2026-11-27', open: false, reason: 'Day after Thanksgiving' },
         { date: '2026-11-28', open: false, reason: 'Closed on Saturdays' },
         { date: '2026-11-29', open: false, reason: 'Closed on Sundays' },
-        { date: '2026-11-30', open: true },
+        { date: '2026-11-30', open: true, seatsLeft: null },
       ]);
     } finally {
       room.db.$client.prepare("delete from closures where date = '2026-11-27'").run();
@@ -91,9 +91,9 @@ describe('GET /api/v1/closures', () => {
   it('filters by from and to', async () => {
     const { body } = await get('/api/v1/closures?from=2026-12-01&to=2027-01-31');
     assert.deepEqual(body.items, [
-      { date: '2026-12-25', reason: 'Christmas Day' },
-      { date: '2027-01-01', reason: "New Year's Day" },
-      { date: '2027-01-18', reason: 'Martin Luther King Jr. Day' },
+      { date: '2026-12-25', reason: 'Christmas Day', readingRoomId: null },
+      { date: '2027-01-01', reason: "New Year's Day", readingRoomId: null },
+      { date: '2027-01-18', reason: 'Martin Luther King Jr. Day', readingRoomId: null },
     ]);
   });
 });

@@ -57,7 +57,7 @@ describe('closures', { timeout: 40_000 }, () => {
     assert.equal((await day(QUIET_DAY)).open, true);
     const since = lastOutboxId();
     const closed = ok(await admin.call('POST', '/api/v1/closures', { date: QUIET_DAY, reason: 'Staff training' }), 201);
-    assert.deepEqual(closed, { date: QUIET_DAY, reason: 'Staff training', cancelledRequests: 0 });
+    assert.deepEqual(closed, { date: QUIET_DAY, reason: 'Staff training', readingRoomId: null, cancelledRequests: 0 });
     assert.deepEqual(await day(QUIET_DAY), { date: QUIET_DAY, open: false, reason: 'Staff training' });
     assert.ok((await closureDates()).includes(QUIET_DAY));
     assertRefusal(await alba.call('POST', '/api/v1/requests', { visitDate: QUIET_DAY, containerIds: [1] }), 422, 'VISIT_DAY_CLOSED');
@@ -91,7 +91,7 @@ describe('closures', { timeout: 40_000 }, () => {
   it("with force the day is closed: its awaiting, waitlisted, scheduled and paged requests are cancelled and each researcher gets one mail with the reason", async () => {
     const since = lastOutboxId();
     const closed = ok(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe', force: true }), 201);
-    assert.deepEqual(closed, { date: BUSY_DAY, reason: 'Burst pipe', cancelledRequests: 4 });
+    assert.deepEqual(closed, { date: BUSY_DAY, reason: 'Burst pipe', readingRoomId: null, cancelledRequests: 4 });
     assert.equal((await day(BUSY_DAY)).open, false);
 
     for (const [key, from] of [
@@ -146,7 +146,7 @@ describe('closures', { timeout: 40_000 }, () => {
     const reopened = await admin.call('DELETE', `/api/v1/closures/${QUIET_DAY}`);
     assert.equal(reopened.statusCode, 204, reopened.body);
     assert.equal(reopened.body, '');
-    assert.deepEqual(await day(QUIET_DAY), { date: QUIET_DAY, open: true });
+    assert.deepEqual(await day(QUIET_DAY), { date: QUIET_DAY, open: true, seatsLeft: null });
     assert.ok(!(await closureDates()).includes(QUIET_DAY));
     assert.deepEqual(await submit(alba, QUIET_DAY, [1]), ['scheduled']);
 

@@ -56,6 +56,7 @@ describe('the Victor Serge papers, GEN MSS 238, as seeded from the finding aid',
         'The Papers consist of correspondence; manuscripts and notes for articles, books, and poems; subject files; immigration and ' +
         'identification documents; and memorabilia.',
       componentCount: 0,
+      readingRoomId: 1,
     });
     assert.equal((await get(`/api/v1/collections/${id}`)).body.containers.length, 29);
     assert.equal(series.length, 6);
@@ -118,9 +119,9 @@ describe('container availability on a visit date', () => {
     room.db
       .insert(requests)
       .values([
-        { researcherId: researcher.id, containerId: box1!.id, visitDate: '2026-12-01', status: 'scheduled' },
-        { researcherId: researcher.id, containerId: box2!.id, visitDate: '2026-12-01', status: 'cancelled' },
-        { researcherId: researcher.id, containerId: box3!.id, visitDate: '2026-12-02', status: 'delivered' },
+        { researcherId: researcher.id, containerId: box1!.id, visitDate: '2026-12-01', readingRoomId: 1, status: 'scheduled' },
+        { researcherId: researcher.id, containerId: box2!.id, visitDate: '2026-12-01', readingRoomId: 1, status: 'cancelled' },
+        { researcherId: researcher.id, containerId: box3!.id, visitDate: '2026-12-02', readingRoomId: 1, status: 'delivered' },
       ])
       .run();
 

@@ -8,6 +8,7 @@ import { openDatabase } from '../../db/client.ts';
 import { closures, collections, containers } from '../../db/schema.ts';
 import { federalHolidays, seedFederalHolidays } from '../../db/seed/federal-holidays.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
+import { loadConfig } from '../../src/config.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'reading-room-seed-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -51,7 +52,7 @@ describe('seeding at start-up', () => {
     const path = join(folder, 'restarts.sqlite');
     for (let start = 0; start < 3; start++) {
       const db = openDatabase(path);
-      seedDatabase(db, '2026-11-26');
+      seedDatabase(db, loadConfig({}), '2026-11-26');
       db.$client.close();
     }
     const db = openDatabase(path);
@@ -73,7 +74,7 @@ describe('seeding at start-up', () => {
 
   it('refuses to lift a restriction while the restriction note remains', () => {
     const db = freshDatabase();
-    seedDatabase(db, '2026-11-26');
+    seedDatabase(db, loadConfig({}), '2026-11-26');
     assert.throws(
       () => db.update(containers).set({ restricted: false }).where(eq(containers.label, 'Box 23')).run(),
       /CHECK constraint failed/,

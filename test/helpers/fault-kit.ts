@@ -35,7 +35,7 @@ export function freshDatabase(env: Record<string, string> = {}): FaultDatabase {
   const path = join(folder, 'reading-room.sqlite');
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, QUEUE_PREFIX: uniqueQueuePrefix(), ...env });
   const db = openDatabase(path);
-  seedDatabase(db, todayIn(config.timezone, new Date()));
+  seedDatabase(db, config, todayIn(config.timezone, new Date()));
   return {
     folder,
     path,
@@ -93,7 +93,7 @@ export async function makeResearchers(db: Database, config: Config, count: numbe
  */
 export function visitDates(db: Database, config: Config): string[] {
   const today = todayIn(config.timezone, new Date());
-  const closures = closuresFrom(db, today);
+  const closures = closuresFrom(db, 1, today);
   const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)
     .filter((d) => d.open)
     .map((d) => d.date);

@@ -17,7 +17,7 @@ const publicRoutes: Record<string, { method: string; statuses: string[] }> = {
   '/api/v1/collections': { method: 'get', statuses: ['200', '400'] },
   '/api/v1/collections/{collectionId}': { method: 'get', statuses: ['200', '400', '404', '414'] },
   '/api/v1/collections/{collectionId}/containers': { method: 'get', statuses: ['200', '400', '404', '414'] },
-  '/api/v1/calendar': { method: 'get', statuses: ['200', '400'] },
+  '/api/v1/calendar': { method: 'get', statuses: ['200', '400', '404'] },
   '/api/v1/closures': { method: 'get', statuses: ['200', '400'] },
 };
 

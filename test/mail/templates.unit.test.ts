@@ -40,6 +40,8 @@ const box23: MailContainer = {
 
 /** The researcher's requests page, as the senders link it. */
 const requestsUrl = 'https://readingroom.example.edu/requests?visitDate=2026-12-01&from=mail';
+const appointmentsUrl = 'https://readingroom.example.edu/appointments?from=mail';
+const appointment = { id: 7, date: '2026-12-01', roomName: 'Beinecke reading room', timezone: 'America/New_York' };
 
 const pickItem1: PickItem = {
   requestId: 101,
@@ -221,6 +223,40 @@ const samples: { [K in MailKind]: Sample<K> } = {
     lines: ['Box 1, Victor Serge papers (GEN MSS 238): scheduled', 'Box 23, Victor Serge papers (GEN MSS 238): on the waiting list'],
     links: [requestsUrl],
   },
+  'appointment-booked': {
+    data: { appointment, containers: [box1], appointmentsUrl },
+    date: 'Tuesday 1 December 2026',
+    facts: ['Beinecke reading room', 'calendar entry', 'photo identification'],
+    lines: ['Box 1, Victor Serge papers (GEN MSS 238): scheduled'],
+    links: [appointmentsUrl],
+  },
+  'appointment-cancelled': {
+    data: { appointment, containers: [{ ...box1, status: 'cancelled' }], reason: 'The reading room staff cancelled it.', appointmentsUrl },
+    date: 'Tuesday 1 December 2026',
+    facts: ['has been cancelled', 'The reading room staff cancelled it.', 'This request was cancelled with it'],
+    lines: ['Box 1, Victor Serge papers (GEN MSS 238)'],
+    links: [appointmentsUrl],
+  },
+  'hold-placed': {
+    data: { container: { ...box1, status: 'on_hold' }, holdUntil: '2026-12-01', requestsUrl },
+    date: 'Tuesday 1 December 2026',
+    facts: ['is on hold for you at the desk', 'release it'],
+    links: [requestsUrl],
+  },
+  'hold-ending': {
+    data: { containers: [{ ...box1, status: 'on_hold' }], holdUntil: '2026-12-01', requestsUrl },
+    date: 'Tuesday 1 December 2026',
+    facts: ['Your hold ends tomorrow', 'this box goes back to the stacks'],
+    lines: ['Box 1, Victor Serge papers (GEN MSS 238)'],
+    links: [requestsUrl],
+  },
+  'hold-ended': {
+    data: { containers: [{ ...box1, status: 'reshelved' }, { ...box23, status: 'reshelved' }], holdUntil: '2026-12-01', requestsUrl },
+    date: 'Tuesday 1 December 2026',
+    facts: ['Your hold ended', 'these boxes have gone back to the stacks'],
+    lines: ['Box 1, Victor Serge papers (GEN MSS 238)', 'Box 23, Victor Serge papers (GEN MSS 238)'],
+    links: [requestsUrl],
+  },
 };
 
 function render<K extends MailKind>(kind: K, data: MailData[K], to: Recipient = recipient): RenderedMail {
@@ -338,6 +374,7 @@ describe('statuses in words', () => {
     paged: 'fetched from the stacks',
     delivered: 'delivered',
     returned: 'returned to the desk',
+    on_hold: 'kept for you at the desk',
     reshelved: 'reshelved',
     no_show: 'not collected',
     denied: 'not approved',

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { transitions } from '../../src/domain/request-status.ts';
+import { allRooms } from '../../src/reading-rooms/store.ts';
 import { closingTime } from '../../src/paging/runs.ts';
 import { requestsContext } from '../../src/requests/moves.ts';
 import { eventsOf } from '../../src/requests/store.ts';
 import { ok } from '../helpers/answers.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
-import { localInstant, startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { localInstant, startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 // Every row of the status table (src/domain/request-status.ts), for every actor it names, made to
 // happen by whoever owns that change: a person through the API, or the system job that does it.
@@ -14,6 +15,7 @@ import { localInstant, startReadingRoom, type TestReadingRoom } from '../helpers
 
 const MONDAY = '2026-11-30'; // the earliest visit date on Thanksgiving morning, the room's clock
 const TUESDAY = '2026-12-01'; // closing time runs on this day, once, for the system's rows
+const WEDNESDAY = '2026-12-02';
 
 let room: TestReadingRoom;
 let staff: Person;
@@ -33,10 +35,20 @@ const holderOf = async (box: number, visitDate = MONDAY) => {
   return { holder, holding: await submit(holder, box, visitDate) };
 };
 
+/** A box delivered to its researcher on Monday and back at the desk. */
+const returnedBox = async (box: number) => {
+  const reader = await researcher();
+  await checkPhotoIdOf(reader);
+  const id = await submit(reader, box);
+  await move(id, 'paged', 'delivered', 'returned');
+  return { reader, id };
+};
+const hold = async (id: number, holdUntil: string) => void ok(await staff.call('POST', `/api/v1/requests/${id}/transition`, { to: 'on_hold', holdUntil }), 200, `hold ${id}`);
+
 let closingTimeRun: Promise<void> | undefined;
 /** Tuesday's closing time, run once for all the rows the system owns there. */
 const closingTimeOnTuesday = () =>
-  (closingTimeRun ??= Promise.resolve().then(() => void closingTime(requestsContext(room.db, room.config), localInstant(TUESDAY, '17:00'))));
+  (closingTimeRun ??= Promise.resolve().then(() => void closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(TUESDAY, '17:00'))));
 
 /**
  * How each (from > to : actor) comes about: `prepare` brings a request to `from` (none for a new
@@ -159,6 +171,39 @@ const ways: Record<string, () => Promise<() => Promise<number>>> = {
   'paged > no_show : system': async () => {
     const id = await submit(await researcher(), 17, TUESDAY);
     await move(id, 'paged');
+    return async () => (await closingTimeOnTuesday(), id);
+  },
+  'returned > on_hold : staff': async () => {
+    const { id } = await returnedBox(19);
+    return async () => (await hold(id, WEDNESDAY), id);
+  },
+  'on_hold > delivered : staff': async () => {
+    const { id } = await returnedBox(20);
+    await hold(id, WEDNESDAY);
+    // On a held day: the day of the visit itself, by the room's clock.
+    return async () => {
+      room.setNow(localInstant(MONDAY, '10:00'));
+      try {
+        await move(id, 'delivered');
+      } finally {
+        room.setNow(THANKSGIVING_MORNING);
+      }
+      return id;
+    };
+  },
+  'on_hold > reshelved : staff': async () => {
+    const { id } = await returnedBox(21);
+    await hold(id, WEDNESDAY);
+    return async () => (await move(id, 'reshelved'), id);
+  },
+  'on_hold > reshelved : researcher': async () => {
+    const { reader, id } = await returnedBox(22);
+    await hold(id, WEDNESDAY);
+    return async () => (ok(await reader.call('POST', `/api/v1/requests/${id}/release`, {})), id);
+  },
+  'on_hold > reshelved : system': async () => {
+    const { id } = await returnedBox(28);
+    await hold(id, TUESDAY);
     return async () => (await closingTimeOnTuesday(), id);
   },
   'no_show > reshelved : staff': async () => {

@@ -129,10 +129,10 @@ describe('two installations at once on one Redis and prefix', { timeout: 60_000 
       const submitted = await researcher.call('POST', '/api/v1/requests', { visitDate: MONDAY, containerIds: [1 + i] });
       assert.equal(submitted.statusCode, 201, submitted.body);
     }
-    // The pull time comes: each installation's scheduler has its own next 09:00 run waiting.
+    // The pull time comes: each installation's scheduler has its own next tick of the rooms' clock waiting.
     for (const runtime of runtimes) {
-      const due = (await runtime.queues.paging?.getDelayed())?.filter((job) => job.name === 'paging-run-0900') ?? [];
-      assert.equal(due.length, 1, `installation ${runtime.installation} has its own 09:00 paging run`);
+      const due = (await runtime.queues.paging?.getDelayed())?.filter((job) => job.name === 'reading-room-clock') ?? [];
+      assert.equal(due.length, 1, `installation ${runtime.installation} has its own clock`);
       await due[0]?.promote();
     }
     await smtp.waitFor(already + 2 + 2); // two requests-submitted mails, two pick lists
@@ -146,7 +146,7 @@ describe('two installations at once on one Redis and prefix', { timeout: 60_000 
     );
     for (const [i, room] of rooms.entries()) {
       const runs = room.db.$client.prepare("select key from scheduled_runs where key like 'paging-run:%'").pluck().all();
-      assert.deepEqual(runs, ['paging-run:2026-11-27T09:00'], `installation ${i} ran its own paging run once`);
+      assert.deepEqual(runs, ['paging-run:1:2026-11-27T09:00'], `installation ${i} ran its own paging run once`);
       const mail = pickLists.find((m) => m.to && 'value' in m.to && m.to.value[0]?.address === staff[i]?.email);
       assert.match(mail?.text ?? '', new RegExp(`Box ${1 + i}\\b`), "the pick list is its own database's");
       assert.doesNotMatch(mail?.text ?? '', new RegExp(`Box ${2 - i}\\b`));

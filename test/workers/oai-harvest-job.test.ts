@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import type { Job } from 'bullmq';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { requestsContext } from '../../src/requests/moves.ts';
 import { maintenanceProcessor } from '../../workers/maintenance/processor.ts';
 import { schedules } from '../../workers/schedules.ts';
 import { fixturesMissing, startOaiServer, type OaiServer } from '../helpers/oai-server.ts';
@@ -29,7 +28,7 @@ describe('the nightly OAI-PMH harvest', { timeout: 120_000 }, () => {
     const warnings: unknown[] = [];
     const run = (oaiUrl: string) => {
       const config = loadConfig({ DATABASE_PATH: join(folder, 'db.sqlite'), OAI_URL: oaiUrl, OAI_SET: 'ead' });
-      const process = maintenanceProcessor({ ctx: requestsContext(db, config), db, clock: () => now, log: { warn: (fields: unknown) => warnings.push(fields) }, config });
+      const process = maintenanceProcessor({ db, clock: () => now, log: { warn: (fields: unknown) => warnings.push(fields) }, config });
       return process({ name: 'oai-harvest' } as Job);
     };
     const harvests = () => db.$client.prepare('select "from", records, deleted, failures, error from oai_harvests order by id').all();

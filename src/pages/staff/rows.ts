@@ -20,6 +20,7 @@ export const moveWords: Record<StaffMove, string> = {
   paged: 'Paged',
   delivered: 'Deliver',
   returned: 'Take back',
+  on_hold: 'Keep on hold',
   reshelved: 'Reshelved',
   no_show: 'No-show',
 };

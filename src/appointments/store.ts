@@ -1,0 +1,108 @@
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { appointments, requests, type AppointmentStatus } from '../../db/schema.ts';
+import type { Writer } from '../../db/transactions.ts';
+import { prepared } from '../caches.ts';
+import type { IsoDate } from '../domain/calendar.ts';
+import { seatTakingStatuses } from '../domain/appointments.ts';
+
+export type AppointmentRow = typeof appointments.$inferSelect;
+
+export function findAppointment(db: Writer, id: number): AppointmentRow | undefined {
+  return prepared(db, 'findAppointment', () => db.select().from(appointments).where(eq(appointments.id, sql.placeholder('id'))).prepare()).get({ id });
+}
+
+/** The researcher's appointment that takes a seat in a room on a day (one at most). */
+export function seatOf(db: Writer, researcherId: number, roomId: number, date: IsoDate): AppointmentRow | undefined {
+  return prepared(db, 'seatOf', () =>
+    db
+      .select()
+      .from(appointments)
+      .where(
+        and(
+          eq(appointments.researcherId, sql.placeholder('researcherId')),
+          eq(appointments.readingRoomId, sql.placeholder('roomId')),
+          eq(appointments.date, sql.placeholder('date')),
+          inArray(appointments.status, [...seatTakingStatuses]),
+        ),
+      )
+      .prepare(),
+  ).get({ researcherId, roomId, date });
+}
+
+/** Seats taken in a room on each day from `from` to `to`: days with none are left out. */
+export function seatsTaken(db: Writer, roomId: number, from: IsoDate, to: IsoDate): Map<IsoDate, number> {
+  const rows = prepared(db, 'seatsTaken', () =>
+    db
+      .select({ date: appointments.date, taken: sql<number>`count(*)` })
+      .from(appointments)
+      .where(
+        and(
+          eq(appointments.readingRoomId, sql.placeholder('roomId')),
+          sql`${appointments.date} between ${sql.placeholder('from')} and ${sql.placeholder('to')}`,
+          inArray(appointments.status, [...seatTakingStatuses]),
+        ),
+      )
+      .groupBy(appointments.date)
+      .prepare(),
+  ).all({ roomId, from, to });
+  return new Map(rows.map((r) => [r.date, r.taken]));
+}
+
+export interface AppointmentFilter {
+  date?: IsoDate | undefined;
+  readingRoomId?: number | undefined;
+  researcherId?: number | undefined;
+  status?: AppointmentStatus | undefined;
+  afterId?: number | undefined;
+}
+
+export function listAppointments(db: Writer, filter: AppointmentFilter, limit: number): AppointmentRow[] {
+  return db
+    .select()
+    .from(appointments)
+    .where(
+      and(
+        filter.date === undefined ? undefined : eq(appointments.date, filter.date),
+        filter.readingRoomId === undefined ? undefined : eq(appointments.readingRoomId, filter.readingRoomId),
+        filter.researcherId === undefined ? undefined : eq(appointments.researcherId, filter.researcherId),
+        filter.status === undefined ? undefined : eq(appointments.status, filter.status),
+        filter.afterId === undefined ? undefined : gt(appointments.id, filter.afterId),
+      ),
+    )
+    .orderBy(asc(appointments.id))
+    .limit(limit)
+    .all();
+}
+
+/** Each appointment's requests' ids, oldest first. */
+export function requestIdsOf(db: Writer, appointmentIds: readonly number[]): Map<number, number[]> {
+  const byAppointment = new Map<number, number[]>(appointmentIds.map((id) => [id, []]));
+  if (appointmentIds.length === 0) return byAppointment;
+  const rows = db
+    .select({ id: requests.id, appointmentId: requests.appointmentId })
+    .from(requests)
+    .where(inArray(requests.appointmentId, [...appointmentIds]))
+    .orderBy(asc(requests.id))
+    .all();
+  for (const r of rows) if (r.appointmentId !== null) byAppointment.get(r.appointmentId)?.push(r.id);
+  return byAppointment;
+}
+
+/** The appointment as docs/api.md defines it. */
+export function appointmentView(row: AppointmentRow, requestIds: number[]) {
+  return {
+    id: row.id,
+    researcherId: row.researcherId,
+    readingRoomId: row.readingRoomId,
+    date: row.date,
+    status: row.status,
+    checkedInAt: row.checkedInAt?.toISOString() ?? null,
+    checkedOutAt: row.checkedOutAt?.toISOString() ?? null,
+    requestIds,
+  };
+}
+
+export function appointmentViews(db: Writer, rows: AppointmentRow[]) {
+  const ids = requestIdsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => appointmentView(r, ids.get(r.id) ?? []));
+}

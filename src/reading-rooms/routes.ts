@@ -1,0 +1,157 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IANAZone } from 'luxon';
+import { Type } from 'typebox';
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../domain/calendar.ts';
+import { ApiError } from '../http/errors.ts';
+import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
+import { holdShelf } from '../paging/pick-list.ts';
+import { allRooms, createRoom, roomOrFirst, updateRoom, type RoomSettings } from './store.ts';
+
+const LocalTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', examples: ['09:00'] });
+
+const settingsFields = {
+  code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$', examples: ['beinecke'], description: 'A short name, unique (case ignored)' }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['America/New_York'], description: 'An IANA time zone' }),
+  seats: Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'Null: unlimited' }),
+  leadBusinessDays: Type.Integer({ minimum: 1, maximum: 60 }),
+  dailyItemLimit: Type.Integer({ minimum: 1, maximum: 200 }),
+  maxAdvanceDays: Type.Integer({ minimum: 2, maximum: 730 }),
+  holdBusinessDays: Type.Integer({ minimum: 1, maximum: 60 }),
+  classLeadBusinessDays: Type.Integer({ minimum: 1, maximum: 120 }),
+  classItemLimit: Type.Integer({ minimum: 1, maximum: 200 }),
+  pagingTimes: Type.Array(LocalTime, { minItems: 1, maxItems: 12, description: 'Local pull times' }),
+  closingTime: LocalTime,
+};
+
+export const ReadingRoomSchema = Type.Object({ id: IdSchema, ...settingsFields });
+
+const { code, name, timezone, ...optionalSettings } = settingsFields;
+const NewRoom = Type.Object(
+  {
+    code,
+    name,
+    timezone,
+    seats: Type.Optional(optionalSettings.seats),
+    leadBusinessDays: Type.Optional(optionalSettings.leadBusinessDays),
+    dailyItemLimit: Type.Optional(optionalSettings.dailyItemLimit),
+    maxAdvanceDays: Type.Optional(optionalSettings.maxAdvanceDays),
+    holdBusinessDays: Type.Optional(optionalSettings.holdBusinessDays),
+    classLeadBusinessDays: Type.Optional(optionalSettings.classLeadBusinessDays),
+    classItemLimit: Type.Optional(optionalSettings.classItemLimit),
+    pagingTimes: Type.Optional(optionalSettings.pagingTimes),
+    closingTime: Type.Optional(optionalSettings.closingTime),
+  },
+  { additionalProperties: false },
+);
+const RoomChanges = Type.Partial(Type.Object(settingsFields), { additionalProperties: false, minProperties: 1 });
+
+/** The defaults of docs/reading-rooms.md for what a new room's admin leaves out. */
+const DEFAULTS: Omit<RoomSettings, 'code' | 'name' | 'timezone'> = {
+  seats: null,
+  leadBusinessDays: 2,
+  dailyItemLimit: 10,
+  maxAdvanceDays: 90,
+  holdBusinessDays: 5,
+  classLeadBusinessDays: 5,
+  classItemLimit: 15,
+  pagingTimes: ['09:00', '14:00'],
+  closingTime: '17:00',
+};
+
+function checkZone(timezone: string | undefined): void {
+  if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+    throw new ApiError(400, 'FST_ERR_VALIDATION', `body/timezone must be an IANA time zone such as America/New_York (got "${timezone}")`);
+  }
+}
+
+const tags = ['reading rooms'];
+const security = [{ bearerAuth: [] }];
+
+export const readingRoomRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Clock }> = async (app, { db, clock }) => {
+  app.get(
+    '/api/v1/reading-rooms',
+    { schema: { tags, summary: 'The reading rooms, the first-created first', response: { 200: Type.Object({ items: Type.Array(ReadingRoomSchema) }) } } },
+    async () => ({ items: allRooms(db) }),
+  );
+
+  app.post(
+    '/api/v1/reading-rooms',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Add a reading room',
+        body: NewRoom,
+        response: { 201: ReadingRoomSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      checkZone(request.body.timezone);
+      return reply.code(201).send(createRoom(db, { ...DEFAULTS, ...request.body }, clock()));
+    },
+  );
+
+  app.patch(
+    '/api/v1/reading-rooms/:id',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        security,
+        summary: "Change a reading room's settings",
+        description: 'Seats lowered below the bookings of a day keep those bookings; later bookings find the day full.',
+        params: Type.Object({ id: IdSchema }),
+        body: RoomChanges,
+        response: { 200: ReadingRoomSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => {
+      checkZone(request.body.timezone);
+      return updateRoom(db, request.params.id, request.body);
+    },
+  );
+
+  app.get(
+    '/api/v1/paging/hold-shelf',
+    {
+      config: { access: ['staff'] },
+      schema: {
+        tags: ['paging'],
+        security,
+        summary: 'The hold shelf of a day: boxes kept at the desk for researchers coming back',
+        querystring: Type.Object({ date: IsoDateSchema, readingRoomId: Type.Optional(IdSchema) }),
+        response: {
+          200: Type.Object({
+            date: IsoDateSchema,
+            items: Type.Array(
+              Type.Object({
+                requestId: IdSchema,
+                callNumber: Type.String(),
+                containerLabel: Type.String(),
+                location: Type.Union([Type.String(), Type.Null()]),
+                researcher: Type.Object({ id: IdSchema, name: Type.String() }),
+                holdUntil: IsoDateSchema,
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const room = roomOrFirst(db, request.query.readingRoomId);
+      const items = holdShelf(db, request.query.date, room.id).map((item) => ({
+        requestId: item.requestId,
+        callNumber: item.callNumber,
+        containerLabel: item.containerLabel,
+        location: item.location,
+        researcher: item.researcher,
+        holdUntil: item.holdUntil as string,
+      }));
+      return { date: request.query.date, items };
+    },
+  );
+};

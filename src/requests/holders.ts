@@ -1,0 +1,57 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { requests } from '../../db/schema.ts';
+import type { Writer } from '../../db/transactions.ts';
+import { prepared } from '../caches.ts';
+import { addDays, type IsoDate } from '../domain/calendar.ts';
+import { heldStatuses, holdingStatuses } from '../domain/request-status.ts';
+
+const list = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}'`).join(', ')})`);
+
+/**
+ * Whether a request holds its container on `date` (src/domain/request-status.ts): a holding status
+ * on its visit date, or a hold running from its visit date to `holdUntil`. Every question of who
+ * has a box on a day (submissions, approvals, the waiting list, `available`) asks this.
+ */
+export const holdsOn = (date: SQL) =>
+  sql`((${requests.visitDate} = ${date} and ${requests.status} in ${list([...holdingStatuses, 'on_hold'])})
+    or (${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${requests.status} in ${list(heldStatuses)}))`;
+
+/** The wanted containers someone holds on `date`, with who holds each. */
+export function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Map<number, { requestId: number; researcherId: number }> {
+  if (containerIds.length === 0) return new Map();
+  const rows = prepared(tx, 'holdersOn', () =>
+    tx
+      .select({ containerId: requests.containerId, requestId: requests.id, researcherId: requests.researcherId })
+      .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
+      .crossJoin(requests)
+      .where(sql`${requests.containerId} = wanted.value and ${holdsOn(sql`${sql.placeholder('date')}`)}`)
+      .prepare(),
+  ).all({ ids: JSON.stringify(containerIds), date });
+  return new Map(rows.map((r) => [r.containerId, { requestId: r.requestId, researcherId: r.researcherId }]));
+}
+
+/** Whether anyone but request `exceptId` holds the container on `date`. */
+export const heldByAnother = (tx: Writer, containerId: number, date: IsoDate, exceptId: number) => {
+  const holder = holdersOn(tx, [containerId], date).get(containerId);
+  return holder !== undefined && holder.requestId !== exceptId;
+};
+
+/**
+ * The first day after `from`, up to `to`, on which another request holds the container: what a
+ * hold from `from` to `to` would run into (another hold already running over `from` takes the
+ * next day).
+ */
+export function firstDayTaken(tx: Writer, containerId: number, from: IsoDate, to: IsoDate, exceptId: number): IsoDate | undefined {
+  const row = prepared(tx, 'firstDayTaken', () =>
+    tx
+      .select({ day: sql<IsoDate>`min(case when ${requests.visitDate} > ${sql.placeholder('from')} then ${requests.visitDate} else ${sql.placeholder('after')} end)` })
+      .from(requests)
+      .where(
+        sql`${requests.containerId} = ${sql.placeholder('containerId')} and ${requests.id} <> ${sql.placeholder('exceptId')} and (
+          (${requests.visitDate} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${requests.status} in ${list(holdingStatuses)})
+          or (${requests.holdUntil} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${requests.status} in ${list(heldStatuses)}))`,
+      )
+      .prepare(),
+  ).get({ containerId, from, to, exceptId, after: addDays(from, 1) });
+  return row?.day ?? undefined;
+}
