@@ -116,7 +116,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
             date: IsoDateSchema,
             reason: Type.String({ minLength: 1, maxLength: 200 }),
             force: Type.Optional(Type.Boolean({ default: false })),
-            readingRoomId: Type.Optional(Type.Union([IdSchema, Type.Null()])),
+            // Null (every room) first: Fastify's Ajv coerces types, and would read null as room 0.
+            readingRoomId: Type.Optional(Type.Union([Type.Null(), IdSchema])),
           },
           { additionalProperties: false },
         ),

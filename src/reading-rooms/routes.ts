@@ -14,7 +14,8 @@ const settingsFields = {
   code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$', examples: ['beinecke'], description: 'A short name, unique (case ignored)' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['America/New_York'], description: 'An IANA time zone' }),
-  seats: Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'Null: unlimited' }),
+  // Null first: Fastify's Ajv coerces types, and would read null as 0 seats for the integer.
+  seats: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100_000 })], { description: 'Null: unlimited' }),
   leadBusinessDays: Type.Integer({ minimum: 1, maximum: 60 }),
   dailyItemLimit: Type.Integer({ minimum: 1, maximum: 200 }),
   maxAdvanceDays: Type.Integer({ minimum: 2, maximum: 730 }),

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { assertRefusal, ok } from '../helpers/answers.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
+import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+
+// Reading rooms as data: made and changed by admins, each with its own closures besides those of
+// every room.
+
+const DAY = '2026-12-09'; // a Wednesday, open in both rooms
+
+describe('reading rooms', () => {
+  let room: TestReadingRoom;
+  let admin: Person;
+  let reader: Person;
+  let second: { id: number; code: string };
+
+  const isOpen = async (readingRoomId: number, date = DAY) =>
+    (ok(await reader.call('GET', `/api/v1/calendar?readingRoomId=${readingRoomId}&from=${date}&to=${date}`)).days as { open: boolean }[])[0]?.open;
+
+  before(async () => {
+    room = await startReadingRoom({ env: { LIBRARY_NAME: 'Beinecke Library', HOLD_BUSINESS_DAYS: '3' } });
+    admin = await makePerson(room, 'admin');
+    reader = await makePerson(room, 'researcher');
+  });
+  after(async () => {
+    await room?.close();
+  });
+
+  it('the first is made from the environment; a new one takes the documented defaults', async () => {
+    const [first] = ok(await reader.call('GET', '/api/v1/reading-rooms')).items;
+    assert.deepEqual(first, {
+      id: 1,
+      code: 'main',
+      name: 'Beinecke Library',
+      timezone: 'America/New_York',
+      seats: null,
+      leadBusinessDays: 2,
+      dailyItemLimit: 10,
+      maxAdvanceDays: 90,
+      holdBusinessDays: 3,
+      classLeadBusinessDays: 5,
+      classItemLimit: 15,
+      pagingTimes: ['09:00', '14:00'],
+      closingTime: '17:00',
+    });
+    second = ok(await admin.call('POST', '/api/v1/reading-rooms', { code: 'MSSA', name: 'Manuscripts and Archives', timezone: 'America/New_York', seats: 12, pagingTimes: ['13:00', '10:30', '13:00'] }), 201);
+    const rooms = ok(await reader.call('GET', '/api/v1/reading-rooms')).items as Record<string, unknown>[];
+    assert.deepEqual(rooms.map((r) => r.code), ['main', 'MSSA'], 'the first-created first');
+    assert.deepEqual([rooms[1]!.seats, rooms[1]!.pagingTimes, rooms[1]!.holdBusinessDays, rooms[1]!.closingTime], [12, ['10:30', '13:00'], 5, '17:00']);
+  });
+
+  it('refuses a taken code (case ignored), an unknown time zone, an unknown room, and changes nothing', async () => {
+    assertRefusal(await admin.call('POST', '/api/v1/reading-rooms', { code: 'mssa', name: 'Again', timezone: 'America/New_York' }), 409, 'ROOM_CODE_TAKEN');
+    assertRefusal(await admin.call('PATCH', '/api/v1/reading-rooms/1', { code: 'Mssa' }), 409, 'ROOM_CODE_TAKEN');
+    assertRefusal(await admin.call('POST', '/api/v1/reading-rooms', { code: 'mars', name: 'Mars', timezone: 'Mars/Olympus_Mons' }), 400, 'FST_ERR_VALIDATION');
+    assertRefusal(await admin.call('PATCH', `/api/v1/reading-rooms/${second.id}`, { timezone: 'Not/AZone' }), 400, 'FST_ERR_VALIDATION');
+    assertRefusal(await admin.call('PATCH', '/api/v1/reading-rooms/99', { seats: 3 }), 404, 'NOT_FOUND');
+    assertRefusal(await admin.call('PATCH', '/api/v1/reading-rooms/1', { closingTime: '25:00' }), 400, 'FST_ERR_VALIDATION');
+    assertRefusal(await admin.call('PATCH', '/api/v1/reading-rooms/1', {}), 400, 'FST_ERR_VALIDATION');
+    assert.equal((ok(await reader.call('GET', '/api/v1/reading-rooms')).items as unknown[]).length, 2);
+    assertRefusal(await reader.call('GET', '/api/v1/calendar?readingRoomId=99'), 404, 'NOT_FOUND');
+  });
+
+  it("a room's closure closes that room only; one of every room closes both; CLOSURE_EXISTS is per room", async () => {
+    const closed = ok(await admin.call('POST', '/api/v1/closures', { date: DAY, reason: 'Move of the stacks', readingRoomId: second.id }), 201);
+    assert.deepEqual(closed, { date: DAY, reason: 'Move of the stacks', readingRoomId: second.id, cancelledRequests: 0 });
+    assert.deepEqual([await isOpen(1), await isOpen(second.id)], [true, false]);
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: DAY, reason: 'Again', readingRoomId: second.id }), 409, 'CLOSURE_EXISTS');
+    ok(await admin.call('POST', '/api/v1/closures', { date: DAY, reason: 'Snow', readingRoomId: null }), 201);
+    assert.deepEqual([await isOpen(1), await isOpen(second.id)], [false, false]);
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: DAY, reason: 'Again', readingRoomId: 1 }), 409, 'CLOSURE_EXISTS', 'closed for every room already');
+
+    const ofSecond = ok(await reader.call('GET', `/api/v1/closures?readingRoomId=${second.id}&from=${DAY}&to=${DAY}`)).items;
+    assert.deepEqual(ofSecond, [
+      { date: DAY, reason: 'Move of the stacks', readingRoomId: second.id },
+      { date: DAY, reason: 'Snow', readingRoomId: null },
+    ]);
+    const ofFirst = ok(await reader.call('GET', `/api/v1/closures?readingRoomId=1&from=${DAY}&to=${DAY}`)).items;
+    assert.deepEqual(ofFirst, [{ date: DAY, reason: 'Snow', readingRoomId: null }]);
+
+    ok(await admin.call('DELETE', `/api/v1/closures/${DAY}`), 204);
+    assert.deepEqual([await isOpen(1), await isOpen(second.id)], [true, false], 'without a room, the closure of every room is reopened');
+    assertRefusal(await admin.call('DELETE', `/api/v1/closures/${DAY}?readingRoomId=1`), 404, 'NOT_FOUND');
+    ok(await admin.call('DELETE', `/api/v1/closures/${DAY}?readingRoomId=${second.id}`), 204);
+    assert.equal(await isOpen(second.id), true);
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import { callJson, checkFile, freshDatabase, makeResearchers, openContainerIds, startServer, visitDates, type Answer } from '../helpers/fault-kit.ts';
+
+// The seat guarantee, from two API processes on one database file: 50 researchers ask at once for
+// the last 10 seats of a day, half by booking an appointment, half by requesting a box (which books
+// their appointment). Exactly 10 get a seat, 40 are told the room is full, and the file agrees.
+
+describe('the last seats of a day', () => {
+  it('50 researchers at once through two API processes: exactly 10 seats taken, 40 READING_ROOM_FULL, the database agrees', { timeout: 90_000 }, async () => {
+    const file = freshDatabase({ READING_ROOM_SEATS: '12' });
+    const [early1, early2, ...racers] = await makeResearchers(file.db, file.config, 52, 'seat');
+    const date = visitDates(file.db, file.config)[0]!;
+    const boxes = openContainerIds(file.db);
+    file.db.$client.close();
+    const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
+    const servers = await Promise.all([startServer(env), startServer(env)]);
+    try {
+      // Two seats of twelve are taken before the rush.
+      for (const early of [early1!, early2!]) {
+        assert.equal((await callJson(`${servers[0]!.url}/api/v1/appointments`, early.token, 'POST', { readingRoomId: 1, date })).status, 201);
+      }
+      const answers: Answer[] = await Promise.all(
+        racers.map((researcher, i) => {
+          const server = servers[i % 2]!;
+          return i % 4 < 2
+            ? callJson(`${server.url}/api/v1/appointments`, researcher.token, 'POST', { readingRoomId: 1, date })
+            : callJson(`${server.url}/api/v1/requests`, researcher.token, 'POST', { visitDate: date, containerIds: [boxes[i % boxes.length]] });
+        }),
+      );
+      const byStatus = new Map<number, number>();
+      for (const a of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
+      assert.deepEqual([...byStatus].sort(), [
+        [201, 10],
+        [409, 40],
+      ], answers.filter((a) => a.status !== 201 && a.status !== 409).map((a) => a.body).join('\n'));
+      for (const refused of answers.filter((a) => a.status === 409)) {
+        const body = JSON.parse(refused.body) as { code: string; message: string };
+        assert.equal(body.code, 'READING_ROOM_FULL');
+        assert.match(body.message, /next open day with a seat is \d{4}-\d{2}-\d{2}/);
+      }
+    } finally {
+      for (const server of servers) await server.stop();
+    }
+    const sqlite = new Sqlite(file.path, { readonly: true });
+    try {
+      const seats = sqlite.prepare("select count(*) from appointments where date = ? and status in ('booked', 'attended')").pluck().get(date);
+      assert.equal(seats, 12, 'twelve seats taken, no more');
+      const oneEach = sqlite.prepare('select count(distinct researcher_id) from appointments where date = ?').pluck().get(date);
+      assert.equal(oneEach, 12);
+      const orphans = sqlite.prepare('select count(*) from requests where visit_date = ? and appointment_id is null').pluck().get(date);
+      assert.equal(orphans, 0, 'every request stored belongs to an appointment');
+      const refusedRequests = sqlite.prepare('select count(*) from requests r join appointments a on a.id = r.appointment_id where r.visit_date = ?').pluck().get(date);
+      assert.ok(Number(refusedRequests) <= 12, 'a refused request left no row');
+    } finally {
+      sqlite.close();
+    }
+    assert.deepEqual(checkFile(file.path), { integrity: 'ok', foreignKeyViolations: 0 });
+    file.remove();
+  });
+});
