@@ -53,12 +53,13 @@ export interface SearchHit {
 // The ordered keys of every match are computed (bm25 needs each row's sizes), the details only for
 // the page. An abstract can only be a collection's, so the title-only match that decides the tier is
 // run only when a collection's entry matched (a component's entry is tier 0).
-const keysSql = (withinCollection: boolean, after: boolean) => `
+const keysSql = (withinCollection: boolean, inRoom: boolean, after: boolean) => `
   select s.rowid as entry, c.call_number as callNumber, bm25(s.search_entries) as score,
     case when s.rowid % ${SPAN} = 0 and s.rowid not in (select rowid from search_entries where search_entries match :titled) then 1 else 0 end as tier
   from search_entries s cross join collections c on c.id = s.rowid / ${SPAN}
   where s.search_entries match :words
     ${withinCollection ? 'and s.rowid between :first and :last' : ''}
+    ${inRoom ? 'and c.reading_room_id = :roomId' : ''}
     ${after ? 'and (tier, score, callNumber, entry) > (:tier, :score, :callNumber, :entry)' : ''}
   order by tier, score, callNumber, entry
   limit :limit`;
@@ -66,7 +67,14 @@ const keysSql = (withinCollection: boolean, after: boolean) => `
 const statements = perConnection((db) => {
   const sqlite = (db as Database).$client;
   return {
-    keys: [false, true].map((within) => [false, true].map((after) => sqlite.prepare(keysSql(within, after)))),
+    // One statement for each combination of filters, made when first asked for.
+    keys: new Map<string, ReturnType<typeof sqlite.prepare>>(),
+    keysFor(within: boolean, inRoom: boolean, after: boolean) {
+      const name = `${within}:${inRoom}:${after}`;
+      let statement = this.keys.get(name);
+      if (!statement) this.keys.set(name, (statement = sqlite.prepare(keysSql(within, inRoom, after))));
+      return statement;
+    },
     // The page's entries: one pass over the matches between the lowest and the highest (a rowid
     // list would run the whole match again for each entry, hence the `+`).
     details: sqlite.prepare(
@@ -93,6 +101,8 @@ const statements = perConnection((db) => {
 export interface SearchQuery {
   words: readonly string[];
   collectionId?: number | undefined;
+  /** Only collections read in this reading room. */
+  readingRoomId?: number | undefined;
   after?: SearchKey | undefined;
   limit: number;
 }
@@ -100,16 +110,18 @@ export interface SearchQuery {
 /** Up to `limit` hits after `after`, best first, each with its key (the next page's cursor). */
 export function searchEntries(db: Database, query: SearchQuery): { hit: SearchHit; key: SearchKey }[] {
   const match = matchOf(query.words);
-  const { collectionId, after } = query;
+  const { collectionId, readingRoomId, after } = query;
   const params = {
     words: match,
     titled: `title : (${match})`,
     limit: query.limit,
     ...(collectionId === undefined ? {} : { first: entryId(collectionId, 0), last: entryId(collectionId + 1, 0) - 1 }),
+    ...(readingRoomId === undefined ? {} : { roomId: readingRoomId }),
     ...after,
   };
-  const { keys: keyQueries, details, labels: labelQuery } = statements(db);
-  const keys = keyQueries[collectionId === undefined ? 0 : 1]![after ? 1 : 0]!.all(params) as SearchKey[];
+  const kept = statements(db);
+  const { details, labels: labelQuery } = kept;
+  const keys = kept.keysFor(collectionId !== undefined, readingRoomId !== undefined, after !== undefined).all(params) as SearchKey[];
   if (keys.length === 0) return [];
   const entries = keys.map((k) => k.entry);
   const rows = details.all({ words: match, entries: JSON.stringify(entries), low: Math.min(...entries), high: Math.max(...entries) }) as (Omit<SearchHit, 'containers' | 'snippet'> & {

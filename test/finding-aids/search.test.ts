@@ -189,12 +189,35 @@ describe('GET /api/v1/search: paging', () => {
 });
 
 describe('GET /api/v1/search: collections and re-imports', () => {
-  it('keeps to one collection with collectionId; an unknown one is 404; readingRoomId filters nothing yet', async () => {
+  it('keeps to one collection with collectionId; an unknown one is 404', async () => {
     assert.deepEqual(await titles('trotsky', { collectionId: ids.trotsky! }), ['Trotsky collection']);
     const { status, body } = await search({ q: 'trotsky', collectionId: 999_999 });
     assert.equal(status, 404);
     assert.equal(body.code, 'NOT_FOUND');
-    assert.deepEqual(await titles('trotsky', { readingRoomId: 1 }), await titles('trotsky'));
+  });
+
+  it('keeps to the collections of one reading room with readingRoomId; an unknown room is 404', async () => {
+    const everywhere = await titles('trotsky');
+    assert.ok(everywhere.length >= 2);
+    const second = (
+      await room.app.inject({
+        method: 'POST',
+        url: '/api/v1/reading-rooms',
+        headers: { authorization: `Bearer ${admin.token}` },
+        payload: { code: 'east', name: 'East reading room', timezone: 'America/New_York' },
+      })
+    ).json().id as number;
+    const response = await room.app.inject({
+      method: 'POST',
+      url: `/api/v1/collections/import?readingRoomId=${second}`,
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/xml' },
+      payload: ead('TEST MSS 9', 'Natalia Sedova papers', 'Letters to and about Trotsky.', [{ title: 'Letters from Coyoacán', box: '1' }]),
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    assert.deepEqual(await titles('trotsky', { readingRoomId: second }), ['Natalia Sedova papers']);
+    assert.deepEqual(await titles('trotsky', { readingRoomId: 1 }), everywhere, 'the first room keeps what it had');
+    const { status, body } = await search({ q: 'trotsky', readingRoomId: 999 });
+    assert.deepEqual([status, body.code], [404, 'NOT_FOUND']);
   });
 
   it('finds the seeded GEN MSS 238 by its title', async () => {
