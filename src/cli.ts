@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { todayIn } from './domain/calendar.ts';
 import { Refusal } from './domain/refusal.ts';
 import { count, emptyTally, importFile, xmlFiles } from './finding-aids/bulk-import.ts';
+import { findRoom } from './reading-rooms/store.ts';
 import { recordedHarvest } from './finding-aids/harvest-runs.ts';
 import { ImportReport } from './finding-aids/import-report.ts';
 import { DEFAULT_TIMEOUT_MS, type HarvestProgress } from './finding-aids/oai-harvest.ts';
@@ -26,9 +27,10 @@ Commands:
       Copy the database, online, into FILE (SQLite's backup API: writers need not stop).
   holidays:seed --year YYYY [--year YYYY ...]
       Close the reading room on that year's US federal holidays (a year is seeded once).
-  collections:import PATH [PATH ...]
+  collections:import [--room ID] PATH [PATH ...]
       Import EAD finding aids: files, or folders walked for .xml files (recursively, in sorted
-      order). A bad file is reported and skipped; the exit code is 1 when any failed.
+      order). A bad file is reported and skipped; the exit code is 1 when any failed. --room: the
+      reading room of the collections (new ones go to the first room without it).
   collections:harvest [--oai URL] [--set S] [--from YYYY-MM-DD] [--timeout SECONDS]
       Import the EAD of an OAI-PMH endpoint (ListRecords, metadataPrefix=oai_ead), following its
       resumption tokens; --oai and --set default to OAI_URL and OAI_SET. --from: records changed
@@ -102,10 +104,16 @@ function installationRenew(): void {
   }
 }
 
-function collectionsImport(paths: string[]): void {
+function collectionsImport(args: string[]): void {
+  const { values, positionals: paths } = parseArgs({ args, allowPositionals: true, options: { room: { type: 'string' } } });
   if (paths.length === 0) throw new ConfigError('collections:import needs files or folders, e.g. npm run cli -- collections:import finding-aids/');
+  const readingRoomId = values.room === undefined ? undefined : Number(values.room);
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
+  if (readingRoomId !== undefined && (!Number.isSafeInteger(readingRoomId) || !findRoom(db, readingRoomId))) {
+    db.$client.close();
+    throw new ConfigError(`--room: there is no reading room ${values.room}; the rooms are listed at GET /api/v1/reading-rooms`);
+  }
   const today = todayIn(config.timezone, new Date());
   // The bar needs the total: the folders are walked twice rather than every path held in a list.
   let total = 0;
@@ -115,7 +123,7 @@ function collectionsImport(paths: string[]): void {
   const started = performance.now();
   try {
     for (const path of xmlFiles(paths)) {
-      const event = importFile(db, path, today, config.importMaxBytes);
+      const event = importFile(db, path, today, config.importMaxBytes, { readingRoomId });
       count(tally, event);
       report.event(event);
     }

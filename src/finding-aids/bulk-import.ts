@@ -4,7 +4,7 @@ import type { Database } from '../../db/client.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { Refusal } from '../domain/refusal.ts';
 import { readFindingAid } from './ead-reader.ts';
-import { importRead, type ImportResult } from './import.ts';
+import { importRead, type ImportPlace, type ImportResult } from './import.ts';
 import { listRecords, type HarvestProgress, type HarvestRequest } from './oai-harvest.ts';
 
 // Many finding aids in a row, from files or from an OAI-PMH harvest: each imported in its own
@@ -65,7 +65,7 @@ export function* xmlFiles(paths: string[]): Generator<string> {
 }
 
 /** Imports one file; a refusal, an unreadable file or one too large is the file's failure, not the run's. */
-export function importFile(db: Database, path: string, today: IsoDate, maxBytes: number): ImportEvent {
+export function importFile(db: Database, path: string, today: IsoDate, maxBytes: number, place: ImportPlace = {}): ImportEvent {
   let bytes: Buffer;
   try {
     const size = statSync(path).size;
@@ -74,7 +74,7 @@ export function importFile(db: Database, path: string, today: IsoDate, maxBytes:
   } catch (error) {
     return { kind: 'failed', source: path, message: `UNREADABLE: ${(error as Error).message}` };
   }
-  return imported(db, path, bytes, today);
+  return imported(db, path, bytes, today, place);
 }
 
 /**
@@ -97,10 +97,10 @@ export async function harvestInto(db: Database, request: HarvestRequest, today: 
   }
 }
 
-function imported(db: Database, source: string, xml: string | Buffer, today: IsoDate): ImportEvent {
+function imported(db: Database, source: string, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): ImportEvent {
   try {
     const aid = readFindingAid(xml);
-    return { kind: 'imported', source, result: importRead(db, aid, today), callNumber: aid.collection.callNumber };
+    return { kind: 'imported', source, result: importRead(db, aid, today, place), callNumber: aid.collection.callNumber };
   } catch (error) {
     // Anything else (the database itself failing) is no document's fault: it stops the run.
     if (error instanceof Refusal) return { kind: 'failed', source, message: `${error.code}: ${error.message}` };

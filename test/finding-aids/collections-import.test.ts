@@ -70,6 +70,30 @@ describe('collections:import', { timeout: 60_000 }, () => {
     assert.equal(count('containers'), 3);
   });
 
+  it('puts the collections in the reading room --room names; an unknown room stops before any import', async () => {
+    const db = new Sqlite(join(folder, 'db.sqlite'));
+    try {
+      db.prepare("insert into reading_rooms (code, name, timezone, settings_seeded_at) values ('east', 'East', 'America/New_York', 0)").run();
+    } finally {
+      db.close();
+    }
+    const unknown = await cli('collections:import', '--room', '99', join(documents, 'a-good.xml'));
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /--room: there is no reading room 99/);
+    const { code, stderr } = await cli('collections:import', '--room', '2', join(documents, 'a-good.xml'));
+    assert.equal(code, 0, stderr);
+    const read = new Sqlite(join(folder, 'db.sqlite'), { readonly: true });
+    try {
+      const rooms = read.prepare('select call_number, reading_room_id from collections order by call_number').all();
+      assert.deepEqual(rooms, [
+        { call_number: 'MSS 1', reading_room_id: 2 },
+        { call_number: 'MSS 2', reading_room_id: 1 },
+      ]);
+    } finally {
+      read.close();
+    }
+  });
+
   it('asks for a path when given none', async () => {
     const { code, stderr } = await cli('collections:import');
     assert.equal(code, 1);
