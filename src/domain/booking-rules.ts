@@ -28,7 +28,9 @@ export const businessDays = (count: number) => `${COUNTS[count] ?? count} busine
 export function visitDateRefusal(visitDate: IsoDate, { today, closures, maxAdvanceDays, leadBusinessDays = 2 }: VisitDateContext): Refusal | null {
   const earliest = earliestVisitDate(today, closures, leadBusinessDays);
   if (visitDate < earliest) {
-    return new Refusal('VISIT_TOO_SOON', `Requests must be made at least ${businessDays(leadBusinessDays)} ahead; the earliest visit date is ${earliest}.`);
+    // Without a lead time (staff overriding it) only the days already gone are too soon.
+    const rule = leadBusinessDays === 0 ? 'That day has passed' : `Requests must be made at least ${businessDays(leadBusinessDays)} ahead`;
+    return new Refusal('VISIT_TOO_SOON', `${rule}; the earliest visit date is ${earliest}.`);
   }
   const horizon = bookingHorizon(today, maxAdvanceDays);
   if (visitDate > horizon) {

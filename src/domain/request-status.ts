@@ -17,9 +17,10 @@ export interface Transition {
 }
 
 export const transitions: readonly Transition[] = [
-  { from: null, to: 'awaiting_approval', by: ['researcher'], action: 'submit' },
-  { from: null, to: 'scheduled', by: ['researcher'], action: 'submit' },
-  { from: null, to: 'waitlisted', by: ['researcher'], action: 'submit' },
+  // Staff submit on a researcher's behalf (a phone or e-mail request).
+  { from: null, to: 'awaiting_approval', by: ['researcher', 'staff'], action: 'submit' },
+  { from: null, to: 'scheduled', by: ['researcher', 'staff'], action: 'submit' },
+  { from: null, to: 'waitlisted', by: ['researcher', 'staff'], action: 'submit' },
   { from: 'awaiting_approval', to: 'scheduled', by: ['curator'], action: 'approve' },
   { from: 'awaiting_approval', to: 'waitlisted', by: ['curator'], action: 'approve' },
   { from: 'awaiting_approval', to: 'denied', by: ['curator'], action: 'deny' },

@@ -244,7 +244,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
         }
       }
       const submission = { visitDate, containerIds, componentIds, note: note.trim() || undefined, originalReason: reason || undefined };
-      const made = await attempt(() => submitRequests(requests, accountOf(request), submission, clock));
+      const made = await attempt(() => submitRequests(requests, { researcher: accountOf(request) }, submission, clock));
       if (!made.ok) return again(readableMessage(made.refusal.message), made.refusal.statusCode);
       return seeOther(reply, config, `/requests?submitted=${made.value.map((r) => r.id).join(',')}`);
     },

@@ -10,6 +10,7 @@ import { visibleRequest, type RequestsContext } from './moves.ts';
 import { EventSchema, NoteSchema, RequestSchema, StaffTargetSchema, StatusSchema } from './schemas.ts';
 import { eventsOf, listRequests, requestView } from './store.ts';
 import { submitRequestsTogether } from './submit.ts';
+import { submitterOf } from './on-behalf.ts';
 
 export interface RequestRouteOptions {
   ctx: RequestsContext;
@@ -24,7 +25,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
   app.post(
     '/api/v1/requests',
     {
-      config: { access: ['researcher'] },
+      config: { access: ['researcher', 'staff'] },
       schema: {
         tags,
         security,
@@ -46,6 +47,8 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
             componentIds: Type.Optional(Type.Array(IdSchema, { minItems: 1, maxItems: 200, uniqueItems: true, description: 'Folders or series of a finding aid' })),
             note: Type.Optional(NoteSchema),
             originalReason: Type.Optional(NoteSchema),
+            researcherId: Type.Optional({ ...IdSchema, description: "Staff only: the researcher on whose behalf the requests are made (a phone or e-mail request)" }),
+            overrideLeadTime: Type.Optional(Type.Boolean({ description: "Staff only: book sooner than the room's lead time (from today on); the events record it" })),
           },
           { additionalProperties: false },
         ),
@@ -53,10 +56,11 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      if (!request.body.containerIds && !request.body.componentIds) {
+      const { researcherId, overrideLeadTime, ...submission } = request.body;
+      if (!submission.containerIds && !submission.componentIds) {
         throw new ApiError(400, 'FST_ERR_VALIDATION', 'body must have containerIds or componentIds (or both).');
       }
-      const created = await submitRequestsTogether(ctx, accountOf(request), request.body, clock);
+      const created = await submitRequestsTogether(ctx, submitterOf(ctx.db, accountOf(request), { researcherId, overrideLeadTime }), submission, clock);
       return reply.code(201).send({ items: created.map(requestView) });
     },
   );

@@ -119,9 +119,12 @@ export interface NewRequest {
   originalReason: string | null;
 }
 
-/** A submitted request, written with its first status and event once the door allows that status. */
-export function recordNewRequest(tx: Writer, request: NewRequest, status: RequestStatus, researcher: UserRow, now: Date): OwnRow {
-  const change = decideChange({ status: null }, actorOf(researcher), 'submit', status);
+/**
+ * A submitted request, written with its first status and event once the door allows that status to
+ * whoever submits it: the researcher, or staff on their behalf (`note`: the event's).
+ */
+export function recordNewRequest(tx: Writer, request: NewRequest, status: RequestStatus, submitter: UserRow, now: Date, note: string | null): OwnRow {
+  const change = decideChange({ status: null }, actorOf(submitter), 'submit', status);
   const waitlistedAt = status === 'waitlisted' ? new Date(now) : null;
   const inserted = prepared(tx, 'door.insertRequest', () =>
     tx
@@ -143,7 +146,7 @@ export function recordNewRequest(tx: Writer, request: NewRequest, status: Reques
   ).run({ ...request, status, waitlistedAt: waitlistedAt?.getTime() ?? null, now });
   // The new row's id, without RETURNING (dearer than the insert of its event itself).
   const id = Number(inserted.lastInsertRowid);
-  recordEvent(tx, id, change, researcher, now, request.note);
+  recordEvent(tx, id, change, submitter, now, note);
   // The row as written, not read back.
   return { id, ...request, status, holdUntil: null, decisionNote: null, waitlistedAt, createdAt: new Date(now), updatedAt: new Date(now) };
 }

@@ -32,18 +32,28 @@ export interface Submission {
 }
 
 /**
+ * Who makes a submission: the researcher, or a member of staff on their behalf (a phone or e-mail
+ * request), who may override the lead time; the events name the staff member.
+ */
+export interface Submitter {
+  researcher: UserRow;
+  staff?: UserRow | undefined;
+  overrideLeadTime?: boolean | undefined;
+}
+
+/**
  * A researcher's request for containers on one visit date, all or nothing. The rules answer in
  * docs/requests.md's order; a restricted container waits for a curator, one held by another researcher
  * that day joins the waiting list, the rest are scheduled. The researcher gets one mail, with the
  * visit as a calendar entry; curators hear of restricted material.
  */
-export function submitRequests(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock): RequestRow[] {
-  return commit(ctx.db, submissionWork(ctx, researcher, submission, clock));
+export function submitRequests(ctx: RequestsContext, submitter: Submitter, submission: Submission, clock: Clock): RequestRow[] {
+  return commit(ctx.db, submissionWork(ctx, submitter, submission, clock));
 }
 
 /** The same, committed with the other writes of this turn of the event loop (group commit). */
-export function submitRequestsTogether(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock): Promise<RequestRow[]> {
-  return commitTogether(ctx.db, submissionWork(ctx, researcher, submission, clock));
+export function submitRequestsTogether(ctx: RequestsContext, submitter: Submitter, submission: Submission, clock: Clock): Promise<RequestRow[]> {
+  return commitTogether(ctx.db, submissionWork(ctx, submitter, submission, clock));
 }
 
 const mineThatDay = (tx: Writer) =>
@@ -55,8 +65,11 @@ const mineThatDay = (tx: Writer) =>
       .prepare(),
   );
 
-function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: Submission, clock: Clock) {
+function submissionWork(ctx: RequestsContext, { researcher, staff, overrideLeadTime = false }: Submitter, submission: Submission, clock: Clock) {
   const { visitDate } = submission;
+  // Staff on the researcher's behalf: the events name them, and say when they overrode the lead time.
+  const onBehalf = staff && `Requested by ${staff.name} on the researcher's behalf${overrideLeadTime ? ', overriding the lead time' : ''}.`;
+  const eventNote = [onBehalf, submission.note].filter(Boolean).join(' ') || null;
   return (tx: Writer): RequestRow[] => {
     // Read once the write lock is held: requests waiting for the lock in other processes would
     // otherwise carry an earlier instant than requests committed before them.
@@ -85,7 +98,8 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
       }),
     );
     for (const day of days.values()) {
-      const dateRefusal = visitDateRefusal(visitDate, { today: day.today, closures: day.closures, maxAdvanceDays: day.room.maxAdvanceDays, leadBusinessDays: day.room.leadBusinessDays });
+      const leadBusinessDays = overrideLeadTime ? 0 : day.room.leadBusinessDays;
+      const dateRefusal = visitDateRefusal(visitDate, { today: day.today, closures: day.closures, maxAdvanceDays: day.room.maxAdvanceDays, leadBusinessDays });
       if (dateRefusal) throw dateRefusal;
     }
 
@@ -127,7 +141,7 @@ function submissionWork(ctx: RequestsContext, researcher: UserRow, submission: S
         // The curator reads it beside a restricted original's surrogate.
         originalReason: status === 'awaiting_approval' ? (submission.originalReason ?? null) : null,
       };
-      const made = recordNewRequest(tx, request, status, researcher, now);
+      const made = recordNewRequest(tx, request, status, staff ?? researcher, now, eventNote);
       listComponents(tx, made.id, componentsIn.get(containerId) ?? []);
       return writtenRequest(tx, made);
     });

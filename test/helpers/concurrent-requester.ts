@@ -37,7 +37,7 @@ function go(): void {
   const outcomes: Outcome[] = [];
   for (const researcher of researchers) {
     try {
-      const [row] = submitRequests(ctx, researcher, { visitDate, containerIds: [containerId] }, () => new Date(Date.now() + offsetMs));
+      const [row] = submitRequests(ctx, { researcher }, { visitDate, containerIds: [containerId] }, () => new Date(Date.now() + offsetMs));
       outcomes.push({ researcherId: researcher.id, ok: true, requestId: row?.id ?? -1, status: row?.status ?? 'none' });
     } catch (error) {
       const e = error as { code?: unknown; message?: string };

@@ -24,6 +24,9 @@ let curator: Person;
 const researcher = () => makePerson(room, 'researcher');
 const submit = async (person: Person, box: number, visitDate = MONDAY) =>
   (ok(await person.call('POST', '/api/v1/requests', { visitDate, containerIds: [box] }), 201).items as { id: number }[])[0]?.id ?? 0;
+/** Staff on a researcher's behalf (a phone request). */
+const submitFor = async (person: Person, box: number, visitDate: string) =>
+  (ok(await staff.call('POST', '/api/v1/requests', { researcherId: person.id, visitDate, containerIds: [box] }), 201).items as { id: number }[])[0]?.id ?? 0;
 const move = async (id: number, ...steps: string[]) => {
   for (const to of steps) ok(await staff.call('POST', `/api/v1/requests/${id}/transition`, { to }), 200, `${id} to ${to}`);
 };
@@ -67,6 +70,19 @@ const ways: Record<string, () => Promise<() => Promise<number>>> = {
     await holderOf(2);
     const reader = await researcher();
     return () => submit(reader, 2);
+  },
+  'new > awaiting_approval : staff': async () => {
+    const reader = await researcher();
+    return () => submitFor(reader, 29, WEDNESDAY);
+  },
+  'new > scheduled : staff': async () => {
+    const reader = await researcher();
+    return () => submitFor(reader, 1, WEDNESDAY);
+  },
+  'new > waitlisted : staff': async () => {
+    await holderOf(2, WEDNESDAY);
+    const reader = await researcher();
+    return () => submitFor(reader, 2, WEDNESDAY);
   },
   'awaiting_approval > scheduled : curator': async () => {
     const id = await submit(await researcher(), 24);
