@@ -390,6 +390,56 @@ export const requests = sqliteTable(
   ],
 );
 
+export const noteVisibilities = ['staff', 'researcher'] as const;
+export type NoteVisibility = (typeof noteVisibilities)[number];
+
+/**
+ * Notes on a request: `staff` ones for the desk and curators only, never shown to the researcher;
+ * `researcher` ones mailed to them. Kept like the events, never changed.
+ */
+export const requestNotes = sqliteTable(
+  'request_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    visibility: text('visibility', { enum: noteVisibilities }).notNull(),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('request_notes_request').on(t.requestId), check('request_notes_visibility', oneOf(t.visibility, noteVisibilities))],
+);
+
+/**
+ * A researcher's saved list: boxes and folders from any collection, without a date, until they
+ * are requested. A component is kept by id without a foreign key (an import may remove it; the
+ * list then says so), with its collection.
+ */
+export const savedItems = sqliteTable(
+  'saved_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => users.id),
+    containerId: integer('container_id').references(() => containers.id),
+    componentId: integer('component_id'),
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('saved_items_container').on(t.researcherId, t.containerId).where(sql`${t.containerId} is not null`),
+    uniqueIndex('saved_items_component').on(t.researcherId, t.componentId).where(sql`${t.componentId} is not null`),
+    check('saved_items_one_thing', sql`(${t.containerId} is null) <> (${t.componentId} is null)`),
+  ],
+);
+
 /**
  * The components (folders, series) a request asks for in its container, as they were when it was
  * made: the title and folder are kept, so a re-import that drops a component leaves the request
