@@ -37,12 +37,14 @@ export const pagePaths = {
     return query.size > 0 ? `/search?${query.toString()}` : '/search';
   },
   requests: '/requests',
-  /** A researcher's visits, and the month to plan one in a room. */
+  /** A researcher's visits, one of them as a calendar file, and the month to plan one in a room (with the boxes chosen). */
   appointments: '/appointments',
-  planVisit: (readingRoomId?: number, month?: string) => {
+  appointmentCalendar: (appointmentId: number) => `/appointments/${appointmentId}/calendar.ics`,
+  planVisit: (readingRoomId?: number, month?: string, containerIds: readonly number[] = []) => {
     const query = new URLSearchParams();
     if (readingRoomId !== undefined) query.append('room', String(readingRoomId));
     if (month !== undefined) query.append('month', month);
+    for (const id of containerIds) query.append('containerIds', String(id));
     return query.size > 0 ? `/visit?${query.toString()}` : '/visit';
   },
   review: '/review',

@@ -9,6 +9,7 @@ import { findingAidAdminPages } from './finding-aid-admin-pages.ts';
 import { findingAidPages } from './finding-aid-pages.ts';
 import { researcherPages } from './researcher-pages.ts';
 import { staffPages } from './staff-pages.ts';
+import { visitPages } from './visit-pages.ts';
 import { pageAssets } from './assets.ts';
 import type { PageOptions } from './kit.ts';
 import { cookiesSecure } from './session.ts';
@@ -32,6 +33,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(sessionPages, options);
   await app.register(accountPages, options);
   await app.register(researcherPages, options);
+  await app.register(visitPages, options);
   await app.register(findingAidPages, options);
   await app.register(staffPages, options);
   await app.register(curatorPages, options);
