@@ -23,6 +23,13 @@ function collectionPath(collectionId: number, view: CollectionView = {}): string
   return `/collections/${collectionId}${search}${view.at ? `#${view.at}` : ''}`;
 }
 
+function roomDayPath(path: string, readingRoomId: number | undefined, date: IsoDate | undefined): string {
+  const query = new URLSearchParams();
+  if (readingRoomId !== undefined) query.append('room', String(readingRoomId));
+  if (date !== undefined) query.append('date', date);
+  return query.size > 0 ? `${path}?${query.toString()}` : path;
+}
+
 export const pagePaths = {
   signIn: '/sign-in',
   collections: '/collections',
@@ -54,6 +61,9 @@ export const pagePaths = {
   container: (containerId: number) => `/containers/${containerId}`,
   importFindingAid: '/admin/finding-aids',
   pickList: (date: IsoDate) => `/paging?date=${date}`,
+  /** The desk's appointments of a day in a room, and the hold shelf of a day in a room (today and the first room when not named). */
+  deskAppointments: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/desk/appointments', readingRoomId, date),
+  holdShelf: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/paging/hold-shelf', readingRoomId, date),
   desk: (search?: string) => (search ? `/desk?q=${encodeURIComponent(search)}` : '/desk'),
   deskRequest: (requestId: number) => `/desk/requests/${requestId}`,
   verifyEmail: (token: string) => `/verify-email?token=${token}`,

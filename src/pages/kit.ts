@@ -35,6 +35,8 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   staff: [
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
+    { href: pagePaths.deskAppointments(), label: 'Appointments' },
+    { href: pagePaths.holdShelf(), label: 'Hold shelf' },
     { href: '/collections', label: 'Collections' },
     { href: pagePaths.containers, label: 'Containers' },
     { href: '/search', label: 'Search' },
