@@ -60,6 +60,7 @@ export const pagePaths = {
   collectionContainers: (collectionId: number) => `/collections/${collectionId}/containers`,
   container: (containerId: number) => `/containers/${containerId}`,
   importFindingAid: '/admin/finding-aids',
+  readingRooms: '/admin/rooms',
   pickList: (date: IsoDate) => `/paging?date=${date}`,
   /** The desk's appointments of a day in a room, and the hold shelf of a day in a room (today and the first room when not named). */
   deskAppointments: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/desk/appointments', readingRoomId, date),

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { accountPages } from './account-pages.ts';
 import { adminPages } from './admin-pages.ts';
+import { readingRoomAdminPages } from './reading-room-admin-pages.ts';
 import { containerPages } from './container-pages.ts';
 import { curatorPages } from './curator-pages.ts';
 import { findingAidAdminPages } from './finding-aid-admin-pages.ts';
@@ -40,6 +41,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(roomDeskPages, options);
   await app.register(curatorPages, options);
   await app.register(adminPages, options);
+  await app.register(readingRoomAdminPages, options);
   await app.register(findingAidAdminPages, options);
   await app.register(containerPages, options);
 }

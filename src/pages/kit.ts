@@ -49,6 +49,7 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   ],
   admin: [
     { href: '/admin', label: 'Administration' },
+    { href: pagePaths.readingRooms, label: 'Reading rooms' },
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
     { href: '/review', label: 'Restricted requests' },
