@@ -9,9 +9,17 @@ import type { IsoMonth } from './domain/visit-plan.ts';
 /** "Tuesday 1 December 2026": a date as a person reads it. */
 const dateParts = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
+const partsOf = (date: IsoDate) => Object.fromEntries(dateParts.formatToParts(new Date(`${date}T00:00:00Z`)).map((p) => [p.type, p.value]));
+
 export function readableDate(date: IsoDate): string {
-  const part = Object.fromEntries(dateParts.formatToParts(new Date(`${date}T00:00:00Z`)).map((p) => [p.type, p.value]));
+  const part = partsOf(date);
   return `${part.weekday} ${part.day} ${part.month} ${part.year}`;
+}
+
+/** "Tuesday 1 December": a day where its month and year are said already (a month's calendar). */
+export function readableDay(date: IsoDate): string {
+  const part = partsOf(date);
+  return `${part.weekday} ${part.day} ${part.month}`;
 }
 
 const monthParts = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });

@@ -15,7 +15,7 @@ import { pageLinks, pagePaths } from '../links.ts';
 import { allRooms, findRoom } from '../reading-rooms/store.ts';
 import { holdersOn } from '../requests/holders.ts';
 import { containerDetails, listRequests } from '../requests/store.ts';
-import { appointmentWords, readableDate, readableMessage, readableMonth } from '../wording.ts';
+import { appointmentWords, readableDate, readableDay, readableMessage, readableMonth } from '../wording.ts';
 import { FormBody, hidden, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
 import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 
@@ -112,6 +112,7 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const readable = verdict.kind === 'bookable' || verdict.kind === 'full';
       return {
         date,
+        day: readableDay(date),
         kind: verdict.kind,
         words: dayWords(date, verdict),
         appointment: appointment ? { status: appointmentWords[appointment.status].researcher } : null,
@@ -131,7 +132,7 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         month,
         monthName: readableMonth(month),
         days,
-        earliest: days.find((d) => d.kind === 'bookable')?.date ?? null,
+        anyBookable: days.some((d) => d.kind === 'bookable'),
         previous: month > firstMonth ? { href: pagePaths.planVisit(room.id, addMonths(month, -1), asked.containerIds), label: readableMonth(addMonths(month, -1)) } : null,
         next: month < lastMonth ? { href: pagePaths.planVisit(room.id, addMonths(month, 1), asked.containerIds), label: readableMonth(addMonths(month, 1)) } : null,
         containerIds: asked.containerIds,
