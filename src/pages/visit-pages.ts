@@ -76,6 +76,7 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     if (!room) return missing(request, reply, 'No such reading room', `There is no reading room ${asked.room ?? ''}.`);
 
     const today = todayIn(room.timezone, clock());
+    // Every closure ahead, not only those up to the horizon: a closed day past it still says why.
     const roomDay = { room, today, closures: closuresFrom(db, room.id, today) };
     const firstMonth = monthOf(today);
     const lastMonth = monthOf(horizonOf(roomDay));
