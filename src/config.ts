@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import envSchema from 'env-schema';
-import { IANAZone } from 'luxon';
 import { Type, type Static } from 'typebox';
+import { isTimeZone } from './domain/reading-rooms.ts';
 
 // The configuration table of docs/configuration.md. This module is the only reader of process.env.
 const localTime = '([01][0-9]|2[0-3]):[0-5][0-9]';
@@ -139,7 +139,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration: ${errors ? describe(errors, source) : (error as Error).message}`);
   }
 
-  if (!IANAZone.isValidZone(env.READING_ROOM_TZ)) {
+  if (!isTimeZone(env.READING_ROOM_TZ)) {
     throw new ConfigError(
       `Invalid configuration: READING_ROOM_TZ must be an IANA time zone such as America/New_York (got "${env.READING_ROOM_TZ}")`,
     );

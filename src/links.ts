@@ -23,6 +23,13 @@ function collectionPath(collectionId: number, view: CollectionView = {}): string
   return `/collections/${collectionId}${search}${view.at ? `#${view.at}` : ''}`;
 }
 
+function roomDayPath(path: string, readingRoomId: number | undefined, date: IsoDate | undefined): string {
+  const query = new URLSearchParams();
+  if (readingRoomId !== undefined) query.append('room', String(readingRoomId));
+  if (date !== undefined) query.append('date', date);
+  return query.size > 0 ? `${path}?${query.toString()}` : path;
+}
+
 export const pagePaths = {
   signIn: '/sign-in',
   collections: '/collections',
@@ -37,12 +44,14 @@ export const pagePaths = {
     return query.size > 0 ? `/search?${query.toString()}` : '/search';
   },
   requests: '/requests',
-  /** A researcher's visits, and the month to plan one in a room. */
+  /** A researcher's visits, one of them as a calendar file, and the month to plan one in a room (with the boxes chosen). */
   appointments: '/appointments',
-  planVisit: (readingRoomId?: number, month?: string) => {
+  appointmentCalendar: (appointmentId: number) => `/appointments/${appointmentId}/calendar.ics`,
+  planVisit: (readingRoomId?: number, month?: string, containerIds: readonly number[] = []) => {
     const query = new URLSearchParams();
     if (readingRoomId !== undefined) query.append('room', String(readingRoomId));
     if (month !== undefined) query.append('month', month);
+    for (const id of containerIds) query.append('containerIds', String(id));
     return query.size > 0 ? `/visit?${query.toString()}` : '/visit';
   },
   review: '/review',
@@ -51,7 +60,11 @@ export const pagePaths = {
   collectionContainers: (collectionId: number) => `/collections/${collectionId}/containers`,
   container: (containerId: number) => `/containers/${containerId}`,
   importFindingAid: '/admin/finding-aids',
+  readingRooms: '/admin/rooms',
   pickList: (date: IsoDate) => `/paging?date=${date}`,
+  /** The desk's appointments of a day in a room, and the hold shelf of a day in a room (today and the first room when not named). */
+  deskAppointments: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/desk/appointments', readingRoomId, date),
+  holdShelf: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/paging/hold-shelf', readingRoomId, date),
   desk: (search?: string) => (search ? `/desk?q=${encodeURIComponent(search)}` : '/desk'),
   deskRequest: (requestId: number) => `/desk/requests/${requestId}`,
   verifyEmail: (token: string) => `/verify-email?token=${token}`,

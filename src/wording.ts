@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import type { RequestStatus, SurrogateKind } from '../db/schema.ts';
-import type { IsoDate } from './domain/calendar.ts';
+import type { AppointmentStatus, RequestStatus, SurrogateKind } from '../db/schema.ts';
+import { isIsoDate, type IsoDate } from './domain/calendar.ts';
+import type { IsoMonth } from './domain/visit-plan.ts';
 
 // How the reading room says things to people, in e-mails, pages and call slips alike: dates and
 // instants, and a request's status in the researcher's words and the desk's.
@@ -8,10 +9,26 @@ import type { IsoDate } from './domain/calendar.ts';
 /** "Tuesday 1 December 2026": a date as a person reads it. */
 const dateParts = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
+const partsOf = (date: IsoDate) => Object.fromEntries(dateParts.formatToParts(new Date(`${date}T00:00:00Z`)).map((p) => [p.type, p.value]));
+
 export function readableDate(date: IsoDate): string {
-  const part = Object.fromEntries(dateParts.formatToParts(new Date(`${date}T00:00:00Z`)).map((p) => [p.type, p.value]));
+  const part = partsOf(date);
   return `${part.weekday} ${part.day} ${part.month} ${part.year}`;
 }
+
+/** "Tuesday 1 December": a day where its month and year are said already (a month's calendar). */
+export function readableDay(date: IsoDate): string {
+  const part = partsOf(date);
+  return `${part.weekday} ${part.day} ${part.month}`;
+}
+
+const monthParts = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "December 2026". */
+export const readableMonth = (month: IsoMonth) => monthParts.format(new Date(`${month}-01T00:00:00Z`));
+
+/** The domain's messages name dates as `YYYY-MM-DD`; a page says them as a person reads them. */
+export const readableMessage = (message: string) => message.replace(/\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b/g, (date) => (isIsoDate(date) ? readableDate(date) : date));
 
 /** "Tuesday 1 December 2026 at 14:05": an instant, in the reading room's time zone. */
 export function readableInstant(at: Date, timezone: string): string {
@@ -45,6 +62,14 @@ export const templateHelpers = `const researcherStatus = (status) => {
   const words = ${JSON.stringify(Object.fromEntries(Object.entries(statusWords).map(([status, said]) => [status, said.researcher])))};
   return Object.hasOwn(words, status) ? words[status] : String(status).replaceAll('_', ' ');
 };`;
+
+/** An appointment's status as a researcher reads it (in a sentence) and as the desk reads it (a label). */
+export const appointmentWords: Record<AppointmentStatus, { researcher: string; desk: string }> = {
+  booked: { researcher: 'booked', desk: 'Booked: not arrived yet' },
+  attended: { researcher: 'attended', desk: 'Checked in' },
+  no_show: { researcher: 'missed: nobody checked in that day', desk: 'No-show' },
+  cancelled: { researcher: 'cancelled', desk: 'Cancelled' },
+};
 
 /** A status as the desk reads it. */
 export const deskStatus = (status: RequestStatus): string => statusWords[status].desk;

@@ -58,3 +58,25 @@ export function deskMove(appointment: AppointmentState, action: DeskAction, toda
   if (status !== 'attended') throw refuse('has not been checked in');
   return 'attended';
 }
+
+/** Whether `deskMove` lets `action` be done today. */
+export function deskAllows(appointment: AppointmentState, action: DeskAction, today: IsoDate): boolean {
+  try {
+    deskMove(appointment, action, today);
+    return true;
+  } catch (error) {
+    if (error instanceof Refusal) return false;
+    throw error;
+  }
+}
+
+/**
+ * The desk's buttons for an appointment today: the moves `deskMove` allows that would change
+ * something (a researcher checked in already is not offered a check-in again).
+ */
+export function deskActionsFor(appointment: AppointmentState & { checkedOutAt: Date | null }, today: IsoDate): Exclude<DeskAction, 'cancel'>[] {
+  const offered: Exclude<DeskAction, 'cancel'>[] = [];
+  if (appointment.checkedInAt === null && deskAllows(appointment, 'check-in', today)) offered.push('check-in');
+  if (appointment.checkedOutAt === null && deskAllows(appointment, 'check-out', today)) offered.push('check-out');
+  return offered;
+}

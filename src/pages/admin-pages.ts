@@ -79,6 +79,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         dashboardPath: DASHBOARD_PATH,
         importHref: pagePaths.importFindingAid,
         containersHref: pagePaths.containers,
+        roomsHref: pagePaths.readingRooms,
         notice: view.notice ?? null,
         problem: view.problem ?? null,
       },

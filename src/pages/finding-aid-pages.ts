@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { containersOf, findCollections } from '../collections/store.ts';
 import { searchFindingAids } from '../finding-aids/search-routes.ts';
 import { componentIdByRefId, findComponent } from '../finding-aids/tree.ts';
+import { wantedComponents } from '../finding-aids/wanted.ts';
+import { wantedContainers } from '../domain/wanted-containers.ts';
 import { pagePaths } from '../links.ts';
 import { withoutBranch } from './finding-aid-tree.ts';
 import { FormBody, FormText, hidden, IdList, IdText, idOf, idsOf } from './form.ts';
@@ -24,6 +26,16 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
   const notFound = notFoundPage(page, { href: pagePaths.search(), label: 'Search the finding aids' });
 
   /**
+   * The visit planner for what was checked on a collection page: the boxes themselves and those
+   * the folders are in, worked out as a request would (a folder housed nowhere is left out).
+   */
+  const planWith = async (collectionId: number, containerIds: number[], componentIds: number[]) => {
+    const components = [...wantedComponents(db, componentIds).values()].filter((c) => c.collectionId === collectionId);
+    const wanted = await attempt(() => wantedContainers(containerIds, components).containerIds);
+    return pagePaths.planVisit(findCollections(db, { id: collectionId })[0]?.readingRoomId, undefined, wanted.ok ? wanted.value : containerIds);
+  };
+
+  /**
    * The tree's open and close buttons post the collection page's form here (whatever its action),
    * so that a branch opens without losing what was checked: the page comes back with the choices,
    * the visit date and the open branches in its address. Nothing is changed, so no CSRF token is needed.
@@ -41,13 +53,15 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
           close: Type.Optional(IdText),
           componentIds: IdList,
           containerIds: IdList,
+          plan: Type.Optional(IdText),
         }),
       },
     },
     async (request, reply) => {
       const collectionId = idOf(request.params.collectionId);
       if (collectionId === undefined) return notFound(request, reply, 'No such collection', 'There is no such collection.');
-      const { visitDate, close } = request.body;
+      const { visitDate, close, plan } = request.body;
+      if (plan !== undefined) return seeOther(reply, config, await planWith(collectionId, idsOf(request.body.containerIds) ?? [], idsOf(request.body.componentIds) ?? []));
       const closed = idOf(close);
       const asked = idsOf(request.body.open) ?? [];
       const open = closed === undefined ? asked : withoutBranch(db, asked, closed);

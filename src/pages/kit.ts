@@ -28,11 +28,15 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   researcher: [
     { href: '/collections', label: 'Collections' },
     { href: '/search', label: 'Search' },
+    { href: pagePaths.planVisit(), label: 'Plan a visit' },
+    { href: pagePaths.appointments, label: 'My appointments' },
     { href: '/requests', label: 'My requests' },
   ],
   staff: [
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
+    { href: pagePaths.deskAppointments(), label: 'Appointments' },
+    { href: pagePaths.holdShelf(), label: 'Hold shelf' },
     { href: '/collections', label: 'Collections' },
     { href: pagePaths.containers, label: 'Containers' },
     { href: '/search', label: 'Search' },
@@ -45,6 +49,7 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   ],
   admin: [
     { href: '/admin', label: 'Administration' },
+    { href: pagePaths.readingRooms, label: 'Reading rooms' },
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
     { href: '/review', label: 'Restricted requests' },

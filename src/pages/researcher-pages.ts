@@ -7,9 +7,10 @@ import { roomOrFirst } from '../reading-rooms/store.ts';
 import { findCollections, findContainers } from '../collections/store.ts';
 import { calendarDays, todayIn, type IsoDate } from '../domain/calendar.ts';
 import { allows, isActive } from '../domain/request-status.ts';
+import type { UserRow } from '../accounts/users.ts';
 import { accountOf } from '../http/auth.ts';
-import { readableDate, readableInstant, wantedWords } from '../wording.ts';
-import { cancelRequest } from '../requests/changes.ts';
+import { readableDate, readableInstant, readableMessage, wantedWords } from '../wording.ts';
+import { cancelRequest, releaseHold } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
@@ -28,9 +29,6 @@ const NOTE_MAX = 2000;
 const ALL_OF_THEM = 100_000;
 const researcherOnly = { access: ['researcher'] as const };
 const anyone = { access: ['any'] as const };
-
-/** The domain's messages name dates as `YYYY-MM-DD`; a page says them as a person reads them. */
-const readableMessage = (message: string) => message.replace(/\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b/g, (date) => (isIsoDate(date) ? readableDate(date) : date));
 
 const ACTORS: Record<string, string> = {
   researcher: 'you',
@@ -130,7 +128,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
   const showRequests = (
     request: FastifyRequest,
     reply: FastifyReply,
-    shown: { submitted?: number[]; cancelled?: number; problem?: string },
+    shown: { submitted?: number[]; cancelled?: number; released?: number; problem?: string },
     status = 200,
   ) => {
     const account = accountOf(request);
@@ -143,10 +141,16 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       .map((date) => ({
         date,
         past: date < today,
-        items: (byDate.get(date) ?? []).map((row) => ({ ...row, folders: row.components.map(wantedWords), mayCancel: allows(row, 'researcher', 'cancel', 'cancelled') })),
+        items: (byDate.get(date) ?? []).map((row) => ({
+          ...row,
+          folders: row.components.map(wantedWords),
+          mayCancel: allows(row, 'researcher', 'cancel', 'cancelled'),
+          mayRelease: allows(row, 'researcher', 'release', 'reshelved'),
+        })),
       }));
     const submitted = rows.filter((r) => shown.submitted?.includes(r.id));
     const cancelled = rows.find((r) => r.id === shown.cancelled) ?? null;
+    const released = rows.find((r) => r.id === shown.released) ?? null;
     return page(
       request,
       reply,
@@ -157,6 +161,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
         past: groups.filter((g) => g.past),
         submitted,
         cancelled,
+        released,
         problem: shown.problem ?? null,
       },
       status,
@@ -254,14 +259,14 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     '/requests',
     {
       config: researcherOnly,
-      schema: { ...hidden, querystring: Type.Object({ submitted: Type.Optional(FormText), cancelled: Type.Optional(IdText) }) },
+      schema: { ...hidden, querystring: Type.Object({ submitted: Type.Optional(FormText), cancelled: Type.Optional(IdText), released: Type.Optional(IdText) }) },
     },
     async (request, reply) => {
       const submitted = (request.query.submitted ?? '')
         .split(',')
         .map((id) => idOf(id))
         .filter((id) => id !== undefined);
-      return showRequests(request, reply, { submitted, cancelled: idOf(request.query.cancelled) });
+      return showRequests(request, reply, { submitted, cancelled: idOf(request.query.cancelled), released: idOf(request.query.released) });
     },
   );
 
@@ -288,23 +293,36 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     });
   });
 
-  app.post(
-    '/requests/:id/cancel',
-    {
-      config: researcherOnly,
-      preHandler: app.csrfProtection,
-      schema: { ...hidden, params: Type.Object({ id: IdText }), body: FormBody({}) },
-    },
-    async (request, reply) => {
-      const id = idOf(request.params.id);
-      if (id === undefined) return missing(request, reply, 'No such request', `There is no request ${request.params.id} among yours.`);
-      const cancelled = await attempt(() => cancelRequest(requests, id, accountOf(request), undefined, clock));
-      if (!cancelled.ok) {
-        const { statusCode, message } = cancelled.refusal;
-        if (statusCode === 404) return missing(request, reply, 'No such request', `There is no request ${id} among yours.`);
-        return showRequests(request, reply, { problem: readableMessage(message) }, statusCode);
-      }
-      return seeOther(reply, config, `/requests?cancelled=${id}`);
-    },
-  );
+  /**
+   * The researcher's own moves on a request: cancel it, or release a box kept for them at the desk
+   * (the domain's cancelRequest and releaseHold); each goes back to "My requests" saying what was done.
+   */
+  const ownMoves = {
+    cancel: (id: number, researcher: UserRow) => cancelRequest(requests, id, researcher, undefined, clock),
+    release: (id: number, researcher: UserRow) => releaseHold(requests, id, researcher, clock),
+  };
+  for (const [move, done] of [
+    ['cancel', 'cancelled'],
+    ['release', 'released'],
+  ] as const) {
+    app.post(
+      `/requests/:id/${move}`,
+      {
+        config: researcherOnly,
+        preHandler: app.csrfProtection,
+        schema: { ...hidden, params: Type.Object({ id: IdText }), body: FormBody({}) },
+      },
+      async (request, reply) => {
+        const id = idOf(request.params.id);
+        if (id === undefined) return missing(request, reply, 'No such request', `There is no request ${request.params.id} among yours.`);
+        const moved = await attempt(() => ownMoves[move](id, accountOf(request)));
+        if (!moved.ok) {
+          const { statusCode, message } = moved.refusal;
+          if (statusCode === 404) return missing(request, reply, 'No such request', `There is no request ${id} among yours.`);
+          return showRequests(request, reply, { problem: readableMessage(message) }, statusCode);
+        }
+        return seeOther(reply, config, `/requests?${done}=${id}`);
+      },
+    );
+  }
 };

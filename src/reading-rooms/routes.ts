@@ -1,28 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IANAZone } from 'luxon';
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
 import { holdShelf } from '../paging/pick-list.ts';
-import { allRooms, createRoom, roomOrFirst, updateRoom, type RoomSettings } from './store.ts';
+import { isTimeZone, LOCAL_TIME_PATTERN, PAGING_TIMES_MAX, ROOM_CODE_PATTERN, roomDefaults, roomSettingBounds as bounds } from '../domain/reading-rooms.ts';
+import { allRooms, createRoom, roomOrFirst, updateRoom } from './store.ts';
 
-const LocalTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', examples: ['09:00'] });
+const LocalTime = Type.String({ pattern: LOCAL_TIME_PATTERN, examples: ['09:00'] });
 
 const settingsFields = {
-  code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$', examples: ['beinecke'], description: 'A short name, unique (case ignored)' }),
+  code: Type.String({ pattern: ROOM_CODE_PATTERN, examples: ['beinecke'], description: 'A short name, unique (case ignored)' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['America/New_York'], description: 'An IANA time zone' }),
   // Null first: Fastify's Ajv coerces types, and would read null as 0 seats for the integer.
-  seats: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100_000 })], { description: 'Null: unlimited' }),
-  leadBusinessDays: Type.Integer({ minimum: 1, maximum: 60 }),
-  dailyItemLimit: Type.Integer({ minimum: 1, maximum: 200 }),
-  maxAdvanceDays: Type.Integer({ minimum: 2, maximum: 730 }),
-  holdBusinessDays: Type.Integer({ minimum: 1, maximum: 60 }),
-  classLeadBusinessDays: Type.Integer({ minimum: 1, maximum: 120 }),
-  classItemLimit: Type.Integer({ minimum: 1, maximum: 200 }),
-  pagingTimes: Type.Array(LocalTime, { minItems: 1, maxItems: 12, description: 'Local pull times' }),
+  seats: Type.Union([Type.Null(), Type.Integer(bounds.seats)], { description: 'Null: unlimited' }),
+  leadBusinessDays: Type.Integer(bounds.leadBusinessDays),
+  dailyItemLimit: Type.Integer(bounds.dailyItemLimit),
+  maxAdvanceDays: Type.Integer(bounds.maxAdvanceDays),
+  holdBusinessDays: Type.Integer(bounds.holdBusinessDays),
+  classLeadBusinessDays: Type.Integer(bounds.classLeadBusinessDays),
+  classItemLimit: Type.Integer(bounds.classItemLimit),
+  pagingTimes: Type.Array(LocalTime, { minItems: 1, maxItems: PAGING_TIMES_MAX, description: 'Local pull times' }),
   closingTime: LocalTime,
 };
 
@@ -48,21 +48,8 @@ const NewRoom = Type.Object(
 );
 const RoomChanges = Type.Partial(Type.Object(settingsFields), { additionalProperties: false, minProperties: 1 });
 
-/** The defaults of docs/reading-rooms.md for what a new room's admin leaves out. */
-const DEFAULTS: Omit<RoomSettings, 'code' | 'name' | 'timezone'> = {
-  seats: null,
-  leadBusinessDays: 2,
-  dailyItemLimit: 10,
-  maxAdvanceDays: 90,
-  holdBusinessDays: 5,
-  classLeadBusinessDays: 5,
-  classItemLimit: 15,
-  pagingTimes: ['09:00', '14:00'],
-  closingTime: '17:00',
-};
-
 function checkZone(timezone: string | undefined): void {
-  if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+  if (timezone !== undefined && !isTimeZone(timezone)) {
     throw new ApiError(400, 'FST_ERR_VALIDATION', `body/timezone must be an IANA time zone such as America/New_York (got "${timezone}")`);
   }
 }
@@ -91,7 +78,7 @@ export const readingRoomRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock:
     },
     async (request, reply) => {
       checkZone(request.body.timezone);
-      return reply.code(201).send(createRoom(db, { ...DEFAULTS, ...request.body }, clock()));
+      return reply.code(201).send(createRoom(db, { ...roomDefaults, ...request.body }, clock()));
     },
   );
 

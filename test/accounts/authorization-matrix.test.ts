@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { appointments, closures, requests, users, type Role } from '../../db/schema.ts';
 import { addDays, isWeekend } from '../../src/domain/calendar.ts';
+import { findRoom } from '../../src/reading-rooms/store.ts';
 import { assertRefusal } from '../helpers/answers.ts';
 import { asUser, makeAccount, PASSWORD, signIn } from '../helpers/people.ts';
 import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.ts';
@@ -266,7 +267,36 @@ const table: Row[] = [
   },
   { page: true, method: 'POST', route: '/containers/:containerId/surrogate', url: () => '/containers/2/surrogate', body: () => ({ action: 'remove' }), expect: pageFor(['curator', 'admin'], 303) },
   { page: true, method: 'POST', route: '/containers/:containerId/shelf', url: () => '/containers/2/shelf', body: () => ({ location: 'Stack 4, Range 9, Shelf 1' }), expect: pageFor(['staff', 'admin'], 303) },
+  // Reading rooms' pages (issue 15): a researcher's visits and holds, the desk's day, the admin's rooms.
+  { page: true, method: 'GET', route: '/visit', url: () => '/visit?month=2026-12', expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/visit/book', url: () => '/visit/book', body: () => ({ room: '1', date: '2026-12-09' }), expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'GET', route: '/appointments', url: () => '/appointments', expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/appointments/:id/cancel', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/cancel`, expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'GET', route: '/appointments/:id/calendar.ics', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/calendar.ics`, expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/requests/:id/release', url: (ctx) => `/requests/${ctx.heldRequest()}/release`, expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'GET', route: '/desk/appointments', url: () => '/desk/appointments?date=2026-11-26', expect: pageFor(['staff', 'admin'], 200) },
+  { page: true, method: 'POST', route: '/desk/appointments/:id/check-in', url: (ctx) => `/desk/appointments/${ctx.appointment('today')}/check-in`, expect: pageFor(['staff', 'admin'], 303) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/desk/appointments/:id/check-out',
+    url: (ctx) => `/desk/appointments/${ctx.appointment('attended today')}/check-out`,
+    expect: pageFor(['staff', 'admin'], 303),
+  },
+  { page: true, method: 'GET', route: '/paging/hold-shelf', url: () => '/paging/hold-shelf?date=2026-12-02', expect: pageFor(['staff', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/admin/rooms', url: () => '/admin/rooms', expect: pageFor(['admin'], 200) },
+  { page: true, method: 'POST', route: '/admin/rooms', url: () => '/admin/rooms', body: (ctx) => roomForm({ code: `room-${ctx.freshEmail().split('@')[0]}` }), expect: pageFor(['admin'], 303) },
+  { page: true, method: 'POST', route: '/admin/rooms/:id', url: () => '/admin/rooms/1', body: () => roomForm({}), expect: pageFor(['admin'], 303) },
 ];
+
+/** The admin's room form: the first room's settings as typed, with `changes`. */
+function roomForm(changes: Record<string, string>): Record<string, string> {
+  const first = findRoom(room.db, 1);
+  assert.ok(first);
+  const { id: _id, pagingTimes, seats, ...settings } = first;
+  const typed = Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, String(value)]));
+  return { ...typed, seats: seats === null ? '' : String(seats), pagingTimes: pagingTimes.join(', '), ...changes };
+}
 
 /**
  * bull-board's own routes under /admin/queues/ (its JSON API and static files): many, and named by

@@ -3,7 +3,7 @@ import type { RequestStatus } from '../../../db/schema.ts';
 import { identityDocumentTypes, type IdentityDocumentType } from '../../accounts/staff.ts';
 import { findUser, type UserRow } from '../../accounts/users.ts';
 import type { IsoDate } from '../../domain/calendar.ts';
-import { staffMovesFrom, type StaffMove } from '../../domain/request-status.ts';
+import { allows, staffMovesFrom, type StaffMove } from '../../domain/request-status.ts';
 import { boxesOut, pickList, staffList } from '../../paging/pick-list.ts';
 import type { PickItem } from '../../requests/schemas.ts';
 import { everPaged, type RequestRow } from '../../requests/store.ts';
@@ -94,7 +94,11 @@ export interface SheetRow {
   folders: string[];
   researcher: ResearcherLook;
   moves: ReturnType<typeof movesFrom>;
+  /** Whether it may be kept on hold: a hold needs its last day, so it has a form of its own. */
+  holdable: boolean;
 }
+
+const holdable = (status: RequestStatus) => allows({ status }, 'staff', 'transition', 'on_hold');
 
 function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => ResearcherLook): SheetRow[] {
   return items.map((item) => ({
@@ -108,6 +112,7 @@ function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => 
     folders: item.components.map(wantedWords),
     researcher: researcher(item.researcher.id),
     moves: movesFrom(db, item.requestId, item.status),
+    holdable: holdable(item.status),
   }));
 }
 
@@ -138,6 +143,7 @@ export function deskRow(db: Database, row: RequestRow, researcher: (id: number) 
     folders: row.components.map(wantedWords),
     researcher: researcher(row.researcherId),
     moves: movesFrom(db, row.id, row.status),
+    holdable: holdable(row.status),
     visitDate: row.visitDate,
     restricted: row.restricted,
     restrictionNote: row.restrictionNote,
