@@ -18,6 +18,7 @@ import { pagingRoutes } from './paging/routes.ts';
 import { requestsContext } from './requests/moves.ts';
 import { appointmentRoutes } from './appointments/routes.ts';
 import { readingRoomRoutes } from './reading-rooms/routes.ts';
+import { noteRoutes } from './requests/note-routes.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
@@ -99,6 +100,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   const requests = requestsContext(db, config);
   await app.register(calendarRoutes, { db, clock, requests });
   await app.register(requestRoutes, { ctx: requests, clock });
+  await app.register(noteRoutes, { ctx: requests, clock });
   await app.register(readingRoomRoutes, { db, clock });
   await app.register(appointmentRoutes, { ctx: requests, clock });
   await app.register(pagingRoutes, { db });

@@ -48,6 +48,8 @@ export interface MailData {
   'hold-placed': { container: MailContainer; holdUntil: IsoDate; requestsUrl: string };
   'hold-ending': { containers: MailContainer[]; holdUntil: IsoDate; requestsUrl: string };
   'hold-ended': { containers: MailContainer[]; holdUntil: IsoDate; requestsUrl: string };
+  /** A note the reading room wrote for the researcher (never a `staff` note). */
+  'request-note': { visitDate: IsoDate; container: MailContainer; text: string; requestsUrl: string };
 }
 
 /** An appointment as a mail names it: its day and room, and the room's zone for its calendar entry. */
@@ -78,6 +80,7 @@ export const mailKinds = [
   'hold-placed',
   'hold-ending',
   'hold-ended',
+  'request-note',
 ] as const satisfies readonly MailKind[];
 
 /** One e-mail waiting in the outbox. */
@@ -119,4 +122,5 @@ export const subjects: { [K in MailKind]: (data: MailData[K], libraryName: strin
   'hold-placed': (d) => `On hold for you until ${readableDate(d.holdUntil)}: ${d.container.containerLabel}`,
   'hold-ending': (d) => `Your hold ends tomorrow, ${readableDate(d.holdUntil)}`,
   'hold-ended': (d) => `Your hold has ended: ${d.containers.map((c) => c.containerLabel).join(', ')}`,
+  'request-note': (d) => `A note on your request: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
 };

@@ -130,6 +130,14 @@ const table: Row[] = [
     expect: only(['staff', 'admin'], 200),
   },
   { method: 'GET', route: '/api/v1/paging/pick-list', url: () => '/api/v1/paging/pick-list?date=2026-12-02', expect: only(['staff', 'admin'], 200) },
+  {
+    method: 'POST',
+    route: '/api/v1/requests/:id/notes',
+    url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/notes`,
+    body: () => ({ text: 'Fragile spine: use the cradle.', visibility: 'staff' }),
+    expect: only(['staff', 'curator', 'admin'], 201),
+  },
+  { method: 'GET', route: '/api/v1/requests/:id/notes', url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/notes`, expect: everyRole(200) },
   { method: 'POST', route: '/api/v1/requests/:id/release', url: (ctx) => `/api/v1/requests/${ctx.heldRequest()}/release`, expect: only(['researcher'], 200) },
   { method: 'GET', route: '/api/v1/paging/hold-shelf', url: () => '/api/v1/paging/hold-shelf?date=2026-12-02', expect: only(['staff', 'admin'], 200) },
 
@@ -372,6 +380,11 @@ after(() => room.close());
 
 let researcherId: number;
 let made = 0;
+/**
+ * The table's requests are each on a day of their own from here on: after the days `openDay` gives
+ * (from 2027-01-20, where closures are made and must find no request).
+ */
+const REQUEST_DAYS_FROM = '2027-04-01';
 
 /** Each call its own box and day, so no two requests compete for a container. */
 function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
@@ -379,7 +392,7 @@ function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
   const containerId = status === 'awaiting_approval' ? 23 : 1 + (made % 22);
   return room.db
     .insert(requests)
-    .values({ researcherId, containerId, visitDate: addDays('2026-12-07', made), readingRoomId: 1, status })
+    .values({ researcherId, containerId, visitDate: addDays(REQUEST_DAYS_FROM, made), readingRoomId: 1, status })
     .returning({ id: requests.id })
     .get().id;
 }
@@ -387,7 +400,7 @@ function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
 /** A box of the table's researcher, returned on its visit day and kept on hold for the next. */
 function heldRequest(): number {
   made += 1;
-  const visitDate = addDays('2026-12-07', made);
+  const visitDate = addDays(REQUEST_DAYS_FROM, made);
   return room.db
     .insert(requests)
     .values({ researcherId, containerId: 1 + (made % 22), visitDate, readingRoomId: 1, status: 'on_hold', holdUntil: addDays(visitDate, 1) })

@@ -250,6 +250,12 @@ const samples: { [K in MailKind]: Sample<K> } = {
     lines: ['Box 1, Victor Serge papers (GEN MSS 238)'],
     links: [requestsUrl],
   },
+  'request-note': {
+    data: { visitDate: '2026-12-01', container: box1, text: 'Box 1 is at the desk from 10:00; ask for Rosa.', requestsUrl },
+    date: 'Tuesday 1 December 2026',
+    facts: ['has written a note on your request', 'Box 1 is at the desk from 10:00; ask for Rosa.'],
+    links: [requestsUrl],
+  },
   'hold-ended': {
     data: { containers: [{ ...box1, status: 'reshelved' }, { ...box23, status: 'reshelved' }], holdUntil: '2026-12-01', requestsUrl },
     date: 'Tuesday 1 December 2026',

@@ -1,0 +1,64 @@
+import { and, asc, inArray, sql } from 'drizzle-orm';
+import { requestNotes, type NoteVisibility } from '../../db/schema.ts';
+import { findUser, type UserRow } from '../accounts/users.ts';
+import type { Clock } from '../domain/calendar.ts';
+import { pageLinks } from '../links.ts';
+import { queueMail } from '../mail/queue-mail.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
+import { mailContainer } from './mail.ts';
+import { visibleRequest, type RequestsContext } from './moves.ts';
+
+export type NoteRow = typeof requestNotes.$inferSelect;
+
+/**
+ * What a person may read of a request's notes: staff and curators all of them, its researcher the
+ * `researcher` ones only. A `staff` note is for the reading room alone, wherever a researcher looks.
+ */
+export const notesFor = (viewer: UserRow): readonly NoteVisibility[] => (viewer.role === 'researcher' ? ['researcher'] : ['staff', 'researcher']);
+
+/** The notes of some requests a person may read, oldest first. */
+export function notesOf(db: Writer, requestIds: readonly number[], viewer: UserRow): NoteRow[] {
+  if (requestIds.length === 0) return [];
+  return db
+    .select()
+    .from(requestNotes)
+    .where(and(sql`${requestNotes.requestId} in (select value from json_each(${JSON.stringify(requestIds)}))`, inArray(requestNotes.visibility, [...notesFor(viewer)])))
+    .orderBy(asc(requestNotes.id))
+    .all();
+}
+
+/** A request's notes for someone who may see the request (another researcher's: 404). */
+export function readNotes(db: Writer, requestId: number, viewer: UserRow): NoteRow[] {
+  visibleRequest(db, requestId, viewer);
+  return notesOf(db, [requestId], viewer);
+}
+
+/**
+ * Staff or a curator writes a note on a request. A `researcher` note is mailed to the researcher;
+ * a `staff` note to nobody.
+ */
+export function addNote(ctx: RequestsContext, requestId: number, author: UserRow, note: { text: string; visibility: NoteVisibility }, clock: Clock): NoteRow {
+  return commit(ctx.db, (tx) => {
+    const request = visibleRequest(tx, requestId, author);
+    const written = tx.insert(requestNotes).values({ requestId, authorId: author.id, visibility: note.visibility, text: note.text, createdAt: clock() }).returning().get();
+    const researcher = note.visibility === 'researcher' ? findUser(tx, request.researcherId) : undefined;
+    if (researcher) {
+      queueMail(tx, {
+        kind: 'request-note',
+        to: { email: researcher.email, name: researcher.name },
+        data: { visitDate: request.visitDate, container: mailContainer(request), text: note.text, requestsUrl: pageLinks(ctx.publicUrl).requests },
+      });
+    }
+    return written;
+  });
+}
+
+/** The note as docs/api.md defines it. */
+export const noteView = (row: NoteRow) => ({
+  id: row.id,
+  requestId: row.requestId,
+  authorId: row.authorId,
+  visibility: row.visibility,
+  text: row.text,
+  createdAt: row.createdAt.toISOString(),
+});
