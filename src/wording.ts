@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AppointmentStatus, RequestStatus, SurrogateKind } from '../db/schema.ts';
+import type { AppointmentStatus, NoteVisibility, RequestStatus, SurrogateKind } from '../db/schema.ts';
 import { isIsoDate, type IsoDate } from './domain/calendar.ts';
 import type { IsoMonth } from './domain/visit-plan.ts';
 
@@ -73,6 +73,12 @@ export const appointmentWords: Record<AppointmentStatus, { researcher: string; d
 
 /** A status as the desk reads it. */
 export const deskStatus = (status: RequestStatus): string => statusWords[status].desk;
+
+/** Who a note on a request is for, as the staff's and curators' pages mark it beside the note. */
+export const noteVisibilityWords: Record<NoteVisibility, string> = {
+  staff: 'For staff only',
+  researcher: 'Sent to the researcher',
+};
 
 /** What each kind of surrogate is called: the copy a reader is given instead of the original. */
 export const surrogateWords: Record<SurrogateKind, string> = {

@@ -10,12 +10,14 @@ import { approveRequest, denyRequest } from '../requests/changes.ts';
 import { findRequest, listRequests, type RequestRow } from '../requests/store.ts';
 import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 import { FormBody, FormText, hidden } from './form.ts';
+import { NoteFormBody, noteForm, noteFromForm, notedNotice, notesByRequest, type NoteDraft } from './request-notes.ts';
 
 // The curator's queue of restricted material awaiting approval, oldest first, with what a curator
 // weighs: the collection's restriction note, the folders wanted, the surrogate offered instead and
-// why the researcher needs the original, and the researcher's affiliation and topic. Each
-// request has one form: a note (the reason, when denying) and two buttons, Approve and Deny. After
-// a decision the page redirects back to the queue (303) with a notice saying what happened.
+// why the researcher needs the original, the researcher's affiliation and topic, and the request's
+// notes. Each request has one form for the decision: a note (the reason, when denying) and two
+// buttons, Approve and Deny; and one to add a note (for staff only, or sent to the researcher).
+// After either the page redirects back to the queue (303) with a notice saying what happened.
 
 const access = { access: ['curator'] as const };
 /** Requests shown on one page of the queue; a link leads to the later ones. */
@@ -27,6 +29,8 @@ const outcomes = {
   waitlisted: (label: string, date: string) =>
     `Approved, but ${label} is already held by another researcher on ${date}: the request is on the waiting list, and the researcher has been told.`,
   denied: (label: string, date: string) => `Denied: ${label} for ${date}. The researcher has been told the reason.`,
+  'noted-staff': (label: string, date: string) => notedNotice('staff', `${label} for ${date}`),
+  'noted-researcher': (label: string, date: string) => notedNotice('researcher', `${label} for ${date}`),
 } as const;
 type Outcome = keyof typeof outcomes;
 const isOutcome = (value: string | undefined): value is Outcome => value !== undefined && Object.hasOwn(outcomes, value);
@@ -39,11 +43,18 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
   const renderQueue = (
     request: FastifyRequest,
     reply: FastifyReply,
-    view: { after?: number | undefined; notice?: string | null; problem?: string | null; failed?: { id: number; message: string; draft: string } },
+    view: {
+      after?: number | undefined;
+      notice?: string | null;
+      problem?: string | null;
+      failed?: { id: number; message: string; draft: string };
+      failedNote?: { id: number; draft: NoteDraft };
+    },
     status = 200,
   ) => {
     const rows = listRequests(db, { status: 'awaiting_approval', afterId: view.after }, QUEUE_PAGE + 1);
     const shown = rows.slice(0, QUEUE_PAGE);
+    const notes = notesByRequest(db, shown.map((row) => row.id), accountOf(request), config.timezone);
     const researchers = new Map<number, UserRow | undefined>();
     const items = shown.map((row) => {
       if (!researchers.has(row.researcherId)) researchers.set(row.researcherId, findUser(db, row.researcherId));
@@ -60,6 +71,8 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
         folders: row.components.map(wantedWords),
         surrogate: row.surrogate ? { kindWords: surrogateWords[row.surrogate.kind], note: row.surrogate.note } : null,
         originalReason: row.originalReason,
+        notes: notes.get(row.id) ?? [],
+        noteDraft: view.failedNote?.id === row.id ? view.failedNote.draft : null,
         researcher: researcher
           ? { name: researcher.name, email: researcher.email, affiliation: researcher.affiliation, researchTopic: researcher.researchTopic }
           : null,
@@ -75,6 +88,7 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
         wide: true,
         items,
         failed: view.failed ?? null,
+        noteForm,
         paged: view.after !== undefined,
         nextAfter: rows.length > QUEUE_PAGE && last ? last.id : null,
         notice: view.notice ?? null,
@@ -147,6 +161,17 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       const denied = await attempt(() => denyRequest(requests, id, accountOf(request), reason, clock));
       if (!denied.ok) return refused(request, reply, id, denied.refusal.message, given, denied.refusal.statusCode);
       return seeOther(reply, config, `/review?done=denied&request=${id}`);
+    },
+  );
+
+  app.post(
+    '/review/requests/:id/notes',
+    { config: access, preHandler: app.csrfProtection, schema: { ...hidden, params: Type.Object({ id: IdSchema }), body: NoteFormBody } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const written = await noteFromForm(requests, id, accountOf(request), request.body, clock);
+      if (!written.ok) return renderQueue(request, reply, { problem: written.draft.problem, failedNote: { id, draft: written.draft } }, written.status);
+      return seeOther(reply, config, `/review?done=noted-${written.note.visibility}&request=${id}`);
     },
   );
 };

@@ -12,6 +12,7 @@ import { accountOf } from '../http/auth.ts';
 import { readableDate, readableInstant, readableMessage, wantedWords } from '../wording.ts';
 import { cancelRequest, releaseHold } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
+import { notesOf } from '../requests/notes.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
 import { pagePaths } from '../links.ts';
@@ -282,10 +283,13 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       by: event.actorRole === 'researcher' && event.actorId !== row.researcherId ? 'a researcher' : (ACTORS[event.actorRole] ?? event.actorRole),
       note: event.note,
     }));
+    // The domain's `notesOf` gives a researcher only the notes written for them: never a staff note.
+    const notes = notesOf(db, [row.id], accountOf(request)).map((note) => ({ when: readableTime(note.createdAt), text: note.text }));
     return page(request, reply, 'researcher-request', {
       title: `${row.containerLabel} for ${readableDate(row.visitDate)}`,
       request: row,
       folders: row.components.map(wantedWords),
+      notes,
       events,
       mayCancel: allows(row, 'researcher', 'cancel', 'cancelled'),
       submittedAt: readableTime(row.createdAt),

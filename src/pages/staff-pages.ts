@@ -20,17 +20,27 @@ import { attempt, pageRenderer, pathOnThisSite, seeOther, type PageOptions } fro
 import { callSlipsPdf, papers } from './staff/call-slips.ts';
 import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup } from './staff/rows.ts';
 import { FormBody, FormText, hidden } from './form.ts';
+import { NoteFormBody, noteForm, noteFromForm, notedNotice, notesByRequest, type NoteDraft } from './request-notes.ts';
 
 // The paging staff's pages: the day's sheet in walking order with one form per row, a printable
 // pick list and call slips (PDF), and the desk (find a researcher, record the photo-ID check,
-// deliver and take back). Every change goes through the domain's own operations
-// (transitionRequest, recordIdentityCheck); the pages only show their answers.
+// deliver and take back, read and write a request's notes). Every change goes through the
+// domain's own operations (transitionRequest, recordIdentityCheck, addNote); the pages only show
+// their answers. Call slips carry no note: a slip travels with its box to the researcher's table.
 
 const staffOnly = { access: ['staff'] as const };
 /** How many researchers a desk search shows before asking for a closer search. */
 const DESK_MATCHES = 20;
 
-type Extra = { problem?: string; problemLink?: { href: string; label: string } | null; notice?: string | null; status?: number };
+type Extra = {
+  problem?: string;
+  problemLink?: { href: string; label: string } | null;
+  notice?: string | null;
+  status?: number;
+  /** On a request's page: the note just added (its notice), or a refused note form as typed. */
+  noted?: number | undefined;
+  noteDraft?: NoteDraft;
+};
 
 export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
   const accounts = { db, publicUrl: config.publicUrl };
@@ -126,6 +136,8 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     }
     const item = deskRow(db, row, researcherLookup(db));
     const researcher = findUser(db, row.researcherId);
+    const notes = notesByRequest(db, [row.id], accountOf(request), config.timezone).get(row.id) ?? [];
+    const noted = notes.find((note) => note.id === extra.noted);
     return page(
       request,
       reply,
@@ -143,11 +155,14 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
           by: e.actorRole,
           note: e.note,
         })),
+        notes,
+        noteForm,
+        noteDraft: extra.noteDraft ?? null,
         documentChoices,
         back: pagePaths.deskRequest(row.id),
         problem: extra.problem ?? null,
         problemLink: extra.problemLink ?? null,
-        notice: extra.notice ?? null,
+        notice: extra.notice ?? (noted ? notedNotice(noted.visibility, `${row.containerLabel}, ${row.callNumber}`) : null),
       },
       extra.status,
     );
@@ -326,10 +341,29 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
   app.get(
     '/desk/requests/:id',
-    { config: staffOnly, schema: { ...hidden, params: Type.Object({ id: IdSchema }), querystring: Type.Object({ moved: Type.Optional(IdSchema), checked: Type.Optional(IdSchema) }) } },
+    {
+      config: staffOnly,
+      schema: {
+        ...hidden,
+        params: Type.Object({ id: IdSchema }),
+        querystring: Type.Object({ moved: Type.Optional(IdSchema), checked: Type.Optional(IdSchema), noted: Type.Optional(IdSchema) }),
+      },
+    },
     async (request, reply) => {
-      const { moved, checked } = request.query;
-      return showRequest(request, reply, request.params.id, { notice: checkedNotice(checked) ?? movedNotice(moved) });
+      const { moved, checked, noted } = request.query;
+      return showRequest(request, reply, request.params.id, { notice: checkedNotice(checked) ?? movedNotice(moved), noted });
+    },
+  );
+
+  // A note on the request, for staff only or sent to the researcher; back to the request's page.
+  app.post(
+    '/desk/requests/:id/notes',
+    { config: staffOnly, preHandler: app.csrfProtection, schema: { ...hidden, params: Type.Object({ id: IdSchema }), body: NoteFormBody } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const written = await noteFromForm(requests, id, accountOf(request), request.body, clock);
+      if (!written.ok) return showRequest(request, reply, id, { problem: written.draft.problem, status: written.status, noteDraft: written.draft });
+      return seeOther(reply, config, `${pagePaths.deskRequest(id)}?noted=${written.note.id}`);
     },
   );
 };

@@ -5,7 +5,7 @@ import type { Clock } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
 import { errorResponses, IdSchema, literals } from '../http/schemas.ts';
 import type { RequestsContext } from './moves.ts';
-import { addNote, noteView, readNotes } from './notes.ts';
+import { addNote, NOTE_TEXT_MAX, noteView, readNotes } from './notes.ts';
 
 const tags = ['requests'];
 const security = [{ bearerAuth: [] }];
@@ -29,7 +29,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; clock
         security,
         summary: 'Write a note on a request: for the reading room only (staff), or for the researcher too (researcher, mailed to them)',
         params: Type.Object({ id: IdSchema }),
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }), visibility: literals(noteVisibilities) }, { additionalProperties: false }),
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: NOTE_TEXT_MAX }), visibility: literals(noteVisibilities) }, { additionalProperties: false }),
         response: { 201: NoteSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
     },

@@ -10,6 +10,9 @@ import { visibleRequest, type RequestsContext } from './moves.ts';
 
 export type NoteRow = typeof requestNotes.$inferSelect;
 
+/** The longest note, in characters: the API's and the pages' forms alike. */
+export const NOTE_TEXT_MAX = 4000;
+
 /**
  * What a person may read of a request's notes: staff and curators all of them, its researcher the
  * `researcher` ones only. A `staff` note is for the reading room alone, wherever a researcher looks.
