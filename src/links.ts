@@ -13,14 +13,16 @@ export interface CollectionView {
   at?: string | undefined;
 }
 
-function collectionPath(collectionId: number, view: CollectionView = {}): string {
+/** A collection page at `path`: the researcher's own, or the desk's for `researcherId`. */
+function collectionPath(path: string, view: CollectionView = {}, researcherId?: number): string {
   const query = new URLSearchParams();
+  if (researcherId !== undefined) query.append('researcherId', String(researcherId));
   if (view.date) query.append('date', view.date);
   for (const id of view.open ?? []) query.append('open', String(id));
   for (const id of view.componentIds ?? []) query.append('componentIds', String(id));
   for (const id of view.containerIds ?? []) query.append('containerIds', String(id));
   const search = query.size > 0 ? `?${query.toString()}` : '';
-  return `/collections/${collectionId}${search}${view.at ? `#${view.at}` : ''}`;
+  return `${path}${search}${view.at ? `#${view.at}` : ''}`;
 }
 
 function roomDayPath(path: string, readingRoomId: number | undefined, date: IsoDate | undefined): string {
@@ -33,7 +35,7 @@ function roomDayPath(path: string, readingRoomId: number | undefined, date: IsoD
 export const pagePaths = {
   signIn: '/sign-in',
   collections: '/collections',
-  collection: collectionPath,
+  collection: (collectionId: number, view?: CollectionView) => collectionPath(`/collections/${collectionId}`, view),
   /** The tree's open and close buttons post here, and are sent back to the page with what was chosen. */
   collectionView: (collectionId: number) => `/collections/${collectionId}/view`,
   search: (q?: string, more: { collectionId?: number | undefined; cursor?: string | undefined } = {}) => {
@@ -67,6 +69,17 @@ export const pagePaths = {
   holdShelf: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/paging/hold-shelf', readingRoomId, date),
   desk: (search?: string) => (search ? `/desk?q=${encodeURIComponent(search)}` : '/desk'),
   deskRequest: (requestId: number) => `/desk/requests/${requestId}`,
+  /**
+   * The desk's requests for a researcher who phones or writes: finding them, then (with the
+   * researcher) the collections and what was just made for them; and a collection's page for them.
+   */
+  onBehalf: (researcherId?: number, made: readonly number[] = []) => {
+    const query = new URLSearchParams();
+    if (researcherId !== undefined) query.append('researcherId', String(researcherId));
+    if (made.length > 0) query.append('made', made.join(','));
+    return query.size > 0 ? `/desk/on-behalf?${query.toString()}` : '/desk/on-behalf';
+  },
+  onBehalfCollection: (collectionId: number, researcherId?: number, view?: CollectionView) => collectionPath(`/desk/on-behalf/collections/${collectionId}`, view, researcherId),
   verifyEmail: (token: string) => `/verify-email?token=${token}`,
   resetPassword: (token?: string) => (token ? `/reset-password?token=${token}` : '/reset-password'),
 };

@@ -30,7 +30,10 @@ export interface RoomDay {
   closures: Closures;
 }
 
-export const earliestVisitIn = ({ room, today, closures }: RoomDay) => earliestVisitDate(today, closures, room.leadBusinessDays);
+/** The room's notice in business days; none when staff override it for a researcher (any day from today on). */
+export const leadTimeOf = (room: ReadingRoom, overrideLeadTime = false) => (overrideLeadTime ? 0 : room.leadBusinessDays);
+
+export const earliestVisitIn = ({ room, today, closures }: RoomDay, overrideLeadTime = false) => earliestVisitDate(today, closures, leadTimeOf(room, overrideLeadTime));
 export const horizonOf = ({ room, today }: RoomDay) => bookingHorizon(today, room.maxAdvanceDays);
 
 /** Seats left on a day: null when the room's seats are unlimited; never below none. */

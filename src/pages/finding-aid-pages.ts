@@ -38,7 +38,9 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
   /**
    * The tree's open and close buttons post the collection page's form here (whatever its action),
    * so that a branch opens without losing what was checked: the page comes back with the choices,
-   * the visit date and the open branches in its address. Nothing is changed, so no CSRF token is needed.
+   * the visit date and the open branches in its address; the desk's page for a researcher comes
+   * back as itself (the access check of that page still applies). Nothing is changed, so no CSRF
+   * token is needed.
    */
   app.post(
     '/collections/:collectionId/view',
@@ -54,6 +56,7 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
           componentIds: IdList,
           containerIds: IdList,
           plan: Type.Optional(IdText),
+          researcherId: Type.Optional(IdText),
         }),
       },
     },
@@ -67,7 +70,8 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       const open = closed === undefined ? asked : withoutBranch(db, asked, closed);
       // Redirects carry no fragment (src/pages/kit.ts pathOnThisSite): the page opens at its top.
       const view = { date: visitDate, open, componentIds: idsOf(request.body.componentIds) ?? [], containerIds: idsOf(request.body.containerIds) ?? [] };
-      return seeOther(reply, config, pagePaths.collection(collectionId, view));
+      const researcherId = idOf(request.body.researcherId);
+      return seeOther(reply, config, researcherId === undefined ? pagePaths.collection(collectionId, view) : pagePaths.onBehalfCollection(collectionId, researcherId, view));
     },
   );
 

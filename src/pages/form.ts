@@ -42,6 +42,13 @@ export function idsOf(texts: readonly string[] = []): number[] | undefined {
   return ids.every((id) => id !== undefined) ? [...new Set(ids)] : undefined;
 }
 
+/** The ids of a comma-separated list in an address (`submitted=3,4`); what is not an id is left out. */
+export const idsInText = (text: string | undefined): number[] =>
+  (text ?? '')
+    .split(',')
+    .map((id) => idOf(id))
+    .filter((id) => id !== undefined);
+
 /** A real calendar date written `YYYY-MM-DD` (no 2026-02-30). */
 export function isIsoDate(text: string): boolean {
   if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;

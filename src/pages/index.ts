@@ -8,6 +8,7 @@ import { containerPages } from './container-pages.ts';
 import { curatorPages } from './curator-pages.ts';
 import { findingAidAdminPages } from './finding-aid-admin-pages.ts';
 import { findingAidPages } from './finding-aid-pages.ts';
+import { onBehalfPages } from './on-behalf-pages.ts';
 import { researcherPages } from './researcher-pages.ts';
 import { roomDeskPages } from './room-desk-pages.ts';
 import { staffPages } from './staff-pages.ts';
@@ -39,6 +40,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(findingAidPages, options);
   await app.register(staffPages, options);
   await app.register(roomDeskPages, options);
+  await app.register(onBehalfPages, options);
   await app.register(curatorPages, options);
   await app.register(adminPages, options);
   await app.register(readingRoomAdminPages, options);

@@ -35,6 +35,7 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   staff: [
     { href: '/paging', label: 'Pick list' },
     { href: '/desk', label: 'Desk' },
+    { href: pagePaths.onBehalf(), label: 'Request for a researcher' },
     { href: pagePaths.deskAppointments(), label: 'Appointments' },
     { href: pagePaths.holdShelf(), label: 'Hold shelf' },
     { href: '/collections', label: 'Collections' },

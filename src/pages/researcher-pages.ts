@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { roomDay } from '../calendar/store.ts';
-import { earliestVisitIn, horizonOf } from '../domain/reading-rooms.ts';
-import { roomOrFirst } from '../reading-rooms/store.ts';
-import { findCollections, findContainers } from '../collections/store.ts';
-import { calendarDays, todayIn, type IsoDate } from '../domain/calendar.ts';
-import { allows, isActive } from '../domain/request-status.ts';
+import { findCollections } from '../collections/store.ts';
+import { todayIn, type IsoDate } from '../domain/calendar.ts';
+import { allows } from '../domain/request-status.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { accountOf } from '../http/auth.ts';
 import { readableDate, readableInstant, readableMessage, wantedWords } from '../wording.ts';
@@ -16,18 +13,16 @@ import { notesOf } from '../requests/notes.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
 import { pagePaths } from '../links.ts';
-import { treeOf } from './finding-aid-tree.ts';
-import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
-import { surrogateOffers, surrogateView } from './surrogate-first.ts';
-import { FormBody, FormText, hidden, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
+import { ALL_OF_THEM, CollectionQuery, collectionPage, NOTE_MAX, readRequestForm, RequestFormFields, shownIn } from './collection-page.ts';
+import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { surrogateOffers } from './surrogate-first.ts';
+import { FormBody, FormText, hidden, IdText, idOf, idsInText } from './form.ts';
 
 // The researcher's pages: the collections and their boxes, with each box's availability for a
-// chosen visit date; the request form; "My requests" with history and cancellation. Every rule is
-// the domain's: the pages only choose what to show and word the answers for a person.
+// chosen visit date (the collection page, src/pages/collection-page.ts); the request form; "My
+// requests" with history and cancellation; a request's page with the notes written for them. Every
+// rule is the domain's: the pages only choose what to show and word the answers for a person.
 
-const NOTE_MAX = 2000;
-/** Every request of one researcher: "My requests" is one page (see the report on paging it). */
-const ALL_OF_THEM = 100_000;
 const researcherOnly = { access: ['researcher'] as const };
 const anyone = { access: ['any'] as const };
 
@@ -39,91 +34,11 @@ const ACTORS: Record<string, string> = {
   system: 'the reading room, automatically',
 };
 
-/** What the collection page shows chosen and open: from its address, or from a form sent back to it. */
-interface CollectionForm {
-  containerIds: number[];
-  componentIds: number[];
-  open: number[];
-  note: string;
-}
-
 export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
   const page = pageRenderer(config, clock);
-  const missing = notFoundPage(page, { href: pagePaths.collections, label: 'Browse the collections' });
+  const { visitDays, show: showCollection, showAgain, missing } = collectionPage({ db, config, clock });
 
   const readableTime = (at: Date) => readableInstant(at, config.timezone);
-
-  /**
-   * The days a visit to a room (the first when none is named) may be requested for now: open days
-   * from its earliest visit date to its horizon.
-   */
-  const openVisitDays = (roomId?: number): IsoDate[] => {
-    const day = roomDay(db, roomOrFirst(db, roomId), clock());
-    const earliest = earliestVisitIn(day);
-    const horizon = horizonOf(day);
-    if (earliest > horizon) return [];
-    return calendarDays(earliest, horizon, day.closures)
-      .filter((d) => d.open)
-      .map((d) => d.date);
-  };
-
-  /** A collection, its series and boxes, with each box's availability on the chosen (or earliest) day. */
-  const showCollection = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    collectionId: number,
-    wantedDate: string | undefined,
-    form: CollectionForm,
-    problem: string | null = null,
-    status = 200,
-  ) => {
-    const collection = findCollections(db, { id: collectionId })[0];
-    if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
-    const account = accountOf(request);
-    const openDays = openVisitDays(collection.readingRoomId);
-    const offered = wantedDate !== undefined && openDays.includes(wantedDate);
-    const visitDate = offered ? wantedDate : openDays[0];
-    if (!problem && wantedDate && !offered && visitDate) {
-      const which = isIsoDate(wantedDate) ? readableDate(wantedDate) : 'That date';
-      problem = `${which} is not open for requests; the boxes below are shown for ${readableDate(visitDate)}.`;
-    }
-    const researcher = account.role === 'researcher';
-    const mine =
-      researcher && visitDate
-        ? listRequests(db, { researcherId: account.id, visitDate }, ALL_OF_THEM).filter((r) => isActive(r.status))
-        : [];
-    const containers = findContainers(db, collectionId, todayIn(config.timezone, clock()), visitDate);
-    const boxes = containers.map((c) => ({
-      ...c,
-      surrogate: surrogateView(c.surrogate),
-      available: 'available' in c ? c.available : null,
-      mine: mine.find((r) => r.containerId === c.id)?.status ?? null,
-      selected: form.containerIds.includes(c.id),
-    }));
-    // A finding aid's collection shows its tree, and its boxes for whole-box requests below it.
-    const tree = collection.componentCount > 0 ? treeOf(db, collectionId, new Map(boxes.map((b) => [b.id, b])), form) : null;
-    return page(
-      request,
-      reply,
-      'researcher-collection',
-      {
-        title: collection.title,
-        collection,
-        boxes,
-        tree,
-        paths: pagePaths,
-        openDays,
-        visitDate: visitDate ?? null,
-        researcher,
-        dailyLimit: config.dailyRequestLimit,
-        activeThatDay: mine.length,
-        note: form.note,
-        noteMax: NOTE_MAX,
-        problem,
-      },
-      status,
-    );
-  };
 
   /** "My requests": by visit date, the latest first; with a notice of what was just done. */
   const showRequests = (
@@ -180,16 +95,16 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       schema: {
         ...hidden,
         params: Type.Object({ collectionId: IdText }),
-        querystring: Type.Object({ date: Type.Optional(IdText), open: IdList, componentIds: IdList, containerIds: IdList }),
+        querystring: CollectionQuery,
       },
     },
     async (request, reply) => {
       const collectionId = idOf(request.params.collectionId);
       if (collectionId === undefined) return missing(request, reply, 'No such collection', 'There is no such collection.');
-      // An address someone edited by hand shows the page with what could be read of it.
-      const { date, open, componentIds, containerIds } = request.query;
-      const shown = { containerIds: idsOf(containerIds) ?? [], componentIds: idsOf(componentIds) ?? [], open: idsOf(open) ?? [], note: '' };
-      return showCollection(request, reply, collectionId, date || undefined, shown);
+      const account = accountOf(request);
+      // Other roles see the boxes and their availability, with nothing to request them with.
+      const requester = account.role === 'researcher' ? { researcher: account, onBehalf: false } : null;
+      return showCollection(request, reply, collectionId, request.query.date || undefined, shownIn(request.query), requester);
     },
   );
 
@@ -200,36 +115,21 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       preHandler: app.csrfProtection,
       schema: {
         ...hidden,
-        body: FormBody({
-          visitDate: Type.Optional(IdText),
-          collectionId: Type.Optional(IdText),
-          containerIds: IdList,
-          componentIds: IdList,
-          open: IdList,
-          note: Type.Optional(FormText),
-          originalReason: Type.Optional(FormText),
-        }),
+        body: FormBody({ ...RequestFormFields, originalReason: Type.Optional(FormText) }),
       },
     },
     async (request, reply) => {
-      const { visitDate = '', note = '', originalReason } = request.body;
-      const containerIds = idsOf(request.body.containerIds);
-      const componentIds = idsOf(request.body.componentIds);
-      const collectionId = idOf(request.body.collectionId);
-      const form = { containerIds: containerIds ?? [], componentIds: componentIds ?? [], open: idsOf(request.body.open) ?? [], note };
-      const again = (problem: string, status: number) =>
-        collectionId === undefined
-          ? page(request, reply, 'message', { title: 'Your request was not made', message: problem, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, status)
-          : showCollection(request, reply, collectionId, visitDate, form, problem, status);
-
-      if (!containerIds || !componentIds) return again('Choose folders and boxes from the list.', 400);
-      if (containerIds.length === 0 && componentIds.length === 0) return again('Choose at least one folder or box to request.', 422);
-      if (!isIsoDate(visitDate)) return again('Choose a visit date from the list.', 422);
+      const requester = { researcher: accountOf(request), onBehalf: false };
+      const read = readRequestForm(request.body);
+      if (read.problem) return showAgain(request, reply, read, requester, read.problem.message, read.problem.status);
+      const { form, collectionId, submission } = read;
+      const { visitDate, containerIds, componentIds } = submission;
+      const { originalReason } = request.body;
       // Surrogate first: the reason is asked for on the page that offers the surrogates; sent
       // blank from there, the page is shown again, saying that it is needed. A day that cannot be
       // booked is refused first, as the submission would.
       const reason = originalReason?.trim() ?? '';
-      if (reason === '' && collectionId !== undefined && openVisitDays(findCollections(db, { id: collectionId })[0]?.readingRoomId).includes(visitDate)) {
+      if (reason === '' && collectionId !== undefined && visitDays(findCollections(db, { id: collectionId })[0]?.readingRoomId).days.includes(visitDate)) {
         const offers = await surrogateOffers(db, visitDate, containerIds, componentIds);
         if (offers.length > 0) {
           const asked = originalReason !== undefined;
@@ -249,9 +149,8 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
           );
         }
       }
-      const submission = { visitDate, containerIds, componentIds, note: note.trim() || undefined, originalReason: reason || undefined };
-      const made = await attempt(() => submitRequests(requests, { researcher: accountOf(request) }, submission, clock));
-      if (!made.ok) return again(readableMessage(made.refusal.message), made.refusal.statusCode);
+      const made = await attempt(() => submitRequests(requests, { researcher: requester.researcher }, { ...submission, originalReason: reason || undefined }, clock));
+      if (!made.ok) return showAgain(request, reply, read, requester, readableMessage(made.refusal.message), made.refusal.statusCode);
       return seeOther(reply, config, `/requests?submitted=${made.value.map((r) => r.id).join(',')}`);
     },
   );
@@ -263,10 +162,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       schema: { ...hidden, querystring: Type.Object({ submitted: Type.Optional(FormText), cancelled: Type.Optional(IdText), released: Type.Optional(IdText) }) },
     },
     async (request, reply) => {
-      const submitted = (request.query.submitted ?? '')
-        .split(',')
-        .map((id) => idOf(id))
-        .filter((id) => id !== undefined);
+      const submitted = idsInText(request.query.submitted);
       return showRequests(request, reply, { submitted, cancelled: idOf(request.query.cancelled), released: idOf(request.query.released) });
     },
   );

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { originOf } from '../accounts/auth-routes.ts';
 import { DocumentTypeSchema } from '../accounts/schemas.ts';
 import { recordIdentityCheck } from '../accounts/staff.ts';
-import { findUser, listUsers, type UserRow } from '../accounts/users.ts';
+import { findUser, type UserRow } from '../accounts/users.ts';
 import { addDays, todayIn, type IsoDate } from '../domain/calendar.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import { accountOf } from '../http/auth.ts';
@@ -18,7 +18,7 @@ import { StaffTargetSchema } from '../requests/schemas.ts';
 import { eventsOf, findRequest, listRequests } from '../requests/store.ts';
 import { attempt, pageRenderer, pathOnThisSite, seeOther, type PageOptions } from './kit.ts';
 import { callSlipsPdf, papers } from './staff/call-slips.ts';
-import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup } from './staff/rows.ts';
+import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup, researchersMatching } from './staff/rows.ts';
 import { FormBody, FormText, hidden } from './form.ts';
 import { NoteFormBody, noteForm, noteFromForm, notedNotice, notesByRequest, type NoteDraft } from './request-notes.ts';
 
@@ -29,8 +29,6 @@ import { NoteFormBody, noteForm, noteFromForm, notedNotice, notesByRequest, type
 // their answers. Call slips carry no note: a slip travels with its box to the researcher's table.
 
 const staffOnly = { access: ['staff'] as const };
-/** How many researchers a desk search shows before asking for a closer search. */
-const DESK_MATCHES = 20;
 
 type Extra = {
   problem?: string;
@@ -94,8 +92,8 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     const date = today();
     const query = q?.trim() ?? '';
     const researcher = researcherLookup(db);
-    const found = query ? listUsers(db, { role: 'researcher', q: query, limit: DESK_MATCHES + 1 }) : [];
-    const people = found.slice(0, DESK_MATCHES).map((user) => ({
+    const { matches, more } = query ? researchersMatching(db, query) : { matches: [], more: false };
+    const people = matches.map((user) => ({
       ...researcherLook(user),
       affiliation: user.affiliation,
       checkedOn: user.identityVerifiedAt ? readable(user.identityVerifiedAt) : null,
@@ -117,9 +115,10 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         date,
         q: query,
         people,
-        more: found.length > DESK_MATCHES,
+        more,
         expected,
         documentChoices,
+        paths: pagePaths,
         back,
         problem: extra.problem ?? null,
         problemLink: extra.problemLink ?? null,

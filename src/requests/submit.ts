@@ -6,6 +6,7 @@ import { roomDay } from '../calendar/store.ts';
 import { appointmentFor } from '../appointments/seats.ts';
 import { roomOfCollection, roomOrFirst } from '../reading-rooms/store.ts';
 import { holdersOn } from './holders.ts';
+import { leadTimeOf } from '../domain/reading-rooms.ts';
 import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal, withdrawnRefusal } from '../domain/booking-rules.ts';
 import { wantedContainers, type WantedComponent } from '../domain/wanted-containers.ts';
 import { wantedComponents } from '../finding-aids/wanted.ts';
@@ -98,7 +99,7 @@ function submissionWork(ctx: RequestsContext, { researcher, staff, overrideLeadT
       }),
     );
     for (const day of days.values()) {
-      const leadBusinessDays = overrideLeadTime ? 0 : day.room.leadBusinessDays;
+      const leadBusinessDays = leadTimeOf(day.room, overrideLeadTime);
       const dateRefusal = visitDateRefusal(visitDate, { today: day.today, closures: day.closures, maxAdvanceDays: day.room.maxAdvanceDays, leadBusinessDays });
       if (dateRefusal) throw dateRefusal;
     }

@@ -22,6 +22,8 @@ interface Context {
   password: string;
   /** A researcher the user routes act on. */
   targetId: number;
+  /** The table's researcher, whose requests the rows make; staff request on their behalf too. */
+  researcherId: number;
   /** A fresh e-mail address, for bodies that create an account. */
   freshEmail(): string;
   /** A new request of the table's researcher, in the given status (on its own box and day). */
@@ -221,6 +223,23 @@ const table: Row[] = [
     expect: pageFor(['staff', 'admin'], 303),
   },
   { page: true, method: 'GET', route: '/desk/requests/:id', url: (ctx) => `/desk/requests/${ctx.request('scheduled')}`, expect: pageFor(['staff', 'admin'], 200) },
+  // Requests on a researcher's behalf (issue 16): the desk's, as the API's researcherId is staff's.
+  { page: true, method: 'GET', route: '/desk/on-behalf', url: () => '/desk/on-behalf?q=target', expect: pageFor(['staff', 'admin'], 200) },
+  {
+    page: true,
+    method: 'GET',
+    route: '/desk/on-behalf/collections/:collectionId',
+    url: (ctx) => `/desk/on-behalf/collections/1?researcherId=${ctx.researcherId}`,
+    expect: pageFor(['staff', 'admin'], 200),
+  },
+  {
+    page: true,
+    method: 'POST',
+    route: '/desk/on-behalf',
+    url: () => '/desk/on-behalf',
+    body: (ctx) => ({ researcherId: String(ctx.researcherId), visitDate: ctx.openDay(), collectionId: '1', containerIds: '3' }),
+    expect: pageFor(['staff', 'admin'], 303),
+  },
   {
     page: true,
     method: 'POST',
@@ -459,6 +478,7 @@ function contextFor(caller: Caller): Context {
   return {
     password: caller === 'none' ? PASSWORD : (passwords.get(caller) ?? PASSWORD),
     targetId,
+    researcherId,
     freshEmail: () => `colleague-${++fresh}@example.org`,
     request: newRequest,
     heldRequest,

@@ -1,7 +1,7 @@
 import type { Database } from '../../../db/client.ts';
 import type { RequestStatus } from '../../../db/schema.ts';
 import { identityDocumentTypes, type IdentityDocumentType } from '../../accounts/staff.ts';
-import { findUser, type UserRow } from '../../accounts/users.ts';
+import { findUser, listUsers, type UserRow } from '../../accounts/users.ts';
 import type { IsoDate } from '../../domain/calendar.ts';
 import { allows, staffMovesFrom, type StaffMove } from '../../domain/request-status.ts';
 import { boxesOut, pickList, staffList } from '../../paging/pick-list.ts';
@@ -61,6 +61,15 @@ export function researcherLook(user: UserRow): ResearcherLook {
     identityDocument: user.identityDocumentType ? (documentWords[user.identityDocumentType as IdentityDocumentType] ?? user.identityDocumentType) : null,
     deskHref: deskHref(user),
   };
+}
+
+/** How many researchers a search at the desk shows before asking for a closer search. */
+const DESK_MATCHES = 20;
+
+/** The desk's search for a researcher, by part of the name or address: the first matches, and whether there are more. */
+export function researchersMatching(db: Database, q: string): { matches: UserRow[]; more: boolean } {
+  const found = listUsers(db, { role: 'researcher', q, limit: DESK_MATCHES + 1 });
+  return { matches: found.slice(0, DESK_MATCHES), more: found.length > DESK_MATCHES };
 }
 
 /** The desk, opened on one researcher. */
