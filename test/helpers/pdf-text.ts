@@ -34,7 +34,8 @@ function unicodeMap(cmap: string): Map<string, string> {
   for (const [, from = '', to = '', targets = ''] of cmap.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)/g)) {
     const first = parseInt(from, 16);
     const last = parseInt(to, 16);
-    const listed = [...targets.matchAll(/<([0-9a-fA-F]+)>/g)].map((m) => m[1] ?? '');
+    // A ligature maps to several letters, written in one pair of brackets: `<0066 0066>` is "ff".
+    const listed = [...targets.matchAll(/<([0-9a-fA-F\s]+)>/g)].map((m) => (m[1] ?? '').replace(/\s+/g, ''));
     for (let code = first; code <= last; code += 1) {
       const target = targets.startsWith('[') ? listed[code - first] : width(parseInt(listed[0] ?? '0', 16) + code - first, listed[0] ?? '0000');
       if (target) map.set(width(code, from).toLowerCase(), hex(target));
