@@ -203,11 +203,20 @@ describe('API2:2023 Broken Authentication', () => {
 });
 
 describe('API3:2023 Broken Object Property Level Authorization (mass assignment)', () => {
-  it('API3: `status`, `researcherId` and `restricted` sent with a new request are refused or ignored, never applied', async () => {
+  it('API3: `status`, `researcherId`, `overrideLeadTime` and `restricted` sent with a new request are refused or ignored, never applied', async () => {
     const alice = who('alice');
     const bob = who('bob');
     const date = openDays[2] ?? '';
-    for (const extra of [{ status: 'scheduled' }, { researcherId: bob.user.id }, { status: 'delivered', researcherId: bob.user.id }, { restricted: false }, { id: 1 }, { createdAt: '2020-01-01T00:00:00Z' }]) {
+    const extras: Record<string, unknown>[] = [
+      { status: 'scheduled' },
+      { researcherId: bob.user.id },
+      { status: 'delivered', researcherId: bob.user.id },
+      { overrideLeadTime: true },
+      { restricted: false },
+      { id: 1 },
+      { createdAt: '2020-01-01T00:00:00Z' },
+    ];
+    for (const extra of extras) {
       const before = digest.now();
       const response = await submit(alice.token, date, [24], extra); // box 24 is restricted: it must wait for a curator
       if (response.statusCode === 201) {
@@ -218,7 +227,9 @@ describe('API3:2023 Broken Object Property Level Authorization (mass assignment)
         assert.equal(requestRow(item?.id ?? 0)?.status, 'awaiting_approval');
         await call(alice.token, { method: 'POST', url: `/api/v1/requests/${item?.id}/cancel` });
       } else {
-        assertRefusal(response, 400, 'FST_ERR_VALIDATION', JSON.stringify(extra));
+        // Naming a researcher and overriding the lead time are staff's (docs/requests.md, "On a researcher's behalf").
+        const staffs = 'researcherId' in extra || 'overrideLeadTime' in extra;
+        assertRefusal(response, staffs ? 403 : 400, staffs ? 'FORBIDDEN' : 'FST_ERR_VALIDATION', JSON.stringify(extra));
         const afterwards = digest.now();
         assert.equal(afterwards.digest, before.digest, `${JSON.stringify(extra)}: a refusal changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
       }
