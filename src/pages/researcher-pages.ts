@@ -1,11 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { roomDay } from '../calendar/store.ts';
-import { earliestVisitIn, horizonOf } from '../domain/reading-rooms.ts';
-import { roomOrFirst } from '../reading-rooms/store.ts';
 import { findCollections, findContainers } from '../collections/store.ts';
-import { calendarDays, todayIn, type IsoDate } from '../domain/calendar.ts';
+import { todayIn, type IsoDate } from '../domain/calendar.ts';
 import { allows, isActive } from '../domain/request-status.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { accountOf } from '../http/auth.ts';
@@ -19,6 +16,7 @@ import { treeOf } from './finding-aid-tree.ts';
 import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 import { surrogateOffers, surrogateView } from './surrogate-first.ts';
 import { FormBody, FormText, hidden, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
+import { openVisitDays } from './visit-days.ts';
 
 // The researcher's pages: the collections and their boxes, with each box's availability for a
 // chosen visit date; the request form; "My requests" with history and cancellation. Every rule is
@@ -52,20 +50,6 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
 
   const readableTime = (at: Date) => readableInstant(at, config.timezone);
 
-  /**
-   * The days a visit to a room (the first when none is named) may be requested for now: open days
-   * from its earliest visit date to its horizon.
-   */
-  const openVisitDays = (roomId?: number): IsoDate[] => {
-    const day = roomDay(db, roomOrFirst(db, roomId), clock());
-    const earliest = earliestVisitIn(day);
-    const horizon = horizonOf(day);
-    if (earliest > horizon) return [];
-    return calendarDays(earliest, horizon, day.closures)
-      .filter((d) => d.open)
-      .map((d) => d.date);
-  };
-
   /** A collection, its series and boxes, with each box's availability on the chosen (or earliest) day. */
   const showCollection = (
     request: FastifyRequest,
@@ -79,7 +63,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     const collection = findCollections(db, { id: collectionId })[0];
     if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
     const account = accountOf(request);
-    const openDays = openVisitDays(collection.readingRoomId);
+    const openDays = openVisitDays(db, collection.readingRoomId, clock());
     const offered = wantedDate !== undefined && openDays.includes(wantedDate);
     const visitDate = offered ? wantedDate : openDays[0];
     if (!problem && wantedDate && !offered && visitDate) {
@@ -228,7 +212,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       // blank from there, the page is shown again, saying that it is needed. A day that cannot be
       // booked is refused first, as the submission would.
       const reason = originalReason?.trim() ?? '';
-      if (reason === '' && collectionId !== undefined && openVisitDays(findCollections(db, { id: collectionId })[0]?.readingRoomId).includes(visitDate)) {
+      if (reason === '' && collectionId !== undefined && openVisitDays(db, findCollections(db, { id: collectionId })[0]?.readingRoomId, clock()).includes(visitDate)) {
         const offers = await surrogateOffers(db, visitDate, containerIds, componentIds);
         if (offers.length > 0) {
           const asked = originalReason !== undefined;
