@@ -11,6 +11,7 @@ import { cancelRequest, releaseHold } from '../requests/changes.ts';
 import { visibleRequest } from '../requests/moves.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
+import { saveForLater } from '../saved/list.ts';
 import { pagePaths } from '../links.ts';
 import { treeOf } from './finding-aid-tree.ts';
 import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
@@ -19,8 +20,9 @@ import { FormBody, FormText, hidden, IdList, IdText, idOf, idsOf, isIsoDate } fr
 import { openVisitDays } from './visit-days.ts';
 
 // The researcher's pages: the collections and their boxes, with each box's availability for a
-// chosen visit date; the request form; "My requests" with history and cancellation. Every rule is
-// the domain's: the pages only choose what to show and word the answers for a person.
+// chosen visit date; the request form and "Save for later"; "My requests" with history and
+// cancellation. Every rule is the domain's: the pages only choose what to show and word the
+// answers for a person.
 
 const NOTE_MAX = 2000;
 /** Every request of one researcher: "My requests" is one page (see the report on paging it). */
@@ -107,6 +109,17 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       status,
     );
   };
+
+  /**
+   * A form of the collection page refused: the page again, with what was chosen and the problem; a
+   * page that says it, when the form named no collection.
+   */
+  const refusedForm =
+    (request: FastifyRequest, reply: FastifyReply, title: string, collectionId: number | undefined, visitDate: string, form: CollectionForm) =>
+    (problem: string, status: number) =>
+      collectionId === undefined
+        ? page(request, reply, 'message', { title, message: problem, problem: true, link: { href: pagePaths.collections, label: 'Browse the collections' } }, status)
+        : showCollection(request, reply, collectionId, visitDate, form, problem, status);
 
   /** "My requests": by visit date, the latest first; with a notice of what was just done. */
   const showRequests = (
@@ -200,10 +213,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       const componentIds = idsOf(request.body.componentIds);
       const collectionId = idOf(request.body.collectionId);
       const form = { containerIds: containerIds ?? [], componentIds: componentIds ?? [], open: idsOf(request.body.open) ?? [], note };
-      const again = (problem: string, status: number) =>
-        collectionId === undefined
-          ? page(request, reply, 'message', { title: 'Your request was not made', message: problem, problem: true, link: { href: '/collections', label: 'Browse the collections' } }, status)
-          : showCollection(request, reply, collectionId, visitDate, form, problem, status);
+      const again = refusedForm(request, reply, 'Your request was not made', collectionId, visitDate, form);
 
       if (!containerIds || !componentIds) return again('Choose folders and boxes from the list.', 400);
       if (containerIds.length === 0 && componentIds.length === 0) return again('Choose at least one folder or box to request.', 422);
@@ -236,6 +246,32 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       const made = await attempt(() => submitRequests(requests, { researcher: accountOf(request) }, submission, clock));
       if (!made.ok) return again(readableMessage(made.refusal.message), made.refusal.statusCode);
       return seeOther(reply, config, `/requests?submitted=${made.value.map((r) => r.id).join(',')}`);
+    },
+  );
+
+  /** The collection page's "Save for later": its checked boxes and folders go on the saved list, without a date. */
+  app.post(
+    '/saved',
+    {
+      config: researcherOnly,
+      preHandler: app.csrfProtection,
+      schema: {
+        ...hidden,
+        body: FormBody({ visitDate: Type.Optional(IdText), collectionId: Type.Optional(IdText), containerIds: IdList, componentIds: IdList, open: IdList, note: Type.Optional(FormText) }),
+      },
+    },
+    async (request, reply) => {
+      const { visitDate = '', note = '' } = request.body;
+      const containerIds = idsOf(request.body.containerIds);
+      const componentIds = idsOf(request.body.componentIds);
+      const form = { containerIds: containerIds ?? [], componentIds: componentIds ?? [], open: idsOf(request.body.open) ?? [], note };
+      const again = refusedForm(request, reply, 'Nothing was saved', idOf(request.body.collectionId), visitDate, form);
+      if (!containerIds || !componentIds) return again('Choose folders and boxes from the list.', 400);
+      if (containerIds.length === 0 && componentIds.length === 0) return again('Choose at least one folder or box to save for later.', 422);
+      const things = [...containerIds.map((containerId) => ({ containerId })), ...componentIds.map((componentId) => ({ componentId }))];
+      const saved = await attempt(() => saveForLater(db, accountOf(request), things, clock));
+      if (!saved.ok) return again(readableMessage(saved.refusal.message), saved.refusal.statusCode);
+      return seeOther(reply, config, pagePaths.saved({ saved: saved.value.map(({ item }) => item.id) }));
     },
   );
 
