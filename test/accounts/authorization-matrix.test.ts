@@ -152,7 +152,7 @@ const table: Row[] = [
     method: 'POST',
     route: '/api/v1/me/saved/submit',
     url: () => '/api/v1/me/saved/submit',
-    body: (ctx) => ({ visitDate: ctx.openDay(), ids: [ctx.savedItem(28)] }),
+    body: (ctx) => ({ visitDate: '2026-12-03', ids: [ctx.savedItem(28)] }),
     expect: only(['researcher'], 201),
   },
 
@@ -297,6 +297,18 @@ const table: Row[] = [
   { page: true, method: 'POST', route: '/appointments/:id/cancel', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/cancel`, expect: pageFor(['researcher'], 303) },
   { page: true, method: 'GET', route: '/appointments/:id/calendar.ics', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/calendar.ics`, expect: pageFor(['researcher'], 200) },
   { page: true, method: 'POST', route: '/requests/:id/release', url: (ctx) => `/requests/${ctx.heldRequest()}/release`, expect: pageFor(['researcher'], 303) },
+  // The saved list's pages (issue 16): a researcher's own.
+  { page: true, method: 'GET', route: '/saved', url: () => '/saved?date=2026-12-02', expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/saved', url: () => '/saved', body: () => ({ collectionId: '1', containerIds: '26' }), expect: pageFor(['researcher'], 303) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/saved/submit',
+    url: () => '/saved/submit',
+    body: (ctx) => ({ visitDate: '2026-12-04', ids: String(ctx.savedItem(28)) }),
+    expect: pageFor(['researcher'], 303),
+  },
+  { page: true, method: 'POST', route: '/saved/:id/remove', url: (ctx) => `/saved/${ctx.savedItem(27)}/remove`, expect: pageFor(['researcher'], 303) },
   { page: true, method: 'GET', route: '/desk/appointments', url: () => '/desk/appointments?date=2026-11-26', expect: pageFor(['staff', 'admin'], 200) },
   { page: true, method: 'POST', route: '/desk/appointments/:id/check-in', url: (ctx) => `/desk/appointments/${ctx.appointment('today')}/check-in`, expect: pageFor(['staff', 'admin'], 303) },
   {
