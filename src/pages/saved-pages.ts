@@ -42,7 +42,7 @@ export const savedPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
   /**
    * A room on a visit date: in words, whether it can be booked, and the researcher's appointment
-   * there that day; `readable` when its boxes can be read that day (open, full or not).
+   * there that day; `readable` when the room is open for requests that day, seats left or not.
    */
   const roomOn = (room: ReadingRoom, researcherId: number, date: IsoDate) => {
     const taken = room.seats === null ? new Map<IsoDate, number>() : seatsTaken(db, room.id, date, date);

@@ -45,7 +45,7 @@ export interface SavedItem {
 /** A component's label when its boxes are this many or fewer: each is named; beyond, they are counted. */
 const BOXES_NAMED = 3;
 
-const rowsQuery = (db: Writer, researcherId: number) =>
+const savedRows = (db: Writer, researcherId: number) =>
   db
     .select({
       id: savedItems.id,
@@ -71,14 +71,14 @@ function housingsOf(component: WantedComponent): { containerId: number; folder: 
   try {
     return containersFor(component);
   } catch (error) {
-    if (error instanceof Refusal) return [];
+    if (error instanceof Refusal && error.code === 'NOT_REQUESTABLE') return [];
     throw error;
   }
 }
 
 /** A researcher's saved items, the first saved first. */
 export function savedList(db: Writer, researcherId: number): SavedItem[] {
-  const rows = rowsQuery(db, researcherId);
+  const rows = savedRows(db, researcherId);
   const components = wantedComponents(db, rows.flatMap((r) => r.componentId ?? []));
   const housings = new Map([...components].map(([id, component]) => [id, housingsOf(component)]));
   const details = containerDetails(db, [...rows.flatMap((r) => r.containerId ?? []), ...[...housings.values()].flat().map((h) => h.containerId)]);
@@ -89,7 +89,7 @@ export function savedList(db: Writer, researcherId: number): SavedItem[] {
     if (row.containerId !== null) return { ...common, label: labelOf(row.containerId), containerIds: [row.containerId] };
     const component = components.get(row.componentId as number);
     if (!component) return { ...common, label: `Component ${row.componentId}, no longer in the finding aid`, containerIds: [], gone: true };
-    const inBoxes = housings.get(component.id) ?? [];
+    const inBoxes = housings.get(component.id)!;
     const where =
       inBoxes.length > BOXES_NAMED
         ? `${inBoxes.length} boxes`
