@@ -20,6 +20,7 @@ import { appointmentRoutes } from './appointments/routes.ts';
 import { readingRoomRoutes } from './reading-rooms/routes.ts';
 import { noteRoutes } from './requests/note-routes.ts';
 import { requestRoutes } from './requests/routes.ts';
+import { savedRoutes } from './saved/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { collectionRoutes } from './collections/routes.ts';
 import { findingAidRoutes } from './finding-aids/routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(calendarRoutes, { db, clock, requests });
   await app.register(requestRoutes, { ctx: requests, clock });
   await app.register(noteRoutes, { ctx: requests, clock });
+  await app.register(savedRoutes, { ctx: requests, clock });
   await app.register(readingRoomRoutes, { db, clock });
   await app.register(appointmentRoutes, { ctx: requests, clock });
   await app.register(pagingRoutes, { db });

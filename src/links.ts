@@ -56,6 +56,17 @@ export const pagePaths = {
     for (const id of containerIds) query.append('containerIds', String(id));
     return query.size > 0 ? `/visit?${query.toString()}` : '/visit';
   },
+  /**
+   * A researcher's saved list: with a visit date, how each item stands that day; `saved` (the items
+   * just saved) and `removed` say what was just done.
+   */
+  saved: (view: { date?: IsoDate | undefined; saved?: readonly number[]; removed?: boolean } = {}) => {
+    const query = new URLSearchParams();
+    if (view.date !== undefined) query.append('date', view.date);
+    if (view.saved?.length) query.append('saved', view.saved.join(','));
+    if (view.removed) query.append('removed', '1');
+    return query.size > 0 ? `/saved?${query.toString()}` : '/saved';
+  },
   review: '/review',
   /** Staff, curators and admins: the collections, each leading to its containers. */
   containers: '/containers',

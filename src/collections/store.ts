@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
-import { holdsOn } from '../requests/holders.ts';
+import { holdRunsOver, holdsThatDay } from '../requests/holders.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { Writer } from '../../db/transactions.ts';
@@ -153,19 +153,17 @@ export function findContainers(db: Database, collectionId: number, today: IsoDat
 export function heldOn(db: Database, collectionId: number, visitDate: IsoDate): ReadonlySet<number> {
   return whileUnchanged(db, `heldOn:${collectionId}:${visitDate}`, () =>
     new Set(
-      prepared(db, 'heldOn', () =>
-        db
-          .select({ containerId: requests.containerId })
-          .from(requests)
-          .innerJoin(containers, eq(containers.id, requests.containerId))
-          .where(
-            and(
-              eq(containers.collectionId, sql.placeholder('collectionId')),
-              holdsOn(sql`${sql.placeholder('visitDate')}`),
-            ),
-          )
-          .prepare(),
-      )
+      prepared(db, 'heldOn', () => {
+        // The day's holders and the holds running over it, each through its own index (src/requests/holders.ts).
+        const day = sql`${sql.placeholder('visitDate')}`;
+        const held = (holds: SQL) =>
+          db
+            .select({ containerId: requests.containerId })
+            .from(requests)
+            .innerJoin(containers, eq(containers.id, requests.containerId))
+            .where(and(eq(containers.collectionId, sql.placeholder('collectionId')), holds));
+        return held(holdsThatDay(day)).unionAll(held(holdRunsOver(day))).prepare();
+      })
         .all({ collectionId, visitDate })
         .map((r) => r.containerId),
     ),

@@ -36,6 +36,8 @@ export type RefusalCode =
   | 'CALL_NUMBER_TAKEN'
   | 'CONTAINER_WITHDRAWN'
   | 'NOT_REQUESTABLE'
+  // Saved lists.
+  | 'SAVED_LIST_FULL'
   // A field or an action the asker's role may not touch.
   | 'FORBIDDEN'
   // Anything asked for by an id that is not there, or not the asker's to see.

@@ -25,6 +25,7 @@ export async function registerDocsAndHeaders(app: FastifyInstance, version: stri
         { name: 'accounts', description: 'Registration, sign-in, passwords and your own account' },
         { name: 'users', description: 'Accounts as admins and desk staff see them' },
         { name: 'requests', description: 'Requests for containers, their decisions and their history' },
+        { name: 'saved', description: "A researcher's saved list: boxes and folders kept without a date, then requested together" },
         { name: 'paging', description: 'Pick lists and the chain of custody' },
         { name: 'operations', description: 'Health and readiness' },
       ],

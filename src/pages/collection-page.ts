@@ -1,26 +1,27 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { UserRow } from '../accounts/users.ts';
-import { roomDay } from '../calendar/store.ts';
 import { findCollections, findContainers } from '../collections/store.ts';
-import { calendarDays, todayIn, type IsoDate } from '../domain/calendar.ts';
-import { earliestVisitIn, horizonOf } from '../domain/reading-rooms.ts';
+import { todayIn, type IsoDate } from '../domain/calendar.ts';
 import { isActive } from '../domain/request-status.ts';
 import { pagePaths } from '../links.ts';
-import { roomOrFirst } from '../reading-rooms/store.ts';
 import type { Submission } from '../requests/submit.ts';
+import type { Saveable } from '../saved/list.ts';
 import { listRequests } from '../requests/store.ts';
 import { readableDate } from '../wording.ts';
 import { treeOf } from './finding-aid-tree.ts';
 import { FormText, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
 import { notFoundPage, pageRenderer, type PageOptions } from './kit.ts';
 import { surrogateView } from './surrogate-first.ts';
+import { openVisitDays } from './visit-days.ts';
 
 // The collection page: a collection, its finding aid's tree and its boxes, each box as it stands on
 // the chosen visit date, and the form that requests them. A researcher requests for themselves
 // (`/collections/:id`, posting to `/requests`); staff for a researcher who phones or writes
 // (`/desk/on-behalf/collections/:id`, posting to `/desk/on-behalf`), where a day sooner than the
-// lead time is offered too, for staff to override it. One page, one way of reading its form.
+// lead time is offered too, for staff to override it. A researcher may also save the choice for
+// later (`POST /saved`); the desk's page does not offer it, since it would go on staff's own list.
+// One page, one way of reading its form.
 
 export const NOTE_MAX = 2000;
 /** Every request of one researcher: "My requests" is one page (see the report on paging it). */
@@ -50,7 +51,7 @@ export function shownIn(query: { open?: string[] | undefined; componentIds?: str
   return { containerIds: idsOf(query.containerIds) ?? [], componentIds: idsOf(query.componentIds) ?? [], open: idsOf(query.open) ?? [], note: '' };
 }
 
-/** The fields of the page's request form, whichever of the two posts it goes to. */
+/** The fields of the page's form, whichever post it goes to: a request (the researcher's or the desk's), or "Save for later". */
 export const RequestFormFields = {
   visitDate: Type.Optional(IdText),
   collectionId: Type.Optional(IdText),
@@ -69,49 +70,54 @@ interface RequestFormBody {
   note?: string | undefined;
 }
 
-/** The request form as posted: what to show again with a problem, and the submission when nothing is wrong. */
-export type RequestForm = { form: CollectionForm; visitDate: string; collectionId: number | undefined } & (
+/**
+ * The page's form as posted: what to show again with a problem (`notDone` is the title of a page
+ * that says it, when the form named no collection), and what it asks when nothing is wrong.
+ */
+export type PostedForm<Asked> = { form: CollectionForm; visitDate: string; collectionId: number | undefined; notDone: string } & (
   | { problem: { message: string; status: number } }
-  | { problem: null; submission: Submission & { visitDate: IsoDate; containerIds: number[]; componentIds: number[] } }
+  | ({ problem: null } & Asked)
 );
 
-export function readRequestForm(body: RequestFormBody, overrideLeadTime = false): RequestForm {
-  const { visitDate = '', note = '' } = body;
+/** The boxes and folders the form chose: at least one, each an id; `toDo` words what they were chosen for. */
+function readChoice(body: RequestFormBody, notDone: string, toDo: string, overrideLeadTime: boolean): PostedForm<{ containerIds: number[]; componentIds: number[] }> {
   const containerIds = idsOf(body.containerIds);
   const componentIds = idsOf(body.componentIds);
   const read = {
-    form: { containerIds: containerIds ?? [], componentIds: componentIds ?? [], open: idsOf(body.open) ?? [], note, overrideLeadTime },
-    visitDate,
+    form: { containerIds: containerIds ?? [], componentIds: componentIds ?? [], open: idsOf(body.open) ?? [], note: body.note ?? '', overrideLeadTime },
+    visitDate: body.visitDate ?? '',
     collectionId: idOf(body.collectionId),
+    notDone,
   };
-  const wrong = (message: string, status: number): RequestForm => ({ ...read, problem: { message, status } });
-  if (!containerIds || !componentIds) return wrong('Choose folders and boxes from the list.', 400);
-  if (containerIds.length === 0 && componentIds.length === 0) return wrong('Choose at least one folder or box to request.', 422);
-  if (!isIsoDate(visitDate)) return wrong('Choose a visit date from the list.', 422);
-  return { ...read, problem: null, submission: { visitDate, containerIds, componentIds, note: note.trim() || undefined } };
+  if (!containerIds || !componentIds) return { ...read, problem: { message: 'Choose folders and boxes from the list.', status: 400 } };
+  if (containerIds.length === 0 && componentIds.length === 0) return { ...read, problem: { message: `Choose at least one folder or box to ${toDo}.`, status: 422 } };
+  return { ...read, problem: null, containerIds, componentIds };
+}
+
+/** The request form as posted: the submission when nothing is wrong. */
+export type RequestForm = PostedForm<{ submission: Submission & { visitDate: IsoDate; containerIds: number[]; componentIds: number[] } }>;
+
+export function readRequestForm(body: RequestFormBody, overrideLeadTime = false): RequestForm {
+  const read = readChoice(body, 'The request was not made', 'request', overrideLeadTime);
+  if (read.problem) return read;
+  const { containerIds, componentIds, ...shown } = read;
+  if (!isIsoDate(read.visitDate)) return { ...shown, problem: { message: 'Choose a visit date from the list.', status: 422 } };
+  return { ...shown, submission: { visitDate: read.visitDate, containerIds, componentIds, note: read.form.note.trim() || undefined } };
+}
+
+/** "Save for later" as posted (the same form, without a date): the boxes and folders to save when nothing is wrong. */
+export type SaveForm = PostedForm<{ things: Saveable[] }>;
+
+export function readSaveForm(body: RequestFormBody): SaveForm {
+  const read = readChoice(body, 'Nothing was saved', 'save for later', false);
+  if (read.problem) return read;
+  const { containerIds, componentIds, ...shown } = read;
+  return { ...shown, things: [...containerIds.map((containerId) => ({ containerId })), ...componentIds.map((componentId) => ({ componentId }))] };
 }
 
 export function collectionPage({ db, config, clock }: Pick<PageOptions, 'db' | 'config' | 'clock'>) {
   const page = pageRenderer(config, clock);
   const missing = notFoundPage(page, { href: pagePaths.collections, label: 'Browse the collections' });
-
-  /**
-   * The open days a visit to a room (the first when none is named) may be requested for now, to
-   * its horizon: from its earliest visit date, or from today where staff may override the lead
-   * time; and that earliest visit date, which the lead time gives.
-   */
-  const visitDays = (roomId: number | undefined, overridable = false): { days: IsoDate[]; earliest: IsoDate } => {
-    const day = roomDay(db, roomOrFirst(db, roomId), clock());
-    const first = earliestVisitIn(day, overridable);
-    const horizon = horizonOf(day);
-    const days =
-      first > horizon
-        ? []
-        : calendarDays(first, horizon, day.closures)
-            .filter((d) => d.open)
-            .map((d) => d.date);
-    return { days, earliest: earliestVisitIn(day) };
-  };
 
   /** A collection, its series and boxes, with each box's availability on the chosen (or earliest) day. */
   const show = (
@@ -127,7 +133,7 @@ export function collectionPage({ db, config, clock }: Pick<PageOptions, 'db' | '
     const collection = findCollections(db, { id: collectionId })[0];
     if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
     const forWhom = requester?.onBehalf ? requester.researcher : undefined;
-    const { days: openDays, earliest } = visitDays(collection.readingRoomId, forWhom !== undefined);
+    const { days: openDays, earliest } = openVisitDays(db, collection.readingRoomId, clock(), { overridable: forWhom !== undefined });
     const offered = wantedDate !== undefined && openDays.includes(wantedDate);
     // A day sooner than the lead time is offered at the desk, but never chosen unasked.
     const visitDate = offered ? wantedDate : (openDays.find((d) => d >= earliest) ?? openDays[0]);
@@ -173,11 +179,11 @@ export function collectionPage({ db, config, clock }: Pick<PageOptions, 'db' | '
     );
   };
 
-  /** A request form refused, shown again: on its collection's page with what was chosen, or alone when the form named none. */
-  const showAgain = (request: FastifyRequest, reply: FastifyReply, read: RequestForm, requester: Requester, problem: string, status: number) =>
+  /** A form of the page refused, shown again: on its collection's page with what was chosen, or alone when the form named none. */
+  const showAgain = (request: FastifyRequest, reply: FastifyReply, read: PostedForm<object>, requester: Requester, problem: string, status: number) =>
     read.collectionId === undefined
-      ? page(request, reply, 'message', { title: 'The request was not made', message: problem, problem: true, link: { href: pagePaths.collections, label: 'Browse the collections' } }, status)
+      ? page(request, reply, 'message', { title: read.notDone, message: problem, problem: true, link: { href: pagePaths.collections, label: 'Browse the collections' } }, status)
       : show(request, reply, read.collectionId, read.visitDate, read.form, requester, problem, status);
 
-  return { visitDays, show, showAgain, missing };
+  return { show, showAgain, missing };
 }

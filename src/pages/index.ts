@@ -10,6 +10,7 @@ import { findingAidAdminPages } from './finding-aid-admin-pages.ts';
 import { findingAidPages } from './finding-aid-pages.ts';
 import { onBehalfPages } from './on-behalf-pages.ts';
 import { researcherPages } from './researcher-pages.ts';
+import { savedPages } from './saved-pages.ts';
 import { roomDeskPages } from './room-desk-pages.ts';
 import { staffPages } from './staff-pages.ts';
 import { visitPages } from './visit-pages.ts';
@@ -37,6 +38,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(accountPages, options);
   await app.register(researcherPages, options);
   await app.register(visitPages, options);
+  await app.register(savedPages, options);
   await app.register(findingAidPages, options);
   await app.register(staffPages, options);
   await app.register(roomDeskPages, options);

@@ -28,6 +28,7 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   researcher: [
     { href: '/collections', label: 'Collections' },
     { href: '/search', label: 'Search' },
+    { href: pagePaths.saved(), label: 'Saved' },
     { href: pagePaths.planVisit(), label: 'Plan a visit' },
     { href: pagePaths.appointments, label: 'My appointments' },
     { href: '/requests', label: 'My requests' },

@@ -12,16 +12,19 @@ import { visibleRequest } from '../requests/moves.ts';
 import { notesOf } from '../requests/notes.ts';
 import { eventsOf, listRequests, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
+import { saveForLater } from '../saved/list.ts';
 import { pagePaths } from '../links.ts';
-import { ALL_OF_THEM, CollectionQuery, collectionPage, NOTE_MAX, readRequestForm, RequestFormFields, shownIn } from './collection-page.ts';
+import { ALL_OF_THEM, CollectionQuery, collectionPage, NOTE_MAX, readRequestForm, readSaveForm, RequestFormFields, shownIn } from './collection-page.ts';
 import { attempt, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 import { surrogateOffers } from './surrogate-first.ts';
 import { FormBody, FormText, hidden, IdText, idOf, idsInText } from './form.ts';
+import { openVisitDays } from './visit-days.ts';
 
 // The researcher's pages: the collections and their boxes, with each box's availability for a
-// chosen visit date (the collection page, src/pages/collection-page.ts); the request form; "My
-// requests" with history and cancellation; a request's page with the notes written for them. Every
-// rule is the domain's: the pages only choose what to show and word the answers for a person.
+// chosen visit date (the collection page, src/pages/collection-page.ts); the request form and "Save
+// for later"; "My requests" with history and cancellation; a request's page with the notes written
+// for them. Every rule is the domain's: the pages only choose what to show and word the answers for
+// a person.
 
 const researcherOnly = { access: ['researcher'] as const };
 const anyone = { access: ['any'] as const };
@@ -36,7 +39,7 @@ const ACTORS: Record<string, string> = {
 
 export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
   const page = pageRenderer(config, clock);
-  const { visitDays, show: showCollection, showAgain, missing } = collectionPage({ db, config, clock });
+  const { show: showCollection, showAgain, missing } = collectionPage({ db, config, clock });
 
   const readableTime = (at: Date) => readableInstant(at, config.timezone);
 
@@ -129,7 +132,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       // blank from there, the page is shown again, saying that it is needed. A day that cannot be
       // booked is refused first, as the submission would.
       const reason = originalReason?.trim() ?? '';
-      if (reason === '' && collectionId !== undefined && visitDays(findCollections(db, { id: collectionId })[0]?.readingRoomId).days.includes(visitDate)) {
+      if (reason === '' && collectionId !== undefined && openVisitDays(db, findCollections(db, { id: collectionId })[0]?.readingRoomId, clock()).days.includes(visitDate)) {
         const offers = await surrogateOffers(db, visitDate, containerIds, componentIds);
         if (offers.length > 0) {
           const asked = originalReason !== undefined;
@@ -152,6 +155,24 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       const made = await attempt(() => submitRequests(requests, { researcher: requester.researcher }, { ...submission, originalReason: reason || undefined }, clock));
       if (!made.ok) return showAgain(request, reply, read, requester, readableMessage(made.refusal.message), made.refusal.statusCode);
       return seeOther(reply, config, `/requests?submitted=${made.value.map((r) => r.id).join(',')}`);
+    },
+  );
+
+  /** The collection page's "Save for later": its checked boxes and folders go on the saved list, without a date. */
+  app.post(
+    '/saved',
+    {
+      config: researcherOnly,
+      preHandler: app.csrfProtection,
+      schema: { ...hidden, body: FormBody(RequestFormFields) },
+    },
+    async (request, reply) => {
+      const requester = { researcher: accountOf(request), onBehalf: false };
+      const read = readSaveForm(request.body);
+      if (read.problem) return showAgain(request, reply, read, requester, read.problem.message, read.problem.status);
+      const saved = await attempt(() => saveForLater(db, requester.researcher, read.things, clock));
+      if (!saved.ok) return showAgain(request, reply, read, requester, readableMessage(saved.refusal.message), saved.refusal.statusCode);
+      return seeOther(reply, config, pagePaths.saved({ saved: saved.value.map(({ item }) => item.id) }));
     },
   );
 

@@ -6,18 +6,17 @@ import { cancelAppointment, makeAppointment, visibleAppointment } from '../appoi
 import { listAppointments, seatsTaken } from '../appointments/store.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { deskAllows, takesSeat } from '../domain/appointments.ts';
-import { todayIn, weekdayName, type IsoDate } from '../domain/calendar.ts';
+import { todayIn, type IsoDate } from '../domain/calendar.ts';
 import { horizonOf, type ReadingRoom } from '../domain/reading-rooms.ts';
-import { restrictedOn } from '../domain/restrictions.ts';
-import { addMonths, isIsoMonth, monthOf, visitDays, type IsoMonth, type VisitDayVerdict } from '../domain/visit-plan.ts';
+import { addMonths, isIsoMonth, monthOf, visitDays, type IsoMonth } from '../domain/visit-plan.ts';
 import { accountOf } from '../http/auth.ts';
 import { pageLinks, pagePaths } from '../links.ts';
 import { allRooms, findRoom } from '../reading-rooms/store.ts';
-import { holdersOn } from '../requests/holders.ts';
 import { containerDetails, listRequests } from '../requests/store.ts';
-import { appointmentWords, readableDate, readableDay, readableMessage, readableMonth } from '../wording.ts';
+import { appointmentWords, readableDay, readableMessage, readableMonth } from '../wording.ts';
 import { FormBody, hidden, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
 import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
+import { boxesOn, boxWords, dayWords } from './visit-days.ts';
 
 // The researcher's visits: planning one (a month of a room's days, each with its seats left or
 // why it cannot be booked, and how the chosen boxes stand that day), booking a day, and "My
@@ -27,33 +26,6 @@ import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from 
 const researcherOnly = { access: ['researcher'] as const };
 /** Every appointment and request of one researcher: "My appointments" is one page. */
 const ALL_OF_THEM = 100_000;
-
-/** Why a day cannot be booked, or that it can, in words. */
-function dayWords(date: IsoDate, verdict: VisitDayVerdict): string {
-  switch (verdict.kind) {
-    case 'bookable':
-      return verdict.seatsLeft === null ? 'Open: seats unlimited' : `Open: ${verdict.seatsLeft} ${verdict.seatsLeft === 1 ? 'seat' : 'seats'} left`;
-    case 'full':
-      return 'Full: every seat is taken';
-    case 'past':
-      return 'Past';
-    case 'closed':
-      return verdict.closure === null ? `Closed on ${weekdayName(date)}s` : `Closed: ${verdict.closure}`;
-    case 'too-soon':
-      return `Too soon: the earliest visit date is ${readableDate(verdict.earliest)}`;
-    case 'too-far':
-      return `Past the booking horizon: the last day that can be booked is ${readableDate(verdict.horizon)}`;
-  }
-}
-
-/** A chosen box on a day it could be read, in words. */
-type BoxOnDay = 'available' | 'yours' | 'held' | 'restricted';
-const boxWords: Record<BoxOnDay, string> = {
-  available: 'available',
-  yours: 'yours that day',
-  held: 'held by another reader: you would join the waiting list',
-  restricted: 'restricted: a curator must approve it',
-};
 
 interface PlanAsked {
   room?: string | undefined;
@@ -93,18 +65,11 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         .map((a) => [a.date, a]),
     );
     const here = boxes.filter((b) => b.readingRoomId === room.id && !b.withdrawn);
-    /** How each chosen box of this room stands on a day: the holders of src/requests/holders.ts, then its restriction that day. */
-    const boxesOn = (date: IsoDate) => {
-      const holders = holdersOn(db, here.map((b) => b.id), date);
+    /** How each chosen box of this room stands on a day. */
+    const standingsOn = (date: IsoDate) => {
+      const standings = boxesOn(db, researcher.id, here, date);
       return here.map((box) => {
-        const holder = holders.get(box.id);
-        const standing: BoxOnDay = holder
-          ? holder.researcherId === researcher.id
-            ? 'yours'
-            : 'held'
-          : restrictedOn({ restricted: box.restricted, until: box.restrictedUntil }, date)
-            ? 'restricted'
-            : 'available';
+        const standing = standings.get(box.id)!;
         return { label: box.containerLabel, standing, words: boxWords[standing] };
       });
     };
@@ -118,7 +83,7 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         words: dayWords(date, verdict),
         appointment: appointment ? { status: appointmentWords[appointment.status].researcher } : null,
         mayBook: verdict.kind === 'bookable' && !appointment,
-        boxes: readable ? boxesOn(date) : [],
+        boxes: readable ? standingsOn(date) : [],
       };
     });
     const roomOf = new Map(rooms.map((r) => [r.id, r.name]));

@@ -9,24 +9,31 @@ const list = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}
 
 /**
  * Whether a request holds its container on `date` (src/domain/request-status.ts): a holding status
- * on its visit date, or a hold running from its visit date to `holdUntil`. Every question of who
- * has a box on a day (submissions, approvals, the waiting list, `available`) asks this.
+ * on its visit date (`holdsThatDay`), or a hold running from its visit date to `holdUntil`
+ * (`holdRunsOver`). Every question of who has a box on a day (submissions, approvals, the waiting
+ * list, `available`) asks both. They are asked apart, each in a query of its own joined by `union
+ * all`, so that each reads its own index: the day's by (container, visit date), the holds by
+ * (container, holdUntil) among the few requests with one. (One `or` of both read every request the
+ * container ever had.) The status lists are written out, not bound, so the planner can use the
+ * partial indexes.
  */
-export const holdsOn = (date: SQL) =>
-  sql`((${requests.visitDate} = ${date} and ${requests.status} in ${list([...holdingStatuses, 'on_hold'])})
-    or (${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${requests.status} in ${list(heldStatuses)}))`;
+export const holdsThatDay = (date: SQL) => sql`${requests.visitDate} = ${date} and ${requests.status} in ${list([...holdingStatuses, 'on_hold'])}`;
+export const holdRunsOver = (date: SQL) =>
+  sql`${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${requests.status} in ${list(heldStatuses)}`;
 
 /** The wanted containers someone holds on `date`, with who holds each. */
 export function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Map<number, { requestId: number; researcherId: number }> {
   if (containerIds.length === 0) return new Map();
-  const rows = prepared(tx, 'holdersOn', () =>
-    tx
-      .select({ containerId: requests.containerId, requestId: requests.id, researcherId: requests.researcherId })
-      .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
-      .crossJoin(requests)
-      .where(sql`${requests.containerId} = wanted.value and ${holdsOn(sql`${sql.placeholder('date')}`)}`)
-      .prepare(),
-  ).all({ ids: JSON.stringify(containerIds), date });
+  const rows = prepared(tx, 'holdersOn', () => {
+    const day = sql`${sql.placeholder('date')}`;
+    const holders = (holds: SQL) =>
+      tx
+        .select({ containerId: requests.containerId, requestId: requests.id, researcherId: requests.researcherId })
+        .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
+        .crossJoin(requests)
+        .where(sql`${requests.containerId} = wanted.value and ${holds}`);
+    return holders(holdsThatDay(day)).unionAll(holders(holdRunsOver(day))).prepare();
+  }).all({ ids: JSON.stringify(containerIds), date });
   return new Map(rows.map((r) => [r.containerId, { requestId: r.requestId, researcherId: r.researcherId }]));
 }
 

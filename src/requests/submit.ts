@@ -66,7 +66,12 @@ const mineThatDay = (tx: Writer) =>
       .prepare(),
   );
 
-function submissionWork(ctx: RequestsContext, { researcher, staff, overrideLeadTime = false }: Submitter, submission: Submission, clock: Clock) {
+/**
+ * A submission's work inside a transaction, for an operation that commits it with writes of its
+ * own: a saved list's submission removes the submitted items in the same transaction
+ * (src/saved/list.ts). The rules are these, for every way of requesting.
+ */
+export function submissionWork(ctx: RequestsContext, { researcher, staff, overrideLeadTime = false }: Submitter, submission: Submission, clock: Clock) {
   const { visitDate } = submission;
   // Staff on the researcher's behalf: the events name them, and say when they overrode the lead time.
   const onBehalf = staff && `Requested by ${staff.name} on the researcher's behalf${overrideLeadTime ? ', overriding the lead time' : ''}.`;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { and, eq } from 'drizzle-orm';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { appointments, closures, requests, users, type Role } from '../../db/schema.ts';
+import { appointments, closures, requests, savedItems, users, type Role } from '../../db/schema.ts';
 import { addDays, isWeekend } from '../../src/domain/calendar.ts';
 import { findRoom } from '../../src/reading-rooms/store.ts';
 import { assertRefusal } from '../helpers/answers.ts';
@@ -36,6 +37,8 @@ interface Context {
   heldRequest(): number;
   /** A new appointment of the table's researcher: booked on a business day ahead, or today's (booked or attended). */
   appointment(kind: 'ahead' | 'today' | 'attended today'): number;
+  /** The table's researcher's saved item for a box of GEN MSS 238: the one on the list, or a new one. */
+  savedItem(containerId: number): number;
 }
 
 interface Row {
@@ -142,6 +145,18 @@ const table: Row[] = [
   { method: 'GET', route: '/api/v1/requests/:id/notes', url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/notes`, expect: everyRole(200) },
   { method: 'POST', route: '/api/v1/requests/:id/release', url: (ctx) => `/api/v1/requests/${ctx.heldRequest()}/release`, expect: only(['researcher'], 200) },
   { method: 'GET', route: '/api/v1/paging/hold-shelf', url: () => '/api/v1/paging/hold-shelf?date=2026-12-02', expect: only(['staff', 'admin'], 200) },
+
+  // Saved lists: a researcher's own, no one else's (staff and admins included).
+  { method: 'GET', route: '/api/v1/me/saved', url: () => '/api/v1/me/saved', expect: only(['researcher'], 200) },
+  { method: 'POST', route: '/api/v1/me/saved', url: () => '/api/v1/me/saved', body: () => ({ containerId: 25 }), expect: only(['researcher'], 201) },
+  { method: 'DELETE', route: '/api/v1/me/saved/:id', url: (ctx) => `/api/v1/me/saved/${ctx.savedItem(27)}`, expect: only(['researcher'], 204) },
+  {
+    method: 'POST',
+    route: '/api/v1/me/saved/submit',
+    url: () => '/api/v1/me/saved/submit',
+    body: (ctx) => ({ visitDate: '2026-12-03', ids: [ctx.savedItem(28)] }),
+    expect: only(['researcher'], 201),
+  },
 
   // Reading rooms and appointments.
   {
@@ -317,6 +332,18 @@ const table: Row[] = [
   { page: true, method: 'POST', route: '/appointments/:id/cancel', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/cancel`, expect: pageFor(['researcher'], 303) },
   { page: true, method: 'GET', route: '/appointments/:id/calendar.ics', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/calendar.ics`, expect: pageFor(['researcher'], 200) },
   { page: true, method: 'POST', route: '/requests/:id/release', url: (ctx) => `/requests/${ctx.heldRequest()}/release`, expect: pageFor(['researcher'], 303) },
+  // The saved list's pages (issue 16): a researcher's own.
+  { page: true, method: 'GET', route: '/saved', url: () => '/saved?date=2026-12-02', expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/saved', url: () => '/saved', body: () => ({ collectionId: '1', containerIds: '26' }), expect: pageFor(['researcher'], 303) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/saved/submit',
+    url: () => '/saved/submit',
+    body: (ctx) => ({ visitDate: '2026-12-04', ids: String(ctx.savedItem(28)) }),
+    expect: pageFor(['researcher'], 303),
+  },
+  { page: true, method: 'POST', route: '/saved/:id/remove', url: (ctx) => `/saved/${ctx.savedItem(27)}/remove`, expect: pageFor(['researcher'], 303) },
   { page: true, method: 'GET', route: '/desk/appointments', url: () => '/desk/appointments?date=2026-11-26', expect: pageFor(['staff', 'admin'], 200) },
   { page: true, method: 'POST', route: '/desk/appointments/:id/check-in', url: (ctx) => `/desk/appointments/${ctx.appointment('today')}/check-in`, expect: pageFor(['staff', 'admin'], 303) },
   {
@@ -483,6 +510,10 @@ function contextFor(caller: Caller): Context {
     request: newRequest,
     heldRequest,
     appointment: newAppointment,
+    savedItem: (containerId) => {
+      room.db.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing().run();
+      return room.db.select({ id: savedItems.id }).from(savedItems).where(and(eq(savedItems.researcherId, researcherId), eq(savedItems.containerId, containerId))).get()!.id;
+    },
     openDay: nextBusinessDay,
     closedDay: () => {
       const date = nextBusinessDay();

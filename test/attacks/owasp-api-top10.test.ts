@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { requests, type Role } from '../../db/schema.ts';
+import { requests, savedItems, type Role } from '../../db/schema.ts';
 import { addDays } from '../../src/domain/calendar.ts';
 import { cursorAfter } from '../../src/http/schemas.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
@@ -52,6 +52,8 @@ let openDays: string[] = [];
 async function submit(token: string, visitDate: string, containerIds: number[], extra: object = {}) {
   return call(token, { method: 'POST', url: '/api/v1/requests', payload: { visitDate, containerIds, ...extra } });
 }
+
+const saveBox = (token: string, containerId: number) => call(token, { method: 'POST', url: '/api/v1/me/saved', payload: { containerId } });
 
 const requestRow = (id: number) => room.db.$client.prepare('select * from requests where id = ?').get(id) as Record<string, unknown> | undefined;
 const userRow = (id: number) => room.db.$client.prepare('select * from users where id = ?').get(id) as Record<string, unknown>;
@@ -124,6 +126,32 @@ describe('API1:2023 Broken Object Level Authorization', () => {
       const response = await call(bob.token, { method: 'GET', url: `/api/v1/requests/${spelled}` });
       assert.ok([400, 404].includes(response.statusCode), `/api/v1/requests/${spelled}: ${response.statusCode} ${response.body.slice(0, 200)}`);
     }
+  });
+});
+
+describe('API1:2023 Broken Object Level Authorization: saved lists', () => {
+  it("API1: a researcher cannot remove, submit or find another researcher's saved items: 404 as for an item that does not exist, and nothing changes", async () => {
+    const carol = await person('carol', 'researcher');
+    const dave = await person('dave', 'researcher');
+    const theirs = (await saveBox(dave.token, 8)).json() as { id: number };
+    const mine = (await saveBox(carol.token, 9)).json() as { id: number };
+    const attempts: [HTTPMethods, string, object | undefined][] = [
+      ['DELETE', '/api/v1/me/saved/99999999', undefined],
+      ['DELETE', `/api/v1/me/saved/${theirs.id}`, undefined],
+      ['POST', '/api/v1/me/saved/submit', { visitDate: openDays[10], ids: [theirs.id] }],
+      ['POST', '/api/v1/me/saved/submit', { visitDate: openDays[10], ids: [mine.id, theirs.id] }],
+    ];
+    for (const [method, url, payload] of attempts) {
+      const context = `${method} ${url} ${JSON.stringify(payload ?? '')} by another researcher`;
+      assertRefusal(await changesNothing(() => call(carol.token, { method, url, ...(payload ? { payload } : {}) }), context), 404, 'NOT_FOUND', context);
+    }
+    for (const spelled of [`0${theirs.id}`, `+${theirs.id}`, `${theirs.id}.0`, `${theirs.id}e0`, `${theirs.id}%20`, `${theirs.id}%00`, `${theirs.id};`]) {
+      const response = await changesNothing(() => call(carol.token, { method: 'DELETE', url: `/api/v1/me/saved/${spelled}` }), spelled);
+      assert.ok([400, 404].includes(response.statusCode), `/api/v1/me/saved/${spelled}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+    }
+    const listOf = async (token: string) => ((await call(token, { method: 'GET', url: '/api/v1/me/saved' })).json() as { items: { id: number }[] }).items.map((item) => item.id);
+    assert.deepEqual(await listOf(carol.token), [mine.id], 'her list shows her own item alone');
+    assert.deepEqual(await listOf(dave.token), [theirs.id], "dave's item is untouched");
   });
 });
 
@@ -290,6 +318,25 @@ describe('API3:2023 Broken Object Property Level Authorization (mass assignment)
     assert.equal(userRow(alice.user.id).role, 'researcher');
   });
 
+  it('API3: `researcherId`, `collectionId` and `id` sent with a save, `researcherId` and `overrideLeadTime` with a submission: refused or ignored, never applied', async () => {
+    const erin = await person('erin', 'researcher');
+    const frank = await person('frank', 'researcher');
+    const saved = await call(erin.token, { method: 'POST', url: '/api/v1/me/saved', payload: { containerId: 10, researcherId: frank.user.id, collectionId: 999, id: 1 } });
+    if (saved.statusCode === 201) {
+      const item = saved.json() as { id: number; collectionId: number };
+      assert.equal(item.collectionId, 1, 'the box\'s own collection');
+      assert.equal((room.db.$client.prepare('select researcher_id from saved_items where id = ?').get(item.id) as { researcher_id: number }).researcher_id, erin.user.id);
+    } else assertRefusal(saved, 400, 'FST_ERR_VALIDATION');
+    assert.deepEqual((await call(frank.token, { method: 'GET', url: '/api/v1/me/saved' })).json(), { items: [] }, 'nothing was saved in his name');
+    // A day too soon for a researcher: staff's override of the lead time is not hers to send.
+    const submitted = await changesNothing(
+      () => call(erin.token, { method: 'POST', url: '/api/v1/me/saved/submit', payload: { visitDate: '2026-11-27', overrideLeadTime: true, researcherId: frank.user.id } }),
+      'a submission with overrideLeadTime and researcherId',
+    );
+    assert.ok([400, 422].includes(submitted.statusCode), submitted.body);
+    assertRefusal(submitted, submitted.statusCode, submitted.statusCode === 400 ? 'FST_ERR_VALIDATION' : 'VISIT_TOO_SOON');
+  });
+
   it('API3: answers never carry password hashes, token versions or other people\'s addresses to a researcher', async () => {
     const alice = who('alice');
     for (const url of ['/api/v1/me', '/api/v1/requests?limit=200', `/api/v1/collections`]) {
@@ -347,6 +394,19 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     }
     const huge = Array.from({ length: 5000 }, (_, i) => i + 1);
     assertRefusal(await submit(alice.token, openDays[0] ?? '', huge), 400, 'FST_ERR_VALIDATION', '5,000 container ids');
+  });
+
+  it('API4: a saved list holds at most 200 items, answered whole: the 201st save is 422 SAVED_LIST_FULL and changes nothing; a submission names at most 200 ids', async () => {
+    const gina = await person('gina', 'researcher');
+    // 200 folders already saved (since removed from their finding aid by an import: the list keeps them).
+    const full = Array.from({ length: 200 }, (_, i) => ({ researcherId: gina.user.id, componentId: 5_000_000 + i, collectionId: 1 }));
+    room.db.insert(savedItems).values(full).run();
+    const refused = await changesNothing(() => saveBox(gina.token, 11), 'the 201st save');
+    assertRefusal(refused, 422, 'SAVED_LIST_FULL');
+    const list = await call(gina.token, { method: 'GET', url: '/api/v1/me/saved' });
+    assert.equal((list.json() as { items: unknown[] }).items.length, 200);
+    const ids = Array.from({ length: 201 }, (_, i) => i + 1);
+    assertRefusal(await call(gina.token, { method: 'POST', url: '/api/v1/me/saved/submit', payload: { visitDate: openDays[10], ids } }), 400, 'FST_ERR_VALIDATION', '201 ids');
   });
 
   it('API4: deep pagination: a cursor far past the end is an empty last page, answered about as fast as the first page; a made-up cursor is 400', async () => {
@@ -441,6 +501,11 @@ describe('API5:2023 Broken Function Level Authorization', () => {
       [keeper, 'POST', `/api/v1/users/${alice.user.id}/identity-verification`, { documentType: 'passport' }],
       [keeper, 'POST', '/api/v1/users', { email: 'keeper-made@example.org', password: PASSWORD, name: 'K', role: 'curator' }],
       [keeper, 'POST', '/api/v1/requests', { visitDate: openDays[4], containerIds: [5] }],
+      // A saved list is a researcher's own: staff, curators and admins have none, and submit none.
+      [desk, 'POST', '/api/v1/me/saved', { containerId: 5 }],
+      [desk, 'POST', '/api/v1/me/saved/submit', { visitDate: openDays[4] }],
+      [keeper, 'GET', '/api/v1/me/saved', undefined],
+      [who('boss'), 'POST', '/api/v1/me/saved/submit', { visitDate: openDays[4] }],
     ];
     for (const [caller, method, url, payload] of refusals) {
       const response = await changesNothing(() => call(caller.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by ${caller.user.role}`);
@@ -483,6 +548,23 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
       .get(hoarder.user.id, date) as { n: number };
     assert.equal(created, 10);
     assert.equal(active.n, 10);
+  });
+});
+
+describe('API6:2023 Unrestricted Access to Sensitive Business Flows: saved lists', () => {
+  it('API6: a saved list submitted twice at once requests each box once; a list over the daily limit is refused whole', async () => {
+    const racer = await person('racer', 'researcher');
+    for (const box of [12, 13]) assert.equal((await saveBox(racer.token, box)).statusCode, 201);
+    const date = openDays[11] ?? '';
+    const submitTwice = () => call(racer.token, { method: 'POST', url: '/api/v1/me/saved/submit', payload: { visitDate: date } });
+    const answers = await Promise.all([submitTwice(), submitTwice()]);
+    assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, 404], answers.map((r) => r.body).join('\n'));
+    const requested = room.db.$client.prepare('select container_id from requests where researcher_id = ? order by container_id').pluck().all(racer.user.id);
+    assert.deepEqual(requested, [12, 13], 'each box requested once');
+
+    for (let box = 1; box <= 11; box++) assert.equal((await saveBox(racer.token, box)).statusCode, 201);
+    const over = await changesNothing(() => call(racer.token, { method: 'POST', url: '/api/v1/me/saved/submit', payload: { visitDate: openDays[12] } }), 'eleven boxes for one day');
+    assertRefusal(over, 422, 'REQUEST_LIMIT_EXCEEDED');
   });
 });
 
