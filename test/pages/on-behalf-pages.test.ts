@@ -75,7 +75,7 @@ describe("the desk's requests on a researcher's behalf", { timeout: 60_000 }, ()
     assert.doesNotMatch(page.body, /role="status"/, 'nothing made yet');
   });
 
-  it('the collection page for them offers the open days from today, those within the lead time marked, the earliest chosen; no visit planning', async () => {
+  it('the collection page for them offers the open days from today, those within the lead time marked, the earliest chosen; no visit planning, no saving for later', async () => {
     const page = await desk.get(`/desk/on-behalf/collections/1?researcherId=${reader.id}`);
     assert.equal(page.statusCode, 200, page.body);
     assert.match(page.body, /<h1>Request for Phoning Reader: Victor Serge papers<\/h1>/);
@@ -89,6 +89,8 @@ describe("the desk's requests on a researcher's behalf", { timeout: 60_000 }, ()
     assert.match(page.body, /<label for="note">Note with the request <span class="optional">\(optional; Phoning Reader reads it too/);
     assert.match(page.body, /Request the selected boxes for Phoning Reader on Monday 30 November 2026/);
     assert.doesNotMatch(page.body, /Plan a visit|You may request|You have requested/);
+    // "Save for later" would put the boxes on the staff member's own list, not the researcher's.
+    assert.doesNotMatch(page.body, /formaction="\/saved"|for later/);
   });
 
   it('requests boxes for them: the page lists what was made, the first event names the staff member, and they are mailed', async () => {
@@ -198,6 +200,7 @@ describe("the desk's requests on a researcher's behalf", { timeout: 60_000 }, ()
     assert.equal(opened.headers.location, `/desk/on-behalf/collections/${collectionId}?researcherId=${reader.id}&date=${MONDAY}&open=${series!.id}`);
     const branch = await desk.follow(opened);
     assert.match(branch.body, new RegExp(`<input type="checkbox" id="c-${letters.id}-choice" name="componentIds" value="${letters.id}"`));
+    assert.doesNotMatch(branch.body, /formaction="\/saved"|for later/, 'no saving for later under the tree either');
 
     const answer = await desk.post('/desk/on-behalf', { researcherId: String(reader.id), collectionId: String(collectionId), visitDate: MONDAY, componentIds: [String(letters.id)], open: [String(series!.id)] });
     assert.equal(answer.statusCode, 303, answer.body);
