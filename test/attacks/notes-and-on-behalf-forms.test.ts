@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { ok } from '../helpers/answers.ts';
 import { formBrowser, signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
@@ -47,14 +46,6 @@ before(async () => {
 });
 after(() => room.close());
 
-/** Runs `attempt` and checks that no domain data changed, whatever it answered. */
-async function changesNothing(attempt: () => Promise<LightMyRequestResponse>, context: string): Promise<LightMyRequestResponse> {
-  const before = digest.now();
-  const response = await attempt();
-  const afterwards = digest.now();
-  assert.equal(afterwards.digest, before.digest, `${context}: ${response.statusCode} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
-  return response;
-}
 
 const noteForms = () => [`/desk/requests/${scheduled}/notes`, `/review/requests/${restricted}/notes`];
 const onBehalfForm = (researcherId: number, extra: Record<string, string> = {}) => ({ researcherId: String(researcherId), collectionId: '1', visitDate: MONDAY, containerIds: '5', ...extra });
@@ -63,7 +54,7 @@ describe('notes: forms of another role, forged fields, cross-site posts', () => 
   it("a researcher posting either note form on their own request gets the page that says no (403), and nothing is written or mailed", async () => {
     for (const url of noteForms()) {
       for (const visibility of ['researcher', 'staff']) {
-        const answer = await changesNothing(() => browsers.alice.post(url, { text: 'I wrote this myself.', visibility }), `${url} by its researcher`);
+        const answer = await digest.unchangedBy(() => browsers.alice.post(url, { text: 'I wrote this myself.', visibility }), `${url} by its researcher`);
         assert.equal(answer.statusCode, 403, url);
         assert.match(answer.body, /not open to your role/);
       }
@@ -76,7 +67,7 @@ describe('notes: forms of another role, forged fields, cross-site posts', () => 
       [browsers.curator, deskForm],
       [browsers.staff, queueForm],
     ] as const) {
-      const answer = await changesNothing(() => browser.post(url, { text: 'Across the counter.', visibility: 'staff' }), url);
+      const answer = await digest.unchangedBy(() => browser.post(url, { text: 'Across the counter.', visibility: 'staff' }), url);
       assert.equal(answer.statusCode, 403, url);
     }
   });
@@ -93,7 +84,7 @@ describe('notes: forms of another role, forged fields, cross-site posts', () => 
     for (const url of noteForms()) {
       const browser = url.startsWith('/desk') ? browsers.staff : browsers.curator;
       for (const fields of forged) {
-        const answer = await changesNothing(() => browser.post(url, fields), `${url} ${JSON.stringify(fields).slice(0, 80)}`);
+        const answer = await digest.unchangedBy(() => browser.post(url, fields), `${url} ${JSON.stringify(fields).slice(0, 80)}`);
         assert.equal(answer.statusCode, 400, `${url} ${JSON.stringify(fields).slice(0, 80)}`);
       }
     }
@@ -106,10 +97,10 @@ describe('notes: forms of another role, forged fields, cross-site posts', () => 
     for (const url of [...noteForms(), '/desk/on-behalf']) {
       const browser = url.startsWith('/review') ? browsers.curator : browsers.staff;
       const fields = url === '/desk/on-behalf' ? onBehalfForm(alice.id) : { text: 'Forged across sites.', visibility: 'researcher' };
-      const without = await changesNothing(() => browser.post(url, fields, { csrf: false }), `${url} without a token`);
+      const without = await digest.unchangedBy(() => browser.post(url, fields, { csrf: false }), `${url} without a token`);
       assert.equal(without.statusCode, 403, url);
       assert.equal(without.json().code, 'CSRF_INVALID');
-      const another = await changesNothing(() => browser.post(url, { ...fields, _csrf: strangersToken }, { csrf: false }), `${url} with another session's token`);
+      const another = await digest.unchangedBy(() => browser.post(url, { ...fields, _csrf: strangersToken }, { csrf: false }), `${url} with another session's token`);
       assert.equal(another.statusCode, 403, url);
       assert.equal(another.json().code, 'CSRF_INVALID');
     }
@@ -167,7 +158,7 @@ describe("requests on a researcher's behalf: the desk's pages and form are staff
     ] as const) {
       const attempts: Record<string, string>[] = [{}, { overrideLeadTime: 'true', visitDate: '2026-11-27' }];
       for (const extra of attempts) {
-        const answer = await changesNothing(() => browser.post('/desk/on-behalf', onBehalfForm(researcherId, extra)), `on behalf of ${researcherId} ${JSON.stringify(extra)}`);
+        const answer = await digest.unchangedBy(() => browser.post('/desk/on-behalf', onBehalfForm(researcherId, extra)), `on behalf of ${researcherId} ${JSON.stringify(extra)}`);
         assert.equal(answer.statusCode, 403);
         assert.match(answer.body, /not open to your role/);
       }
@@ -175,7 +166,7 @@ describe("requests on a researcher's behalf: the desk's pages and form are staff
   });
 
   it("a researcher's own request form takes no one else's name and no override: the submission is theirs, under their rules", async () => {
-    const answer = await changesNothing(
+    const answer = await digest.unchangedBy(
       () => browsers.bob.post('/requests', { collectionId: '1', visitDate: '2026-11-27', containerIds: '6', researcherId: String(alice.id), overrideLeadTime: 'true' }),
       'a researcher naming another on their own form, for a day within the lead time',
     );
@@ -184,7 +175,7 @@ describe("requests on a researcher's behalf: the desk's pages and form are staff
   });
 
   it('a curator may not request on a researcher’s behalf, on the page as in the API', async () => {
-    const answer = await changesNothing(() => browsers.curator.post('/desk/on-behalf', onBehalfForm(alice.id)), 'a curator on behalf');
+    const answer = await digest.unchangedBy(() => browsers.curator.post('/desk/on-behalf', onBehalfForm(alice.id)), 'a curator on behalf');
     assert.equal(answer.statusCode, 403);
   });
 
@@ -204,7 +195,7 @@ describe("requests on a researcher's behalf: the desk's pages and form are staff
 
   it('staff naming someone who is not an active researcher (staff, a curator, nobody) get a 404 page, and nothing is made', async () => {
     for (const researcherId of [staff.id, curator.id, 999_999]) {
-      const answer = await changesNothing(() => browsers.staff.post('/desk/on-behalf', onBehalfForm(researcherId)), `on behalf of ${researcherId}`);
+      const answer = await digest.unchangedBy(() => browsers.staff.post('/desk/on-behalf', onBehalfForm(researcherId)), `on behalf of ${researcherId}`);
       assert.equal(answer.statusCode, 404, String(researcherId));
     }
   });

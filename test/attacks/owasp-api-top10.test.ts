@@ -74,14 +74,6 @@ before(async () => {
 });
 after(() => room.close());
 
-/** Calls `attempt` and checks that domain data is the same afterwards (audit records aside). */
-async function changesNothing(attempt: () => Promise<LightMyRequestResponse>, context: string): Promise<LightMyRequestResponse> {
-  const before = digest.now();
-  const response = await attempt();
-  const afterwards = digest.now();
-  assert.equal(afterwards.digest, before.digest, `${context}: ${response.statusCode} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
-  return response;
-}
 
 describe('API1:2023 Broken Object Level Authorization', () => {
   it("API1: a researcher cannot read, list, follow or cancel another researcher's request: 404 as for a request that does not exist, and nothing changes", async () => {
@@ -100,7 +92,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
       ['POST', `/api/v1/requests/${id}/cancel`, { reason: 'Not mine, but why not' }],
       ['POST', `/api/v1/requests/${id}/cancel`, undefined],
     ] as const) {
-      const response = await changesNothing(() => call(bob.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by another researcher`);
+      const response = await digest.unchangedBy(() => call(bob.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by another researcher`);
       assertRefusal(response, 404, 'NOT_FOUND', `${method} ${url} by another researcher`);
     }
     assert.deepEqual(requestRow(id), before, "alice's request is untouched");
@@ -143,10 +135,10 @@ describe('API1:2023 Broken Object Level Authorization: saved lists', () => {
     ];
     for (const [method, url, payload] of attempts) {
       const context = `${method} ${url} ${JSON.stringify(payload ?? '')} by another researcher`;
-      assertRefusal(await changesNothing(() => call(carol.token, { method, url, ...(payload ? { payload } : {}) }), context), 404, 'NOT_FOUND', context);
+      assertRefusal(await digest.unchangedBy(() => call(carol.token, { method, url, ...(payload ? { payload } : {}) }), context), 404, 'NOT_FOUND', context);
     }
     for (const spelled of [`0${theirs.id}`, `+${theirs.id}`, `${theirs.id}.0`, `${theirs.id}e0`, `${theirs.id}%20`, `${theirs.id}%00`, `${theirs.id};`]) {
-      const response = await changesNothing(() => call(carol.token, { method: 'DELETE', url: `/api/v1/me/saved/${spelled}` }), spelled);
+      const response = await digest.unchangedBy(() => call(carol.token, { method: 'DELETE', url: `/api/v1/me/saved/${spelled}` }), spelled);
       assert.ok([400, 404].includes(response.statusCode), `/api/v1/me/saved/${spelled}: ${response.statusCode} ${response.body.slice(0, 200)}`);
     }
     const listOf = async (token: string) => ((await call(token, { method: 'GET', url: '/api/v1/me/saved' })).json() as { items: { id: number }[] }).items.map((item) => item.id);
@@ -329,7 +321,7 @@ describe('API3:2023 Broken Object Property Level Authorization (mass assignment)
     } else assertRefusal(saved, 400, 'FST_ERR_VALIDATION');
     assert.deepEqual((await call(frank.token, { method: 'GET', url: '/api/v1/me/saved' })).json(), { items: [] }, 'nothing was saved in his name');
     // A day too soon for a researcher: staff's override of the lead time is not hers to send.
-    const submitted = await changesNothing(
+    const submitted = await digest.unchangedBy(
       () => call(erin.token, { method: 'POST', url: '/api/v1/me/saved/submit', payload: { visitDate: '2026-11-27', overrideLeadTime: true, researcherId: frank.user.id } }),
       'a submission with overrideLeadTime and researcherId',
     );
@@ -375,7 +367,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       [alice.token, '/api/v1/me/password'],
       [who('boss').token, '/api/v1/closures'],
     ] as const) {
-      const response = await changesNothing(() => call(token, { method: 'POST', url, payload: big, headers: { 'content-type': 'application/json' } }), url);
+      const response = await digest.unchangedBy(() => call(token, { method: 'POST', url, payload: big, headers: { 'content-type': 'application/json' } }), url);
       assertRefusal(response, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', url);
     }
     const patch = await call(alice.token, { method: 'PATCH', url: '/api/v1/me', payload: JSON.stringify({ name: 'é'.repeat(40 * 1024) }), headers: { 'content-type': 'application/json' } });
@@ -401,7 +393,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     // 200 folders already saved (since removed from their finding aid by an import: the list keeps them).
     const full = Array.from({ length: 200 }, (_, i) => ({ researcherId: gina.user.id, componentId: 5_000_000 + i, collectionId: 1 }));
     room.db.insert(savedItems).values(full).run();
-    const refused = await changesNothing(() => saveBox(gina.token, 11), 'the 201st save');
+    const refused = await digest.unchangedBy(() => saveBox(gina.token, 11), 'the 201st save');
     assertRefusal(refused, 422, 'SAVED_LIST_FULL');
     const list = await call(gina.token, { method: 'GET', url: '/api/v1/me/saved' });
     assert.equal((list.json() as { items: unknown[] }).items.length, 200);
@@ -480,7 +472,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
   it('API5: a researcher calling staff, curator and admin routes gets 403 FORBIDDEN, and nothing changes', async () => {
     const alice = who('alice');
     for (const [method, url, payload] of staffOrAdmin) {
-      const response = await changesNothing(() => call(alice.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by a researcher`);
+      const response = await digest.unchangedBy(() => call(alice.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by a researcher`);
       assertRefusal(response, 403, 'FORBIDDEN', `${method} ${url} by a researcher`);
     }
   });
@@ -508,7 +500,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
       [who('boss'), 'POST', '/api/v1/me/saved/submit', { visitDate: openDays[4] }],
     ];
     for (const [caller, method, url, payload] of refusals) {
-      const response = await changesNothing(() => call(caller.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by ${caller.user.role}`);
+      const response = await digest.unchangedBy(() => call(caller.token, { method, url, ...(payload ? { payload } : {}) }), `${method} ${url} by ${caller.user.role}`);
       assertRefusal(response, 403, 'FORBIDDEN', `${method} ${url} by ${caller.user.role}`);
     }
     assert.equal(requestRow(id)?.status, 'awaiting_approval');
@@ -526,7 +518,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
     const head = await asUser(room.app, alice.token, { method: 'HEAD', url: '/api/v1/users' });
     assert.equal(head.statusCode, 403, 'HEAD');
     assert.equal(head.body, '', 'HEAD answers no body');
-    const override = await changesNothing(
+    const override = await digest.unchangedBy(
       () => call(alice.token, { method: 'GET', url: '/api/v1/users', headers: { 'x-http-method-override': 'POST', 'x-method-override': 'DELETE', 'x-original-url': '/api/v1/me', 'x-rewrite-url': '/api/v1/me' } }),
       'method override headers',
     );
@@ -563,7 +555,7 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows: saved lists
     assert.deepEqual(requested, [12, 13], 'each box requested once');
 
     for (let box = 1; box <= 11; box++) assert.equal((await saveBox(racer.token, box)).statusCode, 201);
-    const over = await changesNothing(() => call(racer.token, { method: 'POST', url: '/api/v1/me/saved/submit', payload: { visitDate: openDays[12] } }), 'eleven boxes for one day');
+    const over = await digest.unchangedBy(() => call(racer.token, { method: 'POST', url: '/api/v1/me/saved/submit', payload: { visitDate: openDays[12] } }), 'eleven boxes for one day');
     assertRefusal(over, 422, 'REQUEST_LIMIT_EXCEEDED');
   });
 });

@@ -113,6 +113,15 @@ export class DomainDigest {
     assert.equal(afterwards.digest, before.digest, `${context}\n→ a ${status} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
   }
 
+  /** Runs `attempt` and checks that no domain data changed, whatever it answered; its answer. */
+  async unchangedBy<Answer extends { statusCode: number }>(attempt: () => Promise<Answer>, context: string): Promise<Answer> {
+    const before = this.now();
+    const answer = await attempt();
+    const afterwards = this.now();
+    assert.equal(afterwards.digest, before.digest, `${context}: ${answer.statusCode} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
+    return answer;
+  }
+
   /** The tables whose rows differ between two digests. */
   static changed(before: { perTable: Map<string, string> }, after: { perTable: Map<string, string> }): string[] {
     return [...after.perTable.keys()].filter((name) => before.perTable.get(name) !== after.perTable.get(name));
