@@ -22,7 +22,8 @@ export function seatOf(db: Writer, researcherId: number, roomId: number, date: I
           eq(appointments.researcherId, sql.placeholder('researcherId')),
           eq(appointments.readingRoomId, sql.placeholder('roomId')),
           eq(appointments.date, sql.placeholder('date')),
-          inArray(appointments.status, [...seatTakingStatuses]),
+          // Written out, not bound: so the planner may read the partial index appointments_one_seat_each.
+          sql.raw(`${'"appointments"."status"'} in (${seatTakingStatuses.map((s) => `'${s}'`).join(', ')})`),
         ),
       )
       .prepare(),
