@@ -24,6 +24,8 @@ export const WRITE_BOXES = 5_003;
 export const PICK_LIST_SIZE = 2_000;
 /** Requests of the researcher of `read.my-requests`. */
 export const MY_REQUESTS = 10;
+/** The seed's one reading room: every collection of the bench databases is read in it. */
+export const ROOM = 1;
 
 const PASSWORD = 'a benchmark pass phrase';
 /** The researchers' photo IDs were checked at the desk, so their boxes can be delivered. */
@@ -88,7 +90,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
   const db = openDatabase(databasePath);
   seedDatabase(db, config, today);
 
-  const closures = closuresFrom(db, 1, today);
+  const closures = closuresFrom(db, ROOM, today);
   const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)
     .filter((d) => d.open)
     .map((d) => d.date);
@@ -121,7 +123,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
     for (let n = 1; n <= options.boxes; n++) boxIds.push(Number(addBox.run(collectionId, String(n), `Box ${n}`, location(n), n).lastInsertRowid));
 
     const addRequest = sqlite.prepare(
-      `insert into requests (researcher_id, container_id, visit_date, status, created_at, updated_at) values (?, ?, ?, 'scheduled', ?, ?)`,
+      `insert into requests (researcher_id, container_id, visit_date, reading_room_id, status, created_at, updated_at) values (?, ?, ?, ${ROOM}, 'scheduled', ?, ?)`,
     );
     const addEvent = sqlite.prepare(
       `insert into request_events (request_id, at, actor_id, actor_role, from_status, to_status) values (?, ?, ?, 'researcher', null, 'scheduled')`,
@@ -151,8 +153,8 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
       sqlite
         .prepare(
           `with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < ?)
-           insert into requests (researcher_id, container_id, visit_date, status, created_at, updated_at)
-           select ? + (i % ?), ? + ((i * 7919) % ?), date(?, '-' || (1 + (i % 1460)) || ' days'),
+           insert into requests (researcher_id, container_id, visit_date, reading_room_id, status, created_at, updated_at)
+           select ? + (i % ?), ? + ((i * 7919) % ?), date(?, '-' || (1 + (i % 1460)) || ' days'), ${ROOM},
                   case when i % 10 = 0 then 'cancelled' when i % 25 = 1 then 'no_show' else 'reshelved' end,
                   ? - (1 + (i % 1460)) * 86400000, ? - (1 + (i % 1460)) * 86400000
            from n`,
