@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { buildFindingAids, COMPONENTS_PER_FINDING_AID, FILES_PER_SERIES, FINDING_AIDS, SERIES } from './finding-aids.ts';
+import { bookingsWithRequests } from './appointments.ts';
 import { bulkImport } from './bulk-import.ts';
 import { buildFixture, MY_REQUESTS, PICK_LIST_SIZE, RESEARCHERS, WRITE_BOXES, type Fixture } from './fixtures.ts';
 import { readingRoomDay, submissions } from './loads.ts';
@@ -43,6 +44,7 @@ const targets: Record<string, number> = {
   'read.containers': 0.5,
   'read.my-requests': 0.5,
   'write.requests': 0.5,
+  'write.appointments': 0.4,
   'read.pick-list': 0.5,
   'read.search': 0.3,
   'mail.pipeline': 0.6,
@@ -125,6 +127,15 @@ try {
   await http('read.containers', 'http.health', main, { request: get(containersPath) }, expectItems(containersPath, GEN_MSS_238_CONTAINERS));
   await http('read.my-requests', 'http.health', main, { request: get('/api/v1/requests', main.readerToken) }, expectItems('/api/v1/requests', MY_REQUESTS, main.readerToken));
   await http('write.requests', 'write-ceiling', main, submissions(main));
+  if (wanted('write.appointments')) {
+    // A booking with requests is one submission by a researcher with no appointment that day, which
+    // books it in the same transaction: the researcher's pages book no other way. submissions()
+    // pairs a researcher with a day again only after 4,001 × the open days, so each one books; on a
+    // database of its own, as on write.requests' it would repeat those submissions and be refused.
+    const booking = await buildFixture(mkdtempSync(join(folder, 'appointments-')), { boxes: WRITE_BOXES, pastRequests: 0 });
+    await http('write.appointments', 'sqlite.durable-insert', booking, submissions(booking));
+    console.log(`  (write.appointments: ${bookingsWithRequests(booking.databasePath).toLocaleString('en')} requests made, warm-up included, each with an appointment of its own)`);
+  }
   const rawPath = `/raw/pick-list?date=${main.pickListDate}`;
   await http('raw.pick-list', 'raw.pick-list', main, { request: get(rawPath) }, expectItems(rawPath, PICK_LIST_SIZE), 'bench/raw-pick-list.ts', rawPath);
   const pickPath = `/api/v1/paging/pick-list?date=${main.pickListDate}`;
