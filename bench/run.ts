@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { buildFindingAids, COMPONENTS_PER_FINDING_AID, FILES_PER_SERIES, FINDING_AIDS, SERIES } from './finding-aids.ts';
-import { bookingsWithRequests } from './appointments.ts';
+import { bookAtOnce, bookingsWithRequests, describeGuarantee, GUARANTEE_SEATS, type SeatGuarantee } from './appointments.ts';
 import { bulkImport } from './bulk-import.ts';
 import { buildFixture, MY_REQUESTS, PICK_LIST_SIZE, RESEARCHERS, WRITE_BOXES, type Fixture } from './fixtures.ts';
 import { readingRoomDay, submissions } from './loads.ts';
-import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load } from './http.ts';
+import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load, type ServerProcess } from './http.ts';
 import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './machine.ts';
 import { mailPipeline, mailRaw } from './mail.ts';
 import { durableInsert } from './sqlite.ts';
@@ -100,6 +100,9 @@ async function http(name: string, baseline: string, fixture: Pick<Fixture, 'env'
   }
 }
 
+/** `seats.guarantee` is not a rate: its outcome is reported beside the table. */
+let seatGuarantee: SeatGuarantee | undefined;
+
 const get = (path: string, token?: string): autocannon.Request => ({ method: 'GET', path, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
 
 /** An answer's `items` must hold `count` entries, or the scenario measures the wrong thing. */
@@ -164,6 +167,22 @@ try {
     await http('read.tree.series', 'http.health', aids, { request: get(seriesPath) }, expectItems(seriesPath, FILES_PER_SERIES));
   }
 
+  if (wanted('seats.guarantee')) {
+    // No boxes: appointments only. Two API processes on one database file, as a library running two
+    // servers would: what guards the last seat must be SQLite's write lock, not anything one process keeps.
+    const rooms = await buildFixture(mkdtempSync(join(folder, 'seats-')), { boxes: 0, pastRequests: 0, seats: GUARANTEE_SEATS });
+    const servers: ServerProcess[] = [];
+    try {
+      // One after the other: each applies the migrations at start.
+      while (servers.length < 2) servers.push(await startServer('src/server.ts', rooms.env, '/health'));
+      await quiet('seats.guarantee');
+      seatGuarantee = await bookAtOnce(rooms, servers.map((server) => server.url));
+      console.log(describeGuarantee(seatGuarantee));
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  }
+
   await inProcess('mail.pipeline', () => mailPipeline(MESSAGES));
 
   if (wanted('scale.write-at-1M')) {
@@ -212,6 +231,7 @@ console.table(
     };
   }),
 );
+if (seatGuarantee) (seatGuarantee.met ? console.log : console.warn)(describeGuarantee(seatGuarantee));
 console.log(`Load average at the end: ${loadAverage()}. "other CPU %": the share of the machine used by processes other than the benchmark's during each scenario (Redis's own work counts there for mail.pipeline); above a few percent, that scenario's figures are skewed.`);
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ machine, scenarios }, null, 2)}\n`);
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ machine, scenarios, ...(seatGuarantee ? { seatGuarantee } : {}) }, null, 2)}\n`);
 console.log('Written to bench/results.json.');
