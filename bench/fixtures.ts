@@ -55,6 +55,8 @@ export interface FixtureOptions {
   boxes: number;
   /** Past requests (each with its creation event), for the scale scenario. */
   pastRequests: number;
+  /** The reading room's seats a day, seeded from the environment as at a first start (unset: unlimited). */
+  seats?: number;
 }
 
 /** The environment every server of the run shares (its own database and queue prefix aside). */
@@ -83,7 +85,7 @@ const location = (n: number) => {
 export async function buildFixture(folder: string, options: FixtureOptions): Promise<Fixture> {
   const databasePath = join(folder, 'reading-room.sqlite');
   const jwtSecret = randomBytes(32).toString('hex');
-  const env = serverEnv(databasePath, jwtSecret);
+  const env = { ...serverEnv(databasePath, jwtSecret), ...(options.seats === undefined ? {} : { READING_ROOM_SEATS: String(options.seats) }) };
   const config = loadConfig(env);
   const now = new Date();
   const today = todayIn(config.timezone, now);

@@ -4,7 +4,8 @@ import type { Load } from './http.ts';
 
 // The loads of the HTTP scenarios that build each request anew: submissions, and a reading room's day.
 
-const json = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+/** Headers of a JSON body sent by the bearer of `token`. */
+export const json = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
 
 /**
  * The i-th submission: by the next researcher, for the next box, on the next open day. With prime

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { buildFindingAids, COMPONENTS_PER_FINDING_AID, FILES_PER_SERIES, FINDING_AIDS, SERIES } from './finding-aids.ts';
+import { bookAtOnce, bookingsWithRequests, describeGuarantee, GUARANTEE_SEATS, type SeatGuarantee } from './appointments.ts';
 import { bulkImport } from './bulk-import.ts';
 import { buildFixture, MY_REQUESTS, PICK_LIST_SIZE, RESEARCHERS, WRITE_BOXES, type Fixture } from './fixtures.ts';
 import { readingRoomDay, submissions } from './loads.ts';
-import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load } from './http.ts';
+import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load, type ServerProcess } from './http.ts';
 import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './machine.ts';
 import { mailPipeline, mailRaw } from './mail.ts';
 import { durableInsert } from './sqlite.ts';
@@ -43,6 +44,7 @@ const targets: Record<string, number> = {
   'read.containers': 0.5,
   'read.my-requests': 0.5,
   'write.requests': 0.5,
+  'write.appointments': 0.4,
   'read.pick-list': 0.5,
   'read.search': 0.3,
   'mail.pipeline': 0.6,
@@ -98,6 +100,9 @@ async function http(name: string, baseline: string, fixture: Pick<Fixture, 'env'
   }
 }
 
+/** `seats.guarantee` is not a rate: its outcome is reported beside the table. */
+let seatGuarantee: SeatGuarantee | undefined;
+
 const get = (path: string, token?: string): autocannon.Request => ({ method: 'GET', path, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
 
 /** An answer's `items` must hold `count` entries, or the scenario measures the wrong thing. */
@@ -125,6 +130,15 @@ try {
   await http('read.containers', 'http.health', main, { request: get(containersPath) }, expectItems(containersPath, GEN_MSS_238_CONTAINERS));
   await http('read.my-requests', 'http.health', main, { request: get('/api/v1/requests', main.readerToken) }, expectItems('/api/v1/requests', MY_REQUESTS, main.readerToken));
   await http('write.requests', 'write-ceiling', main, submissions(main));
+  if (wanted('write.appointments')) {
+    // A booking with requests is one submission by a researcher with no appointment that day, which
+    // books it in the same transaction: the researcher's pages book no other way. submissions()
+    // pairs a researcher with a day again only after 4,001 × the open days, so each one books; on a
+    // database of its own, as on write.requests' it would repeat those submissions and be refused.
+    const booking = await buildFixture(mkdtempSync(join(folder, 'appointments-')), { boxes: WRITE_BOXES, pastRequests: 0 });
+    await http('write.appointments', 'sqlite.durable-insert', booking, submissions(booking));
+    console.log(`  (write.appointments: ${bookingsWithRequests(booking.databasePath).toLocaleString('en')} requests made, warm-up included, each with an appointment of its own)`);
+  }
   const rawPath = `/raw/pick-list?date=${main.pickListDate}`;
   await http('raw.pick-list', 'raw.pick-list', main, { request: get(rawPath) }, expectItems(rawPath, PICK_LIST_SIZE), 'bench/raw-pick-list.ts', rawPath);
   const pickPath = `/api/v1/paging/pick-list?date=${main.pickListDate}`;
@@ -151,6 +165,22 @@ try {
     await http('read.tree', 'http.health', aids, { request: get(topPath) }, expectItems(topPath, SERIES));
     const seriesPath = `${topPath}?parentId=${aids.seriesId}`;
     await http('read.tree.series', 'http.health', aids, { request: get(seriesPath) }, expectItems(seriesPath, FILES_PER_SERIES));
+  }
+
+  if (wanted('seats.guarantee')) {
+    // No boxes: appointments only. Two API processes on one database file, as a library running two
+    // servers would: what guards the last seat must be SQLite's write lock, not anything one process keeps.
+    const rooms = await buildFixture(mkdtempSync(join(folder, 'seats-')), { boxes: 0, pastRequests: 0, seats: GUARANTEE_SEATS });
+    const servers: ServerProcess[] = [];
+    try {
+      // One after the other: each applies the migrations at start.
+      while (servers.length < 2) servers.push(await startServer('src/server.ts', rooms.env, '/health'));
+      await quiet('seats.guarantee');
+      seatGuarantee = await bookAtOnce(rooms, servers.map((server) => server.url));
+      console.log(describeGuarantee(seatGuarantee));
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
   }
 
   await inProcess('mail.pipeline', () => mailPipeline(MESSAGES));
@@ -201,6 +231,7 @@ console.table(
     };
   }),
 );
+if (seatGuarantee) (seatGuarantee.met ? console.log : console.warn)(describeGuarantee(seatGuarantee));
 console.log(`Load average at the end: ${loadAverage()}. "other CPU %": the share of the machine used by processes other than the benchmark's during each scenario (Redis's own work counts there for mail.pipeline); above a few percent, that scenario's figures are skewed.`);
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ machine, scenarios }, null, 2)}\n`);
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ machine, scenarios, ...(seatGuarantee ? { seatGuarantee } : {}) }, null, 2)}\n`);
 console.log('Written to bench/results.json.');

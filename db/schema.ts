@@ -5,8 +5,12 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type
 // Ids are integers, instants are epoch milliseconds, calendar dates are `YYYY-MM-DD` text in the
 // reading room's time zone. Users, requests and their events join these tables by integer ids.
 
-/** `column in ('a', 'b')` from a list of the schema's own constants (never user input). */
-const oneOf = (column: SQLiteColumn, values: readonly string[]) =>
+/**
+ * `column in ('a', 'b')` from a list of the schema's own constants (never user input). Queries use it
+ * too where a partial index has it as its WHERE: SQLite uses such an index only for a query whose
+ * terms imply that WHERE, which it cannot know of bound parameters.
+ */
+export const oneOf = (column: SQLiteColumn, values: readonly string[]) =>
   sql`${column} in ${sql.raw(`(${values.map((v) => `'${v}'`).join(', ')})`)}`;
 
 const createdAt = () =>

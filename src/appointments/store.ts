@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { appointments, requests, type AppointmentStatus } from '../../db/schema.ts';
+import { appointments, oneOf, requests, type AppointmentStatus } from '../../db/schema.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../caches.ts';
 import type { IsoDate } from '../domain/calendar.ts';
@@ -22,8 +22,9 @@ export function seatOf(db: Writer, researcherId: number, roomId: number, date: I
           eq(appointments.researcherId, sql.placeholder('researcherId')),
           eq(appointments.readingRoomId, sql.placeholder('roomId')),
           eq(appointments.date, sql.placeholder('date')),
-          // Written out, not bound: so the planner may read the partial index appointments_one_seat_each.
-          sql.raw(`${'"appointments"."status"'} in (${seatTakingStatuses.map((s) => `'${s}'`).join(', ')})`),
+          // Literals, so the unique index appointments_one_seat_each (partial on these statuses) finds
+          // the row; with parameters, SQLite read every seat-taking appointment of the room that day.
+          oneOf(appointments.status, seatTakingStatuses),
         ),
       )
       .prepare(),

@@ -1,11 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { requests } from '../../db/schema.ts';
+import { oneOf, requests } from '../../db/schema.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../caches.ts';
 import { addDays, type IsoDate } from '../domain/calendar.ts';
 import { heldStatuses, holdingStatuses } from '../domain/request-status.ts';
-
-const list = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}'`).join(', ')})`);
 
 /**
  * Whether a request holds its container on `date` (src/domain/request-status.ts): a holding status
@@ -17,9 +15,8 @@ const list = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}
  * container ever had.) The status lists are written out, not bound, so the planner can use the
  * partial indexes.
  */
-export const holdsThatDay = (date: SQL) => sql`${requests.visitDate} = ${date} and ${requests.status} in ${list([...holdingStatuses, 'on_hold'])}`;
-export const holdRunsOver = (date: SQL) =>
-  sql`${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${requests.status} in ${list(heldStatuses)}`;
+export const holdsThatDay = (date: SQL) => sql`${requests.visitDate} = ${date} and ${oneOf(requests.status, [...holdingStatuses, 'on_hold'])}`;
+export const holdRunsOver = (date: SQL) => sql`${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${oneOf(requests.status, heldStatuses)}`;
 
 /** The wanted containers someone holds on `date`, with who holds each. */
 export function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Map<number, { requestId: number; researcherId: number }> {
