@@ -52,8 +52,8 @@ export function firstDayTaken(tx: Writer, containerId: number, from: IsoDate, to
       .from(requests)
       .where(
         sql`${requests.containerId} = ${sql.placeholder('containerId')} and ${requests.id} <> ${sql.placeholder('exceptId')} and (
-          (${requests.visitDate} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${requests.status} in ${list(holdingStatuses)})
-          or (${requests.holdUntil} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${requests.status} in ${list(heldStatuses)}))`,
+          (${requests.visitDate} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${oneOf(requests.status, holdingStatuses)})
+          or (${requests.holdUntil} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${oneOf(requests.status, heldStatuses)}))`,
       )
       .prepare(),
   ).get({ containerId, from, to, exceptId, after: addDays(from, 1) });
