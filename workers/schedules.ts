@@ -8,6 +8,8 @@ export interface Schedule {
   /** Cron, in READING_ROOM_TZ (the first room's zone: the night's upkeep needs no finer clock). */
   pattern: string;
   data?: Record<string, string>;
+  /** How many of its completed jobs to keep, when not the queue's week of them. */
+  keepCompleted?: number;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface Schedule {
  */
 export function schedules(config: Pick<Config, 'oaiUrl'>): Schedule[] {
   return [
-    { queue: 'paging', id: 'reading-room-clock', pattern: '* * * * *' },
+    // A tick a minute: a day of them is kept for the dashboard, not the week other jobs keep.
+    { queue: 'paging', id: 'reading-room-clock', pattern: '* * * * *', keepCompleted: 1440 },
     { queue: 'maintenance', id: 'seed-holidays', pattern: '0 3 * * *' },
     { queue: 'maintenance', id: 'expire-tokens', pattern: '30 3 * * *' },
     ...(config.oaiUrl ? [{ queue: 'maintenance' as const, id: 'oai-harvest', pattern: '0 2 * * *' }] : []),
@@ -33,8 +36,9 @@ export function schedules(config: Pick<Config, 'oaiUrl'>): Schedule[] {
  */
 export async function upsertSchedules(queues: Record<QueueName, Queue>, config: Config): Promise<void> {
   const wanted = schedules(config);
-  for (const { queue, id, pattern, data } of wanted) {
-    await queues[queue].upsertJobScheduler(id, { pattern, tz: config.timezone }, { name: id, data: data ?? {} });
+  for (const { queue, id, pattern, data, keepCompleted } of wanted) {
+    const opts = keepCompleted === undefined ? {} : { opts: { removeOnComplete: { count: keepCompleted } } };
+    await queues[queue].upsertJobScheduler(id, { pattern, tz: config.timezone }, { name: id, data: data ?? {}, ...opts });
   }
   for (const [name, queue] of Object.entries(queues)) {
     for (const existing of await queue.getJobSchedulers()) {

@@ -23,6 +23,7 @@ describe('the schedules in BullMQ', { timeout: 20_000 }, () => {
       found.map((s) => ({ key: s.key, pattern: s.pattern })),
       [{ key: 'reading-room-clock', pattern: '* * * * *' }],
     );
+    assert.deepEqual(found[0]?.template?.opts?.removeOnComplete, { count: 1440 }, 'a day of ticks is kept, not a week');
     const next = found[0]?.next;
     assert.ok(typeof next === 'number');
     assert.ok(next - Date.now() <= 60_000 && next % 60_000 === 0, 'the next tick is at the top of a coming minute');
