@@ -73,6 +73,10 @@ export function isIsoDate(text: string): boolean {
   return days !== undefined && day >= 1 && day <= days;
 }
 
+/** The first and last dates written `YYYY-MM-DD`: a page's day before or after them is none. */
+export const FIRST_DATE: IsoDate = '0000-01-01';
+export const LAST_DATE: IsoDate = '9999-12-31';
+
 export function addDays(date: IsoDate, days: number): IsoDate {
   return fromEpochDay(toEpochDay(date) + days);
 }

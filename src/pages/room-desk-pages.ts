@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { deskAppointment } from '../appointments/moves.ts';
 import { findAppointment, listAppointments } from '../appointments/store.ts';
 import { deskActionsFor } from '../domain/appointments.ts';
-import { addDays, todayIn, type IsoDate } from '../domain/calendar.ts';
+import { addDays, FIRST_DATE, LAST_DATE, todayIn, type IsoDate } from '../domain/calendar.ts';
 import type { ReadingRoom } from '../domain/reading-rooms.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import { accountOf } from '../http/auth.ts';
@@ -58,8 +58,8 @@ export const roomDeskPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
     date,
     isToday: date === today,
     today: path(room.id),
-    previous: { href: path(room.id, addDays(date, -1)), label: readableDate(addDays(date, -1)) },
-    next: { href: path(room.id, addDays(date, 1)), label: readableDate(addDays(date, 1)) },
+    previous: date > FIRST_DATE ? { href: path(room.id, addDays(date, -1)), label: readableDate(addDays(date, -1)) } : null,
+    next: date < LAST_DATE ? { href: path(room.id, addDays(date, 1)), label: readableDate(addDays(date, 1)) } : null,
   });
 
   const showAppointments = (request: FastifyRequest, reply: FastifyReply, roomId: number | undefined, date: IsoDate | undefined, extra: Extra = {}) => {

@@ -5,7 +5,7 @@ import { originOf } from '../accounts/auth-routes.ts';
 import { DocumentTypeSchema } from '../accounts/schemas.ts';
 import { recordIdentityCheck } from '../accounts/staff.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
-import { addDays, todayIn, type IsoDate } from '../domain/calendar.ts';
+import { addDays, FIRST_DATE, LAST_DATE, todayIn, type IsoDate } from '../domain/calendar.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
 import { accountOf } from '../http/auth.ts';
 import type { ApiError } from '../http/errors.ts';
@@ -62,8 +62,6 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
   // ---- the views, each also shown again with a refusal after a form post ------------------------
 
-  const FIRST_DAY = '0000-01-01';
-  const LAST_DAY = '9999-12-31';
   const showSheet = (request: FastifyRequest, reply: FastifyReply, date: IsoDate, extra: Extra = {}) => {
     const sheet = pagingSheet(db, date);
     return page(
@@ -76,8 +74,8 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         date,
         isToday: date === today(),
         // No link past the first or last day a date can name (0000-01-01, 9999-12-31).
-        previousDay: date > FIRST_DAY ? addDays(date, -1) : null,
-        nextDay: date < LAST_DAY ? addDays(date, 1) : null,
+        previousDay: date > FIRST_DATE ? addDays(date, -1) : null,
+        nextDay: date < LAST_DATE ? addDays(date, 1) : null,
         back: pagePaths.pickList(date),
         ...sheet,
         problem: extra.problem ?? null,

@@ -123,4 +123,17 @@ describe("the desk's appointments and hold shelf", { timeout: 120_000 }, () => {
     assert.match(later.body, /Nothing is held on Friday 4 December 2026/);
     assert.equal((await desk.get('/paging/hold-shelf?room=99')).statusCode, 404);
   });
+
+  it('shows the first and last dates there are, without a day before or after them (the page fuzzer found a 500 there)', async () => {
+    for (const path of ['/paging/hold-shelf', '/desk/appointments']) {
+      const first = await desk.get(`${path}?date=0000-01-01`);
+      assert.equal(first.statusCode, 200, `${path}: ${first.body.slice(0, 200)}`);
+      assert.doesNotMatch(first.body, />Previous day</);
+      assert.match(first.body, />Next day</);
+      const last = await desk.get(`${path}?date=9999-12-31`);
+      assert.equal(last.statusCode, 200, path);
+      assert.match(last.body, />Previous day</);
+      assert.doesNotMatch(last.body, />Next day</);
+    }
+  });
 });
