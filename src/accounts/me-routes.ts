@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { accountOf, issueToken } from '../http/auth.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { errorResponses, Nullable } from '../http/schemas.ts';
 import { originOf, type AccountRouteOptions } from './auth-routes.ts';
 import { changePassword } from './passwords.ts';
 import { AffiliationSchema, NameSchema, PasswordSchema, ResearchTopicSchema, TokenAnswerSchema, UserSchema } from './schemas.ts';
@@ -32,8 +32,8 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async (a
         body: Type.Object(
           {
             name: Type.Optional(NameSchema),
-            affiliation: Type.Optional(Type.Union([AffiliationSchema, Type.Null()])),
-            researchTopic: Type.Optional(Type.Union([ResearchTopicSchema, Type.Null()])),
+            affiliation: Type.Optional(Nullable(AffiliationSchema)),
+            researchTopic: Type.Optional(Nullable(ResearchTopicSchema)),
           },
           { additionalProperties: false },
         ),

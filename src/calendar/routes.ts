@@ -14,7 +14,7 @@ import { accountOf } from '../http/auth.ts';
 import { Refusal } from '../domain/refusal.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { closeDay, reopenDay } from './closures.ts';
-import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
+import { errorResponses, IdSchema, IsoDateSchema, Nullable } from '../http/schemas.ts';
 import { seatsTaken } from '../appointments/store.ts';
 import { seatsLeft } from '../domain/reading-rooms.ts';
 import { roomOrFirst } from '../reading-rooms/store.ts';
@@ -40,7 +40,7 @@ function checkRange(from: IsoDate, to: IsoDate): void {
 const ClosureSchema = Type.Object({
   date: IsoDateSchema,
   reason: Type.String(),
-  readingRoomId: Type.Union([IdSchema, Type.Null()], { description: 'Null: every reading room is closed' }),
+  readingRoomId: Nullable(IdSchema, { description: 'Null: every reading room is closed' }),
 });
 const RoomQuery = Type.Optional(IdSchema);
 const tags = ['calendar'];
@@ -63,7 +63,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
                 date: IsoDateSchema,
                 open: Type.Boolean(),
                 reason: Type.Optional(Type.String({ description: 'Why the reading room is closed' })),
-                seatsLeft: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'On an open day: seats not yet booked, null when seats are unlimited' })),
+                seatsLeft: Type.Optional(Nullable(Type.Integer({ minimum: 0 }), { description: 'On an open day: seats not yet booked, null when seats are unlimited' })),
               }),
             ),
           }),
@@ -116,13 +116,12 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
             date: IsoDateSchema,
             reason: Type.String({ minLength: 1, maxLength: 200 }),
             force: Type.Optional(Type.Boolean({ default: false })),
-            // Null (every room) first: Fastify's Ajv coerces types, and would read null as room 0.
-            readingRoomId: Type.Optional(Type.Union([Type.Null(), IdSchema])),
+            readingRoomId: Type.Optional(Nullable(IdSchema)),
           },
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ date: IsoDateSchema, reason: Type.String(), readingRoomId: Type.Union([IdSchema, Type.Null()]), cancelledRequests: Type.Integer({ minimum: 0 }) }),
+          201: Type.Object({ date: IsoDateSchema, reason: Type.String(), readingRoomId: Nullable(IdSchema), cancelledRequests: Type.Integer({ minimum: 0 }) }),
           ...errorResponses(400, 401, 403, 404, 409, 413, 415),
         },
       },

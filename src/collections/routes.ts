@@ -6,7 +6,7 @@ import { sendWhileUnchanged } from '../http/answers.ts';
 import { notFound } from '../domain/refusal.ts';
 import { todayIn, type Clock } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
-import { cursorOf, errorResponses, IdSchema, IsoDateSchema, pageLimit, PageQuery, positionOf } from '../http/schemas.ts';
+import { cursorOf, errorResponses, IdSchema, IsoDateSchema, pageLimit, PageQuery, positionOf, Nullable } from '../http/schemas.ts';
 import { CollectionSchema, CollectionSummarySchema, ContainerSchema, SurrogateSchema } from './schemas.ts';
 import { collectionExists, containerView, findCollection, findCollections, findContainers } from './store.ts';
 import { editContainer } from './container-edits.ts';
@@ -91,10 +91,10 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
         body: Type.Object(
           {
             restricted: Type.Optional(Type.Boolean()),
-            restrictionNote: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()])),
-            surrogate: Type.Optional(Type.Union([SurrogateSchema, Type.Null()])),
-            location: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
-            barcode: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
+            restrictionNote: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2000 }))),
+            surrogate: Type.Optional(Nullable(SurrogateSchema)),
+            location: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+            barcode: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
           },
           { additionalProperties: false },
         ),

@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
-import { IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
+import { IdSchema, IsoDateSchema, literals, Nullable } from '../http/schemas.ts';
 import { surrogateKinds } from '../../db/schema.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** A surrogate's address: a web address (http or https, no spaces), since pages and mail make it a link. */
 export const WEB_ADDRESS = '^https?://[^\\s]+$';

@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
-import { IdSchema } from '../http/schemas.ts';
+import { IdSchema, Nullable } from '../http/schemas.ts';
 import { CollectionSummarySchema } from '../collections/schemas.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const HousingSchema = Type.Object({
   containerId: IdSchema,

@@ -14,6 +14,15 @@ export function literals<const T extends readonly string[]>(values: T): TUnion<{
 
 export const IdSchema = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
+/**
+ * A value or null: the one way to write it. Null comes first: Fastify's Ajv coerces types, and
+ * tried the other way round it turns a null sent for a string into "" (an affiliation cleared
+ * became an empty one) and for a number into 0 (unlimited seats became none), which the first
+ * branch then accepts.
+ */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, options?: Parameters<typeof Type.Union>[1]) =>
+  Type.Union([Type.Null(), schema], options);
+
 export const ErrorSchema = Type.Object(
   {
     statusCode: Type.Integer(),

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { ApiError } from '../http/errors.ts';
-import { errorResponses, IdSchema, IsoDateSchema } from '../http/schemas.ts';
+import { errorResponses, IdSchema, IsoDateSchema, Nullable } from '../http/schemas.ts';
 import { holdShelf } from '../paging/pick-list.ts';
 import { isTimeZone, LOCAL_TIME_PATTERN, PAGING_TIMES_MAX, ROOM_CODE_PATTERN, roomDefaults, roomSettingBounds as bounds } from '../domain/reading-rooms.ts';
 import { allRooms, createRoom, roomOrFirst, updateRoom } from './store.ts';
@@ -14,8 +14,7 @@ const settingsFields = {
   code: Type.String({ pattern: ROOM_CODE_PATTERN, examples: ['beinecke'], description: 'A short name, unique (case ignored)' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['America/New_York'], description: 'An IANA time zone' }),
-  // Null first: Fastify's Ajv coerces types, and would read null as 0 seats for the integer.
-  seats: Type.Union([Type.Null(), Type.Integer(bounds.seats)], { description: 'Null: unlimited' }),
+  seats: Nullable(Type.Integer(bounds.seats), { description: 'Null: unlimited' }),
   leadBusinessDays: Type.Integer(bounds.leadBusinessDays),
   dailyItemLimit: Type.Integer(bounds.dailyItemLimit),
   maxAdvanceDays: Type.Integer(bounds.maxAdvanceDays),
