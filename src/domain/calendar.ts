@@ -128,16 +128,6 @@ export function earliestVisitDate(today: IsoDate, closures: Closures, leadBusine
   return businessDaysAfter(today, leadBusinessDays, closures);
 }
 
-/** The business days from `from` to `to`, both included. */
-export function businessDaysBetween(from: IsoDate, to: IsoDate, closures: Closures): IsoDate[] {
-  const days: IsoDate[] = [];
-  for (let offset = 0; offset <= daysBetween(from, to); offset++) {
-    const date = addDays(from, offset);
-    if (isBusinessDay(date, closures)) days.push(date);
-  }
-  return days;
-}
-
 /** The last date a visit may be booked for: `maxAdvanceDays` calendar days from today. */
 export function bookingHorizon(today: IsoDate, maxAdvanceDays: number): IsoDate {
   return addDays(today, maxAdvanceDays);

@@ -49,7 +49,7 @@ export function pagingRun(ctx: RequestsContext, room: ReadingRoom, pullTime: str
   return commit(ctx.db, (tx) => {
     const { today, closures, open } = roomToday(tx, room, now);
     if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
-    if (!firstRun(tx, `paging-run:${room.id}:${today}T${pullTime}`, now)) return { done: false, why: 'already run' };
+    if (!firstRun(tx, runKeys.paging(room, today, pullTime), now)) return { done: false, why: 'already run' };
     const visitDate = nextBusinessDay(today, closures);
     const items = pickList(tx, visitDate, room.id).filter((item) => item.status === 'scheduled');
     if (items.length === 0) return { done: true, date: visitDate, count: 0 };
@@ -74,7 +74,7 @@ export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Dat
     const { today, closures, open } = roomToday(tx, room, now);
     if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
     const visitDate = nextBusinessDay(today, closures);
-    if (!firstRun(tx, `visit-reminders:${room.id}:${visitDate}`, now)) return { done: false, why: 'already run' };
+    if (!firstRun(tx, runKeys.reminders(room, visitDate), now)) return { done: false, why: 'already run' };
     const coming = requestsOn(tx, visitDate, bookedStatuses, room.id);
     const researchers = [...new Set(coming.map((r) => r.researcherId))];
     const links = pageLinks(ctx.publicUrl);
@@ -87,7 +87,7 @@ export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Dat
         data: { visitDate, containers: coming.filter((r) => r.researcherId === researcherId).map(mailContainer), requestsUrl: links.requests },
       });
     }
-    const ending = heldUntil(tx, room, visitDate);
+    const ending = holdsEndingBy(tx, visitDate, room.id);
     for (const [researcherId, theirs] of byResearcher(ending)) {
       const researcher = findUser(tx, researcherId);
       if (!researcher || researcher.disabledAt) continue;
@@ -100,9 +100,6 @@ export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Dat
     return { done: true, date: visitDate, count: researchers.length };
   });
 }
-
-/** Holds in the room that end on `date`, or ended before it and are still on the shelf. */
-const heldUntil = (tx: Writer, room: ReadingRoom, date: IsoDate) => holdsEndingBy(tx, date, room.id);
 
 function byResearcher(rows: RequestRow[]): Map<number, RequestRow[]> {
   const grouped = new Map<number, RequestRow[]>();
@@ -157,7 +154,7 @@ function closingWork(ctx: RequestsContext, tx: Writer, room: ReadingRoom, now: D
     });
   }
 
-  const ended = heldUntil(tx, room, today).flatMap((row) => changeBySystem(tx, row, 'reshelved', 'release', now, { note: 'The hold ended.' }, skip) ?? []);
+  const ended = holdsEndingBy(tx, today, room.id).flatMap((row) => changeBySystem(tx, row, 'reshelved', 'release', now, { note: 'The hold ended.' }, skip) ?? []);
   for (const [researcherId, theirs] of byResearcher(ended)) {
     const researcher = findUser(tx, researcherId);
     if (!researcher) continue;
@@ -203,18 +200,26 @@ export function roomClock(ctx: RequestsContext, now: Date): ClockRun[] {
     const time = local.toFormat('HH:mm');
     const today = local.toISODate() as IsoDate;
     const pull = room.pagingTimes.filter((t) => t <= time).at(-1);
-    if (pull !== undefined && !ranAlready(ctx, `paging-run:${room.id}:${today}T${pull}`)) runs.push({ roomId: room.id, run: `paging-run ${pull}`, outcome: pagingRun(ctx, room, pull, now) });
-    if (ctx.reminderTime <= time) runs.push({ roomId: room.id, run: 'visit-reminders', outcome: visitReminders(ctx, room, now) });
-    if (room.closingTime <= time && !ranAlready(ctx, closingKey(room, today))) {
+    // What has run is read first (a read), so a minute with nothing due writes nothing (no commit, no fsync).
+    if (pull !== undefined && !ranAlready(ctx, runKeys.paging(room, today, pull))) runs.push({ roomId: room.id, run: `paging-run ${pull}`, outcome: pagingRun(ctx, room, pull, now) });
+    if (ctx.reminderTime <= time && !ranAlready(ctx, runKeys.reminders(room, nextBusinessDay(today, closuresFrom(ctx.db, room.id, today))))) {
+      runs.push({ roomId: room.id, run: 'visit-reminders', outcome: visitReminders(ctx, room, now) });
+    }
+    if (room.closingTime <= time && !ranAlready(ctx, runKeys.closing(room, today))) {
       // Marked done in the same transaction as the work: a crash between cannot skip the day.
-      const outcome = commit(ctx.db, (tx): RunOutcome => (firstRun(tx, closingKey(room, today), now) ? closingWork(ctx, tx, room, now) : { done: false, why: 'already run' }));
+      const outcome = commit(ctx.db, (tx): RunOutcome => (firstRun(tx, runKeys.closing(room, today), now) ? closingWork(ctx, tx, room, now) : { done: false, why: 'already run' }));
       runs.push({ roomId: room.id, run: 'closing-time', outcome });
     }
   }
   return runs.filter((r) => r.outcome.done);
 }
 
+/** The keys of scheduled_runs that make each timed run happen once per room (and day, or pull time). */
+const runKeys = {
+  paging: (room: ReadingRoom, today: IsoDate, pullTime: string) => `paging-run:${room.id}:${today}T${pullTime}`,
+  reminders: (room: ReadingRoom, visitDate: IsoDate) => `visit-reminders:${room.id}:${visitDate}`,
+  closing: (room: ReadingRoom, today: IsoDate) => `closing-time-run:${room.id}:${today}`,
+};
+
 const ranAlready = (ctx: RequestsContext, key: string) =>
   ctx.db.select({ key: scheduledRuns.key }).from(scheduledRuns).where(eq(scheduledRuns.key, key)).get() !== undefined;
-
-const closingKey = (room: ReadingRoom, today: IsoDate) => `closing-time-run:${room.id}:${today}`;
