@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { assertRefusal, ok } from '../helpers/answers.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
 
 // Reading rooms as data: made and changed by admins, each with its own closures besides those of
 // every room.
@@ -84,5 +85,37 @@ describe('reading rooms', () => {
     assertRefusal(await admin.call('DELETE', `/api/v1/closures/${DAY}?readingRoomId=1`), 404, 'NOT_FOUND');
     ok(await admin.call('DELETE', `/api/v1/closures/${DAY}?readingRoomId=${second.id}`), 204);
     assert.equal(await isOpen(second.id), true);
+  });
+
+  it('refuses an unknown room everywhere one is named, writing nothing; refuses codes and names that are not plain', async () => {
+    const staff = await makePerson(room, 'staff');
+    const counts = () => ['closures', 'appointments', 'collections', 'reading_rooms'].map((t) => room.db.$client.prepare(`select count(*) from ${t}`).pluck().get());
+    const before = counts();
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: '2026-12-10', reason: 'Nowhere', readingRoomId: 999 }), 404, 'NOT_FOUND');
+    assertRefusal(await admin.call('DELETE', '/api/v1/closures/2026-12-10?readingRoomId=999'), 404, 'NOT_FOUND');
+    assertRefusal(await reader.call('POST', '/api/v1/appointments', { readingRoomId: 999, date: '2026-12-10' }), 404, 'NOT_FOUND');
+    assertRefusal(await staff.call('GET', '/api/v1/paging/hold-shelf?date=2026-12-10&readingRoomId=999'), 404, 'NOT_FOUND');
+    const imported = await room.app.inject({
+      method: 'POST',
+      url: '/api/v1/collections/import?readingRoomId=999',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/xml' },
+      payload: eadDocument({ callNumber: 'NOWHERE 1', dsc: fileComponent('n1', 'Letters', '<container type="Box">1</container>') }),
+    });
+    assertRefusal(imported, 404, 'NOT_FOUND');
+    for (const body of [
+      { code: 'a b', name: 'Spaces', timezone: 'UTC' },
+      { code: '<script>', name: 'Markup', timezone: 'UTC' },
+      { code: 'x'.repeat(41), name: 'Long code', timezone: 'UTC' },
+      { code: 'long-name', name: 'n'.repeat(201), timezone: 'UTC' },
+      { code: 'no-seats', name: 'Negative', timezone: 'UTC', seats: -1 },
+      { code: 'times', name: 'Times', timezone: 'UTC', pagingTimes: ['9:00'] },
+    ]) {
+      assertRefusal(await admin.call('POST', '/api/v1/reading-rooms', body), 400, 'FST_ERR_VALIDATION', JSON.stringify(body).slice(0, 80));
+    }
+    assert.deepEqual(counts(), before, 'no refusal wrote anything');
+    // An id sent along is no way to overwrite a room (Fastify drops what the schema does not name).
+    const made = ok(await admin.call('POST', '/api/v1/reading-rooms', { code: 'extra', name: 'Extra', timezone: 'UTC', id: 1 }), 201);
+    assert.notEqual(made.id, 1);
+    assert.equal((ok(await reader.call('GET', '/api/v1/reading-rooms')).items as { id: number; code: string }[]).find((r) => r.id === 1)?.code, 'main');
   });
 });
