@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { accessibilityProblems, chromiumMissing, launchChromium, screenshot, signInPage } from '../helpers/browser.ts';
+import { chromiumMissing, launchChromium, PageChecks, signInPage } from '../helpers/browser.ts';
 import { eadDocument, fileComponent, seriesComponent } from '../helpers/ead-documents.ts';
 import { startLiveSystem, type LiveSystem } from '../helpers/live-system.ts';
 import { pdfText } from '../helpers/pdf-text.ts';
@@ -23,12 +23,8 @@ const findingAid = eadDocument({
 
 let system: LiveSystem;
 let browser: Browser;
-const pagesChecked = new Map<string, string[]>();
-
-async function look(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  pagesChecked.set(name, await accessibilityProblems(page));
-}
+const pages = new PageChecks();
+const look = (page: Page, name: string) => pages.look(page, name);
 
 const signIn = (context: BrowserContext, email: string): Promise<Page> => signInPage(context, system.baseUrl, email, PASSWORD);
 
@@ -94,8 +90,8 @@ describe('requesting a folder from a finding aid, in a browser', { skip: chromiu
   });
 
   it('every page visited has no serious or critical accessibility violation (axe-core, WCAG 2.2 AA)', () => {
-    assert.equal(pagesChecked.size, 4);
-    const problems = [...pagesChecked].flatMap(([name, found]) => found.map((p) => `${name}: ${p}`));
+    assert.equal(pages.checked.size, 4);
+    const problems = pages.problems();
     assert.deepEqual(problems, []);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { accessibilityProblems, chromiumMissing, launchChromium, screenshot, signInPage } from '../helpers/browser.ts';
+import { chromiumMissing, launchChromium, PageChecks, signInPage } from '../helpers/browser.ts';
 import { startLiveSystem, type LiveSystem } from '../helpers/live-system.ts';
 import { makeAccount, PASSWORD } from '../helpers/people.ts';
 
@@ -19,13 +19,8 @@ const people = {
 
 let system: LiveSystem;
 let browser: Browser;
-const pagesChecked = new Map<string, string[]>();
-
-/** Photographs the page and runs axe-core on it; the problems are asserted at the end. */
-async function look(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  pagesChecked.set(name, await accessibilityProblems(page));
-}
+const pages = new PageChecks();
+const look = (page: Page, name: string) => pages.look(page, name);
 
 const signIn = (context: BrowserContext, email: string): Promise<Page> => signInPage(context, system.baseUrl, email, PASSWORD);
 
@@ -186,8 +181,8 @@ describe('a day in the reading room, in a browser', { skip: chromiumMissing, tim
   });
 
   it('every page visited has no serious or critical accessibility violation (axe-core, WCAG 2.2 AA)', () => {
-    assert.ok(pagesChecked.size >= 14, `only ${pagesChecked.size} pages were checked`);
-    const problems = [...pagesChecked].flatMap(([name, found]) => found.map((p) => `${name}: ${p}`));
+    assert.ok(pages.checked.size >= 14, `only ${pages.checked.size} pages were checked`);
+    const problems = pages.problems();
     assert.deepEqual(problems, []);
   });
 });

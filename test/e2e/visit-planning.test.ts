@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { updateRoom } from '../../src/reading-rooms/store.ts';
-import { accessibilityProblems, chromiumMissing, launchChromium, screenshot, signInPage } from '../helpers/browser.ts';
+import { chromiumMissing, launchChromium, PageChecks, signInPage } from '../helpers/browser.ts';
 import { startLiveSystem, type LiveSystem } from '../helpers/live-system.ts';
 import { makeAccount, PASSWORD } from '../helpers/people.ts';
 
@@ -13,14 +13,13 @@ import { makeAccount, PASSWORD } from '../helpers/people.ts';
 
 let system: LiveSystem;
 let browser: Browser;
-const pagesChecked = new Map<string, string[]>();
+const pages = new PageChecks();
 
 async function look(page: Page, name: string): Promise<void> {
   // A string, evaluated in the page: the tests are compiled without the DOM's types.
   const [content, viewport] = (await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]')) as [number, number];
   assert.ok(content <= viewport, `${name}: the page is ${content}px wide in a ${viewport}px screen`);
-  await screenshot(page, name);
-  pagesChecked.set(name, await accessibilityProblems(page));
+  await pages.look(page, name);
 }
 
 describe('planning a visit on a phone, in a browser', { skip: chromiumMissing, timeout: 240_000 }, () => {
@@ -68,8 +67,8 @@ describe('planning a visit on a phone, in a browser', { skip: chromiumMissing, t
   });
 
   it('every page visited has no serious or critical accessibility violation (axe-core, WCAG 2.2 AA)', () => {
-    assert.equal(pagesChecked.size, 3);
-    const problems = [...pagesChecked].flatMap(([name, found]) => found.map((p) => `${name}: ${p}`));
+    assert.equal(pages.checked.size, 3);
+    const problems = pages.problems();
     assert.deepEqual(problems, []);
   });
 });

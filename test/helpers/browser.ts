@@ -31,6 +31,24 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
 }
 
+/**
+ * The pages a browser test looked at: each photographed and checked with axe-core as it is seen
+ * (`look`), the problems of all of them asserted once at the end (`problems`).
+ */
+export class PageChecks {
+  readonly checked = new Map<string, string[]>();
+
+  async look(page: Page, name: string): Promise<void> {
+    await screenshot(page, name);
+    this.checked.set(name, await accessibilityProblems(page));
+  }
+
+  /** Every problem found, named by its page. */
+  problems(): string[] {
+    return [...this.checked].flatMap(([name, found]) => found.map((p) => `${name}: ${p}`));
+  }
+}
+
 /** A new page of `context`, signed in through the sign-in form as `email`. */
 export async function signInPage(context: BrowserContext, baseUrl: string, email: string, password: string): Promise<Page> {
   const page = await context.newPage();
