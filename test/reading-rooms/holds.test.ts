@@ -139,6 +139,14 @@ describe('closing time on holdUntil', () => {
     assert.deepEqual(ending.map((m) => m.mail.to.email), [reader.email]);
   });
 
+  it('a forced closure of a held day leaves the hold alone: a closed day is simply not a business day', async () => {
+    const admin = await makePerson(room, 'admin');
+    const closed = ok(await admin.call('POST', '/api/v1/closures', { date: '2026-12-04', reason: 'Burst pipe', force: true }), 201);
+    assert.equal(closed.cancelledRequests, 0);
+    const held = ok(await admin.call('GET', `/api/v1/requests/${id}`));
+    assert.deepEqual([held.status, held.holdUntil], ['on_hold', '2026-12-04']);
+  });
+
   it('reshelves the box once, even when the job runs twice, and the researcher hears once', () => {
     const ctx = requestsContext(room.db, room.config);
     const since = lastOutboxId(room.db);
