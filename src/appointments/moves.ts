@@ -67,7 +67,8 @@ export function cancelAppointment(ctx: RequestsContext, id: number, person: User
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleAppointment(tx, id, person);
-    const status = deskMove(row, 'cancel', todayIn(roomOf(tx, row).timezone, now));
+    const room = roomOf(tx, row);
+    const status = deskMove(row, 'cancel', todayIn(room.timezone, now));
     tx.update(appointments).set({ status, updatedAt: now }).where(eq(appointments.id, row.id)).run();
     const notPaged = requestsOfAppointment(tx, row.id).filter((r) => cancelledWithAppointment.includes(r.status));
     const cancelled = notPaged.map((r) => changeStatus(tx, r, 'cancelled', person, 'cancel', now, { note: 'The appointment was cancelled.' }));
@@ -78,7 +79,7 @@ export function cancelAppointment(ctx: RequestsContext, id: number, person: User
         kind: 'appointment-cancelled',
         to: { email: researcher.email, name: researcher.name },
         data: {
-          appointment: mailAppointment(row, roomOf(tx, row)),
+          appointment: mailAppointment(row, room),
           containers: cancelled.map(mailContainer),
           reason: person.id === researcher.id ? 'You cancelled it.' : 'The reading room staff cancelled it.',
           appointmentsUrl: pageLinks(ctx.publicUrl).appointments,
