@@ -1,5 +1,4 @@
-import type { UserRow } from '../accounts/users.ts';
-import { findUser } from '../accounts/users.ts';
+import { findUser, type UserRow } from '../accounts/users.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';
 import type { Submitter } from './submit.ts';
