@@ -2,6 +2,7 @@ import { isNull } from 'drizzle-orm';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../client.ts';
 import { readingRooms } from '../schema.ts';
+import { storedTimes } from '../../src/reading-rooms/store.ts';
 
 export type FirstRoomSettings = Pick<
   Config,
@@ -22,7 +23,7 @@ export function seedFirstRoom(db: Database, config: FirstRoomSettings, now: Date
       dailyItemLimit: config.dailyRequestLimit,
       maxAdvanceDays: config.maxAdvanceDays,
       holdBusinessDays: config.holdBusinessDays,
-      pagingTimes: config.pagingTimes.join(','),
+      pagingTimes: storedTimes(config.pagingTimes),
       closingTime: config.closingTime,
       settingsSeededAt: now,
     })

@@ -87,5 +87,6 @@ export const boxesOut = (tx: Writer, date: IsoDate, roomId?: number) => asStaffL
 /** The hold shelf of a day: boxes kept at the desk for researchers coming back, in walking order. */
 export function holdShelf(tx: Writer, date: IsoDate, roomId: number) {
   const rows = heldOnShelf(tx, date, roomId);
-  return asStaffList(tx, rows).map((item) => ({ ...item, holdUntil: rows.find((r) => r.id === item.requestId)?.holdUntil ?? null }));
+  const holdUntil = new Map(rows.map((r) => [r.id, r.holdUntil]));
+  return asStaffList(tx, rows).map((item) => ({ ...item, holdUntil: holdUntil.get(item.requestId) ?? null }));
 }

@@ -20,7 +20,8 @@ const asRoom = (row: RoomRow): ReadingRoom => ({
   holdBusinessDays: row.holdBusinessDays,
   classLeadBusinessDays: row.classLeadBusinessDays,
   classItemLimit: row.classItemLimit,
-  pagingTimes: row.pagingTimes.split(',').sort(),
+  // Stored in order (storedTimes), so read as they are.
+  pagingTimes: row.pagingTimes.split(','),
   closingTime: row.closingTime,
 });
 
@@ -54,7 +55,7 @@ export function roomOrFirst(db: Writer, id: number | undefined): ReadingRoom {
 export type RoomSettings = Omit<ReadingRoom, 'id'>;
 
 /** The stored form of the pull times: each once, earliest first, comma-separated. */
-const storedTimes = (times: readonly string[]) => [...new Set(times)].sort().join(',');
+export const storedTimes = (times: readonly string[]) => [...new Set(times)].sort().join(',');
 
 const rowOf = (settings: Partial<RoomSettings>) => {
   const { pagingTimes, ...rest } = settings;
