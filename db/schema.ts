@@ -348,14 +348,48 @@ export const appointments = sqliteTable(
   ],
 );
 
-/** One container for one visit date, for one researcher. */
+export const classSessionStatuses = ['booked', 'cancelled'] as const;
+export type ClassSessionStatus = (typeof classSessionStatuses)[number];
+
+/**
+ * A class taught in a reading room with boxes on the table: booked by staff or a curator for an
+ * instructor (who need not have an account), its boxes requested for the session, not for a researcher.
+ */
+export const classSessions = sqliteTable(
+  'class_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    readingRoomId: integer('reading_room_id')
+      .notNull()
+      .references(() => readingRooms.id),
+    date: text('date').notNull(),
+    // Wall-clock times in the room's time zone, HH:MM.
+    startTime: text('start_time').notNull(),
+    endTime: text('end_time').notNull(),
+    title: text('title').notNull(),
+    instructorName: text('instructor_name').notNull(),
+    instructorEmail: text('instructor_email').notNull(),
+    headcount: integer('headcount').notNull(),
+    status: text('status', { enum: classSessionStatuses }).notNull(),
+    bookedBy: integer('booked_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index('class_sessions_date').on(t.date, t.readingRoomId), check('class_sessions_status', oneOf(t.status, classSessionStatuses))],
+);
+
+/** One container for one visit date, for one researcher or for one class session. */
 export const requests = sqliteTable(
   'requests',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    researcherId: integer('researcher_id')
-      .notNull()
-      .references(() => users.id),
+    // Null for a class session's request, which has its session instead.
+    researcherId: integer('researcher_id').references(() => users.id),
+    classSessionId: integer('class_session_id').references(() => classSessions.id),
     containerId: integer('container_id')
       .notNull()
       .references(() => containers.id),
@@ -390,7 +424,9 @@ export const requests = sqliteTable(
     index('requests_container').on(t.containerId, t.visitDate),
     index('requests_appointment').on(t.appointmentId),
     index('requests_held').on(t.containerId, t.holdUntil).where(sql`${t.holdUntil} is not null`),
+    index('requests_class_session').on(t.classSessionId).where(sql`${t.classSessionId} is not null`),
     check('requests_status', oneOf(t.status, requestStatuses)),
+    check('requests_for_one', sql`(${t.researcherId} is null) <> (${t.classSessionId} is null)`),
   ],
 );
 

@@ -17,6 +17,7 @@ import { cookiesSecure } from './pages/session.ts';
 import { pagingRoutes } from './paging/routes.ts';
 import { requestsContext } from './requests/moves.ts';
 import { appointmentRoutes } from './appointments/routes.ts';
+import { classSessionRoutes } from './class-sessions/routes.ts';
 import { readingRoomRoutes } from './reading-rooms/routes.ts';
 import { noteRoutes } from './requests/note-routes.ts';
 import { requestRoutes } from './requests/routes.ts';
@@ -105,6 +106,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(savedRoutes, { ctx: requests, clock });
   await app.register(readingRoomRoutes, { db, clock });
   await app.register(appointmentRoutes, { ctx: requests, clock });
+  await app.register(classSessionRoutes, { ctx: requests, clock });
   await app.register(pagingRoutes, { db });
   await app.register(authRoutes, { ...accounts, perIpLimit });
   await app.register(meRoutes, accounts);

@@ -78,6 +78,8 @@ export const pagePaths = {
   /** The desk's appointments of a day in a room, and the hold shelf of a day in a room (today and the first room when not named). */
   deskAppointments: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/desk/appointments', readingRoomId, date),
   holdShelf: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/paging/hold-shelf', readingRoomId, date),
+  classSessions: '/desk/class-sessions',
+  classSession: (id: number) => `/desk/class-sessions#class-${id}`,
   desk: (search?: string) => (search ? `/desk?q=${encodeURIComponent(search)}` : '/desk'),
   deskRequest: (requestId: number) => `/desk/requests/${requestId}`,
   /**

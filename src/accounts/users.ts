@@ -38,7 +38,9 @@ export function findUserByEmail(db: Writer, email: string): UserRow | undefined 
   return db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
 }
 
-export function findUser(db: Writer, id: number): UserRow | undefined {
+/** The user with this id; none for null (a class session's request has no researcher). */
+export function findUser(db: Writer, id: number | null): UserRow | undefined {
+  if (id === null) return undefined;
   return prepared(db, 'findUser', () => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 

@@ -13,6 +13,8 @@ import type { RequestsContext } from '../requests/moves.ts';
 import { changeStatus } from '../requests/status-door.ts';
 import { requestsOn, requestsOutOn } from '../requests/store.ts';
 import { findUser } from '../accounts/users.ts';
+import { endClassSession } from '../class-sessions/book.ts';
+import { classSessionsOn } from '../class-sessions/store.ts';
 
 export interface DayClosing {
   date: IsoDate;
@@ -35,7 +37,8 @@ function closedAlready(tx: Writer, date: IsoDate, roomId: number | null): boolea
 
 /**
  * Closes a reading room (or every room) on a day. A day with requests booked needs `force`, which
- * cancels them and tells each researcher; a day with material still out cannot be closed at all.
+ * cancels them (and the day's class sessions) and tells each researcher and instructor; a day with
+ * material still out cannot be closed at all.
  * Holds are left alone: the closed day is no longer a business day of theirs.
  */
 export function closeDay(ctx: RequestsContext, { date, reason, force, readingRoomId }: DayClosing, admin: UserRow, now: Date): number {
@@ -54,7 +57,7 @@ export function closeDay(ctx: RequestsContext, { date, reason, force, readingRoo
     const cancelled = requestsOn(tx, date, cancelledByClosure, readingRoomId).map((row) =>
       changeStatus(tx, row, 'cancelled', admin, 'cancel', now, { note: `The reading room is closed: ${reason}` }),
     );
-    for (const researcherId of new Set(cancelled.map((r) => r.researcherId))) {
+    for (const researcherId of new Set(cancelled.flatMap((r) => (r.researcherId === null ? [] : [r.researcherId])))) {
       const researcher = findUser(tx, researcherId);
       if (!researcher) continue;
       queueMail(tx, {
@@ -68,6 +71,8 @@ export function closeDay(ctx: RequestsContext, { date, reason, force, readingRoo
         },
       });
     }
+    // A class session that day is cancelled with its boxes, and its instructor told.
+    for (const session of classSessionsOn(tx, date, readingRoomId)) endClassSession(ctx, tx, session, admin, now, `The reading room will be closed on that day (${reason}).`);
     return cancelled.length;
   });
 }

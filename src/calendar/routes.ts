@@ -4,14 +4,14 @@ import type { Database } from '../../db/client.ts';
 import {
   bookingHorizon,
   calendarDays,
-  daysBetween,
+  checkRange,
+  MAX_RANGE_DAYS,
   earliestVisitDate,
   todayIn,
   type Clock,
   type IsoDate,
 } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
-import { Refusal } from '../domain/refusal.ts';
 import type { RequestsContext } from '../requests/moves.ts';
 import { closeDay, reopenDay } from './closures.ts';
 import { errorResponses, IdSchema, IsoDateSchema, Nullable } from '../http/schemas.ts';
@@ -26,16 +26,6 @@ export interface CalendarOptions {
   requests: RequestsContext;
 }
 
-/** The longest stretch one calendar question may cover. */
-const MAX_RANGE_DAYS = 366;
-
-function checkRange(from: IsoDate, to: IsoDate): void {
-  const span = daysBetween(from, to);
-  if (span < 0) throw new Refusal('INVALID_RANGE', `The range ends (${to}) before it starts (${from}).`);
-  if (span + 1 > MAX_RANGE_DAYS) {
-    throw new Refusal('INVALID_RANGE', `A range may cover at most ${MAX_RANGE_DAYS} days; ${from} to ${to} covers ${span + 1}.`);
-  }
-}
 
 const ClosureSchema = Type.Object({
   date: IsoDateSchema,

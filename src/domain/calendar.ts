@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Refusal } from './refusal.ts';
 
 /** A calendar date, `YYYY-MM-DD`, in the reading room's time zone. */
 export type IsoDate = string;
@@ -142,4 +143,16 @@ export function calendarDays(from: IsoDate, to: IsoDate, closures: Closures): Ca
     days.push(reason === undefined ? { date, open: true } : { date, open: false, reason });
   }
   return days;
+}
+
+/** The longest stretch one calendar question (the calendar, class sessions) may cover. */
+export const MAX_RANGE_DAYS = 366;
+
+/** A range of days asked for: it ends no earlier than it starts, and spans at most MAX_RANGE_DAYS. */
+export function checkRange(from: IsoDate, to: IsoDate): void {
+  const span = daysBetween(from, to);
+  if (span < 0) throw new Refusal('INVALID_RANGE', `The range ends (${to}) before it starts (${from}).`);
+  if (span + 1 > MAX_RANGE_DAYS) {
+    throw new Refusal('INVALID_RANGE', `A range may cover at most ${MAX_RANGE_DAYS} days; ${from} to ${to} covers ${span + 1}.`);
+  }
 }

@@ -17,18 +17,20 @@ export interface Transition {
 }
 
 export const transitions: readonly Transition[] = [
-  // Staff submit on a researcher's behalf (a phone or e-mail request).
-  { from: null, to: 'awaiting_approval', by: ['researcher', 'staff'], action: 'submit' },
-  { from: null, to: 'scheduled', by: ['researcher', 'staff'], action: 'submit' },
-  { from: null, to: 'waitlisted', by: ['researcher', 'staff'], action: 'submit' },
+  // Staff submit on a researcher's behalf (a phone or e-mail request); staff and curators book a
+  // class session's boxes (the routes keep curators to classes).
+  { from: null, to: 'awaiting_approval', by: ['researcher', 'staff', 'curator'], action: 'submit' },
+  { from: null, to: 'scheduled', by: ['researcher', 'staff', 'curator'], action: 'submit' },
+  { from: null, to: 'waitlisted', by: ['researcher', 'staff', 'curator'], action: 'submit' },
   { from: 'awaiting_approval', to: 'scheduled', by: ['curator'], action: 'approve' },
   { from: 'awaiting_approval', to: 'waitlisted', by: ['curator'], action: 'approve' },
   { from: 'awaiting_approval', to: 'denied', by: ['curator'], action: 'deny' },
   { from: 'waitlisted', to: 'scheduled', by: ['system'], action: 'promote' },
-  // The system cancels at closing time what was never approved or never came free.
-  { from: 'awaiting_approval', to: 'cancelled', by: ['researcher', 'staff', 'system'], action: 'cancel' },
-  { from: 'waitlisted', to: 'cancelled', by: ['researcher', 'staff', 'system'], action: 'cancel' },
-  { from: 'scheduled', to: 'cancelled', by: ['researcher', 'staff'], action: 'cancel' },
+  // The system cancels at closing time what was never approved or never came free. A curator
+  // cancels the boxes of a class session they cancel.
+  { from: 'awaiting_approval', to: 'cancelled', by: ['researcher', 'staff', 'curator', 'system'], action: 'cancel' },
+  { from: 'waitlisted', to: 'cancelled', by: ['researcher', 'staff', 'curator', 'system'], action: 'cancel' },
+  { from: 'scheduled', to: 'cancelled', by: ['researcher', 'staff', 'curator'], action: 'cancel' },
   { from: 'paged', to: 'cancelled', by: ['staff'], action: 'cancel' },
   { from: 'scheduled', to: 'paged', by: ['staff'], action: 'transition' },
   { from: 'paged', to: 'delivered', by: ['staff'], action: 'transition' },
@@ -99,6 +101,8 @@ export interface RequestState {
   identityVerified?: boolean;
   /** For a held box's delivery: whether today is a business day from its visit date to `holdUntil`. */
   heldToday?: boolean;
+  /** A class session's box: delivered to the class's table, with no researcher's photo ID to check. */
+  forClass?: boolean;
 }
 
 export interface StatusChange {
@@ -124,8 +128,11 @@ export function decideChange(request: RequestState, actor: Actor, action: Action
   }
   if (from === 'no_show' && !request.everPaged) throw refuse(': the box was never paged, so it never left its shelf');
   if (from === 'on_hold' && to === 'delivered' && !request.heldToday) throw refuse(': today is not one of the days it is held for');
-  // Material is delivered only to a researcher whose photo ID was checked at the desk.
-  if (to === 'delivered' && !request.identityVerified) {
+  // Holds keep a box for a researcher coming back; a class meets once.
+  if (to === 'on_hold' && request.forClass) throw refuse(": a class session's box is not held between visits");
+  // Material is delivered only to a researcher whose photo ID was checked at the desk (a class's
+  // boxes go to its table, under the instructor's and the staff's eyes).
+  if (to === 'delivered' && !request.forClass && !request.identityVerified) {
     throw new Refusal('IDENTITY_NOT_VERIFIED', "Check the researcher's photo ID at the desk and record it before delivering material.");
   }
   return { from, to, actor, action };

@@ -28,9 +28,11 @@ export interface MailData {
   'already-registered': { signInUrl: string; resetUrl: string };
   'password-reset': { link: string };
   'requests-submitted': { visitDate: IsoDate; containers: MailContainer[]; requestsUrl: string };
+  /** For a researcher's requests, or (researcher null) a class session's. */
   'restricted-review': {
     visitDate: IsoDate;
-    researcher: { name: string; affiliation: string | null; researchTopic: string | null };
+    researcher: { name: string; affiliation: string | null; researchTopic: string | null } | null;
+    classSession: MailClassSession | null;
     containers: MailContainer[];
     reviewUrl: string;
   };
@@ -50,6 +52,24 @@ export interface MailData {
   'hold-ended': { containers: MailContainer[]; holdUntil: IsoDate; requestsUrl: string };
   /** A note the reading room wrote for the researcher (never a `staff` note). */
   'request-note': { visitDate: IsoDate; container: MailContainer; text: string; requestsUrl: string };
+  /** To the instructor, who may have no account: what is booked, and which boxes await a curator. */
+  'class-session-booked': { classSession: MailClassSession; containers: MailContainer[] };
+  /** To the instructor, once no box of the session awaits a curator: each restricted box's decision. */
+  'class-session-decided': { classSession: MailClassSession; decisions: { container: MailContainer; note: string | null }[] };
+  /** To the instructor. */
+  'class-session-cancelled': { classSession: MailClassSession; reason: string };
+}
+
+/** A class session as a mail names it. */
+export interface MailClassSession {
+  id: number;
+  title: string;
+  date: IsoDate;
+  startTime: string;
+  endTime: string;
+  roomName: string;
+  instructorName: string;
+  headcount: number;
 }
 
 /** An appointment as a mail names it: its day and room, and the room's zone for its calendar entry. */
@@ -81,6 +101,9 @@ export const mailKinds = [
   'hold-ending',
   'hold-ended',
   'request-note',
+  'class-session-booked',
+  'class-session-decided',
+  'class-session-cancelled',
 ] as const satisfies readonly MailKind[];
 
 /** One e-mail waiting in the outbox. */
@@ -106,7 +129,8 @@ export const subjects: { [K in MailKind]: (data: MailData[K], libraryName: strin
   'already-registered': (_, library) => `You already have an account at ${library}`,
   'password-reset': (_, library) => `Reset your ${library} password`,
   'requests-submitted': (d) => `Your requests for ${readableDate(d.visitDate)}`,
-  'restricted-review': (d) => `Restricted material to review: ${d.researcher.name}, ${readableDate(d.visitDate)}`,
+  'restricted-review': (d) =>
+    `Restricted material to review: ${d.classSession ? `the class "${d.classSession.title}"` : (d.researcher?.name ?? 'a researcher')}, ${readableDate(d.visitDate)}`,
   'paging-run': (d) => `Pick list for ${readableDate(d.visitDate)} (${d.items.length} ${d.items.length === 1 ? 'box' : 'boxes'})`,
   'closing-time': (d) => `Still out at closing on ${readableDate(d.date)}: ${d.items.length} ${d.items.length === 1 ? 'box' : 'boxes'}`,
   'request-approved': (d) =>
@@ -123,4 +147,7 @@ export const subjects: { [K in MailKind]: (data: MailData[K], libraryName: strin
   'hold-ending': (d) => `Your hold ends tomorrow, ${readableDate(d.holdUntil)}`,
   'hold-ended': (d) => `Your hold has ended: ${d.containers.map((c) => c.containerLabel).join(', ')}`,
   'request-note': (d) => `A note on your request: ${d.container.containerLabel} for ${readableDate(d.visitDate)}`,
+  'class-session-booked': (d) => `Class session booked: ${d.classSession.title}, ${readableDate(d.classSession.date)}`,
+  'class-session-decided': (d) => `Restricted material decided for your class: ${d.classSession.title}, ${readableDate(d.classSession.date)}`,
+  'class-session-cancelled': (d) => `Cancelled: your class session ${d.classSession.title}, ${readableDate(d.classSession.date)}`,
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { findUser, type UserRow } from '../accounts/users.ts';
+import { findClassSession } from '../class-sessions/store.ts';
 import { todayIn } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
 import { IdSchema } from '../http/schemas.ts';
@@ -57,8 +58,9 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     const notes = notesByRequest(db, shown.map((row) => row.id), accountOf(request), config.timezone);
     const researchers = new Map<number, UserRow | undefined>();
     const items = shown.map((row) => {
-      if (!researchers.has(row.researcherId)) researchers.set(row.researcherId, findUser(db, row.researcherId));
-      const researcher = researchers.get(row.researcherId);
+      if (row.researcherId !== null && !researchers.has(row.researcherId)) researchers.set(row.researcherId, findUser(db, row.researcherId));
+      const researcher = row.researcherId === null ? undefined : researchers.get(row.researcherId);
+      const session = row.classSessionId === null ? undefined : findClassSession(db, row.classSessionId);
       return {
         id: row.id,
         visitDate: row.visitDate,
@@ -75,6 +77,9 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
         noteDraft: view.failedNote?.id === row.id ? view.failedNote.draft : null,
         researcher: researcher
           ? { name: researcher.name, email: researcher.email, affiliation: researcher.affiliation, researchTopic: researcher.researchTopic }
+          : null,
+        classSession: session
+          ? { title: session.title, instructorName: session.instructorName, headcount: session.headcount, times: `${session.startTime}–${session.endTime}` }
           : null,
       };
     });

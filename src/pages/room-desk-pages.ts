@@ -141,7 +141,8 @@ export const roomDeskPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
     if (!shown) return missing(request, reply, 'No such reading room', `There is no reading room ${request.query.room}.`);
     const { rooms, room, today, date } = shown;
     const researcher = researcherLookup(db);
-    const items = holdShelf(db, date, room.id).map((item) => ({ ...item, researcher: researcher(item.researcher.id) }));
+    // Holds are researchers' only (a class session's box is never held).
+    const items = holdShelf(db, date, room.id).flatMap((item) => (item.researcher ? [{ ...item, researcher: researcher(item.researcher.id) }] : []));
     return page(request, reply, 'staff-hold-shelf', {
       title: `Hold shelf: ${room.name}, ${readableDate(date)}`,
       wide: true,

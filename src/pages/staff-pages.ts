@@ -100,7 +100,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         .map((row) => deskRow(db, row, researcher)),
     }));
     // Without a search: the people expected today, from the day's lists.
-    const expectedIds = query ? [] : [...new Set([...pickList(db, date), ...boxesOut(db, date)].map((item) => item.researcher.id))];
+    const expectedIds = query ? [] : [...new Set([...pickList(db, date), ...boxesOut(db, date)].flatMap((item) => (item.researcher ? [item.researcher.id] : [])))];
     const expected = expectedIds.map(researcher).sort((a, b) => a.name.localeCompare(b.name, 'en'));
     const back = pagePaths.desk(query);
     return page(
@@ -254,7 +254,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         ...item,
         statusWords: deskStatus(item.status),
         folders: item.components.map(wantedWords),
-        researcher: researcher(item.researcher.id),
+        researcher: item.researcher && researcher(item.researcher.id),
       }));
       return page(request, reply, 'staff-print', {
         title: `Pick list: ${readableDate(date)}`,
@@ -278,7 +278,8 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         const row = findRequest(db, item.requestId);
         return {
           ...item,
-          identityChecked: researcher(item.researcher.id).identityChecked,
+          // A class session's box goes to the class's table: no researcher's photo ID to check.
+          identityChecked: item.researcher ? researcher(item.researcher.id).identityChecked : null,
           restrictionNote: row?.restricted ? (row.restrictionNote ?? 'Restricted material') : null,
         };
       });

@@ -4,7 +4,7 @@ import { containers, requestEvents, requests } from '../../db/schema.ts';
 
 /**
  * A box's chain of custody: every change of every request for it, oldest first, with whose request
- * it was. Undefined when there is no such box.
+ * it was (a researcher's or a class session's). Undefined when there is no such box.
  */
 export function custodyOf(db: Database, containerId: number) {
   if (!db.select({ id: containers.id }).from(containers).where(eq(containers.id, containerId)).get()) return undefined;
@@ -13,6 +13,7 @@ export function custodyOf(db: Database, containerId: number) {
       at: requestEvents.at,
       requestId: requestEvents.requestId,
       researcherId: requests.researcherId,
+      classSessionId: requests.classSessionId,
       actorId: requestEvents.actorId,
       from: requestEvents.fromStatus,
       to: requestEvents.toStatus,

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { collections, containers, requests, users } from '../../db/schema.ts';
+import { classSessions, collections, containers, requests, users } from '../../db/schema.ts';
 import { prepared, whileUnchanged } from '../caches.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { pickListStatuses } from '../domain/request-status.ts';
@@ -8,8 +8,21 @@ import type { Writer } from '../../db/transactions.ts';
 import type { PickItem } from '../requests/schemas.ts';
 import { componentsOf, heldOnShelf, requestsOn, requestsOutOn, type RequestRow } from '../requests/store.ts';
 
+/** Whose a box is: a researcher, or a class session (then there is no researcher). */
+interface Holder {
+  researcherId: number | null;
+  researcherName: string | null;
+  classSessionId: number | null;
+  classTitle: string | null;
+}
+
+const holderOf = (h: Holder) => ({
+  researcher: h.researcherId === null ? null : Object.freeze({ id: h.researcherId, name: h.researcherName ?? '' }),
+  classSession: h.classSessionId === null ? null : Object.freeze({ id: h.classSessionId, title: h.classTitle ?? '' }),
+});
+
 /** A request as a row of a staff list. */
-export function pickItem(row: RequestRow, researcherName: string): PickItem {
+function pickItem(row: RequestRow, holder: Holder): PickItem {
   return {
     requestId: row.id,
     status: row.status,
@@ -18,20 +31,29 @@ export function pickItem(row: RequestRow, researcherName: string): PickItem {
     containerLabel: row.containerLabel,
     location: row.location,
     components: row.components,
-    researcher: { id: row.researcherId, name: researcherName },
+    ...holderOf(holder),
   };
 }
 
-/** A day's requests in some statuses (in one room, or all), in walking order, with their researchers' names. */
+/** A day's requests in some statuses (in one room, or all), in walking order, with their researchers' names or their classes' titles. */
 export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof requestsOn>[2], roomId?: number): PickItem[] {
   return asStaffList(tx, requestsOn(tx, date, statuses, roomId));
 }
 
 function asStaffList(tx: Writer, found: RequestRow[]): PickItem[] {
   const rows = found.sort(walkingOrder);
-  const ids = [...new Set(rows.map((r) => r.researcherId))];
-  const names = new Map(ids.length ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)).all().map((u) => [u.id, u.name]) : []);
-  return rows.map((row) => pickItem(row, names.get(row.researcherId) ?? ''));
+  const researcherIds = [...new Set(rows.flatMap((r) => (r.researcherId === null ? [] : [r.researcherId])))];
+  const classIds = [...new Set(rows.flatMap((r) => (r.classSessionId === null ? [] : [r.classSessionId])))];
+  const names = new Map(researcherIds.length ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, researcherIds)).all().map((u) => [u.id, u.name]) : []);
+  const titles = new Map(classIds.length ? tx.select({ id: classSessions.id, title: classSessions.title }).from(classSessions).where(inArray(classSessions.id, classIds)).all().map((c) => [c.id, c.title]) : []);
+  return rows.map((row) =>
+    pickItem(row, {
+      researcherId: row.researcherId,
+      researcherName: row.researcherId === null ? null : (names.get(row.researcherId) ?? ''),
+      classSessionId: row.classSessionId,
+      classTitle: row.classSessionId === null ? null : (titles.get(row.classSessionId) ?? ''),
+    }),
+  );
 }
 
 /**
@@ -59,11 +81,14 @@ function readPickList(tx: Writer, date: IsoDate): (PickItem & { readingRoomId: n
         location: containers.location,
         researcherId: requests.researcherId,
         researcherName: users.name,
+        classSessionId: requests.classSessionId,
+        classTitle: classSessions.title,
       })
       .from(requests)
       .innerJoin(containers, eq(containers.id, requests.containerId))
       .innerJoin(collections, eq(collections.id, containers.collectionId))
-      .innerJoin(users, eq(users.id, requests.researcherId))
+      .leftJoin(users, eq(users.id, requests.researcherId))
+      .leftJoin(classSessions, eq(classSessions.id, requests.classSessionId))
       .where(and(eq(requests.visitDate, sql.placeholder('date')), inArray(requests.status, [...pickListStatuses])))
       .prepare(),
   ).all({ date });
@@ -77,7 +102,7 @@ function readPickList(tx: Writer, date: IsoDate): (PickItem & { readingRoomId: n
     containerLabel: r.containerLabel,
     location: r.location,
     components: listed.get(r.requestId) ?? [],
-    researcher: Object.freeze({ id: r.researcherId, name: r.researcherName }),
+    ...holderOf(r),
   }));
 }
 

@@ -76,15 +76,15 @@ export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Dat
     const visitDate = nextBusinessDay(today, closures);
     if (!firstRun(tx, runKeys.reminders(room, visitDate), now)) return { done: false, why: 'already run' };
     const coming = requestsOn(tx, visitDate, bookedStatuses, room.id);
-    const researchers = [...new Set(coming.map((r) => r.researcherId))];
+    const researchers = byResearcher(coming);
     const links = pageLinks(ctx.publicUrl);
-    for (const researcherId of researchers) {
+    for (const [researcherId, theirs] of researchers) {
       const researcher = findUser(tx, researcherId);
       if (!researcher || researcher.disabledAt) continue;
       queueMail(tx, {
         kind: 'visit-reminder',
         to: { email: researcher.email, name: researcher.name },
-        data: { visitDate, containers: coming.filter((r) => r.researcherId === researcherId).map(mailContainer), requestsUrl: links.requests },
+        data: { visitDate, containers: theirs.map(mailContainer), requestsUrl: links.requests },
       });
     }
     const ending = holdsEndingBy(tx, visitDate, room.id);
@@ -97,13 +97,14 @@ export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Dat
         data: { containers: theirs.map(mailContainer), holdUntil: visitDate, requestsUrl: links.requests },
       });
     }
-    return { done: true, date: visitDate, count: researchers.length };
+    return { done: true, date: visitDate, count: researchers.size };
   });
 }
 
+/** Researchers' requests by researcher (a class session's have none, and no researcher to tell). */
 function byResearcher(rows: RequestRow[]): Map<number, RequestRow[]> {
   const grouped = new Map<number, RequestRow[]>();
-  for (const row of rows) grouped.set(row.researcherId, [...(grouped.get(row.researcherId) ?? []), row]);
+  for (const row of rows) if (row.researcherId !== null) grouped.set(row.researcherId, [...(grouped.get(row.researcherId) ?? []), row]);
   return grouped;
 }
 
@@ -138,10 +139,10 @@ function closingWork(ctx: RequestsContext, tx: Writer, room: ReadingRoom, now: D
     return cancelled ? [{ reason, cancelled }] : [];
   });
   const links = pageLinks(ctx.publicUrl);
-  for (const researcherId of new Set(unresolved.map((u) => u.cancelled.researcherId))) {
+  for (const [researcherId, cancelled] of byResearcher(unresolved.map((u) => u.cancelled))) {
     const researcher = findUser(tx, researcherId);
     if (!researcher) continue;
-    const theirs = unresolved.filter((u) => u.cancelled.researcherId === researcherId);
+    const theirs = unresolved.filter((u) => cancelled.includes(u.cancelled));
     queueMail(tx, {
       kind: 'request-cancelled',
       to: { email: researcher.email, name: researcher.name },

@@ -119,7 +119,8 @@ export const readingRoomRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock:
                 callNumber: Type.String(),
                 containerLabel: Type.String(),
                 location: Type.Union([Type.String(), Type.Null()]),
-                researcher: Type.Object({ id: IdSchema, name: Type.String() }),
+                // Holds are a researcher's: a class session's box is never held (src/domain/request-status.ts).
+                researcher: Nullable(Type.Object({ id: IdSchema, name: Type.String() })),
                 holdUntil: IsoDateSchema,
               }),
             ),

@@ -6,6 +6,8 @@ import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
 import { approvedStatus, isHolding } from '../domain/request-status.ts';
 import { heldByAnother } from './holders.ts';
 import { queueMail } from '../mail/queue-mail.ts';
+import type { MailJob } from '../mail/catalogue.ts';
+import { tellInstructorWhenDecided } from '../class-sessions/mail.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { mailContainer } from './mail.ts';
 import { pageLinks } from '../links.ts';
@@ -14,10 +16,10 @@ import { changeStatus } from './status-door.ts';
 import type { RequestRow } from './store.ts';
 
 
-function researcherOf(tx: Writer, row: RequestRow): UserRow {
+/** Mails a request's researcher; a class session's request has none (its instructor hears of the class as a whole). */
+function tellResearcher(tx: Writer, row: RequestRow, mail: (researcher: UserRow) => MailJob): void {
   const researcher = findUser(tx, row.researcherId);
-  if (!researcher) throw new Error(`request ${row.id} has no researcher`);
-  return researcher;
+  if (researcher) queueMail(tx, mail(researcher));
 }
 
 /**
@@ -29,12 +31,12 @@ export function approveRequest(ctx: RequestsContext, id: number, curator: UserRo
     const now = clock();
     const row = visibleRequest(tx, id, curator);
     const approved = changeStatus(tx, row, approvedStatus(heldByAnother(tx, row.containerId, row.visitDate, row.id)), curator, 'approve', now, { note, decisionNote: note ?? null });
-    const researcher = researcherOf(tx, row);
-    queueMail(tx, {
+    tellResearcher(tx, row, (researcher) => ({
       kind: 'request-approved',
       to: { email: researcher.email, name: researcher.name },
       data: { visitDate: row.visitDate, container: mailContainer(approved), note: note ?? null, requestsUrl: pageLinks(ctx.publicUrl).requests },
-    });
+    }));
+    tellInstructorWhenDecided(tx, approved);
     return approved;
   });
 }
@@ -45,12 +47,12 @@ export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, 
     const now = clock();
     const row = visibleRequest(tx, id, curator);
     const denied = changeStatus(tx, row, 'denied', curator, 'deny', now, { note: reason, decisionNote: reason });
-    const researcher = researcherOf(tx, row);
-    queueMail(tx, {
+    tellResearcher(tx, row, (researcher) => ({
       kind: 'request-denied',
       to: { email: researcher.email, name: researcher.name },
       data: { visitDate: row.visitDate, container: mailContainer(denied), reason, requestsUrl: pageLinks(ctx.publicUrl).requests },
-    });
+    }));
+    tellInstructorWhenDecided(tx, denied);
     return denied;
   });
 }
@@ -67,8 +69,7 @@ export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow,
     const cancelled = changeStatus(tx, row, 'cancelled', person, 'cancel', now, { note: reason });
     if (isHolding(row.status)) promoteFromWaitlist(ctx, tx, [{ containerId: row.containerId, date: row.visitDate }], now);
     if (person.role !== 'researcher') {
-      const researcher = researcherOf(tx, row);
-      queueMail(tx, {
+      tellResearcher(tx, row, (researcher) => ({
         kind: 'request-cancelled',
         to: { email: researcher.email, name: researcher.name },
         data: {
@@ -77,7 +78,7 @@ export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow,
           reason: reason ?? 'The reading room staff cancelled it.',
           requestsUrl: pageLinks(ctx.publicUrl).requests,
         },
-      });
+      }));
     }
     return cancelled;
   });
@@ -101,12 +102,11 @@ export function transitionRequest(
     const row = visibleRequest(tx, id, staff);
     const moved = changeStatus(tx, row, to, staff, 'transition', now, details);
     if (to === 'on_hold') {
-      const researcher = researcherOf(tx, row);
-      queueMail(tx, {
+      tellResearcher(tx, row, (researcher) => ({
         kind: 'hold-placed',
         to: { email: researcher.email, name: researcher.name },
         data: { container: mailContainer(moved), holdUntil: moved.holdUntil as IsoDate, requestsUrl: pageLinks(ctx.publicUrl).requests },
-      });
+      }));
     }
     if (to === 'reshelved') freeHeldDays(ctx, tx, row, now);
     return moved;

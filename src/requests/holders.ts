@@ -18,8 +18,8 @@ import { heldStatuses, holdingStatuses } from '../domain/request-status.ts';
 export const holdsThatDay = (date: SQL) => sql`${requests.visitDate} = ${date} and ${oneOf(requests.status, [...holdingStatuses, 'on_hold'])}`;
 export const holdRunsOver = (date: SQL) => sql`${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${oneOf(requests.status, heldStatuses)}`;
 
-/** The wanted containers someone holds on `date`, with who holds each. */
-export function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Map<number, { requestId: number; researcherId: number }> {
+/** The wanted containers someone holds on `date` (a researcher or a class session), with the request that holds each. */
+export function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Map<number, { requestId: number; researcherId: number | null }> {
   if (containerIds.length === 0) return new Map();
   const rows = prepared(tx, 'holdersOn', () => {
     const day = sql`${sql.placeholder('date')}`;

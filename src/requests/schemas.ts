@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { requestStatuses } from '../../db/schema.ts';
 import { staffTargets } from '../domain/request-status.ts';
-import { IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
+import { IdSchema, IsoDateSchema, literals, Nullable } from '../http/schemas.ts';
 
 export const StatusSchema = literals(requestStatuses);
 export const StaffTargetSchema = literals(staffTargets);
@@ -16,7 +16,8 @@ export const ComponentInRequestSchema = Type.Object({
 
 export const RequestSchema = Type.Object({
   id: IdSchema,
-  researcherId: IdSchema,
+  researcherId: Nullable(IdSchema, { description: "Null for a class session's request" }),
+  classSessionId: Nullable(IdSchema, { description: 'The class session it is for, or null' }),
   containerId: IdSchema,
   collectionId: IdSchema,
   callNumber: Type.String(),
@@ -54,7 +55,8 @@ export const PickItemSchema = Type.Object({
   containerLabel: Type.String(),
   location: Type.Union([Type.String(), Type.Null()], { description: 'Null until staff record where it is shelved' }),
   components: Type.Array(ComponentInRequestSchema, { description: 'The folders wanted in the box' }),
-  researcher: Type.Object({ id: IdSchema, name: Type.String() }),
+  researcher: Nullable(Type.Object({ id: IdSchema, name: Type.String() }), { description: "Null for a class session's box" }),
+  classSession: Nullable(Type.Object({ id: IdSchema, title: Type.String() }), { description: 'The class the box is for, or null' }),
 });
 
 export type PickItem = Static<typeof PickItemSchema>;
@@ -62,7 +64,8 @@ export type PickItem = Static<typeof PickItemSchema>;
 export const CustodySchema = Type.Object({
   at: Type.String({ format: 'date-time' }),
   requestId: IdSchema,
-  researcherId: IdSchema,
+  researcherId: Nullable(IdSchema, { description: "Null for a class session's request" }),
+  classSessionId: Nullable(IdSchema),
   actorId: Type.Union([IdSchema, Type.Null()]),
   from: Type.Union([StatusSchema, Type.Null()]),
   to: StatusSchema,

@@ -67,9 +67,10 @@ function recordEvent(tx: Writer, requestId: number, change: StatusChange, change
 export function changeStatus<Row extends OwnRow>(tx: Writer, row: Row, to: RequestStatus, changer: Changer, action: Action, now: Date, details: ChangeDetails = {}): Row {
   // What the door's rules ask, read only when they apply: a no-show's history, a delivery's researcher.
   const paged = row.status === 'no_show' ? everPaged(tx, row.id) : undefined;
-  const identityVerified = to === 'delivered' ? findUser(tx, row.researcherId)?.identityVerifiedAt != null : undefined;
+  const forClass = row.classSessionId !== null;
+  const identityVerified = to === 'delivered' && !forClass ? findUser(tx, row.researcherId)?.identityVerifiedAt != null : undefined;
   const held = row.status === 'on_hold' && to === 'delivered' ? heldNow(tx, row, now) : undefined;
-  const change = decideChange({ status: row.status, everPaged: paged, identityVerified, heldToday: held }, actorOf(changer), action, to);
+  const change = decideChange({ status: row.status, everPaged: paged, identityVerified, heldToday: held, forClass }, actorOf(changer), action, to);
   const written = {
     status: to,
     updatedAt: now,
@@ -109,8 +110,10 @@ export function changeBySystem<Row extends OwnRow>(
   }
 }
 
+/** For a researcher, or (researcherId null) for a class session. */
 export interface NewRequest {
-  researcherId: number;
+  researcherId: number | null;
+  classSessionId: number | null;
   containerId: number;
   visitDate: IsoDate;
   readingRoomId: number;
@@ -121,7 +124,8 @@ export interface NewRequest {
 
 /**
  * A submitted request, written with its first status and event once the door allows that status to
- * whoever submits it: the researcher, or staff on their behalf (`note`: the event's).
+ * whoever submits it: the researcher, staff on their behalf, or staff and curators booking a class
+ * session (`note`: the event's).
  */
 export function recordNewRequest(tx: Writer, request: NewRequest, status: RequestStatus, submitter: UserRow, now: Date, note: string | null): OwnRow {
   const change = decideChange({ status: null }, actorOf(submitter), 'submit', status);
@@ -130,7 +134,8 @@ export function recordNewRequest(tx: Writer, request: NewRequest, status: Reques
     tx
       .insert(requests)
       .values({
-        researcherId: sql.placeholder('researcherId'),
+        researcherId: sql`${sql.placeholder('researcherId')}`,
+        classSessionId: sql`${sql.placeholder('classSessionId')}`,
         containerId: sql.placeholder('containerId'),
         visitDate: sql.placeholder('visitDate'),
         readingRoomId: sql.placeholder('readingRoomId'),

@@ -29,6 +29,7 @@ const containerColumns = {
 const ownColumns = {
   id: requests.id,
   researcherId: requests.researcherId,
+  classSessionId: requests.classSessionId,
   containerId: requests.containerId,
   visitDate: requests.visitDate,
   readingRoomId: requests.readingRoomId,
@@ -64,6 +65,7 @@ export function requestView(row: RequestRow) {
   return {
     id: row.id,
     researcherId: row.researcherId,
+    classSessionId: row.classSessionId,
     containerId: row.containerId,
     collectionId: row.collectionId,
     callNumber: row.callNumber,
@@ -138,6 +140,7 @@ function withContainers(db: Writer, rows: OwnRow[]) {
     return {
       id: r.id,
       researcherId: r.researcherId,
+      classSessionId: r.classSessionId,
       containerId: r.containerId,
       collectionId: c.collectionId,
       callNumber: c.callNumber,
@@ -241,6 +244,10 @@ export function holdsEndingBy(db: Writer, date: IsoDate, roomId: number): Reques
 /** The requests of an appointment. */
 export function requestsOfAppointment(db: Writer, appointmentId: number): RequestRow[] {
   return selectRequests(db, eq(requests.appointmentId, appointmentId));
+}
+
+export function requestsOfClassSession(db: Writer, classSessionId: number): RequestRow[] {
+  return selectRequests(db, eq(requests.classSessionId, classSessionId));
 }
 
 export function eventsOf(db: Writer, requestId: number) {

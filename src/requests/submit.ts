@@ -139,6 +139,7 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
       const status = initialStatus({ restricted }, held.has(containerId));
       const request = {
         researcherId: researcher.id,
+        classSessionId: null,
         containerId,
         visitDate,
         readingRoomId: roomId,
@@ -168,6 +169,7 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
           data: {
             visitDate,
             researcher: { name: researcher.name, affiliation: researcher.affiliation, researchTopic: researcher.researchTopic },
+            classSession: null,
             containers: restricted.map(mailContainer),
             reviewUrl: links.review,
           },

@@ -42,6 +42,16 @@ const box23: MailContainer = {
 const requestsUrl = 'https://readingroom.example.edu/requests?visitDate=2026-12-01&from=mail';
 const appointmentsUrl = 'https://readingroom.example.edu/appointments?from=mail';
 const appointment = { id: 7, date: '2026-12-01', roomName: 'Beinecke reading room', timezone: 'America/New_York' };
+const classSession = {
+  id: 3,
+  title: 'Exile & revolution: reading Serge',
+  date: '2026-12-01',
+  startTime: '10:00',
+  endTime: '11:30',
+  roomName: 'Beinecke reading room',
+  instructorName: 'Dr Ana Reyes',
+  headcount: 14,
+};
 
 const pickItem1: PickItem = {
   requestId: 101,
@@ -52,6 +62,7 @@ const pickItem1: PickItem = {
   location: 'Stack 4, Range 9, Shelf 1',
   components: [],
   researcher: { id: 7, name: "Siobhán O'Connor" },
+  classSession: null,
 };
 const pickItem23: PickItem = {
   requestId: 140,
@@ -61,6 +72,7 @@ const pickItem23: PickItem = {
   containerLabel: 'Box 23',
   location: 'Restricted Fragile Papers, Cabinet 2, Drawer 1',
   components: [],
+  classSession: null,
   researcher: { id: 8, name: 'Jean Rière' },
 };
 
@@ -125,6 +137,7 @@ const samples: { [K in MailKind]: Sample<K> } = {
     data: {
       visitDate: '2026-12-01',
       researcher: { name: "Siobhán O'Connor", affiliation: 'Trinity College Dublin', researchTopic: 'Serge & the Mexican exile, 1941–1947' },
+      classSession: null,
       containers: [box23, { ...box23, requestId: 103, containerLabel: 'Box 24' }],
       reviewUrl: 'https://readingroom.example.edu/requests?visitDate=2026-12-01&status=awaiting_approval',
     },
@@ -256,6 +269,32 @@ const samples: { [K in MailKind]: Sample<K> } = {
     facts: ['has written a note on your request', 'Box 1 is at the desk from 10:00; ask for Rosa.'],
     links: [requestsUrl],
   },
+  'class-session-booked': {
+    data: { classSession, containers: [box1, { ...box23, status: 'awaiting_approval' }] },
+    date: 'Tuesday 1 December 2026',
+    facts: ['Your class session is booked', 'Exile & revolution: reading Serge', '10:00–11:30', 'Beinecke reading room', '14', "waits for a curator's decision"],
+    lines: ['Box 1, Victor Serge papers (GEN MSS 238): scheduled', "Box 23, Victor Serge papers (GEN MSS 238): awaiting a curator's approval"],
+    links: [],
+  },
+  'class-session-decided': {
+    data: {
+      classSession,
+      decisions: [
+        { container: { ...box23, status: 'scheduled' }, note: null },
+        { container: { ...box23, requestId: 103, containerLabel: 'Box 24', status: 'denied' }, note: 'Too fragile for a class of 14.' },
+      ],
+    },
+    date: 'Tuesday 1 December 2026',
+    facts: ['has decided on the restricted material', 'Exile & revolution: reading Serge', 'Too fragile for a class of 14.'],
+    lines: ['Box 23, Victor Serge papers (GEN MSS 238): scheduled', 'Box 24, Victor Serge papers (GEN MSS 238): not approved'],
+    links: [],
+  },
+  'class-session-cancelled': {
+    data: { classSession, reason: 'The reading room will be closed on that day (burst pipe).' },
+    date: 'Tuesday 1 December 2026',
+    facts: ['Your class session has been cancelled', 'burst pipe', 'Exile & revolution: reading Serge'],
+    links: [],
+  },
   'hold-ended': {
     data: { containers: [{ ...box1, status: 'reshelved' }, { ...box23, status: 'reshelved' }], holdUntil: '2026-12-01', requestsUrl },
     date: 'Tuesday 1 December 2026',
@@ -274,6 +313,7 @@ function labelsOf(data: MailData[MailKind]): string[] {
   if ('containers' in data) return data.containers.map((c) => c.containerLabel);
   if ('items' in data) return data.items.map((i) => i.containerLabel);
   if ('container' in data) return [data.container.containerLabel];
+  if ('decisions' in data) return data.decisions.map((d) => d.container.containerLabel);
   return [];
 }
 

@@ -16,6 +16,7 @@ import { localInstant, startReadingRoom, THANKSGIVING_MORNING, type TestReadingR
 const MONDAY = '2026-11-30'; // the earliest visit date on Thanksgiving morning, the room's clock
 const TUESDAY = '2026-12-01'; // closing time runs on this day, once, for the system's rows
 const WEDNESDAY = '2026-12-02';
+const CLASS_DAY = '2026-12-03'; // a class session's notice: five business days
 
 let room: TestReadingRoom;
 let staff: Person;
@@ -47,6 +48,26 @@ const returnedBox = async (box: number) => {
   return { reader, id };
 };
 const hold = async (id: number, holdUntil: string) => void ok(await staff.call('POST', `/api/v1/requests/${id}/transition`, { to: 'on_hold', holdUntil }), 200, `hold ${id}`);
+
+/** A curator books a class session with one box; its request is the box's. */
+const bookClass = async (box: number) => {
+  const session = ok(
+    await curator.call('POST', '/api/v1/class-sessions', {
+      readingRoomId: 1,
+      date: CLASS_DAY,
+      startTime: '10:00',
+      endTime: '11:00',
+      title: `Seminar on box ${box}`,
+      instructorName: 'An Instructor',
+      instructorEmail: 'instructor@example.edu',
+      headcount: 10,
+      containerIds: [box],
+    }),
+    201,
+  ) as { id: number; requestIds: number[] };
+  return { session: session.id, id: session.requestIds[0] ?? 0 };
+};
+const cancelClass = async ({ session, id }: { session: number; id: number }) => (ok(await curator.call('POST', `/api/v1/class-sessions/${session}/cancel`, {})), id);
 
 let closingTimeRun: Promise<void> | undefined;
 /** Tuesday's closing time, run once for all the rows the system owns there. */
@@ -83,6 +104,25 @@ const ways: Record<string, () => Promise<() => Promise<number>>> = {
     await holderOf(2, WEDNESDAY);
     const reader = await researcher();
     return () => submitFor(reader, 2, WEDNESDAY);
+  },
+  'new > awaiting_approval : curator': async () => async () => (await bookClass(23)).id,
+  'new > scheduled : curator': async () => async () => (await bookClass(1)).id,
+  'new > waitlisted : curator': async () => {
+    await holderOf(2, CLASS_DAY);
+    return async () => (await bookClass(2)).id;
+  },
+  'awaiting_approval > cancelled : curator': async () => {
+    const booked = await bookClass(24);
+    return () => cancelClass(booked);
+  },
+  'waitlisted > cancelled : curator': async () => {
+    await holderOf(3, CLASS_DAY);
+    const booked = await bookClass(3);
+    return () => cancelClass(booked);
+  },
+  'scheduled > cancelled : curator': async () => {
+    const booked = await bookClass(4);
+    return () => cancelClass(booked);
   },
   'awaiting_approval > scheduled : curator': async () => {
     const id = await submit(await researcher(), 24);

@@ -10,8 +10,11 @@ import { readableDate, wantedWords } from '../../wording.ts';
 // lines between them. Each slip carries the request's desk address as a QR code (and as a link in
 // the PDF), so scanning a slip at the desk opens the request: `${PUBLIC_URL}/desk/requests/<id>`.
 
-/** A box of the pick list, with what the slip also says: whether the photo ID was checked, and why it is restricted. */
-export type CallSlip = PickItem & { identityChecked: boolean; restrictionNote: string | null };
+/**
+ * A box of the pick list, with what the slip also says: whether the photo ID was checked (null for a
+ * class session's box, which needs none), and why it is restricted.
+ */
+export type CallSlip = PickItem & { identityChecked: boolean | null; restrictionNote: string | null };
 
 export const papers = ['letter', 'a4'] as const;
 export type Paper = (typeof papers)[number];
@@ -150,8 +153,15 @@ function drawSlip(doc: PDFKit.PDFDocument, slip: CallSlip, box: SlipBox): void {
   const fields: [string, string][] = [
     ['Location', slip.location ?? 'Not yet recorded'],
     ['Visit', box.day],
-    ['Researcher', slip.researcher.name],
-    ['Photo ID', slip.identityChecked ? 'Checked' : 'Not checked yet: check it at the desk before delivery'],
+    ...(slip.classSession
+      ? ([
+          ['Class', slip.classSession.title],
+          ['Photo ID', "Not needed: for the class's table"],
+        ] as [string, string][])
+      : ([
+          ['Researcher', slip.researcher?.name ?? ''],
+          ['Photo ID', slip.identityChecked ? 'Checked' : 'Not checked yet: check it at the desk before delivery'],
+        ] as [string, string][])),
   ];
   if (slip.restrictionNote) fields.push(['Restricted', slip.restrictionNote]);
   // What to pull from the box, last: a long list takes the rest of the slip and ends in an ellipsis.

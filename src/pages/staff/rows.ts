@@ -7,6 +7,7 @@ import { allows, staffMovesFrom, type StaffMove } from '../../domain/request-sta
 import { boxesOut, pickList, staffList } from '../../paging/pick-list.ts';
 import type { PickItem } from '../../requests/schemas.ts';
 import { everPaged, type RequestRow } from '../../requests/store.ts';
+import { findClassSession } from '../../class-sessions/store.ts';
 import { pagePaths } from '../../links.ts';
 import { deskStatus, wantedWords } from '../../wording.ts';
 
@@ -91,6 +92,18 @@ export function researcherLookup(db: Database): (id: number) => ResearcherLook {
   };
 }
 
+/** A class session's box, as the desk names it: for the class, with no photo ID to check. */
+export interface ClassLook {
+  id: number;
+  title: string;
+  href: string;
+}
+
+const classLook = (session: { id: number; title: string }): ClassLook => ({ id: session.id, title: session.title, href: pagePaths.classSession(session.id) });
+
+/** Who a box is for, in words: the researcher's name, or the class's title. */
+const forWhom = (researcher: ResearcherLook | null, classSession: ClassLook | null) => (classSession ? `the class ${classSession.title}` : (researcher?.name ?? ''));
+
 export interface SheetRow {
   requestId: number;
   status: RequestStatus;
@@ -101,7 +114,10 @@ export interface SheetRow {
   location: string | null;
   /** The folders wanted in the box, in words; empty when the whole box was asked for. */
   folders: string[];
-  researcher: ResearcherLook;
+  /** Null for a class session's box, which has `classSession` instead. */
+  researcher: ResearcherLook | null;
+  classSession: ClassLook | null;
+  forWhom: string;
   moves: ReturnType<typeof movesFrom>;
   /** Whether it may be kept on hold: a hold needs its last day, so it has a form of its own. */
   holdable: boolean;
@@ -110,7 +126,10 @@ export interface SheetRow {
 const holdable = (status: RequestStatus) => allows({ status }, 'staff', 'transition', 'on_hold');
 
 function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => ResearcherLook): SheetRow[] {
-  return items.map((item) => ({
+  return items.map((item) => {
+    const person = item.researcher && researcher(item.researcher.id);
+    const classSession = item.classSession && classLook(item.classSession);
+    return {
     requestId: item.requestId,
     status: item.status,
     statusWords: deskStatus(item.status),
@@ -119,10 +138,13 @@ function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => 
     containerLabel: item.containerLabel,
     location: item.location,
     folders: item.components.map(wantedWords),
-    researcher: researcher(item.researcher.id),
+    researcher: person,
+    classSession,
+    forWhom: forWhom(person, classSession),
     moves: movesFrom(db, item.requestId, item.status),
-    holdable: holdable(item.status),
-  }));
+    holdable: holdable(item.status) && !classSession,
+    };
+  });
 }
 
 /**
@@ -140,7 +162,14 @@ export function pagingSheet(db: Database, date: IsoDate) {
 }
 
 /** A request as the desk sees it: any status, with the moves allowed from it. */
-export function deskRow(db: Database, row: RequestRow, researcher: (id: number) => ResearcherLook): SheetRow & { visitDate: IsoDate; restricted: boolean; restrictionNote: string | null } {
+export function deskRow(
+  db: Database,
+  row: RequestRow,
+  researcher: (id: number) => ResearcherLook,
+): SheetRow & { visitDate: IsoDate; restricted: boolean; restrictionNote: string | null } {
+  const person = row.researcherId === null ? null : researcher(row.researcherId);
+  const session = row.classSessionId === null ? undefined : findClassSession(db, row.classSessionId);
+  const classSession = session ? classLook(session) : null;
   return {
     requestId: row.id,
     status: row.status,
@@ -150,9 +179,11 @@ export function deskRow(db: Database, row: RequestRow, researcher: (id: number) 
     containerLabel: row.containerLabel,
     location: row.location,
     folders: row.components.map(wantedWords),
-    researcher: researcher(row.researcherId),
+    researcher: person,
+    classSession,
+    forWhom: forWhom(person, classSession),
     moves: movesFrom(db, row.id, row.status),
-    holdable: holdable(row.status),
+    holdable: holdable(row.status) && !classSession,
     visitDate: row.visitDate,
     restricted: row.restricted,
     restrictionNote: row.restrictionNote,

@@ -1,0 +1,71 @@
+import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { classSessions, requests } from '../../db/schema.ts';
+import type { Writer } from '../../db/transactions.ts';
+import type { IsoDate } from '../domain/calendar.ts';
+
+export type ClassSessionRow = typeof classSessions.$inferSelect;
+
+export function findClassSession(db: Writer, id: number): ClassSessionRow | undefined {
+  return db.select().from(classSessions).where(eq(classSessions.id, id)).get();
+}
+
+export interface ClassSessionFilter {
+  from?: IsoDate | undefined;
+  to?: IsoDate | undefined;
+  readingRoomId?: number | undefined;
+}
+
+/** Sessions by date, then start time, then the order they were booked in. */
+export function listClassSessions(db: Writer, filter: ClassSessionFilter): ClassSessionRow[] {
+  return db
+    .select()
+    .from(classSessions)
+    .where(
+      and(
+        filter.from === undefined ? undefined : gte(classSessions.date, filter.from),
+        filter.to === undefined ? undefined : lte(classSessions.date, filter.to),
+        filter.readingRoomId === undefined ? undefined : eq(classSessions.readingRoomId, filter.readingRoomId),
+      ),
+    )
+    .orderBy(asc(classSessions.date), asc(classSessions.startTime), asc(classSessions.id))
+    .all();
+}
+
+/** The booked sessions of a day, in one room or (null) in every room. */
+export function classSessionsOn(db: Writer, date: IsoDate, roomId: number | null): ClassSessionRow[] {
+  return listClassSessions(db, { from: date, to: date, readingRoomId: roomId ?? undefined }).filter((s) => s.status === 'booked');
+}
+
+/** Each session's requests' ids, oldest first. */
+function requestIdsOf(db: Writer, sessionIds: readonly number[]): Map<number, number[]> {
+  const bySession = new Map<number, number[]>(sessionIds.map((id) => [id, []]));
+  if (sessionIds.length === 0) return bySession;
+  const rows = db
+    .select({ id: requests.id, classSessionId: requests.classSessionId })
+    .from(requests)
+    .where(inArray(requests.classSessionId, [...sessionIds]))
+    .orderBy(asc(requests.id))
+    .all();
+  for (const r of rows) if (r.classSessionId !== null) bySession.get(r.classSessionId)?.push(r.id);
+  return bySession;
+}
+
+/** The class session as docs/class-sessions.md defines it. */
+const classSessionView = (row: ClassSessionRow, requestIds: number[]) => ({
+  id: row.id,
+  readingRoomId: row.readingRoomId,
+  date: row.date,
+  startTime: row.startTime,
+  endTime: row.endTime,
+  title: row.title,
+  instructorName: row.instructorName,
+  instructorEmail: row.instructorEmail,
+  headcount: row.headcount,
+  status: row.status,
+  requestIds,
+});
+
+export function classSessionViews(db: Writer, rows: readonly ClassSessionRow[]) {
+  const ids = requestIdsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => classSessionView(r, ids.get(r.id) ?? []));
+}
