@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { appointments, closures, requests, savedItems, users, type Role } from '../../db/schema.ts';
+import { appointments, classSessions, closures, requests, savedItems, users, type Role } from '../../db/schema.ts';
 import { addDays, isWeekend } from '../../src/domain/calendar.ts';
 import { findRoom } from '../../src/reading-rooms/store.ts';
 import { assertRefusal } from '../helpers/answers.ts';
@@ -39,6 +39,8 @@ interface Context {
   appointment(kind: 'ahead' | 'today' | 'attended today'): number;
   /** The table's researcher's saved item for a box of GEN MSS 238: the one on the list, or a new one. */
   savedItem(containerId: number): number;
+  /** A new booked class session (without boxes), to cancel. */
+  classSession(): number;
 }
 
 interface Row {
@@ -177,6 +179,27 @@ const table: Row[] = [
     url: (ctx) => `/api/v1/appointments/${ctx.appointment('attended today')}/check-out`,
     expect: only(['staff', 'admin'], 200),
   },
+  // Class sessions: staff and curators.
+  {
+    method: 'POST',
+    route: '/api/v1/class-sessions',
+    url: () => '/api/v1/class-sessions',
+    body: () => ({
+      readingRoomId: 1,
+      // A day of its own, before the days openDay gives (each caller's class after the first waits for the box).
+      date: '2027-01-05',
+      startTime: '14:00',
+      endTime: '15:30',
+      title: 'Paleography seminar',
+      instructorName: 'An Instructor',
+      instructorEmail: 'instructor@example.edu',
+      headcount: 12,
+      containerIds: [2],
+    }),
+    expect: only(['staff', 'curator', 'admin'], 201),
+  },
+  { method: 'GET', route: '/api/v1/class-sessions', url: () => '/api/v1/class-sessions?from=2027-01-01&to=2027-12-31', expect: only(['staff', 'curator', 'admin'], 200) },
+  { method: 'POST', route: '/api/v1/class-sessions/:id/cancel', url: (ctx) => `/api/v1/class-sessions/${ctx.classSession()}/cancel`, expect: only(['staff', 'curator', 'admin'], 200) },
   { method: 'GET', route: '/api/v1/containers/:containerId/history', url: () => '/api/v1/containers/1/history', expect: only(['staff', 'curator', 'admin'], 200) },
   {
     method: 'POST',
@@ -513,6 +536,25 @@ function contextFor(caller: Caller): Context {
     savedItem: (containerId) => {
       room.db.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing().run();
       return room.db.select({ id: savedItems.id }).from(savedItems).where(and(eq(savedItems.researcherId, researcherId), eq(savedItems.containerId, containerId))).get()!.id;
+    },
+    classSession: () => {
+      made += 1;
+      return room.db
+        .insert(classSessions)
+        .values({
+          readingRoomId: 1,
+          date: addDays('2027-03-01', made),
+          startTime: '10:00',
+          endTime: '11:00',
+          title: 'A class to cancel',
+          instructorName: 'An Instructor',
+          instructorEmail: 'instructor@example.edu',
+          headcount: 5,
+          status: 'booked',
+          bookedBy: researcherId,
+        })
+        .returning({ id: classSessions.id })
+        .get().id;
     },
     openDay: nextBusinessDay,
     closedDay: () => {
