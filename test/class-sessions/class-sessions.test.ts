@@ -3,7 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { assertRefusal, ok } from '../helpers/answers.ts';
 import { lastOutboxId, mailsSince } from '../helpers/outbox-mail.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
-import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { localInstant, startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { closingTime } from '../../src/paging/runs.ts';
+import { requestsContext } from '../../src/requests/moves.ts';
+import { allRooms } from '../../src/reading-rooms/store.ts';
 
 // Class sessions, booked on Thanksgiving morning (Thursday 2026-11-26). The room's class notice is
 // five business days strictly after today: Fri 27, Mon 30, Tue 1, Wed 2, Thu 3 December.
@@ -192,6 +195,30 @@ describe('class sessions', () => {
     assert.deepEqual(mails, [['waitlist-promoted', reader.email], ['class-session-cancelled', 'ana.reyes@example.edu']]);
     assertRefusal(await curator.call('POST', `/api/v1/class-sessions/${session!.id}/cancel`), 409, 'INVALID_TRANSITION');
     assertRefusal(await curator.call('POST', '/api/v1/class-sessions/9999/cancel'), 404, 'NOT_FOUND');
+  });
+
+  it("a forced closure of the day cancels its class sessions with their boxes, and tells each instructor", async () => {
+    const day = '2026-12-08';
+    const session = ok(await book(staff, { date: day, containerIds: [16, 17], instructorEmail: 'closed.out@example.edu' }), 201) as ClassSession;
+    assertRefusal(await admin.call('POST', '/api/v1/closures', { date: day, reason: 'Burst pipe' }), 409, 'CLOSURE_HAS_REQUESTS', "a class's boxes are booked requests");
+    const since = lastOutboxId(room.db);
+    const closed = ok(await admin.call('POST', '/api/v1/closures', { date: day, reason: 'Burst pipe', force: true }), 201) as { cancelledRequests: number };
+    assert.equal(closed.cancelledRequests, 2);
+    const [after] = ok(await staff.call('GET', `/api/v1/class-sessions?from=${day}&to=${day}`)).items as ClassSession[];
+    assert.equal(after?.status, 'cancelled');
+    assert.deepEqual((await requestsOf(session)).map((r) => r.status), ['cancelled', 'cancelled']);
+    const mails = mailsSince(room.db, since);
+    assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['class-session-cancelled', 'closed.out@example.edu']]);
+    assert.match(String((mails[0]!.mail.data as { reason: string }).reason), /closed on that day \(Burst pipe\)/);
+  });
+
+  it("at closing time a class's undelivered box is a no-show and its undecided one is cancelled, with no researcher to tell", async () => {
+    const day = '2026-12-09';
+    const session = ok(await book(staff, { date: day, containerIds: [18, 26] }), 201) as ClassSession;
+    const since = lastOutboxId(room.db);
+    closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(day, '17:00'));
+    assert.deepEqual((await requestsOf(session)).map((r) => [r.containerLabel, r.status]), [['Box 18', 'no_show'], ['Box 26', 'cancelled']]);
+    assert.deepEqual(mailsSince(room.db, since).filter((m) => m.jobName !== 'closing-time').map((m) => m.jobName), [], 'nobody is mailed about them');
   });
 
   it('is for staff and curators only', async () => {
