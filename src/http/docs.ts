@@ -27,6 +27,10 @@ export async function registerDocsAndHeaders(app: FastifyInstance, version: stri
         { name: 'requests', description: 'Requests for containers, their decisions and their history' },
         { name: 'saved', description: "A researcher's saved list: boxes and folders kept without a date, then requested together" },
         { name: 'paging', description: 'Pick lists and the chain of custody' },
+        { name: 'reading rooms', description: 'Reading rooms and their settings' },
+        { name: 'finding aids', description: 'EAD finding aids: import, the tree of components, search' },
+        { name: 'appointments', description: "Researchers' appointments and seats" },
+        { name: 'class-sessions', description: 'Classes taught in a reading room with their boxes' },
         { name: 'operations', description: 'Health and readiness' },
       ],
       components: {
@@ -72,15 +76,27 @@ export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, s
 }
 
 /**
+ * The content security policy of answers that are data, not pages (JSON, the metrics' text): such an
+ * answer loads nothing and is framed by no one, as OWASP's REST security advice has it. Stricter than
+ * the pages' policy, and a quarter of the bytes of helmet's headers fewer on every API answer.
+ */
+const DATA_POLICY: HelmetOptions = { contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } };
+
+/** Routes whose answers are data: the API, health, readiness and metrics. */
+const isDataUrl = (url: string) => url.startsWith('/api/') || url === '/health' || url === '/ready' || url.startsWith('/metrics');
+
+/**
  * helmet's headers on every answer, set from hooks as early as any answer can be given. Running
  * helmet's middleware on each request (13 middlewares, the content security policy written anew,
  * one `setHeader` check each) cost more than the rest of the headers' work: the same headers are
- * computed once (helmetHeaders) and put on each reply in one call.
+ * computed once (helmetHeaders) and put on each reply in one call. Pages get the policy of
+ * `options`; data answers the same headers with DATA_POLICY.
  */
 const securityHeaders = fp(async (app: FastifyInstance, options: HelmetOptions) => {
-  const headers = helmetHeaders(options);
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  const forPages = helmetHeaders(options);
+  const forData = helmetHeaders({ ...options, ...DATA_POLICY });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(isDataUrl(request.url) ? forData : forPages);
     done();
   });
 });

@@ -104,14 +104,18 @@ const HELMET_HEADERS = {
 };
 
 describe('security headers', () => {
-  it('are set by helmet on every answer', async () => {
+  it('are set by helmet on every answer; data answers load and are framed by nothing, pages by their own origin', async () => {
     const response = await room.app.inject({ method: 'GET', url: '/api/v1/collections' });
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
-    assert.match(response.headers['content-security-policy'] as string, /default-src 'self'/);
+    assert.equal(response.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
     assert.ok(response.headers['strict-transport-security']);
+    const page = await room.app.inject({ method: 'GET', url: '/sign-in' });
+    assert.match(page.headers['content-security-policy'] as string, /^default-src 'self';/);
+    const docs = await room.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(docs.headers['content-security-policy'], page.headers['content-security-policy'], 'Swagger UI is a page');
   });
 
-  it('are exactly helmet\'s, and in its order, on /health, a page, a 404 and a refusal', async () => {
+  it('are exactly helmet\'s, and in its order, on /health, a page, a 404 and a refusal (the data answers with their own policy)', async () => {
     const answers = {
       '/health': { status: 200, rest: { 'content-type': 'application/json; charset=utf-8', 'content-length': '15' } },
       '/sign-in': { status: 200, rest: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } },
@@ -121,10 +125,11 @@ describe('security headers', () => {
     for (const [url, { status, rest }] of Object.entries(answers)) {
       const response = await room.app.inject({ method: 'GET', url });
       assert.equal(response.statusCode, status, url);
+      const policy = url === '/health' || url.startsWith('/api/') ? { 'content-security-policy': "default-src 'none';frame-ancestors 'none'" } : {};
       const headers = Object.fromEntries(
         Object.entries(response.headers).filter(([name]) => !['date', 'connection', 'set-cookie'].includes(name) && !(name === 'content-length' && !('content-length' in rest))),
       );
-      assert.deepEqual(Object.entries(headers), Object.entries({ ...HELMET_HEADERS, ...rest }), url);
+      assert.deepEqual(Object.entries(headers), Object.entries({ ...HELMET_HEADERS, ...policy, ...rest }), url);
     }
   });
 });
