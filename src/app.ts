@@ -18,6 +18,7 @@ import { pagingRoutes } from './paging/routes.ts';
 import { requestsContext } from './requests/moves.ts';
 import { appointmentRoutes } from './appointments/routes.ts';
 import { classSessionRoutes } from './class-sessions/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { readingRoomRoutes } from './reading-rooms/routes.ts';
 import { noteRoutes } from './requests/note-routes.ts';
 import { requestRoutes } from './requests/routes.ts';
@@ -107,6 +108,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(readingRoomRoutes, { db, clock });
   await app.register(appointmentRoutes, { ctx: requests, clock });
   await app.register(classSessionRoutes, { ctx: requests, clock });
+  await app.register(reportRoutes, { db, clock });
   await app.register(pagingRoutes, { db });
   await app.register(authRoutes, { ...accounts, perIpLimit });
   await app.register(meRoutes, accounts);

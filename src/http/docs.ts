@@ -31,6 +31,7 @@ export async function registerDocsAndHeaders(app: FastifyInstance, version: stri
         { name: 'finding aids', description: 'EAD finding aids: import, the tree of components, search' },
         { name: 'appointments', description: "Researchers' appointments and seats" },
         { name: 'class-sessions', description: 'Classes taught in a reading room with their boxes' },
+        { name: 'reports', description: 'How the collections were used and the reading rooms served, for curators' },
         { name: 'operations', description: 'Health and readiness' },
       ],
       components: {

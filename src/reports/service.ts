@@ -1,0 +1,80 @@
+import { and, between, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { appointments, requestEvents, requests } from '../../db/schema.ts';
+import type { Writer } from '../../db/transactions.ts';
+import { closuresBetween } from '../calendar/store.ts';
+import { todayIn, type IsoDate } from '../domain/calendar.ts';
+import type { ReadingRoom } from '../domain/reading-rooms.ts';
+import { businessDaysIn, heldBusinessDays, median, noShowRate, seatsUsed } from '../domain/reports.ts';
+
+export interface ServiceReport {
+  visits: number;
+  noShowRate: number | null;
+  seatsUsed: number | null;
+  medianMinutesToDeliver: number | null;
+  holdDays: number;
+}
+
+/**
+ * How the reading rooms served their visits from `from` to `to` (docs/reports.md), in the rooms
+ * given: attended visits, the share of no-shows, of seats used, the minutes from check-in to the
+ * first box delivered, and the business days boxes were kept on hold. Days are each room's own.
+ */
+export function serviceReport(db: Writer, rooms: readonly ReadingRoom[], from: IsoDate, to: IsoDate): ServiceReport {
+  const roomIds = rooms.map((r) => r.id);
+  const byRoom = new Map(rooms.map((r) => [r.id, r]));
+  const inRange = and(inArray(appointments.readingRoomId, roomIds), between(appointments.date, from, to));
+  const counts = db
+    .select({ status: appointments.status, count: sql<number>`count(*)` })
+    .from(appointments)
+    .where(and(inRange, inArray(appointments.status, ['attended', 'no_show'])))
+    .groupBy(appointments.status)
+    .all();
+  const attended = counts.find((c) => c.status === 'attended')?.count ?? 0;
+  const noShows = counts.find((c) => c.status === 'no_show')?.count ?? 0;
+
+  const closures = new Map(rooms.map((r) => [r.id, closuresBetween(db, r.id, from, to)]));
+  const offered = rooms.map((r) => ({ seats: r.seats, openDays: businessDaysIn(from, to, closures.get(r.id)!) }));
+
+  // Each attended visit's first delivery that day (the room's day), from its check-in.
+  const deliveries = db
+    .select({ appointmentId: appointments.id, date: appointments.date, roomId: appointments.readingRoomId, checkedInAt: appointments.checkedInAt, at: requestEvents.at })
+    .from(appointments)
+    .innerJoin(requests, eq(requests.appointmentId, appointments.id))
+    .innerJoin(requestEvents, and(eq(requestEvents.requestId, requests.id), eq(requestEvents.toStatus, 'delivered')))
+    .where(and(inRange, eq(appointments.status, 'attended'), isNotNull(appointments.checkedInAt), sql`${requestEvents.at} >= ${appointments.checkedInAt}`))
+    .all();
+  const firstDelivery = new Map<number, number>();
+  for (const d of deliveries) {
+    const room = byRoom.get(d.roomId)!;
+    if (todayIn(room.timezone, d.at) !== d.date) continue;
+    const minutes = (d.at.getTime() - d.checkedInAt!.getTime()) / 60_000;
+    firstDelivery.set(d.appointmentId, Math.min(firstDelivery.get(d.appointmentId) ?? Infinity, minutes));
+  }
+  const middle = median([...firstDelivery.values()]);
+
+  // Holds of the range's visits: to their last day, or the day they went back to the stacks.
+  const holds = db
+    .select({ id: requests.id, roomId: requests.readingRoomId, visitDate: requests.visitDate, holdUntil: requests.holdUntil })
+    .from(requests)
+    .where(and(inArray(requests.readingRoomId, roomIds), between(requests.visitDate, from, to), isNotNull(requests.holdUntil)))
+    .all();
+  let holdDays = 0;
+  for (const hold of holds) {
+    const room = byRoom.get(hold.roomId)!;
+    const ended = db
+      .select({ at: requestEvents.at })
+      .from(requestEvents)
+      .where(and(eq(requestEvents.requestId, hold.id), eq(requestEvents.toStatus, 'reshelved')))
+      .get();
+    const endedOn = ended ? todayIn(room.timezone, ended.at) : null;
+    holdDays += heldBusinessDays(hold.visitDate, hold.holdUntil!, endedOn, closuresBetween(db, room.id, hold.visitDate, hold.holdUntil!));
+  }
+
+  return {
+    visits: attended,
+    noShowRate: noShowRate(attended, noShows),
+    seatsUsed: seatsUsed(attended, offered),
+    medianMinutesToDeliver: middle === null ? null : Math.round(middle * 10) / 10,
+    holdDays,
+  };
+}
