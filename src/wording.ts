@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AppointmentStatus, NoteVisibility, RequestStatus, SurrogateKind } from '../db/schema.ts';
+import type { AppointmentStatus, ClassSessionStatus, NoteVisibility, RequestStatus, SurrogateKind } from '../db/schema.ts';
 import { isIsoDate, type IsoDate } from './domain/calendar.ts';
 import type { IsoMonth } from './domain/visit-plan.ts';
 
@@ -69,6 +69,12 @@ export const appointmentWords: Record<AppointmentStatus, { researcher: string; d
   attended: { researcher: 'attended', desk: 'Checked in' },
   no_show: { researcher: 'missed: nobody checked in that day', desk: 'No-show' },
   cancelled: { researcher: 'cancelled', desk: 'Cancelled' },
+};
+
+/** A class session's status as the desk reads it. */
+export const classSessionWords: Record<ClassSessionStatus, string> = {
+  booked: 'Booked',
+  cancelled: 'Cancelled',
 };
 
 /** A status as the desk reads it. */

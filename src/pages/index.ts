@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { accountPages } from './account-pages.ts';
 import { adminPages } from './admin-pages.ts';
 import { readingRoomAdminPages } from './reading-room-admin-pages.ts';
+import { classSessionPages } from './class-session-pages.ts';
 import { containerPages } from './container-pages.ts';
 import { curatorPages } from './curator-pages.ts';
 import { findingAidAdminPages } from './finding-aid-admin-pages.ts';
@@ -43,6 +44,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(staffPages, options);
   await app.register(roomDeskPages, options);
   await app.register(onBehalfPages, options);
+  await app.register(classSessionPages, options);
   await app.register(curatorPages, options);
   await app.register(adminPages, options);
   await app.register(readingRoomAdminPages, options);
