@@ -179,6 +179,9 @@ const table: Row[] = [
     url: (ctx) => `/api/v1/appointments/${ctx.appointment('attended today')}/check-out`,
     expect: only(['staff', 'admin'], 200),
   },
+  // Reports: curators (and admins).
+  { method: 'GET', route: '/api/v1/reports/usage', url: () => '/api/v1/reports/usage?from=2026-11-01&to=2027-01-31&groupBy=collection', expect: only(['curator', 'admin'], 200) },
+  { method: 'GET', route: '/api/v1/reports/service', url: () => '/api/v1/reports/service?from=2026-11-01&to=2027-01-31', expect: only(['curator', 'admin'], 200) },
   // Class sessions: staff and curators.
   {
     method: 'POST',
@@ -376,6 +379,29 @@ const table: Row[] = [
     url: (ctx) => `/desk/appointments/${ctx.appointment('attended today')}/check-out`,
     expect: pageFor(['staff', 'admin'], 303),
   },
+  // The desk's class sessions page (issue 16): staff's and curators', as the API is.
+  { page: true, method: 'GET', route: '/desk/class-sessions', url: () => '/desk/class-sessions?collectionId=1', expect: pageFor(['staff', 'curator', 'admin'], 200) },
+  {
+    page: true,
+    method: 'POST',
+    route: '/desk/class-sessions',
+    url: () => '/desk/class-sessions',
+    body: () => ({
+      readingRoomId: '1',
+      // A day of its own, after the API's class (each caller's class after the first waits for the box).
+      date: '2027-01-06',
+      startTime: '14:00',
+      endTime: '15:30',
+      title: 'Paleography seminar',
+      instructorName: 'An Instructor',
+      instructorEmail: 'instructor@example.edu',
+      headcount: '12',
+      collectionId: '1',
+      containerIds: '4',
+    }),
+    expect: pageFor(['staff', 'curator', 'admin'], 303),
+  },
+  { page: true, method: 'POST', route: '/desk/class-sessions/:id/cancel', url: (ctx) => `/desk/class-sessions/${ctx.classSession()}/cancel`, expect: pageFor(['staff', 'curator', 'admin'], 303) },
   { page: true, method: 'GET', route: '/paging/hold-shelf', url: () => '/paging/hold-shelf?date=2026-12-02', expect: pageFor(['staff', 'admin'], 200) },
   { page: true, method: 'GET', route: '/admin/rooms', url: () => '/admin/rooms', expect: pageFor(['admin'], 200) },
   { page: true, method: 'POST', route: '/admin/rooms', url: () => '/admin/rooms', body: (ctx) => roomForm({ code: `room-${ctx.freshEmail().split('@')[0]}` }), expect: pageFor(['admin'], 303) },
