@@ -7,10 +7,11 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 import { DomainDigest } from '../fuzz/invariants.ts';
 
 // Attacks on the forms and pages of issue 16: notes on requests (the desk's and the curator's note
-// forms, the researcher's request page) and the desk's requests on a researcher's behalf. The role
-// matrix itself is test/accounts/authorization-matrix.test.ts; here, what someone tries with a
-// session of their own: forms of another role, forged fields, another researcher's request, a
-// cross-site post, and markup in a note. Each refusal changes nothing.
+// forms, the researcher's request page), the desk's requests on a researcher's behalf, and the
+// desk's class sessions (booking and cancelling). The role matrix itself is
+// test/accounts/authorization-matrix.test.ts; here, what someone tries with a session of their
+// own: forms of another role, forged fields, another researcher's request, a cross-site post, and
+// markup in a note. Each refusal changes nothing.
 
 const MONDAY = '2026-11-30';
 const STAFF_ONLY = 'Staff only: the reader was rude on the telephone.';
@@ -26,6 +27,8 @@ let browsers: { staff: FormBrowser; curator: FormBrowser; alice: FormBrowser; bo
 /** Alice's requests: Box 4 (scheduled) and Box 24 (restricted, awaiting a curator). */
 let scheduled: number;
 let restricted: number;
+/** A class session booked by staff, for the desk's cancel form. */
+let classSession: number;
 
 before(async () => {
   room = await startReadingRoom();
@@ -39,6 +42,10 @@ before(async () => {
     ok(await staff.call('POST', `/api/v1/requests/${id}/notes`, { text: STAFF_ONLY, visibility: 'staff' }), 201);
     ok(await staff.call('POST', `/api/v1/requests/${id}/notes`, { text: FOR_ALICE, visibility: 'researcher' }), 201);
   }
+  classSession = ok(
+    await staff.call('POST', '/api/v1/class-sessions', { ...classForm(), readingRoomId: 1, headcount: 10, containerIds: [12] }),
+    201,
+  ).id;
   const signIn = (person: Person) => signedInBrowser(room.app, person.email, person.password);
   browsers = { staff: await signIn(staff), curator: await signIn(curator), alice: await signIn(alice), bob: await signIn(bob) };
   // Each browser holds the CSRF token of a page of its own, as a signed-in attacker would.
@@ -49,6 +56,25 @@ after(() => room.close());
 
 const noteForms = () => [`/desk/requests/${scheduled}/notes`, `/review/requests/${restricted}/notes`];
 const onBehalfForm = (researcherId: number, extra: Record<string, string> = {}) => ({ researcherId: String(researcherId), collectionId: '1', visitDate: MONDAY, containerIds: '5', ...extra });
+/** The desk's class booking form (the first class date is Thursday 3 December). */
+const classForm = (extra: Record<string, string> = {}) => ({
+  readingRoomId: '1',
+  date: '2026-12-03',
+  startTime: '10:00',
+  endTime: '11:00',
+  title: 'A forged seminar',
+  instructorName: 'An Instructor',
+  instructorEmail: 'instructor@example.edu',
+  headcount: '10',
+  collectionId: '1',
+  containerIds: '13',
+  ...extra,
+});
+/** Every form of the class sessions page, with what it posts. */
+const classForms = (): [string, Record<string, string>][] => [
+  ['/desk/class-sessions', classForm()],
+  [`/desk/class-sessions/${classSession}/cancel`, {}],
+];
 
 describe('notes: forms of another role, forged fields, cross-site posts', () => {
   it("a researcher posting either note form on their own request gets the page that says no (403), and nothing is written or mailed", async () => {
@@ -94,9 +120,13 @@ describe('notes: forms of another role, forged fields, cross-site posts', () => 
     const stranger = formBrowser(room.app);
     await stranger.get('/sign-in');
     const strangersToken = /name="_csrf" value="([^"]+)"/.exec((await stranger.get('/sign-in')).body)?.[1] ?? '';
-    for (const url of [...noteForms(), '/desk/on-behalf']) {
+    const forms = new Map<string, Record<string, string>>([
+      ...noteForms().map((url) => [url, { text: 'Forged across sites.', visibility: 'researcher' }] as const),
+      ['/desk/on-behalf', onBehalfForm(alice.id)],
+      ...classForms(),
+    ]);
+    for (const [url, fields] of forms) {
       const browser = url.startsWith('/review') ? browsers.curator : browsers.staff;
-      const fields = url === '/desk/on-behalf' ? onBehalfForm(alice.id) : { text: 'Forged across sites.', visibility: 'researcher' };
       const without = await digest.unchangedBy(() => browser.post(url, fields, { csrf: false }), `${url} without a token`);
       assert.equal(without.statusCode, 403, url);
       assert.equal(without.json().code, 'CSRF_INVALID');
@@ -198,5 +228,39 @@ describe("requests on a researcher's behalf: the desk's pages and form are staff
       const answer = await digest.unchangedBy(() => browsers.staff.post('/desk/on-behalf', onBehalfForm(researcherId)), `on behalf of ${researcherId}`);
       assert.equal(answer.statusCode, 404, String(researcherId));
     }
+  });
+});
+
+describe("class sessions: the desk's forms are staff's and curators'", () => {
+  it('a researcher posting the booking or the cancel form gets the page that says no (403), and nothing is booked, cancelled or mailed', async () => {
+    for (const browser of [browsers.alice, browsers.bob]) {
+      assert.equal((await browser.get('/desk/class-sessions')).statusCode, 403);
+      for (const [url, fields] of classForms()) {
+        const answer = await digest.unchangedBy(() => browser.post(url, fields), `${url} by a researcher`);
+        assert.equal(answer.statusCode, 403, url);
+        assert.match(answer.body, /not open to your role/);
+      }
+    }
+  });
+
+  it('forged fields (ids that are not ids, a box of no collection, a session id that is not one) are refused, and nothing changes', async () => {
+    for (const fields of [
+      classForm({ containerIds: '1 OR 1=1' }),
+      classForm({ containerIds: '-4' }),
+      classForm({ containerIds: '999999' }),
+      classForm({ readingRoomId: '1; drop table' }),
+      classForm({ headcount: '1e3' }),
+      classForm({ date: '2026-02-30' }),
+    ]) {
+      const answer = await digest.unchangedBy(() => browsers.staff.post('/desk/class-sessions', fields), JSON.stringify(fields));
+      assert.ok([400, 404].includes(answer.statusCode), `${JSON.stringify(fields)}: ${answer.statusCode}`);
+      assert.match(answer.body, /role="alert"/);
+    }
+    for (const url of ['/desk/class-sessions/0/cancel', `/desk/class-sessions/${classSession}x/cancel`, '/desk/class-sessions/-1/cancel']) {
+      const answer = await digest.unchangedBy(() => browsers.staff.post(url), url);
+      assert.equal(answer.statusCode, 400, url);
+    }
+    // One that is an id of no session: the page that says so.
+    assert.equal((await digest.unchangedBy(() => browsers.staff.post('/desk/class-sessions/999999/cancel'), 'no such session')).statusCode, 404);
   });
 });
