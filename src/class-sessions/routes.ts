@@ -93,7 +93,7 @@ export const classSessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContex
         security,
         summary: 'Cancel a class session: its boxes not yet paged are cancelled, the waiting lists promoted, the instructor mailed',
         params: Type.Object({ id: IdSchema }),
-        response: { 200: ClassSessionSchema, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: ClassSessionSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
     async (request) => view(cancelClassSession(ctx, request.params.id, accountOf(request), clock)),
