@@ -18,7 +18,7 @@ import { classSessionWords, deskStatus, readableDate, readableMessage, wantedWor
 import { emailProblem, FormBody, FormText, hidden, IdList, IdText, idOf, idsOf, isIsoDate } from './form.ts';
 import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from './kit.ts';
 
-// The desk's class sessions (docs/class-sessions.md), for staff and curators: the sessions from
+// The desk's class sessions (docs/api.md, "Class sessions"; docs/pages.md), for staff and curators: the sessions from
 // today on, each with its boxes and, while booked, a button to cancel it; and the form that books
 // one, its boxes chosen from a collection's as checkboxes. The booking and the cancelling are the
 // API's own (`bookClassSession`, `cancelClassSession`): the room's class rules answer there, and a
