@@ -50,7 +50,7 @@ function requestIdsOf(db: Writer, sessionIds: readonly number[]): Map<number, nu
   return bySession;
 }
 
-/** The class session as docs/class-sessions.md defines it. */
+/** The class session as docs/api.md ("Class sessions") defines it. */
 const classSessionView = (row: ClassSessionRow, requestIds: number[]) => ({
   id: row.id,
   readingRoomId: row.readingRoomId,

@@ -3,7 +3,7 @@ import type { Closures, IsoDate } from './calendar.ts';
 import { Refusal } from './refusal.ts';
 
 /**
- * A class session's booking rules (docs/class-sessions.md): a room's own notice for classes, longer
+ * A class session's booking rules (docs/api.md, "Class sessions"): a room's own notice for classes, longer
  * than a researcher's, and its own number of boxes on the table. A class takes no seat and counts
  * toward no researcher's limits; its boxes hold their containers that day as a researcher's would.
  */
