@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { appointments, oneOf, requests, type AppointmentStatus } from '../../db/schema.ts';
+import { appointments, oneOf, type AppointmentStatus } from '../../db/schema.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../caches.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { seatTakingStatuses } from '../domain/appointments.ts';
+import { requestIdsBy } from '../requests/store.ts';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 
@@ -76,20 +77,6 @@ export function listAppointments(db: Writer, filter: AppointmentFilter, limit: n
     .all();
 }
 
-/** Each appointment's requests' ids, oldest first. */
-export function requestIdsOf(db: Writer, appointmentIds: readonly number[]): Map<number, number[]> {
-  const byAppointment = new Map<number, number[]>(appointmentIds.map((id) => [id, []]));
-  if (appointmentIds.length === 0) return byAppointment;
-  const rows = db
-    .select({ id: requests.id, appointmentId: requests.appointmentId })
-    .from(requests)
-    .where(inArray(requests.appointmentId, [...appointmentIds]))
-    .orderBy(asc(requests.id))
-    .all();
-  for (const r of rows) if (r.appointmentId !== null) byAppointment.get(r.appointmentId)?.push(r.id);
-  return byAppointment;
-}
-
 /** The appointment as docs/api.md defines it. */
 export function appointmentView(row: AppointmentRow, requestIds: number[]) {
   return {
@@ -105,6 +92,6 @@ export function appointmentView(row: AppointmentRow, requestIds: number[]) {
 }
 
 export function appointmentViews(db: Writer, rows: AppointmentRow[]) {
-  const ids = requestIdsOf(db, rows.map((r) => r.id));
+  const ids = requestIdsBy(db, 'appointmentId', rows.map((r) => r.id));
   return rows.map((r) => appointmentView(r, ids.get(r.id) ?? []));
 }

@@ -1,5 +1,6 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
-import { classSessions, requests } from '../../db/schema.ts';
+import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { classSessions } from '../../db/schema.ts';
+import { requestIdsBy } from '../requests/store.ts';
 import type { Writer } from '../../db/transactions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 
@@ -36,20 +37,6 @@ export function classSessionsOn(db: Writer, date: IsoDate, roomId: number | null
   return listClassSessions(db, { from: date, to: date, readingRoomId: roomId ?? undefined }).filter((s) => s.status === 'booked');
 }
 
-/** Each session's requests' ids, oldest first. */
-function requestIdsOf(db: Writer, sessionIds: readonly number[]): Map<number, number[]> {
-  const bySession = new Map<number, number[]>(sessionIds.map((id) => [id, []]));
-  if (sessionIds.length === 0) return bySession;
-  const rows = db
-    .select({ id: requests.id, classSessionId: requests.classSessionId })
-    .from(requests)
-    .where(inArray(requests.classSessionId, [...sessionIds]))
-    .orderBy(asc(requests.id))
-    .all();
-  for (const r of rows) if (r.classSessionId !== null) bySession.get(r.classSessionId)?.push(r.id);
-  return bySession;
-}
-
 /** The class session as docs/api.md ("Class sessions") defines it. */
 const classSessionView = (row: ClassSessionRow, requestIds: number[]) => ({
   id: row.id,
@@ -66,6 +53,6 @@ const classSessionView = (row: ClassSessionRow, requestIds: number[]) => ({
 });
 
 export function classSessionViews(db: Writer, rows: readonly ClassSessionRow[]) {
-  const ids = requestIdsOf(db, rows.map((r) => r.id));
+  const ids = requestIdsBy(db, 'classSessionId', rows.map((r) => r.id));
   return rows.map((r) => classSessionView(r, ids.get(r.id) ?? []));
 }

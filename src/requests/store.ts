@@ -246,6 +246,15 @@ export function requestsOfAppointment(db: Writer, appointmentId: number): Reques
   return selectRequests(db, eq(requests.appointmentId, appointmentId));
 }
 
+/** The ids of the requests of each appointment or class session (by `of`), oldest first. */
+export function requestIdsBy(db: Writer, of: 'appointmentId' | 'classSessionId', ownerIds: readonly number[]): Map<number, number[]> {
+  const byOwner = new Map<number, number[]>(ownerIds.map((id) => [id, []]));
+  if (ownerIds.length === 0) return byOwner;
+  const rows = db.select({ id: requests.id, owner: requests[of] }).from(requests).where(inArray(requests[of], [...ownerIds])).orderBy(asc(requests.id)).all();
+  for (const r of rows) if (r.owner !== null) byOwner.get(r.owner)?.push(r.id);
+  return byOwner;
+}
+
 export function requestsOfClassSession(db: Writer, classSessionId: number): RequestRow[] {
   return selectRequests(db, eq(requests.classSessionId, classSessionId));
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { closingTime } from '../../src/paging/runs.ts';
 import { requestsContext } from '../../src/requests/moves.ts';
 import { allRooms } from '../../src/reading-rooms/store.ts';
+import type { UsageRow } from '../../src/reports/usage.ts';
 import { assertRefusal, ok } from '../helpers/answers.ts';
 import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
@@ -32,16 +33,7 @@ const RANGE = 'from=2026-11-30&to=2027-01-31';
 const FORMULA_CALL_NUMBER = '=HYPERLINK("http://evil.example","Click")';
 const SECOND_TITLE = 'Letters, "drafts" and notes';
 
-interface Row {
-  key: number | string;
-  label: string;
-  requests: number;
-  uses: number;
-  researchers: number;
-  noShows: number;
-  cancelled: number;
-  denied: number;
-}
+type Row = UsageRow;
 
 describe('reports: a fixed history, figured by hand', () => {
   let room: TestReadingRoom;
