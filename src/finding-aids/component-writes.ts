@@ -9,7 +9,7 @@ import { entryId } from './search.ts';
  * prepared statements: a finding aid of 12,000 components is 12,000 rows of each kind, and building
  * a query per row would cost more than writing it.
  */
-export function writeComponents(db: Database, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>): void {
+export function writeComponents(db: Database, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>, created: boolean): void {
   const sqlite = db.$client;
   const kept = new Map<string, number>();
   for (const row of sqlite.prepare('select id, ref_id as refId from components where collection_id = ? and ref_id is not null').all(collectionId) as { id: number; refId: string }[]) {
@@ -27,11 +27,11 @@ export function writeComponents(db: Database, collectionId: number, aid: Finding
   const update = sqlite.prepare(
     'update components set parent_id = ?, position = ?, level = ?, title = ?, dates = ?, access_note = ?, child_count = ? where id = ?',
   );
-  const insert = sqlite.prepare(
-    'insert into components (collection_id, parent_id, position, ref_id, level, title, dates, access_note, child_count) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id',
-  ).pluck();
-  const house = sqlite.prepare('insert into component_containers (component_id, container_id, position, folder) values (?, ?, ?, ?)');
+  // The new row's id from the insert's own answer: RETURNING costs more than the insert.
+  const insert = sqlite.prepare('insert into components (collection_id, parent_id, position, ref_id, level, title, dates, access_note, child_count) values (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const ids: number[] = [];
+  // Where each component is housed, written at the end in one statement (one call into SQLite, not one per row).
+  const housings: [number, number | undefined, number, string | null][] = [];
   // A refId that appears twice in one document (it happens) is the first one's; the second is made anew.
   const used = new Set<string>();
   aid.components.forEach((c, i) => {
@@ -45,19 +45,26 @@ export function writeComponents(db: Database, collectionId: number, aid: Finding
       update.run(parentId, i + 1, c.level, c.title, c.dates, accessNote, childCounts[i], existing);
       id = existing;
     } else {
-      id = insert.get(collectionId, parentId, i + 1, refId, c.level, c.title, c.dates, accessNote, childCounts[i]) as number;
+      id = Number(insert.run(collectionId, parentId, i + 1, refId, c.level, c.title, c.dates, accessNote, childCounts[i]).lastInsertRowid);
     }
     ids.push(id);
-    c.housings.forEach((h, position) => house.run(id, containerIds.get(containerKey(h.container)), position + 1, h.folder));
+    c.housings.forEach((h, position) => housings.push([id, containerIds.get(containerKey(h.container)), position + 1, h.folder]));
   });
+  sqlite
+    .prepare("insert into component_containers (component_id, container_id, position, folder) select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(?)")
+    .run(JSON.stringify(housings));
 
   sqlite.prepare('delete from series where collection_id = ?').run(collectionId);
   const series = sqlite.prepare('insert into series (collection_id, position, title) values (?, ?, ?)');
   aid.components.filter((c) => c.parent === null).forEach((c, i) => series.run(collectionId, i + 1, c.title));
 
   const [first, last] = [entryId(collectionId, 0), entryId(collectionId + 1, 0) - 1];
-  sqlite.prepare('delete from search_entries where rowid between ? and ?').run(first, last);
-  const entry = sqlite.prepare('insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, ?)');
-  entry.run(first, aid.collection.title, aid.collection.abstract, null);
-  aid.components.forEach((c, i) => entry.run(entryId(collectionId, i + 1), c.title, null, ids[i]));
+  // A new collection has no entries yet: the range delete, which costs FTS5 a walk of its index, is for updates.
+  if (!created) sqlite.prepare('delete from search_entries where rowid between ? and ?').run(first, last);
+  sqlite.prepare('insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)').run(first, aid.collection.title, aid.collection.abstract);
+  // The components' entries in one statement from the rows just written (position i + 1 is the
+  // entry's place): one call into SQLite instead of one per component.
+  sqlite
+    .prepare('insert into search_entries (rowid, title, abstract, component_id) select ? + position, title, null, id from components where collection_id = ? order by position')
+    .run(first, collectionId);
 }

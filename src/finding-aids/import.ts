@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared } from '../caches.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers } from '../../db/schema.ts';
-import { commit } from '../../db/transactions.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';
 import { findRoom } from '../reading-rooms/store.ts';
@@ -34,6 +35,26 @@ export interface ImportResult {
 export interface ImportPlace {
   readingRoomId?: number | undefined;
 }
+
+/** A finding aid's new container: prepared once per connection (a large finding aid has hundreds), its id the insert's own. */
+const insertContainer = (tx: Writer) =>
+  prepared(tx, 'import.insertContainer', () =>
+    tx
+      .insert(containers)
+      .values({
+        collectionId: sql.placeholder('collectionId'),
+        type: sql.placeholder('type'),
+        indicator: sql.placeholder('indicator'),
+        eadBarcode: sql`${sql.placeholder('eadBarcode')}`,
+        label: sql.placeholder('label'),
+        restricted: sql.placeholder('restricted'),
+        restrictedUntil: sql`${sql.placeholder('restrictedUntil')}`,
+        restrictionNote: sql`${sql.placeholder('restrictionNote')}`,
+        withdrawn: sql.placeholder('withdrawn'),
+        position: sql.placeholder('position'),
+      })
+      .prepare(),
+  );
 
 export function importFindingAid(db: Database, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): ImportResult {
   const aid = readFindingAid(xml);
@@ -82,7 +103,7 @@ export function importRead(db: Database, aid: FindingAid, today: IsoDate, { read
       };
       if (found === undefined) {
         const row = { collectionId, type: ref.type, indicator: ref.indicator, eadBarcode: ref.barcode, ...fromDocument };
-        ids.set(key, tx.insert(containers).values(row).returning({ id: containers.id }).get().id);
+        ids.set(key, Number(insertContainer(tx).run(row).lastInsertRowid));
         counts.added++;
         if (restrictedOn({ restricted: row.restricted, until: row.restrictedUntil }, today)) restrictedToday++;
         return;
@@ -109,7 +130,7 @@ export function importRead(db: Database, aid: FindingAid, today: IsoDate, { read
       counts.withdrawn++;
     }
 
-    writeComponents(db, collectionId, aid, ids);
+    writeComponents(db, collectionId, aid, ids, existing === undefined);
     catalogueChanged(tx);
     return {
       collectionId,
