@@ -1,4 +1,5 @@
 import type { IsoDate } from './domain/calendar.ts';
+import type { ReportGrouping } from './domain/reports.ts';
 
 // Every address of a page the reading room gives out, in one place: the paths that pages link and
 // redirect to, and the same pages as absolute links for e-mails and call slips.
@@ -29,6 +30,22 @@ function roomDayPath(path: string, readingRoomId: number | undefined, date: IsoD
   const query = new URLSearchParams();
   if (readingRoomId !== undefined) query.append('room', String(readingRoomId));
   if (date !== undefined) query.append('date', date);
+  return query.size > 0 ? `${path}?${query.toString()}` : path;
+}
+
+/** What a reports page shows: its range and room (every room when none). */
+export interface ReportView {
+  from?: IsoDate | undefined;
+  to?: IsoDate | undefined;
+  readingRoomId?: number | undefined;
+}
+
+function reportPath(path: string, view: ReportView & { groupBy?: ReportGrouping }): string {
+  const query = new URLSearchParams();
+  if (view.from !== undefined) query.append('from', view.from);
+  if (view.to !== undefined) query.append('to', view.to);
+  if (view.readingRoomId !== undefined) query.append('room', String(view.readingRoomId));
+  if (view.groupBy !== undefined) query.append('groupBy', view.groupBy);
   return query.size > 0 ? `${path}?${query.toString()}` : path;
 }
 
@@ -80,6 +97,12 @@ export const pagePaths = {
   holdShelf: (readingRoomId?: number, date?: IsoDate) => roomDayPath('/paging/hold-shelf', readingRoomId, date),
   classSessions: '/desk/class-sessions',
   classSession: (id: number) => `/desk/class-sessions#class-${id}`,
+  /**
+   * Curators' reports of a range (the default range, every room, when not named), and their usage
+   * rows as CSV, by one grouping.
+   */
+  reports: (view: ReportView = {}) => reportPath('/reports', view),
+  reportCsv: (groupBy: ReportGrouping, view: ReportView = {}) => reportPath('/reports/usage.csv', { ...view, groupBy }),
   desk: (search?: string) => (search ? `/desk?q=${encodeURIComponent(search)}` : '/desk'),
   deskRequest: (requestId: number) => `/desk/requests/${requestId}`,
   /**

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { accountPages } from './account-pages.ts';
 import { adminPages } from './admin-pages.ts';
 import { readingRoomAdminPages } from './reading-room-admin-pages.ts';
+import { reportPages } from './report-pages.ts';
 import { classSessionPages } from './class-session-pages.ts';
 import { containerPages } from './container-pages.ts';
 import { curatorPages } from './curator-pages.ts';
@@ -46,6 +47,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(onBehalfPages, options);
   await app.register(classSessionPages, options);
   await app.register(curatorPages, options);
+  await app.register(reportPages, options);
   await app.register(adminPages, options);
   await app.register(readingRoomAdminPages, options);
   await app.register(findingAidAdminPages, options);

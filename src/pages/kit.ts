@@ -47,6 +47,7 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   curator: [
     { href: '/review', label: 'Restricted requests' },
     { href: pagePaths.classSessions, label: 'Class sessions' },
+    { href: pagePaths.reports(), label: 'Reports' },
     { href: '/collections', label: 'Collections' },
     { href: pagePaths.containers, label: 'Containers' },
     { href: '/search', label: 'Search' },
@@ -58,6 +59,7 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
     { href: '/desk', label: 'Desk' },
     { href: pagePaths.classSessions, label: 'Class sessions' },
     { href: '/review', label: 'Restricted requests' },
+    { href: pagePaths.reports(), label: 'Reports' },
     { href: pagePaths.containers, label: 'Containers' },
   ],
 };
