@@ -402,6 +402,9 @@ const table: Row[] = [
     expect: pageFor(['staff', 'curator', 'admin'], 303),
   },
   { page: true, method: 'POST', route: '/desk/class-sessions/:id/cancel', url: (ctx) => `/desk/class-sessions/${ctx.classSession()}/cancel`, expect: pageFor(['staff', 'curator', 'admin'], 303) },
+  // The reports page (issue 17) and its CSV: curators' (admin implied), as the reports API.
+  { page: true, method: 'GET', route: '/reports', url: () => '/reports?from=2026-11-01&to=2027-01-31', expect: pageFor(['curator', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/reports/usage.csv', url: () => '/reports/usage.csv?from=2026-11-01&to=2027-01-31&groupBy=collection', expect: pageFor(['curator', 'admin'], 200) },
   { page: true, method: 'GET', route: '/paging/hold-shelf', url: () => '/paging/hold-shelf?date=2026-12-02', expect: pageFor(['staff', 'admin'], 200) },
   { page: true, method: 'GET', route: '/admin/rooms', url: () => '/admin/rooms', expect: pageFor(['admin'], 200) },
   { page: true, method: 'POST', route: '/admin/rooms', url: () => '/admin/rooms', body: (ctx) => roomForm({ code: `room-${ctx.freshEmail().split('@')[0]}` }), expect: pageFor(['admin'], 303) },
