@@ -48,12 +48,14 @@ export interface Fixture {
   /** The researcher of `read.my-requests`, and the day of their requests (also `read.containers`' date). */
   readerToken: string;
   readerDate: IsoDate;
+  /** The day the database was built on (the reading room's): past requests are before it. */
+  today: IsoDate;
 }
 
 export interface FixtureOptions {
   /** Boxes in the bench collection (besides GEN MSS 238's 29 containers). */
   boxes: number;
-  /** Past requests (each with its creation event), for the scale scenario. */
+  /** Past requests (each with its events, from creation to its final status), for the scale and report scenarios. */
   pastRequests: number;
   /** The reading room's seats a day, seeded from the environment as at a first start (unset: unlimited). */
   seats?: number;
@@ -144,7 +146,8 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
 
     if (options.pastRequests > 0) {
       // Past requests over the ~4 years before today, spread over every box and researcher, each
-      // with its creation event: INSERT … SELECT from a recursive CTE, one statement per table.
+      // with its events: INSERT … SELECT from a recursive CTE, one statement for the requests and two
+      // for their events.
       // The two tables' indexes are dropped meanwhile and created again from their own definitions
       // (sqlite_master): one sorted build each instead of a million random inserts.
       const indexes = sqlite
@@ -168,6 +171,28 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
            select id, created_at, researcher_id, 'researcher', null, 'scheduled' from requests where visit_date < ?`,
         )
         .run(today);
+      // Then the rest of each one's history, as the desk and the closing time wrote it: a reshelved
+      // request was paged, delivered, returned and reshelved; a no-show was marked so at closing
+      // time (the system, no actor); a cancelled one was cancelled by its researcher. One statement
+      // over the steps of each final status, request by request.
+      sqlite
+        .prepare(
+          `with steps(final, step, minutes, actor, from_status, to_status) as (values
+             ('reshelved', 1, 60, 'staff', 'scheduled', 'paged'),
+             ('reshelved', 2, 120, 'staff', 'paged', 'delivered'),
+             ('reshelved', 3, 300, 'staff', 'delivered', 'returned'),
+             ('reshelved', 4, 1500, 'staff', 'returned', 'reshelved'),
+             ('no_show', 1, 1080, 'system', 'scheduled', 'no_show'),
+             ('cancelled', 1, 5, 'researcher', 'scheduled', 'cancelled'))
+           insert into request_events (request_id, at, actor_id, actor_role, from_status, to_status)
+           select r.id, r.created_at + s.minutes * 60000,
+                  case s.actor when 'staff' then @staffId when 'researcher' then r.researcher_id end,
+                  s.actor, s.from_status, s.to_status
+           from requests r cross join steps s
+           where r.visit_date < @today and s.final = r.status
+           order by r.id, s.step`,
+        )
+        .run({ today, staffId });
       for (const { sql } of indexes) sqlite.exec(sql);
     }
     return { researcherIds, staffId, readerId, writeBoxIds: boxIds.slice(0, WRITE_BOXES), pickListRequestIds };
@@ -198,6 +223,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
     staffToken: tokens[RESEARCHERS] as string,
     readerToken: tokens[RESEARCHERS + 1] as string,
     readerDate,
+    today,
   };
 }
 

@@ -12,6 +12,7 @@ import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './m
 import { mailPipeline, mailRaw } from './mail.ts';
 import { durableInsert } from './sqlite.ts';
 import { eadBareParse, eadImport, eadRead } from './ead.ts';
+import { describeYear, reportScenarios } from './reports.ts';
 import type { Scenario } from './stats.ts';
 
 // `npm run bench`: every scenario and its baseline measured in the same run on the same machine.
@@ -23,7 +24,8 @@ import type { Scenario } from './stats.ts';
 // (1,000,000) in the scale database, BENCH_ONLY=name,name to run some scenarios (their baselines
 // too, or their ratio is left empty), BENCH_CPU_PROF=<folder> for V8 profiles of the servers,
 // BENCH_QUIET_SECONDS (30): how long each scenario may wait for other processes to leave the CPU,
-// BENCH_IMPORT_FILES (1,000): finding aids imported by import.bulk.
+// BENCH_IMPORT_FILES (1,000): finding aids imported by import.bulk. The report scenarios
+// (bench/reports.ts) repeat their report for BENCH_SECONDS, at least 3 times, on the scale database.
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -63,7 +65,7 @@ const measured: Figures[] = [];
 const record = <T extends Figures>(figures: T): T => {
   measured.push(figures);
   console.log(
-    `${figures.name.padEnd(22)} ${String(figures.rps).padStart(9)} /s   p50 ${figures.p50ms} ms   p99 ${figures.p99ms} ms   (other processes: ${figures.otherCpu}% of the CPU)`,
+    `${figures.name.padEnd(26)} ${String(figures.rps).padStart(9)} /s   p50 ${figures.p50ms} ms   p99 ${figures.p99ms} ms   (other processes: ${figures.otherCpu}% of the CPU)`,
   );
   return figures;
 };
@@ -185,12 +187,36 @@ try {
 
   await inProcess('mail.pipeline', () => mailPipeline(MESSAGES));
 
-  if (wanted('scale.write-at-1M')) {
-    const scaleFolder = mkdtempSync(join(folder, 'scale-'));
+  // The scale database, built once for the scenarios that want it: the reports read it first,
+  // before scale.write-at-1M adds its requests (days ahead, outside the reports' year).
+  let scale: Fixture | undefined;
+  const scaleDatabase = async (): Promise<Fixture> => {
+    if (scale) return scale;
     started = performance.now();
-    const scale = await buildFixture(scaleFolder, { boxes: SCALE_CONTAINERS - GEN_MSS_238_CONTAINERS, pastRequests: PAST_REQUESTS });
-    console.log(`(scale database: ${PAST_REQUESTS.toLocaleString('en')} past requests, ${SCALE_CONTAINERS.toLocaleString('en')} containers, in ${Math.round(performance.now() - started)} ms)`);
-    await http('scale.write-at-1M', 'write.requests', scale, submissions(scale));
+    scale = await buildFixture(mkdtempSync(join(folder, 'scale-')), { boxes: SCALE_CONTAINERS - GEN_MSS_238_CONTAINERS, pastRequests: PAST_REQUESTS });
+    console.log(`(scale database: ${PAST_REQUESTS.toLocaleString('en')} past requests with their events, ${SCALE_CONTAINERS.toLocaleString('en')} containers, in ${Math.round(performance.now() - started)} ms)`);
+    return scale;
+  };
+
+  const reportNames = ['report.bare-group-by', 'report.usage-year', 'report.usage-year.json', 'report.usage-year.proposed'];
+  if (reportNames.some(wanted)) {
+    const { databasePath, today } = await scaleDatabase();
+    const reports = reportScenarios(databasePath, today);
+    try {
+      await inProcess('report.bare-group-by', () => reports.bareGroupBy(SECONDS));
+      await inProcess('report.usage-year', () => reports.usageYear(SECONDS));
+      await inProcess('report.usage-year.json', () => reports.usageYearJson(SECONDS));
+      await inProcess('report.usage-year.proposed', () => reports.usageYearProposed(SECONDS));
+      const year = describeYear();
+      if (year) console.log(year);
+    } finally {
+      reports.close();
+    }
+  }
+
+  if (wanted('scale.write-at-1M')) {
+    const database = await scaleDatabase();
+    await http('scale.write-at-1M', 'write.requests', database, submissions(database));
   }
 
   await inProcess('import.bulk', async () => {

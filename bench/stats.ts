@@ -16,5 +16,7 @@ export function percentile(sorted: number[], p: number): number {
 export function summarise(name: string, latencies: number[], count: number, elapsedMs: number, baseline: string): Omit<Scenario, 'ratio'> {
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { name, rps: round((count / elapsedMs) * 1000), p50ms: round(percentile(sorted, 50)), p99ms: round(percentile(sorted, 99)), baseline };
+  // A rate below 10 a second (a report's) keeps three significant digits, for its ratio's sake.
+  const rate = (count / elapsedMs) * 1000;
+  return { name, rps: rate < 10 ? Number(rate.toPrecision(3)) : round(rate), p50ms: round(percentile(sorted, 50)), p99ms: round(percentile(sorted, 99)), baseline };
 }
