@@ -2,11 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import Sqlite from 'better-sqlite3';
 import { openDatabase } from '../db/client.ts';
 import type { IsoDate } from '../src/domain/calendar.ts';
 import { defaultReportRange } from '../src/domain/reports.ts';
-import { csvOf, usageCsv } from '../src/reports/csv.ts';
+import { usageCsv } from '../src/reports/csv.ts';
 import { usageRows, type UsageRow } from '../src/reports/usage.ts';
 import { summarise } from './stats.ts';
 
@@ -21,10 +20,6 @@ import { summarise } from './stats.ts';
 //   a read-only connection of its own, usageRows' statement, csv-stringify.
 // - `report.usage-year.json`: the JSON answer's rows (`[...usageRows(...)]` on the app's
 //   connection, as src/reports/service.ts builds them) and their `JSON.stringify`.
-// - `report.usage-year.proposed`: the CSV of `report.usage-year` (csvOf, a read-only connection of
-//   its own) with the statement of usageRows rewritten as proposed in README.md (Performance,
-//   Reports): each request's events read once, in a subquery grouped by request, instead of two
-//   correlated `exists` per request. The rows must be the same as usageRows'.
 //
 // A sample is one report; reports are repeated for `seconds`, and at least MIN_SAMPLES times, after
 // one report that is not counted; rps is reports per second of reporting. Peak memory: before each
@@ -62,30 +57,6 @@ const BARE_GROUP_BY = `
         where r.visit_date between @from and @to
         group by r.id)
   group by container_id`;
-
-/**
- * usageRows' statement for `groupBy: 'container'` (src/reports/usage.ts), rewritten as proposed:
- * the requests of the range come from a subquery that reads each one's events once (a left join
- * grouped by request) and keeps whether it was ever delivered or a no-show, under the alias `r`,
- * so that every grouping's key, label and joins stay as they are.
- */
-const PROPOSED_USAGE_BY_CONTAINER = `
-  select c.id as key, k.call_number || ', ' || c.label as label,
-      count(*) as requests,
-      sum(r.delivered) as uses,
-      count(distinct r.researcher_id) as researchers,
-      sum(r.no_show) as noShows,
-      sum(r.status = 'cancelled') as cancelled,
-      sum(r.status = 'denied') as denied
-    from (select r.id, r.researcher_id, r.container_id, r.visit_date, r.reading_room_id, r.status,
-                 coalesce(max(e.to_status = 'delivered'), 0) as delivered,
-                 coalesce(max(e.to_status = 'no_show'), 0) as no_show
-          from requests r left join request_events e on e.request_id = r.id
-          where r.visit_date between @from and @to
-          group by r.id) r
-    join containers c on c.id = r.container_id join collections k on k.id = c.collection_id
-    group by c.id
-    order by c.id`;
 
 type Counts = Pick<UsageRow, 'requests' | 'uses' | 'researchers' | 'noShows' | 'cancelled' | 'denied'>;
 const countNames = ['requests', 'uses', 'researchers', 'noShows', 'cancelled', 'denied'] as const;
@@ -202,7 +173,6 @@ export interface ReportScenarios {
   bareGroupBy: (seconds: number) => Promise<ReturnType<typeof summarise>>;
   usageYear: (seconds: number) => Promise<ReturnType<typeof summarise>>;
   usageYearJson: (seconds: number) => Promise<ReturnType<typeof summarise>>;
-  usageYearProposed: (seconds: number) => Promise<ReturnType<typeof summarise>>;
   close: () => void;
 }
 
@@ -226,14 +196,6 @@ export function reportScenarios(databasePath: string, today: IsoDate): ReportSce
         const text = JSON.stringify({ ...range, groupBy: query.groupBy, rows });
         probeHeap();
         return { size: Buffer.byteLength(text), totals: check ? totalsOf(rows) : {} };
-      }),
-    usageYearProposed: (seconds) =>
-      measure('report.usage-year.proposed', 'report.bare-group-by', seconds, 'CSV', (check) => {
-        // As usageCsv does, with the proposed statement.
-        const reader = new Sqlite(databasePath, { readonly: true, fileMustExist: true });
-        reader.pragma('busy_timeout = 5000');
-        const rows = reader.prepare(PROPOSED_USAGE_BY_CONTAINER).iterate(range) as IterableIterator<UsageRow>;
-        return drain(csvOf(rows, () => reader.close()), check);
       }),
     close: () => db.$client.close(),
   };

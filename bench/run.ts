@@ -198,7 +198,7 @@ try {
     return scale;
   };
 
-  const reportNames = ['report.bare-group-by', 'report.usage-year', 'report.usage-year.json', 'report.usage-year.proposed'];
+  const reportNames = ['report.bare-group-by', 'report.usage-year', 'report.usage-year.json'];
   if (reportNames.some(wanted)) {
     const { databasePath, today } = await scaleDatabase();
     const reports = reportScenarios(databasePath, today);
@@ -206,7 +206,6 @@ try {
       await inProcess('report.bare-group-by', () => reports.bareGroupBy(SECONDS));
       await inProcess('report.usage-year', () => reports.usageYear(SECONDS));
       await inProcess('report.usage-year.json', () => reports.usageYearJson(SECONDS));
-      await inProcess('report.usage-year.proposed', () => reports.usageYearProposed(SECONDS));
       const year = describeYear();
       if (year) console.log(year);
     } finally {
