@@ -43,6 +43,26 @@ export interface ReportHistory {
   researcher: Person;
 }
 
+/**
+ * The steps a history is made of, through the API as their owners take them: the clock set to a
+ * time of the room's day, requests, the desk's moves (a hold to `holdUntil`), check-ins, closing time.
+ */
+export function historySteps(room: TestReadingRoom, staff: Person) {
+  return {
+    at: (date: string, time: string) => room.setNow(localInstant(date, time)),
+    ask: async (who: Person, visitDate: string, containerIds: number[]) =>
+      ok(await who.call('POST', '/api/v1/requests', { visitDate, containerIds }), 201).items as { id: number; appointmentId: number; status: string }[],
+    move: async (id: number, ...steps: string[]) => {
+      for (const to of steps) ok(await staff.call('POST', `/api/v1/requests/${id}/transition`, to === 'on_hold' ? { to, holdUntil: HOLD_UNTIL } : { to }), 200, `${id} to ${to}`);
+    },
+    checkIn: async (appointmentId: number) => ok(await staff.call('POST', `/api/v1/appointments/${appointmentId}/check-in`, {})),
+    closeDay: (date: string) => closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(date, '17:00')),
+  };
+}
+
+/** The last day of the histories' holds: the Wednesday after the first Monday. */
+const HOLD_UNTIL = '2026-12-02';
+
 export async function makeReportHistory(room: TestReadingRoom): Promise<ReportHistory> {
   const staff = await makePerson(room, 'staff', 'Sam Stacks');
   const curator = await makePerson(room, 'curator', 'Clara Curator');
@@ -50,13 +70,7 @@ export async function makeReportHistory(room: TestReadingRoom): Promise<ReportHi
   const ana = await makePerson(room, 'researcher', 'Ana');
   const ben = await makePerson(room, 'researcher', 'Ben');
   const cleo = await makePerson(room, 'researcher', 'Cleo');
-  const at = (date: string, time: string) => room.setNow(localInstant(date, time));
-  const ask = async (who: Person, visitDate: string, containerIds: number[]) =>
-    ok(await who.call('POST', '/api/v1/requests', { visitDate, containerIds }), 201).items as { id: number; appointmentId: number; status: string }[];
-  const move = async (id: number, ...steps: string[]) => {
-    for (const to of steps) ok(await staff.call('POST', `/api/v1/requests/${id}/transition`, { to }), 200, `${id} to ${to}`);
-  };
-  const checkIn = async (appointmentId: number) => ok(await staff.call('POST', `/api/v1/appointments/${appointmentId}/check-in`, {}));
+  const { at, ask, move, checkIn, closeDay } = historySteps(room, staff);
 
   room.setNow(THANKSGIVING_MORNING);
   ok(await admin.call('PATCH', '/api/v1/reading-rooms/1', { seats: 4 }));
@@ -87,7 +101,7 @@ export async function makeReportHistory(room: TestReadingRoom): Promise<ReportHi
   await move(anaBox1!.id, 'delivered', 'returned', 'reshelved');
   at(MONDAY, '10:40');
   await move(anaBox2!.id, 'delivered', 'returned', 'reshelved');
-  closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(MONDAY, '17:00'));
+  closeDay(MONDAY);
 
   at(TUESDAY, '10:30');
   await move(cleoSecond!.id, 'paged');

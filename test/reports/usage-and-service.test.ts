@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closingTime } from '../../src/paging/runs.ts';
-import { requestsContext } from '../../src/requests/moves.ts';
-import { allRooms } from '../../src/reading-rooms/store.ts';
 import type { UsageRow } from '../../src/reports/usage.ts';
 import { assertRefusal, ok } from '../helpers/answers.ts';
 import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
-import { localInstant, startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { historySteps } from '../helpers/report-history.ts';
 
 // A fixed history, made through the API (and the room's closing-time job) with an injected clock,
 // whose every figure is stated here by hand. The room is New York's, with 4 seats.
@@ -42,19 +40,12 @@ describe('reports: a fixed history, figured by hand', () => {
   let admin: Person;
   let secondBox: number;
 
-  const at = (date: string, time: string) => room.setNow(localInstant(date, time));
-  const ask = async (who: Person, visitDate: string, containerIds: number[]) =>
-    ok(await who.call('POST', '/api/v1/requests', { visitDate, containerIds }), 201).items as { id: number; appointmentId: number; status: string }[];
-  const move = async (id: number, ...steps: string[]) => {
-    for (const to of steps) ok(await staff.call('POST', `/api/v1/requests/${id}/transition`, to === 'on_hold' ? { to, holdUntil: '2026-12-02' } : { to }), 200, `${id} to ${to}`);
-  };
-  const checkIn = async (appointmentId: number) => ok(await staff.call('POST', `/api/v1/appointments/${appointmentId}/check-in`, {}));
-  const closeDay = (date: string) => closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(date, '17:00'));
   const usage = async (groupBy: string, who: Person = curator) => ok(await who.call('GET', `/api/v1/reports/usage?${RANGE}&groupBy=${groupBy}`)).rows as Row[];
 
   before(async () => {
     room = await startReadingRoom();
     staff = await makePerson(room, 'staff', 'Sam Stacks');
+    const { at, ask, move, checkIn, closeDay } = historySteps(room, staff);
     curator = await makePerson(room, 'curator', 'Clara Curator');
     admin = await makePerson(room, 'admin');
     const ana = await makePerson(room, 'researcher', 'Ana');
