@@ -84,8 +84,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Cloc
         querystring: Type.Object(RangeQuery),
         response: {
           200: Type.Object({
-            from: IsoDateSchema,
-            to: IsoDateSchema,
             visits: Type.Integer({ description: 'Appointments attended' }),
             noShowRate: Nullable(Type.Number(), { description: 'No-shows over attended and no-show appointments' }),
             seatsUsed: Nullable(Type.Number(), { description: 'Attended over seats times open days; null when a room has unlimited seats' }),
@@ -99,7 +97,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Cloc
     async (request) => {
       const range = rangeOf(request.query);
       const rooms = request.query.readingRoomId === undefined ? allRooms(db) : [roomOrFirst(db, request.query.readingRoomId)];
-      return { ...range, ...serviceReport(db, rooms, range.from, range.to) };
+      return serviceReport(db, rooms, range.from, range.to);
     },
   );
 };

@@ -213,11 +213,11 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
 
   it("a box's history is its chain of custody: every move of every request for it, oldest first", async () => {
     const expected = [
-      { at: at.submitted, requestId: box1.id, researcherId: researcher.id, actorId: researcher.id, from: null, to: 'scheduled' },
-      { at: at.paged, requestId: box1.id, researcherId: researcher.id, actorId: staff.id, from: 'scheduled', to: 'paged' },
-      { at: at.delivered, requestId: box1.id, researcherId: researcher.id, actorId: staff.id, from: 'paged', to: 'delivered' },
-      { at: at.returned, requestId: box1.id, researcherId: researcher.id, actorId: staff.id, from: 'delivered', to: 'returned' },
-      { at: at.reshelved, requestId: box1.id, researcherId: researcher.id, actorId: staff.id, from: 'returned', to: 'reshelved' },
+      { at: at.submitted, requestId: box1.id, researcherId: researcher.id, classSessionId: null, actorId: researcher.id, from: null, to: 'scheduled' },
+      { at: at.paged, requestId: box1.id, researcherId: researcher.id, classSessionId: null, actorId: staff.id, from: 'scheduled', to: 'paged' },
+      { at: at.delivered, requestId: box1.id, researcherId: researcher.id, classSessionId: null, actorId: staff.id, from: 'paged', to: 'delivered' },
+      { at: at.returned, requestId: box1.id, researcherId: researcher.id, classSessionId: null, actorId: staff.id, from: 'delivered', to: 'returned' },
+      { at: at.reshelved, requestId: box1.id, researcherId: researcher.id, classSessionId: null, actorId: staff.id, from: 'returned', to: 'reshelved' },
     ];
     const forStaff = ok(await staff.call('GET', '/api/v1/containers/1/history')).items;
     assert.deepEqual(forStaff, expected);
