@@ -145,14 +145,19 @@ export function calendarDays(from: IsoDate, to: IsoDate, closures: Closures): Ca
   return days;
 }
 
-/** The longest stretch one calendar question (the calendar, class sessions) may cover. */
+/** The longest stretch one calendar question (the calendar, class sessions) may cover by default. */
 export const MAX_RANGE_DAYS = 366;
 
-/** A range of days asked for: it ends no earlier than it starts, and spans at most MAX_RANGE_DAYS. */
-export function checkRange(from: IsoDate, to: IsoDate): void {
+/** Why a range of days asked for is refused: it ends before it starts, or spans more than `maxDays` (`what` names the question). */
+export function rangeRefusal(from: IsoDate, to: IsoDate, maxDays = MAX_RANGE_DAYS, what = 'A range'): Refusal | null {
   const span = daysBetween(from, to);
-  if (span < 0) throw new Refusal('INVALID_RANGE', `The range ends (${to}) before it starts (${from}).`);
-  if (span + 1 > MAX_RANGE_DAYS) {
-    throw new Refusal('INVALID_RANGE', `A range may cover at most ${MAX_RANGE_DAYS} days; ${from} to ${to} covers ${span + 1}.`);
-  }
+  if (span < 0) return new Refusal('INVALID_RANGE', `The range ends (${to}) before it starts (${from}).`);
+  if (span + 1 > maxDays) return new Refusal('INVALID_RANGE', `${what} may cover at most ${maxDays} days; ${from} to ${to} covers ${span + 1}.`);
+  return null;
+}
+
+/** A calendar question's range, refused as rangeRefusal says. */
+export function checkRange(from: IsoDate, to: IsoDate): void {
+  const refusal = rangeRefusal(from, to);
+  if (refusal) throw refusal;
 }

@@ -1,5 +1,5 @@
-import { addDays, daysBetween, isBusinessDay, type Closures, type IsoDate } from './calendar.ts';
-import { Refusal } from './refusal.ts';
+import { addDays, calendarDays, rangeRefusal, type Closures, type IsoDate } from './calendar.ts';
+import type { Refusal } from './refusal.ts';
 
 /**
  * The reports' definitions (docs/reports.md), as pure rules: the figures are about requests whose
@@ -12,12 +12,7 @@ export type ReportGrouping = (typeof reportGroupings)[number];
 /** The longest range one report may cover: three years and a little, for a year-on-year look. */
 export const REPORT_MAX_DAYS = 1100;
 
-export function reportRangeRefusal(from: IsoDate, to: IsoDate): Refusal | null {
-  const span = daysBetween(from, to);
-  if (span < 0) return new Refusal('INVALID_RANGE', `The range ends (${to}) before it starts (${from}).`);
-  if (span + 1 > REPORT_MAX_DAYS) return new Refusal('INVALID_RANGE', `A report may cover at most ${REPORT_MAX_DAYS} days; ${from} to ${to} covers ${span + 1}.`);
-  return null;
-}
+export const reportRangeRefusal = (from: IsoDate, to: IsoDate): Refusal | null => rangeRefusal(from, to, REPORT_MAX_DAYS, 'A report');
 
 /** A report's range when none is asked for: the twelve months up to today. */
 export const defaultReportRange = (today: IsoDate) => ({ from: addDays(today, -364), to: today });
@@ -43,12 +38,8 @@ export function seatsUsed(attended: number, rooms: readonly { seats: number | nu
   return offered === 0 ? null : attended / offered;
 }
 
-/** The business days from `from` to `to`, both included. */
-export function businessDaysIn(from: IsoDate, to: IsoDate, closures: Closures): number {
-  let count = 0;
-  for (let offset = 0; offset <= daysBetween(from, to); offset++) if (isBusinessDay(addDays(from, offset), closures)) count++;
-  return count;
-}
+/** The business days from `from` to `to`, both included: the calendar's open days. */
+export const businessDaysIn = (from: IsoDate, to: IsoDate, closures: Closures): number => calendarDays(from, to, closures).filter((day) => day.open).length;
 
 /**
  * The business days a hold kept a box at the desk: those after its visit date up to its last day,
