@@ -52,22 +52,21 @@ export function serviceReport(db: Writer, rooms: readonly ReadingRoom[], from: I
   }
   const middle = median([...firstDelivery.values()]);
 
-  // Holds of the range's visits: to their last day, or the day they went back to the stacks.
+  // Holds of the range's visits, each with the moment it went back to the stacks (reshelved is
+  // final: one such event at most), read at once; each room's closures once, to the last hold's end.
   const holds = db
-    .select({ id: requests.id, roomId: requests.readingRoomId, visitDate: requests.visitDate, holdUntil: requests.holdUntil })
+    .select({ roomId: requests.readingRoomId, visitDate: requests.visitDate, holdUntil: requests.holdUntil, endedAt: requestEvents.at })
     .from(requests)
+    .leftJoin(requestEvents, and(eq(requestEvents.requestId, requests.id), eq(requestEvents.toStatus, 'reshelved')))
     .where(and(inArray(requests.readingRoomId, roomIds), between(requests.visitDate, from, to), isNotNull(requests.holdUntil)))
     .all();
+  const lastHeld = holds.reduce((last, h) => (h.holdUntil! > last ? h.holdUntil! : last), to);
+  const heldClosures = new Map(rooms.map((r) => [r.id, closuresBetween(db, r.id, from, lastHeld)]));
   let holdDays = 0;
   for (const hold of holds) {
     const room = byRoom.get(hold.roomId)!;
-    const ended = db
-      .select({ at: requestEvents.at })
-      .from(requestEvents)
-      .where(and(eq(requestEvents.requestId, hold.id), eq(requestEvents.toStatus, 'reshelved')))
-      .get();
-    const endedOn = ended ? todayIn(room.timezone, ended.at) : null;
-    holdDays += heldBusinessDays(hold.visitDate, hold.holdUntil!, endedOn, closuresBetween(db, room.id, hold.visitDate, hold.holdUntil!));
+    const endedOn = hold.endedAt ? todayIn(room.timezone, hold.endedAt) : null;
+    holdDays += heldBusinessDays(hold.visitDate, hold.holdUntil!, endedOn, heldClosures.get(room.id)!);
   }
 
   return {
