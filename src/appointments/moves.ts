@@ -5,7 +5,7 @@ import { roomDay } from '../calendar/store.ts';
 import { deskMove, type DeskAction } from '../domain/appointments.ts';
 import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';
 import { visitDateRefusal } from '../domain/booking-rules.ts';
-import { bookedStatuses, isHolding } from '../domain/request-status.ts';
+import { cancelledWithVisit, isHolding } from '../domain/request-status.ts';
 import { notFound } from '../domain/refusal.ts';
 import type { ReadingRoom } from '../domain/reading-rooms.ts';
 import { pageLinks } from '../links.ts';
@@ -21,7 +21,6 @@ import { bookAppointment } from './seats.ts';
 import { findAppointment, type AppointmentRow } from './store.ts';
 
 /** Cancelled with their appointment: booked and not yet fetched from the stacks. */
-const cancelledWithAppointment: readonly RequestStatus[] = bookedStatuses.filter((s) => s !== 'paged');
 
 const mailAppointment = (row: AppointmentRow, room: ReadingRoom): MailAppointment => ({ id: row.id, date: row.date, roomName: room.name, timezone: room.timezone });
 
@@ -70,7 +69,7 @@ export function cancelAppointment(ctx: RequestsContext, id: number, person: User
     const room = roomOf(tx, row);
     const status = deskMove(row, 'cancel', todayIn(room.timezone, now));
     tx.update(appointments).set({ status, updatedAt: now }).where(eq(appointments.id, row.id)).run();
-    const notPaged = requestsOfAppointment(tx, row.id).filter((r) => cancelledWithAppointment.includes(r.status));
+    const notPaged = requestsOfAppointment(tx, row.id).filter((r) => (cancelledWithVisit as readonly RequestStatus[]).includes(r.status));
     const cancelled = notPaged.map((r) => changeStatus(tx, r, 'cancelled', person, 'cancel', now, { note: 'The appointment was cancelled.' }));
     promoteFromWaitlist(ctx, tx, notPaged.filter((r) => isHolding(r.status)).map((r) => ({ containerId: r.containerId, date: r.visitDate })), now);
     const researcher = findUser(tx, row.researcherId);

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { classSessions } from '../../db/schema.ts';
+import { classSessions, type RequestStatus } from '../../db/schema.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { roomDay } from '../calendar/store.ts';
-import { commit } from '../../db/transactions.ts';
 import type { Clock, IsoDate } from '../domain/calendar.ts';
 import { classDateRefusal, classItemLimitRefusal, classTimesRefusal, otherRoomRefusal } from '../domain/class-sessions.ts';
 import { withdrawnRefusal } from '../domain/booking-rules.ts';
-import { notFound } from '../domain/refusal.ts';
-import { initialStatus, isHolding, bookedStatuses } from '../domain/request-status.ts';
+import { notFound, Refusal } from '../domain/refusal.ts';
+import { cancelledWithVisit, initialStatus, isHolding } from '../domain/request-status.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import { pageLinks } from '../links.ts';
 import { queueMail } from '../mail/queue-mail.ts';
@@ -17,10 +17,8 @@ import { mailContainer } from '../requests/mail.ts';
 import { promoteFromWaitlist, reviewers, type RequestsContext } from '../requests/moves.ts';
 import { changeStatus, recordNewRequest } from '../requests/status-door.ts';
 import { containerDetails, requestsOfClassSession, writtenRequest } from '../requests/store.ts';
-import type { Writer } from '../../db/transactions.ts';
 import { instructorOf, mailClassSession } from './mail.ts';
 import { findClassSession, type ClassSessionRow } from './store.ts';
-import { Refusal } from '../domain/refusal.ts';
 
 export interface ClassBooking {
   readingRoomId: number;
@@ -105,9 +103,6 @@ export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking:
   });
 }
 
-/** What cancelling a session cancels with it: what is not yet paged (paged boxes are the desk's to settle). */
-const cancelledWithSession = bookedStatuses.filter((s) => s !== 'paged');
-
 /**
  * Cancels a class session before its day is over: its boxes not yet paged are cancelled, the boxes
  * they held go to the waiting lists, and the instructor is told.
@@ -124,7 +119,7 @@ export function cancelClassSession(ctx: RequestsContext, id: number, person: Use
 /** A session ended early, by a person or by a forced closure of its day: its boxes, the waiting lists, the instructor. */
 export function endClassSession(ctx: RequestsContext, tx: Writer, session: ClassSessionRow, person: UserRow, now: Date, reason: string): ClassSessionRow {
   tx.update(classSessions).set({ status: 'cancelled', updatedAt: now }).where(eq(classSessions.id, session.id)).run();
-  const notPaged = requestsOfClassSession(tx, session.id).filter((r) => (cancelledWithSession as string[]).includes(r.status));
+  const notPaged = requestsOfClassSession(tx, session.id).filter((r) => (cancelledWithVisit as readonly RequestStatus[]).includes(r.status));
   for (const r of notPaged) changeStatus(tx, r, 'cancelled', person, 'cancel', now, { note: 'The class session was cancelled.' });
   promoteFromWaitlist(ctx, tx, notPaged.filter((r) => isHolding(r.status)).map((r) => ({ containerId: r.containerId, date: r.visitDate })), now);
   const cancelled = { ...session, status: 'cancelled' as const, updatedAt: now };

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { classSessionStatuses } from '../../db/schema.ts';
 import { EmailSchema, NameSchema } from '../accounts/schemas.ts';
 import { checkRange, type Clock } from '../domain/calendar.ts';
+import { CLASS_HEADCOUNT_MAX, CLASS_TITLE_MAX } from '../domain/class-sessions.ts';
 import { LOCAL_TIME_PATTERN } from '../domain/reading-rooms.ts';
 import { accountOf } from '../http/auth.ts';
 import { bodyMayBeEmpty, errorResponses, IdSchema, IsoDateSchema, literals } from '../http/schemas.ts';
@@ -50,10 +51,10 @@ export const classSessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContex
             date: IsoDateSchema,
             startTime: LocalTime,
             endTime: LocalTime,
-            title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+            title: Type.String({ minLength: 1, maxLength: CLASS_TITLE_MAX, pattern: '\\S' }),
             instructorName: NameSchema,
             instructorEmail: EmailSchema,
-            headcount: Type.Integer({ minimum: 1, maximum: 500 }),
+            headcount: Type.Integer({ minimum: 1, maximum: CLASS_HEADCOUNT_MAX }),
             containerIds: Type.Array(IdSchema, { minItems: 1, maxItems: MAX_CONTAINERS, uniqueItems: true }),
           },
           { additionalProperties: false },

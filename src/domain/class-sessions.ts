@@ -7,6 +7,11 @@ import { Refusal } from './refusal.ts';
  * than a researcher's, and its own number of boxes on the table. A class takes no seat and counts
  * toward no researcher's limits; its boxes hold their containers that day as a researcher's would.
  */
+/** The longest title a class session may have (an instructor's name is an account name's length too). */
+export const CLASS_TITLE_MAX = 200;
+/** The most students a class session may name. */
+export const CLASS_HEADCOUNT_MAX = 500;
+
 export interface ClassRoomRules {
   today: IsoDate;
   closures: Closures;

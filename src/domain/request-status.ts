@@ -57,6 +57,12 @@ export const pickListStatuses = ['scheduled', 'paged'] as const satisfies readon
 /** Booked and not yet with the reader: reminded of the day before, cancelled by a forced closure. */
 export const bookedStatuses = [...unresolvedStatuses, ...pickListStatuses] as const satisfies readonly RequestStatus[];
 
+/**
+ * Booked and not yet paged: cancelled with the appointment or class session they belong to (a paged
+ * box is the desk's to settle).
+ */
+export const cancelledWithVisit = [...unresolvedStatuses, 'scheduled'] as const satisfies readonly RequestStatus[];
+
 /** They count toward the daily limit and duplicates on their visit date. */
 export const activeStatuses = [...bookedStatuses, 'delivered', 'returned', 'on_hold'] as const satisfies readonly RequestStatus[];
 

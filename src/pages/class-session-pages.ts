@@ -7,6 +7,7 @@ import { bookClassSession, cancelClassSession, type ClassBooking } from '../clas
 import { findClassSession, listClassSessions } from '../class-sessions/store.ts';
 import { findCollections, findContainers } from '../collections/store.ts';
 import { businessDays } from '../domain/booking-rules.ts';
+import { CLASS_HEADCOUNT_MAX, CLASS_TITLE_MAX } from '../domain/class-sessions.ts';
 import { earliestVisitDate, todayIn } from '../domain/calendar.ts';
 import { LOCAL_TIME_PATTERN, type ReadingRoom } from '../domain/reading-rooms.ts';
 import { accountOf } from '../http/auth.ts';
@@ -26,9 +27,9 @@ import { attempt, notFoundPage, pageRenderer, seeOther, type PageOptions } from 
 
 const deskAndCurators = { access: ['staff', 'curator'] as const };
 
-/** The API's bounds (src/class-sessions/routes.ts), said to a person. */
-const TEXT_MAX = 200;
-const HEADCOUNT_MAX = 500;
+/** The API's bounds (src/domain/class-sessions.ts), said to a person. */
+const TEXT_MAX = CLASS_TITLE_MAX;
+const HEADCOUNT_MAX = CLASS_HEADCOUNT_MAX;
 const LOCAL_TIME = new RegExp(LOCAL_TIME_PATTERN);
 
 /** The booking form as typed: every field kept as text, to be shown again when refused. */
