@@ -221,6 +221,21 @@ describe('class sessions', () => {
     assert.deepEqual(mailsSince(room.db, since).filter((m) => m.jobName !== 'closing-time').map((m) => m.jobName), [], 'nobody is mailed about them');
   });
 
+  it("takes no seat: a room's last seat that day is still a researcher's", async () => {
+    const day = '2026-12-10';
+    ok(await admin.call('PATCH', '/api/v1/reading-rooms/1', { seats: 1 }));
+    try {
+      ok(await book(staff, { date: day, containerIds: [19, 20] }), 201);
+      const [calendarDay] = ok(await reader.call('GET', `/api/v1/calendar?from=${day}&to=${day}`)).days as { seatsLeft: number | null }[];
+      assert.equal(calendarDay?.seatsLeft, 1, 'the class took none');
+      ok(await reader.call('POST', '/api/v1/requests', { visitDate: day, containerIds: [21] }), 201);
+      const other = await makePerson(room, 'researcher', 'Second Reader');
+      assertRefusal(await other.call('POST', '/api/v1/requests', { visitDate: day, containerIds: [22] }), 409, 'READING_ROOM_FULL', 'the one seat is the first reader’s');
+    } finally {
+      ok(await admin.call('PATCH', '/api/v1/reading-rooms/1', { seats: null }));
+    }
+  });
+
   it('is for staff and curators only', async () => {
     assertRefusal(await book(reader), 403, 'FORBIDDEN');
     assertRefusal(await reader.call('GET', '/api/v1/class-sessions'), 403, 'FORBIDDEN');
