@@ -7,6 +7,8 @@ import type { UsageRow } from '../../src/reports/usage.ts';
 
 const row = (label: string, key: number | string = 1): UsageRow => ({ key, label, requests: 3, uses: 2, researchers: 1, noShows: 0, cancelled: 1, denied: 0 });
 const HEADER = 'key,label,requests,uses,researchers,noShows,cancelled,denied';
+/** What a spreadsheet may run: =, +, -, @, tab, carriage return, and the full-width =, +, -, @ (Apple Numbers folds them). */
+const FORMULA_FIRST = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** A minimal RFC 4180 reader, to read back what was written. */
 function parseCsv(csv: string): string[][] {
@@ -48,8 +50,8 @@ describe('usage CSV', () => {
     );
   });
 
-  it('neutralises a cell a spreadsheet would run: =, +, -, @, tab and carriage return first get a leading apostrophe', async () => {
-    const labels = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\tTAB', '\rCR'];
+  it('neutralises a cell a spreadsheet would run: =, +, -, @, tab, carriage return and the full-width =, +, -, @ first get a leading apostrophe', async () => {
+    const labels = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\tTAB', '\rCR', '\uFF1DSUM(A1)', '\uFF0B1', '\uFF0D1', '\uFF20A1'];
     const records = parseCsv(await text(csvOf(labels.map((label) => row(label)))));
     assert.deepEqual(records.slice(1).map((r) => r[1]), labels.map((label) => `'${label}`));
   });
@@ -61,7 +63,7 @@ describe('usage CSV', () => {
         assert.deepEqual(records[0], HEADER.split(','));
         assert.deepEqual(
           records.slice(1).map((r) => r[1]),
-          labels.map((label) => (/^[=+\-@\t\r]/.test(label) ? `'${label}` : label)),
+          labels.map((label) => (FORMULA_FIRST.test(label) ? `'${label}` : label)),
         );
       }),
       { numRuns: 200 },
