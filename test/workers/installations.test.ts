@@ -78,6 +78,9 @@ describe('two databases one after the other on the same Redis and prefix', { tim
 
 /** Friday 27 November 2026, 09:00 in New York: a pull time of a business day. */
 const FRIDAY_PULL = new Date('2026-11-27T14:00:00Z');
+/** A minute before it: the rooms' clock ticks every real minute, and a tick at the pull time before
+ * the test's requests are in would run the day's paging run, empty, and leave none for them. */
+const BEFORE_PULL = new Date('2026-11-27T13:59:00Z');
 const MONDAY = '2026-11-30';
 
 describe('two installations at once on one Redis and prefix', { timeout: 60_000 }, () => {
@@ -85,13 +88,14 @@ describe('two installations at once on one Redis and prefix', { timeout: 60_000 
   const rooms: TestReadingRoom[] = [];
   const runtimes: WorkerRuntime[] = [];
   const queuePrefix = uniqueQueuePrefix();
+  let now = BEFORE_PULL;
 
   before(async () => {
     smtp = await SmtpSink.start();
     for (let i = 0; i < 2; i++) {
       const room = await startReadingRoom({ env: { QUEUE_PREFIX: queuePrefix, SMTP_URL: smtp.url } });
       rooms.push(room);
-      runtimes.push(await startWorkerRuntime({ config: room.config, db: room.db, clock: () => FRIDAY_PULL, log: quietLog, policy: testPolicy }));
+      runtimes.push(await startWorkerRuntime({ config: room.config, db: room.db, clock: () => now, log: quietLog, policy: testPolicy }));
     }
   });
   after(async () => {
@@ -130,6 +134,7 @@ describe('two installations at once on one Redis and prefix', { timeout: 60_000 
       assert.equal(submitted.statusCode, 201, submitted.body);
     }
     // The pull time comes: each installation's scheduler has its own next tick of the rooms' clock waiting.
+    now = FRIDAY_PULL;
     for (const runtime of runtimes) {
       const due = (await runtime.queues.paging?.getDelayed())?.filter((job) => job.name === 'reading-room-clock') ?? [];
       assert.equal(due.length, 1, `installation ${runtime.installation} has its own clock`);
