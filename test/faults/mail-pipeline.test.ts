@@ -28,7 +28,7 @@ function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
 
 /** Publishes the outbox's rows with a relay of its own (no worker), as a relay in another process would. */
 async function publishWithoutWorkers(pipeline: TestPipeline): Promise<void> {
-  const connection = producerConnection(pipeline.config.redisUrl);
+  const connection = producerConnection(pipeline.config);
   const installation = installationId(pipeline.db);
   const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, installation), quietLog);
   const relay = new OutboxRelay(installation, pipeline.db, queues, connection, testPolicy, () => new Date(), quietLog);
@@ -43,7 +43,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
     const redis = await OwnRedis.start();
     const smtp = await SmtpSink.start();
     const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url });
-    const probe = createRedisProbe(redis.url);
+    const probe = createRedisProbe({ redisUrl: redis.url });
     const app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => new Date() });
     try {
       await redis.stop();
@@ -150,7 +150,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await first.exit;
       // A message the dead worker had sent whole is accepted once the server's delay is over.
       await new Promise((r) => setTimeout(r, smtp.delayMs + 100));
-      const acceptedFromFirst = new Set(smtp.messages.map((m) => m.messageId));
+      const acceptedFromFirst = new Set(smtp.messages.map((m) => m.messageId ?? ''));
       assert.ok(acceptedFromFirst.size < 40, 'killed mid-batch');
       const recordedByFirst = new Set(
         pipeline.db.select({ id: outbox.id }).from(outbox).where(isNotNull(outbox.completedAt)).all().map((r) => messageIdOf(pipeline.db, r.id)),
