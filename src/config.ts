@@ -2,9 +2,11 @@ import { isIP } from 'node:net';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { isTimeZone } from './domain/reading-rooms.ts';
+import type { HostAndPort, RedisTarget } from './redis.ts';
 
 // The configuration table of docs/configuration.md. This module is the only reader of process.env.
 const localTime = '([01][0-9]|2[0-3]):[0-5][0-9]';
+const hostAndPort = '[A-Za-z0-9.-]+:[0-9]{1,5}';
 
 const EnvSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
@@ -12,6 +14,8 @@ const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_PATH: Type.String({ minLength: 1, default: './data/reading-room.sqlite' }),
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+  REDIS_SENTINELS: Type.Optional(Type.String({ pattern: `^${hostAndPort}(,${hostAndPort})*$` })),
+  REDIS_SENTINEL_NAME: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: 'mymaster' }),
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'reading-room' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Reading Room <reading-room@localhost>' }),
@@ -36,12 +40,11 @@ const EnvSchema = Type.Object({
 
 type Env = Static<typeof EnvSchema>;
 
-export interface Config {
+export interface Config extends RedisTarget {
   env: string;
   port: number;
   host: string;
   databasePath: string;
-  redisUrl: string;
   queuePrefix: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -127,6 +130,13 @@ function trustedProxies(value: string): Config['trustProxy'] {
   throw new ConfigError(`Invalid configuration: TRUST_PROXY must be false, ${hopsOrAddresses} (got "${value}")`);
 }
 
+function hostAndPortOf(entry: string): HostAndPort {
+  const colon = entry.lastIndexOf(':');
+  const port = Number(entry.slice(colon + 1));
+  if (port < 1 || port > 65535) throw new ConfigError(`Invalid configuration: REDIS_SENTINELS has a port out of range in "${entry}"`);
+  return { host: entry.slice(0, colon), port };
+}
+
 /** Reads and checks the environment once; throws a ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   let env: Env;
@@ -155,6 +165,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     databasePath: env.DATABASE_PATH,
     redisUrl: env.REDIS_URL,
+    redisSentinels: env.REDIS_SENTINELS?.split(',').map(hostAndPortOf),
+    redisSentinelName: env.REDIS_SENTINEL_NAME,
     queuePrefix: env.QUEUE_PREFIX,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

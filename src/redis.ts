@@ -1,6 +1,37 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export type RedisStatus = 'up' | 'down';
+
+export interface HostAndPort {
+  host: string;
+  port: number;
+}
+
+/**
+ * Where Redis is: one server at `redisUrl`, or, with `redisSentinels`, whichever server the
+ * Sentinels name master of `redisSentinelName`. Then the URL's host is not used; its password,
+ * user, database number and `rediss:` still are, for the master.
+ */
+export interface RedisTarget {
+  redisUrl: string;
+  redisSentinels?: readonly HostAndPort[] | undefined;
+  redisSentinelName?: string | undefined;
+}
+
+/**
+ * A connection to the target's Redis: the one way every process connects. Through Sentinel it asks
+ * for the master on each (re)connection, checks the server it reaches is master, and listens for
+ * the Sentinels' failover announcements, so a failover moves it over within a second or so.
+ */
+export function connectRedis(target: RedisTarget, options: RedisOptions): Redis {
+  if (!target.redisSentinels?.length) return new Redis(target.redisUrl, options);
+  return new Redis(target.redisUrl, {
+    ...options,
+    sentinels: target.redisSentinels.map(({ host, port }) => ({ host, port })),
+    name: target.redisSentinelName,
+    failoverDetector: true,
+  });
+}
 
 /** Tells /ready whether Redis answers, without ever making a request wait on it. */
 export interface RedisProbe {
@@ -10,8 +41,8 @@ export interface RedisProbe {
 
 const PING_TIMEOUT_MS = 1000;
 
-export function createRedisProbe(url: string): RedisProbe {
-  const client = new Redis(url, {
+export function createRedisProbe(target: RedisTarget): RedisProbe {
+  const client = connectRedis(target, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: PING_TIMEOUT_MS,
@@ -45,8 +76,8 @@ export function createRedisProbe(url: string): RedisProbe {
 }
 
 /** Whether Redis answers a PING within `timeoutMs`, trying once. */
-export async function redisAnswers(url: string, timeoutMs: number): Promise<boolean> {
-  const client = new Redis(url, {
+export async function redisAnswers(target: RedisTarget, timeoutMs: number): Promise<boolean> {
+  const client = connectRedis(target, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

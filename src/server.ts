@@ -18,11 +18,11 @@ const config = await configurationOrExit();
 const clock = () => new Date();
 const db = openDatabase(config.databasePath);
 seedDatabase(db, config, todayIn(config.timezone, clock()));
-const redis = createRedisProbe(config.redisUrl);
+const redis = createRedisProbe(config);
 const logger = createLog(config);
 const workers = config.runWorkers ? await startWorkerRuntime({ config, db, clock, log: logger }) : undefined;
 // Without in-process workers, the dashboard still needs the queues (a fail-fast connection).
-const dashboardConnection = workers ? undefined : producerConnection(config.redisUrl).on('error', () => {});
+const dashboardConnection = workers ? undefined : producerConnection(config).on('error', () => {});
 const queues = workers?.queues ?? (dashboardConnection ? openQueues(dashboardConnection, queueNamespace(config.queuePrefix, installationId(db)), logger) : {});
 const app = await buildApp({ config, db, redis, clock, queues: Object.values(queues), logger });
 

@@ -17,7 +17,7 @@ export async function configurationOrExit(): Promise<Config> {
     process.exit(1);
   }
   refuseOrWarnOfExposure(config);
-  if (!(await redisAnswers(config.redisUrl, REDIS_STARTUP_WAIT_MS))) {
+  if (!(await redisAnswers(config, REDIS_STARTUP_WAIT_MS))) {
     console.error(
       `Redis does not answer at ${withoutCredentials(config.redisUrl)}: start it (\`docker compose up -d redis\`, or \`redis-server --daemonize yes\`) or set REDIS_URL.`,
     );

@@ -10,6 +10,8 @@ describe('configuration', () => {
       host: '127.0.0.1',
       databasePath: './data/reading-room.sqlite',
       redisUrl: 'redis://127.0.0.1:6379',
+      redisSentinels: undefined,
+      redisSentinelName: 'mymaster',
       queuePrefix: 'reading-room',
       smtpUrl: undefined,
       mailFrom: 'Reading Room <reading-room@localhost>',
@@ -42,6 +44,15 @@ describe('configuration', () => {
     assert.equal(config.publicUrl, 'https://rr.example.org');
   });
 
+  it('reads the Sentinels to ask for the Redis master, and its name', () => {
+    const config = loadConfig({ REDIS_SENTINELS: 'sentinel-a.example.edu:26379,10.0.0.7:26380', REDIS_SENTINEL_NAME: 'reading-room' });
+    assert.deepEqual(config.redisSentinels, [
+      { host: 'sentinel-a.example.edu', port: 26379 },
+      { host: '10.0.0.7', port: 26380 },
+    ]);
+    assert.equal(config.redisSentinelName, 'reading-room');
+  });
+
   const bad: [Record<string, string>, RegExp][] = [
     [{ PORT: 'abc' }, /PORT must be integer \(got "abc"\)/],
     [{ PORT: '70000' }, /PORT must be <= 65535/],
@@ -52,6 +63,10 @@ describe('configuration', () => {
     [{ PAGING_TIMES: '9am' }, /PAGING_TIMES must match/],
     [{ CLOSING_TIME: '25:00' }, /CLOSING_TIME must match/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must match/],
+    [{ REDIS_SENTINELS: 'sentinel-a.example.edu' }, /REDIS_SENTINELS must match/],
+    [{ REDIS_SENTINELS: 'a:26379;b:26379' }, /REDIS_SENTINELS must match/],
+    [{ REDIS_SENTINELS: 'a:26379,b:99999' }, /REDIS_SENTINELS has a port out of range in "b:99999"/],
+    [{ REDIS_SENTINEL_NAME: 'my master' }, /REDIS_SENTINEL_NAME must match/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET must NOT have fewer than 32 characters/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET .* is required when NODE_ENV=production/],
   ];

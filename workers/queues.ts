@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions, type WorkerOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { connectRedis, type RedisTarget } from '../src/redis.ts';
 import type { Logger } from 'pino';
 import { queueNames, type QueueName } from '../src/outbox/store.ts';
 
@@ -50,19 +51,19 @@ export function jobOptions(policy: QueuePolicy): JobsOptions {
  * Producers fail fast: while Redis is down, adding a job errors at once (the outbox keeps the row)
  * instead of hanging an HTTP request or the relay on an offline queue.
  */
-export function producerConnection(redisUrl: string): Redis {
+export function producerConnection(target: RedisTarget): Redis {
   const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   };
-  return new Redis(redisUrl, options);
+  return connectRedis(target, options);
 }
 
 /** Workers wait: their blocking reads must survive Redis restarts (BullMQ requires this). */
-export function workerConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, {
+export function workerConnection(target: RedisTarget): Redis {
+  return connectRedis(target, {
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

@@ -59,7 +59,7 @@ const messageIdDomain = (mailFrom: string) => /@([^>\s]+)>?\s*$/.exec(mailFrom)?
 
 /** The outbox relay and the workers, as `npm run worker` runs them (and `npm start` with RUN_WORKERS). */
 export async function startWorkerRuntime({ config, db, clock, log, policy = defaultPolicy }: WorkerRuntimeOptions): Promise<WorkerRuntime> {
-  const producer = producerConnection(config.redisUrl);
+  const producer = producerConnection(config);
   const connections: Redis[] = [producer];
   const quiet = (what: string) => (error: Error) => log.debug({ err: error }, `${what}: Redis error`);
   producer.on('error', quiet('queue connection'));
@@ -79,7 +79,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
     maintenance: { concurrency: 1, process: maintenanceProcessor({ db, clock, log, config }) },
   };
   const workers = Object.entries(processors).map(([name, { concurrency, process }]) => {
-    const connection = workerConnection(config.redisUrl);
+    const connection = workerConnection(config);
     connection.on('error', quiet(`worker ${name}`));
     connections.push(connection);
     const worker = new Worker(name, logged(log, name, process as Processor), workerOptions(connection, namespace, policy, concurrency));

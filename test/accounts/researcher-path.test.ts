@@ -21,7 +21,7 @@ let publicUrl: string;
 before(async () => {
   sink = await SmtpSink.start();
   pipeline = await startPipeline({ smtpUrl: sink.url });
-  probe = createRedisProbe(pipeline.config.redisUrl);
+  probe = createRedisProbe(pipeline.config);
   app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => new Date() });
   await app.ready();
   publicUrl = pipeline.config.publicUrl;

@@ -26,7 +26,7 @@ let adminToken: string;
 
 before(async () => {
   room = await startReadingRoom();
-  connection = producerConnection(room.config.redisUrl);
+  connection = producerConnection(room.config);
   const queues = openQueues(connection, `dashboard-${randomUUID().slice(0, 8)}`, quietLog);
   queue = queues.maintenance;
   app = await buildApp({ config: room.config, db: room.db, redis: room.redis, clock: () => THANKSGIVING_MORNING, queues: Object.values(queues) });

@@ -53,7 +53,7 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
     smtp = await SmtpSink.start();
     pipeline = await startPipeline({ smtpUrl: smtp.url });
     seedDatabase(pipeline.db, pipeline.config, '2026-11-26');
-    probe = createRedisProbe(pipeline.config.redisUrl);
+    probe = createRedisProbe(pipeline.config);
     app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => now });
     await app.ready();
     researcher = await makePerson({ app, db: pipeline.db }, 'researcher', 'Vlady Kibalchich');

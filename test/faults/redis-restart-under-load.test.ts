@@ -36,7 +36,7 @@ describe('Redis stopped and restarted under load', () => {
     // the same Message-ID, as docs/email.md allows for a message in flight; this test asks for none).
     const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url, policy: { ...testPolicy, lockDurationMs: 5_000 } });
     seedDatabase(pipeline.db, pipeline.config, todayIn(pipeline.config.timezone, new Date()));
-    const probe = createRedisProbe(redis.url);
+    const probe = createRedisProbe({ redisUrl: redis.url });
     const app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => new Date() });
     let running = true;
     try {

@@ -59,7 +59,7 @@ export async function startReadingRoom(
   const clock = options.running ? () => new Date(Date.now() + offsetMs) : () => now;
   const db = openDatabase(config.databasePath);
   if (options.seed !== false) seedDatabase(db, config, todayIn(config.timezone, now));
-  const redis = createRedisProbe(config.redisUrl);
+  const redis = createRedisProbe(config);
   const logger = options.logTo ? createLog(config, { destination: options.logTo }) : undefined;
   const app = await buildApp({ config, db, redis, clock, ...(logger ? { logger } : {}) });
   await app.ready();

@@ -40,7 +40,7 @@ export class OwnRedis {
       stdio: 'ignore',
     });
     const deadline = Date.now() + 5000;
-    while (!(await redisAnswers(this.url, 200))) {
+    while (!(await redisAnswers({ redisUrl: this.url }, 200))) {
       if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -55,7 +55,7 @@ describe("a job id that holds another database's job", { timeout: 60_000 }, () =
     assert.ok(row);
     const jobId = jobIdOf(room.db, row.id);
     // Another database's job under this very id, waiting in the queue (paused: no worker takes it).
-    const connection = producerConnection(room.config.redisUrl);
+    const connection = producerConnection(room.config);
     const queues = openQueues(connection, queueNamespace(room.config.queuePrefix, installationId(room.db)), quietLog);
     await queues.notifications.pause();
     await queues.notifications.add('verify-email', { outboxId: 999, key: 'ffffffff' }, { jobId });
@@ -113,7 +113,7 @@ describe('a job id whose key holds what is not a job of ours', { timeout: 60_000
   it('is not taken, the relay goes on with the other rows, and the row goes once the key is free', async () => {
     const smtp = await SmtpSink.start();
     const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
-    const connection = producerConnection(pipeline.config.redisUrl);
+    const connection = producerConnection(pipeline.config);
     const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, installationId(pipeline.db)), quietLog);
     try {
       commitMails(pipeline.db, [verificationMail(71), verificationMail(72)]);
