@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { sql, type Column } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // The single source of truth for the tables; `npm run db:generate` writes migrations from it.
 // Ids are integers, instants are epoch milliseconds, calendar dates are `YYYY-MM-DD` text in the
@@ -10,7 +10,7 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type
  * too where a partial index has it as its WHERE: SQLite uses such an index only for a query whose
  * terms imply that WHERE, which it cannot know of bound parameters.
  */
-export const oneOf = (column: SQLiteColumn, values: readonly string[]) =>
+export const oneOf = (column: Column, values: readonly string[]) =>
   sql`${column} in ${sql.raw(`(${values.map((v) => `'${v}'`).join(', ')})`)}`;
 
 const createdAt = () =>

@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
-import { renewInstallationId } from '../db/installation.ts';
+import { CopyRefused, copyIntoPostgres } from '../db/copy.ts';
+import { installationId, renewInstallationId } from '../db/installation.ts';
+import { openPostgres } from '../db/postgres/client.ts';
 import { seedFederalHolidays } from '../db/seed/federal-holidays.ts';
 import { roles, type Role } from '../db/schema.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './accounts/secrets.ts';
 import { createAccount } from './accounts/staff.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, withoutCredentials } from './config.ts';
 import { todayIn } from './domain/calendar.ts';
 import { Refusal } from './domain/refusal.ts';
 import { count, emptyTally, importFile, xmlFiles } from './finding-aids/bulk-import.ts';
@@ -35,6 +38,10 @@ Commands:
       Import the EAD of an OAI-PMH endpoint (ListRecords, metadataPrefix=oai_ead), following its
       resumption tokens; --oai and --set default to OAI_URL and OAI_SET. --from: records changed
       since that day. --timeout (60): how long the endpoint may be silent.
+  db:copy --from sqlite:FILE --to postgres://USER@HOST/DATABASE
+      Move an installation from its SQLite file into a new PostgreSQL database (migrated here if
+      need be, and empty): every table, checked by a count and a checksum per table before it is
+      kept. Stop the API and workers first; the copy is the same installation, not a second one.
   installation:renew
       Give a copy of the database a new installation id, so it can run beside its original on
       the same Redis. Never for a restored backup: that is the same installation.`;
@@ -92,6 +99,35 @@ async function dbBackup(args: string[]): Promise<void> {
     console.log(`Backed up ${totalPages} pages into ${file}.`);
   } finally {
     db.$client.close();
+  }
+}
+
+async function dbCopy(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } });
+  const example = 'e.g. npm run cli -- db:copy --from sqlite:data/reading-room.sqlite --to postgres://reading_room@db.example.edu/reading_room';
+  const file = values.from?.startsWith('sqlite:') ? values.from.slice('sqlite:'.length) : undefined;
+  if (!file) throw new ConfigError(`db:copy needs --from sqlite:FILE, ${example}`);
+  if (!existsSync(file)) throw new ConfigError(`--from: there is no file ${file}`);
+  const url = values.to;
+  if (!url || !/^postgres(ql)?:\/\/\S+$/.test(url)) throw new ConfigError(`db:copy needs --to postgres://…, ${example}`);
+  const source = openDatabase(file);
+  const target = await openPostgres(url);
+  try {
+    const tables = await copyIntoPostgres(source, target);
+    for (const { table, rows, checksum, same } of tables) console.log(`${table.padEnd(22)} ${String(rows).padStart(9)} rows  ${checksum}  ${same ? 'same' : 'DIFFERENT'}`);
+    const different = tables.filter((t) => !t.same);
+    if (different.length > 0) {
+      console.error(`Nothing was kept: ${different.map((t) => t.table).join(', ')} read back differently from ${withoutCredentials(url)}.`);
+      process.exitCode = 1;
+    } else {
+      console.log(`Copied installation ${installationId(source)} into ${withoutCredentials(url)}: ${tables.length} tables, each read back the same.`);
+    }
+  } catch (error) {
+    if (error instanceof CopyRefused) throw new ConfigError(error.message);
+    throw error;
+  } finally {
+    source.$client.close();
+    await target.$client.end();
   }
 }
 
@@ -164,6 +200,7 @@ async function collectionsHarvest(args: string[]): Promise<void> {
 const commands: Record<string, (args: string[]) => void | Promise<void>> = {
   'users:create': usersCreate,
   'db:backup': dbBackup,
+  'db:copy': dbCopy,
   'holidays:seed': holidaysSeed,
   'installation:renew': installationRenew,
   'collections:import': collectionsImport,

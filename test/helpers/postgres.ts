@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * The PostgreSQL server the tests use (TEST_POSTGRES_URL, else the one at 127.0.0.1:5432 as user
+ * `postgres`), through its maintenance database. Each test makes a database of its own there and
+ * drops it; it never touches another.
+ */
+const server = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A database made for one test: `url` reaches it; `drop` removes it, ending its connections. */
+export class OwnPostgresDatabase {
+  private constructor(readonly name: string) {}
+
+  get url(): string {
+    const url = new URL(server);
+    url.pathname = `/${this.name}`;
+    return url.toString();
+  }
+
+  static async create(): Promise<OwnPostgresDatabase> {
+    const database = new OwnPostgresDatabase(`reading_room_test_${randomBytes(6).toString('hex')}`);
+    await onServer((client) => client.query(`create database "${database.name}"`));
+    return database;
+  }
+
+  /** One query on a connection of its own. */
+  async query<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      return (await client.query<Row>(text, values)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async drop(): Promise<void> {
+    await onServer((client) => client.query(`drop database if exists "${this.name}" with (force)`));
+  }
+}
+
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
