@@ -16,7 +16,9 @@ const EnvSchema = Type.Object({
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
   REDIS_SENTINELS: Type.Optional(Type.String({ pattern: `^${hostAndPort}(,${hostAndPort})*$` })),
   REDIS_SENTINEL_NAME: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: 'mymaster' }),
-  QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'reading-room' }),
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String({ pattern: `^${hostAndPort}(,${hostAndPort})*$` })),
+  // A hash tag, `{reading-room}`, keeps every key of the queues in one slot of a Redis Cluster.
+  QUEUE_PREFIX: Type.String({ pattern: '^([A-Za-z0-9_-]+|\\{[A-Za-z0-9_-]+\\})$', default: 'reading-room' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Reading Room <reading-room@localhost>' }),
   LIBRARY_NAME: Type.String({ minLength: 1, maxLength: 200, default: 'Reading Room' }),
@@ -133,7 +135,7 @@ function trustedProxies(value: string): Config['trustProxy'] {
 function hostAndPortOf(entry: string): HostAndPort {
   const colon = entry.lastIndexOf(':');
   const port = Number(entry.slice(colon + 1));
-  if (port < 1 || port > 65535) throw new ConfigError(`Invalid configuration: REDIS_SENTINELS has a port out of range in "${entry}"`);
+  if (port < 1 || port > 65535) throw new ConfigError(`Invalid configuration: a port out of range in "${entry}" (REDIS_SENTINELS or REDIS_CLUSTER_NODES)`);
   return { host: entry.slice(0, colon), port };
 }
 
@@ -158,6 +160,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError('Invalid configuration: JWT_SECRET (32 or more characters) is required when NODE_ENV=production');
   }
   const trustProxy = trustedProxies(env.TRUST_PROXY);
+  if (env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_SENTINELS !== undefined) {
+    throw new ConfigError('Invalid configuration: set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both');
+  }
+  if (env.REDIS_CLUSTER_NODES !== undefined && !env.QUEUE_PREFIX.startsWith('{')) {
+    throw new ConfigError(
+      `Invalid configuration: on a Redis Cluster, QUEUE_PREFIX must be a hash tag such as {${env.QUEUE_PREFIX}}, so that every key of a queue is in one slot (got "${env.QUEUE_PREFIX}")`,
+    );
+  }
 
   return {
     env: env.NODE_ENV,
@@ -167,6 +177,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: env.REDIS_URL,
     redisSentinels: env.REDIS_SENTINELS?.split(',').map(hostAndPortOf),
     redisSentinelName: env.REDIS_SENTINEL_NAME,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES?.split(',').map(hostAndPortOf),
     queuePrefix: env.QUEUE_PREFIX,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

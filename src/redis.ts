@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 export type RedisStatus = 'up' | 'down';
 
@@ -8,29 +8,55 @@ export interface HostAndPort {
 }
 
 /**
- * Where Redis is: one server at `redisUrl`, or, with `redisSentinels`, whichever server the
- * Sentinels name master of `redisSentinelName`. Then the URL's host is not used; its password,
- * user, database number and `rediss:` still are, for the master.
+ * Where Redis is: one server at `redisUrl`; or, with `redisSentinels`, whichever server the
+ * Sentinels name master of `redisSentinelName`; or, with `redisClusterNodes`, a Redis Cluster
+ * found from those nodes. Behind Sentinel or a cluster the URL's host is not used; its password,
+ * user and `rediss:` still are (and, behind Sentinel, its database number).
  */
 export interface RedisTarget {
   redisUrl: string;
   redisSentinels?: readonly HostAndPort[] | undefined;
   redisSentinelName?: string | undefined;
+  redisClusterNodes?: readonly HostAndPort[] | undefined;
 }
+
+/** A connection to one Redis, to a master behind Sentinel, or to a cluster: BullMQ takes each. */
+export type RedisConnection = Redis | Cluster;
 
 /**
  * A connection to the target's Redis: the one way every process connects. Through Sentinel it asks
  * for the master on each (re)connection, checks the server it reaches is master, and listens for
- * the Sentinels' failover announcements, so a failover moves it over within a second or so.
+ * the Sentinels' failover announcements, so a failover moves it over within a second or so. On a
+ * cluster it follows the slots' moves; every key of one installation's queues is in one slot (the
+ * queue prefix is a hash tag, which the configuration requires).
  */
-export function connectRedis(target: RedisTarget, options: RedisOptions): Redis {
-  if (!target.redisSentinels?.length) return new Redis(target.redisUrl, options);
-  return new Redis(target.redisUrl, {
-    ...options,
-    sentinels: target.redisSentinels.map(({ host, port }) => ({ host, port })),
-    name: target.redisSentinelName,
-    failoverDetector: true,
-  });
+export function connectRedis(target: RedisTarget, options: RedisOptions): RedisConnection {
+  if (target.redisClusterNodes?.length) {
+    const { retryStrategy, enableOfflineQueue, ...nodeOptions } = options;
+    const url = new URL(target.redisUrl);
+    return new Cluster(
+      target.redisClusterNodes.map(({ host, port }) => ({ host, port })),
+      {
+        enableOfflineQueue,
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: {
+          ...nodeOptions,
+          ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+          ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+          ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+        },
+      },
+    );
+  }
+  if (target.redisSentinels?.length) {
+    return new Redis(target.redisUrl, {
+      ...options,
+      sentinels: target.redisSentinels.map(({ host, port }) => ({ host, port })),
+      name: target.redisSentinelName,
+      failoverDetector: true,
+    });
+  }
+  return new Redis(target.redisUrl, options);
 }
 
 /** Tells /ready whether Redis answers, without ever making a request wait on it. */

@@ -12,6 +12,7 @@ describe('configuration', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisSentinels: undefined,
       redisSentinelName: 'mymaster',
+      redisClusterNodes: undefined,
       queuePrefix: 'reading-room',
       smtpUrl: undefined,
       mailFrom: 'Reading Room <reading-room@localhost>',
@@ -53,6 +54,15 @@ describe('configuration', () => {
     assert.equal(config.redisSentinelName, 'reading-room');
   });
 
+  it('reads the nodes of a Redis Cluster, with a queue prefix that is a hash tag', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:7000,redis-2:7001', QUEUE_PREFIX: '{reading-room}' });
+    assert.deepEqual(config.redisClusterNodes, [
+      { host: 'redis-1', port: 7000 },
+      { host: 'redis-2', port: 7001 },
+    ]);
+    assert.equal(config.queuePrefix, '{reading-room}');
+  });
+
   const bad: [Record<string, string>, RegExp][] = [
     [{ PORT: 'abc' }, /PORT must be integer \(got "abc"\)/],
     [{ PORT: '70000' }, /PORT must be <= 65535/],
@@ -65,7 +75,11 @@ describe('configuration', () => {
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must match/],
     [{ REDIS_SENTINELS: 'sentinel-a.example.edu' }, /REDIS_SENTINELS must match/],
     [{ REDIS_SENTINELS: 'a:26379;b:26379' }, /REDIS_SENTINELS must match/],
-    [{ REDIS_SENTINELS: 'a:26379,b:99999' }, /REDIS_SENTINELS has a port out of range in "b:99999"/],
+    [{ REDIS_SENTINELS: 'a:26379,b:99999' }, /a port out of range in "b:99999"/],
+    [{ REDIS_CLUSTER_NODES: 'a:7000,b:7001' }, /on a Redis Cluster, QUEUE_PREFIX must be a hash tag such as \{reading-room\}/],
+    [{ REDIS_CLUSTER_NODES: 'a:7000', REDIS_SENTINELS: 'a:26379', QUEUE_PREFIX: '{rr}' }, /set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both/],
+    [{ QUEUE_PREFIX: '{reading-room' }, /QUEUE_PREFIX must match/],
+    [{ QUEUE_PREFIX: 'reading}{room' }, /QUEUE_PREFIX must match/],
     [{ REDIS_SENTINEL_NAME: 'my master' }, /REDIS_SENTINEL_NAME must match/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET must NOT have fewer than 32 characters/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET .* is required when NODE_ENV=production/],

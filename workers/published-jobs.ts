@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../src/redis.ts';
 
 /** A job BullMQ already holds under an id the relay is about to publish. */
 export interface PublishedJob {
@@ -23,7 +23,7 @@ function parsed(data: string): unknown {
  * Looks up, in one round trip, which of these job ids BullMQ already holds, and in what state.
  * BullMQ's add answers an existing id as if it had added the job, so the relay asks first.
  */
-export async function jobsAlreadyThere(redis: Redis, queue: Queue, jobIds: string[]): Promise<(PublishedJob | undefined)[]> {
+export async function jobsAlreadyThere(redis: RedisConnection, queue: Queue, jobIds: string[]): Promise<(PublishedJob | undefined)[]> {
   await queue.waitUntilReady(); // the connection BullMQ shares with us may still be connecting
   const pipeline = redis.pipeline();
   for (const id of jobIds) {

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions, type WorkerOptions } from 'bullmq';
-import type { Redis, RedisOptions } from 'ioredis';
-import { connectRedis, type RedisTarget } from '../src/redis.ts';
+import type { RedisOptions } from 'ioredis';
+import { connectRedis, type RedisConnection, type RedisTarget } from '../src/redis.ts';
 import type { Logger } from 'pino';
 import { queueNames, type QueueName } from '../src/outbox/store.ts';
 
@@ -51,7 +51,7 @@ export function jobOptions(policy: QueuePolicy): JobsOptions {
  * Producers fail fast: while Redis is down, adding a job errors at once (the outbox keeps the row)
  * instead of hanging an HTTP request or the relay on an offline queue.
  */
-export function producerConnection(target: RedisTarget): Redis {
+export function producerConnection(target: RedisTarget): RedisConnection {
   const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -62,7 +62,7 @@ export function producerConnection(target: RedisTarget): Redis {
 }
 
 /** Workers wait: their blocking reads must survive Redis restarts (BullMQ requires this). */
-export function workerConnection(target: RedisTarget): Redis {
+export function workerConnection(target: RedisTarget): RedisConnection {
   return connectRedis(target, {
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
@@ -77,7 +77,7 @@ export function workerConnection(target: RedisTarget): Redis {
  */
 export const queueNamespace = (queuePrefix: string, installation: string) => `${queuePrefix}:${installation}`;
 
-export function workerOptions(connection: Redis, prefix: string, policy: QueuePolicy, concurrency: number): WorkerOptions {
+export function workerOptions(connection: RedisConnection, prefix: string, policy: QueuePolicy, concurrency: number): WorkerOptions {
   return {
     connection,
     prefix,
@@ -88,7 +88,7 @@ export function workerOptions(connection: Redis, prefix: string, policy: QueuePo
   };
 }
 
-export function openQueues(connection: Redis, prefix: string, log: Log): Record<QueueName, Queue> {
+export function openQueues(connection: RedisConnection, prefix: string, log: Log): Record<QueueName, Queue> {
   return Object.fromEntries(
     queueNames.map((name) => {
       const queue = new Queue(name, { connection, prefix });

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../src/redis.ts';
 import type { Log } from './queues.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../src/domain/calendar.ts';
@@ -34,7 +34,7 @@ export class OutboxRelay {
     private readonly db: Database,
     private readonly queues: Record<QueueName, Queue>,
     /** The queues' own connection, for looking up jobs already published. */
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly policy: QueuePolicy,
     private readonly clock: Clock,
     private readonly log: Log,

@@ -1,5 +1,5 @@
 import { Worker, type Job, type Processor, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../src/redis.ts';
 import type { Database } from '../db/client.ts';
 import { installationId } from '../db/installation.ts';
 import type { Config } from '../src/config.ts';
@@ -60,7 +60,7 @@ const messageIdDomain = (mailFrom: string) => /@([^>\s]+)>?\s*$/.exec(mailFrom)?
 /** The outbox relay and the workers, as `npm run worker` runs them (and `npm start` with RUN_WORKERS). */
 export async function startWorkerRuntime({ config, db, clock, log, policy = defaultPolicy }: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const producer = producerConnection(config);
-  const connections: Redis[] = [producer];
+  const connections: RedisConnection[] = [producer];
   const quiet = (what: string) => (error: Error) => log.debug({ err: error }, `${what}: Redis error`);
   producer.on('error', quiet('queue connection'));
   const installation = installationId(db);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Queue } from 'bullmq';
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { openQueues, producerConnection } from '../../workers/queues.ts';
 import { assertRefusal } from '../helpers/answers.ts';
@@ -19,7 +19,7 @@ import { quietLog } from '../helpers/workers.ts';
 
 let room: TestReadingRoom;
 let app: App;
-let connection: Redis;
+let connection: RedisConnection;
 let queue: Queue;
 let admin: FormBrowser;
 let adminToken: string;

@@ -3,32 +3,11 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { redisAnswers, type RedisTarget } from '../../src/redis.ts';
+import { ask, until } from './redis-commands.ts';
 import { freePort } from './redis-server.ts';
 
 const MASTER_NAME = 'reading-room-test';
-
-/** Waits until `ready` says so, or throws `what` after `timeoutMs`. */
-async function until(what: string, timeoutMs: number, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** One command to a server, on a connection of its own. */
-async function ask(port: number, ...command: [string, ...string[]]): Promise<unknown> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await client.call(...command);
-  } finally {
-    client.disconnect();
-  }
-}
 
 /**
  * A test's own Redis with failover: a master, a replica of it and one Sentinel watching them
@@ -46,7 +25,7 @@ export class SentinelRedis {
   ) {}
 
   /** How the reading room reaches it: through the Sentinel; the URL's host is not used. */
-  get target(): Required<RedisTarget> {
+  get target(): RedisTarget {
     return { redisUrl: `redis://127.0.0.1:${this.masterPort}`, redisSentinels: [{ host: '127.0.0.1', port: this.sentinelPort }], redisSentinelName: MASTER_NAME };
   }
 
