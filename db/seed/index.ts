@@ -1,6 +1,4 @@
-import { count } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { collections } from '../schema.ts';
 import { seedFederalHolidays } from './federal-holidays.ts';
 import { seedFirstRoom, type FirstRoomSettings } from './reading-rooms.ts';
 import { seedVictorSergePapers } from './victor-serge-papers.ts';
@@ -17,7 +15,6 @@ export function holidayYears(today: string): number[] {
  */
 export function seedDatabase(db: Database, config: FirstRoomSettings, today: string): void {
   seedFirstRoom(db, config, new Date());
-  const [{ collectionCount } = { collectionCount: 0 }] = db.select({ collectionCount: count() }).from(collections).all();
-  if (collectionCount === 0) seedVictorSergePapers(db);
+  seedVictorSergePapers(db);
   seedFederalHolidays(db, holidayYears(today));
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { collections, containers, series } from '../schema.ts';
 import { entryId } from '../../src/finding-aids/search.ts';
@@ -79,10 +79,14 @@ export function victorSergeContainers(): SeedContainer[] {
   return [...boxes, broadside];
 }
 
-/** Adds GEN MSS 238 with its series and containers; the caller decides when (an empty database). */
+/** Adds GEN MSS 238 with its series and containers to a database without collections. */
 export function seedVictorSergePapers(db: Database): void {
   db.transaction(
     (tx) => {
+      // Asked inside the write transaction: two processes starting at once on a new database
+      // would otherwise both find it empty, and the second would fail on the call number.
+      const [{ collectionCount } = { collectionCount: 0 }] = tx.select({ collectionCount: count() }).from(collections).all();
+      if (collectionCount > 0) return;
       const collection = tx.insert(collections).values(victorSergePapers).returning({ id: collections.id }).get();
       tx.insert(series)
         .values(victorSergeSeries.map((title, i) => ({ collectionId: collection.id, position: i + 1, title })))
