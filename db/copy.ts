@@ -138,6 +138,9 @@ async function* rowsOf(table: AnyTable, read: (where: SQL | undefined, orderBy: 
 export async function copyIntoPostgres(source: Database, target: PostgresDatabase): Promise<TableCopy[]> {
   const pairs = tablePairs();
   const client = await target.$client.connect();
+  // One read transaction on SQLite: every table is read from the same moment, even if a process
+  // still writes to it (it should not: the copy is for a stopped installation).
+  source.$client.prepare('begin').run();
   try {
     await client.query('begin isolation level serializable');
     for (const { name } of pairs) {
@@ -174,6 +177,7 @@ export async function copyIntoPostgres(source: Database, target: PostgresDatabas
     await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
+    if (source.$client.inTransaction) source.$client.prepare('rollback').run();
     client.release();
   }
 }

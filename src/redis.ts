@@ -32,12 +32,14 @@ export type RedisConnection = Redis | Cluster;
  */
 export function connectRedis(target: RedisTarget, options: RedisOptions): RedisConnection {
   if (target.redisClusterNodes?.length) {
-    const { retryStrategy, enableOfflineQueue, ...nodeOptions } = options;
+    // What concerns the cluster as a whole is the cluster's option; the rest is each node's.
+    const { retryStrategy, enableOfflineQueue, lazyConnect, ...nodeOptions } = options;
     const url = new URL(target.redisUrl);
     return new Cluster(
       target.redisClusterNodes.map(({ host, port }) => ({ host, port })),
       {
         enableOfflineQueue,
+        lazyConnect,
         clusterRetryStrategy: retryStrategy,
         redisOptions: {
           ...nodeOptions,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { installationId } from '../../db/installation.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
+import { startServer } from '../helpers/fault-kit.ts';
 import { makePerson } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { OwnRedisCluster } from '../helpers/redis-cluster.ts';
@@ -52,5 +53,15 @@ describe('on a Redis Cluster', { timeout: 90_000 }, () => {
     assert.equal(holding.length, 1, 'one node holds every key of the installation');
     assert.ok(holding[0]?.[1].some((key) => key.endsWith(':notifications:completed')), 'the mail queue is among them');
     assert.ok(holding[0]?.[1].some((key) => key.includes(':paging:')), 'and the paging queue with its clock');
+  });
+
+  it('is what `npm start` finds at its start, and /ready reports it up', async () => {
+    const server = await startServer({ ...cluster.env(tag), DATABASE_PATH: room.config.databasePath });
+    try {
+      const ready = (await (await fetch(`${server.url}/ready`)).json()) as { redis: string };
+      assert.equal(ready.redis, 'up');
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
   });
 });
