@@ -110,8 +110,10 @@ async function dbCopy(args: string[]): Promise<void> {
   if (!existsSync(file)) throw new ConfigError(`--from: there is no file ${file}`);
   const url = values.to;
   if (!url || !/^postgres(ql)?:\/\/\S+$/.test(url)) throw new ConfigError(`db:copy needs --to postgres://…, ${example}`);
+  const target = await openPostgres(url).catch((error: unknown) => {
+    throw new ConfigError(`--to: could not reach or migrate ${withoutCredentials(url)}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const source = openDatabase(file);
-  const target = await openPostgres(url);
   try {
     const tables = await copyIntoPostgres(source, target);
     for (const { table, rows, checksum, same } of tables) console.log(`${table.padEnd(22)} ${String(rows).padStart(9)} rows  ${checksum}  ${same ? 'same' : 'DIFFERENT'}`);

@@ -135,6 +135,7 @@ describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
       [['db:copy', '--from', room.config.databasePath, '--to', 'postgres://x@localhost/y'], /db:copy needs --from sqlite:FILE/],
       [['db:copy', '--from', 'sqlite:/no/such/file.sqlite', '--to', 'postgres://x@localhost/y'], /there is no file \/no\/such\/file\.sqlite/],
       [['db:copy', '--from', `sqlite:${room.config.databasePath}`, '--to', 'mysql://root:hunter2@localhost/y'], /db:copy needs --to postgres:\/\//],
+      [['db:copy', '--from', `sqlite:${room.config.databasePath}`, '--to', 'postgres://root:hunter2@127.0.0.1:1/y'], /--to: could not reach or migrate postgres:\/\/\*\*\*@127\.0\.0\.1:1\/y: .*ECONNREFUSED/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await runScript('src/cli.ts', { NODE_ENV: 'test' }, args).exit;
