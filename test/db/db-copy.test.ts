@@ -137,8 +137,9 @@ describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
       [['db:copy', '--from', `sqlite:${room.config.databasePath}`, '--to', 'mysql://root:hunter2@localhost/y'], /db:copy needs --to postgres:\/\//],
       [['db:copy', '--from', `sqlite:${room.config.databasePath}`, '--to', 'postgres://root:hunter2@127.0.0.1:1/y'], /--to: could not reach or migrate postgres:\/\/\*\*\*@127\.0\.0\.1:1\/y: .*ECONNREFUSED/],
     ];
-    for (const [args, message] of cases) {
-      const { code, stderr } = await runScript('src/cli.ts', { NODE_ENV: 'test' }, args).exit;
+    const runs = await Promise.all(cases.map(([args]) => runScript('src/cli.ts', { NODE_ENV: 'test' }, args).exit));
+    for (const [i, [args, message]] of cases.entries()) {
+      const { code, stderr } = runs[i] as (typeof runs)[number];
       assert.equal(code, 1, args.join(' '));
       assert.match(stderr, message);
       assert.doesNotMatch(stderr, /hunter2/);
