@@ -7,6 +7,7 @@ import { openPostgres } from '../../db/postgres/client.ts';
 import { ok } from '../helpers/answers.ts';
 import { runScript } from '../helpers/child.ts';
 import { OwnPostgresDatabase } from '../helpers/postgres.ts';
+import { makePerson } from '../helpers/people.ts';
 import { localInstant, startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { makeReportHistory } from '../helpers/report-history.ts';
 
@@ -43,7 +44,11 @@ describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    const { staff, curator, researcher } = await makeReportHistory(room);
+    const { staff, curator, admin, researcher } = await makeReportHistory(room);
+    // Two visits booked on one day, then fewer seats than that: the copy carries it as it is.
+    const other = await makePerson(room, 'researcher', 'Dora');
+    for (const [who, box] of [[researcher, 10], [other, 11]] as const) ok(await who.call('POST', '/api/v1/requests', { visitDate: '2026-12-14', containerIds: [box] }), 201);
+    ok(await admin.call('PATCH', '/api/v1/reading-rooms/1', { seats: 1 }));
     // What the history leaves out: a note, a saved box, a class session.
     ok(await staff.call('POST', '/api/v1/requests/1/notes', { text: 'Corner torn; handle with "care"', visibility: 'staff' }), 201);
     ok(await researcher.call('POST', '/api/v1/me/saved', { containerId: 7 }), 201);
