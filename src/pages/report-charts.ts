@@ -1,5 +1,5 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import type { IsoDate } from '../domain/calendar.ts';
 import { addMonths, monthOf, type IsoMonth } from '../domain/visit-plan.ts';
 import type { UsageRow } from '../reports/usage.ts';
@@ -31,13 +31,15 @@ interface TextItem {
   /** The width a text is cut to, with an ellipsis (a label's `labelLimit`). */
   limit?: number;
 }
-// Vega's text metrics take a width function of the user's (as vl-convert does); this one cuts at the limit as Vega's would.
-const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text?: string | number) => number } }).textMetrics;
-metrics.width = (item, text) => {
-  const value = String(text ?? (Array.isArray(item.text) ? item.text.join(' ') : item.text) ?? '').trim();
-  const width = textWidth(value, item.fontSize ?? 11, item.fontWeight === 'bold' || Number(item.fontWeight) >= 600);
-  return item.limit !== undefined && item.limit > 0 ? Math.min(width, item.limit) : width;
-};
+/** Vega's text metrics take a width function of the user's (as vl-convert does); this one cuts at the limit as Vega's would. */
+function measureTextOurWay(vega: typeof Vega): void {
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text?: string | number) => number } }).textMetrics;
+  metrics.width = (item, text) => {
+    const value = String(text ?? (Array.isArray(item.text) ? item.text.join(' ') : item.text) ?? '').trim();
+    const width = textWidth(value, item.fontSize ?? 11, item.fontWeight === 'bold' || Number(item.fontWeight) >= 600);
+    return item.limit !== undefined && item.limit > 0 ? Math.min(width, item.limit) : width;
+  };
+}
 
 /** The page's colours (templates/assets/reading-room.css): ink and the accent on white pass WCAG AA. */
 const INK = '#1f1f1f';
@@ -56,7 +58,18 @@ const config: TopLevelSpec['config'] = {
 
 /** The charts load nothing: their data is in the specification, and anything asking for a file or a URL is refused. */
 const refuse = (what: string) => Promise.reject(new Error(`The reports' charts load nothing (${what}).`));
-const loadNothing: vega.Loader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+const loadNothing: Vega.Loader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+
+/**
+ * Vega and Vega-Lite, loaded when the first chart is drawn: half a second of every start otherwise,
+ * for the workers, the command line and each test process, which draw none.
+ */
+let engines: Promise<[typeof Vega, typeof import('vega-lite')]> | undefined;
+const chartEngines = () =>
+  (engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => {
+    measureTextOurWay(vega);
+    return [vega, vegaLite];
+  }));
 
 const escapeAttribute = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
@@ -67,6 +80,7 @@ const escapeAttribute = (text: string) => text.replaceAll('&', '&amp;').replaceA
  * that two charts of one page never share one.
  */
 export async function chartSvg(id: string, spec: TopLevelSpec & { description: string }): Promise<string> {
+  const [vega, { compile }] = await chartEngines();
   const problems: string[] = [];
   // Vega's warnings and errors (a refused load is a warning) are the chart's failure, never a chart with bars missing.
   const logger = vega.logger(vega.Warn, 'error', (_method, level, args) => problems.push(`${level} ${args.map(String).join(' ')}`));

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { IsoDate } from '../../domain/calendar.ts';
 import { pageLinks } from '../../links.ts';
@@ -61,7 +60,10 @@ interface SlipsDocument {
 }
 
 /** The call slips of a day as a PDF. */
-export function callSlipsPdf(slips: readonly CallSlip[], options: SlipsDocument): Promise<Buffer> {
+export async function callSlipsPdf(slips: readonly CallSlip[], options: SlipsDocument): Promise<Buffer> {
+  // Loaded when slips are first printed: PDFKit and its fonts' code are a fifth of a second of every
+  // start otherwise, for processes (workers, the command line, tests) that print none.
+  const { default: PDFDocument } = await import('pdfkit');
   const fonts = embeddedFonts();
   const say = fonts ? (text: string) => text.replace(/[\r\n\t]+/g, ' ') : toWinAnsi;
   const day = readableDate(options.date);
