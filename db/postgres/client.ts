@@ -21,7 +21,7 @@ export async function openPostgres(url: string): Promise<PostgresDatabase> {
   const client = await pool.connect();
   try {
     await client.query('select pg_advisory_lock(hashtext($1))', ['reading-room migrations']);
-    await migrate(drizzle({ client, schema }), { migrationsFolder });
+    await migrate(drizzle({ client }), { migrationsFolder });
   } finally {
     await client.query('select pg_advisory_unlock(hashtext($1))', ['reading-room migrations']).catch(() => undefined);
     client.release();

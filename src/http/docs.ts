@@ -95,7 +95,7 @@ const isDataUrl = (url: string) => url.startsWith('/api/') || url === '/health' 
  */
 const securityHeaders = fp(async (app: FastifyInstance, options: HelmetOptions) => {
   const forPages = helmetHeaders(options);
-  const forData = helmetHeaders({ ...options, contentSecurityPolicy: DATA_POLICY });
+  const forData = helmetHeaders(Object.assign({}, options, { contentSecurityPolicy: DATA_POLICY }));
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(isDataUrl(request.url) ? forData : forPages);
     done();
