@@ -59,7 +59,8 @@ describe('Redis failover through Sentinel, mid-burst', { timeout: 120_000 }, () 
 
     assert.deepEqual(smtp.messages.map(addressOf).sort(), researchers.map((r) => r.email).sort(), 'each researcher heard once');
     assert.deepEqual([...smtp.countsByMessageId().values()].filter((n) => n > 1), [], 'no message arrived twice');
-    const deadline = Date.now() + 10_000;
+    // Here it is up again within milliseconds; one CI run under load still saw it down ten seconds on.
+    const deadline = Date.now() + 30_000;
     while ((await room.app.inject('/ready')).json().redis !== 'up' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.equal((await room.app.inject('/ready')).json().redis, 'up', 'the API reaches the new master');
   });
