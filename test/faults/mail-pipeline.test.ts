@@ -212,15 +212,23 @@ describe('npm run worker', { timeout: 60_000 }, () => {
 
   it('exits within 10 s of SIGTERM even while Redis is down', async () => {
     const redis = await OwnRedis.start();
-    const pipeline = await startPipeline({ redisUrl: redis.url, workers: false });
+    const smtp = await SmtpSink.start();
+    const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url, workers: false });
     try {
+      commitMails(pipeline.db, mails(1, 1));
       const worker = runScript('workers/main.ts', {
         NODE_ENV: 'test',
         DATABASE_PATH: pipeline.config.databasePath,
         QUEUE_PREFIX: pipeline.config.queuePrefix,
         REDIS_URL: redis.url,
+        SMTP_URL: smtp.url,
       });
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Up, not merely started: its mail is sent, so its relay and workers run (a fixed wait was
+      // too short on a busy machine, and SIGTERM then found no handler yet).
+      const deadline = Date.now() + 30_000;
+      while (smtp.messages.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(smtp.messages.length, 1, 'the worker sent the waiting mail');
+      await new Promise((r) => setTimeout(r, 500));
       await redis.stop();
       await new Promise((r) => setTimeout(r, 500));
       const signalled = Date.now();
@@ -231,6 +239,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
     } finally {
       await pipeline.close();
       await redis.stop();
+      await smtp.stop();
     }
   });
 });
