@@ -38,10 +38,10 @@ function bareParse(text: string): number {
 }
 
 /** Reads the documents over and over for `seconds`; the figures are components per second. */
-function measure(name: string, baseline: string, seconds: number, read: (text: string) => number) {
+async function measure(name: string, baseline: string, seconds: number, read: (text: string) => number | Promise<number>) {
   const documents = largeFindingAids();
   if (!documents) throw new Error(`${name}: the fixture folder ${eadFixtureFolder} is missing`);
-  for (const { text } of documents) read(text); // warm-up: the first read compiles
+  for (const { text } of documents) await read(text); // warm-up: the first read compiles
   const latencies: number[] = [];
   let components = 0;
   const started = performance.now();
@@ -50,7 +50,7 @@ function measure(name: string, baseline: string, seconds: number, read: (text: s
     const document = documents[i % documents.length];
     if (!document) break;
     const at = performance.now();
-    components += read(document.text);
+    components += await read(document.text);
     latencies.push(performance.now() - at);
   }
   return summarise(name, latencies, components, performance.now() - started, baseline);
@@ -65,16 +65,16 @@ export const eadRead = (seconds: number) => measure('ead.read', 'ead.bare-parse'
  * imported under a call number of its own, so every import makes a collection, as a library's
  * first load of its finding aids does.
  */
-export function eadImport(folder: string, seconds: number) {
+export async function eadImport(folder: string, seconds: number) {
   const db = openDatabase(join(folder, 'import.sqlite'));
   let imports = 0;
   try {
-    return measure('import.ead', 'ead.bare-parse', seconds, (text) => {
+    return await measure('import.ead', 'ead.bare-parse', seconds, async (text) => {
       const aid = readFindingAid(text);
       imports += 1;
       aid.collection.callNumber = `${aid.collection.callNumber} (${imports})`;
       aid.eadId = null;
-      return importRead(db, aid, '2026-12-01').components;
+      return (await importRead(db, aid, '2026-12-01')).components;
     });
   } finally {
     db.$client.close();

@@ -1,32 +1,39 @@
 import { EventEmitter } from 'node:events';
+import type { Statement } from 'better-sqlite3';
 import type { Database } from './client.ts';
 
 // The database's transactions: every domain operation commits through one of these, from the API,
-// the pages, the workers and the command line alike.
+// the pages, the workers and the command line alike. They are asynchronous, as a transaction on a
+// database server must be; on SQLite the statements themselves still run synchronously.
 
 /** What a domain transaction can write through: the database itself or its transaction. */
 export type Writer = Pick<Database, 'insert' | 'select' | 'update' | 'delete'>;
+
+/** A domain operation's work inside its transaction; it may await, and nothing else writes meanwhile. */
+export type Work<T> = (tx: Writer) => T | Promise<T>;
 
 /** Emits `committed` after every commit made here, so work waiting on new rows (the outbox relay) starts at once. */
 export const committed = new EventEmitter();
 
 /**
- * Runs a domain operation in one `BEGIN IMMEDIATE` transaction (the callback must be synchronous),
- * then tells this process's listeners (the outbox relay wakes). Writers queue on SQLite's lock
- * instead of failing with SQLITE_BUSY.
+ * Runs a domain operation in one `BEGIN IMMEDIATE` transaction, then tells this process's
+ * listeners (the outbox relay wakes). Writers queue on SQLite's lock instead of failing with
+ * SQLITE_BUSY; within this process, they take turns (`inTurn`), since they share one connection.
  */
-export function commit<T>(db: Database, work: (tx: Writer) => T): T {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = db.transaction((tx) => work(tx), { behavior: 'immediate' });
-      committed.emit('committed');
-      return result;
-    } catch (error) {
-      // SQLite's lock is not fair between processes: a writer can wait past busy_timeout while
-      // others keep committing. Nothing was written, so asking again is safe.
-      if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
+export function commit<T>(db: Database, work: Work<T>): Promise<T> {
+  return inTurn(db, async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await inTransaction(db, () => work(db));
+        committed.emit('committed');
+        return result;
+      } catch (error) {
+        // SQLite's lock is not fair between processes: a writer can wait past busy_timeout while
+        // others keep committing. Nothing was written, so asking again is safe.
+        if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
+      }
     }
-  }
+  });
 }
 
 /**
@@ -37,7 +44,7 @@ export function commit<T>(db: Database, work: (tx: Writer) => T): T {
  * the COMMIT, so no caller answers a write that is not yet durable. SQLITE_BUSY on BEGIN or COMMIT
  * (nothing written) runs the whole group again, as `commit` does.
  */
-export function commitTogether<T>(db: Database, work: (tx: Writer) => T): Promise<T> {
+export function commitTogether<T>(db: Database, work: Work<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let group = groups.get(db);
     if (!group) {
@@ -46,7 +53,7 @@ export function commitTogether<T>(db: Database, work: (tx: Writer) => T): Promis
       // setImmediate, not a microtask: it runs once the requests read in this turn have all queued.
       setImmediate(() => {
         groups.delete(db);
-        commitGroup(db, started);
+        void inTurn(db, () => commitGroup(db, started));
       });
     }
     group.push({ work, resolve: resolve as (value: unknown) => void, reject });
@@ -54,38 +61,39 @@ export function commitTogether<T>(db: Database, work: (tx: Writer) => T): Promis
 }
 
 interface Queued {
-  work: (tx: Writer) => unknown;
+  work: Work<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 const groups = new WeakMap<Database, Queued[]>();
 
-function commitGroup(db: Database, group: Queued[]): void {
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+async function commitGroup(db: Database, group: Queued[]): Promise<void> {
   const sqlite = db.$client;
-  // better-sqlite3's own nesting: inside the open transaction, a savepoint (prepared once).
-  const inSavepoint = sqlite.transaction((op: Queued, tx: Writer) => op.work(tx));
+  const outcomeOf = (op: Queued): Outcome | Promise<Outcome> => {
+    const failed = (error: unknown): Outcome => {
+      // An error that ended the whole transaction (a full disk) takes the group with it: the
+      // operations before this one were rolled back too.
+      if (!sqlite.inTransaction) throw error;
+      return { ok: false, error };
+    };
+    try {
+      const value = inSavepoint(db, () => op.work(db));
+      return value instanceof Promise ? value.then((v): Outcome => ({ ok: true, value: v }), failed) : { ok: true, value };
+    } catch (error) {
+      return failed(error);
+    }
+  };
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcomes = db.transaction(
-        (tx) =>
-          group.map((op) => {
-            try {
-              return { ok: true as const, value: inSavepoint(op, tx) };
-            } catch (error) {
-              // An error that ended the whole transaction (a full disk) takes the group with it:
-              // the operations before this one were rolled back too.
-              if (!sqlite.inTransaction) throw error;
-              return { ok: false as const, error };
-            }
-          }),
-        { behavior: 'immediate' },
-      );
+      const outcomes = await inTransaction(db, () => oneAfterAnother(group, outcomeOf));
       committed.emit('committed');
       group.forEach((op, i) => {
-        const outcome = outcomes[i] as (typeof outcomes)[number];
-        if (outcome.ok) op.resolve(outcome.value);
-        else op.reject(outcome.error);
+        const outcome = outcomes[i];
+        if (outcome?.ok) op.resolve(outcome.value);
+        else op.reject(outcome?.error);
       });
       return;
     } catch (error) {
@@ -95,6 +103,116 @@ function commitGroup(db: Database, group: Queued[]): void {
     }
   }
 }
+
+/**
+ * `each` of `items` in order, each after the one before has settled; synchronous for as long as
+ * `each` is, so a group of synchronous operations commits without leaving the turn.
+ */
+function oneAfterAnother<I, O>(items: readonly I[], each: (item: I) => O | Promise<O>): O[] | Promise<O[]> {
+  const results: O[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const result = each(items[i] as I);
+    if (result instanceof Promise) {
+      return result.then(async (value) => {
+        results.push(value);
+        for (const item of items.slice(i + 1)) results.push(await each(item));
+        return results;
+      });
+    }
+    results.push(result);
+  }
+  return results;
+}
+
+/**
+ * `BEGIN IMMEDIATE`, `work`, `COMMIT`; `ROLLBACK` if it throws. Work that finishes without
+ * awaiting commits in the same turn, so no other code of this process runs while it is open.
+ */
+function inTransaction<T>(db: Database, work: () => T | Promise<T>): T | Promise<T> {
+  const statements = statementsOf(db);
+  statements.begin.run();
+  return settle(work, () => statements.commit.run(), () => db.$client.inTransaction && statements.rollback.run());
+}
+
+/** `work` in a savepoint inside the open transaction: rolled back alone when it throws. */
+function inSavepoint<T>(db: Database, work: () => T | Promise<T>): T | Promise<T> {
+  const statements = statementsOf(db);
+  statements.savepoint.run();
+  return settle(
+    work,
+    () => statements.release.run(),
+    () => {
+      if (!db.$client.inTransaction) return;
+      statements.rollbackToSavepoint.run();
+      statements.release.run();
+    },
+  );
+}
+
+/** Runs `work`, then `done` on success or `undo` on failure, without an await when `work` needs none. */
+function settle<T>(work: () => T | Promise<T>, done: () => void, undo: () => void): T | Promise<T> {
+  let result: T | Promise<T>;
+  try {
+    result = work();
+  } catch (error) {
+    undo();
+    throw error;
+  }
+  if (!(result instanceof Promise)) {
+    done();
+    return result;
+  }
+  return result.then(
+    (value) => {
+      done();
+      return value;
+    },
+    (error: unknown) => {
+      undo();
+      throw error;
+    },
+  );
+}
+
+const statementsOf = (db: Database) => {
+  let statements = prepared.get(db);
+  if (!statements) {
+    const sqlite = db.$client;
+    statements = {
+      begin: sqlite.prepare<[]>('BEGIN IMMEDIATE'),
+      commit: sqlite.prepare<[]>('COMMIT'),
+      rollback: sqlite.prepare<[]>('ROLLBACK'),
+      savepoint: sqlite.prepare<[]>('SAVEPOINT operation'),
+      release: sqlite.prepare<[]>('RELEASE operation'),
+      rollbackToSavepoint: sqlite.prepare<[]>('ROLLBACK TO operation'),
+    };
+    prepared.set(db, statements);
+  }
+  return statements;
+};
+
+const prepared = new WeakMap<Database, Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Statement<[]>>>();
+
+/**
+ * The transactions of one connection, one after the other: a transaction that awaits leaves the
+ * event loop to other requests, whose own transaction must not start on the same connection
+ * meanwhile. When none is under way, `run` starts at once, in the caller's turn.
+ */
+function inTurn<T>(db: Database, run: () => Promise<T>): Promise<T> {
+  const before = turns.get(db);
+  const mine = before === undefined ? run() : before.then(run, run);
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  turns.set(db, settled);
+  void settled.then(() => {
+    if (turns.get(db) === settled) turns.delete(db);
+  });
+  return mine;
+}
+
+const turns = new WeakMap<Database, Promise<void>>();
 
 const BUSY_RETRIES = 3;
 const isBusy = (error: unknown) => (error as { code?: string }).code === 'SQLITE_BUSY' || (error as { cause?: { code?: string } }).cause?.code === 'SQLITE_BUSY';

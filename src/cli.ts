@@ -142,7 +142,7 @@ function installationRenew(): void {
   }
 }
 
-function collectionsImport(args: string[]): void {
+async function collectionsImport(args: string[]): Promise<void> {
   const { values, positionals: paths } = parseArgs({ args, allowPositionals: true, options: { room: { type: 'string' } } });
   if (paths.length === 0) throw new ConfigError('collections:import needs files or folders, e.g. npm run cli -- collections:import finding-aids/');
   const readingRoomId = values.room === undefined ? undefined : Number(values.room);
@@ -161,7 +161,7 @@ function collectionsImport(args: string[]): void {
   const started = performance.now();
   try {
     for (const path of xmlFiles(paths)) {
-      const event = importFile(db, path, today, config.importMaxBytes, { readingRoomId });
+      const event = await importFile(db, path, today, config.importMaxBytes, { readingRoomId });
       count(tally, event);
       report.event(event);
     }

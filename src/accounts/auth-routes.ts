@@ -78,7 +78,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions & { perIp
       },
     },
     async (request) => {
-      const { user, passwordResetNeeded } = verifyEmail(ctx, request.body.token, originOf(request, clock));
+      const { user, passwordResetNeeded } = await verifyEmail(ctx, request.body.token, originOf(request, clock));
       return { user, passwordResetNeeded, message: passwordResetNeeded ? RESET_NEEDED_ANSWER : VERIFIED_ANSWER };
     },
   );
@@ -112,7 +112,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions & { perIp
       },
     },
     async (request, reply) => {
-      signOut(ctx, accountOf(request), originOf(request, clock));
+      await signOut(ctx, accountOf(request), originOf(request, clock));
       return reply.code(204).send(null);
     },
   );

@@ -40,7 +40,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async (a
         response: { 200: UserSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => userView(updateProfile(ctx, accountOf(request).id, request.body)),
+    async (request) => userView(await updateProfile(ctx, accountOf(request).id, request.body)),
   );
 
   app.post(

@@ -36,7 +36,7 @@ async function checkAndChangePassword(ctx: AccountsContext, user: UserRow, curre
   assertUnderLimit(ctx.db, { userId: user.id }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_ACCOUNT, ...window });
   assertUnderLimit(ctx.db, { ip: origin.ip }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_CLIENT, ...window });
   if (!(await passwordMatches(user.passwordHash, current))) {
-    commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'password_change_failed', actorId: user.id, userId: user.id, email: user.email }));
+    await commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'password_change_failed', actorId: user.id, userId: user.id, email: user.email }));
     throw new Refusal('WRONG_PASSWORD', 'The current password is not right.');
   }
   const passwordHash = await hashPassword(next);
@@ -56,7 +56,7 @@ export async function requestPasswordReset(ctx: AccountsContext, email: string, 
   const address = normaliseEmail(email);
   assertUnderLimit(ctx.db, { email: address }, ['password_reset_requested'], { max: RESETS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const { token, tokenHash } = newToken();
-  commit(ctx.db, (tx) => {
+  await commit(ctx.db, (tx) => {
     const user = findUserByEmail(tx, address);
     recordEvent(tx, origin, { kind: 'password_reset_requested', userId: user?.id, email: address });
     if (!user) return;

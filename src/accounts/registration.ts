@@ -100,7 +100,7 @@ export interface Verification {
  * registration's password is kept, and the person sets one through a reset. With one registration,
  * its password stands.
  */
-export function verifyEmail(ctx: AccountsContext, token: string, origin: Origin): Verification {
+export function verifyEmail(ctx: AccountsContext, token: string, origin: Origin): Promise<Verification> {
   return commit(ctx.db, (tx) => {
     const link = usableLink(tx, token, 'verify-email', origin.now, 'Register again to get a new one.');
     const person = findUser(tx, link.userId) as UserRow;

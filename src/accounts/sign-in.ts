@@ -42,7 +42,7 @@ async function checkPassword(ctx: AccountsContext, address: string, password: st
   assertMayTry(ctx, address, origin);
   const user = findUserByEmail(ctx.db, address);
   if (!(await passwordMatches(user?.passwordHash, password)) || !user) {
-    commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_failed', userId: user?.id, email: address }));
+    await commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_failed', userId: user?.id, email: address }));
     throw new Refusal('INVALID_CREDENTIALS', 'The e-mail address or the password is not right.');
   }
   if (user.emailVerifiedAt === null) {
@@ -51,7 +51,7 @@ async function checkPassword(ctx: AccountsContext, address: string, password: st
   if (user.disabledAt !== null) {
     throw new Refusal('ACCOUNT_DISABLED', 'This account has been disabled. Please contact the reading room.');
   }
-  commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_succeeded', userId: user.id, email: address }));
+  await commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_succeeded', userId: user.id, email: address }));
   return user;
 }
 
@@ -59,8 +59,8 @@ async function checkPassword(ctx: AccountsContext, address: string, password: st
  * Signing out ends every token of the person issued before it, on every device: a copied cookie
  * or token (a shared reading-room computer) stops working with the session it came from.
  */
-export function signOut(ctx: AccountsContext, user: UserRow, origin: Origin): void {
-  commit(ctx.db, (tx) => {
+export async function signOut(ctx: AccountsContext, user: UserRow, origin: Origin): Promise<void> {
+  await commit(ctx.db, (tx) => {
     recordEvent(tx, origin, { kind: 'signed_out', actorId: user.id, userId: user.id, email: user.email });
     tx.update(users)
       .set({ tokenVersion: sql`${users.tokenVersion} + 1` })

@@ -34,7 +34,7 @@ export async function createAccount(ctx: AccountsContext, account: NewAccount, a
 }
 
 /** An admin's change of role or of access; either ends the person's current tokens. */
-export function updateAccount(ctx: AccountsContext, userId: number, change: { role?: Role; disabled?: boolean }, actorId: number, origin: Origin): UserRow {
+export function updateAccount(ctx: AccountsContext, userId: number, change: { role?: Role; disabled?: boolean }, actorId: number, origin: Origin): Promise<UserRow> {
   return commit(ctx.db, (tx) => {
     const user = findUser(tx, userId);
     if (!user) throw notFound(`There is no user ${userId}.`);
@@ -73,7 +73,7 @@ export function recordIdentityCheck(
   check: { documentType: IdentityDocumentType; note?: string | undefined },
   staffId: number,
   origin: Origin,
-): UserRow {
+): Promise<UserRow> {
   return commit(ctx.db, (tx) => {
     const user = findUser(tx, userId);
     if (!user) throw notFound(`There is no user ${userId}.`);
@@ -98,7 +98,7 @@ export function updateProfile(
   ctx: AccountsContext,
   userId: number,
   profile: { name?: string | undefined; affiliation?: string | null | undefined; researchTopic?: string | null | undefined },
-): UserRow {
+): Promise<UserRow> {
   const change = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
   return commit(ctx.db, (tx) => {
     if (Object.keys(change).length === 0) return findUser(tx, userId) as UserRow;

@@ -46,7 +46,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
         response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => userView(updateAccount(ctx, request.params.userId, request.body, accountOf(request).id, originOf(request, clock))),
+    async (request) => userView(await updateAccount(ctx, request.params.userId, request.body, accountOf(request).id, originOf(request, clock))),
   );
 
   app.get(
@@ -84,6 +84,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
         response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
     },
-    async (request) => userView(recordIdentityCheck(ctx, request.params.userId, request.body, accountOf(request).id, originOf(request, clock))),
+    async (request) => userView(await recordIdentityCheck(ctx, request.params.userId, request.body, accountOf(request).id, originOf(request, clock))),
   );
 };

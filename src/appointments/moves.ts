@@ -41,7 +41,7 @@ export function visibleAppointment(tx: Writer, id: number, viewer: UserRow): App
  * A researcher books a day in a room: the v1 visit-date rules first, then one appointment per
  * room and day, then a seat. They get a mail with the visit as a calendar entry.
  */
-export function makeAppointment(ctx: RequestsContext, researcher: UserRow, readingRoomId: number, date: IsoDate, clock: Clock): AppointmentRow {
+export function makeAppointment(ctx: RequestsContext, researcher: UserRow, readingRoomId: number, date: IsoDate, clock: Clock): Promise<AppointmentRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const day = roomDay(tx, roomOrFirst(tx, readingRoomId), now);
@@ -62,7 +62,7 @@ export function makeAppointment(ctx: RequestsContext, researcher: UserRow, readi
  * with it (paged and later ones are the desk's to settle), the boxes they held go to the waiting
  * lists, and the researcher hears once, in one mail naming them all.
  */
-export function cancelAppointment(ctx: RequestsContext, id: number, person: UserRow, clock: Clock): AppointmentRow {
+export function cancelAppointment(ctx: RequestsContext, id: number, person: UserRow, clock: Clock): Promise<AppointmentRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleAppointment(tx, id, person);
@@ -90,7 +90,7 @@ export function cancelAppointment(ctx: RequestsContext, id: number, person: User
 }
 
 /** The desk checks a researcher in (the appointment is attended) or out, on its day only; again answers the same. */
-export function deskAppointment(ctx: RequestsContext, id: number, staff: UserRow, action: Exclude<DeskAction, 'cancel'>, clock: Clock): AppointmentRow {
+export function deskAppointment(ctx: RequestsContext, id: number, staff: UserRow, action: Exclude<DeskAction, 'cancel'>, clock: Clock): Promise<AppointmentRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleAppointment(tx, id, staff);

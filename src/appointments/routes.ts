@@ -40,7 +40,7 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext
         response: { 201: AppointmentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(view(makeAppointment(ctx, accountOf(request), request.body.readingRoomId, request.body.date, clock))),
+    async (request, reply) => reply.code(201).send(view(await makeAppointment(ctx, accountOf(request), request.body.readingRoomId, request.body.date, clock))),
   );
 
   app.get(
@@ -88,7 +88,7 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext
         response: { 200: AppointmentSchema, ...errorResponses(400, 401, 403, 404, 409, 415) },
       },
     },
-    async (request) => view(cancelAppointment(ctx, request.params.id, accountOf(request), clock)),
+    async (request) => view(await cancelAppointment(ctx, request.params.id, accountOf(request), clock)),
   );
 
   for (const action of ['check-in', 'check-out'] as const) {
@@ -106,7 +106,7 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext
           response: { 200: AppointmentSchema, ...errorResponses(400, 401, 403, 404, 409, 415) },
         },
       },
-      async (request) => view(deskAppointment(ctx, request.params.id, accountOf(request), action, clock)),
+      async (request) => view(await deskAppointment(ctx, request.params.id, accountOf(request), action, clock)),
     );
   }
 };

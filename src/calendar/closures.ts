@@ -41,7 +41,7 @@ function closedAlready(tx: Writer, date: IsoDate, roomId: number | null): boolea
  * material still out cannot be closed at all.
  * Holds are left alone: the closed day is no longer a business day of theirs.
  */
-export function closeDay(ctx: RequestsContext, { date, reason, force, readingRoomId }: DayClosing, admin: UserRow, now: Date): number {
+export function closeDay(ctx: RequestsContext, { date, reason, force, readingRoomId }: DayClosing, admin: UserRow, now: Date): Promise<number> {
   return commit(ctx.db, (tx) => {
     if (readingRoomId !== null && !findRoom(tx, readingRoomId)) throw notFound(`There is no reading room ${readingRoomId}.`);
     const refusal = closureRefusal({
@@ -78,8 +78,8 @@ export function closeDay(ctx: RequestsContext, { date, reason, force, readingRoo
 }
 
 /** Opens a closed day again: a room's own closure, or (null) the closure of every room. */
-export function reopenDay(ctx: RequestsContext, date: IsoDate, readingRoomId: number | null): void {
-  commit(ctx.db, (tx) => {
+export async function reopenDay(ctx: RequestsContext, date: IsoDate, readingRoomId: number | null): Promise<void> {
+  await commit(ctx.db, (tx) => {
     const removed = tx
       .delete(closures)
       .where(and(eq(closures.date, date), readingRoomId === null ? isNull(closures.readingRoomId) : eq(closures.readingRoomId, readingRoomId)))

@@ -118,7 +118,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
     },
     async (request, reply) => {
       const { date, reason, force = false, readingRoomId = null } = request.body;
-      const cancelledRequests = closeDay(requests, { date, reason, force, readingRoomId }, accountOf(request), clock());
+      const cancelledRequests = await closeDay(requests, { date, reason, force, readingRoomId }, accountOf(request), clock());
       return reply.code(201).send({ date, reason, readingRoomId, cancelledRequests });
     },
   );
@@ -138,7 +138,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
       },
     },
     async (request, reply) => {
-      reopenDay(requests, request.params.date, request.query.readingRoomId ?? null);
+      await reopenDay(requests, request.params.date, request.query.readingRoomId ?? null);
       return reply.code(204).send(null);
     },
   );

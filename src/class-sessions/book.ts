@@ -38,7 +38,7 @@ export interface ClassBooking {
  * boxes of another room, the number of boxes), then each box gets a request for the session under
  * the status machine. The instructor is told what is booked; curators, of restricted boxes.
  */
-export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking: ClassBooking, clock: Clock): ClassSessionRow {
+export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking: ClassBooking, clock: Clock): Promise<ClassSessionRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const timesRefusal = classTimesRefusal(booking.startTime, booking.endTime);
@@ -107,7 +107,7 @@ export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking:
  * Cancels a class session before its day is over: its boxes not yet paged are cancelled, the boxes
  * they held go to the waiting lists, and the instructor is told.
  */
-export function cancelClassSession(ctx: RequestsContext, id: number, person: UserRow, clock: Clock): ClassSessionRow {
+export function cancelClassSession(ctx: RequestsContext, id: number, person: UserRow, clock: Clock): Promise<ClassSessionRow> {
   return commit(ctx.db, (tx) => {
     const session = findClassSession(tx, id);
     if (!session) throw notFound(`There is no class session ${id}.`);

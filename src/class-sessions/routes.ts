@@ -62,7 +62,7 @@ export const classSessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContex
         response: { 201: ClassSessionSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(view(bookClassSession(ctx, accountOf(request), { ...request.body, title: request.body.title.trim() }, clock))),
+    async (request, reply) => reply.code(201).send(view(await bookClassSession(ctx, accountOf(request), { ...request.body, title: request.body.title.trim() }, clock))),
   );
 
   app.get(
@@ -97,6 +97,6 @@ export const classSessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContex
         response: { 200: ClassSessionSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => view(cancelClassSession(ctx, request.params.id, accountOf(request), clock)),
+    async (request) => view(await cancelClassSession(ctx, request.params.id, accountOf(request), clock)),
   );
 };

@@ -40,7 +40,7 @@ export function catalogueChanged(tx: Writer): void {
  * writes a location, a staff barcode or a surrogate, nor a restriction a curator decided). A
  * restriction decided here has no end, and requests already made keep their status.
  */
-export function editContainer(db: Database, id: number, edit: ContainerEdit, role: Role, today: IsoDate): ContainerRow {
+export function editContainer(db: Database, id: number, edit: ContainerEdit, role: Role, today: IsoDate): Promise<ContainerRow> {
   const refused = (Object.keys(edit) as (keyof ContainerEdit)[]).filter((f) => edit[f] !== undefined && !mayChange(role, f));
   if (refused.length > 0) throw new Refusal('FORBIDDEN', `A ${role} may not change ${refused.join(', ')} of a container.`);
   return commit(db, (tx) => {

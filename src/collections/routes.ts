@@ -103,7 +103,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
     },
     async (request) => {
       const date = today();
-      return containerView(editContainer(db, request.params.containerId, request.body, accountOf(request).role, date), date);
+      return containerView(await editContainer(db, request.params.containerId, request.body, accountOf(request).role, date), date);
     },
   );
 };

@@ -65,7 +65,7 @@ export function* xmlFiles(paths: string[]): Generator<string> {
 }
 
 /** Imports one file; a refusal, an unreadable file or one too large is the file's failure, not the run's. */
-export function importFile(db: Database, path: string, today: IsoDate, maxBytes: number, place: ImportPlace = {}): ImportEvent {
+export async function importFile(db: Database, path: string, today: IsoDate, maxBytes: number, place: ImportPlace = {}): Promise<ImportEvent> {
   let bytes: Buffer;
   try {
     const size = statSync(path).size;
@@ -91,16 +91,16 @@ export async function harvestInto(db: Database, request: HarvestRequest, today: 
         ? { kind: 'deleted', source }
         : record.kind === 'too-large'
           ? { kind: 'failed', source, message: `TOO_LARGE: more than IMPORT_MAX_BYTES (${request.maxRecordChars})` }
-          : imported(db, source, record.xml, today);
+          : await imported(db, source, record.xml, today);
     count(tally, event);
     onEvent(event);
   }
 }
 
-function imported(db: Database, source: string, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): ImportEvent {
+async function imported(db: Database, source: string, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): Promise<ImportEvent> {
   try {
     const aid = readFindingAid(xml);
-    return { kind: 'imported', source, result: importRead(db, aid, today, place), callNumber: aid.collection.callNumber };
+    return { kind: 'imported', source, result: await importRead(db, aid, today, place), callNumber: aid.collection.callNumber };
   } catch (error) {
     // Anything else (the database itself failing) is no document's fault: it stops the run.
     if (error instanceof Refusal) return { kind: 'failed', source, message: `${error.code}: ${error.message}` };

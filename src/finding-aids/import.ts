@@ -56,13 +56,13 @@ const insertContainer = (tx: Writer) =>
       .prepare(),
   );
 
-export function importFindingAid(db: Database, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): ImportResult {
+export function importFindingAid(db: Database, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): Promise<ImportResult> {
   const aid = readFindingAid(xml);
   return importRead(db, aid, today, place);
 }
 
 /** The import of a finding aid already read (the command line reads its files itself, for its progress). */
-export function importRead(db: Database, aid: FindingAid, today: IsoDate, { readingRoomId }: ImportPlace = {}): ImportResult {
+export function importRead(db: Database, aid: FindingAid, today: IsoDate, { readingRoomId }: ImportPlace = {}): Promise<ImportResult> {
   // Every distinct top container of the document, in the order the collection lists them, with its restriction.
   const documentContainers = listingOrder(containerRestrictions(aid, today).map((r) => ({ ...r, ...r.container })));
   return commit(db, (tx) => {

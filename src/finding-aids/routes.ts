@@ -42,7 +42,7 @@ export const findingAidRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
       if (!Buffer.isBuffer(request.body)) {
         throw new ApiError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Send the finding aid as `content-type: application/xml` (or `text/xml`).');
       }
-      const result = importFindingAid(db, request.body, todayIn(config.timezone, clock()), { readingRoomId: request.query.readingRoomId });
+      const result = await importFindingAid(db, request.body, todayIn(config.timezone, clock()), { readingRoomId: request.query.readingRoomId });
       const [collection] = findCollections(db, { id: result.collectionId });
       const { collectionId: _id, ...rest } = result;
       return reply.code(result.created ? 201 : 200).send({ ...rest, collection: collection! });

@@ -52,7 +52,7 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
   // Ends the person's tokens, not only this browser's cookie: a copy of it must not outlive the session.
   app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: FormBody({}) } }, async (request, reply) => {
     const person = sessionPerson(request);
-    if (person) signOut(ctx, person, originOf(request, clock));
+    if (person) await signOut(ctx, person, originOf(request, clock));
     return seeOther(endSession(reply, secure), config, '/sign-in');
   });
 

@@ -45,7 +45,7 @@ export type RunOutcome = { done: false; why: string } | { done: true; date: IsoD
  * A paging run at one of the room's pull times on a business day: the next business day's
  * scheduled requests in that room, in walking order, mailed to every member of staff.
  */
-export function pagingRun(ctx: RequestsContext, room: ReadingRoom, pullTime: string, now: Date): RunOutcome {
+export function pagingRun(ctx: RequestsContext, room: ReadingRoom, pullTime: string, now: Date): Promise<RunOutcome> {
   return commit(ctx.db, (tx) => {
     const { today, closures, open } = roomToday(tx, room, now);
     if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
@@ -69,7 +69,7 @@ export function pagingRun(ctx: RequestsContext, room: ReadingRoom, pullTime: str
  * On a business day, each researcher visiting the room on the next one is reminded, once; each
  * whose hold ends on it is told so.
  */
-export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Date): RunOutcome {
+export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Date): Promise<RunOutcome> {
   return commit(ctx.db, (tx) => {
     const { today, closures, open } = roomToday(tx, room, now);
     if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
@@ -117,7 +117,7 @@ const NEVER_FREED = 'The container did not come free before the end of the day o
  * researchers told why; holds ending today go back to the stacks and their researchers are told;
  * staff get the list of boxes still out.
  */
-export function closingTime(ctx: RequestsContext, room: ReadingRoom, now: Date): RunOutcome {
+export function closingTime(ctx: RequestsContext, room: ReadingRoom, now: Date): Promise<RunOutcome> {
   return commit(ctx.db, (tx) => closingWork(ctx, tx, room, now));
 }
 
@@ -194,7 +194,7 @@ export interface ClockRun {
  * its own clock: 23:30 in one zone may be tomorrow in another. Asked every minute, so a worker that
  * was down catches up on its return.
  */
-export function roomClock(ctx: RequestsContext, now: Date): ClockRun[] {
+export async function roomClock(ctx: RequestsContext, now: Date): Promise<ClockRun[]> {
   const runs: ClockRun[] = [];
   for (const room of allRooms(ctx.db)) {
     const local = DateTime.fromJSDate(now, { zone: room.timezone });
@@ -202,13 +202,13 @@ export function roomClock(ctx: RequestsContext, now: Date): ClockRun[] {
     const today = local.toISODate() as IsoDate;
     const pull = room.pagingTimes.filter((t) => t <= time).at(-1);
     // What has run is read first (a read), so a minute with nothing due writes nothing (no commit, no fsync).
-    if (pull !== undefined && !ranAlready(ctx, runKeys.paging(room, today, pull))) runs.push({ roomId: room.id, run: `paging-run ${pull}`, outcome: pagingRun(ctx, room, pull, now) });
+    if (pull !== undefined && !ranAlready(ctx, runKeys.paging(room, today, pull))) runs.push({ roomId: room.id, run: `paging-run ${pull}`, outcome: await pagingRun(ctx, room, pull, now) });
     if (ctx.reminderTime <= time && !ranAlready(ctx, runKeys.reminders(room, nextBusinessDay(today, closuresFrom(ctx.db, room.id, today))))) {
-      runs.push({ roomId: room.id, run: 'visit-reminders', outcome: visitReminders(ctx, room, now) });
+      runs.push({ roomId: room.id, run: 'visit-reminders', outcome: await visitReminders(ctx, room, now) });
     }
     if (room.closingTime <= time && !ranAlready(ctx, runKeys.closing(room, today))) {
       // Marked done in the same transaction as the work: a crash between cannot skip the day.
-      const outcome = commit(ctx.db, (tx): RunOutcome => (firstRun(tx, runKeys.closing(room, today), now) ? closingWork(ctx, tx, room, now) : { done: false, why: 'already run' }));
+      const outcome = await commit(ctx.db, (tx): RunOutcome => (firstRun(tx, runKeys.closing(room, today), now) ? closingWork(ctx, tx, room, now) : { done: false, why: 'already run' }));
       runs.push({ roomId: room.id, run: 'closing-time', outcome });
     }
   }

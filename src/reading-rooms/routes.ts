@@ -77,7 +77,7 @@ export const readingRoomRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock:
     },
     async (request, reply) => {
       checkZone(request.body.timezone);
-      return reply.code(201).send(createRoom(db, { ...roomDefaults, ...request.body }, clock()));
+      return reply.code(201).send(await createRoom(db, { ...roomDefaults, ...request.body }, clock()));
     },
   );
 
@@ -97,7 +97,7 @@ export const readingRoomRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock:
     },
     async (request) => {
       checkZone(request.body.timezone);
-      return updateRoom(db, request.params.id, request.body);
+      return await updateRoom(db, request.params.id, request.body);
     },
   );
 

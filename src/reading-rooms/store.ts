@@ -72,7 +72,7 @@ function refuseTakenCode(db: Writer, code: string, exceptId?: number): void {
 }
 
 /** A new room; its settings are its own from the start. */
-export function createRoom(db: Database, settings: RoomSettings, now: Date): ReadingRoom {
+export function createRoom(db: Database, settings: RoomSettings, now: Date): Promise<ReadingRoom> {
   return commit(db, (tx) => {
     refuseTakenCode(tx, settings.code);
     const made = tx.insert(readingRooms).values({ ...settings, pagingTimes: storedTimes(settings.pagingTimes), settingsSeededAt: now, createdAt: now }).returning({ id: readingRooms.id }).get();
@@ -84,7 +84,7 @@ export function createRoom(db: Database, settings: RoomSettings, now: Date): Rea
  * Changes a room's settings. Seats lowered below a day's bookings keep those bookings (the seat
  * check is made when booking, never against bookings made).
  */
-export function updateRoom(db: Database, id: number, settings: Partial<RoomSettings>): ReadingRoom {
+export function updateRoom(db: Database, id: number, settings: Partial<RoomSettings>): Promise<ReadingRoom> {
   return commit(db, (tx) => {
     if (!findRoom(tx, id)) throw notFound(`There is no reading room ${id}.`);
     if (settings.code !== undefined) refuseTakenCode(tx, settings.code, id);

@@ -26,7 +26,7 @@ function tellResearcher(tx: Writer, row: RequestRow, mail: (researcher: UserRow)
  * A curator's approval of restricted material: scheduled, or waitlisted when another researcher
  * holds the container by then. The researcher is told, with the curator's note.
  */
-export function approveRequest(ctx: RequestsContext, id: number, curator: UserRow, note: string | undefined, clock: Clock): RequestRow {
+export function approveRequest(ctx: RequestsContext, id: number, curator: UserRow, note: string | undefined, clock: Clock): Promise<RequestRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, curator);
@@ -42,7 +42,7 @@ export function approveRequest(ctx: RequestsContext, id: number, curator: UserRo
 }
 
 /** A curator's refusal; the reason is required and shown to the researcher. */
-export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, reason: string, clock: Clock): RequestRow {
+export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, reason: string, clock: Clock): Promise<RequestRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, curator);
@@ -62,7 +62,7 @@ export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, 
  * delivered. A freed box goes to the waiting list; staff cancellations are mailed with the reason
  * (a researcher's own is confirmed on the page).
  */
-export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow, reason: string | undefined, clock: Clock): RequestRow {
+export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow, reason: string | undefined, clock: Clock): Promise<RequestRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, person);
@@ -96,7 +96,7 @@ export function transitionRequest(
   to: RequestStatus,
   details: { note?: string | undefined; holdUntil?: IsoDate | undefined },
   clock: Clock,
-): RequestRow {
+): Promise<RequestRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, staff);
@@ -114,7 +114,7 @@ export function transitionRequest(
 }
 
 /** The researcher ends their own hold: the box goes back to the stacks, and its days come free. */
-export function releaseHold(ctx: RequestsContext, id: number, researcher: UserRow, clock: Clock): RequestRow {
+export function releaseHold(ctx: RequestsContext, id: number, researcher: UserRow, clock: Clock): Promise<RequestRow> {
   return commit(ctx.db, (tx) => {
     const now = clock();
     const row = visibleRequest(tx, id, researcher);

@@ -33,7 +33,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; clock
         response: { 201: NoteSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
     },
-    async (request, reply) => reply.code(201).send(noteView(addNote(ctx, request.params.id, accountOf(request), request.body, clock))),
+    async (request, reply) => reply.code(201).send(noteView(await addNote(ctx, request.params.id, accountOf(request), request.body, clock))),
   );
 
   app.get(

@@ -40,7 +40,7 @@ export function readNotes(db: Writer, requestId: number, viewer: UserRow): NoteR
  * Staff or a curator writes a note on a request. A `researcher` note is mailed to the researcher;
  * a `staff` note to nobody.
  */
-export function addNote(ctx: RequestsContext, requestId: number, author: UserRow, note: { text: string; visibility: NoteVisibility }, clock: Clock): NoteRow {
+export function addNote(ctx: RequestsContext, requestId: number, author: UserRow, note: { text: string; visibility: NoteVisibility }, clock: Clock): Promise<NoteRow> {
   return commit(ctx.db, (tx) => {
     const request = visibleRequest(tx, requestId, author);
     const written = tx.insert(requestNotes).values({ requestId, authorId: author.id, visibility: note.visibility, text: note.text, createdAt: clock() }).returning().get();

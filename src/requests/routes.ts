@@ -147,7 +147,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => requestView(cancelRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock)),
+    async (request) => requestView(await cancelRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock)),
   );
 
   app.post(
@@ -164,7 +164,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => requestView(approveRequest(ctx, request.params.id, accountOf(request), request.body.note, clock)),
+    async (request) => requestView(await approveRequest(ctx, request.params.id, accountOf(request), request.body.note, clock)),
   );
 
   app.post(
@@ -180,7 +180,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
         response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => requestView(denyRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock)),
+    async (request) => requestView(await denyRequest(ctx, request.params.id, accountOf(request), request.body.reason, clock)),
   );
 
   app.post(
@@ -203,7 +203,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
     },
     async (request) => {
       const { to, note, holdUntil } = request.body;
-      return requestView(transitionRequest(ctx, request.params.id, accountOf(request), to, { note, holdUntil }, clock));
+      return requestView(await transitionRequest(ctx, request.params.id, accountOf(request), to, { note, holdUntil }, clock));
     },
   );
 
@@ -220,6 +220,6 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       },
       preValidation: bodyMayBeEmpty,
     },
-    async (request) => requestView(releaseHold(ctx, request.params.id, accountOf(request), clock)),
+    async (request) => requestView(await releaseHold(ctx, request.params.id, accountOf(request), clock)),
   );
 };

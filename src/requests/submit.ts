@@ -48,7 +48,7 @@ export interface Submitter {
  * that day joins the waiting list, the rest are scheduled. The researcher gets one mail, with the
  * visit as a calendar entry; curators hear of restricted material.
  */
-export function submitRequests(ctx: RequestsContext, submitter: Submitter, submission: Submission, clock: Clock): RequestRow[] {
+export function submitRequests(ctx: RequestsContext, submitter: Submitter, submission: Submission, clock: Clock): Promise<RequestRow[]> {
   return commit(ctx.db, submissionWork(ctx, submitter, submission, clock));
 }
 

@@ -117,7 +117,7 @@ function collectionOf(tx: Writer, thing: Saveable): number {
  * as it is (`created: false`), whatever has become of it since; something new must be there, and a
  * box not withdrawn. A list that would pass SAVED_LIST_MAX items: 422 SAVED_LIST_FULL.
  */
-export function saveForLater(db: Database, researcher: UserRow, things: readonly Saveable[], clock: Clock): { item: SavedItem; created: boolean }[] {
+export function saveForLater(db: Database, researcher: UserRow, things: readonly Saveable[], clock: Clock): Promise<{ item: SavedItem; created: boolean }[]> {
   return commit(db, (tx) => {
     const now = clock();
     const saved = things.map((thing) => {
@@ -145,8 +145,8 @@ export function saveForLater(db: Database, researcher: UserRow, things: readonly
 }
 
 /** Removes an item from its researcher's list; another's, or one not there, is a 404. */
-export function removeSaved(db: Database, researcher: UserRow, id: number): void {
-  commit(db, (tx) => {
+export async function removeSaved(db: Database, researcher: UserRow, id: number): Promise<void> {
+  await commit(db, (tx) => {
     const removed = tx
       .delete(savedItems)
       .where(and(eq(savedItems.id, id), eq(savedItems.researcherId, researcher.id)))

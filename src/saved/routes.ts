@@ -72,7 +72,7 @@ export const savedRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; cloc
         throw new ApiError(400, 'FST_ERR_VALIDATION', 'body must have exactly one of containerId and componentId.');
       }
       const thing = containerId !== undefined ? { containerId } : { componentId: componentId as number };
-      const [saved] = saveForLater(ctx.db, accountOf(request), [thing], clock);
+      const [saved] = await saveForLater(ctx.db, accountOf(request), [thing], clock);
       return reply.code(saved!.created ? 201 : 200).send(savedItemView(saved!.item));
     },
   );
@@ -90,7 +90,7 @@ export const savedRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; cloc
       },
     },
     async (request, reply) => {
-      removeSaved(ctx.db, accountOf(request), request.params.id);
+      await removeSaved(ctx.db, accountOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

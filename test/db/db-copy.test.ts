@@ -68,7 +68,7 @@ describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
     );
     ok(await room.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'new.reader@example.org', password: 'a long enough passphrase', name: 'New Reader' } }), 202);
     // A pull time of Monday's: the rooms' clock records its paging run (and the reminders' run).
-    assert.ok(roomClock(requestsContext(room.db, room.config), localInstant('2026-12-07', '09:00')).some((r) => r.run === 'paging-run 09:00'));
+    assert.ok((await roomClock(requestsContext(room.db, room.config), localInstant('2026-12-07', '09:00'))).some((r) => r.run === 'paging-run 09:00'));
     expected = sqliteCounts(room);
   });
   after(async () => {

@@ -3,12 +3,13 @@ import { describe, it } from 'node:test';
 import type { Database } from '../../db/client.ts';
 import { closures, outbox } from '../../db/schema.ts';
 import { enqueue } from '../../src/outbox/store.ts';
-import { commitTogether, type Writer } from '../../db/transactions.ts';
+import { commit, commitTogether, type Writer } from '../../db/transactions.ts';
 import { twoConnectionsMaker } from '../helpers/two-connections.ts';
 
-// Group commit (src/outbox/store.ts): the operations asked for in one turn of the event loop
-// share one transaction, yet each stands alone. One that throws takes back only its own writes
-// (and its outbox rows); no caller hears of success before the COMMIT.
+// Transactions that await (db/transactions.ts): while one is open, no other of the process starts
+// on the connection. Group commit: the operations asked for in one turn of the event loop share
+// one transaction, yet each stands alone. One that throws takes back only its own writes (and its
+// outbox rows); no caller hears of success before the COMMIT.
 
 /** `db` for the code under test, `elsewhere` as another process would hold the same file. */
 const twoConnections = twoConnectionsMaker('group-commit');
@@ -75,5 +76,68 @@ describe('operations committed together', () => {
     const others = [commitTogether(db, closeDay('2026-12-29')), commitTogether(db, closeDay('2026-12-30'))];
     assert.deepEqual(await seenByTheFirstCaller, ['2026-12-28', '2026-12-29', '2026-12-30']);
     await Promise.all(others);
+  });
+
+  it('an operation that awaits stands alone too, and the others wait for it', async () => {
+    const { db, elsewhere } = twoConnections();
+    const failure = new Error('refused after awaiting');
+    const outcomes = await Promise.allSettled([
+      commitTogether(db, async (tx) => {
+        closeDay('2027-01-04')(tx);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw failure;
+      }),
+      commitTogether(db, async (tx) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return closeDay('2027-01-05')(tx);
+      }),
+      commitTogether(db, closeDay('2027-01-06')),
+    ]);
+    assert.deepEqual(outcomes, [
+      { status: 'rejected', reason: failure },
+      { status: 'fulfilled', value: '2027-01-05' },
+      { status: 'fulfilled', value: '2027-01-06' },
+    ]);
+    assert.deepEqual(closedDays(elsewhere), ['2027-01-05', '2027-01-06']);
+  });
+});
+
+describe('a transaction whose work awaits', () => {
+  it('is not joined by another operation of the process: that one starts after the COMMIT and sees its writes', async () => {
+    const { db, elsewhere } = twoConnections();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const slow = commit(db, async (tx) => {
+      closeDay('2027-02-01')(tx);
+      await new Promise<void>((resolve) => (release = resolve));
+      order.push('slow committing');
+      return closeDay('2027-02-02')(tx);
+    });
+    const quick = commit(db, (tx) => {
+      order.push('quick working');
+      return closedDays(tx as Database);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(order, [], 'the second waits while the first is open');
+    assert.deepEqual(closedDays(elsewhere), [], 'nothing of the open transaction is visible outside');
+    release();
+    assert.equal(await slow, '2027-02-02');
+    assert.deepEqual(await quick, ['2027-02-01', '2027-02-02']);
+    assert.deepEqual(order, ['slow committing', 'quick working']);
+  });
+
+  it('that throws after awaiting leaves nothing, and the next one goes on', async () => {
+    const { db, elsewhere } = twoConnections();
+    const failure = new Error('refused after awaiting');
+    const failing = commit(db, async (tx) => {
+      closeDay('2027-03-01')(tx);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw failure;
+    });
+    const next = commit(db, closeDay('2027-03-02'));
+    await assert.rejects(failing, failure);
+    assert.equal(await next, '2027-03-02');
+    assert.deepEqual(closedDays(elsewhere), ['2027-03-02']);
+    assert.deepEqual(queuedDays(elsewhere), ['2027-03-02']);
   });
 });

@@ -94,7 +94,7 @@ describe('a staff note never reaches the researcher', { timeout: 180_000 }, () =
   });
 
   it('Thursday: her requests, on her own and on her behalf, with the waiting list, a curator’s decisions, an appointment and a cancellation', async () => {
-    at('2026-11-26', '10:00');
+    await at('2026-11-26', '10:00');
     await own.get('/collections/1');
     // Boxes 23 to 25 are restricted, with a reference copy: she says why she needs the originals.
     expect303(await own.post('/requests', { collectionId: '1', visitDate: MONDAY, containerIds: ['1', '2', '23', '24', '25'], originalReason: 'The annotations in the margins.' }), 'her request');
@@ -132,25 +132,25 @@ describe('a staff note never reaches the researcher', { timeout: 180_000 }, () =
   });
 
   it('Friday: the visit on her behalf, its slip, the reminders for Monday, closing time', async () => {
-    at(FRIDAY, '08:00');
+    await at(FRIDAY, '08:00');
     await callSlips(FRIDAY);
-    assert.ok(at(FRIDAY, '09:30').some((run) => run.run === 'visit-reminders'));
-    assert.ok(at(FRIDAY, '17:30').some((run) => run.run === 'closing-time'));
+    assert.ok((await at(FRIDAY, '09:30')).some((run) => run.run === 'visit-reminders'));
+    assert.ok((await at(FRIDAY, '17:30')).some((run) => run.run === 'closing-time'));
   });
 
   it('Monday: the slips, her photo ID, Box 1 delivered, taken back and kept on hold; the hold’s reminder; closing time', async () => {
-    at(MONDAY, '08:00');
+    await at(MONDAY, '08:00');
     await callSlips(MONDAY);
     await desk.get(`/desk?q=rosa`);
     expect303(await desk.post(`/desk/researchers/${rosa.id}/identity-check`, { documentType: 'passport', back: '/desk?q=rosa' }), 'photo ID');
     for (const to of ['paged', 'delivered', 'returned']) await move(hers['Box 1']!, to);
     await move(hers['Box 1']!, 'on_hold', { holdUntil: TUESDAY });
-    assert.ok(at(MONDAY, '09:30').some((run) => run.run === 'visit-reminders'));
-    assert.ok(at(MONDAY, '17:30').some((run) => run.run === 'closing-time'));
+    assert.ok((await at(MONDAY, '09:30')).some((run) => run.run === 'visit-reminders'));
+    assert.ok((await at(MONDAY, '17:30')).some((run) => run.run === 'closing-time'));
   });
 
   it('Tuesday: the hold ends at closing time', async () => {
-    assert.ok(at(TUESDAY, '17:30').some((run) => run.run === 'closing-time'));
+    assert.ok((await at(TUESDAY, '17:30')).some((run) => run.run === 'closing-time'));
     const statuses = Object.fromEntries((await herRequests()).map((r) => [r.containerLabel, r.status]));
     assert.deepEqual(statuses, {
       'Box 1': 'reshelved',

@@ -25,7 +25,7 @@ async function look(page: Page, name: string): Promise<void> {
 describe('planning a visit on a phone, in a browser', { skip: chromiumMissing, timeout: 240_000 }, () => {
   before(async () => {
     system = await startLiveSystem();
-    updateRoom(system.pipeline.db, 1, { seats: 3 });
+    await updateRoom(system.pipeline.db, 1, { seats: 3 });
     await makeAccount(system.pipeline.db, 'researcher', { email: 'petra@example.org', name: 'Petra Phone' });
     browser = await launchChromium();
   });

@@ -41,7 +41,7 @@ describe('kill -9 of the API during a large import', () => {
     try {
       const { user } = await makeAccount(file.db, 'admin');
       const token = signToken(resolveJwtSecret(file.config), user);
-      importFindingAid(file.db, largeFindingAid('First', 4), todayIn(file.config.timezone, new Date()));
+      await importFindingAid(file.db, largeFindingAid('First', 4), todayIn(file.config.timezone, new Date()));
       const before = tablesChecksum(file.db, CATALOGUE_TABLES);
       file.db.$client.close();
 

@@ -47,7 +47,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
     const app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => new Date() });
     try {
       await redis.stop();
-      commitMails(pipeline.db, mails(1, 20));
+      await commitMails(pipeline.db, mails(1, 20));
       const ready = await app.inject({ method: 'GET', url: '/ready' });
       assert.equal(ready.statusCode, 200);
       assert.equal(ready.json().redis, 'down');
@@ -71,7 +71,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
     smtp.refuseWith = 451;
     const pipeline = await startPipeline({ smtpUrl: smtp.url });
     try {
-      commitMails(pipeline.db, mails(1, 10));
+      await commitMails(pipeline.db, mails(1, 10));
       await new Promise((r) => setTimeout(r, 1_500));
       assert.equal(smtp.messages.length, 0);
       const job = await pipeline.runtime?.queues.notifications?.getJob(jobIdOf(pipeline.db, 1));
@@ -91,7 +91,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
     const smtp = await SmtpSink.start();
     const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
     try {
-      commitMails(pipeline.db, mails(1, 10));
+      await commitMails(pipeline.db, mails(1, 10));
       await publishWithoutWorkers(pipeline);
       // The crash: the jobs are in Redis, but the rows were never marked dispatched.
       pipeline.db.update(outbox).set({ dispatchedAt: null }).run();
@@ -112,7 +112,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
     const smtp = await SmtpSink.start();
     const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url, workers: false });
     try {
-      commitMails(pipeline.db, mails(1, 10));
+      await commitMails(pipeline.db, mails(1, 10));
       await publishWithoutWorkers(pipeline);
       assert.equal(pipeline.db.select().from(outbox).where(isNotNull(outbox.dispatchedAt)).all().length, 10);
 
@@ -142,7 +142,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       SMTP_URL: smtp.url,
     };
     try {
-      commitMails(pipeline.db, mails(1, 40));
+      await commitMails(pipeline.db, mails(1, 40));
       const first = runScript('test/helpers/worker-process.ts', env);
       await first.printed('ready');
       await smtp.waitFor(5);
@@ -187,7 +187,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
     smtp.delayMs = 1_000;
     const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
     try {
-      commitMails(pipeline.db, mails(1, 5));
+      await commitMails(pipeline.db, mails(1, 5));
       const worker = runScript('workers/main.ts', {
         NODE_ENV: 'test',
         DATABASE_PATH: pipeline.config.databasePath,

@@ -22,18 +22,18 @@ describe('the SMTP server down for 10 s', () => {
     const pipeline = await startPipeline({ smtpUrl: `smtp://127.0.0.1:${gate.port}`, policy: testPolicy });
     try {
       let committed = 0;
-      const commitSome = (count: number) => {
-        commitMails(pipeline.db, Array.from({ length: count }, (_, i) => verificationMail(committed + i + 1)));
+      const commitSome = async (count: number) => {
+        await commitMails(pipeline.db, Array.from({ length: count }, (_, i) => verificationMail(committed + i + 1)));
         committed += count;
       };
       // The pool holds open connections to the server when it goes.
-      commitSome(PER_SECOND);
+      await commitSome(PER_SECOND);
       await smtp.waitFor(PER_SECOND);
 
       await gate.down();
       const downAt = Date.now();
       while (Date.now() - downAt < DOWN_MS) {
-        commitSome(PER_SECOND);
+        await commitSome(PER_SECOND);
         await sleep(1_000);
       }
       assert.equal(smtp.messages.length, PER_SECOND, 'nothing arrived while the server was down');

@@ -33,11 +33,11 @@ const researchers = required('RESEARCHER_IDS')
 
 type Outcome = { researcherId: number; ok: true; requestId: number; status: string } | { researcherId: number; ok: false; code: unknown; message: string };
 
-function go(): void {
+async function go(): Promise<void> {
   const outcomes: Outcome[] = [];
   for (const researcher of researchers) {
     try {
-      const [row] = submitRequests(ctx, { researcher }, { visitDate, containerIds: [containerId] }, () => new Date(Date.now() + offsetMs));
+      const [row] = await submitRequests(ctx, { researcher }, { visitDate, containerIds: [containerId] }, () => new Date(Date.now() + offsetMs));
       outcomes.push({ researcherId: researcher.id, ok: true, requestId: row?.id ?? -1, status: row?.status ?? 'none' });
     } catch (error) {
       const e = error as { code?: unknown; message?: string };
@@ -51,5 +51,5 @@ function go(): void {
 }
 
 const keepAlive = setInterval(() => {}, 1000);
-process.once('SIGUSR2', go);
+process.once('SIGUSR2', () => void go());
 process.stdout.write('ready\n');

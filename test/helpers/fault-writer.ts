@@ -67,7 +67,7 @@ async function run(): Promise<void> {
         line('ack', { kind: 'registration', email, at: Date.now() });
       } else {
         const { researcher, visitDate, containerId } = nthBooking(bookings++, researchers, dates, containerIds);
-        const rows = submitRequests(ctx, { researcher }, { visitDate, containerIds: [containerId] }, () => new Date());
+        const rows = await submitRequests(ctx, { researcher }, { visitDate, containerIds: [containerId] }, () => new Date());
         line('ack', { kind: 'request', ids: rows.map((r) => r.id), researcherId: researcher.id, at: Date.now() });
       }
       acks += 1;

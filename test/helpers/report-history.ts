@@ -101,7 +101,7 @@ export async function makeReportHistory(room: TestReadingRoom): Promise<ReportHi
   await move(anaBox1!.id, 'delivered', 'returned', 'reshelved');
   at(MONDAY, '10:40');
   await move(anaBox2!.id, 'delivered', 'returned', 'reshelved');
-  closeDay(MONDAY);
+  await closeDay(MONDAY);
 
   at(TUESDAY, '10:30');
   await move(cleoSecond!.id, 'paged');

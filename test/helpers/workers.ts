@@ -90,6 +90,6 @@ export function verificationMail(n: number, name = `Reader ${n}`): MailJob {
 }
 
 /** Commits mails the way a domain operation does: in one immediate transaction, through the outbox. */
-export function commitMails(db: Database, mails: MailJob[]): void {
-  commit(db, (tx) => enqueue(tx, ...mails.map((mail) => ({ queue: 'notifications' as const, jobName: mail.kind, payload: mail }))));
+export async function commitMails(db: Database, mails: MailJob[]): Promise<void> {
+  await commit(db, (tx) => enqueue(tx, ...mails.map((mail) => ({ queue: 'notifications' as const, jobName: mail.kind, payload: mail }))));
 }

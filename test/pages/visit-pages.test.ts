@@ -32,7 +32,7 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    roomName = updateRoom(room.db, 1, { seats: 2 }).name;
+    roomName = (await updateRoom(room.db, 1, { seats: 2 })).name;
     [rosa, otto, olga] = await Promise.all([makePerson(room, 'researcher', 'Rosa Reader'), makePerson(room, 'researcher', 'Otto Other'), makePerson(room, 'researcher', 'Olga Other')]);
     const collection = ok(await rosa.call('GET', `/api/v1/collections?callNumber=${encodeURIComponent('GEN MSS 238')}`)).items[0];
     for (const c of ok(await rosa.call('GET', `/api/v1/collections/${collection.id}`)).containers) box[c.label] = c.id;

@@ -22,8 +22,8 @@ describe('two reading rooms in different time zones', () => {
   let tokyoBox: number;
 
   /** What the rooms' clock ran at an instant, as `room:run:date`. */
-  const tick = (instant: string) =>
-    roomClock(ctx, utc(instant)).map((r: ClockRun) => `${r.roomId === tokyo ? 'tokyo' : 'new-york'}:${r.run}:${r.outcome.done ? r.outcome.date : ''}`);
+  const tick = async (instant: string) =>
+    (await roomClock(ctx, utc(instant))).map((r: ClockRun) => `${r.roomId === tokyo ? 'tokyo' : 'new-york'}:${r.run}:${r.outcome.done ? r.outcome.date : ''}`);
   const earliest = async (readingRoomId: number) => ok(await reader.call('GET', `/api/v1/calendar?readingRoomId=${readingRoomId}`)).earliestVisitDate as string;
 
   before(async () => {
@@ -64,25 +64,25 @@ describe('two reading rooms in different time zones', () => {
     ok(await reader.call('POST', '/api/v1/requests', { visitDate: '2026-12-07', containerIds: [tokyoBox] }), 201);
   });
 
-  it("each room's paging run and closing time come at its own local times, to the minute", () => {
+  it("each room's paging run and closing time come at its own local times, to the minute", async () => {
     // Tokyo 08:59 on Thursday the 3rd: nothing yet there; New York's Wednesday evening catches up.
-    const first = tick('2026-12-02T23:59:00');
+    const first = await tick('2026-12-02T23:59:00');
     assert.ok(!first.some((r) => r.startsWith('tokyo:')), first.join(', '));
-    assert.deepEqual(tick('2026-12-03T00:00:00').filter((r) => r.startsWith('tokyo:paging')), ['tokyo:paging-run 09:00:2026-12-04'], 'Tokyo 09:00: the pick list of Friday');
-    assert.deepEqual(tick('2026-12-03T07:59:00').filter((r) => r.includes('closing')), [], 'Tokyo 16:59');
-    assert.deepEqual(tick('2026-12-03T08:00:00').filter((r) => r.includes('closing')), ['tokyo:closing-time:2026-12-03'], 'Tokyo 17:00');
-    assert.deepEqual(tick('2026-12-03T08:01:00').filter((r) => r.includes('closing')), [], 'once');
-    assert.deepEqual(tick('2026-12-03T13:59:00').filter((r) => r.startsWith('new-york:paging')), [], 'New York 08:59');
-    assert.deepEqual(tick('2026-12-03T14:00:00').filter((r) => r.startsWith('new-york:paging')), ['new-york:paging-run 09:00:2026-12-04'], 'New York 09:00');
-    assert.deepEqual(tick('2026-12-03T21:59:00').filter((r) => r.includes('closing')), [], 'New York 16:59');
-    assert.deepEqual(tick('2026-12-03T22:00:00'), ['new-york:closing-time:2026-12-03'], 'New York 17:00 (EST, UTC−5)');
+    assert.deepEqual((await tick('2026-12-03T00:00:00')).filter((r) => r.startsWith('tokyo:paging')), ['tokyo:paging-run 09:00:2026-12-04'], 'Tokyo 09:00: the pick list of Friday');
+    assert.deepEqual((await tick('2026-12-03T07:59:00')).filter((r) => r.includes('closing')), [], 'Tokyo 16:59');
+    assert.deepEqual((await tick('2026-12-03T08:00:00')).filter((r) => r.includes('closing')), ['tokyo:closing-time:2026-12-03'], 'Tokyo 17:00');
+    assert.deepEqual((await tick('2026-12-03T08:01:00')).filter((r) => r.includes('closing')), [], 'once');
+    assert.deepEqual((await tick('2026-12-03T13:59:00')).filter((r) => r.startsWith('new-york:paging')), [], 'New York 08:59');
+    assert.deepEqual((await tick('2026-12-03T14:00:00')).filter((r) => r.startsWith('new-york:paging')), ['new-york:paging-run 09:00:2026-12-04'], 'New York 09:00');
+    assert.deepEqual((await tick('2026-12-03T21:59:00')).filter((r) => r.includes('closing')), [], 'New York 16:59');
+    assert.deepEqual(await tick('2026-12-03T22:00:00'), ['new-york:closing-time:2026-12-03'], 'New York 17:00 (EST, UTC−5)');
   });
 
-  it('closing time keeps to the wall clock across the change to daylight-saving time', () => {
+  it('closing time keeps to the wall clock across the change to daylight-saving time', async () => {
     // New York goes to EDT (UTC−4) on Sunday 14 March 2027: 17:00 is 22:00Z on Friday, 21:00Z on Monday.
-    assert.deepEqual(tick('2027-03-12T21:59:00').filter((r) => r.includes('new-york:closing')), []);
-    assert.deepEqual(tick('2027-03-12T22:00:00').filter((r) => r.includes('new-york:closing')), ['new-york:closing-time:2027-03-12']);
-    assert.deepEqual(tick('2027-03-15T20:59:00').filter((r) => r.includes('new-york:closing')), []);
-    assert.deepEqual(tick('2027-03-15T21:00:00').filter((r) => r.includes('new-york:closing')), ['new-york:closing-time:2027-03-15']);
+    assert.deepEqual((await tick('2027-03-12T21:59:00')).filter((r) => r.includes('new-york:closing')), []);
+    assert.deepEqual((await tick('2027-03-12T22:00:00')).filter((r) => r.includes('new-york:closing')), ['new-york:closing-time:2027-03-12']);
+    assert.deepEqual((await tick('2027-03-15T20:59:00')).filter((r) => r.includes('new-york:closing')), []);
+    assert.deepEqual((await tick('2027-03-15T21:00:00')).filter((r) => r.includes('new-york:closing')), ['new-york:closing-time:2027-03-15']);
   });
 });

@@ -96,7 +96,7 @@ describe('reports: a fixed history, figured by hand', () => {
     await move(anaBox1!.id, 'delivered', 'returned', 'reshelved');
     at(MONDAY, '10:40');
     await move(anaBox2!.id, 'delivered', 'returned', 'on_hold');
-    closeDay(MONDAY);
+    await closeDay(MONDAY);
     // Tuesday.
     at(TUESDAY, '10:00');
     ok(await ana.call('POST', `/api/v1/requests/${anaBox2!.id}/release`, {}));
@@ -112,7 +112,7 @@ describe('reports: a fixed history, figured by hand', () => {
     // Thursday.
     at(THURSDAY, '09:30');
     await move(session.requestIds[0], 'paged', 'delivered');
-    closeDay(THURSDAY);
+    await closeDay(THURSDAY);
     // January.
     at(JANUARY, '09:00');
     await checkIn(anaBox6!.appointmentId);

@@ -38,7 +38,7 @@ describe('the one door of the status machine', () => {
     const eventsBefore = eventsOf(room.db, delivered).length;
 
     const skipped: { id: number; why: string }[] = [];
-    commit(room.db, (tx) => {
+    await commit(room.db, (tx) => {
       for (const id of [delivered, scheduled]) {
         const row = findRequest(tx, id);
         assert.ok(row);

@@ -44,7 +44,7 @@ describe('two databases one after the other on the same Redis and prefix', { tim
     const queuePrefix = uniqueQueuePrefix();
     const first = await startPipeline({ smtpUrl: smtp.url, queuePrefix });
     pipelines.push(first);
-    commitMails(first.db, [verificationMail(1), verificationMail(2), verificationMail(3)]);
+    await commitMails(first.db, [verificationMail(1), verificationMail(2), verificationMail(3)]);
     await smtp.waitFor(3);
     await first.stopWorkers(); // its completed jobs stay in Redis, as after `npm start` is stopped
     const firstIds = new Set(smtp.messages.map((m) => m.messageId));
@@ -53,7 +53,7 @@ describe('two databases one after the other on the same Redis and prefix', { tim
     const second = await startPipeline({ smtpUrl: smtp.url, queuePrefix });
     pipelines.push(second);
     assert.notEqual(installationId(second.db), installationId(first.db), 'each database is an installation of its own');
-    commitMails(second.db, [verificationMail(11), verificationMail(12), verificationMail(13)]);
+    await commitMails(second.db, [verificationMail(11), verificationMail(12), verificationMail(13)]);
     await smtp.waitFor(6);
     await sleep(1_000); // room for a duplicate to show up
 
@@ -109,8 +109,8 @@ describe('two installations at once on one Redis and prefix', { timeout: 60_000 
 
   it("each one's mail arrives once", async () => {
     const [a, b] = rooms as [TestReadingRoom, TestReadingRoom];
-    commitMails(a.db, [verificationMail(21), verificationMail(22)]);
-    commitMails(b.db, [verificationMail(31), verificationMail(32)]);
+    await commitMails(a.db, [verificationMail(21), verificationMail(22)]);
+    await commitMails(b.db, [verificationMail(31), verificationMail(32)]);
     await smtp.waitFor(4);
     await sleep(1_000);
     assert.deepEqual(
@@ -177,7 +177,7 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
     const queuePrefix = uniqueQueuePrefix();
     const original = await startPipeline({ smtpUrl: smtp.url, queuePrefix, workers: false });
     pipelines.push(original);
-    commitMails(original.db, [verificationMail(41), verificationMail(42)]);
+    await commitMails(original.db, [verificationMail(41), verificationMail(42)]);
     // The backup holds these two mails, committed but not yet sent.
     const backup = join(folder, 'backup.sqlite');
     await original.db.$client.backup(backup);
@@ -185,7 +185,7 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
     // The original goes on: it sends them, then more.
     await original.startWorkers();
     await smtp.waitFor(2);
-    commitMails(original.db, [verificationMail(43), verificationMail(44)]);
+    await commitMails(original.db, [verificationMail(43), verificationMail(44)]);
     await smtp.waitFor(4);
     await original.stopWorkers();
 
@@ -194,7 +194,7 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
     pipelines.push(restored);
     assert.equal(installationId(restored.db), installationId(original.db), 'a restored backup is the same installation');
     // Its outbox numbers its next rows 3 and 4 again, as the original did for 43 and 44.
-    commitMails(restored.db, [verificationMail(45), verificationMail(46)]);
+    await commitMails(restored.db, [verificationMail(45), verificationMail(46)]);
     await smtp.waitFor(6);
     await sleep(testPolicy.pollMs * 5);
 

@@ -50,7 +50,7 @@ describe("a job id that holds another database's job", { timeout: 60_000 }, () =
   };
 
   it('is not marked dispatched: the log and /metrics say so, and the row goes once the id is free', async () => {
-    commitMails(room.db, [verificationMail(51)]);
+    await commitMails(room.db, [verificationMail(51)]);
     const row = room.db.select().from(outbox).get();
     assert.ok(row);
     const jobId = jobIdOf(room.db, row.id);
@@ -90,7 +90,7 @@ describe('a job that failed every attempt', { timeout: 60_000 }, () => {
     smtp.refuseWith = 451;
     const pipeline = await startPipeline({ smtpUrl: smtp.url, policy: { ...testPolicy, attempts: 2, backoffMs: 50 } });
     try {
-      commitMails(pipeline.db, [verificationMail(61)]);
+      await commitMails(pipeline.db, [verificationMail(61)]);
       const jobId = jobIdOf(pipeline.db, 1);
       const notifications = pipeline.runtime?.queues.notifications;
       assert.ok(notifications);
@@ -116,7 +116,7 @@ describe('a job id whose key holds what is not a job of ours', { timeout: 60_000
     const connection = producerConnection(pipeline.config);
     const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, installationId(pipeline.db)), quietLog);
     try {
-      commitMails(pipeline.db, [verificationMail(71), verificationMail(72)]);
+      await commitMails(pipeline.db, [verificationMail(71), verificationMail(72)]);
       // Another program's key, not JSON, exactly where the first row's job would go.
       const squatted = queues.notifications.toKey(jobIdOf(pipeline.db, 1));
       await queues.notifications.waitUntilReady();

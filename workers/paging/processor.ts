@@ -11,7 +11,7 @@ import type { Log } from '../queues.ts';
 export function pagingProcessor({ ctx, clock, log }: { ctx: RequestsContext; clock: Clock; log: Pick<Log, 'warn'> }) {
   return async (job: Job) => {
     if (job.name !== 'reading-room-clock') throw new Error(`unknown paging job ${job.name}`);
-    const runs = roomClock(ctx, clock());
+    const runs = await roomClock(ctx, clock());
     for (const { roomId, run, outcome } of runs) {
       if (outcome.done && outcome.skipped) log.warn({ roomId, run, skipped: outcome.skipped }, 'a timed run left alone requests that were not in the state it expected');
     }

@@ -32,7 +32,7 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
   });
 
   it('becomes exactly one message with the right recipient, subject and content, the name escaped in HTML', async () => {
-    commitMails(pipeline.db, [verificationMail(1, '<script>alert("x")</script> Kibalchich')]);
+    await commitMails(pipeline.db, [verificationMail(1, '<script>alert("x")</script> Kibalchich')]);
     const [message] = await smtp.waitFor(1);
     await new Promise((r) => setTimeout(r, 500)); // time for a duplicate to show up, were there one
     assert.equal(smtp.messages.length, 1);
@@ -45,7 +45,7 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
   });
 
   it("carries a Message-ID made of the installation, the outbox id and the row's key, and is recorded as sent with its secret link blanked", async () => {
-    commitMails(pipeline.db, [verificationMail(2)]);
+    await commitMails(pipeline.db, [verificationMail(2)]);
     await smtp.waitFor(2);
     const row = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1);
     assert.ok(row);
@@ -59,14 +59,14 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
   it('leaves the relay promptly: a commit reaches the SMTP server well within the relay poll of other processes', async () => {
     const before = smtp.messages.length;
     const started = Date.now();
-    commitMails(pipeline.db, [verificationMail(3)]);
+    await commitMails(pipeline.db, [verificationMail(3)]);
     await smtp.waitFor(before + 1);
     assert.ok(Date.now() - started < 5_000);
   });
 
   it('gives up at once on a malformed address, records it undeliverable and sends nothing', async () => {
     const before = smtp.messages.length;
-    commitMails(pipeline.db, [{ ...verificationMail(4), to: { email: 'not an address', name: 'Nobody' } }]);
+    await commitMails(pipeline.db, [{ ...verificationMail(4), to: { email: 'not an address', name: 'Nobody' } }]);
     const id = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1)?.id ?? 0;
     await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get()?.completedAt !== null);
     const row = pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get();
@@ -82,7 +82,7 @@ describe('without SMTP_URL', () => {
   it('writes each message as an .eml file in mail/ beside the database', async () => {
     const pipeline = await startPipeline();
     try {
-      commitMails(pipeline.db, [verificationMail(7)]);
+      await commitMails(pipeline.db, [verificationMail(7)]);
       const folder = mailFolder(pipeline.config.databasePath);
       await waitUntil(() => {
         try {
