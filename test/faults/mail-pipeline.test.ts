@@ -215,7 +215,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
     const smtp = await SmtpSink.start();
     const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url, workers: false });
     try {
-      commitMails(pipeline.db, mails(1, 1));
+      await commitMails(pipeline.db, mails(1, 1));
       const worker = runScript('workers/main.ts', {
         NODE_ENV: 'test',
         DATABASE_PATH: pipeline.config.databasePath,
