@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import type { Writer } from '../../db/transactions.ts';
+import { commit, type Writer } from '../../db/transactions.ts';
 import { outbox } from '../../db/schema.ts';
 import { prepared } from '../caches.ts';
 
@@ -154,12 +154,10 @@ export function completionWriter(db: Database) {
   const flush = () => {
     const batch = pending;
     pending = [];
-    try {
-      const results = db.transaction((tx) => batch.map((r) => markCompleted(tx as unknown as Database, r.id, r.outcome, r.now, r.payload)), { behavior: 'immediate' });
-      batch.forEach((r, i) => r.resolve(results[i] as boolean));
-    } catch (error) {
-      for (const r of batch) r.reject(error);
-    }
+    commit(db, (tx) => batch.map((r) => markCompleted(tx as Database, r.id, r.outcome, r.now, r.payload))).then(
+      (results) => batch.forEach((r, i) => r.resolve(results[i] as boolean)),
+      (error: unknown) => batch.forEach((r) => r.reject(error)),
+    );
   };
   return (id: number, outcome: string, now: Date, payload?: unknown) =>
     new Promise<boolean>((resolve, reject) => {
