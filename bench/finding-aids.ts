@@ -82,7 +82,7 @@ export async function buildFindingAids(folder: string): Promise<FindingAidFixtur
   const env = serverEnv(databasePath, randomBytes(32).toString('hex'));
   const db = openDatabase(databasePath);
   const config = loadConfig(env);
-  seedDatabase(db, config, todayIn(config.timezone, new Date()));
+  await seedDatabase(db, config, todayIn(config.timezone, new Date()));
   const sqlite = db.$client;
   const random = mulberry32(238);
   const words = vocabulary(random);

@@ -92,7 +92,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
   const now = new Date();
   const today = todayIn(config.timezone, now);
   const db = openDatabase(databasePath);
-  seedDatabase(db, config, today);
+  await seedDatabase(db, config, today);
 
   const closures = closuresFrom(db, ROOM, today);
   const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)

@@ -46,14 +46,14 @@ Commands:
       Give a copy of the database a new installation id, so it can run beside its original on
       the same Redis. Never for a restored backup: that is the same installation.`;
 
-function holidaysSeed(args: string[]): void {
+async function holidaysSeed(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { year: { type: 'string', multiple: true } } });
   const years = (values.year ?? []).map(Number);
   if (years.length === 0 || years.some((y) => !Number.isInteger(y) || y < 1900 || y > 2999)) {
     throw new ConfigError('holidays:seed needs --year with a four-digit year, e.g. --year 2029');
   }
   const db = openDatabase(loadConfig().databasePath);
-  const seeded = seedFederalHolidays(db, years);
+  const seeded = await seedFederalHolidays(db, years);
   const skipped = years.filter((y) => !seeded.includes(y));
   console.log(
     [seeded.length ? `Seeded the federal holidays of ${seeded.join(', ')}.` : '', skipped.length ? `Already seeded: ${skipped.join(', ')}.` : '']

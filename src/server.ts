@@ -17,7 +17,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const config = await configurationOrExit();
 const clock = () => new Date();
 const db = openDatabase(config.databasePath);
-seedDatabase(db, config, todayIn(config.timezone, clock()));
+await seedDatabase(db, config, todayIn(config.timezone, clock()));
 const redis = createRedisProbe(config);
 const logger = createLog(config);
 const workers = config.runWorkers ? await startWorkerRuntime({ config, db, clock, log: logger }) : undefined;

@@ -2,6 +2,7 @@ import Holidays from 'date-holidays';
 import { inArray } from 'drizzle-orm';
 import { isWeekend, type IsoDate } from '../../src/domain/calendar.ts';
 import type { Database } from '../client.ts';
+import { commit } from '../transactions.ts';
 import { closures, holidaySeedings } from '../schema.ts';
 
 export interface Holiday {
@@ -28,9 +29,8 @@ export function federalHolidays(year: number): Holiday[] {
  * years it seeded. A closure an admin already made on such a day keeps its own reason, and a
  * holiday an admin reopened stays open: a year is seeded once.
  */
-export function seedFederalHolidays(db: Database, years: readonly number[]): number[] {
-  return db.transaction(
-    (tx) => {
+export function seedFederalHolidays(db: Database, years: readonly number[]): Promise<number[]> {
+  return commit(db, (tx) => {
       const done = new Set(
         tx.select({ year: holidaySeedings.year }).from(holidaySeedings).where(inArray(holidaySeedings.year, [...years])).all().map((r) => r.year),
       );
@@ -41,7 +41,5 @@ export function seedFederalHolidays(db: Database, years: readonly number[]): num
         tx.insert(holidaySeedings).values({ year }).run();
       }
       return todo;
-    },
-    { behavior: 'immediate' },
-  );
+  });
 }

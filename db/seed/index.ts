@@ -13,8 +13,8 @@ export function holidayYears(today: string): number[] {
  * What `npm start` runs: the first reading room's settings from the environment (once), GEN MSS 238
  * on an empty database, and the holidays of the coming years.
  */
-export function seedDatabase(db: Database, config: FirstRoomSettings, today: string): void {
-  seedFirstRoom(db, config, new Date());
-  seedVictorSergePapers(db);
-  seedFederalHolidays(db, holidayYears(today));
+export async function seedDatabase(db: Database, config: FirstRoomSettings, today: string): Promise<void> {
+  await seedFirstRoom(db, config, new Date());
+  await seedVictorSergePapers(db);
+  await seedFederalHolidays(db, holidayYears(today));
 }

@@ -1,6 +1,7 @@
 import { isNull } from 'drizzle-orm';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../client.ts';
+import { commit } from '../transactions.ts';
 import { readingRooms } from '../schema.ts';
 import { storedTimes } from '../../src/reading-rooms/store.ts';
 
@@ -14,8 +15,9 @@ export type FirstRoomSettings = Pick<
  * environment once: at the first start after it. From then on they are the room's own (an admin
  * changes them through the API or the rooms page), and those variables are not read again.
  */
-export function seedFirstRoom(db: Database, config: FirstRoomSettings, now: Date): void {
-  db.update(readingRooms)
+export async function seedFirstRoom(db: Database, config: FirstRoomSettings, now: Date): Promise<void> {
+  await commit(db, (tx) =>
+  tx.update(readingRooms)
     .set({
       name: config.libraryName,
       timezone: config.timezone,
@@ -28,5 +30,5 @@ export function seedFirstRoom(db: Database, config: FirstRoomSettings, now: Date
       settingsSeededAt: now,
     })
     .where(isNull(readingRooms.settingsSeededAt))
-    .run();
+    .run());
 }

@@ -1,5 +1,6 @@
 import { count, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { commit } from '../transactions.ts';
 import { collections, containers, series } from '../schema.ts';
 import { entryId } from '../../src/finding-aids/search.ts';
 
@@ -80,9 +81,8 @@ export function victorSergeContainers(): SeedContainer[] {
 }
 
 /** Adds GEN MSS 238 with its series and containers to a database without collections. */
-export function seedVictorSergePapers(db: Database): void {
-  db.transaction(
-    (tx) => {
+export async function seedVictorSergePapers(db: Database): Promise<void> {
+  await commit(db, (tx) => {
       // Asked inside the write transaction: two processes starting at once on a new database
       // would otherwise both find it empty, and the second would fail on the call number.
       const [{ collectionCount } = { collectionCount: 0 }] = tx.select({ collectionCount: count() }).from(collections).all();
@@ -102,10 +102,8 @@ export function seedVictorSergePapers(db: Database): void {
           })),
         )
         .run();
-      tx.run(
+      db.run(
         sql`insert into search_entries (rowid, title, abstract, component_id) values (${entryId(collection.id, 0)}, ${victorSergePapers.title}, ${victorSergePapers.abstract}, null)`,
       );
-    },
-    { behavior: 'immediate' },
-  );
+  });
 }

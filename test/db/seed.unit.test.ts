@@ -32,13 +32,13 @@ describe('the federal holidays', () => {
     ]);
   });
 
-  it('are seeded once a year: a holiday an admin reopened stays open, and an admin’s own reason stays', () => {
+  it('are seeded once a year: a holiday an admin reopened stays open, and an admin’s own reason stays', async () => {
     const db = freshDatabase();
     db.insert(closures).values({ date: '2026-12-25', reason: 'Library closed for the winter break' }).run();
-    assert.deepEqual(seedFederalHolidays(db, [2026]), [2026]);
+    assert.deepEqual(await seedFederalHolidays(db, [2026]), [2026]);
     db.delete(closures).where(eq(closures.date, '2026-10-12')).run();
 
-    assert.deepEqual(seedFederalHolidays(db, [2026, 2029]), [2029]);
+    assert.deepEqual(await seedFederalHolidays(db, [2026, 2029]), [2029]);
     const reasons = new Map(db.select().from(closures).all().map((c) => [c.date, c.reason]));
     assert.equal(reasons.has('2026-10-12'), false);
     assert.equal(reasons.get('2026-12-25'), 'Library closed for the winter break');
@@ -48,11 +48,11 @@ describe('the federal holidays', () => {
 });
 
 describe('seeding at start-up', () => {
-  it('adds GEN MSS 238 to an empty database once, however often the server starts', () => {
+  it('adds GEN MSS 238 to an empty database once, however often the server starts', async () => {
     const path = join(folder, 'restarts.sqlite');
     for (let start = 0; start < 3; start++) {
       const db = openDatabase(path);
-      seedDatabase(db, loadConfig({}), '2026-11-26');
+      await seedDatabase(db, loadConfig({}), '2026-11-26');
       db.$client.close();
     }
     const db = openDatabase(path);
@@ -72,9 +72,9 @@ describe('seeding at start-up', () => {
     db.$client.close();
   });
 
-  it('refuses to lift a restriction while the restriction note remains', () => {
+  it('refuses to lift a restriction while the restriction note remains', async () => {
     const db = freshDatabase();
-    seedDatabase(db, loadConfig({}), '2026-11-26');
+    await seedDatabase(db, loadConfig({}), '2026-11-26');
     assert.throws(
       () => db.update(containers).set({ restricted: false }).where(eq(containers.label, 'Box 23')).run(),
       /CHECK constraint failed/,

@@ -52,7 +52,7 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
   before(async () => {
     smtp = await SmtpSink.start();
     pipeline = await startPipeline({ smtpUrl: smtp.url });
-    seedDatabase(pipeline.db, pipeline.config, '2026-11-26');
+    await seedDatabase(pipeline.db, pipeline.config, '2026-11-26');
     probe = createRedisProbe(pipeline.config);
     app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => now });
     await app.ready();

@@ -30,7 +30,7 @@ interface Acknowledged {
 
 describe('kill -9 of the API during a burst of writes', () => {
   it('every 201 survives with its events and outbox row, integrity_check is ok, and the server starts again on the file', { timeout: 60_000 }, async (t) => {
-    const file = freshDatabase();
+    const file = await freshDatabase();
     const researchers = await makeResearchers(file.db, file.config, RESEARCHERS, 'crash');
     const dates = visitDates(file.db, file.config);
     const containers = openContainerIds(file.db);

@@ -55,7 +55,7 @@ async function backup(file: FaultDatabase, target: string, boundMs: number) {
 
 describe('npm run cli -- db:backup under write load, and a restore', () => {
   it('the backup opens, passes integrity_check and holds every request acknowledged before it began; npm start serves it', { timeout: 60_000 }, async (t) => {
-    const file = freshDatabase();
+    const file = await freshDatabase();
     const restoreFolder = join(file.folder, 'restored');
     mkdirSync(restoreFolder);
     const target = join(restoreFolder, 'reading-room.sqlite');
@@ -136,7 +136,7 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
     'a backup of a 60 MB database finishes within 8 s while another process writes about 100 times a second',
     { timeout: 60_000 },
     async () => {
-      const file = freshDatabase();
+      const file = await freshDatabase();
       // Some years of sign-ins' audit trail (about 60 MB), as a reading room accumulates it.
       const insert = file.db.$client.prepare("insert into security_events (at, kind, email, ip, detail) values (?, 'login_succeeded', ?, '10.0.0.1', ?)");
       const yearAgo = Date.now() - 365 * 86_400_000;

@@ -37,7 +37,7 @@ const walSize = (path: string) => {
 
 describe('kill -9 of the API during a large import', () => {
   it('leaves the previous version of the finding aid intact, row for row', { timeout: 120_000 }, async () => {
-    const file = freshDatabase();
+    const file = await freshDatabase();
     try {
       const { user } = await makeAccount(file.db, 'admin');
       const token = signToken(resolveJwtSecret(file.config), user);

@@ -35,7 +35,7 @@ describe('Redis stopped and restarted under load', () => {
     // job through its send could lose the lock, and the job be taken again as stalled (a duplicate with
     // the same Message-ID, as docs/email.md allows for a message in flight; this test asks for none).
     const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url, policy: { ...testPolicy, lockDurationMs: 5_000 } });
-    seedDatabase(pipeline.db, pipeline.config, todayIn(pipeline.config.timezone, new Date()));
+    await seedDatabase(pipeline.db, pipeline.config, todayIn(pipeline.config.timezone, new Date()));
     const probe = createRedisProbe({ redisUrl: redis.url });
     const app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => new Date() });
     let running = true;

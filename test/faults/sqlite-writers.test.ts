@@ -33,7 +33,7 @@ interface Timed extends Answer {
 
 describe('four processes writing one SQLite file', () => {
   it('no SQLITE_BUSY or 5xx reaches a user, every acknowledged write is stored, integrity_check is ok', { timeout: 60_000 }, async (t) => {
-    const file = freshDatabase();
+    const file = await freshDatabase();
     const httpResearchers = await makeResearchers(file.db, file.config, HTTP_RESEARCHERS, 'http');
     const writerResearchers = await makeResearchers(file.db, file.config, WRITERS * RESEARCHERS_PER_WRITER, 'child');
     const dates = visitDates(file.db, file.config);

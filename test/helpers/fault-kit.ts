@@ -30,12 +30,12 @@ export interface FaultDatabase {
 }
 
 /** A fresh folder with a migrated and seeded SQLite file, as `npm start` leaves it on first start. */
-export function freshDatabase(env: Record<string, string> = {}): FaultDatabase {
+export async function freshDatabase(env: Record<string, string> = {}): Promise<FaultDatabase> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-faults-'));
   const path = join(folder, 'reading-room.sqlite');
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, QUEUE_PREFIX: uniqueQueuePrefix(), ...env });
   const db = openDatabase(path);
-  seedDatabase(db, config, todayIn(config.timezone, new Date()));
+  await seedDatabase(db, config, todayIn(config.timezone, new Date()));
   return {
     folder,
     path,

@@ -21,7 +21,7 @@ export async function startLiveSystem(): Promise<LiveSystem> {
   const smtp = await SmtpSink.start();
   const pipeline = await startPipeline({ smtpUrl: smtp.url });
   const clock = () => new Date();
-  seedDatabase(pipeline.db, pipeline.config, todayIn(pipeline.config.timezone, clock()));
+  await seedDatabase(pipeline.db, pipeline.config, todayIn(pipeline.config.timezone, clock()));
   const redis: RedisProbe = createRedisProbe(pipeline.config);
   const app = await buildApp({ config: pipeline.config, db: pipeline.db, redis, clock, queues: Object.values(pipeline.runtime?.queues ?? {}) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -58,7 +58,7 @@ export async function startReadingRoom(
   let offsetMs = now.getTime() - Date.now();
   const clock = options.running ? () => new Date(Date.now() + offsetMs) : () => now;
   const db = openDatabase(config.databasePath);
-  if (options.seed !== false) seedDatabase(db, config, todayIn(config.timezone, now));
+  if (options.seed !== false) await seedDatabase(db, config, todayIn(config.timezone, now));
   const redis = createRedisProbe(config);
   const logger = options.logTo ? createLog(config, { destination: options.logTo }) : undefined;
   const app = await buildApp({ config, db, redis, clock, ...(logger ? { logger } : {}) });

@@ -14,7 +14,7 @@ import { callJson, FAULT_PASSWORD, freshDatabase, makeResearchers, signToken, st
 
 describe('a hold and requests for its day at once', () => {
   it('through two API processes: the box has one holder on the day, whatever the order', { timeout: 90_000 }, async () => {
-    const file = freshDatabase();
+    const file = await freshDatabase();
     const [owner, ...others] = await makeResearchers(file.db, file.config, 21, 'hold');
     const staffUser = await createAccount(
       { db: file.db, publicUrl: file.config.publicUrl },
