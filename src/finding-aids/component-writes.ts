@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
-import { containerKey, type FindingAid } from './finding-aid.ts';
+import { containerKeys } from '../domain/container-identity.ts';
+import type { FindingAid } from './finding-aid.ts';
 import { rowBatch } from './row-batches.ts';
 import { entryId } from './search.ts';
 
@@ -57,9 +58,10 @@ export function writeComponents(db: Database, collectionId: number, aid: Finding
   });
   insert.flush();
   const house = rowBatch(sqlite, 'component_containers', ['component_id', 'container_id', 'position', 'folder']);
+  const keyOf = containerKeys();
   // Housings once every component is written: their rows name components.
   aid.components.forEach((c, i) => {
-    c.housings.forEach((h, position) => house.add(ids[i], containerIds.get(containerKey(h.container)), position + 1, h.folder));
+    c.housings.forEach((h, position) => house.add(ids[i], containerIds.get(keyOf(h.container)), position + 1, h.folder));
   });
   house.flush();
 

@@ -93,33 +93,78 @@ function topContainers(elements: ContainerElement[]): TopContainer[] {
   return housed;
 }
 
-/**
- * A component's own top containers with their folders, ranges expanded. Empty elements are
- * ignored; `doubt` is told of each indicator kept as written.
- */
-export function housingsOf(elements: ContainerElement[], doubt: (label: string, why: string) => void): ComponentHousing[] {
-  const tops = topContainers(elements.filter((e) => e.value !== ''));
-  // Most components are in one box: its housings are the array to keep, no bigger than it needs.
-  if (tops.length === 1 && tops[0]) return housingsIn(tops[0], doubt);
-  return tops.flatMap((top) => housingsIn(top, doubt));
+/** How many differently written top containers of one indicator a document's reading keeps. */
+const VARIANTS = 8;
+
+/** What a top container element stands for, the same for every component that names it. */
+interface TopReading {
+  /** Its containers, ranges expanded: one object per container, shared by the components in it. */
+  containers: ContainerRef[];
+  /** EAD3's `box-folder` 16/8 names folder 8 too. */
+  folder: string | null;
+  /** Indicators kept as written: the label and why, told again for each component. */
+  doubts: [label: string, why: string][];
 }
 
-/** One top container's housings: one for each indicator it stands for. */
-function housingsIn({ element, children }: TopContainer, doubt: (label: string, why: string) => void): ComponentHousing[] {
+/**
+ * One document's housings, component by component. A box is named again by each of its folders'
+ * components: what its element stands for (type, barcode, range, labels) is worked out once per
+ * document, and the finding aid keeps one ContainerRef for it instead of one per component.
+ */
+export class HousingReader {
+  private readonly tops = new Map<string, (TopReading & Pick<ContainerElement, 'type' | 'label' | 'containerId'>)[]>();
+
+  /**
+   * A component's own top containers with their folders, ranges expanded. Empty elements are
+   * ignored; `doubt` is told of each indicator kept as written.
+   */
+  housingsOf(elements: ContainerElement[], doubt: (label: string, why: string) => void): ComponentHousing[] {
+    const tops = topContainers(elements.filter((e) => e.value !== ''));
+    // Most components are in one box: its housings are the array to keep, no bigger than it needs.
+    if (tops.length === 1 && tops[0]) return this.housingsIn(tops[0], doubt);
+    return tops.flatMap((top) => this.housingsIn(top, doubt));
+  }
+
+  /** One top container's housings: one for each indicator it stands for. */
+  private housingsIn({ element, children }: TopContainer, doubt: (label: string, why: string) => void): ComponentHousing[] {
+    const top = this.read(element);
+    for (const [label, why] of top.doubts) doubt(label, why);
+    const folders = children.map((child) => labelOf(typeOf(child), child.value));
+    if (top.folder !== null) folders.unshift(top.folder);
+    const folder = folders.length > 0 ? folders.join(', ') : null;
+    return top.containers.map((container): ComponentHousing => ({ container, folder }));
+  }
+
+  private read(element: ContainerElement): TopReading {
+    // By indicator (the reader keeps one copy of each), then the attributes as written.
+    let same = this.tops.get(element.value);
+    if (same === undefined) this.tops.set(element.value, (same = []));
+    for (const top of same) {
+      if (top.type === element.type && top.label === element.label && top.containerId === element.containerId) return top;
+    }
+    const top = { ...readTop(element), type: element.type, label: element.label, containerId: element.containerId };
+    // A few boxes share a number (one per accession, each with its barcode); a document with
+    // thousands is read without keeping them, not searched through at every component.
+    if (same.length < VARIANTS) same.push(top);
+    return top;
+  }
+}
+
+function readTop(element: ContainerElement): TopReading {
   let type = typeOf(element);
   let indicator = element.value;
-  const folders = children.map((child) => labelOf(typeOf(child), child.value));
+  let folder: string | null = null;
   // EAD3's compound `box-folder` 16/8: box 16, folder 8.
   const boxFolder = type === 'box-folder' ? /^(.+?)\s*\/\s*(.+)$/.exec(indicator) : null;
   if (boxFolder?.[1] && boxFolder[2]) {
     type = 'box';
     indicator = boxFolder[1];
-    folders.unshift(labelOf('folder', boxFolder[2]));
+    folder = labelOf('folder', boxFolder[2]);
   }
   const barcode = barcodeOf(element);
-  const folder = folders.length > 0 ? folders.join(', ') : null;
-  return expandIndicator(indicator, (why) => doubt(labelOf(type, indicator), why)).map((one): ComponentHousing => {
-    const container: ContainerRef = { type, indicator: one, barcode, label: labelOf(type, one) };
-    return { container, folder };
-  });
+  const doubts: TopReading['doubts'] = [];
+  const containers = expandIndicator(indicator, (why) => doubts.push([labelOf(type, indicator), why])).map(
+    (one): ContainerRef => ({ type, indicator: one, barcode, label: labelOf(type, one) }),
+  );
+  return { containers, folder, doubts };
 }
