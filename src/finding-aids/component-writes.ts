@@ -18,10 +18,13 @@ export function writeComponents(db: Database, collectionId: number, aid: Finding
   for (const row of sqlite.prepare('select id, ref_id as refId from components where collection_id = ? and ref_id is not null').all(collectionId) as { id: number; refId: string }[]) {
     kept.set(row.refId, row.id);
   }
-  const wanted = new Set(aid.components.map((c) => c.refId).filter((r) => r !== null));
   sqlite.prepare('delete from component_containers where component_id in (select id from components where collection_id = ?)').run(collectionId);
-  const drop = sqlite.prepare('delete from components where id = ?');
-  for (const [refId, id] of kept) if (!wanted.has(refId)) drop.run(id);
+  // Only an update has components to drop: a new collection's refIds are not gathered for nothing.
+  if (kept.size > 0) {
+    const wanted = new Set(aid.components.map((c) => c.refId).filter((r) => r !== null));
+    const drop = sqlite.prepare('delete from components where id = ?');
+    for (const [refId, id] of kept) if (!wanted.has(refId)) drop.run(id);
+  }
   sqlite.prepare('delete from components where collection_id = ? and ref_id is null').run(collectionId);
 
   const childCounts = new Array<number>(aid.components.length).fill(0);
