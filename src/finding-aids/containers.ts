@@ -69,28 +69,32 @@ interface TopContainer {
 function topContainers(elements: ContainerElement[]): TopContainer[] {
   const first = elements[0];
   if (!first) return [];
+  // One container is its own top, whatever its links say.
+  if (elements.length === 1) return [{ element: first, children: [] }];
   const linked = elements.some((e) => e.id !== null || e.parent !== null);
   const tops = linked ? elements.filter((e) => e.parent === null) : [];
   // Unlinked, or linked only to containers this component does not have: position-paired.
   if (tops.length === 0) return [{ element: first, children: elements.slice(1) }];
   const byId = new Map(elements.filter((e) => e.id !== null).map((e) => [e.id, e]));
-  const topOf = (element: ContainerElement): ContainerElement | undefined => {
-    const seen = new Set<ContainerElement>();
-    let at: ContainerElement | undefined = element;
-    while (at?.parent != null && !seen.has(at)) {
-      seen.add(at);
-      at = byId.get(at.parent);
-    }
-    return at && at.parent === null ? at : undefined;
-  };
   const housed = tops.map((element): TopContainer => ({ element, children: [] }));
   for (const element of elements) {
     if (element.parent === null) continue;
-    const top = topOf(element);
+    const top = topOf(element, byId);
     // A child whose parent is not among the component's containers goes with the first box.
     (housed.find((h) => h.element === top) ?? housed[0])?.children.push(element);
   }
   return housed;
+}
+
+/** The top container a linked element is in, following its parents; undefined for a cycle or a parent not there. */
+function topOf(element: ContainerElement, byId: ReadonlyMap<string | null, ContainerElement>): ContainerElement | undefined {
+  const seen = new Set<ContainerElement>();
+  let at: ContainerElement | undefined = element;
+  while (at?.parent != null && !seen.has(at)) {
+    seen.add(at);
+    at = byId.get(at.parent);
+  }
+  return at && at.parent === null ? at : undefined;
 }
 
 /** How many differently written top containers of one indicator a document's reading keeps. */
@@ -129,9 +133,10 @@ export class HousingReader {
   private housingsIn({ element, children }: TopContainer, doubt: (label: string, why: string) => void): ComponentHousing[] {
     const top = this.read(element);
     for (const [label, why] of top.doubts) doubt(label, why);
-    const folders = children.map((child) => labelOf(typeOf(child), child.value));
-    if (top.folder !== null) folders.unshift(top.folder);
-    const folder = folders.length > 0 ? folders.join(', ') : null;
+    const folder = folderOf(top.folder, children);
+    const [only] = top.containers;
+    // One container (most): the array to keep, made directly.
+    if (top.containers.length === 1 && only) return [{ container: only, folder }];
     return top.containers.map((container): ComponentHousing => ({ container, folder }));
   }
 
@@ -148,6 +153,14 @@ export class HousingReader {
     if (same.length < VARIANTS) same.push(top);
     return top;
   }
+}
+
+/** The labels of a top container's children joined by ", ", after its own folder, if any; or null. */
+function folderOf(own: string | null, children: ContainerElement[]): string | null {
+  if (children.length === 0) return own;
+  const folders = children.map((child) => labelOf(typeOf(child), child.value));
+  if (own !== null) folders.unshift(own);
+  return folders.join(', ');
 }
 
 function readTop(element: ContainerElement): TopReading {
