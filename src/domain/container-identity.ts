@@ -18,6 +18,19 @@ export interface ContainerRef {
 export const containerKey = (c: Pick<ContainerRef, 'type' | 'indicator' | 'barcode'>): string =>
   `${c.type}\u0000${c.indicator}\u0000${c.barcode ?? ''}`;
 
+/**
+ * containerKey worked out once per ContainerRef: the reader gives every component in a box that
+ * box's one ContainerRef, so a finding aid's thousands of housings are a few hundred keys to build.
+ */
+export function containerKeys(): (container: ContainerRef) => string {
+  const keys = new Map<ContainerRef, string>();
+  return (container) => {
+    let key = keys.get(container);
+    if (key === undefined) keys.set(container, (key = containerKey(container)));
+    return key;
+  };
+}
+
 /** At most this many containers from one range: `1-100000` is a typing error, not a hundred thousand boxes. */
 export const MAX_RANGE = 1000;
 

@@ -1,6 +1,6 @@
 import { readAccessNote, readingLabel, type NoteReading } from './access-notes.ts';
 import type { IsoDate } from './calendar.ts';
-import { containerKey, MAX_RANGE, type ContainerRef } from './container-identity.ts';
+import { containerKeys, MAX_RANGE, type ContainerRef } from './container-identity.ts';
 
 // Which of a finding aid's containers its notes restrict (docs/finding-aids.md, "Restriction").
 // The finding aid's own word, recomputed at every import; a curator's PATCH overrides it, and that
@@ -37,6 +37,9 @@ interface Restricting {
 const restricts = (reading: NoteReading, today: IsoDate) =>
   reading.reading === 'restricted' || (reading.reading === 'until' && reading.until > today);
 
+/** Shared by every component with nothing of its own or above it (never written to). */
+const NONE: readonly never[] = Object.freeze([]);
+
 const untilOf = (reading: NoteReading) => (reading.reading === 'until' ? reading.until : null);
 
 /**
@@ -44,9 +47,13 @@ const untilOf = (reading: NoteReading) => (reading.reading === 'until' ? reading
  * appearance): whether its notes restrict it on `today`, until when, and with which note.
  */
 export function containerRestrictions(findingAid: RestrictionSource, today: IsoDate): ContainerRestriction[] {
+  const keyOf = containerKeys();
   const containers = new Map<string, ContainerRef>();
   for (const component of findingAid.components) {
-    for (const { container } of component.housings) if (!containers.has(containerKey(container))) containers.set(containerKey(container), container);
+    for (const { container } of component.housings) {
+      const key = keyOf(container);
+      if (!containers.has(key)) containers.set(key, container);
+    }
   }
   /** Per container, its restricting notes by text, in the order they came. */
   const notes = new Map<string, Map<string, IsoDate | null>>();
@@ -65,19 +72,21 @@ export function containerRestrictions(findingAid: RestrictionSource, today: IsoD
   }
 
   // The nearest note decides; each component is housed in its own containers, else its nearest ancestor's.
-  const decisions: Restricting[][] = [];
-  const housedIn: string[][] = [];
+  const decisions: (readonly Restricting[])[] = [];
+  const housedIn: (readonly string[])[] = [];
   findingAid.components.forEach((component, i) => {
     const parent = component.parent;
-    const own = component.accessNotes.map((text) => ({ text, reading: readAccessNote(text) }));
-    decisions[i] =
-      own.length > 0
-        ? own.filter((n) => restricts(n.reading, today)).map((n) => ({ text: n.text, until: untilOf(n.reading) }))
+    // Most components have no note of their own and no restricting note above: nothing to build.
+    const decided =
+      component.accessNotes.length > 0
+        ? component.accessNotes.map((text) => ({ text, reading: readAccessNote(text) })).filter((n) => restricts(n.reading, today)).map((n) => ({ text: n.text, until: untilOf(n.reading) }))
         : parent === null
-          ? []
-          : (decisions[parent] ?? []);
-    housedIn[i] = component.housings.length > 0 ? component.housings.map((h) => containerKey(h.container)) : parent === null ? [] : (housedIn[parent] ?? []);
-    for (const note of decisions[i] ?? []) for (const key of housedIn[i] ?? []) restrict(key, note);
+          ? NONE
+          : (decisions[parent] ?? NONE);
+    const housed = component.housings.length > 0 ? component.housings.map((h) => keyOf(h.container)) : parent === null ? NONE : (housedIn[parent] ?? NONE);
+    decisions[i] = decided;
+    housedIn[i] = housed;
+    for (const note of decided) for (const key of housed) restrict(key, note);
   });
 
   return [...containers].map(([key, container]) => {

@@ -69,57 +69,115 @@ interface TopContainer {
 function topContainers(elements: ContainerElement[]): TopContainer[] {
   const first = elements[0];
   if (!first) return [];
+  // One container is its own top, whatever its links say.
+  if (elements.length === 1) return [{ element: first, children: [] }];
   const linked = elements.some((e) => e.id !== null || e.parent !== null);
   const tops = linked ? elements.filter((e) => e.parent === null) : [];
   // Unlinked, or linked only to containers this component does not have: position-paired.
   if (tops.length === 0) return [{ element: first, children: elements.slice(1) }];
   const byId = new Map(elements.filter((e) => e.id !== null).map((e) => [e.id, e]));
-  const topOf = (element: ContainerElement): ContainerElement | undefined => {
-    const seen = new Set<ContainerElement>();
-    let at: ContainerElement | undefined = element;
-    while (at?.parent != null && !seen.has(at)) {
-      seen.add(at);
-      at = byId.get(at.parent);
-    }
-    return at && at.parent === null ? at : undefined;
-  };
   const housed = tops.map((element): TopContainer => ({ element, children: [] }));
   for (const element of elements) {
     if (element.parent === null) continue;
-    const top = topOf(element);
+    const top = topOf(element, byId);
     // A child whose parent is not among the component's containers goes with the first box.
     (housed.find((h) => h.element === top) ?? housed[0])?.children.push(element);
   }
   return housed;
 }
 
-/**
- * A component's own top containers with their folders, ranges expanded. Empty elements are
- * ignored; `doubt` is told of each indicator kept as written.
- */
-export function housingsOf(elements: ContainerElement[], doubt: (label: string, why: string) => void): ComponentHousing[] {
-  const tops = topContainers(elements.filter((e) => e.value !== ''));
-  // Most components are in one box: its housings are the array to keep, no bigger than it needs.
-  if (tops.length === 1 && tops[0]) return housingsIn(tops[0], doubt);
-  return tops.flatMap((top) => housingsIn(top, doubt));
+/** The top container a linked element is in, following its parents; undefined for a cycle or a parent not there. */
+function topOf(element: ContainerElement, byId: ReadonlyMap<string | null, ContainerElement>): ContainerElement | undefined {
+  const seen = new Set<ContainerElement>();
+  let at: ContainerElement | undefined = element;
+  while (at?.parent != null && !seen.has(at)) {
+    seen.add(at);
+    at = byId.get(at.parent);
+  }
+  return at && at.parent === null ? at : undefined;
 }
 
-/** One top container's housings: one for each indicator it stands for. */
-function housingsIn({ element, children }: TopContainer, doubt: (label: string, why: string) => void): ComponentHousing[] {
+/** How many differently written top containers of one indicator a document's reading keeps. */
+const VARIANTS = 8;
+
+/** What a top container element stands for, the same for every component that names it. */
+interface TopReading {
+  /** Its containers, ranges expanded: one object per container, shared by the components in it. */
+  containers: ContainerRef[];
+  /** EAD3's `box-folder` 16/8 names folder 8 too. */
+  folder: string | null;
+  /** Indicators kept as written: the label and why, told again for each component. */
+  doubts: [label: string, why: string][];
+}
+
+/**
+ * One document's housings, component by component. A box is named again by each of its folders'
+ * components: what its element stands for (type, barcode, range, labels) is worked out once per
+ * document, and the finding aid keeps one ContainerRef for it instead of one per component.
+ */
+export class HousingReader {
+  private readonly tops = new Map<string, (TopReading & Pick<ContainerElement, 'type' | 'label' | 'containerId'>)[]>();
+
+  /**
+   * A component's own top containers with their folders, ranges expanded. Empty elements are
+   * ignored; `doubt` is told of each indicator kept as written.
+   */
+  housingsOf(elements: ContainerElement[], doubt: (label: string, why: string) => void): ComponentHousing[] {
+    const tops = topContainers(elements.filter((e) => e.value !== ''));
+    // Most components are in one box: its housings are the array to keep, no bigger than it needs.
+    if (tops.length === 1 && tops[0]) return this.housingsIn(tops[0], doubt);
+    return tops.flatMap((top) => this.housingsIn(top, doubt));
+  }
+
+  /** One top container's housings: one for each indicator it stands for. */
+  private housingsIn({ element, children }: TopContainer, doubt: (label: string, why: string) => void): ComponentHousing[] {
+    const top = this.read(element);
+    for (const [label, why] of top.doubts) doubt(label, why);
+    const folder = folderOf(top.folder, children);
+    const [only] = top.containers;
+    // One container (most): the array to keep, made directly.
+    if (top.containers.length === 1 && only) return [{ container: only, folder }];
+    return top.containers.map((container): ComponentHousing => ({ container, folder }));
+  }
+
+  private read(element: ContainerElement): TopReading {
+    // By indicator (the reader keeps one copy of each), then the attributes as written.
+    let same = this.tops.get(element.value);
+    if (same === undefined) this.tops.set(element.value, (same = []));
+    for (const top of same) {
+      if (top.type === element.type && top.label === element.label && top.containerId === element.containerId) return top;
+    }
+    const top = { ...readTop(element), type: element.type, label: element.label, containerId: element.containerId };
+    // A few boxes share a number (one per accession, each with its barcode); a document with
+    // thousands is read without keeping them, not searched through at every component.
+    if (same.length < VARIANTS) same.push(top);
+    return top;
+  }
+}
+
+/** The labels of a top container's children joined by ", ", after its own folder, if any; or null. */
+function folderOf(own: string | null, children: ContainerElement[]): string | null {
+  if (children.length === 0) return own;
+  const folders = children.map((child) => labelOf(typeOf(child), child.value));
+  if (own !== null) folders.unshift(own);
+  return folders.join(', ');
+}
+
+function readTop(element: ContainerElement): TopReading {
   let type = typeOf(element);
   let indicator = element.value;
-  const folders = children.map((child) => labelOf(typeOf(child), child.value));
+  let folder: string | null = null;
   // EAD3's compound `box-folder` 16/8: box 16, folder 8.
   const boxFolder = type === 'box-folder' ? /^(.+?)\s*\/\s*(.+)$/.exec(indicator) : null;
   if (boxFolder?.[1] && boxFolder[2]) {
     type = 'box';
     indicator = boxFolder[1];
-    folders.unshift(labelOf('folder', boxFolder[2]));
+    folder = labelOf('folder', boxFolder[2]);
   }
   const barcode = barcodeOf(element);
-  const folder = folders.length > 0 ? folders.join(', ') : null;
-  return expandIndicator(indicator, (why) => doubt(labelOf(type, indicator), why)).map((one): ComponentHousing => {
-    const container: ContainerRef = { type, indicator: one, barcode, label: labelOf(type, one) };
-    return { container, folder };
-  });
+  const doubts: TopReading['doubts'] = [];
+  const containers = expandIndicator(indicator, (why) => doubts.push([labelOf(type, indicator), why])).map(
+    (one): ContainerRef => ({ type, indicator: one, barcode, label: labelOf(type, one) }),
+  );
+  return { containers, folder, doubts };
 }

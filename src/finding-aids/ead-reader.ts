@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { Refusal } from '../domain/refusal.ts';
-import { housingsOf, type ContainerElement } from './containers.ts';
+import { HousingReader, type ContainerElement } from './containers.ts';
 import { decodeDocument } from './encoding.ts';
 import type { ComponentDraft, FindingAid } from './finding-aid.ts';
 import { BLOCKS, TextCapture } from './text.ts';
@@ -80,6 +80,7 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
   const open: OpenComponent[] = [];
   const warnings: string[] = [];
   const collectionNotes: TextCapture[] = [];
+  const housings = new HousingReader();
   const where = () => `line ${parser.line}`;
   /**
    * One copy of each short value that recurs (`file`, `box`, `1`): the parser makes a new string
@@ -272,7 +273,7 @@ export function readFindingAid(xml: string | Buffer): FindingAid {
     draft.dates = dateText || null;
     // A component needs a name on a call slip: its dates, or a plain placeholder.
     draft.title = component.title?.text() || dateText || '[Untitled]';
-    draft.housings = housingsOf(component.containers, (label, why) =>
+    draft.housings = housings.housingsOf(component.containers, (label, why) =>
       warnings.push(`${label} in "${draft.title}" is kept as one container as written: ${why}.`),
     );
   }
