@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/redis-server.ts';
-import { foreignCpuMeter } from './machine.ts';
+import { foreignCpuMeter, ownCpu, processCpu } from './machine.ts';
 import type { Scenario } from './stats.ts';
 
 // The HTTP scenarios: a server in a process of its own, autocannon in this one. Every scenario
@@ -71,6 +71,13 @@ export interface HttpFigures extends Omit<Scenario, 'ratio'> {
   statusCodes: string;
   /** Percent of the machine's CPU used meanwhile by processes other than the load generator and the server. */
   otherCpu: number;
+  /**
+   * CPU time per 2xx answer, in µs: the server's, and the load generator's (this process). Unlike
+   * answers per second, the server's figure does not depend on which of the two, sharing the
+   * machine's cores, held the other back.
+   */
+  serverUs: number;
+  loadUs: number;
 }
 
 /** Warm-up (not counted), then `seconds` of load; rps counts 2xx answers only. */
@@ -78,9 +85,11 @@ export async function measureHttp(name: string, baseline: string, server: Server
   const options = { url: server.url, connections: CONNECTIONS, pipelining: 1, timeout: 30, requests: [load.request] };
   if (warmupSeconds > 0) await autocannon({ ...options, duration: warmupSeconds });
   const foreign = foreignCpuMeter([server.pid]);
+  const [serverBefore, loadBefore] = [processCpu(server.pid), ownCpu()];
   const result = await autocannon({ ...options, duration: seconds });
   const otherCpu = foreign();
   const round = (n: number) => Math.round(n * 100) / 100;
+  const perAnswer = (seconds: number) => (result['2xx'] > 0 ? Math.round((seconds * 1e7) / result['2xx']) / 10 : Number.NaN);
   return {
     name,
     rps: round(result['2xx'] / result.duration),
@@ -92,5 +101,7 @@ export async function measureHttp(name: string, baseline: string, server: Server
       .map(([code, { count }]) => `${code}×${count}`)
       .join(' '),
     otherCpu,
+    serverUs: perAnswer(processCpu(server.pid) - serverBefore),
+    loadUs: perAnswer(ownCpu() - loadBefore),
   };
 }

@@ -25,8 +25,8 @@ function machineCpu(): { busy: number; total: number } {
   }
 }
 
-/** CPU time (user + system, seconds) of another process of ours. */
-function processCpu(pid: number): number {
+/** CPU time (user + system, seconds) of another process of ours (Linux; 0 elsewhere). */
+export function processCpu(pid: number): number {
   try {
     // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -37,7 +37,8 @@ function processCpu(pid: number): number {
   }
 }
 
-const ownCpu = () => {
+/** CPU time (user + system, seconds) of this process. */
+export const ownCpu = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };

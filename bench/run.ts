@@ -60,12 +60,12 @@ console.log(`Load average at the start: ${loadAverage()}\n`);
 console.log(`HTTP scenarios: autocannon, ${CONNECTIONS} connections, no pipelining, ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, against src/server.ts (RUN_WORKERS=false) on a temporary database and the real Redis.`);
 console.log('The load generator (this process) and the server share the machine\'s cores: figures are ratios to baselines measured in this run.\n');
 
-type Figures = Omit<Scenario, 'ratio'> & { failed?: number; statusCodes?: string; otherCpu: number };
+type Figures = Omit<Scenario, 'ratio'> & { failed?: number; statusCodes?: string; otherCpu: number; serverUs?: number; loadUs?: number };
 const measured: Figures[] = [];
 const record = <T extends Figures>(figures: T): T => {
   measured.push(figures);
   console.log(
-    `${figures.name.padEnd(26)} ${String(figures.rps).padStart(9)} /s   p50 ${figures.p50ms} ms   p99 ${figures.p99ms} ms   (other processes: ${figures.otherCpu}% of the CPU)`,
+    `${figures.name.padEnd(26)} ${String(figures.rps).padStart(9)} /s   p50 ${figures.p50ms} ms   p99 ${figures.p99ms} ms${figures.serverUs === undefined ? '' : `   CPU an answer: server ${figures.serverUs} µs, load generator ${figures.loadUs} µs`}   (other processes: ${figures.otherCpu}% of the CPU)`,
   );
   return figures;
 };
@@ -251,6 +251,7 @@ console.table(
       ...s,
       target: target === undefined ? '' : `≥ ${target}`,
       met: target === undefined ? '' : s.ratio >= target ? 'yes' : 'NO',
+      'server µs/answer': figures?.serverUs ?? '',
       'other CPU %': figures?.otherCpu,
       ...(figures?.failed ? { failed: figures.failed } : {}),
     };
