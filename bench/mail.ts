@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { installationId } from '../db/installation.ts';
 import { loadConfig } from '../src/config.ts';
 import type { MailJob } from '../src/mail/catalogue.ts';
@@ -83,7 +83,7 @@ export async function mailPipeline(count: number) {
 
   for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true });
   await runtime.close();
-  db.$client.close();
+  closeDatabase(db);
   await smtp.close();
   rmSync(folder, { recursive: true, force: true });
   return summarise('mail.pipeline', latencies, count, elapsed, 'mail.raw');

@@ -66,7 +66,7 @@ describe('an answer kept while the database is unchanged', () => {
     // for it, so what the transaction saw is checked once it is over.
     assert.throws(
       () =>
-        db.$client.transaction(() => {
+        db.$writer.$client.transaction(() => {
           closeOn(db, '2026-12-31');
           // Read twice: a first read after a write drops what was kept; the second is the one a
           // cache that kept answers inside transactions would keep.

@@ -529,7 +529,7 @@ function heldRequest(): number {
 function newAppointment(kind: 'ahead' | 'today' | 'attended today'): number {
   made += 1;
   const today = kind !== 'ahead';
-  const owner = today ? room.db.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning().get().id : researcherId;
+  const owner = today ? room.db.$writer.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning().get().id : researcherId;
   return room.db
     .insert(appointments)
     .values({
@@ -563,7 +563,7 @@ function contextFor(caller: Caller): Context {
     heldRequest,
     appointment: newAppointment,
     savedItem: (containerId) => {
-      room.db.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing().run();
+      room.db.$writer.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing().run();
       return room.db.select({ id: savedItems.id }).from(savedItems).where(and(eq(savedItems.researcherId, researcherId), eq(savedItems.containerId, containerId))).get()!.id;
     },
     classSession: () => {
@@ -588,7 +588,7 @@ function contextFor(caller: Caller): Context {
     openDay: nextBusinessDay,
     closedDay: () => {
       const date = nextBusinessDay();
-      room.db.insert(closures).values({ date, reason: 'Closed for the table' }).run();
+      room.db.$writer.insert(closures).values({ date, reason: 'Closed for the table' }).run();
       return date;
     },
   };
