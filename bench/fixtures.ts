@@ -103,7 +103,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
   if (!pickListDate || !readerDate || writeDates.length < 10) throw new Error(`too few open days ahead: ${open.join(', ')}`);
 
   const passwordHash = await hashPassword(PASSWORD);
-  const sqlite = db.$client;
+  const sqlite = db.$writer.$client;
   const nowMs = now.getTime();
   const build = sqlite.transaction(() => {
     const addUser = sqlite.prepare(

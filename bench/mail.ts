@@ -63,7 +63,7 @@ export async function mailPipeline(count: number) {
   const started = performance.now();
   const commits: Promise<void>[] = [];
   const installation = installationId(db);
-  const lastOutboxRow = db.$client.prepare<[], { id: number; key: string }>('select id, key from outbox where id = last_insert_rowid()');
+  const lastOutboxRow = db.$writer.$client.prepare<[], { id: number; key: string }>('select id, key from outbox where id = last_insert_rowid()');
   for (let n = 0; n < count; n++) {
     const mail: MailJob = { kind: 'verify-email', to: { email: `reader${n}@example.org`, name: `Reader ${n}` }, data: { link: `http://localhost:3000/verify-email?token=t${n}` } };
     // One domain operation per message, committed as registrations commit theirs: with the other

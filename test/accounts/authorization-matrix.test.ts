@@ -504,7 +504,7 @@ const REQUEST_DAYS_FROM = '2027-04-01';
 function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
   made += 1;
   const containerId = status === 'awaiting_approval' ? 23 : 1 + (made % 22);
-  return room.db
+  return room.db.$writer
     .insert(requests)
     .values({ researcherId, containerId, visitDate: addDays(REQUEST_DAYS_FROM, made), readingRoomId: 1, status })
     .returning({ id: requests.id })
@@ -515,7 +515,7 @@ function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
 function heldRequest(): number {
   made += 1;
   const visitDate = addDays(REQUEST_DAYS_FROM, made);
-  return room.db
+  return room.db.$writer
     .insert(requests)
     .values({ researcherId, containerId: 1 + (made % 22), visitDate, readingRoomId: 1, status: 'on_hold', holdUntil: addDays(visitDate, 1) })
     .returning({ id: requests.id })
@@ -530,7 +530,7 @@ function newAppointment(kind: 'ahead' | 'today' | 'attended today'): number {
   made += 1;
   const today = kind !== 'ahead';
   const owner = today ? room.db.$writer.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning().get().id : researcherId;
-  return room.db
+  return room.db.$writer
     .insert(appointments)
     .values({
       researcherId: owner,
@@ -568,7 +568,7 @@ function contextFor(caller: Caller): Context {
     },
     classSession: () => {
       made += 1;
-      return room.db
+      return room.db.$writer
         .insert(classSessions)
         .values({
           readingRoomId: 1,

@@ -62,9 +62,11 @@ describe('seeding at start-up', () => {
     closeDatabase(db);
   });
 
-  it('opens the file with WAL, full synchronous writes, foreign keys and a busy timeout', () => {
+  it('opens the file with WAL, full synchronous writes, foreign keys and a busy timeout; reads outside transactions only read', () => {
     const db = freshDatabase();
-    const pragma = (name: string) => db.$client.pragma(name, { simple: true });
+    assert.equal(db.$client.readonly, true);
+    assert.equal(db.$writer.$client.readonly, false);
+    const pragma = (name: string) => db.$writer.$client.pragma(name, { simple: true });
     assert.equal(pragma('journal_mode'), 'wal');
     assert.equal(pragma('synchronous'), 2); // FULL
     assert.equal(pragma('foreign_keys'), 1);
