@@ -1,4 +1,4 @@
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { seatsTaken } from '../src/appointments/store.ts';
 import { ROOM, type Fixture } from './fixtures.ts';
 import { json } from './loads.ts';
@@ -15,7 +15,7 @@ export function bookingsWithRequests(databasePath: string): number {
   const { requests, appointments } = db.$client
     .prepare(`select count(*) as requests, count(distinct appointment_id) as appointments from requests where appointment_id is not null`)
     .get() as { requests: number; appointments: number };
-  db.$client.close();
+  closeDatabase(db);
   if (requests !== appointments) throw new Error(`write.appointments: ${requests} requests made only ${appointments} appointments; the scenario must book a new one with each`);
   return appointments;
 }
@@ -68,7 +68,7 @@ export async function bookAtOnce(fixture: Fixture, urls: string[]): Promise<Seat
 
   const db = openDatabase(fixture.databasePath);
   const inDatabase = seatsTaken(db, ROOM, date, date).get(date) ?? 0;
-  db.$client.close();
+  closeDatabase(db);
   const met = bookingsMade === GUARANTEE_SEATS && inDatabase === GUARANTEE_SEATS && refusedFull === GUARANTEE_RESEARCHERS - GUARANTEE_SEATS;
   return { seats: GUARANTEE_SEATS, researchers: GUARANTEE_RESEARCHERS, bookingsMade, madeByServer, refusedFull, otherAnswers, inDatabase, ms, met };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { readFindingAid } from '../src/finding-aids/ead-reader.ts';
 import { importRead } from '../src/finding-aids/import.ts';
 import { summarise } from './stats.ts';
@@ -77,6 +77,6 @@ export async function eadImport(folder: string, seconds: number) {
       return (await importRead(db, aid, '2026-12-01')).components;
     });
   } finally {
-    db.$client.close();
+    closeDatabase(db);
   }
 }

@@ -83,7 +83,7 @@ export async function buildFindingAids(folder: string): Promise<FindingAidFixtur
   const db = openDatabase(databasePath);
   const config = loadConfig(env);
   await seedDatabase(db, config, todayIn(config.timezone, new Date()));
-  const sqlite = db.$client;
+  const sqlite = db.$writer.$client;
   const random = mulberry32(238);
   const words = vocabulary(random);
   const rank = zipf(random);

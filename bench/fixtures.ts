@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { openDatabase, type Database } from '../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../db/client.ts';
 import type { Role } from '../db/schema.ts';
 import { seedDatabase } from '../db/seed/index.ts';
 import { hashPassword } from '../src/accounts/secrets.ts';
@@ -103,7 +103,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
   if (!pickListDate || !readerDate || writeDates.length < 10) throw new Error(`too few open days ahead: ${open.join(', ')}`);
 
   const passwordHash = await hashPassword(PASSWORD);
-  const sqlite = db.$client;
+  const sqlite = db.$writer.$client;
   const nowMs = now.getTime();
   const build = sqlite.transaction(() => {
     const addUser = sqlite.prepare(
@@ -209,7 +209,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
     { id: built.staffId, role: 'staff' },
     { id: built.readerId, role: 'researcher' },
   ]);
-  db.$client.close();
+  closeDatabase(db);
   // Flush what the build left in the page cache now, not during the first measurement.
   execFileSync('sync');
   return {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { installationId } from '../db/installation.ts';
 import { loadConfig } from '../src/config.ts';
 import type { MailJob } from '../src/mail/catalogue.ts';
@@ -63,7 +63,7 @@ export async function mailPipeline(count: number) {
   const started = performance.now();
   const commits: Promise<void>[] = [];
   const installation = installationId(db);
-  const lastOutboxRow = db.$client.prepare<[], { id: number; key: string }>('select id, key from outbox where id = last_insert_rowid()');
+  const lastOutboxRow = db.$writer.$client.prepare<[], { id: number; key: string }>('select id, key from outbox where id = last_insert_rowid()');
   for (let n = 0; n < count; n++) {
     const mail: MailJob = { kind: 'verify-email', to: { email: `reader${n}@example.org`, name: `Reader ${n}` }, data: { link: `http://localhost:3000/verify-email?token=t${n}` } };
     // One domain operation per message, committed as registrations commit theirs: with the other
@@ -83,7 +83,7 @@ export async function mailPipeline(count: number) {
 
   for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true });
   await runtime.close();
-  db.$client.close();
+  closeDatabase(db);
   await smtp.close();
   rmSync(folder, { recursive: true, force: true });
   return summarise('mail.pipeline', latencies, count, elapsed, 'mail.raw');

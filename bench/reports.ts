@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import type { IsoDate } from '../src/domain/calendar.ts';
 import { defaultReportRange } from '../src/domain/reports.ts';
 import { usageCsv } from '../src/reports/csv.ts';
@@ -197,7 +197,7 @@ export function reportScenarios(databasePath: string, today: IsoDate): ReportSce
         probeHeap();
         return { size: Buffer.byteLength(text), totals: check ? totalsOf(rows) : {} };
       }),
-    close: () => db.$client.close(),
+    close: () => closeDatabase(db),
   };
 }
 

@@ -6,7 +6,16 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { narrow, privateFile, privateFolder } from '../src/private-files.ts';
 import * as schema from './schema.ts';
 
-export type Database = BetterSQLite3Database<typeof schema> & { $client: Sqlite.Database };
+/** One SQLite connection under drizzle. */
+export type Connection = BetterSQLite3Database<typeof schema> & { $client: Sqlite.Database };
+
+/**
+ * The database as the code holds it: reads outside a transaction go through this connection, which
+ * only reads; `commit` (db/transactions.ts) writes through `$writer`, whose transactions take turns.
+ * Two connections, because a transaction that awaits would otherwise let another request's read,
+ * run between two of its statements on the same connection, see rows it has not committed.
+ */
+export type Database = Connection & { $writer: Connection };
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -27,15 +36,24 @@ export function openDatabase(path: string): Database {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = FULL');
-  const db = drizzle({ client: sqlite, schema });
+  const writer = drizzle({ client: sqlite, schema });
   // Foreign keys are off while migrating: a migration that makes a table anew (SQLite's only way to
   // change a column) drops the old one, which the rows of other tables still point at; inside the
   // migrations' transaction the pragma cannot be changed, so it is set around it, and the keys are
   // checked once all is done.
   sqlite.pragma('foreign_keys = OFF');
-  migrate(db, { migrationsFolder });
+  migrate(writer, { migrationsFolder });
   sqlite.pragma('foreign_keys = ON');
   const broken = sqlite.pragma('foreign_key_check') as unknown[];
   if (broken.length > 0) throw new Error(`The database has ${broken.length} rows pointing at rows that are not there.`);
-  return db;
+  // A database in memory cannot be opened twice: there, reads share the writer's connection.
+  const reader = path === ':memory:' ? sqlite : new Sqlite(path, { readonly: true, fileMustExist: true });
+  if (reader !== sqlite) reader.pragma('busy_timeout = 5000');
+  return Object.assign(drizzle({ client: reader, schema }), { $writer: writer });
+}
+
+/** Closes both connections. */
+export function closeDatabase(db: Database): void {
+  if (db.$client.open) db.$client.close();
+  if (db.$writer.$client.open) db.$writer.$client.close();
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from './client.ts';
+import { commit } from './transactions.ts';
 import { installation } from './schema.ts';
 
 /** This database's installation id (made by migration 0003 with the database itself). */
@@ -14,8 +15,8 @@ export function installationId(db: Database): string {
  * staging copy on the same Redis), never for a restored backup, which must stay the same
  * installation so that no mail is sent twice.
  */
-export function renewInstallationId(db: Database): string {
+export async function renewInstallationId(db: Database): Promise<string> {
   const id = randomBytes(6).toString('hex');
-  db.update(installation).set({ id }).run();
+  await commit(db, (tx) => tx.update(installation).set({ id }).run());
   return id;
 }

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Statement } from 'better-sqlite3';
-import type { Database } from './client.ts';
+import type { Connection, Database } from './client.ts';
 
 // The database's transactions: every domain operation commits through one of these, from the API,
 // the pages, the workers and the command line alike. They are asynchronous, as a transaction on a
 // database server must be; on SQLite the statements themselves still run synchronously.
 
 /** What a domain transaction can write through: the database itself or its transaction. */
-export type Writer = Pick<Database, 'insert' | 'select' | 'update' | 'delete'>;
+export type Writer = Pick<Connection, 'insert' | 'select' | 'update' | 'delete'>;
 
 /** A domain operation's work inside its transaction; it may await, and nothing else writes meanwhile. */
 export type Work<T> = (tx: Writer) => T | Promise<T>;
@@ -18,13 +18,15 @@ export const committed = new EventEmitter();
 /**
  * Runs a domain operation in one `BEGIN IMMEDIATE` transaction, then tells this process's
  * listeners (the outbox relay wakes). Writers queue on SQLite's lock instead of failing with
- * SQLITE_BUSY; within this process, they take turns (`inTurn`), since they share one connection.
+ * SQLITE_BUSY; within this process, they take turns (`inTurn`) on the writer connection
+ * (`$writer`, db/client.ts), which `work` receives as its `tx`.
  */
 export function commit<T>(db: Database, work: Work<T>): Promise<T> {
-  return inTurn(db, async () => {
+  const writer = db.$writer;
+  return inTurn(writer, async () => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await inTransaction(db, () => work(db));
+        const result = await inTransaction(writer, () => work(writer));
         committed.emit('committed');
         return result;
       } catch (error) {
@@ -45,15 +47,16 @@ export function commit<T>(db: Database, work: Work<T>): Promise<T> {
  * (nothing written) runs the whole group again, as `commit` does.
  */
 export function commitTogether<T>(db: Database, work: Work<T>): Promise<T> {
+  const writer = db.$writer;
   return new Promise<T>((resolve, reject) => {
-    let group = groups.get(db);
+    let group = groups.get(writer);
     if (!group) {
       const started: Queued[] = (group = []);
-      groups.set(db, started);
+      groups.set(writer, started);
       // setImmediate, not a microtask: it runs once the requests read in this turn have all queued.
       setImmediate(() => {
-        groups.delete(db);
-        void inTurn(db, () => commitGroup(db, started));
+        groups.delete(writer);
+        void inTurn(writer, () => commitGroup(writer, started));
       });
     }
     group.push({ work, resolve: resolve as (value: unknown) => void, reject });
@@ -66,11 +69,11 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
-const groups = new WeakMap<Database, Queued[]>();
+const groups = new WeakMap<Connection, Queued[]>();
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-async function commitGroup(db: Database, group: Queued[]): Promise<void> {
+async function commitGroup(db: Connection, group: Queued[]): Promise<void> {
   const sqlite = db.$client;
   const outcomeOf = (op: Queued): Outcome | Promise<Outcome> => {
     const failed = (error: unknown): Outcome => {
@@ -128,14 +131,14 @@ function oneAfterAnother<I, O>(items: readonly I[], each: (item: I) => O | Promi
  * `BEGIN IMMEDIATE`, `work`, `COMMIT`; `ROLLBACK` if it throws. Work that finishes without
  * awaiting commits in the same turn, so no other code of this process runs while it is open.
  */
-function inTransaction<T>(db: Database, work: () => T | Promise<T>): T | Promise<T> {
+function inTransaction<T>(db: Connection, work: () => T | Promise<T>): T | Promise<T> {
   const statements = statementsOf(db);
   statements.begin.run();
   return settle(work, () => statements.commit.run(), () => db.$client.inTransaction && statements.rollback.run());
 }
 
 /** `work` in a savepoint inside the open transaction: rolled back alone when it throws. */
-function inSavepoint<T>(db: Database, work: () => T | Promise<T>): T | Promise<T> {
+function inSavepoint<T>(db: Connection, work: () => T | Promise<T>): T | Promise<T> {
   const statements = statementsOf(db);
   statements.savepoint.run();
   return settle(
@@ -174,7 +177,7 @@ function settle<T>(work: () => T | Promise<T>, done: () => void, undo: () => voi
   );
 }
 
-const statementsOf = (db: Database) => {
+const statementsOf = (db: Connection) => {
   let statements = prepared.get(db);
   if (!statements) {
     const sqlite = db.$client;
@@ -191,14 +194,14 @@ const statementsOf = (db: Database) => {
   return statements;
 };
 
-const prepared = new WeakMap<Database, Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Statement<[]>>>();
+const prepared = new WeakMap<Connection, Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Statement<[]>>>();
 
 /**
  * The transactions of one connection, one after the other: a transaction that awaits leaves the
  * event loop to other requests, whose own transaction must not start on the same connection
  * meanwhile. When none is under way, `run` starts at once, in the caller's turn.
  */
-function inTurn<T>(db: Database, run: () => Promise<T>): Promise<T> {
+function inTurn<T>(db: Connection, run: () => Promise<T>): Promise<T> {
   const before = turns.get(db);
   const mine = before === undefined ? run() : before.then(run, run);
   const settled = mine.then(
@@ -212,7 +215,7 @@ function inTurn<T>(db: Database, run: () => Promise<T>): Promise<T> {
   return mine;
 }
 
-const turns = new WeakMap<Database, Promise<void>>();
+const turns = new WeakMap<Connection, Promise<void>>();
 
 const BUSY_RETRIES = 3;
 const isBusy = (error: unknown) => (error as { code?: string }).code === 'SQLITE_BUSY' || (error as { cause?: { code?: string } }).cause?.code === 'SQLITE_BUSY';

@@ -1,5 +1,5 @@
 import type { Database } from '../db/client.ts';
-import type { Writer } from '../db/transactions.ts';
+import { committed, type Writer } from '../db/transactions.ts';
 
 // The caches of the data access, in one place, each keyed by the database connection:
 // - what never changes once made (prepared queries): `perConnection`, `prepared`;
@@ -89,9 +89,9 @@ export function prepared<T>(db: Writer, key: string, build: () => T): T {
 
 /**
  * Answers of read queries, kept for as long as the database has not changed since they were read.
- * "Not changed" is SQLite's own account: `PRAGMA data_version` moves whenever another connection
- * (another API process, the workers) commits, and `total_changes()` whenever this connection
- * writes a row (rolled-back writes included, which only empties the cache for nothing).
+ * "Not changed" is SQLite's own account: the reading connection's `PRAGMA data_version` moves
+ * whenever another connection commits (this process's writer, another API process, the workers);
+ * and this process's own commits (db/transactions.ts `committed`) are counted as they happen.
  *
  * Nothing is served or remembered inside a transaction: its reads can see its own uncommitted
  * writes. Answers are shared between callers, who must not change them (the callers here freeze
@@ -117,28 +117,28 @@ interface Pin {
 
 interface Connection {
   dataVersion: () => number;
-  totalChanges: () => number;
   state?: State;
   pin?: Pin;
 }
 
-// Two statements, not `select … from pragma_data_version`: that table-valued form prepares the
-// pragma anew on every call, and cost more than both of these together. total_changes()
-// does not touch the database at all; the data version opens a read.
+// The pragma itself, not `select … from pragma_data_version`: that table-valued form prepares the
+// pragma anew on every call. The data version opens a read.
 const connection = perConnection((db): Connection => {
-  const sqlite = (db as Database).$client;
-  const dataVersion = sqlite.prepare('pragma data_version').pluck();
-  const totalChanges = sqlite.prepare('select total_changes()').pluck();
-  return { dataVersion: () => dataVersion.get() as number, totalChanges: () => totalChanges.get() as number };
+  const dataVersion = (db as Database).$client.prepare('pragma data_version').pluck();
+  return { dataVersion: () => dataVersion.get() as number };
 });
+
+/** This process's commits so far: one ends whatever was kept, at once, whatever the version says. */
+let commitsHere = 0;
+committed.on('committed', () => commitsHere++);
 
 // Reading the data version opens a read of the database, the dearest part of a cached answer (a
 // request would pay it twice: the access check's person, then the answer). So the version read
 // after an HTTP request starts stands for the rest of that turn of the event loop, until the next
 // request starts. That is safe: the request's reads run within microseconds of each other, and
 // everything else handled in that turn arrived before the version was read (a request, or a job,
-// that follows from a later commit arrives in a later turn). Writes through this connection
-// (total_changes) still end it at once.
+// that follows from a later commit arrives in a later turn). A commit of this process still ends
+// it at once.
 let requestsStarted = 0;
 let turnOfARequest = false;
 
@@ -164,10 +164,10 @@ export function whileUnchanged<T>(db: Database | Writer, key: string, read: () =
   // A drizzle transaction has no $client of its own: inside one, read.
   if (!('$client' in db) || db.$client.inTransaction) return read();
   const cache = connection(db);
-  const changes = cache.totalChanges();
+  const changes = commitsHere;
   let state = cache.state;
   if (state && state.changes !== changes) {
-    // This connection wrote since: whatever is kept is stale, whatever the version says. Reading
+    // This process committed since: whatever is kept is stale, whatever the version says. Reading
     // the version waits for the next read, or a steady load of writes would pay for it each time.
     cache.state = undefined;
     return read();

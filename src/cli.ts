@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { CopyRefused, copyIntoPostgres } from '../db/copy.ts';
 import { installationId, renewInstallationId } from '../db/installation.ts';
 import { openPostgres } from '../db/postgres/client.ts';
@@ -60,7 +60,7 @@ async function holidaysSeed(args: string[]): Promise<void> {
       .filter(Boolean)
       .join(' '),
   );
-  db.$client.close();
+  closeDatabase(db);
 }
 
 async function usersCreate(args: string[]): Promise<void> {
@@ -81,7 +81,7 @@ async function usersCreate(args: string[]): Promise<void> {
     const user = await createAccount({ db, publicUrl: config.publicUrl }, { email, password, name, role: role as Role }, null, { ip: 'command line', now: new Date() });
     console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
   } finally {
-    db.$client.close();
+    closeDatabase(db);
   }
 }
 
@@ -98,7 +98,7 @@ async function dbBackup(args: string[]): Promise<void> {
     const { totalPages } = await db.$client.backup(file, { progress: () => 0x7fffffff });
     console.log(`Backed up ${totalPages} pages into ${file}.`);
   } finally {
-    db.$client.close();
+    closeDatabase(db);
   }
 }
 
@@ -128,17 +128,17 @@ async function dbCopy(args: string[]): Promise<void> {
     if (error instanceof CopyRefused) throw new ConfigError(error.message);
     throw error;
   } finally {
-    source.$client.close();
+    closeDatabase(source);
     await target.$client.end();
   }
 }
 
-function installationRenew(): void {
+async function installationRenew(): Promise<void> {
   const db = openDatabase(loadConfig().databasePath);
   try {
-    console.log(`This database is now installation ${renewInstallationId(db)}.`);
+    console.log(`This database is now installation ${await renewInstallationId(db)}.`);
   } finally {
-    db.$client.close();
+    closeDatabase(db);
   }
 }
 
@@ -149,7 +149,7 @@ async function collectionsImport(args: string[]): Promise<void> {
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
   if (readingRoomId !== undefined && (!Number.isSafeInteger(readingRoomId) || !findRoom(db, readingRoomId))) {
-    db.$client.close();
+    closeDatabase(db);
     throw new ConfigError(`--room: there is no reading room ${values.room}; the rooms are listed at GET /api/v1/reading-rooms`);
   }
   const today = todayIn(config.timezone, new Date());
@@ -166,7 +166,7 @@ async function collectionsImport(args: string[]): Promise<void> {
       report.event(event);
     }
   } finally {
-    db.$client.close();
+    closeDatabase(db);
   }
   report.summary(tally, (performance.now() - started) / 1000);
   if (tally.failed > 0) process.exitCode = 1;
@@ -195,7 +195,7 @@ async function collectionsHarvest(args: string[]): Promise<void> {
     if (error) console.error(`The harvest stopped after ${progress.pages} pages: ${error.message}`);
     if (error || tally.failed > 0) process.exitCode = 1;
   } finally {
-    db.$client.close();
+    closeDatabase(db);
   }
 }
 

@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { installationId } from '../db/installation.ts';
 import { seedDatabase } from '../db/seed/index.ts';
 import { openQueues, producerConnection, queueNamespace } from '../workers/queues.ts';
@@ -33,7 +33,7 @@ closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   await workers?.close(SHUTDOWN_GRACE_MS - 2_000);
   dashboardConnection?.disconnect();
   await redis.close();
-  db.$client.close();
+  closeDatabase(db);
 });
 
 await app.listen({ port: config.port, host: config.host });

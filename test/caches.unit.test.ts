@@ -2,17 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Database } from '../db/client.ts';
 import { closures } from '../db/schema.ts';
+import { commit } from '../db/transactions.ts';
 import { requestStarted, whileUnchanged } from '../src/caches.ts';
 import { twoConnectionsMaker } from './helpers/two-connections.ts';
 
 // src/caches.ts: an answer is read again as soon as the database has changed, whoever changed
-// it: this connection, or another one (another API process, the workers) on the same file.
+// it: this process, or another one (another API process, the workers) on the same file.
 
 /** `db` for the code under test, `elsewhere` as another process would hold the same file. */
 const twoConnections = twoConnectionsMaker('unchanged');
 
 let closed = 0;
-const closeOn = (connection: Database, date: string) => connection.insert(closures).values({ date, reason: `Closed ${++closed}` }).run();
+/** A day closed by this process, through commit. */
+const closeOn = (connection: Database, date: string) => commit(connection, (tx) => tx.insert(closures).values({ date, reason: `Closed ${++closed}` }).run());
+/** A day closed as another process would close it: on its own connection, unknown to this one's commits. */
+const closeElsewhere = (elsewhere: Database, date: string) =>
+  elsewhere.$writer.$client.prepare('insert into closures (date, reason) values (?, ?)').run(date, `Closed ${++closed}`);
 
 /** A read that counts how often it really reads, and answers the closures it finds. */
 function countingRead(db: Database) {
@@ -39,44 +44,45 @@ describe('an answer kept while the database is unchanged', () => {
     assert.equal(closuresRead.reads(), 1);
   });
 
-  it('is read again after a write through the same connection', () => {
+  it('is read again after a commit of this process', async () => {
     const { db } = twoConnections();
     const closuresRead = countingRead(db);
     closuresRead.read();
-    closeOn(db, '2026-12-24');
+    await closeOn(db, '2026-12-24');
     assert.deepEqual(closuresRead.read(), ['2026-12-24']);
     assert.equal(closuresRead.reads(), 2);
   });
 
-  it('is read again after a commit through another connection to the same file', () => {
+  it('is read again after a commit through another connection to the same file', async () => {
     const { db, elsewhere } = twoConnections();
     const closuresRead = countingRead(db);
     closuresRead.read();
-    closeOn(elsewhere, '2026-12-24');
+    closeElsewhere(elsewhere, '2026-12-24');
     assert.deepEqual(closuresRead.read(), ['2026-12-24']);
     assert.equal(closuresRead.reads(), 2);
   });
 
-  it('is neither served nor kept inside a transaction, which may see its own uncommitted writes', () => {
+  it('is neither served nor kept inside a transaction, which may see its own uncommitted writes', async () => {
     const { db } = twoConnections();
-    const closuresRead = countingRead(db);
-    closuresRead.read();
-    const inside: string[][] = [];
+    const outside = countingRead(db);
+    outside.read();
+    let inside: ReturnType<typeof countingRead> | undefined;
+    const seen: string[][] = [];
     // Only the transaction's own refusal may end it: an assertion failing inside would be taken
     // for it, so what the transaction saw is checked once it is over.
-    assert.throws(
-      () =>
-        db.$client.transaction(() => {
-          closeOn(db, '2026-12-31');
-          // Read twice: a first read after a write drops what was kept; the second is the one a
-          // cache that kept answers inside transactions would keep.
-          inside.push(closuresRead.read(), closuresRead.read());
-          throw new Error('rolled back');
-        })(),
+    await assert.rejects(
+      commit(db, (tx) => {
+        tx.insert(closures).values({ date: '2026-12-31', reason: 'Closed inside' }).run();
+        inside = countingRead(tx as Database);
+        // Read twice: a cache that kept answers inside transactions would answer the second.
+        seen.push(inside.read(), inside.read());
+        throw new Error('rolled back');
+      }),
       { message: 'rolled back' },
     );
-    assert.deepEqual(inside, [['2026-12-31'], ['2026-12-31']], 'inside, the transaction’s own write is seen');
-    assert.deepEqual(closuresRead.read(), [], 'after the rollback, the uncommitted closure is gone');
+    assert.deepEqual(seen, [['2026-12-31'], ['2026-12-31']], 'inside, the transaction’s own write is seen');
+    assert.equal(inside?.reads(), 2, 'and nothing was kept');
+    assert.deepEqual(outside.read(), [], 'after the rollback, the uncommitted closure is gone');
   });
 
   it('is not kept past 32 MB of answers kept as bytes', () => {
@@ -100,23 +106,23 @@ describe('within the turn of the event loop in which an HTTP request started', (
     const closuresRead = countingRead(db);
     requestStarted();
     closuresRead.read();
-    closeOn(elsewhere, '2026-12-24');
+    closeElsewhere(elsewhere, '2026-12-24');
     assert.deepEqual(closuresRead.read(), [], 'the same request still sees the database as it first read it');
     requestStarted();
     assert.deepEqual(closuresRead.read(), ['2026-12-24'], 'a request that starts after the commit sees it');
 
-    closeOn(elsewhere, '2026-12-31');
+    closeElsewhere(elsewhere, '2026-12-31');
     await endOfTurn();
     assert.deepEqual(closuresRead.read(), ['2026-12-24', '2026-12-31'], 'after the turn, with no request, every read looks again');
     assert.equal(closuresRead.reads(), 3);
   });
 
-  it('a write through this connection is seen at once', () => {
+  it('a commit of this process is seen at once', async () => {
     const { db } = twoConnections();
     const closuresRead = countingRead(db);
     requestStarted();
     closuresRead.read();
-    closeOn(db, '2026-12-24');
+    await closeOn(db, '2026-12-24');
     assert.deepEqual(closuresRead.read(), ['2026-12-24']);
   });
 });

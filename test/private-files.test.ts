@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { runCli, startServer } from './helpers/fault-kit.ts';
 import { uniqueQueuePrefix } from './helpers/workers.ts';
 
@@ -72,7 +72,7 @@ describe('files on disk', { timeout: 90_000 }, () => {
     try {
       assert.deepEqual([database, `${database}-wal`, `${database}-shm`].map(modeOf), ['600', '600', '600']);
     } finally {
-      db.$client.close();
+      closeDatabase(db);
       holder.close();
       old.close();
     }
@@ -80,7 +80,7 @@ describe('files on disk', { timeout: 90_000 }, () => {
 
   it('npm run cli -- db:backup writes an owner-only copy, in an owner-only folder it makes', async () => {
     const database = join(folder, 'backed-up.sqlite');
-    openDatabase(database).$client.close();
+    closeDatabase(openDatabase(database));
     const backup = join(folder, 'backups', 'copy.sqlite');
     const { code, stderr } = await runCli(['db:backup', backup], { NODE_ENV: 'test', DATABASE_PATH: database }).exit;
     assert.equal(code, 0, stderr);
@@ -92,7 +92,7 @@ describe('files on disk', { timeout: 90_000 }, () => {
 
   it('a backup over an existing file readable by others leaves it owner-only', async () => {
     const database = join(folder, 'backed-up-again.sqlite');
-    openDatabase(database).$client.close();
+    closeDatabase(openDatabase(database));
     const backup = join(folder, 'wide-copy.sqlite');
     writeFileSync(backup, '', { mode: 0o644 });
     chmodSync(backup, 0o644);

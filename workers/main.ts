@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { openDatabase } from '../db/client.ts';
+import { closeDatabase, openDatabase } from '../db/client.ts';
 import { createLog } from '../src/log.ts';
 import { configurationOrExit } from '../src/startup.ts';
 import { startWorkerRuntime } from './runtime.ts';
@@ -18,5 +18,5 @@ closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
   else log.info({ signal }, 'shutting down');
   await runtime.close(SHUTDOWN_GRACE_MS - 1_000);
-  db.$client.close();
+  closeDatabase(db);
 });

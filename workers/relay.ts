@@ -4,7 +4,7 @@ import type { Log } from './queues.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../src/domain/calendar.ts';
 import { jobIdFor, markCompleted, markDispatched, markNotTaken, rowsToDispatch, type OutboxJobRef, type QueueName, type RowToDispatch } from '../src/outbox/store.ts';
-import { committed } from '../db/transactions.ts';
+import { commit, committed } from '../db/transactions.ts';
 import { jobsAlreadyThere } from './published-jobs.ts';
 import { jobOptions, type QueuePolicy } from './queues.ts';
 
@@ -88,7 +88,8 @@ export class OutboxRelay {
     }
     const dispatched: number[] = [];
     for (const [name, queued] of byQueue) dispatched.push(...(await this.publish(this.queues[name], queued)));
-    markDispatched(this.db, dispatched, this.clock());
+    const now = this.clock();
+    await commit(this.db, (tx) => markDispatched(tx, dispatched, now));
     return rows.length;
   }
 
@@ -110,9 +111,11 @@ export class OutboxRelay {
       const jobId = jobIds[i] as string;
       const job = there[i];
       if (!job) fresh.push({ row, jobId });
-      else if (job.data?.outboxId !== row.id || job.data.key !== row.key) this.notTaken(row, jobId, queue.name);
+      else if (job.data?.outboxId !== row.id || job.data.key !== row.key) await this.notTaken(row, jobId, queue.name);
       else if (job.state === 'completed') {
-        markCompleted(this.db, row.id, `${typeof job.returnValue === 'string' ? job.returnValue : 'done'} (recorded from the queue: the database was restored)`, this.clock());
+        const outcome = `${typeof job.returnValue === 'string' ? job.returnValue : 'done'} (recorded from the queue: the database was restored)`;
+        const now = this.clock();
+        await commit(this.db, (tx) => markCompleted(tx, row.id, outcome, now));
         this.log.warn({ outboxId: row.id, jobId }, 'outbox relay: a job of this row had already completed; recorded it here, as after a restore, instead of running it again');
       } else if (job.state === 'failed') {
         await job.retry();
@@ -126,9 +129,10 @@ export class OutboxRelay {
     return [...inHand, ...fresh.map(({ row }) => row.id)];
   }
 
-  private notTaken(row: RowToDispatch, jobId: string, queue: string): void {
+  private async notTaken(row: RowToDispatch, jobId: string, queue: string): Promise<void> {
     const reason = `job ${jobId} in queue ${queue} belongs to another database with installation ${this.installation}`;
-    if (markNotTaken(this.db, row.id, reason, this.clock())) {
+    const now = this.clock();
+    if (await commit(this.db, (tx) => markNotTaken(tx, row.id, reason, now))) {
       this.log.error(
         { outboxId: row.id, jobId },
         `outbox relay: BullMQ did not take the row: ${reason}. A copy of this database runs on the same Redis and prefix: give it its own installation id (npm run cli -- installation:renew).`,

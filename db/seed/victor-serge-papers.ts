@@ -1,6 +1,7 @@
-import { count, sql } from 'drizzle-orm';
+import { count } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { commit } from '../transactions.ts';
+import { clientOf } from '../../src/caches.ts';
 import { collections, containers, series } from '../schema.ts';
 import { entryId } from '../../src/finding-aids/search.ts';
 
@@ -102,8 +103,8 @@ export async function seedVictorSergePapers(db: Database): Promise<void> {
           })),
         )
         .run();
-      db.run(
-        sql`insert into search_entries (rowid, title, abstract, component_id) values (${entryId(collection.id, 0)}, ${victorSergePapers.title}, ${victorSergePapers.abstract}, null)`,
-      );
+      clientOf(tx)
+        .prepare('insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)')
+        .run(entryId(collection.id, 0), victorSergePapers.title, victorSergePapers.abstract);
   });
 }

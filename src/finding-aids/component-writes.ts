@@ -1,4 +1,5 @@
-import type { Database } from '../../db/client.ts';
+import type { Writer } from '../../db/transactions.ts';
+import { clientOf } from '../caches.ts';
 import { containerKeys } from '../domain/container-identity.ts';
 import type { FindingAid } from './finding-aid.ts';
 import { rowBatch } from './row-batches.ts';
@@ -12,8 +13,8 @@ import { entryId } from './search.ts';
  * rows of each kind, and building a query per row, or a call into SQLite per row, would cost more
  * than writing it.
  */
-export function writeComponents(db: Database, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>, created: boolean): void {
-  const sqlite = db.$client;
+export function writeComponents(tx: Writer, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>, created: boolean): void {
+  const sqlite = clientOf(tx);
   const kept = new Map<string, number>();
   for (const row of sqlite.prepare('select id, ref_id as refId from components where collection_id = ? and ref_id is not null').all(collectionId) as { id: number; refId: string }[]) {
     kept.set(row.refId, row.id);

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { commit } from '../../db/transactions.ts';
 import { oaiHarvests } from '../../db/schema.ts';
 import type { Logger } from 'pino';
 import { withoutCredentials, type Config } from '../config.ts';
@@ -49,7 +50,8 @@ export async function recordedHarvest(
     if (!(caught instanceof OaiError)) throw caught;
     error = caught;
   }
-  db.insert(oaiHarvests)
+  await commit(db, (tx) =>
+    tx.insert(oaiHarvests)
     .values({
       url: withoutCredentials(request.url),
       set: request.set ?? null,
@@ -61,7 +63,8 @@ export async function recordedHarvest(
       failures: tally.failed,
       error: error ? `${error.code}: ${error.message}` : null,
     })
-    .run();
+    .run(),
+  );
   return { from: request.from ?? null, tally, error };
 }
 

@@ -130,7 +130,7 @@ export function importRead(db: Database, aid: FindingAid, today: IsoDate, { read
       counts.withdrawn++;
     }
 
-    writeComponents(db, collectionId, aid, ids, existing === undefined);
+    writeComponents(tx, collectionId, aid, ids, existing === undefined);
     catalogueChanged(tx);
     return {
       collectionId,

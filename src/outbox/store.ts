@@ -72,7 +72,7 @@ export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: 
     .all();
 }
 
-export function markDispatched(db: Database, ids: number[], now: Date): void {
+export function markDispatched(db: Writer, ids: number[], now: Date): void {
   db.update(outbox)
     .set({ dispatchedAt: now, dispatchCount: sql`${outbox.dispatchCount} + 1`, notTaken: null })
     .where(and(inArray(outbox.id, ids), isNull(outbox.completedAt)))
@@ -85,7 +85,7 @@ export function markDispatched(db: Database, ids: number[], now: Date): void {
  * so the relay tries again when the lease runs out rather than at every poll. True when the row
  * had no such record yet (the relay logs only then).
  */
-export function markNotTaken(db: Database, id: number, reason: string, now: Date): boolean {
+export function markNotTaken(db: Writer, id: number, reason: string, now: Date): boolean {
   const first = db.update(outbox).set({ notTaken: reason }).where(and(eq(outbox.id, id), isNull(outbox.notTaken))).run().changes === 1;
   db.update(outbox).set({ dispatchedAt: now }).where(eq(outbox.id, id)).run();
   return first;
@@ -119,7 +119,7 @@ export function rowForJob(db: Database, ref: OutboxJobRef): OutboxRow | 'done' |
  * The worker's record that a row is done (`sent`, or why it never can be). Only the first record
  * counts; `payload`, when given, replaces the stored one (to blank secrets once they are used).
  */
-export function markCompleted(db: Database, id: number, outcome: string, now: Date, payload?: unknown): boolean {
+export function markCompleted(db: Writer, id: number, outcome: string, now: Date, payload?: unknown): boolean {
   // Prepared, in its two shapes (with and without a new payload): it runs once per job. Raw
   // placeholders take the values as stored: the instant in ms, the payload as JSON.
   const where = and(eq(outbox.id, sql.placeholder('id')), isNull(outbox.completedAt));
@@ -154,7 +154,7 @@ export function completionWriter(db: Database) {
   const flush = () => {
     const batch = pending;
     pending = [];
-    commit(db, (tx) => batch.map((r) => markCompleted(tx as Database, r.id, r.outcome, r.now, r.payload))).then(
+    commit(db, (tx) => batch.map((r) => markCompleted(tx, r.id, r.outcome, r.now, r.payload))).then(
       (results) => batch.forEach((r, i) => r.resolve(results[i] as boolean)),
       (error: unknown) => batch.forEach((r) => r.reject(error)),
     );

@@ -504,7 +504,7 @@ const REQUEST_DAYS_FROM = '2027-04-01';
 function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
   made += 1;
   const containerId = status === 'awaiting_approval' ? 23 : 1 + (made % 22);
-  return room.db
+  return room.db.$writer
     .insert(requests)
     .values({ researcherId, containerId, visitDate: addDays(REQUEST_DAYS_FROM, made), readingRoomId: 1, status })
     .returning({ id: requests.id })
@@ -515,7 +515,7 @@ function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
 function heldRequest(): number {
   made += 1;
   const visitDate = addDays(REQUEST_DAYS_FROM, made);
-  return room.db
+  return room.db.$writer
     .insert(requests)
     .values({ researcherId, containerId: 1 + (made % 22), visitDate, readingRoomId: 1, status: 'on_hold', holdUntil: addDays(visitDate, 1) })
     .returning({ id: requests.id })
@@ -529,8 +529,8 @@ function heldRequest(): number {
 function newAppointment(kind: 'ahead' | 'today' | 'attended today'): number {
   made += 1;
   const today = kind !== 'ahead';
-  const owner = today ? room.db.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning().get().id : researcherId;
-  return room.db
+  const owner = today ? room.db.$writer.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning().get().id : researcherId;
+  return room.db.$writer
     .insert(appointments)
     .values({
       researcherId: owner,
@@ -563,12 +563,12 @@ function contextFor(caller: Caller): Context {
     heldRequest,
     appointment: newAppointment,
     savedItem: (containerId) => {
-      room.db.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing().run();
+      room.db.$writer.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing().run();
       return room.db.select({ id: savedItems.id }).from(savedItems).where(and(eq(savedItems.researcherId, researcherId), eq(savedItems.containerId, containerId))).get()!.id;
     },
     classSession: () => {
       made += 1;
-      return room.db
+      return room.db.$writer
         .insert(classSessions)
         .values({
           readingRoomId: 1,
@@ -588,7 +588,7 @@ function contextFor(caller: Caller): Context {
     openDay: nextBusinessDay,
     closedDay: () => {
       const date = nextBusinessDay();
-      room.db.insert(closures).values({ date, reason: 'Closed for the table' }).run();
+      room.db.$writer.insert(closures).values({ date, reason: 'Closed for the table' }).run();
       return date;
     },
   };

@@ -392,7 +392,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     const gina = await person('gina', 'researcher');
     // 200 folders already saved (since removed from their finding aid by an import: the list keeps them).
     const full = Array.from({ length: 200 }, (_, i) => ({ researcherId: gina.user.id, componentId: 5_000_000 + i, collectionId: 1 }));
-    room.db.insert(savedItems).values(full).run();
+    room.db.$writer.insert(savedItems).values(full).run();
     const refused = await digest.unchangedBy(() => saveBox(gina.token, 11), 'the 201st save');
     assertRefusal(refused, 422, 'SAVED_LIST_FULL');
     const list = await call(gina.token, { method: 'GET', url: '/api/v1/me/saved' });
@@ -405,12 +405,12 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     const alice = who('alice');
     // 3,000 past requests of alice's (cancelled: they hold nothing), as a long history would have.
     const rows = Array.from({ length: 3000 }, (_, i) => ({ researcherId: alice.user.id, containerId: 1 + (i % 29), visitDate: addDays('2020-01-06', i), readingRoomId: 1, status: 'cancelled' as const }));
-    for (let i = 0; i < rows.length; i += 500) room.db.insert(requests).values(rows.slice(i, i + 500)).run();
+    for (let i = 0; i < rows.length; i += 500) room.db.$writer.insert(requests).values(rows.slice(i, i + 500)).run();
 
     // Answers are kept while the database is unchanged (src/caches.ts): timed as they were,
     // every sample but the first was a kept answer, whatever the query cost. A write (that changes
     // nothing alice sees) before each sample makes every call run its query.
-    const changeTheDatabase = () => room.db.$client.prepare('update users set name = name where id = ?').run(alice.user.id);
+    const changeTheDatabase = () => room.db.$writer.$client.prepare('update users set name = name where id = ?').run(alice.user.id);
     const time = async (url: string) => {
       const samples: number[] = [];
       let response: LightMyRequestResponse | undefined;

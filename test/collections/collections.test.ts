@@ -115,8 +115,8 @@ describe('container availability on a visit date', () => {
     const { id } = await serge();
     const { containers } = (await get(`/api/v1/collections/${id}`)).body;
     const [box1, box2, box3] = containers as Container[];
-    const researcher = room.db.insert(users).values({ email: 'reader@example.org', name: 'A Reader', passwordHash: 'x' }).returning().get();
-    room.db
+    const researcher = room.db.$writer.insert(users).values({ email: 'reader@example.org', name: 'A Reader', passwordHash: 'x' }).returning().get();
+    room.db.$writer
       .insert(requests)
       .values([
         { researcherId: researcher.id, containerId: box1!.id, visitDate: '2026-12-01', readingRoomId: 1, status: 'scheduled' },

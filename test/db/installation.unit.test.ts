@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { openDatabase } from '../../db/client.ts';
+import { closeDatabase, openDatabase } from '../../db/client.ts';
 import { installationId, renewInstallationId } from '../../db/installation.ts';
 import { outbox } from '../../db/schema.ts';
 
@@ -19,23 +19,23 @@ describe('the installation id', () => {
     const second = openDatabase(join(folder, 'second.sqlite'));
     assert.match(installationId(first), /^[0-9a-f]{12}$/);
     assert.notEqual(installationId(first), installationId(second));
-    assert.throws(() => first.$client.prepare("insert into installation (id) values ('0123456789ab')").run(), /a database has one installation/);
-    first.$client.close();
-    second.$client.close();
+    assert.throws(() => first.$writer.$client.prepare("insert into installation (id) values ('0123456789ab')").run(), /a database has one installation/);
+    closeDatabase(first);
+    closeDatabase(second);
   });
 
-  it('is kept by a copy of the file, and changed only when asked', () => {
+  it('is kept by a copy of the file, and changed only when asked', async () => {
     const original = openDatabase(join(folder, 'original.sqlite'));
     const id = installationId(original);
-    original.$client.close();
+    closeDatabase(original);
     copyFileSync(join(folder, 'original.sqlite'), join(folder, 'copy.sqlite'));
     const copy = openDatabase(join(folder, 'copy.sqlite'));
     assert.equal(installationId(copy), id);
-    const renewed = renewInstallationId(copy);
+    const renewed = await renewInstallationId(copy);
     assert.match(renewed, /^[0-9a-f]{12}$/);
     assert.notEqual(renewed, id);
     assert.equal(installationId(copy), renewed);
-    copy.$client.close();
+    closeDatabase(copy);
   });
 
   it('is given to a database made before installations existed, whose waiting mail gets row keys', () => {
@@ -63,6 +63,6 @@ describe('the installation id', () => {
     assert.equal(keys.length, 2);
     for (const key of keys) assert.match(key ?? '', /^[0-9a-f]{8}$/);
     assert.notEqual(keys[0], keys[1], 'each row a key of its own');
-    db.$client.close();
+    closeDatabase(db);
   });
 });

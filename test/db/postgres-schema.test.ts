@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { getTableConfig as getSqliteTableConfig } from 'drizzle-orm/sqlite-core';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
 import { tablePairs } from '../../db/copy.ts';
 import { openPostgres } from '../../db/postgres/client.ts';
 import { OwnPostgresDatabase } from '../helpers/postgres.ts';
@@ -29,7 +29,7 @@ describe('the PostgreSQL schema', { timeout: 60_000 }, () => {
     sqlite = openDatabase(join(folder, 'reading-room.sqlite'));
   });
   after(async () => {
-    sqlite?.$client.close();
+    if (sqlite) closeDatabase(sqlite);
     if (folder) rmSync(folder, { recursive: true, force: true });
     await postgres?.drop();
   });

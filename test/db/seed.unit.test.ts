@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { count, eq } from 'drizzle-orm';
-import { openDatabase } from '../../db/client.ts';
+import { closeDatabase, openDatabase } from '../../db/client.ts';
 import { closures, collections, containers } from '../../db/schema.ts';
 import { federalHolidays, seedFederalHolidays } from '../../db/seed/federal-holidays.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
@@ -34,16 +34,16 @@ describe('the federal holidays', () => {
 
   it('are seeded once a year: a holiday an admin reopened stays open, and an admin’s own reason stays', async () => {
     const db = freshDatabase();
-    db.insert(closures).values({ date: '2026-12-25', reason: 'Library closed for the winter break' }).run();
+    db.$writer.insert(closures).values({ date: '2026-12-25', reason: 'Library closed for the winter break' }).run();
     assert.deepEqual(await seedFederalHolidays(db, [2026]), [2026]);
-    db.delete(closures).where(eq(closures.date, '2026-10-12')).run();
+    db.$writer.delete(closures).where(eq(closures.date, '2026-10-12')).run();
 
     assert.deepEqual(await seedFederalHolidays(db, [2026, 2029]), [2029]);
     const reasons = new Map(db.select().from(closures).all().map((c) => [c.date, c.reason]));
     assert.equal(reasons.has('2026-10-12'), false);
     assert.equal(reasons.get('2026-12-25'), 'Library closed for the winter break');
     assert.equal(reasons.get('2029-11-22'), 'Thanksgiving Day');
-    db.$client.close();
+    closeDatabase(db);
   });
 });
 
@@ -53,32 +53,34 @@ describe('seeding at start-up', () => {
     for (let start = 0; start < 3; start++) {
       const db = openDatabase(path);
       await seedDatabase(db, loadConfig({}), '2026-11-26');
-      db.$client.close();
+      closeDatabase(db);
     }
     const db = openDatabase(path);
     assert.equal(db.select({ n: count() }).from(collections).get()?.n, 1);
     assert.equal(db.select({ n: count() }).from(containers).get()?.n, 29);
     assert.deepEqual(db.$client.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
-    db.$client.close();
+    closeDatabase(db);
   });
 
-  it('opens the file with WAL, full synchronous writes, foreign keys and a busy timeout', () => {
+  it('opens the file with WAL, full synchronous writes, foreign keys and a busy timeout; reads outside transactions only read', () => {
     const db = freshDatabase();
-    const pragma = (name: string) => db.$client.pragma(name, { simple: true });
+    assert.equal(db.$client.readonly, true);
+    assert.equal(db.$writer.$client.readonly, false);
+    const pragma = (name: string) => db.$writer.$client.pragma(name, { simple: true });
     assert.equal(pragma('journal_mode'), 'wal');
     assert.equal(pragma('synchronous'), 2); // FULL
     assert.equal(pragma('foreign_keys'), 1);
     assert.ok(Number(pragma('busy_timeout')) >= 1000);
-    db.$client.close();
+    closeDatabase(db);
   });
 
   it('refuses to lift a restriction while the restriction note remains', async () => {
     const db = freshDatabase();
     await seedDatabase(db, loadConfig({}), '2026-11-26');
     assert.throws(
-      () => db.update(containers).set({ restricted: false }).where(eq(containers.label, 'Box 23')).run(),
+      () => db.$writer.update(containers).set({ restricted: false }).where(eq(containers.label, 'Box 23')).run(),
       /CHECK constraint failed/,
     );
-    db.$client.close();
+    closeDatabase(db);
   });
 });

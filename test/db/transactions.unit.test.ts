@@ -140,4 +140,25 @@ describe('a transaction whose work awaits', () => {
     assert.deepEqual(closedDays(elsewhere), ['2027-03-02']);
     assert.deepEqual(queuedDays(elsewhere), ['2027-03-02']);
   });
+
+  it('is not seen, before its COMMIT, by reads of the same database outside it', async () => {
+    const { db } = twoConnections();
+    let release: () => void = () => undefined;
+    const open = commit(db, async (tx) => {
+      closeDay('2027-04-01')(tx);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(closedDays(db), [], 'a read of this process, between two statements of the open transaction');
+    release();
+    await open;
+    assert.deepEqual(closedDays(db), ['2027-04-01']);
+  });
+});
+
+describe('a write outside commit', () => {
+  it('is refused: the connection that reads outside transactions only reads', () => {
+    const { db } = twoConnections();
+    assert.throws(() => db.insert(closures).values({ date: '2027-05-03', reason: 'not through commit' }).run(), /readonly/);
+  });
 });

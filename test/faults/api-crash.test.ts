@@ -1,3 +1,4 @@
+import { closeDatabase } from '../../db/client.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
@@ -34,7 +35,7 @@ describe('kill -9 of the API during a burst of writes', () => {
     const researchers = await makeResearchers(file.db, file.config, RESEARCHERS, 'crash');
     const dates = visitDates(file.db, file.config);
     const containers = openContainerIds(file.db);
-    file.db.$client.close(); // from here on only the server writes
+    closeDatabase(file.db); // from here on only the server writes
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
     const server = await startServer(env);
     let killing = false;

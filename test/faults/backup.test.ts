@@ -1,3 +1,4 @@
+import { closeDatabase } from '../../db/client.ts';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
     mkdirSync(restoreFolder);
     const target = join(restoreFolder, 'reading-room.sqlite');
     const { writer, lines } = await startWriter(file, 10);
-    file.db.$client.close();
+    closeDatabase(file.db);
     try {
       const warmUp = Date.now() + 15_000;
       while (lines().acks.length < 50) {
@@ -138,14 +139,14 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
     async () => {
       const file = await freshDatabase();
       // Some years of sign-ins' audit trail (about 60 MB), as a reading room accumulates it.
-      const insert = file.db.$client.prepare("insert into security_events (at, kind, email, ip, detail) values (?, 'login_succeeded', ?, '10.0.0.1', ?)");
+      const insert = file.db.$writer.$client.prepare("insert into security_events (at, kind, email, ip, detail) values (?, 'login_succeeded', ?, '10.0.0.1', ?)");
       const yearAgo = Date.now() - 365 * 86_400_000;
-      file.db.$client.transaction(() => {
+      file.db.$writer.$client.transaction(() => {
         for (let i = 0; i < 100_000; i++) insert.run(yearAgo + i, `reader-${i % 500}@example.org`, JSON.stringify({ userAgent: `Mozilla/5.0 ${'x'.repeat(480)}` }));
       })();
       file.db.$client.pragma('wal_checkpoint(TRUNCATE)');
       const { writer, lines } = await startWriter(file, 5);
-      file.db.$client.close();
+      closeDatabase(file.db);
       try {
         await sleep(300);
         const started = Date.now();

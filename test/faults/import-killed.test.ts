@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { importFindingAid } from '../../src/finding-aids/import.ts';
-import { openDatabase } from '../../db/client.ts';
+import { closeDatabase, openDatabase } from '../../db/client.ts';
 import { eadDocument, fileComponent, seriesComponent } from '../helpers/ead-documents.ts';
 import { checkFile, freshDatabase, signToken, sleep, startServer } from '../helpers/fault-kit.ts';
 import { makeAccount } from '../helpers/people.ts';
@@ -43,7 +43,7 @@ describe('kill -9 of the API during a large import', () => {
       const token = signToken(resolveJwtSecret(file.config), user);
       await importFindingAid(file.db, largeFindingAid('First', 4), todayIn(file.config.timezone, new Date()));
       const before = tablesChecksum(file.db, CATALOGUE_TABLES);
-      file.db.$client.close();
+      closeDatabase(file.db);
 
       const server = await startServer({ DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix });
       const walAtStart = walSize(file.path);
@@ -70,7 +70,7 @@ describe('kill -9 of the API during a large import', () => {
         const title = reopened.$client.prepare("select title from collections where call_number = 'MS 4000'").pluck().get();
         assert.equal(title, 'First papers');
       } finally {
-        reopened.$client.close();
+        closeDatabase(reopened);
       }
     } finally {
       file.remove();

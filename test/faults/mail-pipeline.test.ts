@@ -94,7 +94,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await commitMails(pipeline.db, mails(1, 10));
       await publishWithoutWorkers(pipeline);
       // The crash: the jobs are in Redis, but the rows were never marked dispatched.
-      pipeline.db.update(outbox).set({ dispatchedAt: null }).run();
+      pipeline.db.$writer.update(outbox).set({ dispatchedAt: null }).run();
       await publishWithoutWorkers(pipeline);
 
       await pipeline.startWorkers();

@@ -1,3 +1,4 @@
+import { closeDatabase } from '../../db/client.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
@@ -38,7 +39,7 @@ describe('four processes writing one SQLite file', () => {
     const writerResearchers = await makeResearchers(file.db, file.config, WRITERS * RESEARCHERS_PER_WRITER, 'child');
     const dates = visitDates(file.db, file.config);
     const containers = openContainerIds(file.db);
-    file.db.$client.close();
+    closeDatabase(file.db);
     const server = await startServer({ DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix });
     const writers = Array.from({ length: WRITERS }, (_, w) =>
       runScript('test/helpers/fault-writer.ts', {

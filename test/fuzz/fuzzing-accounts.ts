@@ -46,7 +46,7 @@ export class FuzzingAccounts {
       const snapshot = this.snapshots.get(role);
       if (snapshot === undefined || this.row(user.id) === snapshot) continue;
       const was = JSON.parse(snapshot) as Record<string, unknown>;
-      this.room.db.$client
+      this.room.db.$writer.$client
         .prepare('update users set role = ?, email = ?, email_verified_at = ?, disabled_at = null, password_hash = ? where id = ?')
         .run(was.role, was.email, was.email_verified_at, was.password_hash, user.id);
       this.keep(role, user.id);

@@ -66,8 +66,9 @@ const NOT_DOMAIN = new Set(['security_events', '__drizzle_migrations']);
 /**
  * A digest of every domain table (collections, series, containers, closures, users, requests,
  * request_events, outbox, account_tokens, and any table added later), all rows and columns.
- * Recomputed only when SQLite's `total_changes()` moved since the last time: a write, even one
- * rolled back, moves it; nothing else changes rows (the app has this one connection).
+ * Recomputed only when the writing connection's `total_changes()` moved since the last time: a
+ * write, even one rolled back, moves it; nothing else changes rows (the app writes through that
+ * one connection; db/client.ts).
  */
 export class DomainDigest {
   private readonly tables: string[];
@@ -78,7 +79,7 @@ export class DomainDigest {
   constructor(db: Database) {
     const client = db.$client;
     this.tables = everyTable(db).filter((name) => !NOT_DOMAIN.has(name));
-    this.changes = client.prepare('select total_changes() as n').pluck();
+    this.changes = db.$writer.$client.prepare('select total_changes() as n').pluck();
     this.reads = new Map(this.tables.map((name) => [name, client.prepare(everyRowOf(db, name)).raw()]));
   }
 

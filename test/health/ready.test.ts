@@ -4,6 +4,7 @@ import { installationId } from '../../db/installation.ts';
 import { outbox } from '../../db/schema.ts';
 import { OwnRedis } from '../helpers/redis-server.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { closeDatabase } from '../../db/client.ts';
 
 async function ready(room: TestReadingRoom) {
   const response = await room.app.inject({ method: 'GET', url: '/ready' });
@@ -63,7 +64,7 @@ describe('GET /ready with its own Redis', () => {
 
   it('reports the age of the oldest side effect not yet completed as the outbox lag', async () => {
     const fiveMinutesAgo = new Date(THANKSGIVING_MORNING.getTime() - 300_000);
-    room.db
+    room.db.$writer
       .insert(outbox)
       .values([
         { queue: 'notifications', jobName: 'test', payload: {}, createdAt: new Date(THANKSGIVING_MORNING.getTime() - 900_000), completedAt: fiveMinutesAgo },
@@ -78,7 +79,7 @@ describe('GET /ready without SQLite', () => {
   it('answers 503 NOT_READY when the database does not answer', async () => {
     const room = await startReadingRoom();
     try {
-      room.db.$client.close();
+      closeDatabase(room.db);
       const { status, body } = await ready(room);
       assert.equal(status, 503);
       assert.equal(body.code, 'NOT_READY');

@@ -1,4 +1,4 @@
-import { openDatabase } from '../../db/client.ts';
+import { closeDatabase, openDatabase } from '../../db/client.ts';
 import { findUser } from '../../src/accounts/users.ts';
 import { loadConfig } from '../../src/config.ts';
 import { requestsContext } from '../../src/requests/moves.ts';
@@ -45,7 +45,7 @@ async function go(): Promise<void> {
     }
   }
   process.stdout.write(`${JSON.stringify({ outcomes })}\n`, () => {
-    db.$client.close();
+    closeDatabase(db);
     clearInterval(keepAlive);
   });
 }

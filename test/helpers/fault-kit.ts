@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { createAccount } from '../../src/accounts/staff.ts';
 import { closuresFrom } from '../../src/calendar/store.ts';
@@ -42,7 +42,7 @@ export async function freshDatabase(env: Record<string, string> = {}): Promise<F
     config,
     db,
     remove() {
-      if (db.$client.open) db.$client.close();
+      closeDatabase(db);
       rmSync(folder, { recursive: true, force: true });
     },
   };

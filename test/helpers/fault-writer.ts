@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
-import { openDatabase } from '../../db/client.ts';
+import { closeDatabase, openDatabase } from '../../db/client.ts';
 import { register } from '../../src/accounts/registration.ts';
 import { findUser, type UserRow } from '../../src/accounts/users.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -80,7 +80,7 @@ async function run(): Promise<void> {
     else await yieldToEvents();
   }
   line('done', { writer, acks, errors, ms: Date.now() - started });
-  db.$client.close();
+  closeDatabase(db);
   clearInterval(keepAlive);
 }
 

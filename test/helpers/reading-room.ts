@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { DestinationStream } from 'pino';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -78,7 +78,7 @@ export async function startReadingRoom(
     async close() {
       await app.close();
       await redis.close();
-      if (db.$client.open) db.$client.close();
+      closeDatabase(db);
       rmSync(folder, { recursive: true, force: true });
     },
   };

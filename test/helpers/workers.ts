@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { MailJob } from '../../src/mail/catalogue.ts';
 import { enqueue } from '../../src/outbox/store.ts';
@@ -72,7 +72,7 @@ export async function startPipeline(
       const queues = pipeline.runtime ? Object.values(pipeline.runtime.queues) : [];
       await Promise.all(queues.map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await pipeline.stopWorkers();
-      db.$client.close();
+      closeDatabase(db);
       rmSync(folder, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { asUser, makePerson, type Person } from '../helpers/people.ts';
@@ -26,7 +26,7 @@ before(async () => {
 
 after(async () => {
   await otherApp.close();
-  otherDb.$client.close();
+  closeDatabase(otherDb);
   await room.close();
 });
 

@@ -163,7 +163,7 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
   });
 
   it('shows a box kept on hold with its last day, and releases it to the stacks', async () => {
-    const held = room.db
+    const held = room.db.$writer
       .insert(requests)
       .values({ researcherId: rosa.id, containerId: box['Box 3']!, visitDate: '2026-11-24', readingRoomId: 1, status: 'on_hold', holdUntil: '2026-12-01' })
       .returning({ id: requests.id })

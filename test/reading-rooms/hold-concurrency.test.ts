@@ -6,6 +6,7 @@ import { createAccount } from '../../src/accounts/staff.ts';
 import { closuresFrom } from '../../src/calendar/store.ts';
 import { nextBusinessDay } from '../../src/domain/calendar.ts';
 import { callJson, FAULT_PASSWORD, freshDatabase, makeResearchers, signToken, startServer, visitDates } from '../helpers/fault-kit.ts';
+import { closeDatabase } from '../../db/client.ts';
 
 // A hold and other researchers' requests for the held day, at once, through two API processes on
 // one file: whichever commits first wins the day. Either the hold is placed and every request for
@@ -25,7 +26,7 @@ describe('a hold and requests for its day at once', () => {
     const staff = signToken(resolveJwtSecret(file.config), staffUser);
     const visit = visitDates(file.db, file.config)[0]!;
     const heldDay = nextBusinessDay(visit, closuresFrom(file.db, 1, visit));
-    file.db.$client.close();
+    closeDatabase(file.db);
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);
     try {

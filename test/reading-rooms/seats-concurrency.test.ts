@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { callJson, checkFile, freshDatabase, makeResearchers, openContainerIds, startServer, visitDates, type Answer } from '../helpers/fault-kit.ts';
+import { closeDatabase } from '../../db/client.ts';
 
 // The seat guarantee, from two API processes on one database file: 50 researchers ask at once for
 // the last 10 seats of a day, half by booking an appointment, half by requesting a box (which books
@@ -13,7 +14,7 @@ describe('the last seats of a day', () => {
     const [early1, early2, ...racers] = await makeResearchers(file.db, file.config, 52, 'seat');
     const date = visitDates(file.db, file.config)[0]!;
     const boxes = openContainerIds(file.db);
-    file.db.$client.close();
+    closeDatabase(file.db);
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
     const servers = await Promise.all([startServer(env), startServer(env)]);
     try {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Job } from 'bullmq';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { maintenanceProcessor } from '../../workers/maintenance/processor.ts';
 import { schedules } from '../../workers/schedules.ts';
@@ -40,7 +40,7 @@ describe('the nightly OAI-PMH harvest', { timeout: 120_000 }, () => {
       db = openDatabase(join(folder, 'db.sqlite'));
     });
     after(async () => {
-      db?.$client.close();
+      if (db) closeDatabase(db);
       await oai?.close();
       rmSync(folder, { recursive: true, force: true });
     });

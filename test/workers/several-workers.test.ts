@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
 import type { Log } from '../../workers/queues.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
 import { makePerson } from '../helpers/people.ts';
@@ -50,7 +50,7 @@ describe('two workers of one installation, each with its own connection to the d
       await Promise.all(Object.values(runtime.queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await runtime.close(3_000);
     }
-    secondConnection?.$client.close();
+    if (secondConnection) closeDatabase(secondConnection);
     await room?.close();
     await smtp?.stop();
   });

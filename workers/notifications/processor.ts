@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../src/domain/calendar.ts';
 import { secretFields, type MailJob } from '../../src/mail/catalogue.ts';
 import { renderMail, type MailSettings } from '../../src/mail/render.ts';
+import { commit } from '../../db/transactions.ts';
 import { completionWriter, jobIdFor, markCompleted, rowForJob } from '../../src/outbox/store.ts';
 import type { OutboxJobData } from '../relay.ts';
 import { attachmentsFor } from './attachments.ts';
@@ -56,11 +57,12 @@ export function notificationProcessor(deps: NotificationDependencies) {
     }
     const mail = row.payload as MailJob;
 
-    const giveUp = (reason: string): never => {
-      markCompleted(db, outboxId, `undeliverable: ${reason}`, clock(), withoutSecrets(mail));
+    const giveUp = async (reason: string): Promise<never> => {
+      const now = clock();
+      await commit(db, (tx) => markCompleted(tx, outboxId, `undeliverable: ${reason}`, now, withoutSecrets(mail)));
       throw new UnrecoverableError(reason);
     };
-    if (!PLAUSIBLE_ADDRESS.test(mail.to.email)) giveUp(`malformed address ${JSON.stringify(mail.to.email)}`);
+    if (!PLAUSIBLE_ADDRESS.test(mail.to.email)) await giveUp(`malformed address ${JSON.stringify(mail.to.email)}`);
 
     const rendered = renderMail(mail, settings);
     try {
@@ -71,7 +73,7 @@ export function notificationProcessor(deps: NotificationDependencies) {
         attachments: attachmentsFor(mail, settings),
       });
     } catch (error) {
-      if (permanentSmtpFailure(error)) giveUp(`refused by the mail server: ${(error as Error).message}`);
+      if (permanentSmtpFailure(error)) await giveUp(`refused by the mail server: ${(error as Error).message}`);
       throw error;
     }
     await recordSent(outboxId, 'sent', clock(), withoutSecrets(mail));
