@@ -89,7 +89,7 @@ export async function measureHttp(name: string, baseline: string, server: Server
   const result = await autocannon({ ...options, duration: seconds });
   const otherCpu = foreign();
   const round = (n: number) => Math.round(n * 100) / 100;
-  const perAnswer = (seconds: number) => (result['2xx'] > 0 ? Math.round((seconds * 1e7) / result['2xx']) / 10 : Number.NaN);
+  const perAnswer = (cpuSeconds: number) => (result['2xx'] > 0 ? Math.round((cpuSeconds * 1e7) / result['2xx']) / 10 : Number.NaN);
   return {
     name,
     rps: round(result['2xx'] / result.duration),

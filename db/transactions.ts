@@ -6,7 +6,7 @@ import type { Connection, Database } from './client.ts';
 // the pages, the workers and the command line alike. They are asynchronous, as a transaction on a
 // database server must be; on SQLite the statements themselves still run synchronously.
 
-/** What a domain transaction can write through: the database itself or its transaction. */
+/** What a domain transaction reads and writes through: the writing connection, inside its transaction. */
 export type Writer = Pick<Connection, 'insert' | 'select' | 'update' | 'delete'>;
 
 /** A domain operation's work inside its transaction; it may await, and nothing else writes meanwhile. */

@@ -161,7 +161,7 @@ function currentVersion(cache: Connection, changes: number): number {
 
 /** `read()`'s answer, or the one it gave for `key` if the database has not changed since. */
 export function whileUnchanged<T>(db: Database | Writer, key: string, read: () => T): T {
-  // A drizzle transaction has no $client of its own: inside one, read.
+  // Inside a transaction (the writing connection, as `commit` hands it to its work), read.
   if (!('$client' in db) || db.$client.inTransaction) return read();
   const cache = connection(db);
   const changes = commitsHere;

@@ -31,7 +31,7 @@ export function rowBatch(sqlite: Database['$client'], table: string, columns: re
       }
     },
     flush() {
-      if (values.length > 0) insertOf(values.length / columns.length).run(values);
+      if (values.length > 0) insertOf(values.length / columns.length).run(...values);
       values.length = 0;
     },
   };
