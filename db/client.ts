@@ -1,9 +1,12 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
+import type pg from 'pg';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { narrow, privateFile, privateFolder } from '../src/private-files.ts';
+import { onPostgres } from './engine.ts';
+import { openPostgres } from './postgres/client.ts';
 import * as schema from './schema.ts';
 
 /** One SQLite connection under drizzle. */
@@ -52,8 +55,28 @@ export function openDatabase(path: string): Database {
   return Object.assign(drizzle({ client: reader, schema }), { $writer: writer });
 }
 
-/** Closes both connections. */
+/**
+ * The database the configuration names: PostgreSQL at DATABASE_URL (its pool serves reads and
+ * transactions alike: the server keeps a transaction's writes to itself), else the SQLite file.
+ * The queries are built on db/tables.ts, whose engine db/engine.ts chose from this process's own
+ * environment as it started; a configuration that names the other engine is refused.
+ */
+export async function openConfiguredDatabase(config: { databasePath: string; databaseUrl: string | undefined }): Promise<Database> {
+  if ((config.databaseUrl !== undefined) !== onPostgres) {
+    throw new Error(`This process was started for ${onPostgres ? 'PostgreSQL' : 'SQLite'} (DATABASE_URL ${onPostgres ? 'set' : 'unset'} in its environment), but its configuration names the other engine.`);
+  }
+  if (config.databaseUrl === undefined) return openDatabase(config.databasePath);
+  const postgres = await openPostgres(config.databaseUrl);
+  return Object.assign(postgres, { $writer: postgres }) as unknown as Database;
+}
+
+/** Closes both connections (PostgreSQL's pool once its queries are done). */
 export function closeDatabase(db: Database): void {
+  if (onPostgres) {
+    const pool = db.$client as unknown as pg.Pool;
+    if (!pool.ended) pool.end().catch(() => undefined);
+    return;
+  }
   if (db.$client.open) db.$client.close();
   if (db.$writer.$client.open) db.$writer.$client.close();
 }

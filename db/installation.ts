@@ -4,8 +4,8 @@ import { commit } from './transactions.ts';
 import { installation } from './schema.ts';
 
 /** This database's installation id (made by migration 0003 with the database itself). */
-export function installationId(db: Database): string {
-  const row = db.select({ id: installation.id }).from(installation).get();
+export async function installationId(db: Database): Promise<string> {
+  const [row] = await db.select({ id: installation.id }).from(installation).limit(1);
   if (!row) throw new Error('this database has no installation id: its migrations did not run');
   return row.id;
 }
@@ -17,6 +17,8 @@ export function installationId(db: Database): string {
  */
 export async function renewInstallationId(db: Database): Promise<string> {
   const id = randomBytes(6).toString('hex');
-  await commit(db, (tx) => tx.update(installation).set({ id }).run());
+  await commit(db, async (tx) => {
+    await tx.update(installation).set({ id });
+  });
   return id;
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Statement } from 'better-sqlite3';
 import type { Connection, Database } from './client.ts';
+import { onPostgres } from './engine.ts';
 
 // The database's transactions: every domain operation commits through one of these, from the API,
 // the pages, the workers and the command line alike. They are asynchronous, as a transaction on a
@@ -22,6 +23,7 @@ export const committed = new EventEmitter();
  * (`$writer`, db/client.ts), which `work` receives as its `tx`.
  */
 export function commit<T>(db: Database, work: Work<T>): Promise<T> {
+  if (onPostgres) return commitOnServer(db, work);
   const writer = db.$writer;
   return inTurn(writer, async () => {
     for (let attempt = 1; ; attempt++) {
@@ -47,6 +49,7 @@ export function commit<T>(db: Database, work: Work<T>): Promise<T> {
  * (nothing written) runs the whole group again, as `commit` does.
  */
 export function commitTogether<T>(db: Database, work: Work<T>): Promise<T> {
+  if (onPostgres) return commitOnServer(db, work);
   const writer = db.$writer;
   return new Promise<T>((resolve, reject) => {
     let group = groups.get(writer);
@@ -62,6 +65,36 @@ export function commitTogether<T>(db: Database, work: Work<T>): Promise<T> {
     group.push({ work, resolve: resolve as (value: unknown) => void, reject });
   });
 }
+
+/** drizzle's node-postgres database, as far as a transaction needs it. */
+interface ServerDatabase {
+  transaction<T>(work: (tx: Writer) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A domain operation on PostgreSQL, in one transaction at READ COMMITTED, side by side with those
+ * of every other process. The rules the reading room keeps across machines are held by the database
+ * (a second holder of a box on a day breaks a unique index; a seat too many, the seats trigger;
+ * db/postgres/migrations), and such a conflict, like a serialization failure or a deadlock, ends
+ * the transaction with nothing written. Running the operation again then reads what the other
+ * committed and decides anew: the late request is waitlisted, the late booking refused.
+ */
+async function commitOnServer<T>(db: Database, work: Work<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await (db as unknown as ServerDatabase).transaction(async (tx) => await work(tx));
+      committed.emit('committed');
+      return result;
+    } catch (error) {
+      if (!CONFLICTS.has(sqlState(error)) || attempt >= SERVER_RETRIES) throw error;
+    }
+  }
+}
+
+// unique_violation, exclusion_violation (the seats trigger), serialization_failure, deadlock_detected.
+const CONFLICTS = new Set(['23505', '23P01', '40001', '40P01']);
+const SERVER_RETRIES = 8;
+const sqlState = (error: unknown) => (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? '';
 
 interface Queued {
   work: Work<unknown>;
@@ -84,7 +117,7 @@ async function commitGroup(db: Connection, group: Queued[]): Promise<void> {
     };
     try {
       const value = inSavepoint(db, () => op.work(db));
-      return value instanceof Promise ? value.then((v): Outcome => ({ ok: true, value: v }), failed) : { ok: true, value };
+      return isThenable(value) ? Promise.resolve(value).then((v): Outcome => ({ ok: true, value: v }), failed) : { ok: true, value };
     } catch (error) {
       return failed(error);
     }
@@ -115,8 +148,8 @@ function oneAfterAnother<I, O>(items: readonly I[], each: (item: I) => O | Promi
   const results: O[] = [];
   for (let i = 0; i < items.length; i++) {
     const result = each(items[i] as I);
-    if (result instanceof Promise) {
-      return result.then(async (value) => {
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(async (value) => {
         results.push(value);
         for (const item of items.slice(i + 1)) results.push(await each(item));
         return results;
@@ -161,11 +194,11 @@ function settle<T>(work: () => T | Promise<T>, done: () => void, undo: () => voi
     undo();
     throw error;
   }
-  if (!(result instanceof Promise)) {
+  if (!isThenable(result)) {
     done();
     return result;
   }
-  return result.then(
+  return Promise.resolve(result).then(
     (value) => {
       done();
       return value;
@@ -176,6 +209,12 @@ function settle<T>(work: () => T | Promise<T>, done: () => void, undo: () => voi
     },
   );
 }
+
+/**
+ * A promise, or a query not yet run: drizzle's queries run when awaited, so work that hands one
+ * back (`(tx) => tx.update(…)`) has it run here, before the COMMIT, not after.
+ */
+const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
 
 const statementsOf = (db: Connection) => {
   let statements = prepared.get(db);

@@ -13,6 +13,7 @@ const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_PATH: Type.String({ minLength: 1, default: './data/reading-room.sqlite' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
   REDIS_SENTINELS: Type.Optional(Type.String({ pattern: `^${hostAndPort}(,${hostAndPort})*$` })),
   REDIS_SENTINEL_NAME: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: 'mymaster' }),
@@ -47,6 +48,8 @@ export interface Config extends RedisTarget {
   port: number;
   host: string;
   databasePath: string;
+  /** PostgreSQL's address: when set, the database is there, and DATABASE_PATH is not used. */
+  databaseUrl: string | undefined;
   queuePrefix: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -174,6 +177,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     host: env.HOST,
     databasePath: env.DATABASE_PATH,
+    databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     redisSentinels: env.REDIS_SENTINELS?.split(',').map(hostAndPortOf),
     redisSentinelName: env.REDIS_SENTINEL_NAME,

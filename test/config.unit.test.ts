@@ -9,6 +9,7 @@ describe('configuration', () => {
       port: 3000,
       host: '127.0.0.1',
       databasePath: './data/reading-room.sqlite',
+      databaseUrl: undefined,
       redisUrl: 'redis://127.0.0.1:6379',
       redisSentinels: undefined,
       redisSentinelName: 'mymaster',

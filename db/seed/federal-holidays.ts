@@ -30,15 +30,15 @@ export function federalHolidays(year: number): Holiday[] {
  * holiday an admin reopened stays open: a year is seeded once.
  */
 export function seedFederalHolidays(db: Database, years: readonly number[]): Promise<number[]> {
-  return commit(db, (tx) => {
+  return commit(db, async (tx) => {
       const done = new Set(
-        tx.select({ year: holidaySeedings.year }).from(holidaySeedings).where(inArray(holidaySeedings.year, [...years])).all().map((r) => r.year),
+        (await tx.select({ year: holidaySeedings.year }).from(holidaySeedings).where(inArray(holidaySeedings.year, [...years]))).map((r) => r.year),
       );
       const todo = years.filter((y) => !done.has(y));
       for (const year of todo) {
         const days = federalHolidays(year).map((h) => ({ date: h.date, reason: h.name }));
-        if (days.length > 0) tx.insert(closures).values(days).onConflictDoNothing().run();
-        tx.insert(holidaySeedings).values({ year }).run();
+        if (days.length > 0) await tx.insert(closures).values(days).onConflictDoNothing();
+        await tx.insert(holidaySeedings).values({ year });
       }
       return todo;
   });

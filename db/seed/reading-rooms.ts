@@ -16,19 +16,20 @@ export type FirstRoomSettings = Pick<
  * changes them through the API or the rooms page), and those variables are not read again.
  */
 export async function seedFirstRoom(db: Database, config: FirstRoomSettings, now: Date): Promise<void> {
-  await commit(db, (tx) =>
-  tx.update(readingRooms)
-    .set({
-      name: config.libraryName,
-      timezone: config.timezone,
-      seats: config.readingRoomSeats ?? null,
-      dailyItemLimit: config.dailyRequestLimit,
-      maxAdvanceDays: config.maxAdvanceDays,
-      holdBusinessDays: config.holdBusinessDays,
-      pagingTimes: storedTimes(config.pagingTimes),
-      closingTime: config.closingTime,
-      settingsSeededAt: now,
-    })
-    .where(isNull(readingRooms.settingsSeededAt))
-    .run());
+  await commit(db, async (tx) => {
+    await tx
+      .update(readingRooms)
+      .set({
+        name: config.libraryName,
+        timezone: config.timezone,
+        seats: config.readingRoomSeats ?? null,
+        dailyItemLimit: config.dailyRequestLimit,
+        maxAdvanceDays: config.maxAdvanceDays,
+        holdBusinessDays: config.holdBusinessDays,
+        pagingTimes: storedTimes(config.pagingTimes),
+        closingTime: config.closingTime,
+        settingsSeededAt: now,
+      })
+      .where(isNull(readingRooms.settingsSeededAt));
+  });
 }

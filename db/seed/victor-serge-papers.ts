@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { commit } from '../transactions.ts';
-import { clientOf } from '../../src/caches.ts';
+import { statement } from '../statements.ts';
 import { collections, containers, series } from '../schema.ts';
 import { entryId } from '../../src/finding-aids/search.ts';
 
@@ -83,16 +83,17 @@ export function victorSergeContainers(): SeedContainer[] {
 
 /** Adds GEN MSS 238 with its series and containers to a database without collections. */
 export async function seedVictorSergePapers(db: Database): Promise<void> {
-  await commit(db, (tx) => {
+  await commit(db, async (tx) => {
       // Asked inside the write transaction: two processes starting at once on a new database
       // would otherwise both find it empty, and the second would fail on the call number.
-      const [{ collectionCount } = { collectionCount: 0 }] = tx.select({ collectionCount: count() }).from(collections).all();
+      const [{ collectionCount } = { collectionCount: 0 }] = await tx.select({ collectionCount: count() }).from(collections);
       if (collectionCount > 0) return;
-      const collection = tx.insert(collections).values(victorSergePapers).returning({ id: collections.id }).get();
-      tx.insert(series)
-        .values(victorSergeSeries.map((title, i) => ({ collectionId: collection.id, position: i + 1, title })))
-        .run();
-      tx.insert(containers)
+      const [collection] = (await tx.insert(collections).values(victorSergePapers).returning({ id: collections.id })) as [{ id: number }];
+      await tx
+        .insert(series)
+        .values(victorSergeSeries.map((title, i) => ({ collectionId: collection.id, position: i + 1, title })));
+      await tx
+        .insert(containers)
         .values(
           victorSergeContainers().map((c, i) => ({
             ...c,
@@ -101,10 +102,11 @@ export async function seedVictorSergePapers(db: Database): Promise<void> {
             restrictionNote: c.restricted ? RESTRICTION_NOTE : null,
             ...(c.restricted ? REFERENCE_COPY : {}),
           })),
-        )
-        .run();
-      clientOf(tx)
-        .prepare('insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)')
-        .run(entryId(collection.id, 0), victorSergePapers.title, victorSergePapers.abstract);
+        );
+      await statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)').write(
+        entryId(collection.id, 0),
+        victorSergePapers.title,
+        victorSergePapers.abstract,
+      );
   });
 }

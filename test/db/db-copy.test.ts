@@ -90,10 +90,10 @@ describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
       const line = lines.find((l) => l.startsWith(`${table} `));
       assert.match(line ?? '', new RegExp(`^${table}\\s+${expected[table]} rows\\s+[0-9a-f]{32}\\s+same$`), `${table} is reported`);
     }
-    assert.match(lines.at(-1) ?? '', new RegExp(`^Copied installation ${installationId(room.db)} into postgres://\\*\\*\\*@`));
+    assert.match(lines.at(-1) ?? '', new RegExp(`^Copied installation ${await installationId(room.db)} into postgres://\\*\\*\\*@`));
 
     const [installation] = await target.query<{ id: string }>('select id from installation');
-    assert.equal(installation?.id, installationId(room.db), 'the same installation: its queues and Message-IDs go on');
+    assert.equal(installation?.id, await installationId(room.db), 'the same installation: its queues and Message-IDs go on');
     const [event] = await target.query<{ at: Date; note: string | null }>(`select at, note from request_events order by id limit 1`);
     const sqliteEvent = room.db.$client.prepare('select at, note from request_events order by id limit 1').get() as { at: number; note: string | null };
     assert.deepEqual(event, { at: new Date(sqliteEvent.at), note: sqliteEvent.note });

@@ -14,11 +14,11 @@ const folder = mkdtempSync(join(tmpdir(), 'reading-room-installation-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('the installation id', () => {
-  it('is made with the database: 12 hex digits, one per database, different for every new database', () => {
+  it('is made with the database: 12 hex digits, one per database, different for every new database', async () => {
     const first = openDatabase(join(folder, 'first.sqlite'));
     const second = openDatabase(join(folder, 'second.sqlite'));
-    assert.match(installationId(first), /^[0-9a-f]{12}$/);
-    assert.notEqual(installationId(first), installationId(second));
+    assert.match(await installationId(first), /^[0-9a-f]{12}$/);
+    assert.notEqual(await installationId(first), await installationId(second));
     assert.throws(() => first.$writer.$client.prepare("insert into installation (id) values ('0123456789ab')").run(), /a database has one installation/);
     closeDatabase(first);
     closeDatabase(second);
@@ -26,19 +26,19 @@ describe('the installation id', () => {
 
   it('is kept by a copy of the file, and changed only when asked', async () => {
     const original = openDatabase(join(folder, 'original.sqlite'));
-    const id = installationId(original);
+    const id = await installationId(original);
     closeDatabase(original);
     copyFileSync(join(folder, 'original.sqlite'), join(folder, 'copy.sqlite'));
     const copy = openDatabase(join(folder, 'copy.sqlite'));
-    assert.equal(installationId(copy), id);
+    assert.equal(await installationId(copy), id);
     const renewed = await renewInstallationId(copy);
     assert.match(renewed, /^[0-9a-f]{12}$/);
     assert.notEqual(renewed, id);
-    assert.equal(installationId(copy), renewed);
+    assert.equal(await installationId(copy), renewed);
     closeDatabase(copy);
   });
 
-  it('is given to a database made before installations existed, whose waiting mail gets row keys', () => {
+  it('is given to a database made before installations existed, whose waiting mail gets row keys', async () => {
     // The migrations as they stood before installations: 0000 and 0001 only.
     const v1 = join(folder, 'v1-migrations');
     mkdirSync(join(v1, 'meta'), { recursive: true });
@@ -58,7 +58,7 @@ describe('the installation id', () => {
     sqlite.close();
 
     const db = openDatabase(path);
-    assert.match(installationId(db), /^[0-9a-f]{12}$/);
+    assert.match(await installationId(db), /^[0-9a-f]{12}$/);
     const keys = db.select({ key: outbox.key }).from(outbox).all().map((r) => r.key);
     assert.equal(keys.length, 2);
     for (const key of keys) assert.match(key ?? '', /^[0-9a-f]{8}$/);

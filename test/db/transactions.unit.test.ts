@@ -15,9 +15,9 @@ import { twoConnectionsMaker } from '../helpers/two-connections.ts';
 const twoConnections = twoConnectionsMaker('group-commit');
 
 /** Closes a day and queues its notice, as a domain operation would. */
-const closeDay = (date: string) => (tx: Writer) => {
+const closeDay = (date: string) => async (tx: Writer) => {
   tx.insert(closures).values({ date, reason: `Closed on ${date}` }).run();
-  enqueue(tx, { queue: 'notifications', jobName: 'closure', payload: { date } });
+  await enqueue(tx, { queue: 'notifications', jobName: 'closure', payload: { date } });
   return date;
 };
 
@@ -42,8 +42,8 @@ describe('operations committed together', () => {
     const failure = new Error('refused after writing');
     const outcomes = await Promise.allSettled([
       commitTogether(db, closeDay('2026-12-21')),
-      commitTogether(db, (tx) => {
-        closeDay('2026-12-22')(tx);
+      commitTogether(db, async (tx) => {
+        await closeDay('2026-12-22')(tx);
         throw failure;
       }),
       commitTogether(db, closeDay('2026-12-23')),
@@ -83,7 +83,7 @@ describe('operations committed together', () => {
     const failure = new Error('refused after awaiting');
     const outcomes = await Promise.allSettled([
       commitTogether(db, async (tx) => {
-        closeDay('2027-01-04')(tx);
+        await closeDay('2027-01-04')(tx);
         await new Promise((resolve) => setTimeout(resolve, 20));
         throw failure;
       }),
@@ -108,7 +108,7 @@ describe('a transaction whose work awaits', () => {
     const order: string[] = [];
     let release: () => void = () => undefined;
     const slow = commit(db, async (tx) => {
-      closeDay('2027-02-01')(tx);
+      await closeDay('2027-02-01')(tx);
       await new Promise<void>((resolve) => (release = resolve));
       order.push('slow committing');
       return closeDay('2027-02-02')(tx);
@@ -130,7 +130,7 @@ describe('a transaction whose work awaits', () => {
     const { db, elsewhere } = twoConnections();
     const failure = new Error('refused after awaiting');
     const failing = commit(db, async (tx) => {
-      closeDay('2027-03-01')(tx);
+      await closeDay('2027-03-01')(tx);
       await new Promise((resolve) => setTimeout(resolve, 5));
       throw failure;
     });
@@ -145,7 +145,7 @@ describe('a transaction whose work awaits', () => {
     const { db } = twoConnections();
     let release: () => void = () => undefined;
     const open = commit(db, async (tx) => {
-      closeDay('2027-04-01')(tx);
+      await closeDay('2027-04-01')(tx);
       await new Promise<void>((resolve) => (release = resolve));
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -160,5 +160,23 @@ describe('a write outside commit', () => {
   it('is refused: the connection that reads outside transactions only reads', () => {
     const { db } = twoConnections();
     assert.throws(() => db.insert(closures).values({ date: '2027-05-03', reason: 'not through commit' }).run(), /readonly/);
+  });
+});
+
+describe('work that hands back a query without awaiting it', () => {
+  it('has it run inside the transaction: when it fails, the writes before it are taken back too', async () => {
+    const { db, elsewhere } = twoConnections();
+    const christmasEve = { date: '2026-12-24', reason: 'Closed on Christmas Eve' };
+    // Work that is not async: an async function's promise would itself wait for the query.
+    await assert.rejects(
+      commit(db, (tx) => {
+        tx.insert(closures).values(christmasEve).run();
+        // The same day again breaks the closures' unique date, but only once it runs.
+        return tx.insert(closures).values(christmasEve);
+      }),
+    );
+    assert.deepEqual(closedDays(elsewhere), []);
+    await commit(db, (tx) => tx.insert(closures).values(christmasEve));
+    assert.deepEqual(closedDays(elsewhere), ['2026-12-24']);
   });
 });

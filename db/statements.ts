@@ -1,0 +1,143 @@
+import type Sqlite from 'better-sqlite3';
+import type pg from 'pg';
+import { onPostgres } from './engine.ts';
+import type { Writer } from './transactions.ts';
+
+// How the data access runs a query, in one place: every read and write is awaited, whichever
+// engine is under it (better-sqlite3 answers at once, a database server later), and the queries a
+// path runs on every request are prepared once per connection.
+
+type Placeholders = Record<string, unknown>;
+
+/** A query prepared once per connection; each run is awaited. */
+export interface Prepared<Row> {
+  /** Every row it returns. */
+  rows(placeholders?: Placeholders): Promise<Row[]>;
+  /** Its first row, if any. */
+  first(placeholders?: Placeholders): Promise<Row | undefined>;
+  /** Runs a write; how many rows it changed. */
+  write(placeholders?: Placeholders): Promise<number>;
+}
+
+/** The rows a drizzle query gives when awaited (a write without `returning` gives none). */
+type RowOf<Query> = Awaited<Query> extends readonly (infer Row)[] ? Row : never;
+
+interface SqlitePrepared {
+  all(placeholders?: Placeholders): unknown[];
+  get(placeholders?: Placeholders): unknown;
+  run(placeholders?: Placeholders): { changes: number };
+}
+
+/** drizzle's prepared query on node-postgres: rows when it returns any, else node-postgres's result. */
+interface PostgresPrepared {
+  execute(placeholders?: Placeholders): Promise<unknown[] | pg.QueryResult>;
+}
+
+/** How many rows a write changed, from what node-postgres answered (rows when it returns any). */
+const changedBy = (result: unknown[] | pg.QueryResult) => (Array.isArray(result) ? result.length : (result.rowCount ?? 0));
+
+/**
+ * A value kept per database connection (drizzle's session, shared by the connection and its
+ * transactions), made by `make` on first use. It goes with the connection.
+ */
+export function perConnection<V>(make: (db: Writer) => V): (db: Writer) => V {
+  const values = new WeakMap<object, V>();
+  return (db) => {
+    const session = (db as unknown as { session: object }).session;
+    let value = values.get(session);
+    if (value === undefined) values.set(session, (value = make(db)));
+    return value;
+  };
+}
+
+/**
+ * The better-sqlite3 connection under a drizzle database or transaction (which shares its
+ * connection's session).
+ */
+const clientOf = (db: Writer): Sqlite.Database => sessionClient(db) as Sqlite.Database;
+
+const sessionClient = (db: Writer): unknown => (db as unknown as { session: { client: unknown } }).session.client;
+
+const queries = perConnection(() => new Map<string, Prepared<unknown>>());
+
+/**
+ * The drizzle query `build()` makes (with `sql.placeholder`s for its values), prepared on first use
+ * on this connection under `key`. Building and preparing a query costs several times what running
+ * it does, on paths taken by every request (the access check's person, a request, the outbox).
+ */
+export function prepared<Query extends PromiseLike<unknown> & { prepare(): unknown }>(db: Writer, key: string, build: () => Query): Prepared<RowOf<Query>> {
+  const cache = queries(db);
+  let query = cache.get(key);
+  if (query === undefined) {
+    query = onPostgres ? onServer((build() as unknown as { prepare(name: string): PostgresPrepared }).prepare(key)) : inProcess(build().prepare() as SqlitePrepared);
+    cache.set(key, query);
+  }
+  return query as Prepared<RowOf<Query>>;
+}
+
+function inProcess(ready: SqlitePrepared): Prepared<unknown> {
+  return {
+    rows: async (placeholders) => ready.all(placeholders),
+    first: async (placeholders) => ready.get(placeholders),
+    write: async (placeholders) => ready.run(placeholders).changes,
+  };
+}
+
+// Named: node-postgres prepares it once on each connection of the pool, under the query's key.
+function onServer(ready: PostgresPrepared): Prepared<unknown> {
+  return {
+    rows: async (placeholders) => (await ready.execute(placeholders)) as unknown[],
+    first: async (placeholders) => ((await ready.execute(placeholders)) as unknown[])[0],
+    write: async (placeholders) => changedBy(await ready.execute(placeholders)),
+  };
+}
+
+/** A statement of SQL the query builder cannot say, with `?` for its values; prepared once per connection. */
+export interface Statement<Row> {
+  rows(...values: unknown[]): Promise<Row[]>;
+  first(...values: unknown[]): Promise<Row | undefined>;
+  /** Runs a write; how many rows it changed. */
+  write(...values: unknown[]): Promise<number>;
+}
+
+const statements = perConnection(() => new Map<string, Statement<unknown>>());
+
+/**
+ * SQL as each engine says it, where they differ. PostgreSQL's numbers its values (`$1`), and its
+ * raw rows come in its own types (a count is a string, an instant a Date, a flag a boolean).
+ */
+export interface BothEngines {
+  sqlite: string;
+  postgres: string;
+}
+
+/** `text` as a statement of the connection `db` (a transaction's own, inside one). */
+export function statement<Row>(db: Writer, text: string | BothEngines): Statement<Row> {
+  const cache = statements(db);
+  const sql = typeof text === 'string' ? text : onPostgres ? text.postgres : text.sqlite;
+  let found = cache.get(sql);
+  if (found === undefined) {
+    found = onPostgres ? serverStatement(sessionClient(db) as pg.Pool | pg.PoolClient, sql) : sqliteStatement(clientOf(db).prepare(sql));
+    cache.set(sql, found);
+  }
+  return found as Statement<Row>;
+}
+
+function sqliteStatement(ready: Sqlite.Statement): Statement<unknown> {
+  return {
+    rows: async (...values) => ready.all(...values),
+    first: async (...values) => ready.get(...values),
+    write: async (...values) => ready.run(...values).changes,
+  };
+}
+
+function serverStatement(client: pg.Pool | pg.PoolClient, sql: string): Statement<unknown> {
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  const run = (values: unknown[]) => client.query<Record<string, unknown>>({ text, values });
+  return {
+    rows: async (...values) => (await run(values)).rows,
+    first: async (...values) => (await run(values)).rows[0],
+    write: async (...values) => (await run(values)).rowCount ?? 0,
+  };
+}
