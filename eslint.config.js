@@ -26,6 +26,26 @@ export default tseslint.config(
     },
   },
   {
+    // The data access awaits every query (db/statements.ts): a database server answers later, so
+    // better-sqlite3's synchronous .all() / .get() / .run() would not carry over. The
+    // files that speak to SQLite itself (its connection, transactions and copies) are the exceptions.
+    files: ['src/**/*.ts', 'workers/**/*.ts', 'db/**/*.ts'],
+    ignores: ['db/statements.ts', 'db/transactions.ts', 'db/client.ts', 'db/copy.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression > MemberExpression.callee[object.name!='Promise'] > Identifier.property[name=/^(all|run)$/]",
+          message: 'Await the query (or db/statements.ts) instead of a synchronous .all() / .run().',
+        },
+        {
+          selector: 'CallExpression[arguments.length=0] > MemberExpression.callee > Identifier.property[name="get"]',
+          message: 'Await the query (or db/statements.ts) instead of a synchronous .get().',
+        },
+      ],
+    },
+  },
+  {
     // Tests read answers with `response.json()`, which is `any` by Fastify's types: what they
     // read of it is what they assert.
     files: ['test/**/*.ts'],

@@ -1,35 +1,23 @@
 import type { Database } from '../db/client.ts';
+import { onPostgres } from '../db/engine.ts';
+import { perConnection, statement } from '../db/statements.ts';
 import { committed, type Writer } from '../db/transactions.ts';
 
 // The caches of the data access, in one place, each keyed by the database connection:
-// - what never changes once made (prepared queries): `perConnection`, `prepared`;
 // - what changes only with the catalogue (collections, containers, components): `whileCatalogueUnchanged`;
 // - answers of reads, kept only while the database is unchanged: `whileUnchanged`.
 
 /**
- * A value kept per database connection (drizzle's session, shared by the connection and its
- * transactions), made by `make` on first use. It goes with the connection.
- */
-export function perConnection<V>(make: (db: Writer) => V): (db: Writer) => V {
-  const values = new WeakMap<object, V>();
-  return (db) => {
-    const session = (db as unknown as { session: object }).session;
-    let value = values.get(session);
-    if (value === undefined) values.set(session, (value = make(db)));
-    return value;
-  };
-}
-
-/**
  * A value per connection, made anew by `make` when the catalogue's version (db/schema.ts
  * `catalogue`) has moved since it was made: imports and container edits raise it, in whichever
- * process they run. Reading the version is one indexed row, far less than what is kept.
+ * process, on whichever machine, they run. Reading the version is one indexed row, far less than
+ * what is kept.
  */
-export function whileCatalogueUnchanged<V>(make: () => V): (db: Writer) => V {
+export function whileCatalogueUnchanged<V>(make: () => V): (db: Writer) => Promise<V> {
   const kept = perConnection(() => ({ version: -1, value: undefined as V | undefined }));
-  return (db) => {
+  return async (db) => {
     const entry = kept(db);
-    const version = catalogueVersion(db)();
+    const version = await catalogueVersion(db);
     if (entry.version !== version || entry.value === undefined) {
       entry.value = make();
       entry.version = version;
@@ -43,48 +31,23 @@ export function whileCatalogueUnchanged<V>(make: () => V): (db: Writer) => V {
  * its version stands: unlike `whileUnchanged`, a researcher's request or a desk transition does not
  * empty them. Bounded as `whileUnchanged` is; nothing is kept inside a transaction.
  */
-export function whileCatalogueStands<T>(db: Database, key: string, read: () => T): T {
+export async function whileCatalogueStands<T>(db: Database, key: string, read: () => Promise<T>): Promise<T> {
   if (db.$client.inTransaction) return read();
-  const kept = catalogueAnswers(db);
-  if (kept.answers.has(key)) return kept.answers.get(key) as T;
+  const kept = await catalogueAnswers(db);
+  const known = kept.answers.get(key);
+  if (known) return known as Promise<T>;
   if (kept.answers.size >= MAX_ENTRIES || kept.bytes >= MAX_BYTES) {
     kept.answers.clear();
     kept.bytes = 0;
   }
-  const answer = read();
-  kept.answers.set(key, answer);
-  if (Buffer.isBuffer(answer)) kept.bytes += answer.byteLength;
-  return answer;
+  return keep(kept, key, read());
 }
 
-const catalogueAnswers = whileCatalogueUnchanged(() => ({ answers: new Map<string, unknown>(), bytes: 0 }));
+const catalogueAnswers = whileCatalogueUnchanged((): Kept => ({ answers: new Map(), bytes: 0 }));
 
-/**
- * The better-sqlite3 connection under a drizzle database or transaction (which shares its
- * connection's session): for statements prepared once per connection and run inside a transaction too.
- */
-export const clientOf = (db: Writer): Database['$client'] => (db as unknown as { session: { client: Database['$client'] } }).session.client;
-
-const catalogueVersion = perConnection((db) => {
-  const query = clientOf(db).prepare('select version from catalogue where id = 1').pluck();
-  return () => query.get() as number;
-});
-
-const queries = perConnection(() => new Map<string, unknown>());
-
-/**
- * One drizzle prepared query per connection and key, built on first use. Building and preparing a
- * query costs several times what running it does, on paths taken by every request (the access
- * check's person, a request, the outbox).
- */
-export function prepared<T>(db: Writer, key: string, build: () => T): T {
-  const cache = queries(db);
-  let query = cache.get(key) as T | undefined;
-  if (query === undefined) {
-    query = build();
-    cache.set(key, query);
-  }
-  return query;
+async function catalogueVersion(db: Writer): Promise<number> {
+  const row = await statement<{ version: number }>(db, 'select version from catalogue where id = 1').first();
+  return row?.version ?? 0;
 }
 
 /**
@@ -101,11 +64,9 @@ export function prepared<T>(db: Writer, key: string, build: () => T): T {
 const MAX_ENTRIES = 1_000;
 const MAX_BYTES = 32 * 1024 * 1024;
 
-interface State {
+interface State extends Kept {
   version: number;
   changes: number;
-  answers: Map<string, unknown>;
-  bytes: number;
 }
 
 /** The data version read for the HTTP request that started last (see requestStarted). */
@@ -122,9 +83,12 @@ interface Connection {
 }
 
 // The pragma itself, not `select … from pragma_data_version`: that table-valued form prepares the
-// pragma anew on every call. The data version opens a read.
+// pragma anew on every call. The data version opens a read. SQLite's alone (PostgreSQL keeps
+// nothing here), read synchronously: the version read for a request must stand for the rest of
+// its turn of the event loop (below), and better-sqlite3 answers at once.
 const connection = perConnection((db): Connection => {
   const dataVersion = (db as Database).$client.prepare('pragma data_version').pluck();
+  // eslint-disable-next-line no-restricted-syntax -- SQLite's own pragma, see above
   return { dataVersion: () => dataVersion.get() as number };
 });
 
@@ -160,9 +124,11 @@ function currentVersion(cache: Connection, changes: number): number {
 }
 
 /** `read()`'s answer, or the one it gave for `key` if the database has not changed since. */
-export function whileUnchanged<T>(db: Database | Writer, key: string, read: () => T): T {
-  // Inside a transaction (the writing connection, as `commit` hands it to its work), read.
-  if (!('$client' in db) || db.$client.inTransaction) return read();
+export function whileUnchanged<T>(db: Database | Writer, key: string, read: () => Promise<T>): Promise<T> {
+  // Inside a transaction (the writing connection, as `commit` hands it to its work), read. On
+  // PostgreSQL, too: no version says whether another machine has committed since, short of asking
+  // the server, which costs what reading the answer does.
+  if (onPostgres || !('$client' in db) || db.$client.inTransaction) return read();
   const cache = connection(db);
   const changes = commitsHere;
   let state = cache.state;
@@ -176,11 +142,32 @@ export function whileUnchanged<T>(db: Database | Writer, key: string, read: () =
   if (!state || state.version !== version || state.answers.size >= MAX_ENTRIES || state.bytes >= MAX_BYTES) {
     state = cache.state = { version, changes, answers: new Map(), bytes: 0 };
   }
-  if (state.answers.has(key)) return state.answers.get(key) as T;
+  const known = state.answers.get(key);
+  if (known) return known as Promise<T>;
   // A commit elsewhere between the check and the read leaves a newer answer under the older
   // version, until the next look at the version (after this request) drops it. Never an older one.
-  const answer = read();
-  state.answers.set(key, answer);
-  if (Buffer.isBuffer(answer)) state.bytes += answer.byteLength;
+  return keep(state, key, read());
+}
+
+/** Answers kept, and the bytes of those kept as bytes (whole HTTP answers). */
+interface Kept {
+  answers: Map<string, Promise<unknown>>;
+  bytes: number;
+}
+
+/**
+ * Keeps `answer` under `key` for as long as `kept` stands. The promise is kept, so that callers
+ * asking while it is read share the one read; a read that fails (a refusal) is not kept.
+ */
+function keep<T>(kept: Kept, key: string, answer: Promise<T>): Promise<T> {
+  kept.answers.set(key, answer);
+  answer.then(
+    (value) => {
+      if (Buffer.isBuffer(value)) kept.bytes += value.byteLength;
+    },
+    () => {
+      if (kept.answers.get(key) === answer) kept.answers.delete(key);
+    },
+  );
   return answer;
 }
