@@ -67,7 +67,7 @@ export async function bookAtOnce(fixture: Fixture, urls: string[]): Promise<Seat
   const otherAnswers = [...tally].filter(([answer]) => answer !== 'made' && answer !== '409 READING_ROOM_FULL').map(([answer, count]) => `${answer}×${count}`).join(' ');
 
   const db = openDatabase(fixture.databasePath);
-  const inDatabase = seatsTaken(db, ROOM, date, date).get(date) ?? 0;
+  const inDatabase = (await seatsTaken(db, ROOM, date, date)).get(date) ?? 0;
   closeDatabase(db);
   const met = bookingsMade === GUARANTEE_SEATS && inDatabase === GUARANTEE_SEATS && refusedFull === GUARANTEE_RESEARCHERS - GUARANTEE_SEATS;
   return { seats: GUARANTEE_SEATS, researchers: GUARANTEE_RESEARCHERS, bookingsMade, madeByServer, refusedFull, otherAnswers, inDatabase, ms, met };

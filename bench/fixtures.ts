@@ -94,7 +94,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
   const db = openDatabase(databasePath);
   await seedDatabase(db, config, today);
 
-  const closures = closuresFrom(db, ROOM, today);
+  const closures = await closuresFrom(db, ROOM, today);
   const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)
     .filter((d) => d.open)
     .map((d) => d.date);

@@ -62,14 +62,14 @@ export async function mailPipeline(count: number) {
   const committedAt = new Map<string, number>();
   const started = performance.now();
   const commits: Promise<void>[] = [];
-  const installation = installationId(db);
+  const installation = await installationId(db);
   const lastOutboxRow = db.$writer.$client.prepare<[], { id: number; key: string }>('select id, key from outbox where id = last_insert_rowid()');
   for (let n = 0; n < count; n++) {
     const mail: MailJob = { kind: 'verify-email', to: { email: `reader${n}@example.org`, name: `Reader ${n}` }, data: { link: `http://localhost:3000/verify-email?token=t${n}` } };
     // One domain operation per message, committed as registrations commit theirs: with the other
     // operations of the same turn of the event loop (group commit), here 50 of them.
-    const committed = commitTogether(db, (tx) => {
-      enqueue(tx, { queue: 'notifications', jobName: mail.kind, payload: mail });
+    const committed = commitTogether(db, async (tx) => {
+      await enqueue(tx, { queue: 'notifications', jobName: mail.kind, payload: mail });
       return lastOutboxRow.get() as { id: number; key: string };
     });
     commits.push(committed.then(({ id, key }) => void committedAt.set(`<${jobIdFor(installation, { outboxId: id, key })}@localhost>`, performance.now())));

@@ -17,8 +17,8 @@ import { summarise } from './stats.ts';
 //   requests, grouped by container id: no labels (no containers or collections joined), rows read
 //   with `.all()`, nothing else.
 // - `report.usage-year`: `usageCsv` (src/reports/csv.ts) read to its end, as the API streams it:
-//   a read-only connection of its own, usageRows' statement, csv-stringify.
-// - `report.usage-year.json`: the JSON answer's rows (`[...usageRows(...)]` on the app's
+//   a read-only connection of its own, streamedUsageRows' statement, csv-stringify.
+// - `report.usage-year.json`: the JSON answer's rows (`await usageRows(...)` on the app's
 //   connection, as src/reports/service.ts builds them) and their `JSON.stringify`.
 //
 // A sample is one report; reports are repeated for `seconds`, and at least MIN_SAMPLES times, after
@@ -189,10 +189,10 @@ export function reportScenarios(databasePath: string, today: IsoDate): ReportSce
         probeHeap();
         return { size: rows.length, totals: check ? totalsOf(rows) : {} };
       }),
-    usageYear: (seconds) => measure('report.usage-year', 'report.bare-group-by', seconds, 'CSV', (check) => drain(usageCsv(db, query), check)),
+    usageYear: (seconds) => measure('report.usage-year', 'report.bare-group-by', seconds, 'CSV', async (check) => drain(await usageCsv(db, query), check)),
     usageYearJson: (seconds) =>
-      measure('report.usage-year.json', 'report.bare-group-by', seconds, 'JSON', (check) => {
-        const rows = [...usageRows(db.$client, query)];
+      measure('report.usage-year.json', 'report.bare-group-by', seconds, 'JSON', async (check) => {
+        const rows = await usageRows(db, query);
         const text = JSON.stringify({ ...range, groupBy: query.groupBy, rows });
         probeHeap();
         return { size: Buffer.byteLength(text), totals: check ? totalsOf(rows) : {} };

@@ -115,7 +115,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(userRoutes, accounts);
   await app.register(queueDashboard, {
     queues,
-    installation: installationId(db),
+    installation: await installationId(db),
     csrfKey: createHmac('sha256', jwtSecret).update('queue dashboard CSRF').digest(),
     secureCookies: cookiesSecure(config.publicUrl),
   });

@@ -122,7 +122,7 @@ async function dbCopy(args: string[]): Promise<void> {
       console.error(`Nothing was kept: ${different.map((t) => t.table).join(', ')} read back differently from ${withoutCredentials(url)}.`);
       process.exitCode = 1;
     } else {
-      console.log(`Copied installation ${installationId(source)} into ${withoutCredentials(url)}: ${tables.length} tables, each read back the same.`);
+      console.log(`Copied installation ${await installationId(source)} into ${withoutCredentials(url)}: ${tables.length} tables, each read back the same.`);
     }
   } catch (error) {
     if (error instanceof CopyRefused) throw new ConfigError(error.message);
@@ -148,7 +148,7 @@ async function collectionsImport(args: string[]): Promise<void> {
   const readingRoomId = values.room === undefined ? undefined : Number(values.room);
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
-  if (readingRoomId !== undefined && (!Number.isSafeInteger(readingRoomId) || !findRoom(db, readingRoomId))) {
+  if (readingRoomId !== undefined && (!Number.isSafeInteger(readingRoomId) || !(await findRoom(db, readingRoomId)))) {
     closeDatabase(db);
     throw new ConfigError(`--room: there is no reading room ${values.room}; the rooms are listed at GET /api/v1/reading-rooms`);
   }

@@ -23,7 +23,7 @@ const logger = createLog(config);
 const workers = config.runWorkers ? await startWorkerRuntime({ config, db, clock, log: logger }) : undefined;
 // Without in-process workers, the dashboard still needs the queues (a fail-fast connection).
 const dashboardConnection = workers ? undefined : producerConnection(config).on('error', () => {});
-const queues = workers?.queues ?? (dashboardConnection ? openQueues(dashboardConnection, queueNamespace(config.queuePrefix, installationId(db)), logger) : {});
+const queues = workers?.queues ?? (dashboardConnection ? openQueues(dashboardConnection, queueNamespace(config.queuePrefix, await installationId(db)), logger) : {});
 const app = await buildApp({ config, db, redis, clock, queues: Object.values(queues), logger });
 
 closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {

@@ -78,7 +78,7 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const rows = rowsToDispatch(this.db, this.clock(), this.policy.leaseMs, BATCH);
+    const rows = await rowsToDispatch(this.db, this.clock(), this.policy.leaseMs, BATCH);
     if (rows.length === 0) return 0;
     const byQueue = new Map<QueueName, RowToDispatch[]>();
     for (const row of rows) {

@@ -63,7 +63,7 @@ export async function startWorkerRuntime({ config, db, clock, log, policy = defa
   const connections: RedisConnection[] = [producer];
   const quiet = (what: string) => (error: Error) => log.debug({ err: error }, `${what}: Redis error`);
   producer.on('error', quiet('queue connection'));
-  const installation = installationId(db);
+  const installation = await installationId(db);
   const namespace = queueNamespace(config.queuePrefix, installation);
   const queues = openQueues(producer, namespace, log);
 

@@ -34,8 +34,9 @@ export interface SecurityEvent {
   detail?: Record<string, unknown>;
 }
 
-export function recordEvent(tx: Writer, origin: Origin, event: SecurityEvent): void {
-  tx.insert(securityEvents)
+export async function recordEvent(tx: Writer, origin: Origin, event: SecurityEvent): Promise<void> {
+  await tx
+    .insert(securityEvents)
     .values({
       at: origin.now,
       kind: event.kind,
@@ -44,8 +45,7 @@ export function recordEvent(tx: Writer, origin: Origin, event: SecurityEvent): v
       email: event.email ?? null,
       ip: origin.ip,
       detail: event.detail ?? null,
-    })
-    .run();
+    });
 }
 
 /**
@@ -59,9 +59,9 @@ export interface Attempter {
 }
 
 /** How many events of these kinds the attempter caused in the window that ends now. */
-export function recentEvents(db: Database, who: Attempter, kinds: SecurityEventKind[], window: { windowMs: number; now: Date }): number {
+export async function recentEvents(db: Database, who: Attempter, kinds: SecurityEventKind[], window: { windowMs: number; now: Date }): Promise<number> {
   const since = new Date(window.now.getTime() - window.windowMs);
-  const [row] = db
+  const [row] = await db
     .select({ n: count() })
     .from(securityEvents)
     .where(
@@ -72,8 +72,7 @@ export function recentEvents(db: Database, who: Attempter, kinds: SecurityEventK
         inArray(securityEvents.kind, kinds),
         gt(securityEvents.at, since),
       ),
-    )
-    .all();
+    );
   return row?.n ?? 0;
 }
 
@@ -83,6 +82,6 @@ export const tooManyAttempts = () => new Refusal('RATE_LIMITED', 'Too many attem
  * The limits of docs/api.md, counted on the audit trail itself, so they hold across processes and
  * whether or not the address belongs to anyone (a 429 reveals nothing).
  */
-export function assertUnderLimit(db: Database, who: Attempter, kinds: SecurityEventKind[], limit: { max: number; windowMs: number; now: Date }): void {
-  if (recentEvents(db, who, kinds, limit) >= limit.max) throw tooManyAttempts();
+export async function assertUnderLimit(db: Database, who: Attempter, kinds: SecurityEventKind[], limit: { max: number; windowMs: number; now: Date }): Promise<void> {
+  if ((await recentEvents(db, who, kinds, limit)) >= limit.max) throw tooManyAttempts();
 }

@@ -33,37 +33,37 @@ export function changePassword(ctx: AccountsContext, user: UserRow, current: str
 
 async function checkAndChangePassword(ctx: AccountsContext, user: UserRow, current: string, next: string, origin: Origin): Promise<UserRow> {
   const window = { windowMs: PASSWORD_CHANGE_WINDOW_MS, now: origin.now };
-  assertUnderLimit(ctx.db, { userId: user.id }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_ACCOUNT, ...window });
-  assertUnderLimit(ctx.db, { ip: origin.ip }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_CLIENT, ...window });
+  await assertUnderLimit(ctx.db, { userId: user.id }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_ACCOUNT, ...window });
+  await assertUnderLimit(ctx.db, { ip: origin.ip }, ['password_change_failed'], { max: WRONG_CURRENT_PASSWORDS_PER_CLIENT, ...window });
   if (!(await passwordMatches(user.passwordHash, current))) {
     await commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'password_change_failed', actorId: user.id, userId: user.id, email: user.email }));
     throw new Refusal('WRONG_PASSWORD', 'The current password is not right.');
   }
   const passwordHash = await hashPassword(next);
-  return commit(ctx.db, (tx) => {
-    recordEvent(tx, origin, { kind: 'password_changed', actorId: user.id, userId: user.id, email: user.email });
-    return tx
+  return commit(ctx.db, async (tx) => {
+    await recordEvent(tx, origin, { kind: 'password_changed', actorId: user.id, userId: user.id, email: user.email });
+    const [changed] = (await tx
       .update(users)
       .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })
       .where(eq(users.id, user.id))
-      .returning()
-      .get();
+      .returning()) as [UserRow];
+    return changed;
   });
 }
 
 /** Sends a reset link to the address if it has an account; answers the same either way. */
 export async function requestPasswordReset(ctx: AccountsContext, email: string, origin: Origin): Promise<void> {
   const address = normaliseEmail(email);
-  assertUnderLimit(ctx.db, { email: address }, ['password_reset_requested'], { max: RESETS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
+  await assertUnderLimit(ctx.db, { email: address }, ['password_reset_requested'], { max: RESETS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const { token, tokenHash } = newToken();
-  await commit(ctx.db, (tx) => {
-    const user = findUserByEmail(tx, address);
-    recordEvent(tx, origin, { kind: 'password_reset_requested', userId: user?.id, email: address });
+  await commit(ctx.db, async (tx) => {
+    const user = await findUserByEmail(tx, address);
+    await recordEvent(tx, origin, { kind: 'password_reset_requested', userId: user?.id, email: address });
     if (!user) return;
-    tx.insert(accountTokens)
-      .values({ userId: user.id, purpose: 'password-reset', tokenHash, expiresAt: new Date(origin.now.getTime() + RESET_LIFETIME_MS) })
-      .run();
-    queueMail(tx, {
+    await tx
+      .insert(accountTokens)
+      .values({ userId: user.id, purpose: 'password-reset', tokenHash, expiresAt: new Date(origin.now.getTime() + RESET_LIFETIME_MS) });
+    await queueMail(tx, {
       kind: 'password-reset',
       to: mailRecipient(user),
       data: { link: pageLinks(ctx.publicUrl).resetPassword(token) },
@@ -79,18 +79,17 @@ export async function confirmPasswordReset(ctx: AccountsContext, token: string, 
   const link = (tx: Writer) => usableLink(tx, token, 'password-reset', origin.now, 'Ask for a new one.');
   // The link first, so a made-up token costs no password hash; again in the transaction, in case
   // the link was used meanwhile.
-  link(ctx.db);
+  await link(ctx.db);
   const passwordHash = await hashPassword(password);
-  return commit(ctx.db, (tx) => {
-    const used = link(tx);
-    spendLinks(tx, used, origin.now);
-    const user = tx
+  return commit(ctx.db, async (tx) => {
+    const used = await link(tx);
+    await spendLinks(tx, used, origin.now);
+    const [user] = (await tx
       .update(users)
       .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${origin.now.getTime()})` })
       .where(eq(users.id, used.userId))
-      .returning()
-      .get();
-    recordEvent(tx, origin, { kind: 'password_reset', userId: user.id, email: user.email });
+      .returning()) as [UserRow];
+    await recordEvent(tx, origin, { kind: 'password_reset', userId: user.id, email: user.email });
     return user;
   });
 }

@@ -41,17 +41,17 @@ export function register(ctx: AccountsContext, registration: Registration, origi
 }
 
 async function registerAddress(ctx: AccountsContext, email: string, registration: Registration, origin: Origin): Promise<void> {
-  assertUnderLimit(ctx.db, { email }, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
+  await assertUnderLimit(ctx.db, { email }, ['registration'], { max: REGISTRATIONS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const passwordHash = await hashPassword(registration.password);
   const { token, tokenHash } = newToken();
 
   // With the other writes of this turn of the event loop (group commit): a class registering
   // together shares fsyncs.
-  await commitTogether(ctx.db, (tx) => {
-    recordEvent(tx, origin, { kind: 'registration', email });
-    const existing = findUserByEmail(tx, email);
+  await commitTogether(ctx.db, async (tx) => {
+    await recordEvent(tx, origin, { kind: 'registration', email });
+    const existing = await findUserByEmail(tx, email);
     if (existing?.emailVerifiedAt) {
-      queueMail(tx, {
+      await queueMail(tx, {
         kind: 'already-registered',
         to: mailRecipient(existing),
         data: { signInUrl: pageLinks(ctx.publicUrl).signIn, resetUrl: pageLinks(ctx.publicUrl).resetPassword() },
@@ -64,13 +64,15 @@ async function registerAddress(ctx: AccountsContext, email: string, registration
       researchTopic: registration.researchTopic ?? null,
       passwordHash,
     };
-    const user = existing
-      ? tx.update(users).set(profile).where(eq(users.id, existing.id)).returning().get()
-      : tx.insert(users).values({ email, role: 'researcher', ...profile }).returning().get();
-    tx.insert(accountTokens)
-      .values({ userId: user.id, purpose: 'verify-email', tokenHash, passwordHash, expiresAt: new Date(origin.now.getTime() + VERIFICATION_LIFETIME_MS) })
-      .run();
-    queueMail(tx, {
+    const [user] = (
+      existing
+        ? await tx.update(users).set(profile).where(eq(users.id, existing.id)).returning()
+        : await tx.insert(users).values({ email, role: 'researcher', ...profile }).returning()
+    ) as [UserRow];
+    await tx
+      .insert(accountTokens)
+      .values({ userId: user.id, purpose: 'verify-email', tokenHash, passwordHash, expiresAt: new Date(origin.now.getTime() + VERIFICATION_LIFETIME_MS) });
+    await queueMail(tx, {
       kind: 'verify-email',
       // Not the name just typed: whoever owns the address may not be whoever typed it.
       to: mailRecipient(user),
@@ -101,26 +103,24 @@ export interface Verification {
  * its password stands.
  */
 export function verifyEmail(ctx: AccountsContext, token: string, origin: Origin): Promise<Verification> {
-  return commit(ctx.db, (tx) => {
-    const link = usableLink(tx, token, 'verify-email', origin.now, 'Register again to get a new one.');
-    const person = findUser(tx, link.userId) as UserRow;
-    const [{ registrations } = { registrations: 0 }] = tx
+  return commit(ctx.db, async (tx) => {
+    const link = await usableLink(tx, token, 'verify-email', origin.now, 'Register again to get a new one.');
+    const person = (await findUser(tx, link.userId)) as UserRow;
+    const [{ registrations } = { registrations: 0 }] = await tx
       .select({ registrations: count() })
       .from(accountTokens)
-      .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'verify-email')))
-      .all();
-    spendLinks(tx, link, origin.now);
+      .where(and(eq(accountTokens.userId, link.userId), eq(accountTokens.purpose, 'verify-email')));
+    await spendLinks(tx, link, origin.now);
     // An address verified meanwhile (by a reset, which sets a password) keeps its password.
     const alreadyVerified = person.emailVerifiedAt !== null;
     const passwordResetNeeded = !alreadyVerified && registrations > 1;
     const passwordHash = alreadyVerified ? person.passwordHash : passwordResetNeeded ? NO_PASSWORD : (link.passwordHash ?? person.passwordHash);
-    const user = tx
+    const [user] = (await tx
       .update(users)
       .set({ emailVerifiedAt: person.emailVerifiedAt ?? origin.now, passwordHash })
       .where(eq(users.id, link.userId))
-      .returning()
-      .get();
-    recordEvent(tx, origin, { kind: 'email_verified', userId: user.id, email: user.email, detail: { registrations, passwordKept: !passwordResetNeeded } });
+      .returning()) as [UserRow];
+    await recordEvent(tx, origin, { kind: 'email_verified', userId: user.id, email: user.email, detail: { registrations, passwordKept: !passwordResetNeeded } });
     return { user: userView(user), passwordResetNeeded };
   });
 }

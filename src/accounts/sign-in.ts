@@ -30,17 +30,17 @@ export function signIn(ctx: AccountsContext, email: string, password: string, or
  * does not stop a client this account signed in from (with the right password) within 30 days,
  * so even then the person gets in from their usual places.
  */
-function assertMayTry(ctx: AccountsContext, address: string, origin: Origin): void {
+async function assertMayTry(ctx: AccountsContext, address: string, origin: Origin): Promise<void> {
   const window = { windowMs: FAILED_LOGIN_WINDOW_MS, now: origin.now };
-  if (recentEvents(ctx.db, { email: address, ip: origin.ip }, ['login_failed'], window) >= FAILED_LOGINS_PER_ADDRESS_AND_CLIENT) throw tooManyAttempts();
-  if (recentEvents(ctx.db, { email: address }, ['login_failed'], window) < FAILED_LOGINS_PER_ADDRESS) return;
-  const knownClient = recentEvents(ctx.db, { email: address, ip: origin.ip }, ['login_succeeded'], { windowMs: KNOWN_CLIENT_MS, now: origin.now }) > 0;
+  if ((await recentEvents(ctx.db, { email: address, ip: origin.ip }, ['login_failed'], window)) >= FAILED_LOGINS_PER_ADDRESS_AND_CLIENT) throw tooManyAttempts();
+  if ((await recentEvents(ctx.db, { email: address }, ['login_failed'], window)) < FAILED_LOGINS_PER_ADDRESS) return;
+  const knownClient = (await recentEvents(ctx.db, { email: address, ip: origin.ip }, ['login_succeeded'], { windowMs: KNOWN_CLIENT_MS, now: origin.now })) > 0;
   if (!knownClient) throw tooManyAttempts();
 }
 
 async function checkPassword(ctx: AccountsContext, address: string, password: string, origin: Origin): Promise<UserRow> {
-  assertMayTry(ctx, address, origin);
-  const user = findUserByEmail(ctx.db, address);
+  await assertMayTry(ctx, address, origin);
+  const user = await findUserByEmail(ctx.db, address);
   if (!(await passwordMatches(user?.passwordHash, password)) || !user) {
     await commit(ctx.db, (tx) => recordEvent(tx, origin, { kind: 'login_failed', userId: user?.id, email: address }));
     throw new Refusal('INVALID_CREDENTIALS', 'The e-mail address or the password is not right.');
@@ -60,11 +60,11 @@ async function checkPassword(ctx: AccountsContext, address: string, password: st
  * or token (a shared reading-room computer) stops working with the session it came from.
  */
 export async function signOut(ctx: AccountsContext, user: UserRow, origin: Origin): Promise<void> {
-  await commit(ctx.db, (tx) => {
-    recordEvent(tx, origin, { kind: 'signed_out', actorId: user.id, userId: user.id, email: user.email });
-    tx.update(users)
+  await commit(ctx.db, async (tx) => {
+    await recordEvent(tx, origin, { kind: 'signed_out', actorId: user.id, userId: user.id, email: user.email });
+    await tx
+      .update(users)
       .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
-      .where(eq(users.id, user.id))
-      .run();
+      .where(eq(users.id, user.id));
   });
 }

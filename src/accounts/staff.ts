@@ -21,36 +21,35 @@ export interface NewAccount {
 export async function createAccount(ctx: AccountsContext, account: NewAccount, actorId: number | null, origin: Origin): Promise<UserRow> {
   const email = normaliseEmail(account.email);
   const passwordHash = await hashPassword(account.password);
-  return commit(ctx.db, (tx) => {
-    if (findUserByEmail(tx, email)) throw new Refusal('EMAIL_TAKEN', `An account already uses ${email}.`);
-    const user = tx
+  return commit(ctx.db, async (tx) => {
+    if (await findUserByEmail(tx, email)) throw new Refusal('EMAIL_TAKEN', `An account already uses ${email}.`);
+    const [user] = (await tx
       .insert(users)
       .values({ email, name: account.name, role: account.role, passwordHash, emailVerifiedAt: origin.now })
-      .returning()
-      .get();
-    recordEvent(tx, origin, { kind: 'user_created', actorId, userId: user.id, email, detail: { role: account.role } });
+      .returning()) as [UserRow];
+    await recordEvent(tx, origin, { kind: 'user_created', actorId, userId: user.id, email, detail: { role: account.role } });
     return user;
   });
 }
 
 /** An admin's change of role or of access; either ends the person's current tokens. */
 export function updateAccount(ctx: AccountsContext, userId: number, change: { role?: Role; disabled?: boolean }, actorId: number, origin: Origin): Promise<UserRow> {
-  return commit(ctx.db, (tx) => {
-    const user = findUser(tx, userId);
+  return commit(ctx.db, async (tx) => {
+    const user = await findUser(tx, userId);
     if (!user) throw notFound(`There is no user ${userId}.`);
     const roleChanged = change.role !== undefined && change.role !== user.role;
     const accessChanged = change.disabled !== undefined && change.disabled !== (user.disabledAt !== null);
     if (!roleChanged && !accessChanged) return user;
     const losesAdmin = user.role === 'admin' && user.disabledAt === null && (roleChanged || change.disabled === true);
-    if (losesAdmin && activeUsersWithRole(tx, 'admin').length <= 1) {
+    if (losesAdmin && (await activeUsersWithRole(tx, 'admin')).length <= 1) {
       // Without an admin nobody can manage accounts or closures again, short of the command line.
       throw new Refusal('LAST_ADMIN', 'This is the last active admin: make another admin first.');
     }
     if (roleChanged) {
-      recordEvent(tx, origin, { kind: 'role_changed', actorId, userId, email: user.email, detail: { from: user.role, to: change.role } });
+      await recordEvent(tx, origin, { kind: 'role_changed', actorId, userId, email: user.email, detail: { from: user.role, to: change.role } });
     }
-    if (accessChanged) recordEvent(tx, origin, { kind: change.disabled ? 'account_disabled' : 'account_enabled', actorId, userId, email: user.email });
-    return tx
+    if (accessChanged) await recordEvent(tx, origin, { kind: change.disabled ? 'account_disabled' : 'account_enabled', actorId, userId, email: user.email });
+    const [changed] = (await tx
       .update(users)
       .set({
         ...(roleChanged ? { role: change.role } : {}),
@@ -58,8 +57,8 @@ export function updateAccount(ctx: AccountsContext, userId: number, change: { ro
         tokenVersion: sql`${users.tokenVersion} + 1`,
       })
       .where(eq(users.id, userId))
-      .returning()
-      .get();
+      .returning()) as [UserRow];
+    return changed;
   });
 }
 
@@ -74,22 +73,22 @@ export function recordIdentityCheck(
   staffId: number,
   origin: Origin,
 ): Promise<UserRow> {
-  return commit(ctx.db, (tx) => {
-    const user = findUser(tx, userId);
+  return commit(ctx.db, async (tx) => {
+    const user = await findUser(tx, userId);
     if (!user) throw notFound(`There is no user ${userId}.`);
-    recordEvent(tx, origin, {
+    await recordEvent(tx, origin, {
       kind: 'identity_verified',
       actorId: staffId,
       userId,
       email: user.email,
       detail: { documentType: check.documentType, note: check.note ?? null },
     });
-    return tx
+    const [checked] = (await tx
       .update(users)
       .set({ identityVerifiedAt: origin.now, identityVerifiedBy: staffId, identityDocumentType: check.documentType })
       .where(eq(users.id, userId))
-      .returning()
-      .get();
+      .returning()) as [UserRow];
+    return checked;
   });
 }
 
@@ -100,8 +99,9 @@ export function updateProfile(
   profile: { name?: string | undefined; affiliation?: string | null | undefined; researchTopic?: string | null | undefined },
 ): Promise<UserRow> {
   const change = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
-  return commit(ctx.db, (tx) => {
-    if (Object.keys(change).length === 0) return findUser(tx, userId) as UserRow;
-    return tx.update(users).set(change).where(eq(users.id, userId)).returning().get();
+  return commit(ctx.db, async (tx) => {
+    if (Object.keys(change).length === 0) return (await findUser(tx, userId)) as UserRow;
+    const [updated] = (await tx.update(users).set(change).where(eq(users.id, userId)).returning()) as [UserRow];
+    return updated;
   });
 }

@@ -67,7 +67,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async 
     async (request) => {
       const { role, q, cursor } = request.query;
       const limit = pageLimit(request.query.limit);
-      return page(listUsers(db, { role, q, afterId: afterCursor(cursor), limit: limit + 1 }), limit, userView);
+      return page(await listUsers(db, { role, q, afterId: afterCursor(cursor), limit: limit + 1 }), limit, userView);
     },
   );
 

@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { users, type Role } from '../../db/schema.ts';
 import type { Recipient } from '../mail/catalogue.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -34,30 +34,30 @@ export const mailRecipient = (user: UserRow): Recipient => ({ email: user.email,
 /** Addresses are compared and stored in lower case, without surrounding spaces. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-export function findUserByEmail(db: Writer, email: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+export async function findUserByEmail(db: Writer, email: string): Promise<UserRow | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.email, normaliseEmail(email)));
+  return user;
 }
 
 /** The user with this id; none for null (a class session's request has no researcher). */
-export function findUser(db: Writer, id: number | null): UserRow | undefined {
+export async function findUser(db: Writer, id: number | null): Promise<UserRow | undefined> {
   if (id === null) return undefined;
-  return prepared(db, 'findUser', () => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare()).get({ id });
+  return prepared(db, 'findUser', () => db.select().from(users).where(eq(users.id, sql.placeholder('id')))).first({ id });
 }
 
 /** Everyone with one of these roles who can be written to (not disabled, address verified). */
-export function activeUsersWithRole(db: Writer, role: Role): UserRow[] {
+export async function activeUsersWithRole(db: Writer, role: Role): Promise<UserRow[]> {
   return db
     .select()
     .from(users)
     .where(and(eq(users.role, role), sql`${users.disabledAt} is null`, sql`${users.emailVerifiedAt} is not null`))
-    .orderBy(asc(users.id))
-    .all();
+    .orderBy(asc(users.id));
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A page of people, oldest accounts first, filtered by role and by a piece of name or address. */
-export function listUsers(db: Database, filter: { role?: Role; q?: string; afterId?: number; limit: number }): UserRow[] {
+export async function listUsers(db: Database, filter: { role?: Role; q?: string; afterId?: number; limit: number }): Promise<UserRow[]> {
   const conditions: (SQL | undefined)[] = [
     filter.role === undefined ? undefined : eq(users.role, filter.role),
     filter.afterId === undefined ? undefined : gt(users.id, filter.afterId),
@@ -71,6 +71,5 @@ export function listUsers(db: Database, filter: { role?: Role; q?: string; after
     .from(users)
     .where(and(...conditions))
     .orderBy(asc(users.id))
-    .limit(filter.limit)
-    .all();
+    .limit(filter.limit);
 }

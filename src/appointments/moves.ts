@@ -16,7 +16,7 @@ import { findRoom, roomOrFirst } from '../reading-rooms/store.ts';
 import { mailContainer } from '../requests/mail.ts';
 import { promoteFromWaitlist, type RequestsContext } from '../requests/moves.ts';
 import { changeStatus } from '../requests/status-door.ts';
-import { requestsOfAppointment } from '../requests/store.ts';
+import { requestsOfAppointment, type RequestRow } from '../requests/store.ts';
 import { bookAppointment } from './seats.ts';
 import { findAppointment, type AppointmentRow } from './store.ts';
 
@@ -24,15 +24,15 @@ import { findAppointment, type AppointmentRow } from './store.ts';
 
 const mailAppointment = (row: AppointmentRow, room: ReadingRoom): MailAppointment => ({ id: row.id, date: row.date, roomName: room.name, timezone: room.timezone });
 
-function roomOf(tx: Writer, row: AppointmentRow): ReadingRoom {
-  const room = findRoom(tx, row.readingRoomId);
+async function roomOf(tx: Writer, row: AppointmentRow): Promise<ReadingRoom> {
+  const room = await findRoom(tx, row.readingRoomId);
   if (!room) throw new Error(`appointment ${row.id} is in no reading room`);
   return room;
 }
 
 /** An appointment a person may see: their own, or any for staff. Another's is a 404. */
-export function visibleAppointment(tx: Writer, id: number, viewer: UserRow): AppointmentRow {
-  const row = findAppointment(tx, id);
+export async function visibleAppointment(tx: Writer, id: number, viewer: UserRow): Promise<AppointmentRow> {
+  const row = await findAppointment(tx, id);
   if (!row || (viewer.role === 'researcher' && row.researcherId !== viewer.id)) throw notFound(`There is no appointment ${id}.`);
   return row;
 }
@@ -42,13 +42,13 @@ export function visibleAppointment(tx: Writer, id: number, viewer: UserRow): App
  * room and day, then a seat. They get a mail with the visit as a calendar entry.
  */
 export function makeAppointment(ctx: RequestsContext, researcher: UserRow, readingRoomId: number, date: IsoDate, clock: Clock): Promise<AppointmentRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const day = roomDay(tx, roomOrFirst(tx, readingRoomId), now);
+    const day = await roomDay(tx, await roomOrFirst(tx, readingRoomId), now);
     const refusal = visitDateRefusal(date, { today: day.today, closures: day.closures, maxAdvanceDays: day.room.maxAdvanceDays, leadBusinessDays: day.room.leadBusinessDays });
     if (refusal) throw refusal;
-    const booked = bookAppointment(tx, day, researcher, date, now);
-    queueMail(tx, {
+    const booked = await bookAppointment(tx, day, researcher, date, now);
+    await queueMail(tx, {
       kind: 'appointment-booked',
       to: { email: researcher.email, name: researcher.name },
       data: { appointment: mailAppointment(booked, day.room), containers: [], appointmentsUrl: pageLinks(ctx.publicUrl).appointments },
@@ -63,18 +63,19 @@ export function makeAppointment(ctx: RequestsContext, researcher: UserRow, readi
  * lists, and the researcher hears once, in one mail naming them all.
  */
 export function cancelAppointment(ctx: RequestsContext, id: number, person: UserRow, clock: Clock): Promise<AppointmentRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const row = visibleAppointment(tx, id, person);
-    const room = roomOf(tx, row);
+    const row = await visibleAppointment(tx, id, person);
+    const room = await roomOf(tx, row);
     const status = deskMove(row, 'cancel', todayIn(room.timezone, now));
-    tx.update(appointments).set({ status, updatedAt: now }).where(eq(appointments.id, row.id)).run();
-    const notPaged = requestsOfAppointment(tx, row.id).filter((r) => (cancelledWithVisit as readonly RequestStatus[]).includes(r.status));
-    const cancelled = notPaged.map((r) => changeStatus(tx, r, 'cancelled', person, 'cancel', now, { note: 'The appointment was cancelled.' }));
-    promoteFromWaitlist(ctx, tx, notPaged.filter((r) => isHolding(r.status)).map((r) => ({ containerId: r.containerId, date: r.visitDate })), now);
-    const researcher = findUser(tx, row.researcherId);
+    await tx.update(appointments).set({ status, updatedAt: now }).where(eq(appointments.id, row.id));
+    const notPaged = (await requestsOfAppointment(tx, row.id)).filter((r) => (cancelledWithVisit as readonly RequestStatus[]).includes(r.status));
+    const cancelled: RequestRow[] = [];
+    for (const r of notPaged) cancelled.push(await changeStatus(tx, r, 'cancelled', person, 'cancel', now, { note: 'The appointment was cancelled.' }));
+    await promoteFromWaitlist(ctx, tx, notPaged.filter((r) => isHolding(r.status)).map((r) => ({ containerId: r.containerId, date: r.visitDate })), now);
+    const researcher = await findUser(tx, row.researcherId);
     if (researcher) {
-      queueMail(tx, {
+      await queueMail(tx, {
         kind: 'appointment-cancelled',
         to: { email: researcher.email, name: researcher.name },
         data: {
@@ -91,13 +92,13 @@ export function cancelAppointment(ctx: RequestsContext, id: number, person: User
 
 /** The desk checks a researcher in (the appointment is attended) or out, on its day only; again answers the same. */
 export function deskAppointment(ctx: RequestsContext, id: number, staff: UserRow, action: Exclude<DeskAction, 'cancel'>, clock: Clock): Promise<AppointmentRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const row = visibleAppointment(tx, id, staff);
-    const status = deskMove(row, action, todayIn(roomOf(tx, row).timezone, now));
+    const row = await visibleAppointment(tx, id, staff);
+    const status = deskMove(row, action, todayIn((await roomOf(tx, row)).timezone, now));
     const stamp = action === 'check-in' ? { checkedInAt: row.checkedInAt ?? now } : { checkedOutAt: row.checkedOutAt ?? now };
     if (row.status === status && (action === 'check-in' ? row.checkedInAt : row.checkedOutAt)) return row;
-    tx.update(appointments).set({ status, updatedAt: now, ...stamp }).where(eq(appointments.id, row.id)).run();
+    await tx.update(appointments).set({ status, updatedAt: now, ...stamp }).where(eq(appointments.id, row.id));
     return { ...row, status, updatedAt: now, ...stamp };
   });
 }

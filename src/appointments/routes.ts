@@ -24,7 +24,7 @@ export const AppointmentSchema = Type.Object({
 });
 
 export const appointmentRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; clock: Clock }> = async (app, { ctx, clock }) => {
-  const view = (row: AppointmentRow) => appointmentViews(ctx.db, [row])[0]!;
+  const view = async (row: AppointmentRow) => (await appointmentViews(ctx.db, [row]))[0]!;
 
   app.post(
     '/api/v1/appointments',
@@ -40,7 +40,7 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext
         response: { 201: AppointmentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(view(await makeAppointment(ctx, accountOf(request), request.body.readingRoomId, request.body.date, clock))),
+    async (request, reply) => reply.code(201).send(await view(await makeAppointment(ctx, accountOf(request), request.body.readingRoomId, request.body.date, clock))),
   );
 
   app.get(
@@ -69,8 +69,8 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext
       const { limit: asked, cursor, researcherId, ...filter } = request.query;
       const limit = pageLimit(asked);
       const own = person.role === 'researcher' ? person.id : researcherId;
-      const rows = listAppointments(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1);
-      const views = new Map(appointmentViews(ctx.db, rows).map((v) => [v.id, v]));
+      const rows = await listAppointments(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1);
+      const views = new Map((await appointmentViews(ctx.db, rows)).map((v) => [v.id, v]));
       return page(rows, limit, (row) => views.get(row.id)!);
     },
   );

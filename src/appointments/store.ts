@@ -1,19 +1,19 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { appointments, oneOf, type AppointmentStatus } from '../../db/schema.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { seatTakingStatuses } from '../domain/appointments.ts';
 import { requestIdsBy } from '../requests/store.ts';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 
-export function findAppointment(db: Writer, id: number): AppointmentRow | undefined {
-  return prepared(db, 'findAppointment', () => db.select().from(appointments).where(eq(appointments.id, sql.placeholder('id'))).prepare()).get({ id });
+export function findAppointment(db: Writer, id: number): Promise<AppointmentRow | undefined> {
+  return prepared(db, 'findAppointment', () => db.select().from(appointments).where(eq(appointments.id, sql.placeholder('id')))).first({ id });
 }
 
 /** The researcher's appointment that takes a seat in a room on a day (one at most). */
-export function seatOf(db: Writer, researcherId: number, roomId: number, date: IsoDate): AppointmentRow | undefined {
+export function seatOf(db: Writer, researcherId: number, roomId: number, date: IsoDate): Promise<AppointmentRow | undefined> {
   return prepared(db, 'seatOf', () =>
     db
       .select()
@@ -27,14 +27,13 @@ export function seatOf(db: Writer, researcherId: number, roomId: number, date: I
           // the row; with parameters, SQLite read every seat-taking appointment of the room that day.
           oneOf(appointments.status, seatTakingStatuses),
         ),
-      )
-      .prepare(),
-  ).get({ researcherId, roomId, date });
+      ),
+  ).first({ researcherId, roomId, date });
 }
 
 /** Seats taken in a room on each day from `from` to `to`: days with none are left out. */
-export function seatsTaken(db: Writer, roomId: number, from: IsoDate, to: IsoDate): Map<IsoDate, number> {
-  const rows = prepared(db, 'seatsTaken', () =>
+export async function seatsTaken(db: Writer, roomId: number, from: IsoDate, to: IsoDate): Promise<Map<IsoDate, number>> {
+  const rows = await prepared(db, 'seatsTaken', () =>
     db
       .select({ date: appointments.date, taken: sql<number>`count(*)` })
       .from(appointments)
@@ -45,9 +44,8 @@ export function seatsTaken(db: Writer, roomId: number, from: IsoDate, to: IsoDat
           inArray(appointments.status, [...seatTakingStatuses]),
         ),
       )
-      .groupBy(appointments.date)
-      .prepare(),
-  ).all({ roomId, from, to });
+      .groupBy(appointments.date),
+  ).rows({ roomId, from, to });
   return new Map(rows.map((r) => [r.date, r.taken]));
 }
 
@@ -59,7 +57,7 @@ export interface AppointmentFilter {
   afterId?: number | undefined;
 }
 
-export function listAppointments(db: Writer, filter: AppointmentFilter, limit: number): AppointmentRow[] {
+export async function listAppointments(db: Writer, filter: AppointmentFilter, limit: number): Promise<AppointmentRow[]> {
   return db
     .select()
     .from(appointments)
@@ -73,8 +71,7 @@ export function listAppointments(db: Writer, filter: AppointmentFilter, limit: n
       ),
     )
     .orderBy(asc(appointments.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** The appointment as docs/api.md defines it. */
@@ -91,7 +88,7 @@ export function appointmentView(row: AppointmentRow, requestIds: number[]) {
   };
 }
 
-export function appointmentViews(db: Writer, rows: AppointmentRow[]) {
-  const ids = requestIdsBy(db, 'appointmentId', rows.map((r) => r.id));
+export async function appointmentViews(db: Writer, rows: AppointmentRow[]) {
+  const ids = await requestIdsBy(db, 'appointmentId', rows.map((r) => r.id));
   return rows.map((r) => appointmentView(r, ids.get(r.id) ?? []));
 }

@@ -62,13 +62,13 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
       },
     },
     async (request) => {
-      const room = roomOrFirst(db, request.query.readingRoomId);
+      const room = await roomOrFirst(db, request.query.readingRoomId);
       const today = todayIn(room.timezone, clock());
       const from = request.query.from ?? today;
       const to = request.query.to ?? bookingHorizon(today, room.maxAdvanceDays);
       checkRange(from, to);
-      const closures = closuresFrom(db, room.id, from < today ? from : today);
-      const taken = room.seats === null ? new Map<IsoDate, number>() : seatsTaken(db, room.id, from, to);
+      const closures = await closuresFrom(db, room.id, from < today ? from : today);
+      const taken = room.seats === null ? new Map<IsoDate, number>() : await seatsTaken(db, room.id, from, to);
       return {
         timezone: room.timezone,
         earliestVisitDate: earliestVisitDate(today, closures, room.leadBusinessDays),
@@ -88,7 +88,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<CalendarOptions> = async 
         response: { 200: Type.Object({ items: Type.Array(ClosureSchema) }), ...errorResponses(400) },
       },
     },
-    async (request) => ({ items: listClosures(db, request.query) }),
+    async (request) => ({ items: await listClosures(db, request.query) }),
   );
 
   app.post(

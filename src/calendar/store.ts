@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { closures } from '../../db/schema.ts';
 import { bookingHorizon, earliestVisitDate, todayIn, type Closures, type IsoDate } from '../domain/calendar.ts';
@@ -12,8 +12,8 @@ const inRoom = (roomId: SQL | number) => or(isNull(closures.readingRoomId), eq(c
  * Closures in a range: a room's (its own and every room's) when `readingRoomId` is given, else
  * all of them.
  */
-export function listClosures(db: Writer, range: { from?: IsoDate | undefined; to?: IsoDate | undefined; readingRoomId?: number | undefined } = {}) {
-  return db
+export async function listClosures(db: Writer, range: { from?: IsoDate | undefined; to?: IsoDate | undefined; readingRoomId?: number | undefined } = {}) {
+  return await db
     .select({ date: closures.date, reason: closures.reason, readingRoomId: closures.readingRoomId })
     .from(closures)
     .where(
@@ -23,8 +23,7 @@ export function listClosures(db: Writer, range: { from?: IsoDate | undefined; to
         range.readingRoomId === undefined ? undefined : inRoom(range.readingRoomId),
       ),
     )
-    .orderBy(asc(closures.date), asc(closures.id))
-    .all();
+    .orderBy(asc(closures.date), asc(closures.id));
 }
 
 const toClosures = (rows: { date: IsoDate; reason: string }[]): Closures => {
@@ -35,32 +34,30 @@ const toClosures = (rows: { date: IsoDate; reason: string }[]): Closures => {
 };
 
 /** A room's closures from `from` on, as the calendar rules take them. */
-export function closuresFrom(db: Writer, roomId: number, from: IsoDate): Closures {
+export async function closuresFrom(db: Writer, roomId: number, from: IsoDate): Promise<Closures> {
   const query = prepared(db, 'closuresFrom', () =>
     db
       .select({ date: closures.date, reason: closures.reason })
       .from(closures)
       .where(and(gte(closures.date, sql.placeholder('from')), inRoom(sql`${sql.placeholder('roomId')}`)))
-      .orderBy(asc(closures.date), asc(closures.id))
-      .prepare(),
+      .orderBy(asc(closures.date), asc(closures.id)),
   );
-  return toClosures(query.all({ from, roomId }));
+  return toClosures(await query.rows({ from, roomId }));
 }
 
 /**
  * A room's closures from `from` to `to`: what the booking rules need when `to` is the booking
  * horizon (a handful of rows instead of every future closure).
  */
-export function closuresBetween(db: Writer, roomId: number, from: IsoDate, to: IsoDate): Closures {
+export async function closuresBetween(db: Writer, roomId: number, from: IsoDate, to: IsoDate): Promise<Closures> {
   const query = prepared(db, 'closuresBetween', () =>
     db
       .select({ date: closures.date, reason: closures.reason })
       .from(closures)
       .where(and(gte(closures.date, sql.placeholder('from')), lte(closures.date, sql.placeholder('to')), inRoom(sql`${sql.placeholder('roomId')}`)))
-      .orderBy(asc(closures.date), asc(closures.id))
-      .prepare(),
+      .orderBy(asc(closures.date), asc(closures.id)),
   );
-  return toClosures(query.all({ from, to, roomId }));
+  return toClosures(await query.rows({ from, to, roomId }));
 }
 
 /**
@@ -68,10 +65,10 @@ export function closuresBetween(db: Writer, roomId: number, from: IsoDate, to: I
  * up to the horizon, and past it only when the earliest visit date itself lies beyond (then,
  * rarely, every closure ahead).
  */
-export function roomDay(db: Writer, room: ReadingRoom, now: Date): RoomDay {
+export async function roomDay(db: Writer, room: ReadingRoom, now: Date): Promise<RoomDay> {
   const today = todayIn(room.timezone, now);
   const horizon = bookingHorizon(today, room.maxAdvanceDays);
-  let found = closuresBetween(db, room.id, today, horizon);
-  if (earliestVisitDate(today, found, room.leadBusinessDays) > horizon) found = closuresFrom(db, room.id, today);
+  let found = await closuresBetween(db, room.id, today, horizon);
+  if (earliestVisitDate(today, found, room.leadBusinessDays) > horizon) found = await closuresFrom(db, room.id, today);
   return { room, today, closures: found };
 }

@@ -16,7 +16,7 @@ import { holdersOn } from '../requests/holders.ts';
 import { mailContainer } from '../requests/mail.ts';
 import { promoteFromWaitlist, reviewers, type RequestsContext } from '../requests/moves.ts';
 import { changeStatus, recordNewRequest } from '../requests/status-door.ts';
-import { containerDetails, requestsOfClassSession, writtenRequest } from '../requests/store.ts';
+import { containerDetails, requestsOfClassSession, writtenRequest, type RequestRow } from '../requests/store.ts';
 import { instructorOf, mailClassSession } from './mail.ts';
 import { findClassSession, type ClassSessionRow } from './store.ts';
 
@@ -39,16 +39,16 @@ export interface ClassBooking {
  * the status machine. The instructor is told what is booked; curators, of restricted boxes.
  */
 export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking: ClassBooking, clock: Clock): Promise<ClassSessionRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
     const timesRefusal = classTimesRefusal(booking.startTime, booking.endTime);
     if (timesRefusal) throw timesRefusal;
-    const day = roomDay(tx, roomOrFirst(tx, booking.readingRoomId), now);
+    const day = await roomDay(tx, await roomOrFirst(tx, booking.readingRoomId), now);
     const { room } = day;
     const dateRefusal = classDateRefusal(booking.date, { today: day.today, closures: day.closures, maxAdvanceDays: room.maxAdvanceDays, classLeadBusinessDays: room.classLeadBusinessDays, classItemLimit: room.classItemLimit });
     if (dateRefusal) throw dateRefusal;
 
-    const known = containerDetails(tx, booking.containerIds);
+    const known = await containerDetails(tx, booking.containerIds);
     const missing = booking.containerIds.filter((id) => !known.has(id));
     if (missing.length > 0) throw notFound(`There is no ${missing.map((id) => `container ${id}`).join(', ')}.`);
     const wanted = [...booking.containerIds].sort((a, b) => a - b).map((id) => known.get(id)!);
@@ -59,7 +59,7 @@ export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking:
     const tooMany = classItemLimitRefusal(wanted.length, room.classItemLimit);
     if (tooMany) throw tooMany;
 
-    const session = tx
+    const [session] = (await tx
       .insert(classSessions)
       .values({
         readingRoomId: room.id,
@@ -75,24 +75,24 @@ export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking:
         createdAt: now,
         updatedAt: now,
       })
-      .returning()
-      .get();
-    const held = holdersOn(tx, booking.containerIds, booking.date);
-    const created = booking.containerIds.map((containerId) => {
+      .returning()) as [ClassSessionRow];
+    const held = await holdersOn(tx, booking.containerIds, booking.date);
+    const created: RequestRow[] = [];
+    for (const containerId of booking.containerIds) {
       const c = known.get(containerId)!;
       const status = initialStatus({ restricted: restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, booking.date) }, held.has(containerId));
       const request = { researcherId: null, classSessionId: session.id, containerId, visitDate: booking.date, readingRoomId: room.id, appointmentId: null, note: null, originalReason: null };
-      return writtenRequest(tx, recordNewRequest(tx, request, status, booker, now, `Booked for the class session "${booking.title}".`));
-    });
+      created.push(await writtenRequest(tx, await recordNewRequest(tx, request, status, booker, now, `Booked for the class session "${booking.title}".`)));
+    }
 
-    const classSession = mailClassSession(tx, session);
-    queueMail(tx, { kind: 'class-session-booked', to: instructorOf(session), data: { classSession, containers: created.map(mailContainer) } });
+    const classSession = await mailClassSession(tx, session);
+    await queueMail(tx, { kind: 'class-session-booked', to: instructorOf(session), data: { classSession, containers: created.map(mailContainer) } });
     const restricted = created.filter((r) => r.status === 'awaiting_approval');
     if (restricted.length > 0) {
       const reviewUrl = pageLinks(ctx.publicUrl).review;
-      queueMail(
+      await queueMail(
         tx,
-        ...reviewers(tx).map((curator) => ({
+        ...(await reviewers(tx)).map((curator) => ({
           kind: 'restricted-review' as const,
           to: { email: curator.email, name: curator.name },
           data: { visitDate: booking.date, researcher: null, classSession, containers: restricted.map(mailContainer), reviewUrl },
@@ -108,8 +108,8 @@ export function bookClassSession(ctx: RequestsContext, booker: UserRow, booking:
  * they held go to the waiting lists, and the instructor is told.
  */
 export function cancelClassSession(ctx: RequestsContext, id: number, person: UserRow, clock: Clock): Promise<ClassSessionRow> {
-  return commit(ctx.db, (tx) => {
-    const session = findClassSession(tx, id);
+  return commit(ctx.db, async (tx) => {
+    const session = await findClassSession(tx, id);
     if (!session) throw notFound(`There is no class session ${id}.`);
     if (session.status === 'cancelled') throw new Refusal('INVALID_TRANSITION', 'The class session is already cancelled.');
     return endClassSession(ctx, tx, session, person, clock(), 'The reading room cancelled it.');
@@ -117,12 +117,12 @@ export function cancelClassSession(ctx: RequestsContext, id: number, person: Use
 }
 
 /** A session ended early, by a person or by a forced closure of its day: its boxes, the waiting lists, the instructor. */
-export function endClassSession(ctx: RequestsContext, tx: Writer, session: ClassSessionRow, person: UserRow, now: Date, reason: string): ClassSessionRow {
-  tx.update(classSessions).set({ status: 'cancelled', updatedAt: now }).where(eq(classSessions.id, session.id)).run();
-  const notPaged = requestsOfClassSession(tx, session.id).filter((r) => (cancelledWithVisit as readonly RequestStatus[]).includes(r.status));
-  for (const r of notPaged) changeStatus(tx, r, 'cancelled', person, 'cancel', now, { note: 'The class session was cancelled.' });
-  promoteFromWaitlist(ctx, tx, notPaged.filter((r) => isHolding(r.status)).map((r) => ({ containerId: r.containerId, date: r.visitDate })), now);
+export async function endClassSession(ctx: RequestsContext, tx: Writer, session: ClassSessionRow, person: UserRow, now: Date, reason: string): Promise<ClassSessionRow> {
+  await tx.update(classSessions).set({ status: 'cancelled', updatedAt: now }).where(eq(classSessions.id, session.id));
+  const notPaged = (await requestsOfClassSession(tx, session.id)).filter((r) => (cancelledWithVisit as readonly RequestStatus[]).includes(r.status));
+  for (const r of notPaged) await changeStatus(tx, r, 'cancelled', person, 'cancel', now, { note: 'The class session was cancelled.' });
+  await promoteFromWaitlist(ctx, tx, notPaged.filter((r) => isHolding(r.status)).map((r) => ({ containerId: r.containerId, date: r.visitDate })), now);
   const cancelled = { ...session, status: 'cancelled' as const, updatedAt: now };
-  queueMail(tx, { kind: 'class-session-cancelled', to: instructorOf(session), data: { classSession: mailClassSession(tx, cancelled), reason } });
+  await queueMail(tx, { kind: 'class-session-cancelled', to: instructorOf(session), data: { classSession: await mailClassSession(tx, cancelled), reason } });
   return cancelled;
 }

@@ -7,8 +7,8 @@ import { requestsOfClassSession, type RequestRow } from '../requests/store.ts';
 import { findClassSession, type ClassSessionRow } from './store.ts';
 
 /** A class session as its mails name it. */
-export function mailClassSession(tx: Writer, row: ClassSessionRow): MailClassSession {
-  const room = findRoom(tx, row.readingRoomId);
+export async function mailClassSession(tx: Writer, row: ClassSessionRow): Promise<MailClassSession> {
+  const room = await findRoom(tx, row.readingRoomId);
   return {
     id: row.id,
     title: row.title,
@@ -27,17 +27,17 @@ export const instructorOf = (row: ClassSessionRow) => ({ email: row.instructorEm
  * After a curator decides one of a class session's restricted boxes: when none is left waiting,
  * the instructor hears of every decision, in one mail.
  */
-export function tellInstructorWhenDecided(tx: Writer, decided: RequestRow): void {
+export async function tellInstructorWhenDecided(tx: Writer, decided: RequestRow): Promise<void> {
   if (decided.classSessionId === null) return;
-  const session = findClassSession(tx, decided.classSessionId);
+  const session = await findClassSession(tx, decided.classSessionId);
   if (!session || session.status !== 'booked') return;
-  const boxes = requestsOfClassSession(tx, session.id);
+  const boxes = await requestsOfClassSession(tx, session.id);
   if (boxes.some((r) => r.status === 'awaiting_approval')) return;
-  queueMail(tx, {
+  await queueMail(tx, {
     kind: 'class-session-decided',
     to: instructorOf(session),
     data: {
-      classSession: mailClassSession(tx, session),
+      classSession: await mailClassSession(tx, session),
       decisions: boxes.filter((r) => r.restricted).map((r) => ({ container: mailContainer(r), note: r.decisionNote })),
     },
   });

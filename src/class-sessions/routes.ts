@@ -33,7 +33,7 @@ export const ClassSessionSchema = Type.Object({
 });
 
 export const classSessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; clock: Clock }> = async (app, { ctx, clock }) => {
-  const view = (row: ClassSessionRow) => classSessionViews(ctx.db, [row])[0]!;
+  const view = async (row: ClassSessionRow) => (await classSessionViews(ctx.db, [row]))[0]!;
 
   app.post(
     '/api/v1/class-sessions',
@@ -62,7 +62,7 @@ export const classSessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContex
         response: { 201: ClassSessionSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(view(await bookClassSession(ctx, accountOf(request), { ...request.body, title: request.body.title.trim() }, clock))),
+    async (request, reply) => reply.code(201).send(await view(await bookClassSession(ctx, accountOf(request), { ...request.body, title: request.body.title.trim() }, clock))),
   );
 
   app.get(
@@ -80,7 +80,7 @@ export const classSessionRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContex
     async (request) => {
       const { from, to } = request.query;
       if (from !== undefined && to !== undefined) checkRange(from, to);
-      return { items: classSessionViews(ctx.db, listClassSessions(ctx.db, request.query)) };
+      return { items: await classSessionViews(ctx.db, await listClassSessions(ctx.db, request.query)) };
     },
   );
 

@@ -6,8 +6,9 @@ import type { IsoDate } from '../domain/calendar.ts';
 
 export type ClassSessionRow = typeof classSessions.$inferSelect;
 
-export function findClassSession(db: Writer, id: number): ClassSessionRow | undefined {
-  return db.select().from(classSessions).where(eq(classSessions.id, id)).get();
+export async function findClassSession(db: Writer, id: number): Promise<ClassSessionRow | undefined> {
+  const [row] = await db.select().from(classSessions).where(eq(classSessions.id, id));
+  return row;
 }
 
 export interface ClassSessionFilter {
@@ -17,8 +18,8 @@ export interface ClassSessionFilter {
 }
 
 /** Sessions by date, then start time, then the order they were booked in. */
-export function listClassSessions(db: Writer, filter: ClassSessionFilter): ClassSessionRow[] {
-  return db
+export async function listClassSessions(db: Writer, filter: ClassSessionFilter): Promise<ClassSessionRow[]> {
+  return await db
     .select()
     .from(classSessions)
     .where(
@@ -28,13 +29,12 @@ export function listClassSessions(db: Writer, filter: ClassSessionFilter): Class
         filter.readingRoomId === undefined ? undefined : eq(classSessions.readingRoomId, filter.readingRoomId),
       ),
     )
-    .orderBy(asc(classSessions.date), asc(classSessions.startTime), asc(classSessions.id))
-    .all();
+    .orderBy(asc(classSessions.date), asc(classSessions.startTime), asc(classSessions.id));
 }
 
 /** The booked sessions of a day, in one room or (null) in every room. */
-export function classSessionsOn(db: Writer, date: IsoDate, roomId: number | null): ClassSessionRow[] {
-  return listClassSessions(db, { from: date, to: date, readingRoomId: roomId ?? undefined }).filter((s) => s.status === 'booked');
+export async function classSessionsOn(db: Writer, date: IsoDate, roomId: number | null): Promise<ClassSessionRow[]> {
+  return (await listClassSessions(db, { from: date, to: date, readingRoomId: roomId ?? undefined })).filter((s) => s.status === 'booked');
 }
 
 /** The class session as docs/api.md ("Class sessions") defines it. */
@@ -52,7 +52,7 @@ const classSessionView = (row: ClassSessionRow, requestIds: number[]) => ({
   requestIds,
 });
 
-export function classSessionViews(db: Writer, rows: readonly ClassSessionRow[]) {
-  const ids = requestIdsBy(db, 'classSessionId', rows.map((r) => r.id));
+export async function classSessionViews(db: Writer, rows: readonly ClassSessionRow[]) {
+  const ids = await requestIdsBy(db, 'classSessionId', rows.map((r) => r.id));
   return rows.map((r) => classSessionView(r, ids.get(r.id) ?? []));
 }

@@ -31,8 +31,8 @@ export const mayChange = (role: Role, field: keyof ContainerEdit): boolean => ed
 export const CURATOR_RESTRICTION = 'Restricted by the curator.';
 
 /** Raises the catalogue's version, so every process reads its collections and containers again. */
-export function catalogueChanged(tx: Writer): void {
-  tx.update(catalogue).set({ version: sql`${catalogue.version} + 1` }).where(eq(catalogue.id, 1)).run();
+export async function catalogueChanged(tx: Writer): Promise<void> {
+  await tx.update(catalogue).set({ version: sql`${catalogue.version} + 1` }).where(eq(catalogue.id, 1));
 }
 
 /**
@@ -43,8 +43,8 @@ export function catalogueChanged(tx: Writer): void {
 export function editContainer(db: Database, id: number, edit: ContainerEdit, role: Role, today: IsoDate): Promise<ContainerRow> {
   const refused = (Object.keys(edit) as (keyof ContainerEdit)[]).filter((f) => edit[f] !== undefined && !mayChange(role, f));
   if (refused.length > 0) throw new Refusal('FORBIDDEN', `A ${role} may not change ${refused.join(', ')} of a container.`);
-  return commit(db, (tx) => {
-    const current = tx.select(containerColumns).from(containers).where(eq(containers.id, id)).get();
+  return commit(db, async (tx) => {
+    const [current] = await tx.select(containerColumns).from(containers).where(eq(containers.id, id));
     if (!current) throw notFound(`There is no container ${id}.`);
     const changes: Partial<typeof containers.$inferInsert> = {};
     if (edit.restricted !== undefined || edit.restrictionNote !== undefined) {
@@ -62,7 +62,8 @@ export function editContainer(db: Database, id: number, edit: ContainerEdit, rol
     if (edit.location !== undefined) changes.location = edit.location;
     if (edit.barcode !== undefined) changes.staffBarcode = edit.barcode;
     if (Object.keys(changes).length === 0) return current;
-    catalogueChanged(tx);
-    return tx.update(containers).set(changes).where(eq(containers.id, id)).returning(containerColumns).get();
+    await catalogueChanged(tx);
+    const [changed] = await tx.update(containers).set(changes).where(eq(containers.id, id)).returning(containerColumns);
+    return changed as ContainerRow;
   });
 }

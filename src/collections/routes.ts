@@ -34,7 +34,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
     async (request) => {
       const { callNumber, q, cursor } = request.query;
       const limit = pageLimit(request.query.limit);
-      const rows = findCollections(db, { callNumber, q, afterCallNumber: positionOf(cursor, (after): after is string => typeof after === 'string'), limit: limit + 1 });
+      const rows = await findCollections(db, { callNumber, q, afterCallNumber: positionOf(cursor, (after): after is string => typeof after === 'string'), limit: limit + 1 });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       return { items, nextCursor: rows.length > limit && last ? cursorOf(last.callNumber) : null };
@@ -52,7 +52,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
       },
     },
     async (request) => {
-      const collection = findCollection(db, request.params.collectionId, today());
+      const collection = await findCollection(db, request.params.collectionId, today());
       if (!collection) throw notFound(`There is no collection ${request.params.collectionId}.`);
       return collection;
     },
@@ -70,10 +70,10 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
       },
     },
     async (request, reply) =>
-      sendWhileUnchanged(request, reply, db, () => {
+      sendWhileUnchanged(request, reply, db, async () => {
         const { collectionId } = request.params;
-        if (!collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
-        return { items: findContainers(db, collectionId, today(), request.query.date) };
+        if (!(await collectionExists(db, collectionId))) throw notFound(`There is no collection ${collectionId}.`);
+        return { items: await findContainers(db, collectionId, today(), request.query.date) };
       }),
   );
 

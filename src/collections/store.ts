@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { prepared, whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
+import { whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/schema.ts';
 import { holdRunsOver, holdsThatDay } from '../requests/holders.ts';
@@ -26,7 +27,7 @@ export const containerColumns = {
   withdrawn: containers.withdrawn,
 };
 
-export type ContainerRow = Readonly<ReturnType<ReturnType<typeof containersQuery>['all']>[number]>;
+export type ContainerRow = Readonly<Awaited<ReturnType<typeof containersQuery>>[number]>;
 
 /** A container as the API and the pages show it, its restriction as of `today`. */
 export function containerView(row: ContainerRow, today: IsoDate) {
@@ -76,7 +77,7 @@ export interface CollectionFilter {
 }
 
 /** Collections by call number, with their series (a list carries no containers). */
-export function findCollections(db: Database, filter: CollectionFilter = {}) {
+export async function findCollections(db: Database, filter: CollectionFilter = {}) {
   const pattern = filter.q === undefined ? undefined : `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const where = and(
     filter.id === undefined ? undefined : eq(collections.id, filter.id),
@@ -87,14 +88,13 @@ export function findCollections(db: Database, filter: CollectionFilter = {}) {
   );
   let query = db.select(collectionColumns).from(collections).where(where).orderBy(asc(collections.callNumber)).$dynamic();
   if (filter.limit !== undefined) query = query.limit(filter.limit);
-  const found = query.all();
+  const found = await query;
   if (found.length === 0) return [];
-  const allSeries = db
+  const allSeries = await db
     .select({ id: series.id, collectionId: series.collectionId, title: series.title })
     .from(series)
     .where(inArray(series.collectionId, found.map((c) => c.id)))
-    .orderBy(asc(series.position))
-    .all();
+    .orderBy(asc(series.position));
   return found.map((collection) => ({
     ...collection,
     series: allSeries.filter((s) => s.collectionId === collection.id).map(({ id, title }) => ({ id, title })),
@@ -102,23 +102,23 @@ export function findCollections(db: Database, filter: CollectionFilter = {}) {
 }
 
 /** One collection with its series and containers (withdrawn ones included, marked), or undefined. */
-export function findCollection(db: Database, id: number, today: IsoDate) {
-  const [collection] = findCollections(db, { id });
+export async function findCollection(db: Database, id: number, today: IsoDate) {
+  const [collection] = await findCollections(db, { id });
   if (!collection) return undefined;
-  return { ...collection, containers: containersOf(db, id).map((c) => containerView(c, today)) };
+  return { ...collection, containers: (await containersOf(db, id)).map((c) => containerView(c, today)) };
 }
 
 /** One container, or undefined (read afresh: a page about to change it shows what is stored now). */
-export function findContainer(db: Database, id: number): ContainerRow | undefined {
-  return db.select(containerColumns).from(containers).where(eq(containers.id, id)).get();
+export async function findContainer(db: Database, id: number): Promise<ContainerRow | undefined> {
+  const [row] = await db.select(containerColumns).from(containers).where(eq(containers.id, id));
+  return row;
 }
 
-export function collectionExists(db: Database, id: number): boolean {
-  return prepared(db, 'collectionExists', () => db.select({ id: collections.id }).from(collections).where(eq(collections.id, sql.placeholder('id'))).prepare()).get({ id }) !== undefined;
+export async function collectionExists(db: Database, id: number): Promise<boolean> {
+  return (await prepared(db, 'collectionExists', () => db.select({ id: collections.id }).from(collections).where(eq(collections.id, sql.placeholder('id')))).first({ id })) !== undefined;
 }
 
-const containersQuery = (db: Writer) =>
-  db.select(containerColumns).from(containers).where(eq(containers.collectionId, sql.placeholder('collectionId'))).orderBy(asc(containers.position)).prepare();
+const containersQuery = (db: Writer) => db.select(containerColumns).from(containers).where(eq(containers.collectionId, sql.placeholder('collectionId'))).orderBy(asc(containers.position));
 
 /**
  * Each connection's copy of the collections' containers, read again when the catalogue changes
@@ -126,11 +126,11 @@ const containersQuery = (db: Writer) =>
  */
 const cachedContainers = whileCatalogueUnchanged(() => new Map<number, readonly ContainerRow[]>());
 
-export function containersOf(db: Writer, collectionId: number): readonly ContainerRow[] {
-  const cache = cachedContainers(db);
+export async function containersOf(db: Writer, collectionId: number): Promise<readonly ContainerRow[]> {
+  const cache = await cachedContainers(db);
   let found = cache.get(collectionId);
   if (found === undefined) {
-    found = Object.freeze(prepared(db, 'containersOf', () => containersQuery(db)).all({ collectionId }).map((c) => Object.freeze(c)));
+    found = Object.freeze((await prepared(db, 'containersOf', () => containersQuery(db)).rows({ collectionId })).map((c) => Object.freeze(c)));
     cache.set(collectionId, found);
   }
   return found;
@@ -142,30 +142,27 @@ export function containersOf(db: Writer, collectionId: number): readonly Contain
  * request of that day, or a hold running over it). Only that is read
  * from the database, and only when it has changed since (src/caches.ts).
  */
-export function findContainers(db: Database, collectionId: number, today: IsoDate, visitDate?: IsoDate) {
-  const found = containersOf(db, collectionId).map((c) => containerView(c, today));
+export async function findContainers(db: Database, collectionId: number, today: IsoDate, visitDate?: IsoDate) {
+  const found = (await containersOf(db, collectionId)).map((c) => containerView(c, today));
   if (visitDate === undefined) return found;
-  const held = heldOn(db, collectionId, visitDate);
+  const held = await heldOn(db, collectionId, visitDate);
   return found.map((c) => ({ ...c, available: !held.has(c.id) }));
 }
 
 /** The containers of a collection that a request holds on a date, kept while the database is unchanged. */
-export function heldOn(db: Database, collectionId: number, visitDate: IsoDate): ReadonlySet<number> {
-  return whileUnchanged(db, `heldOn:${collectionId}:${visitDate}`, () =>
-    new Set(
-      prepared(db, 'heldOn', () => {
-        // The day's holders and the holds running over it, each through its own index (src/requests/holders.ts).
-        const day = sql`${sql.placeholder('visitDate')}`;
-        const held = (holds: SQL) =>
-          db
-            .select({ containerId: requests.containerId })
-            .from(requests)
-            .innerJoin(containers, eq(containers.id, requests.containerId))
-            .where(and(eq(containers.collectionId, sql.placeholder('collectionId')), holds));
-        return held(holdsThatDay(day)).unionAll(held(holdRunsOver(day))).prepare();
-      })
-        .all({ collectionId, visitDate })
-        .map((r) => r.containerId),
-    ),
-  );
+export function heldOn(db: Database, collectionId: number, visitDate: IsoDate): Promise<ReadonlySet<number>> {
+  return whileUnchanged(db, `heldOn:${collectionId}:${visitDate}`, async () => {
+    const rows = await prepared(db, 'heldOn', () => {
+      // The day's holders and the holds running over it, each through its own index (src/requests/holders.ts).
+      const day = sql`${sql.placeholder('visitDate')}`;
+      const held = (holds: SQL) =>
+        db
+          .select({ containerId: requests.containerId })
+          .from(requests)
+          .innerJoin(containers, eq(containers.id, requests.containerId))
+          .where(and(eq(containers.collectionId, sql.placeholder('collectionId')), holds));
+      return held(holdsThatDay(day)).unionAll(held(holdRunsOver(day)));
+    }).rows({ collectionId, visitDate });
+    return new Set(rows.map((r) => r.containerId));
+  });
 }

@@ -1,5 +1,5 @@
+import { statement } from '../../db/statements.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { clientOf } from '../caches.ts';
 import { containerKeys } from '../domain/container-identity.ts';
 import type { FindingAid } from './finding-aid.ts';
 import { rowBatch } from './row-batches.ts';
@@ -13,38 +13,39 @@ import { entryId } from './search.ts';
  * rows of each kind, and building a query per row, or a call into SQLite per row, would cost more
  * than writing it.
  */
-export function writeComponents(tx: Writer, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>, created: boolean): void {
-  const sqlite = clientOf(tx);
+export async function writeComponents(tx: Writer, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>, created: boolean): Promise<void> {
   const kept = new Map<string, number>();
-  for (const row of sqlite.prepare('select id, ref_id as refId from components where collection_id = ? and ref_id is not null').all(collectionId) as { id: number; refId: string }[]) {
+  for (const row of await statement<{ id: number; refId: string }>(tx, 'select id, ref_id as refId from components where collection_id = ? and ref_id is not null').rows(collectionId)) {
     kept.set(row.refId, row.id);
   }
-  sqlite.prepare('delete from component_containers where component_id in (select id from components where collection_id = ?)').run(collectionId);
+  await statement(tx, 'delete from component_containers where component_id in (select id from components where collection_id = ?)').write(collectionId);
   // Only an update has components to drop: a new collection's refIds are not gathered for nothing.
   if (kept.size > 0) {
     const wanted = new Set(aid.components.map((c) => c.refId).filter((r) => r !== null));
-    const drop = sqlite.prepare('delete from components where id = ?');
-    for (const [refId, id] of kept) if (!wanted.has(refId)) drop.run(id);
+    const drop = statement(tx, 'delete from components where id = ?');
+    for (const [refId, id] of kept) if (!wanted.has(refId)) await drop.write(id);
   }
-  sqlite.prepare('delete from components where collection_id = ? and ref_id is null').run(collectionId);
+  await statement(tx, 'delete from components where collection_id = ? and ref_id is null').write(collectionId);
 
   const childCounts = new Array<number>(aid.components.length).fill(0);
   for (const c of aid.components) if (c.parent !== null) childCounts[c.parent]! += 1;
 
-  const update = sqlite.prepare(
-    'update components set parent_id = ?, position = ?, level = ?, title = ?, dates = ?, access_note = ?, child_count = ? where id = ?',
-  );
+  const update = statement(tx, 'update components set parent_id = ?, position = ?, level = ?, title = ?, dates = ?, access_note = ?, child_count = ? where id = ?');
   // New components get the ids AUTOINCREMENT would give them, one after the other from the highest
   // ever used: known before they are written, so a child's row can name its parent's and the rows
   // go many to a statement. (Rows through json_each were measured too: twice as slow.)
-  const firstNewId =
-    (sqlite.prepare("select max(ifnull((select seq from sqlite_sequence where name = 'components'), 0), ifnull((select max(id) from components), 0))").pluck().get() as number) + 1;
+  const highest = await statement<{ highest: number }>(
+    tx,
+    "select max(ifnull((select seq from sqlite_sequence where name = 'components'), 0), ifnull((select max(id) from components), 0)) as highest",
+  ).first();
+  const firstNewId = highest!.highest + 1;
   let nextId = firstNewId;
-  const insert = rowBatch(sqlite, 'components', ['id', 'collection_id', 'parent_id', 'position', 'ref_id', 'level', 'title', 'dates', 'access_note', 'child_count']);
+  const insert = rowBatch(tx, 'components', ['id', 'collection_id', 'parent_id', 'position', 'ref_id', 'level', 'title', 'dates', 'access_note', 'child_count']);
   const ids: number[] = [];
   // A refId that appears twice in one document (it happens) is the first one's; the second is made anew.
   const used = new Set<string>();
-  aid.components.forEach((c, i) => {
+  for (let i = 0; i < aid.components.length; i++) {
+    const c = aid.components[i]!;
     const parentId = c.parent === null ? null : ids[c.parent]!;
     const accessNote = c.accessNotes.length > 0 ? c.accessNotes.join(' ') : null;
     const refId = c.refId !== null && !used.has(c.refId) ? c.refId : null;
@@ -52,37 +53,41 @@ export function writeComponents(tx: Writer, collectionId: number, aid: FindingAi
     const existing = refId === null ? undefined : kept.get(refId);
     let id: number;
     if (existing !== undefined) {
-      update.run(parentId, i + 1, c.level, c.title, c.dates, accessNote, childCounts[i], existing);
+      await update.write(parentId, i + 1, c.level, c.title, c.dates, accessNote, childCounts[i], existing);
       id = existing;
     } else {
       id = nextId++;
-      insert.add(id, collectionId, parentId, i + 1, refId, c.level, c.title, c.dates, accessNote, childCounts[i]);
+      await insert.add(id, collectionId, parentId, i + 1, refId, c.level, c.title, c.dates, accessNote, childCounts[i]);
     }
     ids.push(id);
-  });
-  insert.flush();
-  const house = rowBatch(sqlite, 'component_containers', ['component_id', 'container_id', 'position', 'folder']);
+  }
+  await insert.flush();
+  const house = rowBatch(tx, 'component_containers', ['component_id', 'container_id', 'position', 'folder']);
   const keyOf = containerKeys();
   // Housings once every component is written: their rows name components.
-  aid.components.forEach((c, i) => {
-    c.housings.forEach((h, position) => house.add(ids[i], containerIds.get(keyOf(h.container)), position + 1, h.folder));
-  });
-  house.flush();
+  for (let i = 0; i < aid.components.length; i++) {
+    const housings = aid.components[i]!.housings;
+    for (let position = 0; position < housings.length; position++) {
+      const h = housings[position]!;
+      await house.add(ids[i], containerIds.get(keyOf(h.container)), position + 1, h.folder);
+    }
+  }
+  await house.flush();
 
-  sqlite.prepare('delete from series where collection_id = ?').run(collectionId);
-  const series = sqlite.prepare('insert into series (collection_id, position, title) values (?, ?, ?)');
-  aid.components.filter((c) => c.parent === null).forEach((c, i) => series.run(collectionId, i + 1, c.title));
+  await statement(tx, 'delete from series where collection_id = ?').write(collectionId);
+  const series = statement(tx, 'insert into series (collection_id, position, title) values (?, ?, ?)');
+  for (const [i, c] of aid.components.filter((top) => top.parent === null).entries()) await series.write(collectionId, i + 1, c.title);
 
   const [first, last] = [entryId(collectionId, 0), entryId(collectionId + 1, 0) - 1];
   // A new collection has no entries yet: the range delete, which costs FTS5 a walk of its index, is for updates.
-  if (!created) sqlite.prepare('delete from search_entries where rowid between ? and ?').run(first, last);
-  sqlite.prepare('insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)').run(first, aid.collection.title, aid.collection.abstract);
+  if (!created) await statement(tx, 'delete from search_entries where rowid between ? and ?').write(first, last);
+  await statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)').write(first, aid.collection.title, aid.collection.abstract);
   // The components' entries in one statement from the rows just written (position i + 1 is the
   // entry's place), in rowid order: FTS5 starts a new segment whenever a rowid goes backwards. (As
   // rows bound from here, even many to a statement, they cost more.) A new collection's components
   // are the newest rows, in position order: read by id, with neither index nor sort.
   const entries = created
-    ? sqlite.prepare('insert into search_entries (rowid, title, abstract, component_id) select ? + position, title, null, id from components where id >= ? order by id')
-    : sqlite.prepare('insert into search_entries (rowid, title, abstract, component_id) select ? + position, title, null, id from components where collection_id = ? order by position');
-  entries.run(first, created ? firstNewId : collectionId);
+    ? statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) select ? + position, title, null, id from components where id >= ? order by id')
+    : statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) select ? + position, title, null, id from components where collection_id = ? order by position');
+  await entries.write(first, created ? firstNewId : collectionId);
 }

@@ -18,14 +18,13 @@ export interface HarvestOutcome {
 }
 
 /** The UTC day the last successful harvest of this endpoint and set started: OAI datestamps are UTC. */
-export function lastHarvestDay(db: Database, url: string, set: string | undefined): string | null {
-  const row = db
+export async function lastHarvestDay(db: Database, url: string, set: string | undefined): Promise<string | null> {
+  const [row] = await db
     .select({ startedAt: oaiHarvests.startedAt })
     .from(oaiHarvests)
     .where(and(eq(oaiHarvests.url, withoutCredentials(url)), set ? eq(oaiHarvests.set, set) : isNull(oaiHarvests.set), isNull(oaiHarvests.error)))
     .orderBy(desc(oaiHarvests.startedAt))
-    .limit(1)
-    .get();
+    .limit(1);
   return row ? row.startedAt.toISOString().slice(0, 10) : null;
 }
 
@@ -50,9 +49,8 @@ export async function recordedHarvest(
     if (!(caught instanceof OaiError)) throw caught;
     error = caught;
   }
-  await commit(db, (tx) =>
-    tx.insert(oaiHarvests)
-    .values({
+  await commit(db, async (tx) => {
+    await tx.insert(oaiHarvests).values({
       url: withoutCredentials(request.url),
       set: request.set ?? null,
       from: request.from ?? null,
@@ -62,9 +60,8 @@ export async function recordedHarvest(
       deleted: tally.deleted,
       failures: tally.failed,
       error: error ? `${error.code}: ${error.message}` : null,
-    })
-    .run(),
-  );
+    });
+  });
   return { from: request.from ?? null, tally, error };
 }
 
@@ -89,7 +86,7 @@ export async function nightlyHarvest(
   log: Pick<Logger, 'warn'>,
 ): Promise<NightlyHarvestSummary | { skipped: string }> {
   if (!config.oaiUrl) return { skipped: 'OAI_URL is not set' };
-  const from = lastHarvestDay(db, config.oaiUrl, config.oaiSet) ?? undefined;
+  const from = (await lastHarvestDay(db, config.oaiUrl, config.oaiSet)) ?? undefined;
   const request = { url: config.oaiUrl, set: config.oaiSet, from, maxRecordChars: config.importMaxBytes };
   const onEvent = (event: ImportEvent) => {
     if (event.kind === 'failed') log.warn({ record: event.source, reason: event.message }, 'a harvested finding aid was not imported');

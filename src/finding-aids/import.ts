@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers } from '../../db/schema.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
@@ -53,7 +53,7 @@ const insertContainer = (tx: Writer) =>
         withdrawn: sql.placeholder('withdrawn'),
         position: sql.placeholder('position'),
       })
-      .prepare(),
+      .returning({ id: containers.id }),
   );
 
 export function importFindingAid(db: Database, xml: string | Buffer, today: IsoDate, place: ImportPlace = {}): Promise<ImportResult> {
@@ -65,33 +65,33 @@ export function importFindingAid(db: Database, xml: string | Buffer, today: IsoD
 export function importRead(db: Database, aid: FindingAid, today: IsoDate, { readingRoomId }: ImportPlace = {}): Promise<ImportResult> {
   // Every distinct top container of the document, in the order the collection lists them, with its restriction.
   const documentContainers = listingOrder(containerRestrictions(aid, today).map((r) => ({ ...r, ...r.container })));
-  return commit(db, (tx) => {
+  return commit(db, async (tx) => {
     const { callNumber } = aid.collection;
-    const existing = tx.select({ id: collections.id, eadId: collections.eadId }).from(collections).where(eq(collections.callNumber, callNumber)).get();
+    const [existing] = await tx.select({ id: collections.id, eadId: collections.eadId }).from(collections).where(eq(collections.callNumber, callNumber));
     if (existing && existing.eadId !== null && existing.eadId !== aid.eadId) {
       throw new Refusal(
         'CALL_NUMBER_TAKEN',
         `The call number ${callNumber} belongs to the collection imported from the finding aid ${existing.eadId}${aid.eadId ? `, not ${aid.eadId}` : ''}.`,
       );
     }
-    if (readingRoomId !== undefined && !findRoom(tx, readingRoomId)) throw notFound(`There is no reading room ${readingRoomId}.`);
+    if (readingRoomId !== undefined && !(await findRoom(tx, readingRoomId))) throw notFound(`There is no reading room ${readingRoomId}.`);
     const fields = { ...aid.collection, eadId: aid.eadId, componentCount: aid.components.length, importedAt: new Date(), ...(readingRoomId === undefined ? {} : { readingRoomId }) };
     const collectionId = existing
-      ? (tx.update(collections).set(fields).where(eq(collections.id, existing.id)).run(), existing.id)
-      : tx.insert(collections).values(fields).returning({ id: collections.id }).get().id;
+      ? (await tx.update(collections).set(fields).where(eq(collections.id, existing.id)), existing.id)
+      : (await tx.insert(collections).values(fields).returning({ id: collections.id }))[0]!.id;
 
     const counts = { added: 0, updated: 0, unchanged: 0, withdrawn: 0 };
     const before = new Map(
-      tx
-        .select({ id: containers.id, type: containers.type, indicator: containers.indicator, eadBarcode: containers.eadBarcode, label: containers.label, restricted: containers.restricted, restrictedUntil: containers.restrictedUntil, restrictionNote: containers.restrictionNote, restrictionByCurator: containers.restrictionByCurator, withdrawn: containers.withdrawn, position: containers.position })
-        .from(containers)
-        .where(eq(containers.collectionId, collectionId))
-        .all()
-        .map((row) => [containerKey({ type: row.type, indicator: row.indicator, barcode: row.eadBarcode }), row]),
+      (
+        await tx
+          .select({ id: containers.id, type: containers.type, indicator: containers.indicator, eadBarcode: containers.eadBarcode, label: containers.label, restricted: containers.restricted, restrictedUntil: containers.restrictedUntil, restrictionNote: containers.restrictionNote, restrictionByCurator: containers.restrictionByCurator, withdrawn: containers.withdrawn, position: containers.position })
+          .from(containers)
+          .where(eq(containers.collectionId, collectionId))
+      ).map((row) => [containerKey({ type: row.type, indicator: row.indicator, barcode: row.eadBarcode }), row]),
     );
     const ids = new Map<string, number>();
     let restrictedToday = 0;
-    documentContainers.forEach(({ key, container: ref, restricted, until, note }, i) => {
+    for (const [i, { key, container: ref, restricted, until, note }] of documentContainers.entries()) {
       const found = before.get(key);
       const fromDocument = {
         label: ref.label,
@@ -103,10 +103,10 @@ export function importRead(db: Database, aid: FindingAid, today: IsoDate, { read
       };
       if (found === undefined) {
         const row = { collectionId, type: ref.type, indicator: ref.indicator, eadBarcode: ref.barcode, ...fromDocument };
-        ids.set(key, Number(insertContainer(tx).run(row).lastInsertRowid));
+        ids.set(key, (await insertContainer(tx).first(row))!.id);
         counts.added++;
         if (restrictedOn({ restricted: row.restricted, until: row.restrictedUntil }, today)) restrictedToday++;
-        return;
+        continue;
       }
       ids.set(key, found.id);
       // A curator's decision stands; the finding aid's restriction is then not this import's to change.
@@ -119,19 +119,19 @@ export function importRead(db: Database, aid: FindingAid, today: IsoDate, { read
         found.restrictedUntil !== wanted.restrictedUntil ||
         found.restrictionNote !== wanted.restrictionNote ||
         found.withdrawn;
-      if (changed || found.position !== wanted.position) tx.update(containers).set(wanted).where(eq(containers.id, found.id)).run();
+      if (changed || found.position !== wanted.position) await tx.update(containers).set(wanted).where(eq(containers.id, found.id));
       if (changed) counts.updated++;
       else counts.unchanged++;
       if (restrictedOn({ restricted: wanted.restricted, until: wanted.restrictedUntil }, today)) restrictedToday++;
-    });
+    }
     for (const [key, row] of before) {
       if (ids.has(key) || row.withdrawn) continue;
-      tx.update(containers).set({ withdrawn: true }).where(eq(containers.id, row.id)).run();
+      await tx.update(containers).set({ withdrawn: true }).where(eq(containers.id, row.id));
       counts.withdrawn++;
     }
 
-    writeComponents(tx, collectionId, aid, ids, existing === undefined);
-    catalogueChanged(tx);
+    await writeComponents(tx, collectionId, aid, ids, existing === undefined);
+    await catalogueChanged(tx);
     return {
       collectionId,
       created: existing === undefined,

@@ -43,7 +43,7 @@ export const findingAidRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
         throw new ApiError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Send the finding aid as `content-type: application/xml` (or `text/xml`).');
       }
       const result = await importFindingAid(db, request.body, todayIn(config.timezone, clock()), { readingRoomId: request.query.readingRoomId });
-      const [collection] = findCollections(db, { id: result.collectionId });
+      const [collection] = await findCollections(db, { id: result.collectionId });
       const { collectionId: _id, ...rest } = result;
       return reply.code(result.created ? 201 : 200).send({ ...rest, collection: collection! });
     },
@@ -62,10 +62,10 @@ export const findingAidRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
     },
     // The tree changes only with the catalogue: its answers are kept until the next import or edit.
     async (request, reply) =>
-      sendWhileCatalogueStands(request, reply, db, () => {
+      sendWhileCatalogueStands(request, reply, db, async () => {
         const { collectionId } = request.params;
-        if (!collectionExists(db, collectionId)) throw notFound(`There is no collection ${collectionId}.`);
-        const items = componentsUnder(db, collectionId, request.query.parentId);
+        if (!(await collectionExists(db, collectionId))) throw notFound(`There is no collection ${collectionId}.`);
+        const items = await componentsUnder(db, collectionId, request.query.parentId);
         if (!items) throw notFound(`Collection ${collectionId} has no component ${request.query.parentId}.`);
         return { items };
       }),
@@ -82,8 +82,8 @@ export const findingAidRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: 
       },
     },
     async (request, reply) =>
-      sendWhileCatalogueStands(request, reply, db, () => {
-        const component = findComponent(db, request.params.componentId);
+      sendWhileCatalogueStands(request, reply, db, async () => {
+        const component = await findComponent(db, request.params.componentId);
         if (!component) throw notFound(`There is no component ${request.params.componentId}.`);
         return component;
       }),

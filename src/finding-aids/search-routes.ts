@@ -23,12 +23,12 @@ const isSearchKey = (after: unknown): after is SearchKey => {
  * and the cursor of the next page (null on the last). A `q` without a word, or a cursor this search
  * did not give, is 400; an unknown collection 404.
  */
-export function searchFindingAids(db: Database, query: { q: string; collectionId?: number | undefined; readingRoomId?: number | undefined; limit: number; cursor?: string | undefined }) {
+export async function searchFindingAids(db: Database, query: { q: string; collectionId?: number | undefined; readingRoomId?: number | undefined; limit: number; cursor?: string | undefined }) {
   const words = searchWords(query.q);
   if (words.length === 0) throw new ApiError(400, 'FST_ERR_VALIDATION', 'querystring/q holds no word to search for (letters or digits).');
-  if (query.collectionId !== undefined && !collectionExists(db, query.collectionId)) throw notFound(`There is no collection ${query.collectionId}.`);
-  if (query.readingRoomId !== undefined && !findRoom(db, query.readingRoomId)) throw notFound(`There is no reading room ${query.readingRoomId}.`);
-  const found = searchEntries(db, { words, collectionId: query.collectionId, readingRoomId: query.readingRoomId, after: positionOf(query.cursor, isSearchKey), limit: query.limit + 1 });
+  if (query.collectionId !== undefined && !(await collectionExists(db, query.collectionId))) throw notFound(`There is no collection ${query.collectionId}.`);
+  if (query.readingRoomId !== undefined && !(await findRoom(db, query.readingRoomId))) throw notFound(`There is no reading room ${query.readingRoomId}.`);
+  const found = await searchEntries(db, { words, collectionId: query.collectionId, readingRoomId: query.readingRoomId, after: positionOf(query.cursor, isSearchKey), limit: query.limit + 1 });
   const page = found.slice(0, query.limit);
   const last = page.at(-1);
   return { items: page.map((f) => f.hit), nextCursor: found.length > query.limit && last ? cursorOf({ tier: last.key.tier, score: last.key.score, callNumber: last.key.callNumber, entry: last.key.entry }) : null };

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import { perConnection } from '../caches.ts';
+import { statement } from '../../db/statements.ts';
 import { markedHtml, MARK_CLOSE, MARK_OPEN } from './snippet.ts';
 
 // Full-text search of the finding aids (docs/search.md): collection titles and abstracts, component
@@ -64,39 +64,32 @@ const keysSql = (withinCollection: boolean, inRoom: boolean, after: boolean) => 
   order by tier, score, callNumber, entry
   limit :limit`;
 
-const statements = perConnection((db) => {
-  const sqlite = (db as Database).$client;
-  return {
-    // One statement for each combination of filters, made when first asked for.
-    keys: new Map<string, ReturnType<typeof sqlite.prepare>>(),
-    keysFor(within: boolean, inRoom: boolean, after: boolean) {
-      const name = `${within}:${inRoom}:${after}`;
-      let statement = this.keys.get(name);
-      if (!statement) this.keys.set(name, (statement = sqlite.prepare(keysSql(within, inRoom, after))));
-      return statement;
-    },
-    // The page's entries: one pass over the matches between the lowest and the highest (a rowid
-    // list would run the whole match again for each entry, hence the `+`).
-    details: sqlite.prepare(
-      `select s.rowid as entry, s.component_id as componentId, s.title, c.id as collectionId, c.call_number as callNumber,
+// One statement for each combination of filters (db/statements.ts prepares each text once per connection).
+const keysTexts = new Map<string, string>();
+function keysFor(within: boolean, inRoom: boolean, after: boolean): string {
+  const name = `${within}:${inRoom}:${after}`;
+  let text = keysTexts.get(name);
+  if (text === undefined) keysTexts.set(name, (text = keysSql(within, inRoom, after)));
+  return text;
+}
+
+// The page's entries: one pass over the matches between the lowest and the highest (a rowid
+// list would run the whole match again for each entry, hence the `+`).
+const detailsSql = `select s.rowid as entry, s.component_id as componentId, s.title, c.id as collectionId, c.call_number as callNumber,
          c.title as collectionTitle, case when s.component_id is null then c.dates else p.dates end as dates,
          snippet(s.search_entries, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 32) as marked
        from search_entries s cross join collections c on c.id = s.rowid / ${SPAN} left join components p on p.id = s.component_id
-       where s.search_entries match :words and s.rowid between :low and :high and +s.rowid in (select value from json_each(:entries))`,
-    ),
-    // Each component's own containers, else its nearest ancestor's: walk up while the one reached has none.
-    labels: sqlite.prepare(
-      `with recursive up(hit, id, parent) as (
+       where s.search_entries match :words and s.rowid between :low and :high and +s.rowid in (select value from json_each(:entries))`;
+
+// Each component's own containers, else its nearest ancestor's: walk up while the one reached has none.
+const labelsSql = `with recursive up(hit, id, parent) as (
          select c.id, c.id, c.parent_id from json_each(?) j join components c on c.id = j.value
          union all
          select up.hit, p.id, p.parent_id from up join components p on p.id = up.parent
          where not exists (select 1 from component_containers h where h.component_id = up.id)
        )
        select up.hit, c.label from up join component_containers h on h.component_id = up.id join containers c on c.id = h.container_id
-       order by up.hit, h.position`,
-    ),
-  };
-});
+       order by up.hit, h.position`;
 
 export interface SearchQuery {
   words: readonly string[];
@@ -108,7 +101,7 @@ export interface SearchQuery {
 }
 
 /** Up to `limit` hits after `after`, best first, each with its key (the next page's cursor). */
-export function searchEntries(db: Database, query: SearchQuery): { hit: SearchHit; key: SearchKey }[] {
+export async function searchEntries(db: Database, query: SearchQuery): Promise<{ hit: SearchHit; key: SearchKey }[]> {
   const match = matchOf(query.words);
   const { collectionId, readingRoomId, after } = query;
   const params = {
@@ -119,19 +112,20 @@ export function searchEntries(db: Database, query: SearchQuery): { hit: SearchHi
     ...(readingRoomId === undefined ? {} : { roomId: readingRoomId }),
     ...after,
   };
-  const kept = statements(db);
-  const { details, labels: labelQuery } = kept;
-  const keys = kept.keysFor(collectionId !== undefined, readingRoomId !== undefined, after !== undefined).all(params) as SearchKey[];
+  // Named parameters (`:words`), bound from one object: FTS5's SQL is SQLite's own.
+  const keys = await statement<SearchKey>(db, keysFor(collectionId !== undefined, readingRoomId !== undefined, after !== undefined)).rows(params);
   if (keys.length === 0) return [];
   const entries = keys.map((k) => k.entry);
-  const rows = details.all({ words: match, entries: JSON.stringify(entries), low: Math.min(...entries), high: Math.max(...entries) }) as (Omit<SearchHit, 'containers' | 'snippet'> & {
-    entry: number;
-    marked: string;
-  })[];
+  const rows = await statement<Omit<SearchHit, 'containers' | 'snippet'> & { entry: number; marked: string }>(db, detailsSql).rows({
+    words: match,
+    entries: JSON.stringify(entries),
+    low: Math.min(...entries),
+    high: Math.max(...entries),
+  });
   const byEntry = new Map(rows.map((r) => [r.entry, r]));
   const components = rows.flatMap((r) => (r.componentId === null ? [] : [r.componentId]));
   const labels = new Map<number, string[]>();
-  for (const { hit, label } of labelQuery.all(JSON.stringify(components)) as { hit: number; label: string }[]) {
+  for (const { hit, label } of await statement<{ hit: number; label: string }>(db, labelsSql).rows(JSON.stringify(components))) {
     const list = labels.get(hit);
     if (list) list.push(label);
     else labels.set(hit, [label]);

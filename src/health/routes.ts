@@ -51,8 +51,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
       let lag: number;
       let installation: string;
       try {
-        lag = outboxLagSeconds(db, clock());
-        installation = installationId(db);
+        lag = await outboxLagSeconds(db, clock());
+        installation = await installationId(db);
       } catch (error) {
         app.log.error({ err: error }, 'SQLite does not answer');
         throw new ApiError(503, 'NOT_READY', 'The database does not answer.');

@@ -45,7 +45,7 @@ declare module 'fastify' {
      * The person a token stands for now: signed here, not expired, of an account neither disabled
      * nor changed since (password, role, sign-out). For the access check and the pages alike.
      */
-    personOf(token: string | undefined, method: string): UserRow | undefined;
+    personOf(token: string | undefined, method: string): Promise<UserRow | undefined>;
   }
 }
 
@@ -84,15 +84,15 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
     verify: { algorithms: ['HS256'] },
   });
   const verifiedTokens = new Map<string, Claims>();
-  app.decorate('personOf', (token: string | undefined, method: string) => {
+  app.decorate('personOf', async (token: string | undefined, method: string) => {
     const claims = token === undefined ? undefined : verified(app, verifiedTokens, token);
     if (!claims) return undefined;
     // The person as they are now: a disabled account, or a token older than the last password
     // change, reset, role change or sign-out, no longer counts. For reads, a copy is kept while
     // the database is unchanged (src/caches.ts; shared, hence frozen); a write is about to
     // change the database anyway, and reading the person costs it less than asking whether a copy is current.
-    const readPerson = () => Object.freeze(findUser(db, Number(claims.sub)));
-    const person = method === 'GET' ? whileUnchanged(db, `person:${claims.sub}`, readPerson) : readPerson();
+    const readPerson = async () => Object.freeze(await findUser(db, Number(claims.sub)));
+    const person = await (method === 'GET' ? whileUnchanged(db, `person:${claims.sub}`, readPerson) : readPerson());
     return person && person.disabledAt === null && person.tokenVersion === claims.ver ? person : undefined;
   });
 
@@ -111,7 +111,7 @@ async function accessCheck(app: FastifyInstance, { db, secret, metricsToken, pag
     const asPage = session === 'page' || (session === 'either' && !bearer && fromBrowser);
     const refuse = (status: 401 | 403, error: ApiError) => (asPage ? pageRefusal(request, reply, status) : sendApiError(reply, error));
 
-    const account = app.personOf(token, request.method);
+    const account = await app.personOf(token, request.method);
     if (!account) return refuse(401, unauthenticated());
     if (!roleMayCall(account.role, access)) return refuse(403, new ApiError(403, 'FORBIDDEN', `This is not open to the ${account.role} role.`));
     request.account = account;

@@ -35,16 +35,16 @@ export async function metricsRoutes(app: FastifyInstance, { db, clock, queues }:
     name: 'outbox_lag_seconds',
     help: 'Age of the oldest side effect (e-mail, paging work) not yet completed by a worker',
     registers: [registry],
-    collect() {
-      this.set(outboxLagSeconds(db, clock()));
+    async collect() {
+      this.set(await outboxLagSeconds(db, clock()));
     },
   });
   new Gauge({
     name: 'outbox_rows_not_taken',
     help: "Side effects whose last publication BullMQ did not take: their job id held another database's job (a copy of this database on the same Redis)",
     registers: [registry],
-    collect() {
-      this.set(rowsNotTaken(db));
+    async collect() {
+      this.set(await rowsNotTaken(db));
     },
   });
   new Gauge({

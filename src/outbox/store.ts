@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql } from 'dr
 import type { Database } from '../../db/client.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { outbox } from '../../db/schema.ts';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 
 
 /** The BullMQ queues side effects go to (ARCHITECTURE.md, "Queues"). */
@@ -25,14 +25,13 @@ export interface OutboxRow {
 
 
 /** Records a side effect inside the caller's transaction: it commits or vanishes with the change. */
-export function enqueue(tx: Writer, ...entries: OutboxEntry[]): void {
+export async function enqueue(tx: Writer, ...entries: OutboxEntry[]): Promise<void> {
   const insert = prepared(tx, 'enqueue', () =>
     tx
       .insert(outbox)
-      .values({ queue: sql.placeholder('queue'), jobName: sql.placeholder('jobName'), payload: sql.placeholder('payload'), key: sql`lower(hex(randomblob(4)))` })
-      .prepare(),
+      .values({ queue: sql.placeholder('queue'), jobName: sql.placeholder('jobName'), payload: sql.placeholder('payload'), key: sql`lower(hex(randomblob(4)))` }),
   );
-  for (const entry of entries) insert.run(entry as unknown as Record<string, unknown>);
+  for (const entry of entries) await insert.write(entry as unknown as Record<string, unknown>);
 }
 
 /** What a row's job carries (never the payload): enough for a worker to find the row and know it is the one. */
@@ -61,22 +60,21 @@ export interface RowToDispatch {
  * recording completion that Redis may have lost them. Without their payloads, which the worker
  * reads itself.
  */
-export function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): RowToDispatch[] {
+export async function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): Promise<RowToDispatch[]> {
   const leaseExpired = new Date(now.getTime() - leaseMs);
-  return db
+  return await db
     .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, key: sql<string>`${outbox.key}` })
     .from(outbox)
     .where(and(isNull(outbox.completedAt), or(isNull(outbox.dispatchedAt), lt(outbox.dispatchedAt, leaseExpired))))
     .orderBy(asc(outbox.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function markDispatched(db: Writer, ids: number[], now: Date): void {
-  db.update(outbox)
+export async function markDispatched(db: Writer, ids: number[], now: Date): Promise<void> {
+  await db
+    .update(outbox)
     .set({ dispatchedAt: now, dispatchCount: sql`${outbox.dispatchCount} + 1`, notTaken: null })
-    .where(and(inArray(outbox.id, ids), isNull(outbox.completedAt)))
-    .run();
+    .where(and(inArray(outbox.id, ids), isNull(outbox.completedAt)));
 }
 
 /**
@@ -85,15 +83,15 @@ export function markDispatched(db: Writer, ids: number[], now: Date): void {
  * so the relay tries again when the lease runs out rather than at every poll. True when the row
  * had no such record yet (the relay logs only then).
  */
-export function markNotTaken(db: Writer, id: number, reason: string, now: Date): boolean {
-  const first = db.update(outbox).set({ notTaken: reason }).where(and(eq(outbox.id, id), isNull(outbox.notTaken))).run().changes === 1;
-  db.update(outbox).set({ dispatchedAt: now }).where(eq(outbox.id, id)).run();
+export async function markNotTaken(db: Writer, id: number, reason: string, now: Date): Promise<boolean> {
+  const first = (await db.update(outbox).set({ notTaken: reason }).where(and(eq(outbox.id, id), isNull(outbox.notTaken))).returning({ id: outbox.id })).length === 1;
+  await db.update(outbox).set({ dispatchedAt: now }).where(eq(outbox.id, id));
   return first;
 }
 
 /** Rows not completed whose last publication BullMQ did not take. */
-export function rowsNotTaken(db: Database): number {
-  const [row] = db.select({ rows: count() }).from(outbox).where(and(isNull(outbox.completedAt), isNotNull(outbox.notTaken))).all();
+export async function rowsNotTaken(db: Database): Promise<number> {
+  const [row] = await db.select({ rows: count() }).from(outbox).where(and(isNull(outbox.completedAt), isNotNull(outbox.notTaken)));
   return row?.rows ?? 0;
 }
 
@@ -102,14 +100,13 @@ export function rowsNotTaken(db: Database): number {
  * database has no row with that id and key (the job was published by another database that has
  * this installation id: a copy running beside its original).
  */
-export function rowForJob(db: Database, ref: OutboxJobRef): OutboxRow | 'done' | 'not-here' {
-  const row = prepared(db, 'rowForJob', () =>
+export async function rowForJob(db: Database, ref: OutboxJobRef): Promise<OutboxRow | 'done' | 'not-here'> {
+  const row = await prepared(db, 'rowForJob', () =>
     db
       .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, payload: outbox.payload, key: outbox.key, completedAt: outbox.completedAt })
       .from(outbox)
-      .where(eq(outbox.id, sql.placeholder('id')))
-      .prepare(),
-  ).get({ id: ref.outboxId });
+      .where(eq(outbox.id, sql.placeholder('id'))),
+  ).first({ id: ref.outboxId });
   if (!row || row.key !== ref.key) return 'not-here';
   if (row.completedAt) return 'done';
   return { id: row.id, queue: row.queue, jobName: row.jobName, payload: row.payload };
@@ -119,21 +116,21 @@ export function rowForJob(db: Database, ref: OutboxJobRef): OutboxRow | 'done' |
  * The worker's record that a row is done (`sent`, or why it never can be). Only the first record
  * counts; `payload`, when given, replaces the stored one (to blank secrets once they are used).
  */
-export function markCompleted(db: Writer, id: number, outcome: string, now: Date, payload?: unknown): boolean {
+export async function markCompleted(db: Writer, id: number, outcome: string, now: Date, payload?: unknown): Promise<boolean> {
   // Prepared, in its two shapes (with and without a new payload): it runs once per job. Raw
   // placeholders take the values as stored: the instant in ms, the payload as JSON.
   const where = and(eq(outbox.id, sql.placeholder('id')), isNull(outbox.completedAt));
   const done = { completedAt: sql`${sql.placeholder('at')}`, outcome: sql`${sql.placeholder('outcome')}` };
-  const result =
+  const changed =
     payload === undefined
-      ? prepared(db, 'markCompleted', () => db.update(outbox).set(done).where(where).prepare()).run({ id, outcome, at: now.getTime() })
-      : prepared(db, 'markCompleted+payload', () => db.update(outbox).set({ ...done, payload: sql`${sql.placeholder('payload')}` }).where(where).prepare()).run({
+      ? await prepared(db, 'markCompleted', () => db.update(outbox).set(done).where(where)).write({ id, outcome, at: now.getTime() })
+      : await prepared(db, 'markCompleted+payload', () => db.update(outbox).set({ ...done, payload: sql`${sql.placeholder('payload')}` }).where(where)).write({
           id,
           outcome,
           at: now.getTime(),
           payload: JSON.stringify(payload),
         });
-  return result.changes === 1;
+  return changed === 1;
 }
 
 /**
@@ -154,7 +151,11 @@ export function completionWriter(db: Database) {
   const flush = () => {
     const batch = pending;
     pending = [];
-    commit(db, (tx) => batch.map((r) => markCompleted(tx, r.id, r.outcome, r.now, r.payload))).then(
+    commit(db, async (tx) => {
+      const results: boolean[] = [];
+      for (const r of batch) results.push(await markCompleted(tx, r.id, r.outcome, r.now, r.payload));
+      return results;
+    }).then(
       (results) => batch.forEach((r, i) => r.resolve(results[i] as boolean)),
       (error: unknown) => batch.forEach((r) => r.reject(error)),
     );

@@ -46,11 +46,14 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
   const page = pageRenderer(config, clock);
   const accountsCtx = { db, publicUrl: config.publicUrl };
 
-  const staffAccounts = (): UserRow[] =>
-    staffRoles.flatMap((role) => listUsers(db, { role, limit: 200 })).sort((a, b) => a.id - b.id);
+  const staffAccounts = async (): Promise<UserRow[]> => {
+    const accounts: UserRow[] = [];
+    for (const role of staffRoles) accounts.push(...(await listUsers(db, { role, limit: 200 })));
+    return accounts.sort((a, b) => a.id - b.id);
+  };
 
   /** The hub; a refused form comes back filled in, with the problem. */
-  const renderHub = (
+  const renderHub = async (
     request: FastifyRequest,
     reply: FastifyReply,
     view: { notice?: string | null; problem?: string | null; closeForm?: CloseForm; accountForm?: AccountForm } = {},
@@ -64,8 +67,8 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       {
         title: 'Administration',
         wide: true,
-        closures: listClosures(db, { from: today }),
-        staff: staffAccounts().map((user) => ({
+        closures: await listClosures(db, { from: today }),
+        staff: (await staffAccounts()).map((user) => ({
           id: user.id,
           name: user.name,
           email: user.email,
@@ -88,7 +91,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
   };
 
   /** The notice after a change, from the redirect's query (only known words and ids are read). */
-  const noticeOf = (query: { done?: string | undefined; date?: string | undefined; cancelled?: number | undefined; user?: number | undefined }): string | null => {
+  const noticeOf = async (query: { done?: string | undefined; date?: string | undefined; cancelled?: number | undefined; user?: number | undefined }): Promise<string | null> => {
     const { done, date, cancelled, user: userId } = query;
     if ((done === 'closed' || done === 'reopened') && date !== undefined && isIsoDate(date)) {
       if (done === 'reopened') return `The reading room is open again on ${readableDate(date)}.`;
@@ -97,7 +100,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         count === 0 ? 'No requests were booked for it.' : `${count} ${count === 1 ? 'request was' : 'requests were'} cancelled, and the researchers are being told.`;
       return `The reading room is closed on ${readableDate(date)}. ${cancellations}`;
     }
-    const user = userId === undefined ? undefined : findUser(db, userId);
+    const user = userId === undefined ? undefined : await findUser(db, userId);
     if (!user) return null;
     switch (done) {
       case 'created':
@@ -127,7 +130,7 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         }),
       },
     },
-    async (request, reply) => renderHub(request, reply, { notice: noticeOf(request.query) }),
+    async (request, reply) => renderHub(request, reply, { notice: await noticeOf(request.query) }),
   );
 
   // Closures.
@@ -157,10 +160,11 @@ export const adminPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const { refusal } = closed;
       // Requests booked for the day, and no material out: warn, and offer to close it anyway,
       // listing what the closure would cancel.
-      if (refusal.code === 'CLOSURE_HAS_REQUESTS' && !force && requestsOn(db, date, outStatuses).length === 0) {
-        const booked = requestsOn(db, date, cancelledByClosure);
+      if (refusal.code === 'CLOSURE_HAS_REQUESTS' && !force && (await requestsOn(db, date, outStatuses)).length === 0) {
+        const booked = await requestsOn(db, date, cancelledByClosure);
         if (booked.length > 0) {
-          const names = new Map(booked.map((row) => [row.researcherId, findUser(db, row.researcherId)?.name ?? `Researcher ${row.researcherId}`]));
+          const names = new Map<number | null, string>();
+          for (const row of booked) names.set(row.researcherId, (await findUser(db, row.researcherId))?.name ?? `Researcher ${row.researcherId}`);
           return page(
             request,
             reply,

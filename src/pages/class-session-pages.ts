@@ -107,9 +107,9 @@ export const classSessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (
   const missing = notFoundPage(page, { href: pagePaths.classSessions, label: 'Back to the class sessions' });
 
   /** What was just done, said at the top of the page: the session booked or cancelled (the address names it). */
-  const noticeOf = (booked: number | undefined, cancelled: number | undefined) => {
+  const noticeOf = async (booked: number | undefined, cancelled: number | undefined) => {
     const done = booked ?? cancelled;
-    const session = done === undefined ? undefined : findClassSession(db, done);
+    const session = done === undefined ? undefined : await findClassSession(db, done);
     if (!session) return null;
     const which = `the class session “${session.title}” of ${readableDate(session.date)}`;
     if (booked !== undefined && session.status === 'booked') return `Booked: ${which}. The instructor is mailed what is booked.`;
@@ -117,17 +117,17 @@ export const classSessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (
     return null;
   };
 
-  const showSessions = (request: FastifyRequest, reply: FastifyReply, shown: Shown, status = 200) => {
-    const rooms = allRooms(db);
+  const showSessions = async (request: FastifyRequest, reply: FastifyReply, shown: Shown, status = 200) => {
+    const rooms = await allRooms(db);
     if (shown.roomId !== undefined && !rooms.some((r) => r.id === shown.roomId)) {
       return missing(request, reply, 'No such reading room', `There is no reading room ${shown.roomId}.`);
     }
-    const collection = shown.collectionId === undefined ? undefined : findCollections(db, { id: shown.collectionId })[0];
+    const collection = shown.collectionId === undefined ? undefined : (await findCollections(db, { id: shown.collectionId }))[0];
     if (shown.collectionId !== undefined && !collection) return missing(request, reply, 'No such collection', `There is no collection ${shown.collectionId}.`);
 
     // Each room's day and class rules: its own today, notice and number of boxes.
     const now = clock();
-    const days = new Map(rooms.map((room) => [room.id, roomDay(db, room, now)]));
+    const days = new Map(await Promise.all(rooms.map(async (room) => [room.id, await roomDay(db, room, now)] as const)));
     const todayOf = (roomId: number) => days.get(roomId)?.today ?? todayIn(config.timezone, now);
     const rules = rooms.map((room) => {
       const day = days.get(room.id)!;
@@ -144,37 +144,39 @@ export const classSessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (
 
     // Curators may not open the desk's request pages: their boxes are named, not linked.
     const deskLinks = request.account?.role !== 'curator';
-    const sessions = listClassSessions(db, { from, readingRoomId: shown.roomId })
-      .filter((s) => s.date >= todayOf(s.readingRoomId))
-      .map((s) => ({
-        id: s.id,
-        title: s.title,
-        date: s.date,
-        startTime: s.startTime,
-        endTime: s.endTime,
-        roomName: roomName.get(s.readingRoomId) ?? `Reading room ${s.readingRoomId}`,
-        instructorName: s.instructorName,
-        instructorEmail: s.instructorEmail,
-        headcount: s.headcount,
-        status: s.status,
-        statusWords: classSessionWords[s.status],
-        mayCancel: s.status === 'booked',
-        boxes: requestsOfClassSession(db, s.id).map((r) => ({
-          requestId: r.id,
-          href: deskLinks ? pagePaths.deskRequest(r.id) : null,
-          containerLabel: r.containerLabel,
-          callNumber: r.callNumber,
-          collectionTitle: r.collectionTitle,
-          location: r.location,
-          folders: r.components.map(wantedWords),
-          statusWords: deskStatus(r.status),
+    const sessions = await Promise.all(
+      (await listClassSessions(db, { from, readingRoomId: shown.roomId }))
+        .filter((s) => s.date >= todayOf(s.readingRoomId))
+        .map(async (s) => ({
+          id: s.id,
+          title: s.title,
+          date: s.date,
+          startTime: s.startTime,
+          endTime: s.endTime,
+          roomName: roomName.get(s.readingRoomId) ?? `Reading room ${s.readingRoomId}`,
+          instructorName: s.instructorName,
+          instructorEmail: s.instructorEmail,
+          headcount: s.headcount,
+          status: s.status,
+          statusWords: classSessionWords[s.status],
+          mayCancel: s.status === 'booked',
+          boxes: (await requestsOfClassSession(db, s.id)).map((r) => ({
+            requestId: r.id,
+            href: deskLinks ? pagePaths.deskRequest(r.id) : null,
+            containerLabel: r.containerLabel,
+            callNumber: r.callNumber,
+            collectionTitle: r.collectionTitle,
+            location: r.location,
+            folders: r.components.map(wantedWords),
+            statusWords: deskStatus(r.status),
+          })),
         })),
-      }));
+    );
 
     const form = shown.form ?? emptyForm(collection?.readingRoomId ?? shown.roomId ?? rooms[0]?.id, collection?.id);
     const chosen = new Set(idsOf(form.containerIds) ?? []);
     const boxes = collection
-      ? findContainers(db, collection.id, todayOf(collection.readingRoomId)).map((c) => ({
+      ? (await findContainers(db, collection.id, todayOf(collection.readingRoomId))).map((c) => ({
           id: c.id,
           label: c.label,
           location: c.location,
@@ -196,7 +198,7 @@ export const classSessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (
         roomFilter: several ? [{ href: pagePaths.classSessions, label: 'Every reading room', current: shown.roomId === undefined }, ...rooms.map((r) => ({ href: `${pagePaths.classSessions}?room=${r.id}`, label: r.name, current: r.id === shown.roomId }))] : [],
         sessions,
         rules,
-        collections: findCollections(db).map((c) => ({ id: c.id, label: `${c.callNumber}: ${c.title}${several ? ` (${roomName.get(c.readingRoomId) ?? ''})` : ''}`, selected: c.id === collection?.id })),
+        collections: (await findCollections(db)).map((c) => ({ id: c.id, label: `${c.callNumber}: ${c.title}${several ? ` (${roomName.get(c.readingRoomId) ?? ''})` : ''}`, selected: c.id === collection?.id })),
         collection: collection ? { id: collection.id, callNumber: collection.callNumber, title: collection.title, limit: rules.find((r) => r.id === collection.readingRoomId)?.limit ?? null } : null,
         boxes,
         form,
@@ -221,7 +223,7 @@ export const classSessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (
     },
     async (request, reply) => {
       const { room, collectionId, booked, cancelled } = request.query;
-      return showSessions(request, reply, { roomId: room, collectionId, notice: noticeOf(booked, cancelled) });
+      return showSessions(request, reply, { roomId: room, collectionId, notice: await noticeOf(booked, cancelled) });
     },
   );
 
@@ -241,9 +243,9 @@ export const classSessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (
     };
     // The boxes are shown again from the collection the form named; one that is not there, none.
     const collectionId = idOf(form.collectionId);
-    const shownAgain = collectionId !== undefined && findCollections(db, { id: collectionId }).length > 0 ? collectionId : undefined;
+    const shownAgain = collectionId !== undefined && (await findCollections(db, { id: collectionId })).length > 0 ? collectionId : undefined;
     const again = (problem: string, status: number) => showSessions(request, reply, { collectionId: shownAgain, form, problem }, status);
-    const read = bookingOf(form, allRooms(db));
+    const read = bookingOf(form, await allRooms(db));
     if ('problem' in read) return again(read.problem, read.status);
     const booked = await attempt(() => bookClassSession(requests, accountOf(request), read.booking, clock));
     if (!booked.ok) return again(readableMessage(booked.refusal.message), booked.refusal.statusCode);

@@ -120,7 +120,7 @@ export function collectionPage({ db, config, clock }: Pick<PageOptions, 'db' | '
   const missing = notFoundPage(page, { href: pagePaths.collections, label: 'Browse the collections' });
 
   /** A collection, its series and boxes, with each box's availability on the chosen (or earliest) day. */
-  const show = (
+  const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
     collectionId: number,
@@ -130,10 +130,10 @@ export function collectionPage({ db, config, clock }: Pick<PageOptions, 'db' | '
     problem: string | null = null,
     status = 200,
   ) => {
-    const collection = findCollections(db, { id: collectionId })[0];
+    const collection = (await findCollections(db, { id: collectionId }))[0];
     if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
     const forWhom = requester?.onBehalf ? requester.researcher : undefined;
-    const { days: openDays, earliest } = openVisitDays(db, collection.readingRoomId, clock(), { overridable: forWhom !== undefined });
+    const { days: openDays, earliest } = await openVisitDays(db, collection.readingRoomId, clock(), { overridable: forWhom !== undefined });
     const offered = wantedDate !== undefined && openDays.includes(wantedDate);
     // A day sooner than the lead time is offered at the desk, but never chosen unasked.
     const visitDate = offered ? wantedDate : (openDays.find((d) => d >= earliest) ?? openDays[0]);
@@ -143,9 +143,9 @@ export function collectionPage({ db, config, clock }: Pick<PageOptions, 'db' | '
     }
     const theirs =
       requester && visitDate
-        ? listRequests(db, { researcherId: requester.researcher.id, visitDate }, ALL_OF_THEM).filter((r) => isActive(r.status))
+        ? (await listRequests(db, { researcherId: requester.researcher.id, visitDate }, ALL_OF_THEM)).filter((r) => isActive(r.status))
         : [];
-    const containers = findContainers(db, collectionId, todayIn(config.timezone, clock()), visitDate);
+    const containers = await findContainers(db, collectionId, todayIn(config.timezone, clock()), visitDate);
     const boxes = containers.map((c) => ({
       ...c,
       surrogate: surrogateView(c.surrogate),
@@ -154,7 +154,7 @@ export function collectionPage({ db, config, clock }: Pick<PageOptions, 'db' | '
       selected: form.containerIds.includes(c.id),
     }));
     // A finding aid's collection shows its tree, and its boxes for whole-box requests below it.
-    const tree = collection.componentCount > 0 ? treeOf(db, collectionId, new Map(boxes.map((b) => [b.id, b])), form) : null;
+    const tree = collection.componentCount > 0 ? await treeOf(db, collectionId, new Map(boxes.map((b) => [b.id, b])), form) : null;
     return page(
       request,
       reply,

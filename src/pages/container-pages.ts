@@ -83,7 +83,7 @@ export const containerPages: FastifyPluginAsyncTypebox<PageOptions> = async (app
     { config: access, schema: { ...hidden, querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), after: Type.Optional(FormText) }) } },
     async (request, reply) => {
       const q = request.query.q?.trim() ?? '';
-      const found = findCollections(db, { q: q || undefined, afterCallNumber: request.query.after, limit: INDEX_PAGE + 1 });
+      const found = await findCollections(db, { q: q || undefined, afterCallNumber: request.query.after, limit: INDEX_PAGE + 1 });
       const shown = found.slice(0, INDEX_PAGE);
       const last = shown.at(-1);
       const next = found.length > INDEX_PAGE && last ? `${pagePaths.containers}?${new URLSearchParams({ ...(q ? { q } : {}), after: last.callNumber }).toString()}` : null;
@@ -101,31 +101,31 @@ export const containerPages: FastifyPluginAsyncTypebox<PageOptions> = async (app
     { config: access, schema: { ...hidden, params: Type.Object({ collectionId: IdSchema }) } },
     async (request, reply) => {
       const { collectionId } = request.params;
-      const [collection] = findCollections(db, { id: collectionId });
+      const [collection] = await findCollections(db, { id: collectionId });
       if (!collection) return missing(request, reply, 'No such collection', `There is no collection ${collectionId}.`);
       const date = today();
       return page(request, reply, 'collection-containers', {
         title: `Containers of ${collection.callNumber}`,
         wide: true,
         collection: { ...collection, href: pagePaths.collection(collection.id) },
-        containers: containersOf(db, collectionId).map((row) => containerLook(row, date)),
-        restrictionTexts: restrictionTextsOf(db, collectionId).map((t) => ({ ...t, readingWords: readingWords(t.reading) })),
+        containers: (await containersOf(db, collectionId)).map((row) => containerLook(row, date)),
+        restrictionTexts: (await restrictionTextsOf(db, collectionId)).map((t) => ({ ...t, readingWords: readingWords(t.reading) })),
         indexHref: pagePaths.containers,
       });
     },
   );
 
   /** A container's page; shown again with a refusal, the form posted comes back as it was sent. */
-  const showContainer = (
+  const showContainer = async (
     request: FastifyRequest,
     reply: FastifyReply,
     id: number,
     view: { notice?: string | null; problem?: string | null; draft?: Record<string, string> } = {},
     status = 200,
   ) => {
-    const row = findContainer(db, id);
+    const row = await findContainer(db, id);
     if (!row) return missing(request, reply, 'No such container', `There is no container ${id}.`);
-    const [collection] = findCollections(db, { id: row.collectionId });
+    const [collection] = await findCollections(db, { id: row.collectionId });
     const container = containerLook(row, today());
     const draft = view.draft ?? {};
     return page(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { findUser, type UserRow } from '../accounts/users.ts';
-import { findClassSession } from '../class-sessions/store.ts';
+import { findClassSession, type ClassSessionRow } from '../class-sessions/store.ts';
 import { todayIn } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
 import { IdSchema } from '../http/schemas.ts';
@@ -41,7 +41,7 @@ const containerName = (row: RequestRow) => `${row.containerLabel} of ${row.callN
 export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { db, config, clock, requests }) => {
   const page = pageRenderer(config, clock);
   /** The queue with its researchers; `after` pages on, `problem` and `draft` re-show a refused form. */
-  const renderQueue = (
+  const renderQueue = async (
     request: FastifyRequest,
     reply: FastifyReply,
     view: {
@@ -53,14 +53,18 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
     },
     status = 200,
   ) => {
-    const rows = listRequests(db, { status: 'awaiting_approval', afterId: view.after }, QUEUE_PAGE + 1);
+    const rows = await listRequests(db, { status: 'awaiting_approval', afterId: view.after }, QUEUE_PAGE + 1);
     const shown = rows.slice(0, QUEUE_PAGE);
-    const notes = notesByRequest(db, shown.map((row) => row.id), accountOf(request), config.timezone);
+    const notes = await notesByRequest(db, shown.map((row) => row.id), accountOf(request), config.timezone);
     const researchers = new Map<number, UserRow | undefined>();
+    const sessions = new Map<number, ClassSessionRow | undefined>();
+    for (const row of shown) {
+      if (row.researcherId !== null && !researchers.has(row.researcherId)) researchers.set(row.researcherId, await findUser(db, row.researcherId));
+      if (row.classSessionId !== null && !sessions.has(row.classSessionId)) sessions.set(row.classSessionId, await findClassSession(db, row.classSessionId));
+    }
     const items = shown.map((row) => {
-      if (row.researcherId !== null && !researchers.has(row.researcherId)) researchers.set(row.researcherId, findUser(db, row.researcherId));
       const researcher = row.researcherId === null ? undefined : researchers.get(row.researcherId);
-      const session = row.classSessionId === null ? undefined : findClassSession(db, row.classSessionId);
+      const session = row.classSessionId === null ? undefined : sessions.get(row.classSessionId);
       return {
         id: row.id,
         visitDate: row.visitDate,
@@ -113,7 +117,7 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       const { after, done, request: decided } = request.query;
       let notice: string | null = null;
       if (isOutcome(done) && decided !== undefined) {
-        const row = findRequest(db, decided);
+        const row = await findRequest(db, decided);
         if (row) notice = outcomes[done](containerName(row), readableDate(row.visitDate));
       }
       return renderQueue(request, reply, { after, notice });
@@ -159,7 +163,7 @@ export const curatorPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
       const given = request.body.reason ?? request.body.note ?? '';
       const reason = given.trim();
       if (!reason) {
-        const row = findRequest(db, id);
+        const row = await findRequest(db, id);
         const message = `Give the reason for denying${row ? ` ${containerName(row)}` : ' this request'}: the researcher will read it.`;
         return refused(request, reply, id, message, given, 400);
       }

@@ -56,9 +56,9 @@ export const findingAidAdminPages: FastifyPluginAsyncTypebox<PageOptions> = asyn
     request.body = Object.fromEntries(fields);
   };
 
-  const showUpload = (request: FastifyRequest, reply: FastifyReply, view: { problem?: string; result?: ImportResult } = {}, status = 200) => {
+  const showUpload = async (request: FastifyRequest, reply: FastifyReply, view: { problem?: string; result?: ImportResult } = {}, status = 200) => {
     const result = view.result;
-    const [collection] = result ? findCollections(db, { id: result.collectionId }) : [];
+    const [collection] = result ? await findCollections(db, { id: result.collectionId }) : [];
     return page(
       request,
       reply,

@@ -30,9 +30,9 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
    * the folders are in, worked out as a request would (a folder housed nowhere is left out).
    */
   const planWith = async (collectionId: number, containerIds: number[], componentIds: number[]) => {
-    const components = [...wantedComponents(db, componentIds).values()].filter((c) => c.collectionId === collectionId);
+    const components = [...(await wantedComponents(db, componentIds)).values()].filter((c) => c.collectionId === collectionId);
     const wanted = await attempt(() => wantedContainers(containerIds, components).containerIds);
-    return pagePaths.planVisit(findCollections(db, { id: collectionId })[0]?.readingRoomId, undefined, wanted.ok ? wanted.value : containerIds);
+    return pagePaths.planVisit((await findCollections(db, { id: collectionId }))[0]?.readingRoomId, undefined, wanted.ok ? wanted.value : containerIds);
   };
 
   /**
@@ -67,7 +67,7 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       if (plan !== undefined) return seeOther(reply, config, await planWith(collectionId, idsOf(request.body.containerIds) ?? [], idsOf(request.body.componentIds) ?? []));
       const closed = idOf(close);
       const asked = idsOf(request.body.open) ?? [];
-      const open = closed === undefined ? asked : withoutBranch(db, asked, closed);
+      const open = closed === undefined ? asked : await withoutBranch(db, asked, closed);
       // Redirects carry no fragment (src/pages/kit.ts pathOnThisSite): the page opens at its top.
       const view = { date: visitDate, open, componentIds: idsOf(request.body.componentIds) ?? [], containerIds: idsOf(request.body.containerIds) ?? [] };
       const researcherId = idOf(request.body.researcherId);
@@ -91,15 +91,15 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     },
     async (request, reply) => {
       const { callNumber = '', refId, container } = request.query;
-      const collection = callNumber === '' ? undefined : findCollections(db, { callNumber })[0];
+      const collection = callNumber === '' ? undefined : (await findCollections(db, { callNumber }))[0];
       if (!collection) return notFound(request, reply, 'No such collection', `There is no collection with the call number “${callNumber}”.`);
       if (refId) {
-        const componentId = componentIdByRefId(db, collection.id, refId);
+        const componentId = await componentIdByRefId(db, collection.id, refId);
         if (componentId === undefined) return notFound(request, reply, 'No such part of the collection', `${collection.callNumber} has no component “${refId}”.`);
         return seeOther(reply, config, pagePaths.collection(collection.id, { open: [componentId], componentIds: [componentId] }));
       }
       if (container) {
-        const box = containersOf(db, collection.id).find((c) => sameLabel(c.label, container));
+        const box = (await containersOf(db, collection.id)).find((c) => sameLabel(c.label, container));
         if (!box) return notFound(request, reply, 'No such box', `${collection.callNumber} has no box “${container}”.`);
         return seeOther(reply, config, pagePaths.collection(collection.id, { containerIds: [box.id] }));
       }
@@ -119,7 +119,7 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     async (request, reply) => {
       const q = (request.query.q ?? '').trim();
       const collectionId = idOf(request.query.collectionId);
-      const collection = collectionId === undefined ? undefined : findCollections(db, { id: collectionId })[0];
+      const collection = collectionId === undefined ? undefined : (await findCollections(db, { id: collectionId }))[0];
       const shown = { title: 'Search the finding aids', q, collection: collection ?? null, hits: null, more: null, paths: pagePaths };
       if (q === '') return page(request, reply, 'finding-aid-search', shown);
       const search = (cursor: string | undefined) => attempt(() => searchFindingAids(db, { q, collectionId: collection?.id, limit: RESULTS_PER_PAGE, cursor }));
@@ -132,14 +132,15 @@ export const findingAidPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
         if (!found.ok) return page(request, reply, 'finding-aid-search', { ...shown, problem: found.refusal.message }, found.refusal.statusCode);
       }
       const { items, nextCursor } = found.value;
-      const hits = items.map((hit) => {
-        const component = hit.componentId === null ? undefined : findComponent(db, hit.componentId);
+      const hits = [];
+      for (const hit of items) {
+        const component = hit.componentId === null ? undefined : await findComponent(db, hit.componentId);
         const href =
           hit.componentId === null
             ? pagePaths.collection(hit.collectionId)
             : pagePaths.collection(hit.collectionId, { open: [hit.componentId], at: `c-${hit.componentId}` });
-        return { ...hit, href, within: component?.ancestors.map((a) => a.title) ?? [] };
-      });
+        hits.push({ ...hit, href, within: component?.ancestors.map((a) => a.title) ?? [] });
+      }
       const more = nextCursor ? pagePaths.search(q, { collectionId: collection?.id, cursor: nextCursor }) : null;
       return page(request, reply, 'finding-aid-search', { ...shown, title: `Search: ${q}`, hits, more, problem });
     },

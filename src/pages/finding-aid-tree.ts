@@ -40,41 +40,42 @@ export interface Tree<Box extends BoxOnDate> {
  * ancestors) and those of the chosen components (their ancestors), so that a checked folder is
  * always on the page and posted with the form. Ids of other collections are ignored.
  */
-export function treeOf<Box extends BoxOnDate>(
+export async function treeOf<Box extends BoxOnDate>(
   db: Database,
   collectionId: number,
   boxes: ReadonlyMap<number, Box>,
   shown: { open: readonly number[]; componentIds: readonly number[] },
-): Tree<Box> {
-  const ancestorsOf = (id: number) => {
-    const found = findComponent(db, id);
+): Promise<Tree<Box>> {
+  const ancestorsOf = async (id: number) => {
+    const found = await findComponent(db, id);
     return found?.collectionId === collectionId ? found.ancestors.map((a) => a.id) : undefined;
   };
   const expanded = new Set<number>();
   const heldOpen = new Set<number>();
   const open: number[] = [];
   for (const id of shown.open) {
-    const ancestors = ancestorsOf(id);
+    const ancestors = await ancestorsOf(id);
     if (!ancestors) continue;
     open.push(id);
     for (const a of [...ancestors, id]) expanded.add(a);
   }
   for (const id of shown.componentIds) {
-    for (const a of ancestorsOf(id) ?? []) {
+    for (const a of (await ancestorsOf(id)) ?? []) {
       expanded.add(a);
       heldOpen.add(a);
     }
   }
   const chosen = new Set(shown.componentIds);
 
-  const level = (parentId?: number): TreeNode<Box>[] =>
-    (componentsUnder(db, collectionId, parentId) ?? []).map((c) => {
+  const level = async (parentId?: number): Promise<TreeNode<Box>[]> => {
+    const nodes: TreeNode<Box>[] = [];
+    for (const c of (await componentsUnder(db, collectionId, parentId)) ?? []) {
       const housings = c.containers.flatMap(({ containerId, ...h }) => {
         const box = boxes.get(containerId);
         return box ? [{ ...h, box }] : [];
       });
       const isExpanded = c.childCount > 0 && expanded.has(c.id);
-      return {
+      nodes.push({
         id: c.id,
         title: c.title,
         dates: c.dates,
@@ -83,16 +84,20 @@ export function treeOf<Box extends BoxOnDate>(
         childCount: c.childCount,
         expanded: isExpanded,
         heldOpen: heldOpen.has(c.id),
-        children: isExpanded ? level(c.id) : [],
+        children: isExpanded ? await level(c.id) : [],
         housings,
         chosen: chosen.has(c.id),
         choosable: (housings.length > 0 || c.childCount > 0) && !housings.some((h) => h.box.withdrawn),
-      };
-    });
-  return { nodes: level(), open };
+      });
+    }
+    return nodes;
+  };
+  return { nodes: await level(), open };
 }
 
 /** The open components once `closed` is closed: it and every open component below it. */
-export function withoutBranch(db: Database, open: readonly number[], closed: number): number[] {
-  return open.filter((id) => id !== closed && !findComponent(db, id)?.ancestors.some((a) => a.id === closed));
+export async function withoutBranch(db: Database, open: readonly number[], closed: number): Promise<number[]> {
+  const kept: number[] = [];
+  for (const id of open) if (id !== closed && !(await findComponent(db, id))?.ancestors.some((a) => a.id === closed)) kept.push(id);
+  return kept;
 }

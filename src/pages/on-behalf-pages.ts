@@ -5,7 +5,7 @@ import { findCollections } from '../collections/store.ts';
 import { accountOf } from '../http/auth.ts';
 import { pagePaths } from '../links.ts';
 import { submitterOf } from '../requests/on-behalf.ts';
-import { findRequest } from '../requests/store.ts';
+import { findRequest, type RequestRow } from '../requests/store.ts';
 import { submitRequests } from '../requests/submit.ts';
 import { deskStatus, readableMessage, wantedWords } from '../wording.ts';
 import { CollectionQuery, collectionPage, readRequestForm, RequestFormFields, shownIn } from './collection-page.ts';
@@ -48,7 +48,7 @@ export const onBehalfPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
       const shown = { title: 'Request for a researcher', paths: pagePaths, researcher: null, q: '', people: [], more: false, made: [], collections: [] };
       if (researcherId === undefined) {
         const query = q?.trim() ?? '';
-        const { matches, more } = query ? researchersMatching(db, query) : { matches: [], more: false };
+        const { matches, more } = query ? await researchersMatching(db, query) : { matches: [], more: false };
         const people = matches.map((user) => ({ ...researcherLook(user), affiliation: user.affiliation, active: user.disabledAt === null }));
         return page(request, reply, 'staff-on-behalf', { ...shown, q: query, people, more });
       }
@@ -56,16 +56,17 @@ export const onBehalfPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
       if (!submitter) return noSuchResearcher(request, reply, 'No such researcher', noOne(researcherId));
       const { researcher } = submitter;
       // What was just made for them: only their own requests, whatever ids the address holds.
-      const theirs = idsInText(made).flatMap((id) => {
-        const row = findRequest(db, id);
-        return row?.researcherId === researcher.id ? [row] : [];
-      });
+      const theirs: RequestRow[] = [];
+      for (const id of idsInText(made)) {
+        const row = await findRequest(db, id);
+        if (row?.researcherId === researcher.id) theirs.push(row);
+      }
       return page(request, reply, 'staff-on-behalf', {
         ...shown,
         title: `Request for ${researcher.name}`,
         researcher: { ...researcherLook(researcher), affiliation: researcher.affiliation },
         made: theirs.map((row) => ({ ...row, href: pagePaths.deskRequest(row.id), folders: row.components.map(wantedWords), statusWords: deskStatus(row.status) })),
-        collections: findCollections(db),
+        collections: await findCollections(db),
       });
     },
   );

@@ -83,7 +83,7 @@ export const readingRoomAdminPages: FastifyPluginAsyncTypebox<PageOptions> = asy
   const page = pageRenderer(config, clock);
 
   /** The rooms; a refused form comes back as it was typed, open, with the problem. */
-  const showRooms = (
+  const showRooms = async (
     request: FastifyRequest,
     reply: FastifyReply,
     view: { notice?: string | null; problem?: string | null; editing?: { id: number; form: RoomForm }; adding?: RoomForm } = {},
@@ -96,7 +96,7 @@ export const readingRoomAdminPages: FastifyPluginAsyncTypebox<PageOptions> = asy
       {
         title: 'Reading rooms',
         wide: true,
-        rooms: allRooms(db).map((room) => ({
+        rooms: (await allRooms(db)).map((room) => ({
           ...room,
           open: view.editing?.id === room.id,
           form: view.editing?.id === room.id ? view.editing.form : formOf(room),
@@ -125,7 +125,7 @@ export const readingRoomAdminPages: FastifyPluginAsyncTypebox<PageOptions> = asy
     },
     async (request, reply) => {
       const { done, room } = request.query;
-      return showRooms(request, reply, { notice: noticeOf(done, room === undefined ? undefined : findRoom(db, room)) });
+      return showRooms(request, reply, { notice: noticeOf(done, room === undefined ? undefined : await findRoom(db, room)) });
     },
   );
 

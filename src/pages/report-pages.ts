@@ -71,8 +71,8 @@ export const reportPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, {
   const missing = notFoundPage(page, { href: pagePaths.reports(), label: 'Back to the reports' });
 
   /** The range and room asked for: the twelve months up to the room's today (the first room's for all) when no date is given. */
-  function readQuery(query: { from?: string | undefined; to?: string | undefined; room?: string | undefined }): Read {
-    const rooms = allRooms(db);
+  async function readQuery(query: { from?: string | undefined; to?: string | undefined; room?: string | undefined }): Promise<Read> {
+    const rooms = await allRooms(db);
     const typed: ReportForm = { from: query.from ?? '', to: query.to ?? '', room: query.room ?? '' };
     const roomId = typed.room === '' ? undefined : idOf(typed.room);
     if (typed.room !== '' && roomId === undefined) return { ok: false, status: 400, problem: 'Choose a reading room from the list.', form: typed };
@@ -89,29 +89,29 @@ export const reportPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, {
     return { ok: true, range: { from, to }, room, form };
   }
 
-  const roomChoice = (form: ReportForm) => allRooms(db).map((r) => ({ id: r.id, name: r.name, selected: String(r.id) === form.room }));
+  const roomChoice = async (form: ReportForm) => (await allRooms(db)).map((r) => ({ id: r.id, name: r.name, selected: String(r.id) === form.room }));
 
   async function showReports(request: FastifyRequest, reply: FastifyReply, read: Read) {
     if (!read.ok) {
       if (read.missingRoom !== undefined) return missing(request, reply, 'No such reading room', read.problem);
-      return page(request, reply, 'curator-reports', { title: 'Reports', wide: true, form: read.form, rooms: roomChoice(read.form), report: null, problem: read.problem }, read.status);
+      return page(request, reply, 'curator-reports', { title: 'Reports', wide: true, form: read.form, rooms: await roomChoice(read.form), report: null, problem: read.problem }, read.status);
     }
     const { range, room } = read;
-    const rooms = room ? [room] : allRooms(db);
+    const rooms = room ? [room] : await allRooms(db);
     const query = (groupBy: ReportGrouping): UsageQuery => ({ ...range, readingRoomId: room?.id, groupBy });
-    const months = [...usageRows(db.$client, query('month'))];
+    const months = await usageRows(db, query('month'));
     const view: ReportView = { ...range, readingRoomId: room?.id };
-    const charts = months.length === 0 ? [] : await Promise.all([usesPerMonth(range.from, range.to, months), topCollections([...usageRows(db.$client, query('collection'))]), noShowsPerMonth(range.from, range.to, months)]);
+    const charts = months.length === 0 ? [] : await Promise.all([usesPerMonth(range.from, range.to, months), topCollections(await usageRows(db, query('collection'))), noShowsPerMonth(range.from, range.to, months)]);
     return page(request, reply, 'curator-reports', {
       title: 'Reports',
       wide: true,
       form: read.form,
-      rooms: roomChoice(read.form),
+      rooms: await roomChoice(read.form),
       report: {
         from: readableDate(range.from),
         to: readableDate(range.to),
         where: room ? room.name : 'every reading room',
-        service: serviceFacts(serviceReport(db, rooms, range.from, range.to), rooms),
+        service: serviceFacts(await serviceReport(db, rooms, range.from, range.to), rooms),
         requests: months.reduce((sum, m) => sum + m.requests, 0),
         charts,
         downloads: (['month', 'collection', 'container', 'readingRoom'] as const).map((groupBy) => ({ href: pagePaths.reportCsv(groupBy, view), label: groupingWords[groupBy] })),
@@ -119,13 +119,13 @@ export const reportPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, {
     });
   }
 
-  app.get('/reports', { config: curators, schema: { ...hidden, querystring: Type.Object(ReportQuery) } }, async (request, reply) => showReports(request, reply, readQuery(request.query)));
+  app.get('/reports', { config: curators, schema: { ...hidden, querystring: Type.Object(ReportQuery) } }, async (request, reply) => showReports(request, reply, await readQuery(request.query)));
 
   app.get(
     '/reports/usage.csv',
     { config: curators, schema: { ...hidden, querystring: Type.Object({ ...ReportQuery, groupBy: Type.Optional(literals(reportGroupings)) }) } },
     async (request, reply) => {
-      const read = readQuery(request.query);
+      const read = await readQuery(request.query);
       if (!read.ok) {
         if (read.missingRoom !== undefined) return missing(request, reply, 'No such reading room', read.problem);
         return page(request, reply, 'message', { title: 'No such report', message: read.problem, problem: true, link: { href: pagePaths.reports(), label: 'Back to the reports' } }, read.status);
@@ -137,7 +137,7 @@ export const reportPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="usage-${groupBy}-${from}-${to}${room}.csv"`)
         .header('cache-control', 'no-store')
-        .send(usageCsv(db, { from, to, readingRoomId: read.room?.id, groupBy }));
+        .send(await usageCsv(db, { from, to, readingRoomId: read.room?.id, groupBy }));
     },
   );
 };

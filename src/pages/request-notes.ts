@@ -43,11 +43,11 @@ interface NoteLine {
 }
 
 /** The notes of some requests that `viewer` may read, by request, oldest first, each author read once. */
-export function notesByRequest(db: Database, requestIds: readonly number[], viewer: UserRow, timezone: string): Map<number, NoteLine[]> {
+export async function notesByRequest(db: Database, requestIds: readonly number[], viewer: UserRow, timezone: string): Promise<Map<number, NoteLine[]>> {
   const authors = new Map<number, UserRow | undefined>();
   const byRequest = new Map<number, NoteLine[]>();
-  for (const note of notesOf(db, requestIds, viewer)) {
-    if (!authors.has(note.authorId)) authors.set(note.authorId, findUser(db, note.authorId));
+  for (const note of await notesOf(db, requestIds, viewer)) {
+    if (!authors.has(note.authorId)) authors.set(note.authorId, await findUser(db, note.authorId));
     const author = authors.get(note.authorId);
     const line: NoteLine = {
       id: note.id,

@@ -44,7 +44,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
   const readableTime = (at: Date) => readableInstant(at, config.timezone);
 
   /** "My requests": by visit date, the latest first; with a notice of what was just done. */
-  const showRequests = (
+  const showRequests = async (
     request: FastifyRequest,
     reply: FastifyReply,
     shown: { submitted?: number[]; cancelled?: number; released?: number; problem?: string },
@@ -52,7 +52,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
   ) => {
     const account = accountOf(request);
     const today = todayIn(config.timezone, clock());
-    const rows = listRequests(db, { researcherId: account.id }, ALL_OF_THEM);
+    const rows = await listRequests(db, { researcherId: account.id }, ALL_OF_THEM);
     const byDate = new Map<IsoDate, RequestRow[]>();
     for (const row of rows) byDate.set(row.visitDate, [...(byDate.get(row.visitDate) ?? []), row]);
     const groups = [...byDate.keys()]
@@ -88,7 +88,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
   };
 
   app.get('/collections', { config: anyone, schema: hidden }, async (request, reply) =>
-    page(request, reply, 'researcher-collections', { title: 'Collections', collections: findCollections(db) }),
+    page(request, reply, 'researcher-collections', { title: 'Collections', collections: await findCollections(db) }),
   );
 
   app.get(
@@ -132,7 +132,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       // blank from there, the page is shown again, saying that it is needed. A day that cannot be
       // booked is refused first, as the submission would.
       const reason = originalReason?.trim() ?? '';
-      if (reason === '' && collectionId !== undefined && openVisitDays(db, findCollections(db, { id: collectionId })[0]?.readingRoomId, clock()).days.includes(visitDate)) {
+      if (reason === '' && collectionId !== undefined && (await openVisitDays(db, (await findCollections(db, { id: collectionId }))[0]?.readingRoomId, clock())).days.includes(visitDate)) {
         const offers = await surrogateOffers(db, visitDate, containerIds, componentIds);
         if (offers.length > 0) {
           const asked = originalReason !== undefined;
@@ -193,7 +193,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
     const found = id === undefined ? undefined : await attempt(() => visibleRequest(db, id, accountOf(request)));
     if (!found?.ok) return missing(request, reply, 'No such request', `There is no request ${request.params.id} among yours.`);
     const row = found.value;
-    const events = eventsOf(db, row.id).map((event) => ({
+    const events = (await eventsOf(db, row.id)).map((event) => ({
       when: readableTime(event.at),
       from: event.fromStatus,
       to: event.toStatus,
@@ -201,7 +201,7 @@ export const researcherPages: FastifyPluginAsyncTypebox<PageOptions> = async (ap
       note: event.note,
     }));
     // The domain's `notesOf` gives a researcher only the notes written for them: never a staff note.
-    const notes = notesOf(db, [row.id], accountOf(request)).map((note) => ({ when: readableTime(note.createdAt), text: note.text }));
+    const notes = (await notesOf(db, [row.id], accountOf(request))).map((note) => ({ when: readableTime(note.createdAt), text: note.text }));
     return page(request, reply, 'researcher-request', {
       title: `${row.containerLabel} for ${readableDate(row.visitDate)}`,
       request: row,

@@ -42,8 +42,8 @@ export const roomDeskPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
   const missing = notFoundPage(page, { href: pagePaths.desk(), label: 'Back to the desk' });
 
   /** The room and day a page shows: the first room and its today when not named; undefined for an unknown room. */
-  const roomAndDay = (roomId: number | undefined, date: IsoDate | undefined) => {
-    const rooms = allRooms(db);
+  const roomAndDay = async (roomId: number | undefined, date: IsoDate | undefined) => {
+    const rooms = await allRooms(db);
     const room = roomId === undefined ? rooms[0] : rooms.find((r) => r.id === roomId);
     if (!room) return undefined;
     const today = todayIn(room.timezone, clock());
@@ -62,26 +62,26 @@ export const roomDeskPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
     next: date < LAST_DATE ? { href: path(room.id, addDays(date, 1)), label: readableDate(addDays(date, 1)) } : null,
   });
 
-  const showAppointments = (request: FastifyRequest, reply: FastifyReply, roomId: number | undefined, date: IsoDate | undefined, extra: Extra = {}) => {
-    const shown = roomAndDay(roomId, date);
+  const showAppointments = async (request: FastifyRequest, reply: FastifyReply, roomId: number | undefined, date: IsoDate | undefined, extra: Extra = {}) => {
+    const shown = await roomAndDay(roomId, date);
     if (!shown) return missing(request, reply, 'No such reading room', `There is no reading room ${roomId}.`);
     const { rooms, room, today } = shown;
     const researcher = researcherLookup(db);
     const readable = (at: Date | null) => (at ? readableInstant(at, room.timezone) : null);
-    const people = listAppointments(db, { date: shown.date, readingRoomId: room.id }, ALL_OF_THEM)
-      .map((row) => ({
-        id: row.id,
-        status: row.status,
-        statusWords: appointmentWords[row.status].desk,
-        researcher: researcher(row.researcherId),
-        checkedIn: readable(row.checkedInAt),
-        checkedOut: readable(row.checkedOutAt),
-        actions: deskActionsFor(row, today).map((action) => ({ action, label: actionWords[action].button })),
-        requests: requestsOfAppointment(db, row.id)
-          .sort(walkingOrder)
-          .map((r) => deskRow(db, r, researcher)),
-      }))
-      .sort((a, b) => deskOrder.indexOf(a.status) - deskOrder.indexOf(b.status) || a.researcher.name.localeCompare(b.researcher.name, 'en'));
+    const people = (
+      await Promise.all(
+        (await listAppointments(db, { date: shown.date, readingRoomId: room.id }, ALL_OF_THEM)).map(async (row) => ({
+          id: row.id,
+          status: row.status,
+          statusWords: appointmentWords[row.status].desk,
+          researcher: await researcher(row.researcherId),
+          checkedIn: readable(row.checkedInAt),
+          checkedOut: readable(row.checkedOutAt),
+          actions: deskActionsFor(row, today).map((action) => ({ action, label: actionWords[action].button })),
+          requests: await Promise.all((await requestsOfAppointment(db, row.id)).sort(walkingOrder).map((r) => deskRow(db, r, researcher))),
+        })),
+      )
+    ).sort((a, b) => deskOrder.indexOf(a.status) - deskOrder.indexOf(b.status) || a.researcher.name.localeCompare(b.researcher.name, 'en'));
     return page(
       request,
       reply,
@@ -108,8 +108,8 @@ export const roomDeskPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
     },
     async (request, reply) => {
       const { room, date, done, appointment } = request.query;
-      const row = appointment === undefined ? undefined : findAppointment(db, appointment);
-      const notice = row && done ? `${researcherLookup(db)(row.researcherId).name} is ${actionWords[done].done}.` : null;
+      const row = appointment === undefined ? undefined : await findAppointment(db, appointment);
+      const notice = row && done ? `${(await researcherLookup(db)(row.researcherId)).name} is ${actionWords[done].done}.` : null;
       return showAppointments(request, reply, room, date, { notice });
     },
   );
@@ -124,7 +124,7 @@ export const roomDeskPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
       },
       async (request, reply) => {
         const { id } = request.params;
-        const row = findAppointment(db, id);
+        const row = await findAppointment(db, id);
         if (!row) return missing(request, reply, 'No such appointment', `There is no appointment ${id}.`);
         const moved = await attempt(() => deskAppointment(requests, id, accountOf(request), action, clock));
         if (!moved.ok) {
@@ -137,12 +137,13 @@ export const roomDeskPages: FastifyPluginAsyncTypebox<PageOptions> = async (app,
   }
 
   app.get('/paging/hold-shelf', { config: staffOnly, schema: { ...hidden, querystring: Type.Object(RoomDayQuery) } }, async (request, reply) => {
-    const shown = roomAndDay(request.query.room, request.query.date);
+    const shown = await roomAndDay(request.query.room, request.query.date);
     if (!shown) return missing(request, reply, 'No such reading room', `There is no reading room ${request.query.room}.`);
     const { rooms, room, today, date } = shown;
     const researcher = researcherLookup(db);
     // Holds are researchers' only (a class session's box is never held).
-    const items = holdShelf(db, date, room.id).flatMap((item) => (item.researcher ? [{ ...item, researcher: researcher(item.researcher.id) }] : []));
+    const items = [];
+    for (const item of await holdShelf(db, date, room.id)) if (item.researcher) items.push({ ...item, researcher: await researcher(item.researcher.id) });
     return page(request, reply, 'staff-hold-shelf', {
       title: `Hold shelf: ${room.name}, ${readableDate(date)}`,
       wide: true,

@@ -44,10 +44,10 @@ export const savedPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
    * A room on a visit date: in words, whether it can be booked, and the researcher's appointment
    * there that day; `readable` when the room is open for requests that day, seats left or not.
    */
-  const roomOn = (room: ReadingRoom, researcherId: number, date: IsoDate) => {
-    const taken = room.seats === null ? new Map<IsoDate, number>() : seatsTaken(db, room.id, date, date);
-    const verdict = visitDays(roomDay(db, room, clock()), monthOf(date), taken).find((d) => d.date === date)!.verdict;
-    const appointment = listAppointments(db, { researcherId, readingRoomId: room.id, date }, ALL_THAT_DAY).find((a) => takesSeat(a.status));
+  const roomOn = async (room: ReadingRoom, researcherId: number, date: IsoDate) => {
+    const taken = room.seats === null ? new Map<IsoDate, number>() : await seatsTaken(db, room.id, date, date);
+    const verdict = visitDays(await roomDay(db, room, clock()), monthOf(date), taken).find((d) => d.date === date)!.verdict;
+    const appointment = (await listAppointments(db, { researcherId, readingRoomId: room.id, date }, ALL_THAT_DAY)).find((a) => takesSeat(a.status));
     return {
       words: dayWords(date, verdict),
       appointment: appointment ? appointmentWords[appointment.status].researcher : null,
@@ -55,27 +55,28 @@ export const savedPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     };
   };
 
-  const showSaved = (request: FastifyRequest, reply: FastifyReply, shown: SavedShown, status = 200) => {
+  const showSaved = async (request: FastifyRequest, reply: FastifyReply, shown: SavedShown, status = 200) => {
     const researcher = accountOf(request);
-    const items = savedList(db, researcher.id);
+    const items = await savedList(db, researcher.id);
     const roomIds = new Set(items.map((item) => item.readingRoomId));
-    const rooms = allRooms(db).filter((room) => roomIds.has(room.id));
+    const rooms = (await allRooms(db)).filter((room) => roomIds.has(room.id));
     // The days offered: those a visit can be requested for in at least one room of the list.
-    const openDays = [...new Set(rooms.flatMap((room) => openVisitDays(db, room.id, clock()).days))].sort();
+    const openDays = [...new Set((await Promise.all(rooms.map((room) => openVisitDays(db, room.id, clock())))).flatMap((open) => open.days))].sort();
     const visitDate = shown.date !== undefined && openDays.includes(shown.date) ? shown.date : undefined;
     let problem = shown.problem ?? null;
     if (!problem && shown.date && !visitDate && items.length > 0) {
       problem = `${isIsoDate(shown.date) ? readableDate(shown.date) : 'That date'} is not open for requests in the reading rooms of your list; choose a day from the list.`;
     }
 
-    const details = containerDetails(db, items.flatMap((item) => item.containerIds));
-    const groups = rooms.map((room) => {
+    const details = await containerDetails(db, items.flatMap((item) => item.containerIds));
+    const groups = [];
+    for (const room of rooms) {
       const here = items.filter((item) => item.readingRoomId === room.id);
       const boxes = [...new Set(here.flatMap((item) => item.containerIds))].map((id) => details.get(id)!);
-      const day = visitDate ? roomOn(room, researcher.id, visitDate) : null;
+      const day = visitDate ? await roomOn(room, researcher.id, visitDate) : null;
       // A day the room cannot be booked says nothing of its boxes: the room's words say why.
-      const standings = visitDate && day?.readable ? boxesOn(db, researcher.id, boxes.filter((b) => !b.withdrawn), visitDate) : new Map<number, BoxOnDay>();
-      return {
+      const standings = visitDate && day?.readable ? await boxesOn(db, researcher.id, boxes.filter((b) => !b.withdrawn), visitDate) : new Map<number, BoxOnDay>();
+      groups.push({
         room,
         day,
         items: here.map((item) => {
@@ -94,8 +95,8 @@ export const savedPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
             checked: requestable && (shown.checked === undefined || shown.checked.includes(item.id)),
           };
         }),
-      };
-    });
+      });
+    }
     const justSaved = items.filter((item) => shown.saved?.includes(item.id)).map((item) => item.label);
     return page(
       request,

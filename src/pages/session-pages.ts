@@ -21,9 +21,9 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
   const sessionPerson = (request: FastifyRequest) => app.personOf(request.cookies[SESSION_COOKIE], request.method);
 
   app.get('/', { schema: hidden }, async (request, reply) => {
-    const person = sessionPerson(request);
+    const person = await sessionPerson(request);
     if (person) return seeOther(reply, config, homeOf[person.role]);
-    return page(request, reply, 'home', { title: config.libraryName, collections: findCollections(db) });
+    return page(request, reply, 'home', { title: config.libraryName, collections: await findCollections(db) });
   });
 
   app.get('/sign-in', { schema: { ...hidden, querystring: Type.Object({ next: Type.Optional(FormText) }) } }, async (request, reply) =>
@@ -51,7 +51,7 @@ export const sessionPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, 
 
   // Ends the person's tokens, not only this browser's cookie: a copy of it must not outlive the session.
   app.post('/sign-out', { preHandler: app.csrfProtection, schema: { ...hidden, body: FormBody({}) } }, async (request, reply) => {
-    const person = sessionPerson(request);
+    const person = await sessionPerson(request);
     if (person) await signOut(ctx, person, originOf(request, clock));
     return seeOther(endSession(reply, secure), config, '/sign-in');
   });

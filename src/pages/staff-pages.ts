@@ -46,15 +46,15 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
   const page = pageRenderer(config, clock);
 
   /** "Box 2, GEN MSS 238, for A Reader: now delivered." — said after a move, from what is stored. */
-  const movedNotice = (requestId: number | undefined): string | null => {
-    const row = requestId === undefined ? undefined : findRequest(db, requestId);
+  const movedNotice = async (requestId: number | undefined): Promise<string | null> => {
+    const row = requestId === undefined ? undefined : await findRequest(db, requestId);
     if (!row) return null;
-    const researcher = findUser(db, row.researcherId);
+    const researcher = await findUser(db, row.researcherId);
     return `${row.containerLabel}, ${row.callNumber}, for ${researcher?.name ?? 'the researcher'}: now “${deskStatus(row.status)}”.`;
   };
 
-  const checkedNotice = (userId: number | undefined): string | null => {
-    const user = userId === undefined ? undefined : findUser(db, userId);
+  const checkedNotice = async (userId: number | undefined): Promise<string | null> => {
+    const user = userId === undefined ? undefined : await findUser(db, userId);
     return user && user.identityVerifiedAt !== null ? `${user.name}’s photo ID is recorded as checked.` : null;
   };
 
@@ -62,8 +62,8 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
   // ---- the views, each also shown again with a refusal after a form post ------------------------
 
-  const showSheet = (request: FastifyRequest, reply: FastifyReply, date: IsoDate, extra: Extra = {}) => {
-    const sheet = pagingSheet(db, date);
+  const showSheet = async (request: FastifyRequest, reply: FastifyReply, date: IsoDate, extra: Extra = {}) => {
+    const sheet = await pagingSheet(db, date);
     return page(
       request,
       reply,
@@ -86,22 +86,22 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     );
   };
 
-  const showDesk = (request: FastifyRequest, reply: FastifyReply, q: string | undefined, extra: Extra = {}) => {
+  const showDesk = async (request: FastifyRequest, reply: FastifyReply, q: string | undefined, extra: Extra = {}) => {
     const date = today();
     const query = q?.trim() ?? '';
     const researcher = researcherLookup(db);
-    const { matches, more } = query ? researchersMatching(db, query) : { matches: [], more: false };
-    const people = matches.map((user) => ({
-      ...researcherLook(user),
-      affiliation: user.affiliation,
-      checkedOn: user.identityVerifiedAt ? readable(user.identityVerifiedAt) : null,
-      requests: listRequests(db, { researcherId: user.id, visitDate: date }, 200)
-        .sort(walkingOrder)
-        .map((row) => deskRow(db, row, researcher)),
-    }));
+    const { matches, more } = query ? await researchersMatching(db, query) : { matches: [], more: false };
+    const people = await Promise.all(
+      matches.map(async (user) => ({
+        ...researcherLook(user),
+        affiliation: user.affiliation,
+        checkedOn: user.identityVerifiedAt ? readable(user.identityVerifiedAt) : null,
+        requests: await Promise.all((await listRequests(db, { researcherId: user.id, visitDate: date }, 200)).sort(walkingOrder).map((row) => deskRow(db, row, researcher))),
+      })),
+    );
     // Without a search: the people expected today, from the day's lists.
-    const expectedIds = query ? [] : [...new Set([...pickList(db, date), ...boxesOut(db, date)].flatMap((item) => (item.researcher ? [item.researcher.id] : [])))];
-    const expected = expectedIds.map(researcher).sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    const expectedIds = query ? [] : [...new Set([...(await pickList(db, date)), ...(await boxesOut(db, date))].flatMap((item) => (item.researcher ? [item.researcher.id] : [])))];
+    const expected = (await Promise.all(expectedIds.map(researcher))).sort((a, b) => a.name.localeCompare(b.name, 'en'));
     const back = pagePaths.desk(query);
     return page(
       request,
@@ -126,14 +126,14 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     );
   };
 
-  const showRequest = (request: FastifyRequest, reply: FastifyReply, id: number, extra: Extra = {}) => {
-    const row = findRequest(db, id);
+  const showRequest = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: Extra = {}) => {
+    const row = await findRequest(db, id);
     if (!row) {
       return page(request, reply, 'message', { title: 'No such request', message: `There is no request ${id}. Check the number on the slip.`, problem: true, link: { href: '/desk', label: 'Back to the desk' } }, 404);
     }
-    const item = deskRow(db, row, researcherLookup(db));
-    const researcher = findUser(db, row.researcherId);
-    const notes = notesByRequest(db, [row.id], accountOf(request), config.timezone).get(row.id) ?? [];
+    const item = await deskRow(db, row, researcherLookup(db));
+    const researcher = await findUser(db, row.researcherId);
+    const notes = (await notesByRequest(db, [row.id], accountOf(request), config.timezone)).get(row.id) ?? [];
     const noted = notes.find((note) => note.id === extra.noted);
     return page(
       request,
@@ -145,7 +145,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
         item,
         isToday: row.visitDate === today(),
         checkedOn: researcher?.identityVerifiedAt ? readable(researcher.identityVerifiedAt) : null,
-        events: eventsOf(db, row.id).map((e) => ({
+        events: (await eventsOf(db, row.id)).map((e) => ({
           at: readable(e.at),
           from: e.fromStatus ? deskStatus(e.fromStatus) : null,
           to: deskStatus(e.toStatus),
@@ -191,11 +191,11 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
   };
 
   /** A refusal said to the person at the desk; an unchecked ID comes with the way to check it. */
-  const refusalExtra = (refusal: ApiError, requestId: number): Extra => {
+  const refusalExtra = async (refusal: ApiError, requestId: number): Promise<Extra> => {
     const extra: Extra = { problem: `${refusal.message} (${refusal.statusCode} ${refusal.code})`, status: refusal.statusCode };
     if (refusal.code === 'IDENTITY_NOT_VERIFIED') {
-      const row = findRequest(db, requestId);
-      const researcher: UserRow | undefined = row && findUser(db, row.researcherId);
+      const row = await findRequest(db, requestId);
+      const researcher: UserRow | undefined = row && (await findUser(db, row.researcherId));
       if (researcher) {
         extra.problem = `${researcher.name}’s photo ID has not been checked: check the photo ID at the desk first. (${refusal.statusCode} ${refusal.code})`;
         extra.problemLink = { href: `${deskHref(researcher)}#researcher-${researcher.id}`, label: `Check ${researcher.name}’s photo ID at the desk` };
@@ -212,7 +212,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       config: staffOnly,
       schema: { ...hidden, querystring: Type.Object({ date: Type.Optional(IsoDateSchema), moved: Type.Optional(IdSchema) }) },
     },
-    async (request, reply) => showSheet(request, reply, request.query.date ?? today(), { notice: movedNotice(request.query.moved) }),
+    async (request, reply) => showSheet(request, reply, request.query.date ?? today(), { notice: await movedNotice(request.query.moved) }),
   );
 
   app.post(
@@ -236,7 +236,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const { id } = request.params;
       const { to, date, back, note, holdUntil } = request.body;
       const moved = await attempt(() => transitionRequest(requests, id, accountOf(request), to, { note: note?.trim() || undefined, holdUntil: holdUntil?.trim() || undefined }, clock));
-      if (!moved.ok) return showAgain(request, reply, back, date, refusalExtra(moved.refusal, id));
+      if (!moved.ok) return showAgain(request, reply, back, date, await refusalExtra(moved.refusal, id));
       const fallback = pagePaths.pickList(date ?? moved.value.visitDate);
       return seeOther(reply, config, backTo(back, fallback, { moved: String(id) }));
     },
@@ -250,12 +250,14 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     async (request, reply) => {
       const date = request.query.date ?? today();
       const researcher = researcherLookup(db);
-      const items = pickList(db, date).map((item) => ({
-        ...item,
-        statusWords: deskStatus(item.status),
-        folders: item.components.map(wantedWords),
-        researcher: item.researcher && researcher(item.researcher.id),
-      }));
+      const items = await Promise.all(
+        (await pickList(db, date)).map(async (item) => ({
+          ...item,
+          statusWords: deskStatus(item.status),
+          folders: item.components.map(wantedWords),
+          researcher: item.researcher && (await researcher(item.researcher.id)),
+        })),
+      );
       return page(request, reply, 'staff-print', {
         title: `Pick list: ${readableDate(date)}`,
         date,
@@ -274,15 +276,17 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     async (request, reply) => {
       const date = request.query.date ?? today();
       const researcher = researcherLookup(db);
-      const slips = pickList(db, date).map((item) => {
-        const row = findRequest(db, item.requestId);
-        return {
-          ...item,
-          // A class session's box goes to the class's table: no researcher's photo ID to check.
-          identityChecked: item.researcher ? researcher(item.researcher.id).identityChecked : null,
-          restrictionNote: row?.restricted ? (row.restrictionNote ?? 'Restricted material') : null,
-        };
-      });
+      const slips = await Promise.all(
+        (await pickList(db, date)).map(async (item) => {
+          const row = await findRequest(db, item.requestId);
+          return {
+            ...item,
+            // A class session's box goes to the class's table: no researcher's photo ID to check.
+            identityChecked: item.researcher ? (await researcher(item.researcher.id)).identityChecked : null,
+            restrictionNote: row?.restricted ? (row.restrictionNote ?? 'Restricted material') : null,
+          };
+        }),
+      );
       const pdf = await callSlipsPdf(slips, { libraryName: config.libraryName, date, publicUrl: config.publicUrl, paper: request.query.paper ?? 'letter', now: clock() });
       return reply
         .type('application/pdf')
@@ -305,7 +309,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     },
     async (request, reply) => {
       const { q, moved, checked } = request.query;
-      return showDesk(request, reply, q, { notice: checkedNotice(checked) ?? movedNotice(moved) });
+      return showDesk(request, reply, q, { notice: (await checkedNotice(checked)) ?? (await movedNotice(moved)) });
     },
   );
 
@@ -349,7 +353,7 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
     },
     async (request, reply) => {
       const { moved, checked, noted } = request.query;
-      return showRequest(request, reply, request.params.id, { notice: checkedNotice(checked) ?? movedNotice(moved), noted });
+      return showRequest(request, reply, request.params.id, { notice: (await checkedNotice(checked)) ?? (await movedNotice(moved)), noted });
     },
   );
 

@@ -33,9 +33,9 @@ export function surrogateView(surrogate: { kind: SurrogateKind; note: string | n
  * submission will refuse (a folder housed nowhere) offers nothing: the refusal comes from the submission.
  */
 export async function surrogateOffers(db: Database, visitDate: IsoDate, containerIds: readonly number[], componentIds: readonly number[]): Promise<SurrogateOffer[]> {
-  const wanted = await attempt(() => wantedContainers(containerIds, [...wantedComponents(db, componentIds).values()]).containerIds);
+  const wanted = await attempt(async () => wantedContainers(containerIds, [...(await wantedComponents(db, componentIds)).values()]).containerIds);
   if (!wanted.ok) return [];
-  const details = containerDetails(db, wanted.value);
+  const details = await containerDetails(db, wanted.value);
   return wanted.value.flatMap((id) => {
     const c = details.get(id);
     if (!c?.surrogateKind || !restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, visitDate)) return [];

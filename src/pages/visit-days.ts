@@ -24,8 +24,8 @@ export interface OpenVisitDays {
  * from its earliest visit date to its horizon; `overridable`, where staff may override the lead
  * time for a researcher, from today. `earliest` is the lead time's earliest visit date either way.
  */
-export function openVisitDays(db: Database, roomId: number | undefined, now: Date, { overridable = false } = {}): OpenVisitDays {
-  const day = roomDay(db, roomOrFirst(db, roomId), now);
+export async function openVisitDays(db: Database, roomId: number | undefined, now: Date, { overridable = false } = {}): Promise<OpenVisitDays> {
+  const day = await roomDay(db, await roomOrFirst(db, roomId), now);
   const first = earliestVisitIn(day, overridable);
   const horizon = horizonOf(day);
   const days =
@@ -69,13 +69,13 @@ export const boxWords: Record<BoxOnDay, string> = {
  * How each box stands on a day for a researcher: the holders of src/requests/holders.ts (theirs, or
  * another reader's), then its restriction that day.
  */
-export function boxesOn(
+export async function boxesOn(
   db: Database,
   researcherId: number,
   boxes: readonly { id: number; restricted: boolean; restrictedUntil: IsoDate | null }[],
   date: IsoDate,
-): Map<number, BoxOnDay> {
-  const holders = holdersOn(db, boxes.map((b) => b.id), date);
+): Promise<Map<number, BoxOnDay>> {
+  const holders = await holdersOn(db, boxes.map((b) => b.id), date);
   return new Map(
     boxes.map((box) => {
       const holder = holders.get(box.id);

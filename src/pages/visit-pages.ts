@@ -38,10 +38,10 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
   const missing = notFoundPage(page, { href: pagePaths.appointments, label: 'Your appointments' });
 
   /** The month of a room to plan a visit in, with the chosen boxes' standing on each day it could be read. */
-  const showPlan = (request: FastifyRequest, reply: FastifyReply, asked: PlanAsked, problem: string | null = null, status = 200) => {
+  const showPlan = async (request: FastifyRequest, reply: FastifyReply, asked: PlanAsked, problem: string | null = null, status = 200) => {
     const researcher = accountOf(request);
-    const rooms = allRooms(db);
-    const details = containerDetails(db, asked.containerIds);
+    const rooms = await allRooms(db);
+    const details = await containerDetails(db, asked.containerIds);
     const boxes = asked.containerIds.flatMap((id) => details.get(id) ?? []);
     const askedRoom = idOf(asked.room);
     const room = rooms.find((r) => r.id === (askedRoom ?? boxes[0]?.readingRoomId)) ?? (asked.room === undefined ? rooms[0] : undefined);
@@ -49,7 +49,7 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
 
     const today = todayIn(room.timezone, clock());
     // Every closure ahead, not only those up to the horizon: a closed day past it still says why.
-    const roomDay = { room, today, closures: closuresFrom(db, room.id, today) };
+    const roomDay = { room, today, closures: await closuresFrom(db, room.id, today) };
     const firstMonth = monthOf(today);
     const lastMonth = monthOf(horizonOf(roomDay));
     const askedMonth = asked.month !== undefined && isIsoMonth(asked.month) ? asked.month : undefined;
@@ -58,34 +58,35 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       problem = `Visits to ${room.name} can be planned from ${readableMonth(firstMonth)} to ${readableMonth(lastMonth)}; here is ${readableMonth(month)}.`;
     }
 
-    const taken = room.seats === null ? new Map<IsoDate, number>() : seatsTaken(db, room.id, `${month}-01`, `${month}-31`);
+    const taken = room.seats === null ? new Map<IsoDate, number>() : await seatsTaken(db, room.id, `${month}-01`, `${month}-31`);
     const mine = new Map(
-      listAppointments(db, { researcherId: researcher.id, readingRoomId: room.id }, ALL_OF_THEM)
+      (await listAppointments(db, { researcherId: researcher.id, readingRoomId: room.id }, ALL_OF_THEM))
         .filter((a) => takesSeat(a.status) && monthOf(a.date) === month)
         .map((a) => [a.date, a]),
     );
     const here = boxes.filter((b) => b.readingRoomId === room.id && !b.withdrawn);
     /** How each chosen box of this room stands on a day. */
-    const standingsOn = (date: IsoDate) => {
-      const standings = boxesOn(db, researcher.id, here, date);
+    const standingsOn = async (date: IsoDate) => {
+      const standings = await boxesOn(db, researcher.id, here, date);
       return here.map((box) => {
         const standing = standings.get(box.id)!;
         return { label: box.containerLabel, standing, words: boxWords[standing] };
       });
     };
-    const days = visitDays(roomDay, month, taken).map(({ date, verdict }) => {
+    const days = [];
+    for (const { date, verdict } of visitDays(roomDay, month, taken)) {
       const appointment = mine.get(date);
       const readable = verdict.kind === 'bookable' || verdict.kind === 'full';
-      return {
+      days.push({
         date,
         day: readableDay(date),
         kind: verdict.kind,
         words: dayWords(date, verdict),
         appointment: appointment ? { status: appointmentWords[appointment.status].researcher } : null,
         mayBook: verdict.kind === 'bookable' && !appointment,
-        boxes: readable ? standingsOn(date) : [],
-      };
-    });
+        boxes: readable ? await standingsOn(date) : [],
+      });
+    }
     const roomOf = new Map(rooms.map((r) => [r.id, r.name]));
     return page(
       request,
@@ -115,12 +116,12 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
   };
 
   /** "My appointments": the coming ones first (soonest first), then the past (latest first). */
-  const showAppointments = (request: FastifyRequest, reply: FastifyReply, shown: { booked?: number; cancelled?: number; problem?: string }, status = 200) => {
+  const showAppointments = async (request: FastifyRequest, reply: FastifyReply, shown: { booked?: number; cancelled?: number; problem?: string }, status = 200) => {
     const researcher = accountOf(request);
     const now = clock();
-    const rooms = new Map(allRooms(db).map((r) => [r.id, r]));
-    const theirs = listRequests(db, { researcherId: researcher.id }, ALL_OF_THEM);
-    const visits = listAppointments(db, { researcherId: researcher.id }, ALL_OF_THEM).map((row) => {
+    const rooms = new Map((await allRooms(db)).map((r) => [r.id, r]));
+    const theirs = await listRequests(db, { researcherId: researcher.id }, ALL_OF_THEM);
+    const visits = (await listAppointments(db, { researcherId: researcher.id }, ALL_OF_THEM)).map((row) => {
       const room = rooms.get(row.readingRoomId) as ReadingRoom;
       const today = todayIn(room.timezone, now);
       return {
@@ -178,7 +179,7 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const { room, date } = request.body;
       const containerIds = idsOf(request.body.containerIds) ?? [];
       const roomId = idOf(room);
-      if (roomId === undefined || !findRoom(db, roomId)) return missing(request, reply, 'No such reading room', `There is no reading room ${room}.`);
+      if (roomId === undefined || !(await findRoom(db, roomId))) return missing(request, reply, 'No such reading room', `There is no reading room ${room}.`);
       if (!isIsoDate(date)) return showPlan(request, reply, { room, containerIds }, 'Choose a day of the month to book.', 422);
       const asked = { room, month: monthOf(date), containerIds };
       const booked = await attempt(() => makeAppointment(requests, accountOf(request), roomId, date, clock));
@@ -219,7 +220,7 @@ export const visitPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
       const found = id === undefined ? undefined : await attempt(() => visibleAppointment(db, id, accountOf(request)));
       if (!found?.ok) return missing(request, reply, 'No such appointment', `There is no appointment ${request.params.id} among yours.`);
       const appointment = found.value;
-      const roomName = findRoom(db, appointment.readingRoomId)?.name ?? 'the reading room';
+      const roomName = (await findRoom(db, appointment.readingRoomId))?.name ?? 'the reading room';
       const site = { libraryName: config.libraryName, publicUrl: config.publicUrl, appointmentsUrl: pageLinks(config.publicUrl).appointments };
       const file = appointmentCalendarFile({ id: appointment.id, date: appointment.date, roomName }, site, appointment.status === 'cancelled');
       return reply

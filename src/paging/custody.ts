@@ -6,8 +6,9 @@ import { containers, requestEvents, requests } from '../../db/schema.ts';
  * A box's chain of custody: every change of every request for it, oldest first, with whose request
  * it was (a researcher's or a class session's). Undefined when there is no such box.
  */
-export function custodyOf(db: Database, containerId: number) {
-  if (!db.select({ id: containers.id }).from(containers).where(eq(containers.id, containerId)).get()) return undefined;
+export async function custodyOf(db: Database, containerId: number) {
+  const [box] = await db.select({ id: containers.id }).from(containers).where(eq(containers.id, containerId));
+  if (!box) return undefined;
   return db
     .select({
       at: requestEvents.at,
@@ -21,6 +22,5 @@ export function custodyOf(db: Database, containerId: number) {
     .from(requestEvents)
     .innerJoin(requests, eq(requests.id, requestEvents.requestId))
     .where(eq(requests.containerId, containerId))
-    .orderBy(asc(requestEvents.id))
-    .all();
+    .orderBy(asc(requestEvents.id));
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { classSessions, collections, containers, requests, users } from '../../db/schema.ts';
-import { prepared, whileUnchanged } from '../caches.ts';
+import { whileUnchanged } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { pickListStatuses } from '../domain/request-status.ts';
 import { walkingOrder } from '../domain/walking-order.ts';
@@ -36,16 +37,16 @@ function pickItem(row: RequestRow, holder: Holder): PickItem {
 }
 
 /** A day's requests in some statuses (in one room, or all), in walking order, with their researchers' names or their classes' titles. */
-export function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof requestsOn>[2], roomId?: number): PickItem[] {
-  return asStaffList(tx, requestsOn(tx, date, statuses, roomId));
+export async function staffList(tx: Writer, date: IsoDate, statuses: Parameters<typeof requestsOn>[2], roomId?: number): Promise<PickItem[]> {
+  return asStaffList(tx, await requestsOn(tx, date, statuses, roomId));
 }
 
-function asStaffList(tx: Writer, found: RequestRow[]): PickItem[] {
+async function asStaffList(tx: Writer, found: RequestRow[]): Promise<PickItem[]> {
   const rows = found.sort(walkingOrder);
   const researcherIds = [...new Set(rows.flatMap((r) => (r.researcherId === null ? [] : [r.researcherId])))];
   const classIds = [...new Set(rows.flatMap((r) => (r.classSessionId === null ? [] : [r.classSessionId])))];
-  const names = new Map(researcherIds.length ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, researcherIds)).all().map((u) => [u.id, u.name]) : []);
-  const titles = new Map(classIds.length ? tx.select({ id: classSessions.id, title: classSessions.title }).from(classSessions).where(inArray(classSessions.id, classIds)).all().map((c) => [c.id, c.title]) : []);
+  const names = new Map(researcherIds.length ? (await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, researcherIds))).map((u) => [u.id, u.name]) : []);
+  const titles = new Map(classIds.length ? (await tx.select({ id: classSessions.id, title: classSessions.title }).from(classSessions).where(inArray(classSessions.id, classIds))).map((c) => [c.id, c.title]) : []);
   return rows.map((row) =>
     pickItem(row, {
       researcherId: row.researcherId,
@@ -60,15 +61,15 @@ function asStaffList(tx: Writer, found: RequestRow[]): PickItem[] {
  * The day's pick list: what is to be fetched or has been fetched (scheduled and paged), in one
  * room or in every room. A held box is not on it: it waits on the hold shelf.
  */
-export function pickList(tx: Writer, date: IsoDate, roomId?: number): PickItem[] {
+export async function pickList(tx: Writer, date: IsoDate, roomId?: number): Promise<PickItem[]> {
   // Staff reload it all day; asked again while nothing changed, it is not read again (src/caches.ts).
-  const all = whileUnchanged(tx, `pickList:${date}`, () => Object.freeze(readPickList(tx, date).map((item) => Object.freeze(item))));
+  const all = await whileUnchanged(tx, `pickList:${date}`, async () => Object.freeze((await readPickList(tx, date)).map((item) => Object.freeze(item))));
   return roomId === undefined ? all.map(({ readingRoomId: _, ...item }) => item) : all.filter((item) => item.readingRoomId === roomId).map(({ readingRoomId: _, ...item }) => item);
 }
 
-function readPickList(tx: Writer, date: IsoDate): (PickItem & { readingRoomId: number })[] {
+async function readPickList(tx: Writer, date: IsoDate): Promise<(PickItem & { readingRoomId: number })[]> {
   // One prepared statement with the list's own columns and the researcher's name joined in.
-  const rows = prepared(tx, 'pickList', () =>
+  const rows = await prepared(tx, 'pickList', () =>
     tx
       .select({
         requestId: requests.id,
@@ -89,10 +90,9 @@ function readPickList(tx: Writer, date: IsoDate): (PickItem & { readingRoomId: n
       .innerJoin(collections, eq(collections.id, containers.collectionId))
       .leftJoin(users, eq(users.id, requests.researcherId))
       .leftJoin(classSessions, eq(classSessions.id, requests.classSessionId))
-      .where(and(eq(requests.visitDate, sql.placeholder('date')), inArray(requests.status, [...pickListStatuses])))
-      .prepare(),
-  ).all({ date });
-  const listed = componentsOf(tx, rows.map((r) => r.requestId));
+      .where(and(eq(requests.visitDate, sql.placeholder('date')), inArray(requests.status, [...pickListStatuses]))),
+  ).rows({ date });
+  const listed = await componentsOf(tx, rows.map((r) => r.requestId));
   return rows.sort(walkingOrder).map((r) => ({
     readingRoomId: r.readingRoomId,
     requestId: r.requestId,
@@ -107,11 +107,11 @@ function readPickList(tx: Writer, date: IsoDate): (PickItem & { readingRoomId: n
 }
 
 /** What is still out of the stacks: delivered to a researcher, or back at the desk. */
-export const boxesOut = (tx: Writer, date: IsoDate, roomId?: number) => asStaffList(tx, requestsOutOn(tx, date, roomId));
+export const boxesOut = async (tx: Writer, date: IsoDate, roomId?: number) => asStaffList(tx, await requestsOutOn(tx, date, roomId));
 
 /** The hold shelf of a day: boxes kept at the desk for researchers coming back, in walking order. */
-export function holdShelf(tx: Writer, date: IsoDate, roomId: number) {
-  const rows = heldOnShelf(tx, date, roomId);
+export async function holdShelf(tx: Writer, date: IsoDate, roomId: number) {
+  const rows = await heldOnShelf(tx, date, roomId);
   const holdUntil = new Map(rows.map((r) => [r.id, r.holdUntil]));
-  return asStaffList(tx, rows).map((item) => ({ ...item, holdUntil: holdUntil.get(item.requestId) ?? null }));
+  return (await asStaffList(tx, rows)).map((item) => ({ ...item, holdUntil: holdUntil.get(item.requestId) ?? null }));
 }

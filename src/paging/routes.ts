@@ -23,7 +23,7 @@ export const pagingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
         response: { 200: Type.Object({ date: IsoDateSchema, items: Type.Array(PickItemSchema) }), ...errorResponses(400, 401, 403) },
       },
     },
-    async (request, reply) => sendWhileUnchanged(request, reply, db, () => ({ date: request.query.date, items: pickList(db, request.query.date) })),
+    async (request, reply) => sendWhileUnchanged(request, reply, db, async () => ({ date: request.query.date, items: await pickList(db, request.query.date) })),
   );
 
   app.get(
@@ -40,7 +40,7 @@ export const pagingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     },
     async (request) => {
       const { containerId } = request.params;
-      const items = custodyOf(db, containerId);
+      const items = await custodyOf(db, containerId);
       if (!items) throw notFound(`There is no container ${containerId}.`);
       return { items: items.map((e) => ({ ...e, at: e.at.toISOString() })) };
     },

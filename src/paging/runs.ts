@@ -21,14 +21,14 @@ import { bookedStatuses, pickListStatuses, unresolvedStatuses } from '../domain/
 // key and does nothing new. `roomClock` runs what is due; the `paging` worker asks it every minute.
 
 /** Marks a run done; false when it already was. */
-function firstRun(tx: Writer, key: string, now: Date): boolean {
-  return tx.insert(scheduledRuns).values({ key, at: now }).onConflictDoNothing().run().changes === 1;
+async function firstRun(tx: Writer, key: string, now: Date): Promise<boolean> {
+  return (await tx.insert(scheduledRuns).values({ key, at: now }).onConflictDoNothing().returning({ key: scheduledRuns.key })).length === 1;
 }
 
 /** The room's date at `now` and whether it is open on it. */
-function roomToday(tx: Writer, room: ReadingRoom, now: Date) {
+async function roomToday(tx: Writer, room: ReadingRoom, now: Date) {
   const today = todayIn(room.timezone, now);
-  const closures = closuresFrom(tx, room.id, today);
+  const closures = await closuresFrom(tx, room.id, today);
   return { today, closures, open: isBusinessDay(today, closures) };
 }
 
@@ -46,16 +46,16 @@ export type RunOutcome = { done: false; why: string } | { done: true; date: IsoD
  * scheduled requests in that room, in walking order, mailed to every member of staff.
  */
 export function pagingRun(ctx: RequestsContext, room: ReadingRoom, pullTime: string, now: Date): Promise<RunOutcome> {
-  return commit(ctx.db, (tx) => {
-    const { today, closures, open } = roomToday(tx, room, now);
+  return commit(ctx.db, async (tx) => {
+    const { today, closures, open } = await roomToday(tx, room, now);
     if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
-    if (!firstRun(tx, runKeys.paging(room, today, pullTime), now)) return { done: false, why: 'already run' };
+    if (!(await firstRun(tx, runKeys.paging(room, today, pullTime), now))) return { done: false, why: 'already run' };
     const visitDate = nextBusinessDay(today, closures);
-    const items = pickList(tx, visitDate, room.id).filter((item) => item.status === 'scheduled');
+    const items = (await pickList(tx, visitDate, room.id)).filter((item) => item.status === 'scheduled');
     if (items.length === 0) return { done: true, date: visitDate, count: 0 };
-    queueMail(
+    await queueMail(
       tx,
-      ...pagingStaff(tx).map((member) => ({
+      ...(await pagingStaff(tx)).map((member) => ({
         kind: 'paging-run' as const,
         to: { email: member.email, name: member.name },
         data: { visitDate, items, pickListUrl: pageLinks(ctx.publicUrl).pickList(visitDate) },
@@ -70,28 +70,28 @@ export function pagingRun(ctx: RequestsContext, room: ReadingRoom, pullTime: str
  * whose hold ends on it is told so.
  */
 export function visitReminders(ctx: RequestsContext, room: ReadingRoom, now: Date): Promise<RunOutcome> {
-  return commit(ctx.db, (tx) => {
-    const { today, closures, open } = roomToday(tx, room, now);
+  return commit(ctx.db, async (tx) => {
+    const { today, closures, open } = await roomToday(tx, room, now);
     if (!open) return { done: false, why: `${today} is not a business day in ${room.name}` };
     const visitDate = nextBusinessDay(today, closures);
-    if (!firstRun(tx, runKeys.reminders(room, visitDate), now)) return { done: false, why: 'already run' };
-    const coming = requestsOn(tx, visitDate, bookedStatuses, room.id);
+    if (!(await firstRun(tx, runKeys.reminders(room, visitDate), now))) return { done: false, why: 'already run' };
+    const coming = await requestsOn(tx, visitDate, bookedStatuses, room.id);
     const researchers = byResearcher(coming);
     const links = pageLinks(ctx.publicUrl);
     for (const [researcherId, theirs] of researchers) {
-      const researcher = findUser(tx, researcherId);
+      const researcher = await findUser(tx, researcherId);
       if (!researcher || researcher.disabledAt) continue;
-      queueMail(tx, {
+      await queueMail(tx, {
         kind: 'visit-reminder',
         to: { email: researcher.email, name: researcher.name },
         data: { visitDate, containers: theirs.map(mailContainer), requestsUrl: links.requests },
       });
     }
-    const ending = holdsEndingBy(tx, visitDate, room.id);
+    const ending = await holdsEndingBy(tx, visitDate, room.id);
     for (const [researcherId, theirs] of byResearcher(ending)) {
-      const researcher = findUser(tx, researcherId);
+      const researcher = await findUser(tx, researcherId);
       if (!researcher || researcher.disabledAt) continue;
-      queueMail(tx, {
+      await queueMail(tx, {
         kind: 'hold-ending',
         to: { email: researcher.email, name: researcher.name },
         data: { containers: theirs.map(mailContainer), holdUntil: visitDate, requestsUrl: links.requests },
@@ -121,29 +121,30 @@ export function closingTime(ctx: RequestsContext, room: ReadingRoom, now: Date):
   return commit(ctx.db, (tx) => closingWork(ctx, tx, room, now));
 }
 
-function closingWork(ctx: RequestsContext, tx: Writer, room: ReadingRoom, now: Date): RunOutcome {
-  const { today } = roomToday(tx, room, now);
+async function closingWork(ctx: RequestsContext, tx: Writer, room: ReadingRoom, now: Date): Promise<RunOutcome> {
+  const { today } = await roomToday(tx, room, now);
   const skipped: SkippedRequest[] = [];
   const skip = (row: RequestRow, refusal: Error) => skipped.push({ requestId: row.id, status: row.status, why: refusal.message });
-  for (const row of requestsOn(tx, today, pickListStatuses, room.id)) {
-    changeBySystem(tx, row, 'no_show', 'transition', now, { note: 'Not collected by closing time.' }, skip);
+  for (const row of await requestsOn(tx, today, pickListStatuses, room.id)) {
+    await changeBySystem(tx, row, 'no_show', 'transition', now, { note: 'Not collected by closing time.' }, skip);
   }
-  tx.update(appointments)
+  await tx
+    .update(appointments)
     .set({ status: 'no_show', updatedAt: now })
-    .where(and(eq(appointments.readingRoomId, room.id), eq(appointments.date, today), eq(appointments.status, 'booked')))
-    .run();
+    .where(and(eq(appointments.readingRoomId, room.id), eq(appointments.date, today), eq(appointments.status, 'booked')));
 
-  const unresolved = requestsOn(tx, today, unresolvedStatuses, room.id).flatMap((row) => {
+  const unresolved: { reason: string; cancelled: RequestRow }[] = [];
+  for (const row of await requestsOn(tx, today, unresolvedStatuses, room.id)) {
     const reason = row.status === 'awaiting_approval' ? NEVER_APPROVED : NEVER_FREED;
-    const cancelled = changeBySystem(tx, row, 'cancelled', 'cancel', now, { note: reason }, skip);
-    return cancelled ? [{ reason, cancelled }] : [];
-  });
+    const cancelled = await changeBySystem(tx, row, 'cancelled', 'cancel', now, { note: reason }, skip);
+    if (cancelled) unresolved.push({ reason, cancelled });
+  }
   const links = pageLinks(ctx.publicUrl);
   for (const [researcherId, cancelled] of byResearcher(unresolved.map((u) => u.cancelled))) {
-    const researcher = findUser(tx, researcherId);
+    const researcher = await findUser(tx, researcherId);
     if (!researcher) continue;
     const theirs = unresolved.filter((u) => cancelled.includes(u.cancelled));
-    queueMail(tx, {
+    await queueMail(tx, {
       kind: 'request-cancelled',
       to: { email: researcher.email, name: researcher.name },
       data: {
@@ -155,22 +156,26 @@ function closingWork(ctx: RequestsContext, tx: Writer, room: ReadingRoom, now: D
     });
   }
 
-  const ended = holdsEndingBy(tx, today, room.id).flatMap((row) => changeBySystem(tx, row, 'reshelved', 'release', now, { note: 'The hold ended.' }, skip) ?? []);
+  const ended: RequestRow[] = [];
+  for (const row of await holdsEndingBy(tx, today, room.id)) {
+    const reshelved = await changeBySystem(tx, row, 'reshelved', 'release', now, { note: 'The hold ended.' }, skip);
+    if (reshelved) ended.push(reshelved);
+  }
   for (const [researcherId, theirs] of byResearcher(ended)) {
-    const researcher = findUser(tx, researcherId);
+    const researcher = await findUser(tx, researcherId);
     if (!researcher) continue;
-    queueMail(tx, {
+    await queueMail(tx, {
       kind: 'hold-ended',
       to: { email: researcher.email, name: researcher.name },
       data: { containers: theirs.map(mailContainer), holdUntil: theirs[0]?.holdUntil ?? today, requestsUrl: links.requests },
     });
   }
 
-  const out = boxesOut(tx, today, room.id);
-  if (out.length > 0 && firstRun(tx, `closing-time:${room.id}:${today}`, now)) {
-    queueMail(
+  const out = await boxesOut(tx, today, room.id);
+  if (out.length > 0 && (await firstRun(tx, `closing-time:${room.id}:${today}`, now))) {
+    await queueMail(
       tx,
-      ...pagingStaff(tx).map((member) => ({
+      ...(await pagingStaff(tx)).map((member) => ({
         kind: 'closing-time' as const,
         to: { email: member.email, name: member.name },
         data: { date: today, items: out },
@@ -196,19 +201,19 @@ export interface ClockRun {
  */
 export async function roomClock(ctx: RequestsContext, now: Date): Promise<ClockRun[]> {
   const runs: ClockRun[] = [];
-  for (const room of allRooms(ctx.db)) {
+  for (const room of await allRooms(ctx.db)) {
     const local = DateTime.fromJSDate(now, { zone: room.timezone });
     const time = local.toFormat('HH:mm');
     const today = local.toISODate() as IsoDate;
     const pull = room.pagingTimes.filter((t) => t <= time).at(-1);
     // What has run is read first (a read), so a minute with nothing due writes nothing (no commit, no fsync).
-    if (pull !== undefined && !ranAlready(ctx, runKeys.paging(room, today, pull))) runs.push({ roomId: room.id, run: `paging-run ${pull}`, outcome: await pagingRun(ctx, room, pull, now) });
-    if (ctx.reminderTime <= time && !ranAlready(ctx, runKeys.reminders(room, nextBusinessDay(today, closuresFrom(ctx.db, room.id, today))))) {
+    if (pull !== undefined && !(await ranAlready(ctx, runKeys.paging(room, today, pull)))) runs.push({ roomId: room.id, run: `paging-run ${pull}`, outcome: await pagingRun(ctx, room, pull, now) });
+    if (ctx.reminderTime <= time && !(await ranAlready(ctx, runKeys.reminders(room, nextBusinessDay(today, await closuresFrom(ctx.db, room.id, today)))))) {
       runs.push({ roomId: room.id, run: 'visit-reminders', outcome: await visitReminders(ctx, room, now) });
     }
-    if (room.closingTime <= time && !ranAlready(ctx, runKeys.closing(room, today))) {
+    if (room.closingTime <= time && !(await ranAlready(ctx, runKeys.closing(room, today)))) {
       // Marked done in the same transaction as the work: a crash between cannot skip the day.
-      const outcome = await commit(ctx.db, (tx): RunOutcome => (firstRun(tx, runKeys.closing(room, today), now) ? closingWork(ctx, tx, room, now) : { done: false, why: 'already run' }));
+      const outcome = await commit(ctx.db, async (tx): Promise<RunOutcome> => ((await firstRun(tx, runKeys.closing(room, today), now)) ? closingWork(ctx, tx, room, now) : { done: false, why: 'already run' }));
       runs.push({ roomId: room.id, run: 'closing-time', outcome });
     }
   }
@@ -222,5 +227,5 @@ const runKeys = {
   closing: (room: ReadingRoom, today: IsoDate) => `closing-time-run:${room.id}:${today}`,
 };
 
-const ranAlready = (ctx: RequestsContext, key: string) =>
-  ctx.db.select({ key: scheduledRuns.key }).from(scheduledRuns).where(eq(scheduledRuns.key, key)).get() !== undefined;
+const ranAlready = async (ctx: RequestsContext, key: string) =>
+  (await ctx.db.select({ key: scheduledRuns.key }).from(scheduledRuns).where(eq(scheduledRuns.key, key)).limit(1)).length > 0;

@@ -60,7 +60,7 @@ export const readingRoomRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock:
   app.get(
     '/api/v1/reading-rooms',
     { schema: { tags, summary: 'The reading rooms, the first-created first', response: { 200: Type.Object({ items: Type.Array(ReadingRoomSchema) }) } } },
-    async () => ({ items: allRooms(db) }),
+    async () => ({ items: await allRooms(db) }),
   );
 
   app.post(
@@ -130,8 +130,8 @@ export const readingRoomRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock:
       },
     },
     async (request) => {
-      const room = roomOrFirst(db, request.query.readingRoomId);
-      const items = holdShelf(db, request.query.date, room.id).map((item) => ({
+      const room = await roomOrFirst(db, request.query.readingRoomId);
+      const items = (await holdShelf(db, request.query.date, room.id)).map((item) => ({
         requestId: item.requestId,
         callNumber: item.callNumber,
         containerLabel: item.containerLabel,

@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { collections, readingRooms } from '../../db/schema.ts';
 import type { Database } from '../../db/client.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import type { ReadingRoom } from '../domain/reading-rooms.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';
 
@@ -26,27 +26,27 @@ const asRoom = (row: RoomRow): ReadingRoom => ({
 });
 
 /** Every reading room, the first-created first. */
-export function allRooms(db: Writer): ReadingRoom[] {
-  return prepared(db, 'allRooms', () => db.select().from(readingRooms).orderBy(asc(readingRooms.id)).prepare()).all().map(asRoom);
+export async function allRooms(db: Writer): Promise<ReadingRoom[]> {
+  return (await prepared(db, 'allRooms', () => db.select().from(readingRooms).orderBy(asc(readingRooms.id))).rows()).map(asRoom);
 }
 
-export function findRoom(db: Writer, id: number): ReadingRoom | undefined {
-  const row = prepared(db, 'findRoom', () => db.select().from(readingRooms).where(eq(readingRooms.id, sql.placeholder('id'))).prepare()).get({ id });
+export async function findRoom(db: Writer, id: number): Promise<ReadingRoom | undefined> {
+  const row = await prepared(db, 'findRoom', () => db.select().from(readingRooms).where(eq(readingRooms.id, sql.placeholder('id')))).first({ id });
   return row && asRoom(row);
 }
 
 /** The reading room a collection is read in. */
-export function roomOfCollection(db: Writer, collectionId: number): number {
-  const row = prepared(db, 'roomOfCollection', () =>
-    db.select({ roomId: collections.readingRoomId }).from(collections).where(eq(collections.id, sql.placeholder('collectionId'))).prepare(),
-  ).get({ collectionId });
+export async function roomOfCollection(db: Writer, collectionId: number): Promise<number> {
+  const row = await prepared(db, 'roomOfCollection', () =>
+    db.select({ roomId: collections.readingRoomId }).from(collections).where(eq(collections.id, sql.placeholder('collectionId'))),
+  ).first({ collectionId });
   if (!row) throw new Error(`collection ${collectionId} is not there`);
   return row.roomId;
 }
 
 /** The room asked for, or the first room when none is named (v1 clients name none); 404 for an unknown id. */
-export function roomOrFirst(db: Writer, id: number | undefined): ReadingRoom {
-  const room = id === undefined ? allRooms(db)[0] : findRoom(db, id);
+export async function roomOrFirst(db: Writer, id: number | undefined): Promise<ReadingRoom> {
+  const room = id === undefined ? (await allRooms(db))[0] : await findRoom(db, id);
   if (!room) throw notFound(`There is no reading room ${id}.`);
   return room;
 }
@@ -62,21 +62,21 @@ const rowOf = (settings: Partial<RoomSettings>) => {
   return { ...rest, ...(pagingTimes === undefined ? {} : { pagingTimes: storedTimes(pagingTimes) }) };
 };
 
-function refuseTakenCode(db: Writer, code: string, exceptId?: number): void {
-  const taken = db
+async function refuseTakenCode(db: Writer, code: string, exceptId?: number): Promise<void> {
+  const [taken] = await db
     .select({ id: readingRooms.id })
     .from(readingRooms)
     .where(sql`lower(${readingRooms.code}) = lower(${code})`)
-    .get();
+    .limit(1);
   if (taken && taken.id !== exceptId) throw new Refusal('ROOM_CODE_TAKEN', `A reading room with the code "${code}" exists already.`);
 }
 
 /** A new room; its settings are its own from the start. */
 export function createRoom(db: Database, settings: RoomSettings, now: Date): Promise<ReadingRoom> {
-  return commit(db, (tx) => {
-    refuseTakenCode(tx, settings.code);
-    const made = tx.insert(readingRooms).values({ ...settings, pagingTimes: storedTimes(settings.pagingTimes), settingsSeededAt: now, createdAt: now }).returning({ id: readingRooms.id }).get();
-    return findRoom(tx, made.id) as ReadingRoom;
+  return commit(db, async (tx) => {
+    await refuseTakenCode(tx, settings.code);
+    const [made] = await tx.insert(readingRooms).values({ ...settings, pagingTimes: storedTimes(settings.pagingTimes), settingsSeededAt: now, createdAt: now }).returning({ id: readingRooms.id });
+    return (await findRoom(tx, made!.id)) as ReadingRoom;
   });
 }
 
@@ -85,11 +85,11 @@ export function createRoom(db: Database, settings: RoomSettings, now: Date): Pro
  * check is made when booking, never against bookings made).
  */
 export function updateRoom(db: Database, id: number, settings: Partial<RoomSettings>): Promise<ReadingRoom> {
-  return commit(db, (tx) => {
-    if (!findRoom(tx, id)) throw notFound(`There is no reading room ${id}.`);
-    if (settings.code !== undefined) refuseTakenCode(tx, settings.code, id);
+  return commit(db, async (tx) => {
+    if (!(await findRoom(tx, id))) throw notFound(`There is no reading room ${id}.`);
+    if (settings.code !== undefined) await refuseTakenCode(tx, settings.code, id);
     const row = rowOf(settings);
-    if (Object.keys(row).length > 0) tx.update(readingRooms).set({ ...row, settingsSeededAt: sql`coalesce(${readingRooms.settingsSeededAt}, ${Date.now()})` }).where(eq(readingRooms.id, id)).run();
-    return findRoom(tx, id) as ReadingRoom;
+    if (Object.keys(row).length > 0) await tx.update(readingRooms).set({ ...row, settingsSeededAt: sql`coalesce(${readingRooms.settingsSeededAt}, ${Date.now()})` }).where(eq(readingRooms.id, id));
+    return (await findRoom(tx, id)) as ReadingRoom;
   });
 }

@@ -2,7 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import { stringify } from 'csv-stringify';
 import type { Database } from '../../db/client.ts';
-import { usageColumns, usageRows, type UsageQuery, type UsageRow } from './usage.ts';
+import { streamedUsageRows, usageColumns, usageRows, type UsageQuery, type UsageRow } from './usage.ts';
 
 /**
  * A CSV cell is RFC 4180's (quoted when it holds a comma, a quote or a line break; lines end in
@@ -15,7 +15,7 @@ const csvOptions = { header: true, columns: [...usageColumns], escape_formulas: 
  * Usage rows as CSV, written as they are read; `finished` is called once every part is done or
  * destroyed (a client gone halfway stops the reading too).
  */
-export function csvOf(rows: Iterable<UsageRow>, finished: () => void = () => {}): Readable {
+export function csvOf(rows: Iterable<UsageRow> | AsyncIterable<UsageRow>, finished: () => void = () => {}): Readable {
   return pipeline(Readable.from(rows), stringify(csvOptions), finished);
 }
 
@@ -30,10 +30,10 @@ export function wantsCsv(accept: string | undefined): boolean {
  * the report's own: a year of a busy room's boxes is never held in memory, and the app's
  * connection stays free for everyone else meanwhile.
  */
-export function usageCsv(db: Database, query: UsageQuery): Readable {
+export async function usageCsv(db: Database, query: UsageQuery): Promise<Readable> {
   // An in-memory database (some tests) has no file for a second connection: its rows are read at once.
-  if (db.$client.memory) return csvOf([...usageRows(db.$client, query)]);
+  if (db.$client.memory) return csvOf(await usageRows(db, query));
   const reader = new Sqlite(db.$client.name, { readonly: true, fileMustExist: true });
   reader.pragma('busy_timeout = 5000');
-  return csvOf(usageRows(reader, query), () => reader.close());
+  return csvOf(streamedUsageRows(reader, query), () => reader.close());
 }

@@ -31,8 +31,8 @@ const UsageRowSchema = Type.Object({
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Clock }> = async (app, { db, clock }) => {
   /** The asked range (the last twelve months by default, in the first room's days), checked. */
-  function rangeOf(query: { from?: IsoDate | undefined; to?: IsoDate | undefined }) {
-    const fallback = defaultReportRange(todayIn(roomOrFirst(db, undefined).timezone, clock()));
+  async function rangeOf(query: { from?: IsoDate | undefined; to?: IsoDate | undefined }) {
+    const fallback = defaultReportRange(todayIn((await roomOrFirst(db, undefined)).timezone, clock()));
     const range = { from: query.from ?? fallback.from, to: query.to ?? fallback.to };
     const refusal = reportRangeRefusal(range.from, range.to);
     if (refusal) throw refusal;
@@ -60,16 +60,16 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Cloc
     async (request, reply) => {
       const groupBy: ReportGrouping = request.query.groupBy ?? 'month';
       const { readingRoomId } = request.query;
-      if (readingRoomId !== undefined) roomOrFirst(db, readingRoomId);
-      const query: UsageQuery = { ...rangeOf(request.query), readingRoomId, groupBy };
+      if (readingRoomId !== undefined) await roomOrFirst(db, readingRoomId);
+      const query: UsageQuery = { ...(await rangeOf(request.query)), readingRoomId, groupBy };
       if (!wantsCsv(request.headers.accept)) {
-        return { from: query.from, to: query.to, groupBy, rows: [...usageRows(db.$client, query)] };
+        return { from: query.from, to: query.to, groupBy, rows: await usageRows(db, query) };
       }
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="usage-${groupBy}-${query.from}-${query.to}.csv"`)
         // A stream, which the JSON response schema does not describe (nor serialise).
-        .send(usageCsv(db, query) as never);
+        .send((await usageCsv(db, query)) as never);
     },
   );
 
@@ -95,8 +95,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Cloc
       },
     },
     async (request) => {
-      const range = rangeOf(request.query);
-      const rooms = request.query.readingRoomId === undefined ? allRooms(db) : [roomOrFirst(db, request.query.readingRoomId)];
+      const range = await rangeOf(request.query);
+      const rooms = request.query.readingRoomId === undefined ? await allRooms(db) : [await roomOrFirst(db, request.query.readingRoomId)];
       return serviceReport(db, rooms, range.from, range.to);
     },
   );

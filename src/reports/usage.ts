@@ -1,4 +1,6 @@
 import type Sqlite from 'better-sqlite3';
+import { statement } from '../../db/statements.ts';
+import type { Writer } from '../../db/transactions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { ReportGrouping } from '../domain/reports.ts';
 
@@ -62,19 +64,26 @@ function usageSql(groupBy: ReportGrouping, inRoom: boolean): string {
         coalesce(max(e.to_status = 'delivered'), 0) as delivered,
         coalesce(max(e.to_status = 'no_show'), 0) as no_show
       from requests r left join request_events e on e.request_id = r.id
-      where r.visit_date between @from and @to ${inRoom ? 'and r.reading_room_id = @readingRoomId' : ''}
+      where r.visit_date between ? and ? ${inRoom ? 'and r.reading_room_id = ?' : ''}
       group by r.id
     ) r ${g.joins}
     group by ${g.key}
     order by ${g.key}`;
 }
 
+/** The statement's values, in the order of its `?`s. */
+const valuesOf = (query: UsageQuery) => [query.from, query.to, ...(query.readingRoomId !== undefined ? [query.readingRoomId] : [])];
+
+/** Every row at once, read through the connection `db` (db/statements.ts): the report answered whole. */
+export function usageRows(db: Writer, query: UsageQuery): Promise<UsageRow[]> {
+  return statement<UsageRow>(db, usageSql(query.groupBy, query.readingRoomId !== undefined)).rows(...valuesOf(query));
+}
+
 /**
- * The rows one at a time, from `sqlite`: a report's own connection when streamed (its statement
- * holds the connection until the last row is read), the app's when answered whole.
+ * The rows one at a time, from `sqlite`, a report's own connection (its statement holds the
+ * connection until the last row is read, or until the reader stops): the report streamed.
  */
-export function usageRows(sqlite: Sqlite.Database, query: UsageQuery): IterableIterator<UsageRow> {
-  const inRoom = query.readingRoomId !== undefined;
-  const statement = sqlite.prepare(usageSql(query.groupBy, inRoom));
-  return statement.iterate({ from: query.from, to: query.to, ...(inRoom ? { readingRoomId: query.readingRoomId } : {}) }) as IterableIterator<UsageRow>;
+export async function* streamedUsageRows(sqlite: Sqlite.Database, query: UsageQuery): AsyncGenerator<UsageRow> {
+  const rows = sqlite.prepare(usageSql(query.groupBy, query.readingRoomId !== undefined)).iterate(...valuesOf(query)) as IterableIterator<UsageRow>;
+  yield* rows;
 }

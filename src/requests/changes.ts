@@ -17,9 +17,9 @@ import type { RequestRow } from './store.ts';
 
 
 /** Mails a request's researcher; a class session's request has none (its instructor hears of the class as a whole). */
-function tellResearcher(tx: Writer, row: RequestRow, mail: (researcher: UserRow) => MailJob): void {
-  const researcher = findUser(tx, row.researcherId);
-  if (researcher) queueMail(tx, mail(researcher));
+async function tellResearcher(tx: Writer, row: RequestRow, mail: (researcher: UserRow) => MailJob): Promise<void> {
+  const researcher = await findUser(tx, row.researcherId);
+  if (researcher) await queueMail(tx, mail(researcher));
 }
 
 /**
@@ -27,32 +27,32 @@ function tellResearcher(tx: Writer, row: RequestRow, mail: (researcher: UserRow)
  * holds the container by then. The researcher is told, with the curator's note.
  */
 export function approveRequest(ctx: RequestsContext, id: number, curator: UserRow, note: string | undefined, clock: Clock): Promise<RequestRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const row = visibleRequest(tx, id, curator);
-    const approved = changeStatus(tx, row, approvedStatus(heldByAnother(tx, row.containerId, row.visitDate, row.id)), curator, 'approve', now, { note, decisionNote: note ?? null });
-    tellResearcher(tx, row, (researcher) => ({
+    const row = await visibleRequest(tx, id, curator);
+    const approved = await changeStatus(tx, row, approvedStatus(await heldByAnother(tx, row.containerId, row.visitDate, row.id)), curator, 'approve', now, { note, decisionNote: note ?? null });
+    await tellResearcher(tx, row, (researcher) => ({
       kind: 'request-approved',
       to: { email: researcher.email, name: researcher.name },
       data: { visitDate: row.visitDate, container: mailContainer(approved), note: note ?? null, requestsUrl: pageLinks(ctx.publicUrl).requests },
     }));
-    tellInstructorWhenDecided(tx, approved);
+    await tellInstructorWhenDecided(tx, approved);
     return approved;
   });
 }
 
 /** A curator's refusal; the reason is required and shown to the researcher. */
 export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, reason: string, clock: Clock): Promise<RequestRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const row = visibleRequest(tx, id, curator);
-    const denied = changeStatus(tx, row, 'denied', curator, 'deny', now, { note: reason, decisionNote: reason });
-    tellResearcher(tx, row, (researcher) => ({
+    const row = await visibleRequest(tx, id, curator);
+    const denied = await changeStatus(tx, row, 'denied', curator, 'deny', now, { note: reason, decisionNote: reason });
+    await tellResearcher(tx, row, (researcher) => ({
       kind: 'request-denied',
       to: { email: researcher.email, name: researcher.name },
       data: { visitDate: row.visitDate, container: mailContainer(denied), reason, requestsUrl: pageLinks(ctx.publicUrl).requests },
     }));
-    tellInstructorWhenDecided(tx, denied);
+    await tellInstructorWhenDecided(tx, denied);
     return denied;
   });
 }
@@ -63,13 +63,13 @@ export function denyRequest(ctx: RequestsContext, id: number, curator: UserRow, 
  * (a researcher's own is confirmed on the page).
  */
 export function cancelRequest(ctx: RequestsContext, id: number, person: UserRow, reason: string | undefined, clock: Clock): Promise<RequestRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const row = visibleRequest(tx, id, person);
-    const cancelled = changeStatus(tx, row, 'cancelled', person, 'cancel', now, { note: reason });
-    if (isHolding(row.status)) promoteFromWaitlist(ctx, tx, [{ containerId: row.containerId, date: row.visitDate }], now);
+    const row = await visibleRequest(tx, id, person);
+    const cancelled = await changeStatus(tx, row, 'cancelled', person, 'cancel', now, { note: reason });
+    if (isHolding(row.status)) await promoteFromWaitlist(ctx, tx, [{ containerId: row.containerId, date: row.visitDate }], now);
     if (person.role !== 'researcher') {
-      tellResearcher(tx, row, (researcher) => ({
+      await tellResearcher(tx, row, (researcher) => ({
         kind: 'request-cancelled',
         to: { email: researcher.email, name: researcher.name },
         data: {
@@ -97,29 +97,29 @@ export function transitionRequest(
   details: { note?: string | undefined; holdUntil?: IsoDate | undefined },
   clock: Clock,
 ): Promise<RequestRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const row = visibleRequest(tx, id, staff);
-    const moved = changeStatus(tx, row, to, staff, 'transition', now, details);
+    const row = await visibleRequest(tx, id, staff);
+    const moved = await changeStatus(tx, row, to, staff, 'transition', now, details);
     if (to === 'on_hold') {
-      tellResearcher(tx, row, (researcher) => ({
+      await tellResearcher(tx, row, (researcher) => ({
         kind: 'hold-placed',
         to: { email: researcher.email, name: researcher.name },
         data: { container: mailContainer(moved), holdUntil: moved.holdUntil as IsoDate, requestsUrl: pageLinks(ctx.publicUrl).requests },
       }));
     }
-    if (to === 'reshelved') freeHeldDays(ctx, tx, row, now);
+    if (to === 'reshelved') await freeHeldDays(ctx, tx, row, now);
     return moved;
   });
 }
 
 /** The researcher ends their own hold: the box goes back to the stacks, and its days come free. */
 export function releaseHold(ctx: RequestsContext, id: number, researcher: UserRow, clock: Clock): Promise<RequestRow> {
-  return commit(ctx.db, (tx) => {
+  return commit(ctx.db, async (tx) => {
     const now = clock();
-    const row = visibleRequest(tx, id, researcher);
-    const released = changeStatus(tx, row, 'reshelved', researcher, 'release', now, { note: 'Released by the researcher.' });
-    freeHeldDays(ctx, tx, row, now);
+    const row = await visibleRequest(tx, id, researcher);
+    const released = await changeStatus(tx, row, 'reshelved', researcher, 'release', now, { note: 'Released by the researcher.' });
+    await freeHeldDays(ctx, tx, row, now);
     return released;
   });
 }
@@ -128,18 +128,17 @@ export function releaseHold(ctx: RequestsContext, id: number, researcher: UserRo
  * A hold ended before `holdUntil`: each day left of it, today included, goes to the request
  * waitlisted longest for the box that day.
  */
-function freeHeldDays(ctx: RequestsContext, tx: Writer, row: RequestRow, now: Date): void {
+async function freeHeldDays(ctx: RequestsContext, tx: Writer, row: RequestRow, now: Date): Promise<void> {
   if (row.holdUntil === null) return;
-  const room = findRoom(tx, row.readingRoomId);
+  const room = await findRoom(tx, row.readingRoomId);
   const today = room ? todayIn(room.timezone, now) : row.visitDate;
   const from = today > row.visitDate ? today : row.visitDate;
   if (row.holdUntil < from) return;
-  const waiting = tx
+  const waiting = await tx
     .select({ date: requests.visitDate })
     .from(requests)
     .where(and(eq(requests.containerId, row.containerId), eq(requests.status, 'waitlisted'), between(requests.visitDate, from, row.holdUntil)))
-    .orderBy(asc(requests.visitDate))
-    .all();
+    .orderBy(asc(requests.visitDate));
   const days = [...new Set(waiting.map((w) => w.date))];
-  promoteFromWaitlist(ctx, tx, days.map((date) => ({ containerId: row.containerId, date })), now);
+  await promoteFromWaitlist(ctx, tx, days.map((date) => ({ containerId: row.containerId, date })), now);
 }

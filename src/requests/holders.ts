@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { oneOf, requests } from '../../db/schema.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import { addDays, type IsoDate } from '../domain/calendar.ts';
 import { heldStatuses, holdingStatuses } from '../domain/request-status.ts';
 
@@ -19,9 +19,9 @@ export const holdsThatDay = (date: SQL) => sql`${requests.visitDate} = ${date} a
 export const holdRunsOver = (date: SQL) => sql`${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${oneOf(requests.status, heldStatuses)}`;
 
 /** The wanted containers someone holds on `date` (a researcher or a class session), with the request that holds each. */
-export function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Map<number, { requestId: number; researcherId: number | null }> {
+export async function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Promise<Map<number, { requestId: number; researcherId: number | null }>> {
   if (containerIds.length === 0) return new Map();
-  const rows = prepared(tx, 'holdersOn', () => {
+  const rows = await prepared(tx, 'holdersOn', () => {
     const day = sql`${sql.placeholder('date')}`;
     const holders = (holds: SQL) =>
       tx
@@ -29,14 +29,14 @@ export function holdersOn(tx: Writer, containerIds: readonly number[], date: Iso
         .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
         .crossJoin(requests)
         .where(sql`${requests.containerId} = wanted.value and ${holds}`);
-    return holders(holdsThatDay(day)).unionAll(holders(holdRunsOver(day))).prepare();
-  }).all({ ids: JSON.stringify(containerIds), date });
+    return holders(holdsThatDay(day)).unionAll(holders(holdRunsOver(day)));
+  }).rows({ ids: JSON.stringify(containerIds), date });
   return new Map(rows.map((r) => [r.containerId, { requestId: r.requestId, researcherId: r.researcherId }]));
 }
 
 /** Whether anyone but request `exceptId` holds the container on `date`. */
-export const heldByAnother = (tx: Writer, containerId: number, date: IsoDate, exceptId: number) => {
-  const holder = holdersOn(tx, [containerId], date).get(containerId);
+export const heldByAnother = async (tx: Writer, containerId: number, date: IsoDate, exceptId: number) => {
+  const holder = (await holdersOn(tx, [containerId], date)).get(containerId);
   return holder !== undefined && holder.requestId !== exceptId;
 };
 
@@ -45,8 +45,8 @@ export const heldByAnother = (tx: Writer, containerId: number, date: IsoDate, ex
  * hold from `from` to `to` would run into (another hold already running over `from` takes the
  * next day).
  */
-export function firstDayTaken(tx: Writer, containerId: number, from: IsoDate, to: IsoDate, exceptId: number): IsoDate | undefined {
-  const row = prepared(tx, 'firstDayTaken', () =>
+export async function firstDayTaken(tx: Writer, containerId: number, from: IsoDate, to: IsoDate, exceptId: number): Promise<IsoDate | undefined> {
+  const row = await prepared(tx, 'firstDayTaken', () =>
     tx
       .select({ day: sql<IsoDate>`min(case when ${requests.visitDate} > ${sql.placeholder('from')} then ${requests.visitDate} else ${sql.placeholder('after')} end)` })
       .from(requests)
@@ -54,8 +54,7 @@ export function firstDayTaken(tx: Writer, containerId: number, from: IsoDate, to
         sql`${requests.containerId} = ${sql.placeholder('containerId')} and ${requests.id} <> ${sql.placeholder('exceptId')} and (
           (${requests.visitDate} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${oneOf(requests.status, holdingStatuses)})
           or (${requests.holdUntil} > ${sql.placeholder('from')} and ${requests.visitDate} <= ${sql.placeholder('to')} and ${oneOf(requests.status, heldStatuses)}))`,
-      )
-      .prepare(),
-  ).get({ containerId, from, to, exceptId, after: addDays(from, 1) });
+      ),
+  ).first({ containerId, from, to, exceptId, after: addDays(from, 1) });
   return row?.day ?? undefined;
 }

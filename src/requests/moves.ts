@@ -27,8 +27,8 @@ export function requestsContext(db: Database, config: Pick<Config, 'publicUrl' |
 }
 
 /** A request a person may see: their own, or any for staff and curators. Another's is a 404. */
-export function visibleRequest(tx: Writer, id: number, viewer: UserRow): RequestRow {
-  const row = findRequest(tx, id);
+export async function visibleRequest(tx: Writer, id: number, viewer: UserRow): Promise<RequestRow> {
+  const row = await findRequest(tx, id);
   if (!row || (viewer.role === 'researcher' && row.researcherId !== viewer.id)) throw notFound(`There is no request ${id}.`);
   return row;
 }
@@ -43,22 +43,23 @@ export interface FreedDay {
  * When a box comes free on a day, it goes to the request waitlisted longest for that container and
  * day (unless someone still holds it: a hold running over the day), and its researcher is told.
  */
-export function promoteFromWaitlist(ctx: RequestsContext, tx: Writer, freed: readonly FreedDay[], now: Date): void {
-  const promoted = freed.flatMap(({ containerId, date }) => {
-    if (holdersOn(tx, [containerId], date).size > 0) return [];
-    const next = tx
+export async function promoteFromWaitlist(ctx: RequestsContext, tx: Writer, freed: readonly FreedDay[], now: Date): Promise<void> {
+  const promoted: RequestRow[] = [];
+  for (const { containerId, date } of freed) {
+    if ((await holdersOn(tx, [containerId], date)).size > 0) continue;
+    const [next] = await tx
       .select({ id: requests.id })
       .from(requests)
       .where(and(eq(requests.containerId, containerId), eq(requests.visitDate, date), eq(requests.status, 'waitlisted')))
       .orderBy(asc(requests.waitlistedAt), asc(requests.id))
-      .get();
-    const waiting = next && findRequest(tx, next.id);
-    return waiting ? [changeStatus(tx, waiting, 'scheduled', 'system', 'promote', now, { note: 'The container came free.' })] : [];
-  });
+      .limit(1);
+    const waiting = next && (await findRequest(tx, next.id));
+    if (waiting) promoted.push(await changeStatus(tx, waiting, 'scheduled', 'system', 'promote', now, { note: 'The container came free.' }));
+  }
   for (const request of promoted) {
-    const researcher = findUser(tx, request.researcherId);
+    const researcher = await findUser(tx, request.researcherId);
     if (!researcher) continue;
-    queueMail(tx, {
+    await queueMail(tx, {
       kind: 'waitlist-promoted',
       to: { email: researcher.email, name: researcher.name },
       data: { visitDate: request.visitDate, container: mailContainer(request), requestsUrl: pageLinks(ctx.publicUrl).requests },
@@ -67,7 +68,7 @@ export function promoteFromWaitlist(ctx: RequestsContext, tx: Writer, freed: rea
 }
 
 /** Everyone who reviews restricted material (src/domain/duties.ts). */
-export const reviewers = (tx: Writer) => orAdmins(activeUsersWithRole(tx, 'curator'), () => activeUsersWithRole(tx, 'admin'));
+export const reviewers = async (tx: Writer) => orAdmins(await activeUsersWithRole(tx, 'curator'), () => activeUsersWithRole(tx, 'admin'));
 
 /** Everyone who pages boxes (src/domain/duties.ts). */
-export const pagingStaff = (tx: Writer) => orAdmins(activeUsersWithRole(tx, 'staff'), () => activeUsersWithRole(tx, 'admin'));
+export const pagingStaff = async (tx: Writer) => orAdmins(await activeUsersWithRole(tx, 'staff'), () => activeUsersWithRole(tx, 'admin'));

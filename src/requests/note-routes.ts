@@ -48,6 +48,6 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; clock
         response: { 200: Type.Object({ items: Type.Array(NoteSchema) }), ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ items: readNotes(ctx.db, request.params.id, accountOf(request)).map(noteView) }),
+    async (request) => ({ items: (await readNotes(ctx.db, request.params.id, accountOf(request))).map(noteView) }),
   );
 };

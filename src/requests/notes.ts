@@ -20,19 +20,18 @@ export const NOTE_TEXT_MAX = 4000;
 export const notesFor = (viewer: UserRow): readonly NoteVisibility[] => (viewer.role === 'researcher' ? ['researcher'] : ['staff', 'researcher']);
 
 /** The notes of some requests a person may read, oldest first. */
-export function notesOf(db: Writer, requestIds: readonly number[], viewer: UserRow): NoteRow[] {
+export async function notesOf(db: Writer, requestIds: readonly number[], viewer: UserRow): Promise<NoteRow[]> {
   if (requestIds.length === 0) return [];
   return db
     .select()
     .from(requestNotes)
     .where(and(sql`${requestNotes.requestId} in (select value from json_each(${JSON.stringify(requestIds)}))`, inArray(requestNotes.visibility, [...notesFor(viewer)])))
-    .orderBy(asc(requestNotes.id))
-    .all();
+    .orderBy(asc(requestNotes.id));
 }
 
 /** A request's notes for someone who may see the request (another researcher's: 404). */
-export function readNotes(db: Writer, requestId: number, viewer: UserRow): NoteRow[] {
-  visibleRequest(db, requestId, viewer);
+export async function readNotes(db: Writer, requestId: number, viewer: UserRow): Promise<NoteRow[]> {
+  await visibleRequest(db, requestId, viewer);
   return notesOf(db, [requestId], viewer);
 }
 
@@ -41,18 +40,18 @@ export function readNotes(db: Writer, requestId: number, viewer: UserRow): NoteR
  * a `staff` note to nobody.
  */
 export function addNote(ctx: RequestsContext, requestId: number, author: UserRow, note: { text: string; visibility: NoteVisibility }, clock: Clock): Promise<NoteRow> {
-  return commit(ctx.db, (tx) => {
-    const request = visibleRequest(tx, requestId, author);
-    const written = tx.insert(requestNotes).values({ requestId, authorId: author.id, visibility: note.visibility, text: note.text, createdAt: clock() }).returning().get();
-    const researcher = note.visibility === 'researcher' ? findUser(tx, request.researcherId) : undefined;
+  return commit(ctx.db, async (tx) => {
+    const request = await visibleRequest(tx, requestId, author);
+    const [written] = await tx.insert(requestNotes).values({ requestId, authorId: author.id, visibility: note.visibility, text: note.text, createdAt: clock() }).returning();
+    const researcher = note.visibility === 'researcher' ? await findUser(tx, request.researcherId) : undefined;
     if (researcher) {
-      queueMail(tx, {
+      await queueMail(tx, {
         kind: 'request-note',
         to: { email: researcher.email, name: researcher.name },
         data: { visitDate: request.visitDate, container: mailContainer(request), text: note.text, requestsUrl: pageLinks(ctx.publicUrl).requests },
       });
     }
-    return written;
+    return written as NoteRow;
   });
 }
 

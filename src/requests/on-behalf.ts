@@ -8,7 +8,7 @@ import type { Submitter } from './submit.ts';
  * override the lead time (403); staff (an admin too) request on the behalf of an active researcher
  * they name (404 for anyone else), and may override the lead time.
  */
-export function submitterOf(db: Writer, person: UserRow, asked: { researcherId?: number | undefined; overrideLeadTime?: boolean | undefined }): Submitter {
+export async function submitterOf(db: Writer, person: UserRow, asked: { researcherId?: number | undefined; overrideLeadTime?: boolean | undefined }): Promise<Submitter> {
   if (person.role === 'researcher') {
     if (asked.researcherId !== undefined || asked.overrideLeadTime !== undefined) {
       throw new Refusal('FORBIDDEN', 'Researchers request for themselves: researcherId and overrideLeadTime are for the reading room staff.');
@@ -18,7 +18,7 @@ export function submitterOf(db: Writer, person: UserRow, asked: { researcherId?:
   if (asked.researcherId === undefined) {
     throw new Refusal('FORBIDDEN', 'Requests are made for a researcher: staff name them with researcherId.');
   }
-  const researcher = findUser(db, asked.researcherId);
+  const researcher = await findUser(db, asked.researcherId);
   if (!researcher || researcher.role !== 'researcher' || researcher.disabledAt !== null) throw notFound(`There is no active researcher ${asked.researcherId}.`);
   return { researcher, staff: person, overrideLeadTime: asked.overrideLeadTime === true };
 }

@@ -60,7 +60,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       if (!submission.containerIds && !submission.componentIds) {
         throw new ApiError(400, 'FST_ERR_VALIDATION', 'body must have containerIds or componentIds (or both).');
       }
-      const created = await submitRequestsTogether(ctx, submitterOf(ctx.db, accountOf(request), { researcherId, overrideLeadTime }), submission, clock);
+      const created = await submitRequestsTogether(ctx, await submitterOf(ctx.db, accountOf(request), { researcherId, overrideLeadTime }), submission, clock);
       return reply.code(201).send({ items: created.map(requestView) });
     },
   );
@@ -91,8 +91,8 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       const { limit: asked, cursor, researcherId, ...filter } = request.query;
       const limit = pageLimit(asked);
       const own = person.role === 'researcher' ? person.id : researcherId;
-      return sendWhileUnchanged(request, reply, ctx.db, () =>
-        page(listRequests(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1), limit, requestView),
+      return sendWhileUnchanged(request, reply, ctx.db, async () =>
+        page(await listRequests(ctx.db, { ...filter, researcherId: own, afterId: afterCursor(cursor) }, limit + 1), limit, requestView),
       );
     },
   );
@@ -103,7 +103,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       config: { access: ['researcher', 'staff', 'curator'] },
       schema: { tags, security, summary: 'One request', params: RequestParams, response: { 200: RequestSchema, ...errorResponses(400, 401, 403, 404) } },
     },
-    async (request) => requestView(visibleRequest(ctx.db, request.params.id, accountOf(request))),
+    async (request) => requestView(await visibleRequest(ctx.db, request.params.id, accountOf(request))),
   );
 
   app.get(
@@ -119,9 +119,9 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RequestRouteOptions> = asy
       },
     },
     async (request) => {
-      const row = visibleRequest(ctx.db, request.params.id, accountOf(request));
+      const row = await visibleRequest(ctx.db, request.params.id, accountOf(request));
       return {
-        items: eventsOf(ctx.db, row.id).map((e) => ({
+        items: (await eventsOf(ctx.db, row.id)).map((e) => ({
           at: e.at.toISOString(),
           actorId: e.actorId,
           actorRole: e.actorRole,

@@ -4,7 +4,7 @@ import { findUser, type UserRow } from '../accounts/users.ts';
 import { decideChange, type Action, type Actor, type StatusChange } from '../domain/request-status.ts';
 import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { todayIn, type IsoDate } from '../domain/calendar.ts';
 import { heldToday, holdRefusal } from '../domain/holds.ts';
@@ -30,24 +30,24 @@ export interface ChangeDetails {
 }
 
 /** The request's room's date at `now`, and its closures from the visit date on. */
-function roomCalendarOf(tx: Writer, row: OwnRow, now: Date) {
-  const room = findRoom(tx, row.readingRoomId);
+async function roomCalendarOf(tx: Writer, row: OwnRow, now: Date) {
+  const room = await findRoom(tx, row.readingRoomId);
   if (!room) throw new Error(`request ${row.id} is in no reading room`);
   const today = todayIn(room.timezone, now);
-  return { room, today, closures: closuresFrom(tx, room.id, row.visitDate < today ? row.visitDate : today) };
+  return { room, today, closures: await closuresFrom(tx, room.id, row.visitDate < today ? row.visitDate : today) };
 }
 
 /** A hold's `holdUntil`, checked against the room's rules and the box's other holders. */
-function checkedHold(tx: Writer, row: OwnRow, holdUntil: IsoDate | undefined, now: Date): IsoDate {
-  const { room, today, closures } = roomCalendarOf(tx, row, now);
-  const takenOn = holdUntil === undefined ? undefined : firstDayTaken(tx, row.containerId, today > row.visitDate ? today : row.visitDate, holdUntil, row.id);
+async function checkedHold(tx: Writer, row: OwnRow, holdUntil: IsoDate | undefined, now: Date): Promise<IsoDate> {
+  const { room, today, closures } = await roomCalendarOf(tx, row, now);
+  const takenOn = holdUntil === undefined ? undefined : await firstDayTaken(tx, row.containerId, today > row.visitDate ? today : row.visitDate, holdUntil, row.id);
   const refusal = holdRefusal({ holdUntil, visitDate: row.visitDate, today, closures, holdBusinessDays: room.holdBusinessDays, takenOn });
   if (refusal) throw refusal;
   return holdUntil as IsoDate;
 }
 
-function recordEvent(tx: Writer, requestId: number, change: StatusChange, changer: Changer, now: Date, note: string | null) {
-  prepared(tx, 'door.insertEvent', () =>
+async function recordEvent(tx: Writer, requestId: number, change: StatusChange, changer: Changer, now: Date, note: string | null): Promise<void> {
+  await prepared(tx, 'door.insertEvent', () =>
     tx
       .insert(requestEvents)
       .values({
@@ -58,33 +58,32 @@ function recordEvent(tx: Writer, requestId: number, change: StatusChange, change
         fromStatus: sql.placeholder('fromStatus'),
         toStatus: sql.placeholder('toStatus'),
         note: sql.placeholder('note'),
-      })
-      .prepare(),
-  ).run({ requestId, at: now, actorId: changer === 'system' ? null : changer.id, actorRole: change.actor, fromStatus: change.from, toStatus: change.to, note });
+      }),
+  ).write({ requestId, at: now, actorId: changer === 'system' ? null : changer.id, actorRole: change.actor, fromStatus: change.from, toStatus: change.to, note });
 }
 
 /** Moves a request to `to` by `action`, if the door lets `changer` do so, and writes the event. */
-export function changeStatus<Row extends OwnRow>(tx: Writer, row: Row, to: RequestStatus, changer: Changer, action: Action, now: Date, details: ChangeDetails = {}): Row {
+export async function changeStatus<Row extends OwnRow>(tx: Writer, row: Row, to: RequestStatus, changer: Changer, action: Action, now: Date, details: ChangeDetails = {}): Promise<Row> {
   // What the door's rules ask, read only when they apply: a no-show's history, a delivery's researcher.
-  const paged = row.status === 'no_show' ? everPaged(tx, row.id) : undefined;
+  const paged = row.status === 'no_show' ? await everPaged(tx, row.id) : undefined;
   const forClass = row.classSessionId !== null;
-  const identityVerified = to === 'delivered' && !forClass ? findUser(tx, row.researcherId)?.identityVerifiedAt != null : undefined;
-  const held = row.status === 'on_hold' && to === 'delivered' ? heldNow(tx, row, now) : undefined;
+  const identityVerified = to === 'delivered' && !forClass ? (await findUser(tx, row.researcherId))?.identityVerifiedAt != null : undefined;
+  const held = row.status === 'on_hold' && to === 'delivered' ? await heldNow(tx, row, now) : undefined;
   const change = decideChange({ status: row.status, everPaged: paged, identityVerified, heldToday: held, forClass }, actorOf(changer), action, to);
   const written = {
     status: to,
     updatedAt: now,
     ...(to === 'waitlisted' ? { waitlistedAt: now } : {}),
     ...(details.decisionNote !== undefined ? { decisionNote: details.decisionNote } : {}),
-    ...(to === 'on_hold' ? { holdUntil: checkedHold(tx, row, details.holdUntil, now) } : {}),
+    ...(to === 'on_hold' ? { holdUntil: await checkedHold(tx, row, details.holdUntil, now) } : {}),
   };
-  tx.update(requests).set(written).where(eq(requests.id, row.id)).run();
-  recordEvent(tx, row.id, change, changer, now, details.note ?? null);
+  await tx.update(requests).set(written).where(eq(requests.id, row.id));
+  await recordEvent(tx, row.id, change, changer, now, details.note ?? null);
   return { ...row, ...written };
 }
 
-function heldNow(tx: Writer, row: OwnRow, now: Date): boolean {
-  const { today, closures } = roomCalendarOf(tx, row, now);
+async function heldNow(tx: Writer, row: OwnRow, now: Date): Promise<boolean> {
+  const { today, closures } = await roomCalendarOf(tx, row, now);
   return heldToday(row.visitDate, row.holdUntil, today, closures);
 }
 
@@ -92,7 +91,7 @@ function heldNow(tx: Writer, row: OwnRow, now: Date): boolean {
  * A system job's change (closing time, the waiting list): a request the door refuses, because it
  * is not in the state the job expected, is left alone and reported, and the job goes on.
  */
-export function changeBySystem<Row extends OwnRow>(
+export async function changeBySystem<Row extends OwnRow>(
   tx: Writer,
   row: Row,
   to: RequestStatus,
@@ -100,9 +99,9 @@ export function changeBySystem<Row extends OwnRow>(
   now: Date,
   details: ChangeDetails,
   skipped: (row: Row, refusal: Refusal) => void,
-): Row | undefined {
+): Promise<Row | undefined> {
   try {
-    return changeStatus(tx, row, to, 'system', action, now, details);
+    return await changeStatus(tx, row, to, 'system', action, now, details);
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     skipped(row, error);
@@ -127,10 +126,10 @@ export interface NewRequest {
  * whoever submits it: the researcher, staff on their behalf, or staff and curators booking a class
  * session (`note`: the event's).
  */
-export function recordNewRequest(tx: Writer, request: NewRequest, status: RequestStatus, submitter: UserRow, now: Date, note: string | null): OwnRow {
+export async function recordNewRequest(tx: Writer, request: NewRequest, status: RequestStatus, submitter: UserRow, now: Date, note: string | null): Promise<OwnRow> {
   const change = decideChange({ status: null }, actorOf(submitter), 'submit', status);
   const waitlistedAt = status === 'waitlisted' ? new Date(now) : null;
-  const inserted = prepared(tx, 'door.insertRequest', () =>
+  const inserted = await prepared(tx, 'door.insertRequest', () =>
     tx
       .insert(requests)
       .values({
@@ -147,11 +146,12 @@ export function recordNewRequest(tx: Writer, request: NewRequest, status: Reques
         createdAt: sql.placeholder('now'),
         updatedAt: sql.placeholder('now'),
       })
-      .prepare(),
-  ).run({ ...request, status, waitlistedAt: waitlistedAt?.getTime() ?? null, now });
-  // The new row's id, without RETURNING (dearer than the insert of its event itself).
-  const id = Number(inserted.lastInsertRowid);
-  recordEvent(tx, id, change, submitter, now, note);
+      .returning({ id: requests.id }),
+  ).first({ ...request, status, waitlistedAt: waitlistedAt?.getTime() ?? null, now });
+  // The new row's id, as the insert returns it.
+  if (!inserted) throw new Error('the request was not written');
+  const { id } = inserted;
+  await recordEvent(tx, id, change, submitter, now, note);
   // The row as written, not read back.
   return { id, ...request, status, holdUntil: null, decisionNote: null, waitlistedAt, createdAt: new Date(now), updatedAt: new Date(now) };
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { prepared, whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
+import { whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import type { ComponentInRequest } from '../domain/wanted-containers.ts';
 import type { Database } from '../../db/client.ts';
@@ -49,15 +50,15 @@ function ownQuery(db: Writer) {
 }
 
 /** A request with its container, collection and the components it asks for, as the API and the mails show it. */
-export type RequestRow = ReturnType<typeof withContainers>[number];
+export type RequestRow = Awaited<ReturnType<typeof withContainers>>[number];
 
-function selectRequests(db: Writer, where: SQL | undefined): RequestRow[] {
-  return withContainers(db, ownQuery(db).where(where).orderBy(asc(requests.id)).all());
+async function selectRequests(db: Writer, where: SQL | undefined): Promise<RequestRow[]> {
+  return withContainers(db, await ownQuery(db).where(where).orderBy(asc(requests.id)));
 }
 
-export function findRequest(db: Writer, id: number): RequestRow | undefined {
-  const own = prepared(db, 'findRequest', () => ownQuery(db).where(eq(requests.id, sql.placeholder('id'))).prepare()).get({ id });
-  return own && withContainers(db, [own])[0];
+export async function findRequest(db: Writer, id: number): Promise<RequestRow | undefined> {
+  const own = await prepared(db, 'findRequest', () => ownQuery(db).where(eq(requests.id, sql.placeholder('id')))).first({ id });
+  return own && (await withContainers(db, [own]))[0];
 }
 
 /** The request as docs/api.md defines it. */
@@ -96,17 +97,16 @@ export interface RequestFilter {
 
 
 /** A request without its container: what the requests table itself holds. */
-export type OwnRow = ReturnType<ReturnType<typeof ownQuery>['all']>[number];
+export type OwnRow = Awaited<ReturnType<typeof ownQuery>>[number];
 
-type ContainerDetails = ReturnType<ReturnType<typeof detailsQuery>['all']>[number];
+type ContainerDetails = Awaited<ReturnType<typeof detailsQuery>>[number];
 
 const detailsQuery = (db: Writer) =>
   db
     .select({ id: containers.id, ...containerColumns })
     .from(containers)
     .innerJoin(collections, eq(collections.id, containers.collectionId))
-    .where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`)
-    .prepare();
+    .where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`);
 
 /**
  * Each connection's copy of the containers' details a request shows (its label, location,
@@ -116,24 +116,33 @@ const detailsQuery = (db: Writer) =>
 const detailCaches = whileCatalogueUnchanged(() => new Map<number, ContainerDetails>());
 const MAX_CACHED = 50_000;
 
-export function containerDetails(db: Writer, ids: readonly number[]): ReadonlyMap<number, ContainerDetails> {
-  const cache = detailCaches(db);
+export async function containerDetails(db: Writer, ids: readonly number[]): Promise<ReadonlyMap<number, ContainerDetails>> {
+  const cache = await detailCaches(db);
   let missing = ids.filter((id) => !cache.has(id));
-  if (missing.length > 0) {
-    if (cache.size + missing.length > MAX_CACHED) {
-      cache.clear();
-      missing = [...ids];
-    }
-    const found = prepared(db, 'containerDetails', () => detailsQuery(db)).all({ ids: JSON.stringify([...new Set(missing)]) });
-    for (const details of found) cache.set(details.id, details);
+  if (missing.length === 0) return cache;
+  if (cache.size + missing.length > MAX_CACHED) {
+    cache.clear();
+    missing = [...ids];
   }
-  return cache;
+  // The answer holds what was asked apart from the cache: another caller may empty the cache
+  // (past MAX_CACHED) while this one awaits its read.
+  const answer = new Map<number, ContainerDetails>();
+  for (const id of ids) {
+    const kept = cache.get(id);
+    if (kept) answer.set(id, kept);
+  }
+  const found = await prepared(db, 'containerDetails', () => detailsQuery(db)).rows({ ids: JSON.stringify([...new Set(missing)]) });
+  for (const details of found) {
+    cache.set(details.id, details);
+    answer.set(details.id, details);
+  }
+  return answer;
 }
 
 /** Requests' own rows completed with their containers' details and the components they list. */
-function withContainers(db: Writer, rows: OwnRow[]) {
-  const details = containerDetails(db, rows.map((r) => r.containerId));
-  const listed = componentsOf(db, rows.map((r) => r.id));
+async function withContainers(db: Writer, rows: OwnRow[]) {
+  const details = await containerDetails(db, rows.map((r) => r.containerId));
+  const listed = await componentsOf(db, rows.map((r) => r.id));
   return rows.map((r) => {
     const c = details.get(r.containerId) as ContainerDetails;
     const restricted = restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, r.visitDate);
@@ -169,8 +178,8 @@ function withContainers(db: Writer, rows: OwnRow[]) {
 }
 
 /** A request just written, as findRequest would read it back (without reading it back). */
-export function writtenRequest(db: Writer, row: OwnRow): RequestRow {
-  return withContainers(db, [row])[0] as RequestRow;
+export async function writtenRequest(db: Writer, row: OwnRow): Promise<RequestRow> {
+  return (await withContainers(db, [row]))[0] as RequestRow;
 }
 
 /**
@@ -178,7 +187,7 @@ export function writtenRequest(db: Writer, row: OwnRow): RequestRow {
  * the connection's cache (reading 18 columns over a three-table join cost several times more).
  * A list asked for again while the database has not changed is not read again (src/caches.ts).
  */
-export function listRequests(db: Database, filter: RequestFilter, limit: number): RequestRow[] {
+export async function listRequests(db: Database, filter: RequestFilter, limit: number): Promise<RequestRow[]> {
   const has = (k: keyof RequestFilter) => filter[k] !== undefined;
   const key = `listRequests:${(['researcherId', 'visitDate', 'status', 'collectionId', 'afterId'] as const).filter(has).join(',')}`;
   const query = prepared(db, key, () =>
@@ -197,16 +206,15 @@ export function listRequests(db: Database, filter: RequestFilter, limit: number)
         ),
       )
       .orderBy(asc(requests.id))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
+      .limit(sql.placeholder('limit')),
   );
   const params = { ...filter, limit };
-  const rows = whileUnchanged(db, `${key}:${JSON.stringify(params)}`, () => Object.freeze(withContainers(db, query.all(params)).map((r) => Object.freeze(r))));
+  const rows = await whileUnchanged(db, `${key}:${JSON.stringify(params)}`, async () => Object.freeze((await withContainers(db, await query.rows(params))).map((r) => Object.freeze(r))));
   return rows.slice();
 }
 
 /** A day's requests in some statuses: in one room, or in every room when none is named. */
-export function requestsOn(db: Writer, visitDate: IsoDate, statuses: readonly RequestStatus[], roomId?: number | null): RequestRow[] {
+export function requestsOn(db: Writer, visitDate: IsoDate, statuses: readonly RequestStatus[], roomId?: number | null): Promise<RequestRow[]> {
   return selectRequests(
     db,
     and(eq(requests.visitDate, visitDate), inArray(requests.status, [...statuses]), roomId == null ? undefined : eq(requests.readingRoomId, roomId)),
@@ -217,7 +225,7 @@ export function requestsOn(db: Writer, visitDate: IsoDate, statuses: readonly Re
  * What is out of the stacks on a day, in a room or all: delivered or returned that day, or on a
  * day a hold runs over.
  */
-export function requestsOutOn(db: Writer, date: IsoDate, roomId?: number): RequestRow[] {
+export function requestsOutOn(db: Writer, date: IsoDate, roomId?: number): Promise<RequestRow[]> {
   return selectRequests(
     db,
     and(
@@ -229,7 +237,7 @@ export function requestsOutOn(db: Writer, date: IsoDate, roomId?: number): Reque
 }
 
 /** The hold shelf of a day in a room: boxes on hold whose hold runs over that day. */
-export function heldOnShelf(db: Writer, date: IsoDate, roomId: number): RequestRow[] {
+export function heldOnShelf(db: Writer, date: IsoDate, roomId: number): Promise<RequestRow[]> {
   return selectRequests(
     db,
     and(eq(requests.status, 'on_hold'), lte(requests.visitDate, date), gte(requests.holdUntil, date), eq(requests.readingRoomId, roomId)),
@@ -237,47 +245,46 @@ export function heldOnShelf(db: Writer, date: IsoDate, roomId: number): RequestR
 }
 
 /** Boxes on hold in a room whose hold ends on `date` or ended before it. */
-export function holdsEndingBy(db: Writer, date: IsoDate, roomId: number): RequestRow[] {
+export function holdsEndingBy(db: Writer, date: IsoDate, roomId: number): Promise<RequestRow[]> {
   return selectRequests(db, and(eq(requests.status, 'on_hold'), lte(requests.holdUntil, date), eq(requests.readingRoomId, roomId)));
 }
 
 /** The requests of an appointment. */
-export function requestsOfAppointment(db: Writer, appointmentId: number): RequestRow[] {
+export function requestsOfAppointment(db: Writer, appointmentId: number): Promise<RequestRow[]> {
   return selectRequests(db, eq(requests.appointmentId, appointmentId));
 }
 
 /** The ids of the requests of each appointment or class session (by `of`), oldest first. */
-export function requestIdsBy(db: Writer, of: 'appointmentId' | 'classSessionId', ownerIds: readonly number[]): Map<number, number[]> {
+export async function requestIdsBy(db: Writer, of: 'appointmentId' | 'classSessionId', ownerIds: readonly number[]): Promise<Map<number, number[]>> {
   const byOwner = new Map<number, number[]>(ownerIds.map((id) => [id, []]));
   if (ownerIds.length === 0) return byOwner;
-  const rows = db.select({ id: requests.id, owner: requests[of] }).from(requests).where(inArray(requests[of], [...ownerIds])).orderBy(asc(requests.id)).all();
+  const rows = await db.select({ id: requests.id, owner: requests[of] }).from(requests).where(inArray(requests[of], [...ownerIds])).orderBy(asc(requests.id));
   for (const r of rows) if (r.owner !== null) byOwner.get(r.owner)?.push(r.id);
   return byOwner;
 }
 
-export function requestsOfClassSession(db: Writer, classSessionId: number): RequestRow[] {
+export function requestsOfClassSession(db: Writer, classSessionId: number): Promise<RequestRow[]> {
   return selectRequests(db, eq(requests.classSessionId, classSessionId));
 }
 
-export function eventsOf(db: Writer, requestId: number) {
-  return db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId)).orderBy(asc(requestEvents.id)).all();
+export async function eventsOf(db: Writer, requestId: number) {
+  return db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId)).orderBy(asc(requestEvents.id));
 }
 
 /** Whether a request was ever paged: the door asks it of a no-show (did the box leave its shelf?). */
-export const everPaged = (db: Writer, requestId: number) => eventsOf(db, requestId).some((e) => e.toStatus === 'paged');
+export const everPaged = async (db: Writer, requestId: number) => (await eventsOf(db, requestId)).some((e) => e.toStatus === 'paged');
 
 /** The components (folders, series) each request asks for in its container, in the order asked. */
-export function componentsOf(db: Writer, requestIds: readonly number[]): Map<number, { id: number; title: string; folder: string | null }[]> {
+export async function componentsOf(db: Writer, requestIds: readonly number[]): Promise<Map<number, { id: number; title: string; folder: string | null }[]>> {
   const byRequest = new Map<number, { id: number; title: string; folder: string | null }[]>();
   if (requestIds.length === 0) return byRequest;
-  const rows = prepared(db, 'requestComponents', () =>
+  const rows = await prepared(db, 'requestComponents', () =>
     db
       .select({ requestId: requestComponents.requestId, id: requestComponents.componentId, title: requestComponents.title, folder: requestComponents.folder })
       .from(requestComponents)
       .where(sql`${requestComponents.requestId} in (select value from json_each(${sql.placeholder('ids')}))`)
-      .orderBy(asc(requestComponents.requestId), asc(requestComponents.position))
-      .prepare(),
-  ).all({ ids: JSON.stringify(requestIds) });
+      .orderBy(asc(requestComponents.requestId), asc(requestComponents.position)),
+  ).rows({ ids: JSON.stringify(requestIds) });
   for (const { requestId, ...component } of rows) {
     const list = byRequest.get(requestId) ?? [];
     list.push(component);
@@ -287,9 +294,9 @@ export function componentsOf(db: Writer, requestIds: readonly number[]): Map<num
 }
 
 /** Records the components a new request asks for in its container. */
-export function listComponents(tx: Writer, requestId: number, components: readonly ComponentInRequest[]): void {
+export async function listComponents(tx: Writer, requestId: number, components: readonly ComponentInRequest[]): Promise<void> {
   if (components.length === 0) return;
-  tx.insert(requestComponents)
-    .values(components.map((c, i) => ({ requestId, position: i + 1, componentId: c.componentId, title: c.title, folder: c.folder })))
-    .run();
+  await tx
+    .insert(requestComponents)
+    .values(components.map((c, i) => ({ requestId, position: i + 1, componentId: c.componentId, title: c.title, folder: c.folder })));
 }

@@ -1,12 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { prepared } from '../caches.ts';
+import { prepared } from '../../db/statements.ts';
 import { requests } from '../../db/schema.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { roomDay } from '../calendar/store.ts';
 import { appointmentFor } from '../appointments/seats.ts';
+import type { AppointmentRow } from '../appointments/store.ts';
 import { roomOfCollection, roomOrFirst } from '../reading-rooms/store.ts';
 import { holdersOn } from './holders.ts';
-import { leadTimeOf } from '../domain/reading-rooms.ts';
+import { leadTimeOf, type RoomDay } from '../domain/reading-rooms.ts';
 import { dailyLimitRefusal, duplicateRefusal, visitDateRefusal, withdrawnRefusal } from '../domain/booking-rules.ts';
 import { wantedContainers, type WantedComponent } from '../domain/wanted-containers.ts';
 import { wantedComponents } from '../finding-aids/wanted.ts';
@@ -62,8 +63,7 @@ const mineThatDay = (tx: Writer) =>
     tx
       .select({ containerId: requests.containerId, readingRoomId: requests.readingRoomId })
       .from(requests)
-      .where(and(eq(requests.researcherId, sql.placeholder('researcherId')), eq(requests.visitDate, sql.placeholder('visitDate')), inArray(requests.status, [...activeStatuses])))
-      .prepare(),
+      .where(and(eq(requests.researcherId, sql.placeholder('researcherId')), eq(requests.visitDate, sql.placeholder('visitDate')), inArray(requests.status, [...activeStatuses]))),
   );
 
 /**
@@ -76,7 +76,7 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
   // Staff on the researcher's behalf: the events name them, and say when they overrode the lead time.
   const onBehalf = staff && `Requested by ${staff.name} on the researcher's behalf${overrideLeadTime ? ', overriding the lead time' : ''}.`;
   const eventNote = [onBehalf, submission.note].filter(Boolean).join(' ') || null;
-  return (tx: Writer): RequestRow[] => {
+  return async (tx: Writer): Promise<RequestRow[]> => {
     // Read once the write lock is held: requests waiting for the lock in other processes would
     // otherwise carry an earlier instant than requests committed before them.
     const now = clock();
@@ -86,23 +86,18 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
     // for their containers, merged with those asked for by id.
     const askedIds = submission.containerIds ?? [];
     const componentIds = submission.componentIds ?? [];
-    const components = componentIds.length > 0 ? wantedComponents(tx, componentIds) : new Map<number, WantedComponent>();
-    const askedKnown = containerDetails(tx, askedIds);
+    const components = componentIds.length > 0 ? await wantedComponents(tx, componentIds) : new Map<number, WantedComponent>();
+    const askedKnown = await containerDetails(tx, askedIds);
 
     // The visit date answers first, by the rules of each room the material asked for is read in
     // (the first room's when none of it is known), rooms in the order they were made.
-    const roomIds = [
-      ...new Set([
-        ...askedIds.filter((id) => askedKnown.has(id)).map((id) => askedKnown.get(id)!.readingRoomId),
-        ...[...components.values()].map((c) => roomOfCollection(tx, c.collectionId)),
-      ]),
-    ].sort((a, b) => a - b);
-    const days = new Map(
-      (roomIds.length > 0 ? roomIds : [undefined]).map((id) => {
-        const day = roomDay(tx, roomOrFirst(tx, id), now);
-        return [day.room.id, day] as const;
-      }),
-    );
+    const roomIds = new Set(askedIds.filter((id) => askedKnown.has(id)).map((id) => askedKnown.get(id)!.readingRoomId));
+    for (const component of components.values()) roomIds.add(await roomOfCollection(tx, component.collectionId));
+    const days = new Map<number, RoomDay>();
+    for (const id of roomIds.size > 0 ? [...roomIds].sort((a, b) => a - b) : [undefined]) {
+      const day = await roomDay(tx, await roomOrFirst(tx, id), now);
+      days.set(day.room.id, day);
+    }
     for (const day of days.values()) {
       const leadBusinessDays = leadTimeOf(day.room, overrideLeadTime);
       const dateRefusal = visitDateRefusal(visitDate, { today: day.today, closures: day.closures, maxAdvanceDays: day.room.maxAdvanceDays, leadBusinessDays });
@@ -112,7 +107,7 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
     const missing = [...askedIds.filter((id) => !askedKnown.has(id)).map((id) => `container ${id}`), ...componentIds.filter((id) => !components.has(id)).map((id) => `component ${id}`)];
     if (missing.length > 0) throw notFound(`There is no ${missing.join(', ')}.`);
     const { containerIds, componentsIn } = wantedContainers(askedIds, [...components.values()]);
-    const known = containerDetails(tx, containerIds);
+    const known = await containerDetails(tx, containerIds);
     const wanted = containerIds.map((id) => {
       const c = known.get(id)!;
       return { id, label: c.containerLabel, roomId: c.readingRoomId, restricted: restrictedOn({ restricted: c.restricted, until: c.restrictedUntil }, visitDate), withdrawn: c.withdrawn };
@@ -123,7 +118,7 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
     if (withdrawn) throw withdrawn;
 
     // This researcher's active requests that day; then, in each room, its own daily limit.
-    const mine = mineThatDay(tx).all({ researcherId: researcher.id, visitDate });
+    const mine = await mineThatDay(tx).rows({ researcherId: researcher.id, visitDate });
     const duplicate = duplicateRefusal(visitDate, byId.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label));
     if (duplicate) throw duplicate;
     for (const day of days.values()) {
@@ -132,10 +127,12 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
       if (overLimit) throw overLimit;
     }
     // A seat in each room: the researcher's appointment there that day, or a new one (the last rule to answer).
-    const appointments = new Map([...days.values()].map((day) => [day.room.id, appointmentFor(tx, day, researcher, visitDate, now)]));
+    const appointments = new Map<number, AppointmentRow>();
+    for (const day of days.values()) appointments.set(day.room.id, await appointmentFor(tx, day, researcher, visitDate, now));
 
-    const held = holdersOn(tx, containerIds, visitDate);
-    const created = wanted.map(({ id: containerId, roomId, restricted }) => {
+    const held = await holdersOn(tx, containerIds, visitDate);
+    const created: RequestRow[] = [];
+    for (const { id: containerId, roomId, restricted } of wanted) {
       const status = initialStatus({ restricted }, held.has(containerId));
       const request = {
         researcherId: researcher.id,
@@ -148,22 +145,22 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
         // The curator reads it beside a restricted original's surrogate.
         originalReason: status === 'awaiting_approval' ? (submission.originalReason ?? null) : null,
       };
-      const made = recordNewRequest(tx, request, status, staff ?? researcher, now, eventNote);
-      listComponents(tx, made.id, componentsIn.get(containerId) ?? []);
-      return writtenRequest(tx, made);
-    });
+      const made = await recordNewRequest(tx, request, status, staff ?? researcher, now, eventNote);
+      await listComponents(tx, made.id, componentsIn.get(containerId) ?? []);
+      created.push(await writtenRequest(tx, made));
+    }
 
     const links = pageLinks(ctx.publicUrl);
-    queueMail(tx, {
+    await queueMail(tx, {
       kind: 'requests-submitted',
       to: { email: researcher.email, name: researcher.name },
       data: { visitDate, containers: created.map(mailContainer), requestsUrl: links.requests },
     });
     const restricted = created.filter((r) => r.status === 'awaiting_approval');
     if (restricted.length > 0) {
-      queueMail(
+      await queueMail(
         tx,
-        ...reviewers(tx).map((curator) => ({
+        ...(await reviewers(tx)).map((curator) => ({
           kind: 'restricted-review' as const,
           to: { email: curator.email, name: curator.name },
           data: {

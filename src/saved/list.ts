@@ -60,8 +60,7 @@ const savedRows = (db: Writer, researcherId: number) =>
     .from(savedItems)
     .innerJoin(collections, eq(collections.id, savedItems.collectionId))
     .where(eq(savedItems.researcherId, researcherId))
-    .orderBy(asc(savedItems.id))
-    .all();
+    .orderBy(asc(savedItems.id));
 
 /**
  * The containers a component stands for, as a request would take them, with its folder in each;
@@ -77,11 +76,11 @@ function housingsOf(component: WantedComponent): { containerId: number; folder: 
 }
 
 /** A researcher's saved items, the first saved first. */
-export function savedList(db: Writer, researcherId: number): SavedItem[] {
-  const rows = savedRows(db, researcherId);
-  const components = wantedComponents(db, rows.flatMap((r) => r.componentId ?? []));
+export async function savedList(db: Writer, researcherId: number): Promise<SavedItem[]> {
+  const rows = await savedRows(db, researcherId);
+  const components = await wantedComponents(db, rows.flatMap((r) => r.componentId ?? []));
   const housings = new Map([...components].map(([id, component]) => [id, housingsOf(component)]));
-  const details = containerDetails(db, [...rows.flatMap((r) => r.containerId ?? []), ...[...housings.values()].flat().map((h) => h.containerId)]);
+  const details = await containerDetails(db, [...rows.flatMap((r) => r.containerId ?? []), ...[...housings.values()].flat().map((h) => h.containerId)]);
   // Containers are never deleted (an import withdraws them), so each saved or housing one is there.
   const labelOf = (containerId: number) => details.get(containerId)!.containerLabel;
   return rows.map((row) => {
@@ -99,15 +98,15 @@ export function savedList(db: Writer, researcherId: number): SavedItem[] {
 }
 
 /** The collection of something to save, or the refusal: unknown (404), or a box withdrawn from its finding aid (422). */
-function collectionOf(tx: Writer, thing: Saveable): number {
+async function collectionOf(tx: Writer, thing: Saveable): Promise<number> {
   if (thing.containerId !== undefined) {
-    const box = containerDetails(tx, [thing.containerId]).get(thing.containerId);
+    const box = (await containerDetails(tx, [thing.containerId])).get(thing.containerId);
     if (!box) throw notFound(`There is no container ${thing.containerId}.`);
     const withdrawn = withdrawnRefusal(box.withdrawn ? [box.containerLabel] : []);
     if (withdrawn) throw withdrawn;
     return box.collectionId;
   }
-  const component = findComponent(tx, thing.componentId);
+  const component = await findComponent(tx, thing.componentId);
   if (!component) throw notFound(`There is no component ${thing.componentId}.`);
   return component.collectionId;
 }
@@ -118,40 +117,43 @@ function collectionOf(tx: Writer, thing: Saveable): number {
  * box not withdrawn. A list that would pass SAVED_LIST_MAX items: 422 SAVED_LIST_FULL.
  */
 export function saveForLater(db: Database, researcher: UserRow, things: readonly Saveable[], clock: Clock): Promise<{ item: SavedItem; created: boolean }[]> {
-  return commit(db, (tx) => {
+  return commit(db, async (tx) => {
     const now = clock();
-    const saved = things.map((thing) => {
+    const saved: { id: number; created: boolean }[] = [];
+    for (const thing of things) {
       const same = thing.containerId !== undefined ? eq(savedItems.containerId, thing.containerId) : eq(savedItems.componentId, thing.componentId);
-      const there = tx
+      const [there] = await tx
         .select({ id: savedItems.id })
         .from(savedItems)
         .where(and(eq(savedItems.researcherId, researcher.id), same))
-        .get();
-      if (there) return { id: there.id, created: false };
-      const made = tx
+        .limit(1);
+      if (there) {
+        saved.push({ id: there.id, created: false });
+        continue;
+      }
+      const collectionId = await collectionOf(tx, thing);
+      const [made] = await tx
         .insert(savedItems)
-        .values({ researcherId: researcher.id, containerId: thing.containerId ?? null, componentId: thing.componentId ?? null, collectionId: collectionOf(tx, thing), createdAt: now })
-        .returning({ id: savedItems.id })
-        .get();
-      return { id: made.id, created: true };
-    });
-    const [{ held } = { held: 0 }] = tx.select({ held: count() }).from(savedItems).where(eq(savedItems.researcherId, researcher.id)).all();
+        .values({ researcherId: researcher.id, containerId: thing.containerId ?? null, componentId: thing.componentId ?? null, collectionId, createdAt: now })
+        .returning({ id: savedItems.id });
+      saved.push({ id: made!.id, created: true });
+    }
+    const [{ held } = { held: 0 }] = await tx.select({ held: count() }).from(savedItems).where(eq(savedItems.researcherId, researcher.id));
     if (held > SAVED_LIST_MAX) {
       throw new Refusal('SAVED_LIST_FULL', `A saved list holds at most ${SAVED_LIST_MAX} items; request or remove some of yours first.`);
     }
-    const list = new Map(savedList(tx, researcher.id).map((item) => [item.id, item]));
+    const list = new Map((await savedList(tx, researcher.id)).map((item) => [item.id, item]));
     return saved.map(({ id, created }) => ({ item: list.get(id) as SavedItem, created }));
   });
 }
 
 /** Removes an item from its researcher's list; another's, or one not there, is a 404. */
 export async function removeSaved(db: Database, researcher: UserRow, id: number): Promise<void> {
-  await commit(db, (tx) => {
-    const removed = tx
+  await commit(db, async (tx) => {
+    const removed = await tx
       .delete(savedItems)
       .where(and(eq(savedItems.id, id), eq(savedItems.researcherId, researcher.id)))
-      .returning({ id: savedItems.id })
-      .all();
+      .returning({ id: savedItems.id });
     if (removed.length === 0) throw notFound(`There is no saved item ${id} on your list.`);
   });
 }
@@ -163,13 +165,12 @@ export async function removeSaved(db: Database, researcher: UserRow, id: number)
  * the researcher's list are a 404 before any rule answers; an empty list, a 404 too.
  */
 export function submitSaved(ctx: RequestsContext, researcher: UserRow, asked: { visitDate: IsoDate; ids?: readonly number[] | undefined }, clock: Clock): Promise<RequestRow[]> {
-  return commitTogether(ctx.db, (tx) => {
-    const mine = tx
+  return commitTogether(ctx.db, async (tx) => {
+    const mine = await tx
       .select({ id: savedItems.id, containerId: savedItems.containerId, componentId: savedItems.componentId })
       .from(savedItems)
       .where(eq(savedItems.researcherId, researcher.id))
-      .orderBy(asc(savedItems.id))
-      .all();
+      .orderBy(asc(savedItems.id));
     const missing = (asked.ids ?? []).filter((id) => !mine.some((item) => item.id === id));
     if (missing.length > 0) throw notFound(`There is no saved item ${missing.join(', ')} on your list.`);
     const chosen = asked.ids === undefined ? mine : mine.filter((item) => asked.ids?.includes(item.id));
@@ -179,10 +180,10 @@ export function submitSaved(ctx: RequestsContext, researcher: UserRow, asked: { 
       containerIds: chosen.flatMap((item) => item.containerId ?? []),
       componentIds: chosen.flatMap((item) => item.componentId ?? []),
     };
-    const created = submissionWork(ctx, { researcher }, submission, clock)(tx);
-    tx.delete(savedItems)
-      .where(inArray(savedItems.id, chosen.map((item) => item.id)))
-      .run();
+    const created = await submissionWork(ctx, { researcher }, submission, clock)(tx);
+    await tx
+      .delete(savedItems)
+      .where(inArray(savedItems.id, chosen.map((item) => item.id)));
     return created;
   });
 }

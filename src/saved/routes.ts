@@ -50,7 +50,7 @@ export const savedRoutes: FastifyPluginAsyncTypebox<{ ctx: RequestsContext; cloc
         response: { 200: Type.Object({ items: Type.Array(SavedItemSchema) }), ...errorResponses(401, 403) },
       },
     },
-    async (request) => ({ items: savedList(ctx.db, accountOf(request).id).map(savedItemView) }),
+    async (request) => ({ items: (await savedList(ctx.db, accountOf(request).id)).map(savedItemView) }),
   );
 
   app.post(

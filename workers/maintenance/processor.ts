@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Database } from '../../db/client.ts';
+import { commit } from '../../db/transactions.ts';
 import { seedFederalHolidays } from '../../db/seed/federal-holidays.ts';
 import { holidayYears } from '../../db/seed/index.ts';
 import type { Config } from '../../src/config.ts';
@@ -22,9 +23,9 @@ export function maintenanceProcessor({ db, clock, log, config }: MaintenanceDepe
     switch (job.name) {
       case 'seed-holidays':
         // The holidays close every room; a day either way of the year's turn is no matter.
-        return { seeded: seedFederalHolidays(db, holidayYears(todayIn(config.timezone, now))) };
+        return { seeded: await seedFederalHolidays(db, holidayYears(todayIn(config.timezone, now))) };
       case 'expire-tokens':
-        return { removed: removeOldLinks(db, now) };
+        return { removed: await commit(db, (tx) => removeOldLinks(tx, now)) };
       case 'oai-harvest':
         return nightlyHarvest(db, config, clock, log);
       default:

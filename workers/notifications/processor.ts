@@ -50,7 +50,7 @@ export function notificationProcessor(deps: NotificationDependencies) {
   const recordSent = completionWriter(db);
   return async (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {
     const { outboxId } = job.data;
-    const row = rowForJob(db, job.data);
+    const row = await rowForJob(db, job.data);
     if (row === 'done') return 'already-sent';
     if (row === 'not-here') {
       throw new UnrecoverableError(`outbox row ${outboxId} of this job is not in this database: a copy of it runs on the same Redis and prefix under installation ${installation}`);

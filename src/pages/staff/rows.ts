@@ -38,8 +38,8 @@ export const documentWords: Record<IdentityDocumentType, string> = {
 export const documentChoices = identityDocumentTypes.map((value) => ({ value, label: documentWords[value] }));
 
 /** The moves the status machine lets staff make from a status (src/domain/request-status.ts). */
-export function movesFrom(db: Database, requestId: number, status: RequestStatus): { to: StaffMove; label: string; main: boolean }[] {
-  const paged = status === 'no_show' ? everPaged(db, requestId) : undefined;
+export async function movesFrom(db: Database, requestId: number, status: RequestStatus): Promise<{ to: StaffMove; label: string; main: boolean }[]> {
+  const paged = status === 'no_show' ? await everPaged(db, requestId) : undefined;
   // The forward move first and prominent; a no-show is the quiet alternative.
   return staffMovesFrom({ status, everPaged: paged }).map((to, i) => ({ to, label: moveWords[to], main: i === 0 && to !== 'no_show' }));
 }
@@ -68,24 +68,29 @@ export function researcherLook(user: UserRow): ResearcherLook {
 const DESK_MATCHES = 20;
 
 /** The desk's search for a researcher, by part of the name or address: the first matches, and whether there are more. */
-export function researchersMatching(db: Database, q: string): { matches: UserRow[]; more: boolean } {
-  const found = listUsers(db, { role: 'researcher', q, limit: DESK_MATCHES + 1 });
+export async function researchersMatching(db: Database, q: string): Promise<{ matches: UserRow[]; more: boolean }> {
+  const found = await listUsers(db, { role: 'researcher', q, limit: DESK_MATCHES + 1 });
   return { matches: found.slice(0, DESK_MATCHES), more: found.length > DESK_MATCHES };
 }
 
 /** The desk, opened on one researcher. */
 export const deskHref = (user: Pick<UserRow, 'email'>) => pagePaths.desk(user.email);
 
-/** Researchers by id, each read once. */
-export function researcherLookup(db: Database): (id: number) => ResearcherLook {
-  const seen = new Map<number, ResearcherLook>();
+/** One researcher's look, or a stand-in naming the id when there is no such account. */
+async function readResearcherLook(db: Database, id: number): Promise<ResearcherLook> {
+  const user = await findUser(db, id);
+  return user
+    ? researcherLook(user)
+    : { id, name: `Researcher ${id}`, email: '', identityChecked: false, identityDocument: null, deskHref: pagePaths.desk() };
+}
+
+/** Researchers by id, each read once (the read itself is kept, so asking again while it runs waits for the same one). */
+export function researcherLookup(db: Database): (id: number) => Promise<ResearcherLook> {
+  const seen = new Map<number, Promise<ResearcherLook>>();
   return (id) => {
     let look = seen.get(id);
     if (!look) {
-      const user = findUser(db, id);
-      look = user
-        ? researcherLook(user)
-        : { id, name: `Researcher ${id}`, email: '', identityChecked: false, identityDocument: null, deskHref: pagePaths.desk() };
+      look = readResearcherLook(db, id);
       seen.set(id, look);
     }
     return look;
@@ -118,16 +123,16 @@ export interface SheetRow {
   researcher: ResearcherLook | null;
   classSession: ClassLook | null;
   forWhom: string;
-  moves: ReturnType<typeof movesFrom>;
+  moves: Awaited<ReturnType<typeof movesFrom>>;
   /** Whether it may be kept on hold: a hold needs its last day, so it has a form of its own. */
   holdable: boolean;
 }
 
 const holdable = (status: RequestStatus) => allows({ status }, 'staff', 'transition', 'on_hold');
 
-function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => ResearcherLook): SheetRow[] {
-  return items.map((item) => {
-    const person = item.researcher && researcher(item.researcher.id);
+function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => Promise<ResearcherLook>): Promise<SheetRow[]> {
+  return Promise.all(items.map(async (item) => {
+    const person = item.researcher && (await researcher(item.researcher.id));
     const classSession = item.classSession && classLook(item.classSession);
     return {
     requestId: item.requestId,
@@ -141,34 +146,35 @@ function sheetRows(db: Database, items: PickItem[], researcher: (id: number) => 
     researcher: person,
     classSession,
     forWhom: forWhom(person, classSession),
-    moves: movesFrom(db, item.requestId, item.status),
+    moves: await movesFrom(db, item.requestId, item.status),
     holdable: holdable(item.status) && !classSession,
     };
-  });
+  }));
 }
 
 /**
  * A day's sheet, each part in walking order: the pick list (scheduled and paged), what is out
  * (delivered and returned), and the paged boxes whose researcher did not come, back to the shelf.
  */
-export function pagingSheet(db: Database, date: IsoDate) {
+export async function pagingSheet(db: Database, date: IsoDate) {
   const researcher = researcherLookup(db);
-  const unclaimed = staffList(db, date, ['no_show']).filter((item) => everPaged(db, item.requestId));
+  const unclaimed: PickItem[] = [];
+  for (const item of await staffList(db, date, ['no_show'])) if (await everPaged(db, item.requestId)) unclaimed.push(item);
   return {
-    toFetch: sheetRows(db, pickList(db, date), researcher),
-    out: sheetRows(db, boxesOut(db, date), researcher),
-    unclaimed: sheetRows(db, unclaimed, researcher),
+    toFetch: await sheetRows(db, await pickList(db, date), researcher),
+    out: await sheetRows(db, await boxesOut(db, date), researcher),
+    unclaimed: await sheetRows(db, unclaimed, researcher),
   };
 }
 
 /** A request as the desk sees it: any status, with the moves allowed from it. */
-export function deskRow(
+export async function deskRow(
   db: Database,
   row: RequestRow,
-  researcher: (id: number) => ResearcherLook,
-): SheetRow & { visitDate: IsoDate; restricted: boolean; restrictionNote: string | null } {
-  const person = row.researcherId === null ? null : researcher(row.researcherId);
-  const session = row.classSessionId === null ? undefined : findClassSession(db, row.classSessionId);
+  researcher: (id: number) => Promise<ResearcherLook>,
+): Promise<SheetRow & { visitDate: IsoDate; restricted: boolean; restrictionNote: string | null }> {
+  const person = row.researcherId === null ? null : await researcher(row.researcherId);
+  const session = row.classSessionId === null ? undefined : await findClassSession(db, row.classSessionId);
   const classSession = session ? classLook(session) : null;
   return {
     requestId: row.id,
@@ -182,7 +188,7 @@ export function deskRow(
     researcher: person,
     classSession,
     forWhom: forWhom(person, classSession),
-    moves: movesFrom(db, row.id, row.status),
+    moves: await movesFrom(db, row.id, row.status),
     holdable: holdable(row.status) && !classSession,
     visitDate: row.visitDate,
     restricted: row.restricted,
