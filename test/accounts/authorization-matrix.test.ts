@@ -412,8 +412,8 @@ const table: Row[] = [
 ];
 
 /** The admin's room form: the first room's settings as typed, with `changes`. */
-function roomForm(changes: Record<string, string>): Record<string, string> {
-  const first = findRoom(room.db, 1);
+async function roomForm(changes: Record<string, string>): Promise<Record<string, string>> {
+  const first = await findRoom(room.db, 1);
   assert.ok(first);
   const { id: _id, pagingTimes, seats, ...settings } = first;
   const typed = Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, String(value)]));
@@ -640,9 +640,9 @@ function assertPageAnswer(response: LightMyRequestResponse, expected: number, co
 }
 
 /** Calls a row's route as a caller, the way its clients do: a bearer token, or a browser. */
-function send(row: Row, caller: Caller, method: string = row.method): Promise<LightMyRequestResponse> {
+async function send(row: Row, caller: Caller, method: string = row.method): Promise<LightMyRequestResponse> {
   const ctx = contextFor(caller);
-  return row.page ? visit(caller, method, row.url(ctx), row.body?.(ctx) as Record<string, string> | undefined) : call(caller, method, row.url(ctx), row.body?.(ctx));
+  return row.page ? visit(caller, method, row.url(ctx), (await row.body?.(ctx)) as Record<string, string> | undefined) : call(caller, method, row.url(ctx), await row.body?.(ctx));
 }
 
 describe('who may call which route (docs/api.md, by hand)', () => {

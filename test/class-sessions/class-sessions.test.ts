@@ -216,7 +216,7 @@ describe('class sessions', () => {
     const day = '2026-12-09';
     const session = ok(await book(staff, { date: day, containerIds: [18, 26] }), 201) as ClassSession;
     const since = lastOutboxId(room.db);
-    await closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(day, '17:00'));
+    await closingTime(requestsContext(room.db, room.config), (await allRooms(room.db))[0]!, localInstant(day, '17:00'));
     assert.deepEqual((await requestsOf(session)).map((r) => [r.containerLabel, r.status]), [['Box 18', 'no_show'], ['Box 26', 'cancelled']]);
     assert.deepEqual(mailsSince(room.db, since).filter((m) => m.jobName !== 'closing-time').map((m) => m.jobName), [], 'nobody is mailed about them');
   });

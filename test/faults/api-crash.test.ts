@@ -33,7 +33,7 @@ describe('kill -9 of the API during a burst of writes', () => {
   it('every 201 survives with its events and outbox row, integrity_check is ok, and the server starts again on the file', { timeout: 60_000 }, async (t) => {
     const file = await freshDatabase();
     const researchers = await makeResearchers(file.db, file.config, RESEARCHERS, 'crash');
-    const dates = visitDates(file.db, file.config);
+    const dates = await visitDates(file.db, file.config);
     const containers = openContainerIds(file.db);
     closeDatabase(file.db); // from here on only the server writes
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };

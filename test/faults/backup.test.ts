@@ -34,7 +34,7 @@ async function startWriter(file: FaultDatabase, pauseMs: number, researcherCount
   const writer = runScript('test/helpers/fault-writer.ts', {
     DATABASE_PATH: file.path,
     RESEARCHER_IDS: researchers.map((r) => r.id).join(','),
-    VISIT_DATES: visitDates(file.db, file.config).join(','),
+    VISIT_DATES: (await visitDates(file.db, file.config)).join(','),
     CONTAINER_IDS: openContainerIds(file.db).join(','),
     WRITER_NAME: `backup-${file.config.queuePrefix}`,
     PAUSE_MS: String(pauseMs),

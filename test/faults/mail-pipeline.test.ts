@@ -16,20 +16,20 @@ import { jobIdOf, messageIdOf } from '../helpers/outbox-mail.ts';
 const mails = (from: number, count: number) => Array.from({ length: count }, (_, i) => verificationMail(from + i));
 
 /** Every committed mail's Message-ID, as the worker derives it. */
-function expectedMessageIds(pipeline: TestPipeline): string[] {
-  return pipeline.db.select({ id: outbox.id }).from(outbox).all().map((r) => messageIdOf(pipeline.db, r.id)).sort();
+async function expectedMessageIds(pipeline: TestPipeline): Promise<string[]> {
+  return (await Promise.all(pipeline.db.select({ id: outbox.id }).from(outbox).all().map((r) => messageIdOf(pipeline.db, r.id)))).sort();
 }
 
-function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
+async function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
   const counts = smtp.countsByMessageId();
-  assert.deepEqual([...counts.keys()].sort(), expectedMessageIds(pipeline));
+  assert.deepEqual([...counts.keys()].sort(), await expectedMessageIds(pipeline));
   assert.deepEqual([...counts.values()].filter((n) => n !== 1), [], 'no message twice');
 }
 
 /** Publishes the outbox's rows with a relay of its own (no worker), as a relay in another process would. */
 async function publishWithoutWorkers(pipeline: TestPipeline): Promise<void> {
   const connection = producerConnection(pipeline.config);
-  const installation = installationId(pipeline.db);
+  const installation = await installationId(pipeline.db);
   const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, installation), quietLog);
   const relay = new OutboxRelay(installation, pipeline.db, queues, connection, testPolicy, () => new Date(), quietLog);
   relay.wake();
@@ -56,7 +56,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await redis.restart();
       await smtp.waitFor(20, 30_000);
       await new Promise((r) => setTimeout(r, 1_000));
-      assertEachArrivedOnce(smtp, pipeline);
+      await assertEachArrivedOnce(smtp, pipeline);
     } finally {
       await app.close();
       await probe.close();
@@ -74,13 +74,13 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await commitMails(pipeline.db, mails(1, 10));
       await new Promise((r) => setTimeout(r, 1_500));
       assert.equal(smtp.messages.length, 0);
-      const job = await pipeline.runtime?.queues.notifications?.getJob(jobIdOf(pipeline.db, 1));
+      const job = await pipeline.runtime?.queues.notifications?.getJob(await jobIdOf(pipeline.db, 1));
       assert.ok((job?.attemptsMade ?? 0) >= 1, 'the first attempt was refused and is waiting to be retried');
 
       smtp.refuseWith = undefined;
       await smtp.waitFor(10, 30_000);
       await new Promise((r) => setTimeout(r, 500));
-      assertEachArrivedOnce(smtp, pipeline);
+      await assertEachArrivedOnce(smtp, pipeline);
     } finally {
       await pipeline.close();
       await smtp.stop();
@@ -100,7 +100,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await pipeline.startWorkers();
       await smtp.waitFor(10);
       await new Promise((r) => setTimeout(r, 1_000));
-      assertEachArrivedOnce(smtp, pipeline);
+      await assertEachArrivedOnce(smtp, pipeline);
     } finally {
       await pipeline.close();
       await smtp.stop();
@@ -121,7 +121,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await pipeline.startWorkers();
       await smtp.waitFor(10, testPolicy.leaseMs + 15_000);
       await new Promise((r) => setTimeout(r, 1_000));
-      assertEachArrivedOnce(smtp, pipeline);
+      await assertEachArrivedOnce(smtp, pipeline);
       const republished = pipeline.db.select({ n: outbox.dispatchCount }).from(outbox).all();
       assert.ok(republished.every((r) => r.n === 2), 'each row was published again after its lease');
     } finally {
@@ -153,7 +153,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       const acceptedFromFirst = new Set(smtp.messages.map((m) => m.messageId ?? ''));
       assert.ok(acceptedFromFirst.size < 40, 'killed mid-batch');
       const recordedByFirst = new Set(
-        pipeline.db.select({ id: outbox.id }).from(outbox).where(isNotNull(outbox.completedAt)).all().map((r) => messageIdOf(pipeline.db, r.id)),
+        await Promise.all(pipeline.db.select({ id: outbox.id }).from(outbox).where(isNotNull(outbox.completedAt)).all().map((r) => messageIdOf(pipeline.db, r.id))),
       );
 
       const second = runScript('test/helpers/worker-process.ts', env);
@@ -164,7 +164,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       assert.equal((await second.exit).code, 0);
 
       const counts = smtp.countsByMessageId();
-      assert.deepEqual([...counts.keys()].sort(), expectedMessageIds(pipeline), 'every message arrived, each under its own Message-ID');
+      assert.deepEqual([...counts.keys()].sort(), await expectedMessageIds(pipeline), 'every message arrived, each under its own Message-ID');
       // In flight at the kill: accepted by the server, its send not yet recorded (the record waits
       // for the shared completion commit). Only those may arrive twice, and no more than the
       // notification worker's concurrency (32) can be in flight at once.

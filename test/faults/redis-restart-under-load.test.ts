@@ -43,7 +43,7 @@ describe('Redis stopped and restarted under load', () => {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const researchers = await makeResearchers(pipeline.db, pipeline.config, RESEARCHERS, 'redis');
-      const dates = visitDates(pipeline.db, pipeline.config);
+      const dates = await visitDates(pipeline.db, pipeline.config);
       const containers = openContainerIds(pipeline.db);
 
       const answers: Timed[] = [];
@@ -76,8 +76,10 @@ describe('Redis stopped and restarted under load', () => {
       const slowest = Math.max(...duringOutage.map((a) => a.at - a.sentAt));
       assert.ok(slowest < 3_000, `no submission waited on Redis (slowest during the outage: ${slowest} ms)`);
 
-      const expected = (pipeline.db.$client.prepare("select id from outbox where job_name = 'requests-submitted' order by id").all() as { id: number }[]).map(
-        (r) => messageIdOf(pipeline.db, r.id),
+      const expected = await Promise.all(
+        (pipeline.db.$client.prepare("select id from outbox where job_name = 'requests-submitted' order by id").all() as { id: number }[]).map((r) =>
+          messageIdOf(pipeline.db, r.id),
+        ),
       );
       assert.equal(expected.length, answers.length, 'one requests-submitted mail per submission');
       const drainFrom = Date.now();

@@ -37,7 +37,7 @@ describe('the SMTP server down for 10 s', () => {
         await sleep(1_000);
       }
       assert.equal(smtp.messages.length, PER_SECOND, 'nothing arrived while the server was down');
-      const firstDuringOutage = await pipeline.runtime?.queues.notifications?.getJob(jobIdOf(pipeline.db, PER_SECOND + 1));
+      const firstDuringOutage = await pipeline.runtime?.queues.notifications?.getJob(await jobIdOf(pipeline.db, PER_SECOND + 1));
       assert.ok((firstDuringOutage?.attemptsMade ?? 0) >= 3, `the workers kept trying (attempts: ${firstDuringOutage?.attemptsMade})`);
 
       await gate.up();
@@ -47,7 +47,7 @@ describe('the SMTP server down for 10 s', () => {
       await sleep(1_000); // room for a duplicate to show up
 
       const counts = smtp.countsByMessageId();
-      const expected = Array.from({ length: committed }, (_, i) => messageIdOf(pipeline.db, i + 1)).sort();
+      const expected = (await Promise.all(Array.from({ length: committed }, (_, i) => messageIdOf(pipeline.db, i + 1)))).sort();
       assert.deepEqual([...counts.keys()].sort(), expected, 'every mail arrived');
       assert.deepEqual(
         [...counts].filter(([, n]) => n !== 1),

@@ -25,7 +25,7 @@ export class FuzzingAccounts {
     for (const role of ROLES) {
       const account = await makeAccount(room.db, role, { email: `${label}-${role}@example.org` });
       made.accounts.set(role, account);
-      made.keep(role, account.user.id);
+      await made.keep(role, account.user.id);
     }
     return made;
   }
@@ -40,7 +40,7 @@ export class FuzzingAccounts {
     return this.tokens.get(role);
   }
 
-  restore(): void {
+  async restore(): Promise<void> {
     for (const role of ROLES) {
       const { user } = this.account(role);
       const snapshot = this.snapshots.get(role);
@@ -49,13 +49,13 @@ export class FuzzingAccounts {
       this.room.db.$writer.$client
         .prepare('update users set role = ?, email = ?, email_verified_at = ?, disabled_at = null, password_hash = ? where id = ?')
         .run(was.role, was.email, was.email_verified_at, was.password_hash, user.id);
-      this.keep(role, user.id);
+      await this.keep(role, user.id);
     }
   }
 
   /** The account as it is now, remembered, with a token issued for it. */
-  private keep(role: Role, id: number): void {
-    const user = findUser(this.room.db, id);
+  private async keep(role: Role, id: number): Promise<void> {
+    const user = await findUser(this.room.db, id);
     assert.ok(user);
     this.tokens.set(role, issueToken(this.room.app, user).accessToken);
     this.snapshots.set(role, this.row(id));

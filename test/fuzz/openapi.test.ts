@@ -315,7 +315,7 @@ async function runCase(op: Operation, c: FuzzCase): Promise<void> {
     assertSoundAnswer(response, context, `${url}\n${c.payload ?? ''}\n${authorization ?? ''}`);
     digest.assertRefusalChangedNothing(before, response.statusCode, `${context}: ${response.body.slice(0, 300)}`);
   } finally {
-    fuzzing.restore();
+    await fuzzing.restore();
   }
 }
 

@@ -118,7 +118,7 @@ async function runCase(route: DeclaredRoute, c: PageCase): Promise<void> {
     assert.equal(leak, undefined, `${context}\n→ ${response.statusCode} carries ${leak}: ${response.body.slice(0, 500)}`);
     digest.assertRefusalChangedNothing(before, response.statusCode, context);
   } finally {
-    fuzzing.restore();
+    await fuzzing.restore();
   }
 }
 

@@ -47,7 +47,7 @@ describe('GET /ready with its own Redis', () => {
   });
 
   it('reports Redis up while it answers', async () => {
-    assert.deepEqual(await waitForRedis(room, 'up'), { status: 200, body: { status: 'ready', redis: 'up', outboxLagSeconds: 0, installation: installationId(room.db) } });
+    assert.deepEqual(await waitForRedis(room, 'up'), { status: 200, body: { status: 'ready', redis: 'up', outboxLagSeconds: 0, installation: await installationId(room.db) } });
   });
 
   it('still answers 200 with Redis down while Redis is stopped, and up again once it is back', async () => {

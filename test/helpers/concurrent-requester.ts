@@ -1,5 +1,5 @@
 import { closeDatabase, openDatabase } from '../../db/client.ts';
-import { findUser } from '../../src/accounts/users.ts';
+import { findUser, type UserRow } from '../../src/accounts/users.ts';
 import { loadConfig } from '../../src/config.ts';
 import { requestsContext } from '../../src/requests/moves.ts';
 import { submitRequests } from '../../src/requests/submit.ts';
@@ -23,13 +23,12 @@ const ctx = requestsContext(db, config);
 const visitDate = required('VISIT_DATE');
 const containerId = Number(required('CONTAINER_ID'));
 const offsetMs = Number(env.CLOCK_OFFSET_MS ?? '0');
-const researchers = required('RESEARCHER_IDS')
-  .split(',')
-  .map((id) => {
-    const user = findUser(db, Number(id));
-    if (!user) throw new Error(`no user ${id}`);
-    return user;
-  });
+const researchers: UserRow[] = [];
+for (const id of required('RESEARCHER_IDS').split(',')) {
+  const user = await findUser(db, Number(id));
+  if (!user) throw new Error(`no user ${id}`);
+  researchers.push(user);
+}
 
 type Outcome = { researcherId: number; ok: true; requestId: number; status: string } | { researcherId: number; ok: false; code: unknown; message: string };
 

@@ -91,9 +91,9 @@ export async function makeResearchers(db: Database, config: Config, count: numbe
  * Open days well inside the booking window (the first two and the last three are left out, so a
  * test running across midnight in the reading room's zone still books valid dates).
  */
-export function visitDates(db: Database, config: Config): string[] {
+export async function visitDates(db: Database, config: Config): Promise<string[]> {
   const today = todayIn(config.timezone, new Date());
-  const closures = closuresFrom(db, 1, today);
+  const closures = await closuresFrom(db, 1, today);
   const open = calendarDays(earliestVisitDate(today, closures), bookingHorizon(today, config.maxAdvanceDays), closures)
     .filter((d) => d.open)
     .map((d) => d.date);

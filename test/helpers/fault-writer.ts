@@ -36,11 +36,12 @@ const registerEvery = Number(env.REGISTER_EVERY ?? '0');
 const writer = env.WRITER_NAME ?? `writer-${process.pid}`;
 const durationMs = env.DURATION_MS ? Number(env.DURATION_MS) : undefined;
 const pauseMs = Number(env.PAUSE_MS ?? '0');
-const researchers: UserRow[] = list('RESEARCHER_IDS').map((id) => {
-  const user = findUser(db, Number(id));
+const researchers: UserRow[] = [];
+for (const id of list('RESEARCHER_IDS')) {
+  const user = await findUser(db, Number(id));
   if (!user) throw new Error(`no user ${id}`);
-  return user;
-});
+  researchers.push(user);
+}
 
 let stopping = false;
 process.once('SIGTERM', () => {

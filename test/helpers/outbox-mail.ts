@@ -27,11 +27,11 @@ export function mailsSince(db: Database, afterId: number): MailRow[] {
 export const lastOutboxId = (db: Database) => mailsSince(db, 0).at(-1)?.id ?? 0;
 
 /** The job id the relay gives an outbox row, from the row's key and the database's installation. */
-export function jobIdOf(db: Database, outboxId: number): string {
+export async function jobIdOf(db: Database, outboxId: number): Promise<string> {
   const row = db.select({ key: outbox.key }).from(outbox).where(eq(outbox.id, outboxId)).get();
   if (!row?.key) throw new Error(`no outbox row ${outboxId}`);
-  return jobIdFor(installationId(db), { outboxId, key: row.key });
+  return jobIdFor(await installationId(db), { outboxId, key: row.key });
 }
 
 /** The Message-ID the notification worker gives an outbox row's mail (MAIL_FROM's domain: localhost). */
-export const messageIdOf = (db: Database, outboxId: number) => `<${jobIdOf(db, outboxId)}@localhost>`;
+export const messageIdOf = async (db: Database, outboxId: number) => `<${await jobIdOf(db, outboxId)}@localhost>`;

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * The PostgreSQL server the tests use (TEST_POSTGRES_URL, else the one at 127.0.0.1:5432 as user
- * `postgres`), through its maintenance database. Each test makes a database of its own there and
- * drops it; it never touches another.
+ * The PostgreSQL server the tests use (TEST_POSTGRES_URL, else DATABASE_URL as `npm run
+ * test:postgres` sets it, else the one at 127.0.0.1:5432 as user `postgres`), through its
+ * maintenance database. Each test makes a database of its own there and drops it; it never
+ * touches another.
  */
-const server = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const server = process.env.TEST_POSTGRES_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A database made for one test: `url` reaches it; `drop` removes it, ending its connections. */
 export class OwnPostgresDatabase {

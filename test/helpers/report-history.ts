@@ -56,7 +56,7 @@ export function historySteps(room: TestReadingRoom, staff: Person) {
       for (const to of steps) ok(await staff.call('POST', `/api/v1/requests/${id}/transition`, to === 'on_hold' ? { to, holdUntil: HOLD_UNTIL } : { to }), 200, `${id} to ${to}`);
     },
     checkIn: async (appointmentId: number) => ok(await staff.call('POST', `/api/v1/appointments/${appointmentId}/check-in`, {})),
-    closeDay: (date: string) => closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(date, '17:00')),
+    closeDay: async (date: string) => closingTime(requestsContext(room.db, room.config), (await allRooms(room.db))[0]!, localInstant(date, '17:00')),
   };
 }
 

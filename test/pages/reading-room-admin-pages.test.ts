@@ -53,7 +53,7 @@ describe("the admin's reading rooms page", { timeout: 120_000 }, () => {
     await admin.get('/admin/rooms');
     const added = await admin.post('/admin/rooms', mapRoom);
     assert.equal(added.statusCode, 303, problemOf(added.body));
-    const made = allRooms(room.db).find((r) => r.code === 'maps');
+    const made = (await allRooms(room.db)).find((r) => r.code === 'maps');
     assert.ok(made);
     assert.deepEqual(
       { ...made, id: 0 },
@@ -81,27 +81,27 @@ describe("the admin's reading rooms page", { timeout: 120_000 }, () => {
 
   it("changes a room's settings through its form: seats left empty are unlimited; a refusal leaves the room as it was", async () => {
     const page = await admin.get('/admin/rooms');
-    const first = findRoom(room.db, 1)!;
+    const first = (await findRoom(room.db, 1))!;
     assert.match(page.body, /<form method="post" action="\/admin\/rooms\/1">/);
     const fields = { ...mapRoom, code: first.code, name: 'Manuscripts Room', timezone: first.timezone, seats: '', holdBusinessDays: '7' };
     const badTimes = await admin.post('/admin/rooms/1', { ...fields, pagingTimes: '9 am' });
     assert.equal(badTimes.statusCode, 400);
     assert.equal(problemOf(badTimes.body), 'Pull times: from one to 12 times of day such as 09:00, 14:00.');
     assert.match(badTimes.body, /<details class="room-edit" id="room-1" open>/, 'the refused form is open');
-    assert.equal(findRoom(room.db, 1)?.name, first.name);
+    assert.equal((await findRoom(room.db, 1))?.name, first.name);
     const taken = await admin.post('/admin/rooms/1', { ...fields, code: 'maps' });
     assert.equal(taken.statusCode, 409);
     const saved = await admin.post('/admin/rooms/1', fields);
     assert.equal(saved.statusCode, 303, problemOf(saved.body));
     assert.equal(noticeOf((await admin.follow(saved)).body), 'The settings of Manuscripts Room are saved.');
-    const changed = findRoom(room.db, 1);
+    const changed = await findRoom(room.db, 1);
     assert.deepEqual([changed?.name, changed?.seats, changed?.holdBusinessDays, changed?.code], ['Manuscripts Room', null, 7, first.code]);
   });
 
   it('gives researchers a room picker on the visit planner once there are two rooms, each with its own calendar', async () => {
     const account = await makeAccount(room.db, 'researcher', { name: 'Rosa Reader' });
     const researcher = await signedInBrowser(room.app, account.email, PASSWORD);
-    const maps = allRooms(room.db).find((r) => r.code === 'maps')!;
+    const maps = (await allRooms(room.db)).find((r) => r.code === 'maps')!;
     const planner = await researcher.get(`/visit?room=${maps.id}`);
     assert.match(planner.body, /<select id="visit-room" name="room">/);
     assert.match(planner.body, new RegExp(`<option value="${maps.id}" selected>Map Room</option>`));

@@ -23,7 +23,7 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
   let room: TestReadingRoom;
   let ctx: RequestsContext;
   /** The one reading room of a v1 installation, made at the first start. */
-  const firstRoom = () => allRooms(ctx.db)[0]!;
+  const firstRoom = async () => (await allRooms(ctx.db))[0]!;
   let alba: Person; // researcher
   let boris: Person; // researcher
   let chiara: Person; // researcher
@@ -78,7 +78,7 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
 
   it("a paging run on a business day mails every staff member the next business day's scheduled requests, in walking order", async () => {
     const since = lastOutboxId();
-    const outcome = await pagingRun(ctx, firstRoom(), '09:00', newYork('2026-11-27', '09:00'));
+    const outcome = await pagingRun(ctx, await firstRoom(), '09:00', newYork('2026-11-27', '09:00'));
     assert.equal(outcome.done, true);
     const mails = mailsSince(since);
     assert.deepEqual(mails.map((m) => m.jobName), ['paging-run', 'paging-run']);
@@ -103,9 +103,9 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
 
   it('the same paging run done twice mails nothing new', async () => {
     const since = lastOutboxId();
-    const outcome = await pagingRun(ctx, firstRoom(), '09:00', newYork('2026-11-27', '09:00'));
+    const outcome = await pagingRun(ctx, await firstRoom(), '09:00', newYork('2026-11-27', '09:00'));
     assert.equal(outcome.done, false);
-    await pagingRun(ctx, firstRoom(), '09:00', newYork('2026-11-27', '09:02'));
+    await pagingRun(ctx, await firstRoom(), '09:00', newYork('2026-11-27', '09:02'));
     assert.deepEqual(mailsSince(since), []);
   });
 
@@ -119,14 +119,14 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
       newYork(CLOSED_MONDAY, '09:00'), // a closure, the day before Tuesday's scheduled box
       newYork(CLOSED_MONDAY, '14:00'),
     ]) {
-      for (const pullTime of ['09:00', '14:00']) assert.equal((await pagingRun(ctx, firstRoom(), pullTime, instant)).done, false, `${pullTime} on ${instant.toISOString()}`);
+      for (const pullTime of ['09:00', '14:00']) assert.equal((await pagingRun(ctx, await firstRoom(), pullTime, instant)).done, false, `${pullTime} on ${instant.toISOString()}`);
     }
     assert.deepEqual(mailsSince(since), []);
   });
 
   it('a paging run looks past a closure to the next business day', async () => {
     const since = lastOutboxId();
-    await pagingRun(ctx, firstRoom(), '14:00', newYork('2026-12-04', '14:00'));
+    await pagingRun(ctx, await firstRoom(), '14:00', newYork('2026-12-04', '14:00'));
     const mails = mailsSince(since);
     assert.equal(mails.length, 2);
     for (const { mail } of mails) {
@@ -138,7 +138,7 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
 
   it('the visit reminder goes once to each researcher visiting on the next business day', async () => {
     const since = lastOutboxId();
-    await visitReminders(ctx, firstRoom(), newYork('2026-11-27', '09:00'));
+    await visitReminders(ctx, await firstRoom(), newYork('2026-11-27', '09:00'));
     const mails = mailsSince(since);
     assert.deepEqual(mails.map((m) => m.jobName), ['visit-reminder', 'visit-reminder']);
     assert.deepEqual(mails.map((m) => m.mail.to.email).sort(), [alba.email, boris.email].sort(), 'not chiara, whose only request that day is cancelled');
@@ -147,18 +147,18 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
     assert.equal(toAlba.data.visitDate, MONDAY);
     assert.deepEqual(toAlba.data.containers.map((c) => c.requestId).sort((a, b) => a - b), ['alba:13', 'alba:2', 'alba:12', 'alba:1', 'alba:10', 'alba:23'].map((k) => ids[k]).sort((a, b) => (a ?? 0) - (b ?? 0)));
 
-    await visitReminders(ctx, firstRoom(), newYork('2026-11-27', '09:00'));
-    await visitReminders(ctx, firstRoom(), newYork('2026-11-27', '15:00'));
+    await visitReminders(ctx, await firstRoom(), newYork('2026-11-27', '09:00'));
+    await visitReminders(ctx, await firstRoom(), newYork('2026-11-27', '15:00'));
     assert.equal(mailsSince(since).length, 2, 'run again, it reminds nobody a second time');
   });
 
   it('no reminder on a weekend or a closed day; the business day before a closure reminds for the day after it', async () => {
     const since = lastOutboxId();
-    await visitReminders(ctx, firstRoom(), newYork('2026-12-05', '09:00'));
-    await visitReminders(ctx, firstRoom(), newYork('2026-12-06', '09:00'));
-    await visitReminders(ctx, firstRoom(), newYork(CLOSED_MONDAY, '09:00'));
+    await visitReminders(ctx, await firstRoom(), newYork('2026-12-05', '09:00'));
+    await visitReminders(ctx, await firstRoom(), newYork('2026-12-06', '09:00'));
+    await visitReminders(ctx, await firstRoom(), newYork(CLOSED_MONDAY, '09:00'));
     assert.deepEqual(mailsSince(since), []);
-    await visitReminders(ctx, firstRoom(), newYork('2026-12-04', '09:00'));
+    await visitReminders(ctx, await firstRoom(), newYork('2026-12-04', '09:00'));
     const mails = mailsSince(since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['visit-reminder', chiara.email]]);
     assert.ok(mails[0]?.mail.kind === 'visit-reminder');
@@ -179,7 +179,7 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
       // alba:1 and boris:3 stay scheduled; alba:23 and boris:24 await a curator; boris:1 is waitlisted.
       since = lastOutboxId();
       eventsBefore = eventCount();
-      await closingTime(ctx, firstRoom(), newYork(MONDAY, '17:00'));
+      await closingTime(ctx, await firstRoom(), newYork(MONDAY, '17:00'));
     });
 
     it('scheduled and paged requests of the day become no_show, by the system', async () => {
@@ -256,8 +256,8 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
       const outboxBefore = lastOutboxId();
       const events = eventCount();
       assert.ok(events > eventsBefore);
-      await closingTime(ctx, firstRoom(), newYork(MONDAY, '17:00'));
-      await closingTime(ctx, firstRoom(), newYork(MONDAY, '17:30'));
+      await closingTime(ctx, await firstRoom(), newYork(MONDAY, '17:00'));
+      await closingTime(ctx, await firstRoom(), newYork(MONDAY, '17:30'));
       assert.equal(eventCount(), events);
       assert.deepEqual(mailsSince(outboxBefore), []);
     });

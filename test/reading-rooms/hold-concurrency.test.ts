@@ -24,8 +24,8 @@ describe('a hold and requests for its day at once', () => {
       { ip: 'test', now: new Date() },
     );
     const staff = signToken(resolveJwtSecret(file.config), staffUser);
-    const visit = visitDates(file.db, file.config)[0]!;
-    const heldDay = nextBusinessDay(visit, closuresFrom(file.db, 1, visit));
+    const visit = (await visitDates(file.db, file.config))[0]!;
+    const heldDay = nextBusinessDay(visit, await closuresFrom(file.db, 1, visit));
     closeDatabase(file.db);
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);

@@ -134,7 +134,7 @@ describe('closing time on holdUntil', () => {
 
   it('the day before, the researcher is told the hold ends tomorrow', async () => {
     const since = lastOutboxId(room.db);
-    await visitReminders(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(THURSDAY, '09:00'));
+    await visitReminders(requestsContext(room.db, room.config), (await allRooms(room.db))[0]!, localInstant(THURSDAY, '09:00'));
     const ending = mailsSince(room.db, since).filter((m) => m.jobName === 'hold-ending');
     assert.deepEqual(ending.map((m) => m.mail.to.email), [reader.email]);
   });
@@ -150,12 +150,12 @@ describe('closing time on holdUntil', () => {
   it('reshelves the box once, even when the job runs twice, and the researcher hears once', async () => {
     const ctx = requestsContext(room.db, room.config);
     const since = lastOutboxId(room.db);
-    const firstRoom = allRooms(room.db)[0]!;
+    const firstRoom = (await allRooms(room.db))[0]!;
     await closingTime(ctx, firstRoom, localInstant('2026-12-03', '17:00'));
-    assert.equal(eventsOf(room.db, id).at(-1)?.toStatus, 'on_hold', 'the day before holdUntil leaves it on hold');
+    assert.equal((await eventsOf(room.db, id)).at(-1)?.toStatus, 'on_hold', 'the day before holdUntil leaves it on hold');
     await closingTime(ctx, firstRoom, localInstant('2026-12-04', '17:00'));
     await closingTime(ctx, firstRoom, localInstant('2026-12-04', '17:00'));
-    const reshelved = eventsOf(room.db, id).filter((e) => e.toStatus === 'reshelved');
+    const reshelved = (await eventsOf(room.db, id)).filter((e) => e.toStatus === 'reshelved');
     assert.deepEqual(reshelved.map((e) => [e.fromStatus, e.actorRole, e.actorId]), [['on_hold', 'system', null]]);
     const ended = mailsSince(room.db, since).filter((m) => m.jobName === 'hold-ended');
     assert.deepEqual(ended.map((m) => m.mail.to.email), [reader.email]);

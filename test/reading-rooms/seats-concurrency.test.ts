@@ -12,7 +12,7 @@ describe('the last seats of a day', () => {
   it('50 researchers at once through two API processes: exactly 10 seats taken, 40 READING_ROOM_FULL, the database agrees', { timeout: 90_000 }, async () => {
     const file = await freshDatabase({ READING_ROOM_SEATS: '12' });
     const [early1, early2, ...racers] = await makeResearchers(file.db, file.config, 52, 'seat');
-    const date = visitDates(file.db, file.config)[0]!;
+    const date = (await visitDates(file.db, file.config))[0]!;
     const boxes = openContainerIds(file.db);
     closeDatabase(file.db);
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };

@@ -35,24 +35,24 @@ describe('the one door of the status machine', () => {
     const scheduled = await submit(2);
     ok(await staff.call('POST', `/api/v1/users/${researcher.id}/identity-verification`, { documentType: 'passport' }));
     for (const to of ['paged', 'delivered']) ok(await staff.call('POST', `/api/v1/requests/${delivered}/transition`, { to }));
-    const eventsBefore = eventsOf(room.db, delivered).length;
+    const eventsBefore = (await eventsOf(room.db, delivered)).length;
 
     const skipped: { id: number; why: string }[] = [];
-    await commit(room.db, (tx) => {
+    await commit(room.db, async (tx) => {
       for (const id of [delivered, scheduled]) {
-        const row = findRequest(tx, id);
+        const row = await findRequest(tx, id);
         assert.ok(row);
-        changeBySystem(tx, row, 'no_show', 'transition', THANKSGIVING_MORNING, { note: 'Not collected by closing time.' }, (r, refusal) =>
+        await changeBySystem(tx, row, 'no_show', 'transition', THANKSGIVING_MORNING, { note: 'Not collected by closing time.' }, (r, refusal) =>
           skipped.push({ id: r.id, why: `${refusal.code}: ${refusal.message}` }),
         );
       }
     });
 
     assert.deepEqual(skipped, [{ id: delivered, why: 'INVALID_TRANSITION: A request that is delivered cannot become no show.' }]);
-    assert.equal(findRequest(room.db, delivered)?.status, 'delivered', 'left alone');
-    assert.equal(eventsOf(room.db, delivered).length, eventsBefore, 'no event written for it');
-    assert.equal(findRequest(room.db, scheduled)?.status, 'no_show', 'the rest of the job went on');
-    assert.equal(eventsOf(room.db, scheduled).at(-1)?.actorRole, 'system');
+    assert.equal((await findRequest(room.db, delivered))?.status, 'delivered', 'left alone');
+    assert.equal((await eventsOf(room.db, delivered)).length, eventsBefore, 'no event written for it');
+    assert.equal((await findRequest(room.db, scheduled))?.status, 'no_show', 'the rest of the job went on');
+    assert.equal((await eventsOf(room.db, scheduled)).at(-1)?.actorRole, 'system');
   });
 
   it('records an admin as an admin, also where the admin acts with the rights of staff', async () => {
@@ -60,7 +60,7 @@ describe('the one door of the status machine', () => {
     const id = await submit(3, visitDate);
     ok(await admin.call('POST', `/api/v1/requests/${id}/transition`, { to: 'paged' }));
     ok(await admin.call('POST', '/api/v1/closures', { date: visitDate, reason: 'Burst pipe', force: true }), 201);
-    const events = eventsOf(room.db, id).map((e) => ({ role: e.actorRole, actorId: e.actorId, to: e.toStatus }));
+    const events = (await eventsOf(room.db, id)).map((e) => ({ role: e.actorRole, actorId: e.actorId, to: e.toStatus }));
     assert.deepEqual(events, [
       { role: 'researcher', actorId: researcher.id, to: 'scheduled' },
       { role: 'admin', actorId: admin.id, to: 'paged' },

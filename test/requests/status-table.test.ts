@@ -72,7 +72,7 @@ const cancelClass = async ({ session, id }: { session: number; id: number }) => 
 let closingTimeRun: Promise<void> | undefined;
 /** Tuesday's closing time, run once for all the rows the system owns there. */
 const closingTimeOnTuesday = () =>
-  (closingTimeRun ??= Promise.resolve().then(() => void closingTime(requestsContext(room.db, room.config), allRooms(room.db)[0]!, localInstant(TUESDAY, '17:00'))));
+  (closingTimeRun ??= Promise.resolve().then(async () => void (await closingTime(requestsContext(room.db, room.config), (await allRooms(room.db))[0]!, localInstant(TUESDAY, '17:00')))));
 
 /**
  * How each (from > to : actor) comes about: `prepare` brings a request to `from` (none for a new
@@ -293,8 +293,9 @@ describe('every row of the status table happens through whoever owns it', () => 
     for (const [row, change] of changes) {
       const [from, to, actor] = /^(\S+) > (\S+) : (\S+)$/.exec(row)?.slice(1) ?? [];
       const id = await change();
-      const event = eventsOf(room.db, id).find((e) => e.toStatus === to && (e.fromStatus ?? 'new') === from);
-      assert.ok(event, `${row}: request ${id} went ${eventsOf(room.db, id).map((e) => `${e.fromStatus ?? 'new'}>${e.toStatus}`).join(', ')}`);
+      const events = await eventsOf(room.db, id);
+      const event = events.find((e) => e.toStatus === to && (e.fromStatus ?? 'new') === from);
+      assert.ok(event, `${row}: request ${id} went ${events.map((e) => `${e.fromStatus ?? 'new'}>${e.toStatus}`).join(', ')}`);
       assert.equal(event.actorRole, actor, row);
       assert.equal(event.actorId === null, actor === 'system', `${row}: the system has no actor id, a person has theirs`);
     }

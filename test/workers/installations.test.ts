@@ -52,7 +52,7 @@ describe('two databases one after the other on the same Redis and prefix', { tim
     // `rm -rf data`, then `npm start` again: a new database whose outbox counts from 1 again.
     const second = await startPipeline({ smtpUrl: smtp.url, queuePrefix });
     pipelines.push(second);
-    assert.notEqual(installationId(second.db), installationId(first.db), 'each database is an installation of its own');
+    assert.notEqual(await installationId(second.db), await installationId(first.db), 'each database is an installation of its own');
     await commitMails(second.db, [verificationMail(11), verificationMail(12), verificationMail(13)]);
     await smtp.waitFor(6);
     await sleep(1_000); // room for a duplicate to show up
@@ -66,7 +66,7 @@ describe('two databases one after the other on the same Redis and prefix', { tim
     for (const message of secondMessages) {
       assert.ok(!firstIds.has(message.messageId), `${message.messageId} was not used by the first database`);
       const [, installation, outboxId] = MESSAGE_ID.exec(message.messageId ?? '') ?? [];
-      assert.equal(installation, installationId(second.db));
+      assert.equal(installation, await installationId(second.db));
       assert.ok(Number(outboxId) <= 3, 'the second outbox numbered its rows from 1 again');
     }
     assert.deepEqual(
@@ -192,7 +192,7 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
     // The original is lost; its backup is restored and started on the same Redis and prefix.
     const restored = await startPipeline({ smtpUrl: smtp.url, queuePrefix, databasePath: backup });
     pipelines.push(restored);
-    assert.equal(installationId(restored.db), installationId(original.db), 'a restored backup is the same installation');
+    assert.equal(await installationId(restored.db), await installationId(original.db), 'a restored backup is the same installation');
     // Its outbox numbers its next rows 3 and 4 again, as the original did for 43 and 44.
     await commitMails(restored.db, [verificationMail(45), verificationMail(46)]);
     await smtp.waitFor(6);

@@ -48,7 +48,7 @@ describe('on a Redis Cluster', { timeout: 90_000 }, () => {
     assert.deepEqual(smtp.messages.map(addressOf).sort(), researchers.map((r) => r.email).sort());
     assert.deepEqual([...smtp.countsByMessageId().values()].filter((n) => n > 1), []);
 
-    const keys = await cluster.keysByNode(`{${tag}}:${installationId(room.db)}:*`);
+    const keys = await cluster.keysByNode(`{${tag}}:${await installationId(room.db)}:*`);
     const holding = [...keys].filter(([, found]) => found.length > 0);
     assert.equal(holding.length, 1, 'one node holds every key of the installation');
     assert.ok(holding[0]?.[1].some((key) => key.endsWith(':notifications:completed')), 'the mail queue is among them');

@@ -53,10 +53,10 @@ describe("a job id that holds another database's job", { timeout: 60_000 }, () =
     await commitMails(room.db, [verificationMail(51)]);
     const row = room.db.select().from(outbox).get();
     assert.ok(row);
-    const jobId = jobIdOf(room.db, row.id);
+    const jobId = await jobIdOf(room.db, row.id);
     // Another database's job under this very id, waiting in the queue (paused: no worker takes it).
     const connection = producerConnection(room.config);
-    const queues = openQueues(connection, queueNamespace(room.config.queuePrefix, installationId(room.db)), quietLog);
+    const queues = openQueues(connection, queueNamespace(room.config.queuePrefix, await installationId(room.db)), quietLog);
     await queues.notifications.pause();
     await queues.notifications.add('verify-email', { outboxId: 999, key: 'ffffffff' }, { jobId });
 
@@ -91,7 +91,7 @@ describe('a job that failed every attempt', { timeout: 60_000 }, () => {
     const pipeline = await startPipeline({ smtpUrl: smtp.url, policy: { ...testPolicy, attempts: 2, backoffMs: 50 } });
     try {
       await commitMails(pipeline.db, [verificationMail(61)]);
-      const jobId = jobIdOf(pipeline.db, 1);
+      const jobId = await jobIdOf(pipeline.db, 1);
       const notifications = pipeline.runtime?.queues.notifications;
       assert.ok(notifications);
       for (let i = 0; i < 100 && (await notifications.getJobState(jobId)) !== 'failed'; i++) await sleep(50);
@@ -114,11 +114,11 @@ describe('a job id whose key holds what is not a job of ours', { timeout: 60_000
     const smtp = await SmtpSink.start();
     const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
     const connection = producerConnection(pipeline.config);
-    const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, installationId(pipeline.db)), quietLog);
+    const queues = openQueues(connection, queueNamespace(pipeline.config.queuePrefix, await installationId(pipeline.db)), quietLog);
     try {
       await commitMails(pipeline.db, [verificationMail(71), verificationMail(72)]);
       // Another program's key, not JSON, exactly where the first row's job would go.
-      const squatted = queues.notifications.toKey(jobIdOf(pipeline.db, 1));
+      const squatted = queues.notifications.toKey(await jobIdOf(pipeline.db, 1));
       await queues.notifications.waitUntilReady();
       await connection.hset(squatted, 'data', 'not json {');
 
@@ -133,7 +133,7 @@ describe('a job id whose key holds what is not a job of ours', { timeout: 60_000
 
       await connection.del(squatted);
       await smtp.waitFor(2, testPolicy.leaseMs + 10_000);
-      assert.equal(smtp.messages[1]?.messageId, `<${jobIdOf(pipeline.db, 1)}@localhost>`);
+      assert.equal(smtp.messages[1]?.messageId, `<${await jobIdOf(pipeline.db, 1)}@localhost>`);
     } finally {
       await Promise.all(Object.values(queues).map((q) => q.close()));
       connection.disconnect();

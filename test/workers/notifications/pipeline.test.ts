@@ -49,7 +49,7 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
     await smtp.waitFor(2);
     const row = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1);
     assert.ok(row);
-    assert.equal(smtp.messages[1]?.messageId, `<outbox-${installationId(pipeline.db)}-${row.id}-${row.key}@localhost>`);
+    assert.equal(smtp.messages[1]?.messageId, `<outbox-${await installationId(pipeline.db)}-${row.id}-${row.key}@localhost>`);
     assert.match(row.key ?? '', /^[0-9a-f]{8}$/);
     await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.outcome === 'sent');
     const stored = JSON.stringify(pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.payload);
@@ -71,7 +71,7 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
     await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get()?.completedAt !== null);
     const row = pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get();
     assert.match(row?.outcome ?? '', /^undeliverable: malformed address/);
-    const job = await pipeline.runtime?.queues.notifications?.getJob(jobIdOf(pipeline.db, id));
+    const job = await pipeline.runtime?.queues.notifications?.getJob(await jobIdOf(pipeline.db, id));
     assert.equal(await job?.getState(), 'failed');
     assert.equal(job?.attemptsMade, 1, 'no retry for a message that can never be delivered');
     assert.equal(smtp.messages.length, before);
