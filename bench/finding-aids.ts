@@ -5,7 +5,7 @@ import { openDatabase } from '../db/client.ts';
 import { seedDatabase } from '../db/seed/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { todayIn } from '../src/domain/calendar.ts';
-import { entryId } from '../src/finding-aids/search.ts';
+import { entryId } from '../src/finding-aids/search-entries.ts';
 import { serverEnv } from './fixtures.ts';
 
 // The finding aids of read.search and read.tree, written straight into SQLite: importing 100

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { closeDatabase, openDatabase, type Database } from '../db/client.ts';
-import type { Role } from '../db/schema.ts';
+import type { Role } from '../db/tables.ts';
 import { seedDatabase } from '../db/seed/index.ts';
 import { hashPassword } from '../src/accounts/secrets.ts';
 import { buildApp } from '../src/app.ts';

@@ -189,7 +189,7 @@ export function reportScenarios(databasePath: string, today: IsoDate): ReportSce
         probeHeap();
         return { size: rows.length, totals: check ? totalsOf(rows) : {} };
       }),
-    usageYear: (seconds) => measure('report.usage-year', 'report.bare-group-by', seconds, 'CSV', async (check) => drain(await usageCsv(db, query), check)),
+    usageYear: (seconds) => measure('report.usage-year', 'report.bare-group-by', seconds, 'CSV', async (check) => drain(usageCsv(db, query), check)),
     usageYearJson: (seconds) =>
       measure('report.usage-year.json', 'report.bare-group-by', seconds, 'JSON', async (check) => {
         const rows = await usageRows(db, query);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from './client.ts';
 import { commit } from './transactions.ts';
-import { installation } from './schema.ts';
+import { installation } from './tables.ts';
 
 /** This database's installation id (made by migration 0003 with the database itself). */
 export async function installationId(db: Database): Promise<string> {

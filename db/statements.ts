@@ -1,6 +1,9 @@
-import type Sqlite from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
 import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import { sql, type SQL } from 'drizzle-orm';
 import { onPostgres } from './engine.ts';
+import type { Database } from './client.ts';
 import type { Writer } from './transactions.ts';
 
 // How the data access runs a query, in one place: every read and write is awaited, whichever
@@ -131,13 +134,63 @@ function sqliteStatement(ready: Sqlite.Statement): Statement<unknown> {
   };
 }
 
-function serverStatement(client: pg.Pool | pg.PoolClient, sql: string): Statement<unknown> {
+/** PostgreSQL's numbered placeholders for SQLite's `?`s. */
+function numbered(sql: string): string {
   let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function serverStatement(client: pg.Pool | pg.PoolClient, sql: string): Statement<unknown> {
+  const text = numbered(sql);
   const run = (values: unknown[]) => client.query<Record<string, unknown>>({ text, values });
   return {
     rows: async (...values) => (await run(values)).rows,
     first: async (...values) => (await run(values)).rows[0],
     write: async (...values) => (await run(values)).rowCount ?? 0,
   };
+}
+
+/**
+ * The integers of a JSON array bound as one value (`[3,5,8]`), as a subquery of one column, `value`:
+ * one statement, prepared once, for a list of any length, where `in (?, ?, …)` would be another
+ * statement for every length.
+ */
+export const integersOf = (json: unknown): SQL =>
+  onPostgres
+    ? sql`(select t.value::integer as value from jsonb_array_elements_text(${json}::jsonb) as t(value))`
+    : sql`(select value from json_each(${json}))`;
+
+/** How many rows a streamed statement reads from PostgreSQL at a time. */
+const CURSOR_ROWS = 500;
+
+/**
+ * The rows of `text` one at a time, as the reader takes them, on a connection of their own (a
+ * read-only SQLite connection, a connection of PostgreSQL's pool, through a cursor): a long
+ * answer is never held whole in memory, and the app's connection stays free meanwhile. The
+ * connection goes back when the last row is read or the reader stops.
+ */
+export async function* streamedRows<Row>(db: Database, text: string, values: readonly unknown[]): AsyncGenerator<Row> {
+  if (onPostgres) {
+    const client = await (db.$client as unknown as pg.Pool).connect();
+    const cursor = client.query(new Cursor<Row>(numbered(text), [...values]));
+    try {
+      for (let rows = await cursor.read(CURSOR_ROWS); rows.length > 0; rows = await cursor.read(CURSOR_ROWS)) yield* rows;
+    } finally {
+      await cursor.close().catch(() => undefined);
+      client.release();
+    }
+    return;
+  }
+  // An in-memory database (some tests) has no file for a second connection: its rows are read at once.
+  if (db.$client.memory) {
+    yield* db.$client.prepare(text).all(...values) as Row[];
+    return;
+  }
+  const reader = new Sqlite(db.$client.name, { readonly: true, fileMustExist: true });
+  try {
+    reader.pragma('busy_timeout = 5000');
+    yield* reader.prepare(text).iterate(...values) as IterableIterator<Row>;
+  } finally {
+    reader.close();
+  }
 }

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { closeDatabase, openDatabase } from '../db/client.ts';
+import { closeDatabase, openConfiguredDatabase, openDatabase } from '../db/client.ts';
 import { CopyRefused, copyIntoPostgres } from '../db/copy.ts';
 import { installationId, renewInstallationId } from '../db/installation.ts';
 import { openPostgres } from '../db/postgres/client.ts';
 import { seedFederalHolidays } from '../db/seed/federal-holidays.ts';
-import { roles, type Role } from '../db/schema.ts';
+import { roles, type Role } from '../db/tables.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './accounts/secrets.ts';
 import { createAccount } from './accounts/staff.ts';
 import { ConfigError, loadConfig, withoutCredentials } from './config.ts';
@@ -52,7 +52,7 @@ async function holidaysSeed(args: string[]): Promise<void> {
   if (years.length === 0 || years.some((y) => !Number.isInteger(y) || y < 1900 || y > 2999)) {
     throw new ConfigError('holidays:seed needs --year with a four-digit year, e.g. --year 2029');
   }
-  const db = openDatabase(loadConfig().databasePath);
+  const db = await openConfiguredDatabase(loadConfig());
   const seeded = await seedFederalHolidays(db, years);
   const skipped = years.filter((y) => !seeded.includes(y));
   console.log(
@@ -76,7 +76,7 @@ async function usersCreate(args: string[]): Promise<void> {
   }
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ConfigError('--email must be an e-mail address');
   const config = loadConfig();
-  const db = openDatabase(config.databasePath);
+  const db = await openConfiguredDatabase(config);
   try {
     const user = await createAccount({ db, publicUrl: config.publicUrl }, { email, password, name, role: role as Role }, null, { ip: 'command line', now: new Date() });
     console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
@@ -88,7 +88,9 @@ async function usersCreate(args: string[]): Promise<void> {
 async function dbBackup(args: string[]): Promise<void> {
   const [file] = args;
   if (!file) throw new ConfigError('db:backup needs the file to write, e.g. npm run cli -- db:backup backups/reading-room.sqlite');
-  const db = openDatabase(loadConfig().databasePath);
+  const config = loadConfig();
+  if (config.databaseUrl !== undefined) throw new ConfigError('db:backup copies the SQLite file; on PostgreSQL, back up with pg_dump (see the README)');
+  const db = openDatabase(config.databasePath);
   // A copy holds all the database holds: owner-only, as the database is.
   privateFolder(dirname(file));
   privateFile(file);
@@ -134,7 +136,7 @@ async function dbCopy(args: string[]): Promise<void> {
 }
 
 async function installationRenew(): Promise<void> {
-  const db = openDatabase(loadConfig().databasePath);
+  const db = await openConfiguredDatabase(loadConfig());
   try {
     console.log(`This database is now installation ${await renewInstallationId(db)}.`);
   } finally {
@@ -147,7 +149,7 @@ async function collectionsImport(args: string[]): Promise<void> {
   if (paths.length === 0) throw new ConfigError('collections:import needs files or folders, e.g. npm run cli -- collections:import finding-aids/');
   const readingRoomId = values.room === undefined ? undefined : Number(values.room);
   const config = loadConfig();
-  const db = openDatabase(config.databasePath);
+  const db = await openConfiguredDatabase(config);
   if (readingRoomId !== undefined && (!Number.isSafeInteger(readingRoomId) || !(await findRoom(db, readingRoomId)))) {
     closeDatabase(db);
     throw new ConfigError(`--room: there is no reading room ${values.room}; the rooms are listed at GET /api/v1/reading-rooms`);
@@ -184,7 +186,7 @@ async function collectionsHarvest(args: string[]): Promise<void> {
   }
   const timeoutMs = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new ConfigError(`--timeout must be a number of seconds (got "${values.timeout}")`);
-  const db = openDatabase(config.databasePath);
+  const db = await openConfiguredDatabase(config);
   const progress: HarvestProgress = { pages: 0, completeListSize: null };
   const report = new ImportReport(process.stdout, 'record', () => progress.completeListSize);
   const started = performance.now();

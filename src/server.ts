@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { closeDatabase, openDatabase } from '../db/client.ts';
+import { closeDatabase, openConfiguredDatabase } from '../db/client.ts';
 import { installationId } from '../db/installation.ts';
 import { seedDatabase } from '../db/seed/index.ts';
 import { openQueues, producerConnection, queueNamespace } from '../workers/queues.ts';
@@ -16,7 +16,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = await configurationOrExit();
 const clock = () => new Date();
-const db = openDatabase(config.databasePath);
+const db = await openConfiguredDatabase(config);
 await seedDatabase(db, config, todayIn(config.timezone, clock()));
 const redis = createRedisProbe(config);
 const logger = createLog(config);

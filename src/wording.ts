@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AppointmentStatus, ClassSessionStatus, NoteVisibility, RequestStatus, SurrogateKind } from '../db/schema.ts';
+import type { AppointmentStatus, ClassSessionStatus, NoteVisibility, RequestStatus, SurrogateKind } from '../db/tables.ts';
 import { isIsoDate, type IsoDate } from './domain/calendar.ts';
 import type { IsoMonth } from './domain/visit-plan.ts';
 

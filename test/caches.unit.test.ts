@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Database } from '../db/client.ts';
-import { closures } from '../db/schema.ts';
+import { closures } from '../db/tables.ts';
 import { commit } from '../db/transactions.ts';
 import { requestStarted, whileUnchanged } from '../src/caches.ts';
 import { twoConnectionsMaker } from './helpers/two-connections.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { requestStatuses } from '../db/schema.ts';
+import { requestStatuses } from '../db/tables.ts';
 import { transitions, type Actor } from '../src/domain/request-status.ts';
 
 // docs/ is the project's own reference: what it names must be what the code does.

@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { closeDatabase, openDatabase } from '../db/client.ts';
+import { closeDatabase, openConfiguredDatabase } from '../db/client.ts';
 import { createLog } from '../src/log.ts';
 import { configurationOrExit } from '../src/startup.ts';
 import { startWorkerRuntime } from './runtime.ts';
@@ -10,7 +10,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = await configurationOrExit();
 const log = createLog(config, { name: 'worker' });
-const db = openDatabase(config.databasePath);
+const db = await openConfiguredDatabase(config);
 const runtime = await startWorkerRuntime({ config, db, clock: () => new Date(), log });
 log.info({ queuePrefix: config.queuePrefix }, 'workers started');
 

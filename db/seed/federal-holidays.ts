@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm';
 import { isWeekend, type IsoDate } from '../../src/domain/calendar.ts';
 import type { Database } from '../client.ts';
 import { commit } from '../transactions.ts';
-import { closures, holidaySeedings } from '../schema.ts';
+import { closures, holidaySeedings } from '../tables.ts';
 
 export interface Holiday {
   date: IsoDate;

@@ -2,7 +2,7 @@ import { isNull } from 'drizzle-orm';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../client.ts';
 import { commit } from '../transactions.ts';
-import { readingRooms } from '../schema.ts';
+import { readingRooms } from '../tables.ts';
 import { storedTimes } from '../../src/reading-rooms/store.ts';
 
 export type FirstRoomSettings = Pick<

@@ -1,9 +1,8 @@
 import { count } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { commit } from '../transactions.ts';
-import { statement } from '../statements.ts';
-import { collections, containers, series } from '../schema.ts';
-import { entryId } from '../../src/finding-aids/search.ts';
+import { collections, containers, series } from '../tables.ts';
+import { writeCollectionEntry } from '../../src/finding-aids/search-entries.ts';
 
 // GEN MSS 238 as its finding aid (shared/seeds/victor-serge-papers-finding-aid.txt) describes it.
 // The scope note says "27 boxes"; the extent says 28 boxes and a broadside, and the extent is
@@ -103,10 +102,6 @@ export async function seedVictorSergePapers(db: Database): Promise<void> {
             ...(c.restricted ? REFERENCE_COPY : {}),
           })),
         );
-      await statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)').write(
-        entryId(collection.id, 0),
-        victorSergePapers.title,
-        victorSergePapers.abstract,
-      );
+      await writeCollectionEntry(tx, collection.id, victorSergePapers.title, victorSergePapers.abstract);
   });
 }

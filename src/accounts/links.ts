@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
-import { accountTokens, type AccountTokenPurpose } from '../../db/schema.ts';
+import { accountTokens, type AccountTokenPurpose } from '../../db/tables.ts';
 import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { hashToken } from './secrets.ts';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { accountTokens, users } from '../../db/schema.ts';
+import { accountTokens, users } from '../../db/tables.ts';
 import { Refusal } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, type Writer } from '../../db/transactions.ts';

@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { accountTokens, users } from '../../db/schema.ts';
+import { accountTokens, users } from '../../db/tables.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { commit, commitTogether } from '../../db/transactions.ts';
 import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { roles } from '../../db/schema.ts';
+import { roles } from '../../db/tables.ts';
 import { IdSchema, literals } from '../http/schemas.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './secrets.ts';
 import { identityDocumentTypes } from './staff.ts';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { users } from '../../db/schema.ts';
+import { users } from '../../db/tables.ts';
 import { Refusal } from '../domain/refusal.ts';
 import { commit } from '../../db/transactions.ts';
 import { recentEvents, recordEvent, tooManyAttempts, type Origin } from './audit.ts';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { users, type Role } from '../../db/schema.ts';
+import { users, type Role } from '../../db/tables.ts';
 import { Refusal, notFound } from '../domain/refusal.ts';
 import { commit } from '../../db/transactions.ts';
 import { recordEvent, type Origin } from './audit.ts';

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { users, type Role } from '../../db/schema.ts';
+import { users, type Role } from '../../db/tables.ts';
 import type { Recipient } from '../mail/catalogue.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../../db/statements.ts';

@@ -1,4 +1,4 @@
-import { appointments, type RequestStatus } from '../../db/schema.ts';
+import { appointments, type RequestStatus } from '../../db/tables.ts';
 import { eq } from 'drizzle-orm';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import { roomDay } from '../calendar/store.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { appointmentStatuses } from '../../db/schema.ts';
+import { appointmentStatuses } from '../../db/tables.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
 import { afterCursor, bodyMayBeEmpty, errorResponses, IdSchema, IsoDateSchema, literals, page, PageQuery, pageLimit } from '../http/schemas.ts';

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { appointments, oneOf, type AppointmentStatus } from '../../db/schema.ts';
+import { appointments, oneOf, type AppointmentStatus } from '../../db/tables.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../../db/statements.ts';
 import type { IsoDate } from '../domain/calendar.ts';

@@ -1,5 +1,5 @@
 import { and, eq, isNull, or } from 'drizzle-orm';
-import { closures } from '../../db/schema.ts';
+import { closures } from '../../db/tables.ts';
 import type { UserRow } from '../accounts/users.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { cancelledByClosure, closureRefusal } from '../domain/closures.ts';

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../../db/statements.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { closures } from '../../db/schema.ts';
+import { closures } from '../../db/tables.ts';
 import { bookingHorizon, earliestVisitDate, todayIn, type Closures, type IsoDate } from '../domain/calendar.ts';
 import type { ReadingRoom, RoomDay } from '../domain/reading-rooms.ts';
 

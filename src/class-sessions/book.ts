@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { classSessions, type RequestStatus } from '../../db/schema.ts';
+import { classSessions, type RequestStatus } from '../../db/tables.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { roomDay } from '../calendar/store.ts';

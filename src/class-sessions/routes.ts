@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { classSessionStatuses } from '../../db/schema.ts';
+import { classSessionStatuses } from '../../db/tables.ts';
 import { EmailSchema, NameSchema } from '../accounts/schemas.ts';
 import { checkRange, type Clock } from '../domain/calendar.ts';
 import { CLASS_HEADCOUNT_MAX, CLASS_TITLE_MAX } from '../domain/class-sessions.ts';

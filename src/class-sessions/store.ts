@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lte } from 'drizzle-orm';
-import { classSessions } from '../../db/schema.ts';
+import { classSessions } from '../../db/tables.ts';
 import { requestIdsBy } from '../requests/store.ts';
 import type { Writer } from '../../db/transactions.ts';
 import type { IsoDate } from '../domain/calendar.ts';

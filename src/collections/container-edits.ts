@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { catalogue, containers, type Role, type SurrogateKind } from '../../db/schema.ts';
+import { catalogue, containers, type Role, type SurrogateKind } from '../../db/tables.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';
 import { restrictedOn } from '../domain/restrictions.ts';

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { IdSchema, IsoDateSchema, literals, Nullable } from '../http/schemas.ts';
-import { surrogateKinds } from '../../db/schema.ts';
+import { surrogateKinds } from '../../db/tables.ts';
 
 /** A surrogate's address: a web address (http or https, no spaces), since pages and mail make it a link. */
 export const WEB_ADDRESS = '^https?://[^\\s]+$';

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
 import { prepared } from '../../db/statements.ts';
 import type { Database } from '../../db/client.ts';
-import { collections, containers, requests, series } from '../../db/schema.ts';
+import { collections, containers, requests, series } from '../../db/tables.ts';
 import { holdRunsOver, holdsThatDay } from '../requests/holders.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import type { IsoDate } from '../domain/calendar.ts';

@@ -1,9 +1,27 @@
+import { onPostgres } from '../../db/engine.ts';
 import { statement } from '../../db/statements.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { containerKeys } from '../domain/container-identity.ts';
 import type { FindingAid } from './finding-aid.ts';
 import { rowBatch } from './row-batches.ts';
-import { entryId } from './search.ts';
+import { dropEntries, writeCollectionEntry, writeComponentEntries } from './search-entries.ts';
+
+const highestText = "select max(ifnull((select seq from sqlite_sequence where name = 'components'), 0), ifnull((select max(id) from components), 0)) as highest";
+const reserveText = "select nextval(pg_get_serial_sequence('components', 'id'))::integer as id from generate_series(1, ?) order by 1";
+
+/**
+ * Ids for `count` new components, known before they are written, so that a child's row can name its
+ * parent's and the rows go many to a statement. (Rows through json_each were measured too: twice
+ * as slow.) On SQLite, the ids AUTOINCREMENT would give, one after the other from the highest ever
+ * used (the import's transaction holds the only writer); on PostgreSQL, taken from the column's
+ * sequence, as another machine's import may be taking some at the same time. Ids not used (a
+ * component kept under its refId needs none) are never used: ids are not reused anyway.
+ */
+async function reservedIds(tx: Writer, count: number): Promise<number[]> {
+  if (onPostgres) return (await statement<{ id: number }>(tx, reserveText).rows(count)).map((r) => r.id);
+  const highest = (await statement<{ highest: number }>(tx, highestText).first())!.highest;
+  return Array.from({ length: count }, (_, i) => highest + 1 + i);
+}
 
 /**
  * Writes a collection's components, their containers, its series and its search entries anew from
@@ -15,7 +33,7 @@ import { entryId } from './search.ts';
  */
 export async function writeComponents(tx: Writer, collectionId: number, aid: FindingAid, containerIds: ReadonlyMap<string, number>, created: boolean): Promise<void> {
   const kept = new Map<string, number>();
-  for (const row of await statement<{ id: number; refId: string }>(tx, 'select id, ref_id as refId from components where collection_id = ? and ref_id is not null').rows(collectionId)) {
+  for (const row of await statement<{ id: number; refId: string }>(tx, 'select id, ref_id as "refId" from components where collection_id = ? and ref_id is not null').rows(collectionId)) {
     kept.set(row.refId, row.id);
   }
   await statement(tx, 'delete from component_containers where component_id in (select id from components where collection_id = ?)').write(collectionId);
@@ -31,15 +49,9 @@ export async function writeComponents(tx: Writer, collectionId: number, aid: Fin
   for (const c of aid.components) if (c.parent !== null) childCounts[c.parent]! += 1;
 
   const update = statement(tx, 'update components set parent_id = ?, position = ?, level = ?, title = ?, dates = ?, access_note = ?, child_count = ? where id = ?');
-  // New components get the ids AUTOINCREMENT would give them, one after the other from the highest
-  // ever used: known before they are written, so a child's row can name its parent's and the rows
-  // go many to a statement. (Rows through json_each were measured too: twice as slow.)
-  const highest = await statement<{ highest: number }>(
-    tx,
-    "select max(ifnull((select seq from sqlite_sequence where name = 'components'), 0), ifnull((select max(id) from components), 0)) as highest",
-  ).first();
-  const firstNewId = highest!.highest + 1;
-  let nextId = firstNewId;
+  const newIds = await reservedIds(tx, aid.components.length);
+  const firstNewId = newIds[0] ?? 0;
+  let nextNew = 0;
   const insert = rowBatch(tx, 'components', ['id', 'collection_id', 'parent_id', 'position', 'ref_id', 'level', 'title', 'dates', 'access_note', 'child_count']);
   const ids: number[] = [];
   // A refId that appears twice in one document (it happens) is the first one's; the second is made anew.
@@ -56,7 +68,7 @@ export async function writeComponents(tx: Writer, collectionId: number, aid: Fin
       await update.write(parentId, i + 1, c.level, c.title, c.dates, accessNote, childCounts[i], existing);
       id = existing;
     } else {
-      id = nextId++;
+      id = newIds[nextNew++]!;
       await insert.add(id, collectionId, parentId, i + 1, refId, c.level, c.title, c.dates, accessNote, childCounts[i]);
     }
     ids.push(id);
@@ -78,16 +90,8 @@ export async function writeComponents(tx: Writer, collectionId: number, aid: Fin
   const series = statement(tx, 'insert into series (collection_id, position, title) values (?, ?, ?)');
   for (const [i, c] of aid.components.filter((top) => top.parent === null).entries()) await series.write(collectionId, i + 1, c.title);
 
-  const [first, last] = [entryId(collectionId, 0), entryId(collectionId + 1, 0) - 1];
   // A new collection has no entries yet: the range delete, which costs FTS5 a walk of its index, is for updates.
-  if (!created) await statement(tx, 'delete from search_entries where rowid between ? and ?').write(first, last);
-  await statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) values (?, ?, ?, null)').write(first, aid.collection.title, aid.collection.abstract);
-  // The components' entries in one statement from the rows just written (position i + 1 is the
-  // entry's place), in rowid order: FTS5 starts a new segment whenever a rowid goes backwards. (As
-  // rows bound from here, even many to a statement, they cost more.) A new collection's components
-  // are the newest rows, in position order: read by id, with neither index nor sort.
-  const entries = created
-    ? statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) select ? + position, title, null, id from components where id >= ? order by id')
-    : statement(tx, 'insert into search_entries (rowid, title, abstract, component_id) select ? + position, title, null, id from components where collection_id = ? order by position');
-  await entries.write(first, created ? firstNewId : collectionId);
+  if (!created) await dropEntries(tx, collectionId);
+  await writeCollectionEntry(tx, collectionId, aid.collection.title, aid.collection.abstract);
+  await writeComponentEntries(tx, collectionId, created ? firstNewId : undefined);
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { commit } from '../../db/transactions.ts';
-import { oaiHarvests } from '../../db/schema.ts';
+import { oaiHarvests } from '../../db/tables.ts';
 import type { Logger } from 'pino';
 import { withoutCredentials, type Config } from '../config.ts';
 import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';

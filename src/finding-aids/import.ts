@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { prepared } from '../../db/statements.ts';
 import type { Database } from '../../db/client.ts';
-import { collections, containers } from '../../db/schema.ts';
+import { collections, containers } from '../../db/tables.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';

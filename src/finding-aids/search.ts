@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { statement } from '../../db/statements.ts';
+import { entriesOf, SPAN } from './search-entries.ts';
 import { markedHtml, MARK_CLOSE, MARK_OPEN } from './snippet.ts';
 
 // Full-text search of the finding aids (docs/search.md): collection titles and abstracts, component
@@ -7,10 +8,6 @@ import { markedHtml, MARK_CLOSE, MARK_OPEN } from './snippet.ts';
 // (`entryId`), so ordering by call number and finding-aid order, and keeping to one collection,
 // read no row of the table per match.
 
-const SPAN = 2 ** 32;
-
-/** The rowid of a collection's entry (position 0) or of its component at `position` (1, 2, …). */
-export const entryId = (collectionId: number, position: number) => collectionId * SPAN + position;
 
 /**
  * The words of a query as FTS5's unicode61 tokenizer cuts text: runs of letters and digits with
@@ -54,7 +51,7 @@ export interface SearchHit {
 // the page. An abstract can only be a collection's, so the title-only match that decides the tier is
 // run only when a collection's entry matched (a component's entry is tier 0).
 const keysSql = (withinCollection: boolean, inRoom: boolean, after: boolean) => `
-  select s.rowid as entry, c.call_number as callNumber, bm25(s.search_entries) as score,
+  select s.rowid as entry, c.call_number as "callNumber", bm25(s.search_entries) as score,
     case when s.rowid % ${SPAN} = 0 and s.rowid not in (select rowid from search_entries where search_entries match :titled) then 1 else 0 end as tier
   from search_entries s cross join collections c on c.id = s.rowid / ${SPAN}
   where s.search_entries match :words
@@ -75,8 +72,8 @@ function keysFor(within: boolean, inRoom: boolean, after: boolean): string {
 
 // The page's entries: one pass over the matches between the lowest and the highest (a rowid
 // list would run the whole match again for each entry, hence the `+`).
-const detailsSql = `select s.rowid as entry, s.component_id as componentId, s.title, c.id as collectionId, c.call_number as callNumber,
-         c.title as collectionTitle, case when s.component_id is null then c.dates else p.dates end as dates,
+const detailsSql = `select s.rowid as entry, s.component_id as "componentId", s.title, c.id as "collectionId", c.call_number as "callNumber",
+         c.title as "collectionTitle", case when s.component_id is null then c.dates else p.dates end as dates,
          snippet(s.search_entries, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 32) as marked
        from search_entries s cross join collections c on c.id = s.rowid / ${SPAN} left join components p on p.id = s.component_id
        where s.search_entries match :words and s.rowid between :low and :high and +s.rowid in (select value from json_each(:entries))`;
@@ -108,7 +105,7 @@ export async function searchEntries(db: Database, query: SearchQuery): Promise<{
     words: match,
     titled: `title : (${match})`,
     limit: query.limit,
-    ...(collectionId === undefined ? {} : { first: entryId(collectionId, 0), last: entryId(collectionId + 1, 0) - 1 }),
+    ...(collectionId === undefined ? {} : { first: entriesOf(collectionId)[0], last: entriesOf(collectionId)[1] }),
     ...(readingRoomId === undefined ? {} : { roomId: readingRoomId }),
     ...after,
   };

@@ -28,15 +28,15 @@ interface ComponentRow {
 export type Component = ComponentRow & { containers: Housing[] };
 
 const columns =
-  'id, collection_id as collectionId, parent_id as parentId, ref_id as refId, level, title, dates, access_note as accessNote, child_count as childCount';
+  'id, collection_id as "collectionId", parent_id as "parentId", ref_id as "refId", level, title, dates, access_note as "accessNote", child_count as "childCount"';
 
 const texts = {
   topLevel: `select ${columns} from components where collection_id = ? and parent_id is null order by position`,
   children: `select ${columns} from components where collection_id = ? and parent_id = ? order by position`,
   one: `select ${columns} from components where id = ?`,
   byRefId: 'select id from components where collection_id = ? and ref_id = ?',
-  accessNotes: 'select access_note as accessNote from components where collection_id = ? order by position',
-  housings: `select h.component_id as componentId, h.container_id as containerId, c.label, h.folder
+  accessNotes: 'select access_note as "accessNote" from components where collection_id = ? order by position',
+  housings: `select h.component_id as "componentId", h.container_id as "containerId", c.label, h.folder
        from component_containers h join containers c on c.id = h.container_id
        where h.component_id in (select value from json_each(?)) order by h.component_id, h.position`,
 };

@@ -9,7 +9,7 @@ import { findComponent } from './tree.ts';
 
 const descendantsHousings = `with recursive below(id) as (select id from components where parent_id = ?
          union all select c.id from components c join below b on c.parent_id = b.id)
-       select h.container_id as containerId from below b
+       select h.container_id as "containerId" from below b
          join components c on c.id = b.id
          join component_containers h on h.component_id = b.id
        order by c.position, h.position`;

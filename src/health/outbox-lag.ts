@@ -1,6 +1,6 @@
 import { isNull, min } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 
 /** Age in whole seconds of the oldest outbox row not yet completed by a worker; 0 when none waits. */
 export async function outboxLagSeconds(db: Database, now: Date): Promise<number> {

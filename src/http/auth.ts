@@ -3,7 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../../db/client.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/tables.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import { whileUnchanged } from '../caches.ts';
 import { ApiError, sendApiError } from './errors.ts';

@@ -1,5 +1,5 @@
 import { readableDate } from '../wording.ts';
-import type { RequestStatus } from '../../db/schema.ts';
+import type { RequestStatus } from '../../db/tables.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { PickItem } from '../requests/schemas.ts';
 

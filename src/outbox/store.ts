@@ -1,9 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 import { prepared } from '../../db/statements.ts';
-
 
 /** The BullMQ queues side effects go to (ARCHITECTURE.md, "Queues"). */
 export const queueNames = ['notifications', 'paging', 'maintenance'] as const;
@@ -29,9 +29,9 @@ export async function enqueue(tx: Writer, ...entries: OutboxEntry[]): Promise<vo
   const insert = prepared(tx, 'enqueue', () =>
     tx
       .insert(outbox)
-      .values({ queue: sql.placeholder('queue'), jobName: sql.placeholder('jobName'), payload: sql.placeholder('payload'), key: sql`lower(hex(randomblob(4)))` }),
+      .values({ queue: sql.placeholder('queue'), jobName: sql.placeholder('jobName'), payload: sql.placeholder('payload'), key: sql.placeholder('key') }),
   );
-  for (const entry of entries) await insert.write(entry as unknown as Record<string, unknown>);
+  for (const entry of entries) await insert.write({ ...entry, key: randomBytes(4).toString('hex') });
 }
 
 /** What a row's job carries (never the payload): enough for a worker to find the row and know it is the one. */

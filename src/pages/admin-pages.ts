@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/tables.ts';
 import { originOf } from '../accounts/auth-routes.ts';
 import { createAccount, updateAccount } from '../accounts/staff.ts';
 import { findUser, listUsers, type UserRow } from '../accounts/users.ts';

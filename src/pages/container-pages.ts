@@ -2,7 +2,7 @@ import { WEB_ADDRESS } from '../collections/schemas.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { surrogateKinds, type Role } from '../../db/schema.ts';
+import { surrogateKinds, type Role } from '../../db/tables.ts';
 import { editContainer, mayChange, type ContainerEdit } from '../collections/container-edits.ts';
 import { containersOf, containerView, findCollections, findContainer, type ContainerRow } from '../collections/store.ts';
 import { todayIn, type IsoDate } from '../domain/calendar.ts';

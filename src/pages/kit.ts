@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/client.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/tables.ts';
 import type { PerIpLimit } from '../accounts/auth-routes.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
 import { userView } from '../accounts/users.ts';

@@ -137,7 +137,7 @@ export const reportPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="usage-${groupBy}-${from}-${to}${room}.csv"`)
         .header('cache-control', 'no-store')
-        .send(await usageCsv(db, { from, to, readingRoomId: read.room?.id, groupBy }));
+        .send(usageCsv(db, { from, to, readingRoomId: read.room?.id, groupBy }));
     },
   );
 };

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Database } from '../../db/client.ts';
-import { noteVisibilities, type NoteVisibility } from '../../db/schema.ts';
+import { noteVisibilities, type NoteVisibility } from '../../db/tables.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { literals } from '../http/schemas.ts';

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import type { SurrogateKind } from '../../db/schema.ts';
+import type { SurrogateKind } from '../../db/tables.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import { wantedContainers } from '../domain/wanted-containers.ts';

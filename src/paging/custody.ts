@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { containers, requestEvents, requests } from '../../db/schema.ts';
+import { containers, requestEvents, requests } from '../../db/tables.ts';
 
 /**
  * A box's chain of custody: every change of every request for it, oldest first, with whose request

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { classSessions, collections, containers, requests, users } from '../../db/schema.ts';
+import { classSessions, collections, containers, requests, users } from '../../db/tables.ts';
 import { whileUnchanged } from '../caches.ts';
 import { prepared } from '../../db/statements.ts';
 import type { IsoDate } from '../domain/calendar.ts';

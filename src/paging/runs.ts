@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments, scheduledRuns, type RequestStatus } from '../../db/schema.ts';
+import { appointments, scheduledRuns, type RequestStatus } from '../../db/tables.ts';
 import { findUser } from '../accounts/users.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { isBusinessDay, nextBusinessDay, todayIn, type IsoDate } from '../domain/calendar.ts';

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { collections, readingRooms } from '../../db/schema.ts';
+import { collections, readingRooms } from '../../db/tables.ts';
 import type { Database } from '../../db/client.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { prepared } from '../../db/statements.ts';

@@ -69,7 +69,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database; clock: Cloc
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="usage-${groupBy}-${query.from}-${query.to}.csv"`)
         // A stream, which the JSON response schema does not describe (nor serialise).
-        .send((await usageCsv(db, query)) as never);
+        .send(usageCsv(db, query) as never);
     },
   );
 

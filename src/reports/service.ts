@@ -1,5 +1,5 @@
 import { and, between, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { appointments, requestEvents, requests } from '../../db/schema.ts';
+import { appointments, requestEvents, requests } from '../../db/tables.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { closuresBetween } from '../calendar/store.ts';
 import { todayIn, type Closures, type IsoDate } from '../domain/calendar.ts';

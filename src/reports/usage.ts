@@ -1,5 +1,5 @@
-import type Sqlite from 'better-sqlite3';
-import { statement } from '../../db/statements.ts';
+import type { Database } from '../../db/client.ts';
+import { statement, streamedRows } from '../../db/statements.ts';
 import type { Writer } from '../../db/transactions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { ReportGrouping } from '../domain/reports.ts';
@@ -41,6 +41,11 @@ const groupings: Record<ReportGrouping, { key: string; label: string; joins: str
   readingRoom: { key: 'm.id', label: 'm.name', joins: 'join reading_rooms m on m.id = r.reading_room_id' },
 };
 
+// Said alike on both engines: PostgreSQL neither sums nor takes the max of a comparison (a boolean
+// there), and gives its counts and sums as 64-bit integers, which node-postgres hands over as text.
+const oneWhen = (condition: string) => `case when ${condition} then 1 else 0 end`;
+const whole = (total: string) => `cast(${total} as integer)`;
+
 /**
  * The usage report's statement: one row per group, in key order. Each request of the range is read
  * with its events once, in the inner query (whether it was ever delivered, ever a no-show: a
@@ -52,22 +57,22 @@ const groupings: Record<ReportGrouping, { key: string; label: string; joins: str
 function usageSql(groupBy: ReportGrouping, inRoom: boolean): string {
   const g = groupings[groupBy];
   return `select ${g.key} as key, ${g.label} as label,
-      count(*) as requests,
-      sum(r.delivered) as uses,
-      count(distinct r.researcher_id) as researchers,
-      sum(r.no_show) as noShows,
+      ${whole('count(*)')} as requests,
+      ${whole('sum(r.delivered)')} as uses,
+      ${whole('count(distinct r.researcher_id)')} as researchers,
+      ${whole('sum(r.no_show)')} as "noShows",
       -- Final statuses: a request that reached one is in it still.
-      sum(r.status = 'cancelled') as cancelled,
-      sum(r.status = 'denied') as denied
+      ${whole(`sum(${oneWhen("r.status = 'cancelled'")})`)} as cancelled,
+      ${whole(`sum(${oneWhen("r.status = 'denied'")})`)} as denied
     from (
       select r.id, r.researcher_id, r.container_id, r.visit_date, r.reading_room_id, r.status,
-        coalesce(max(e.to_status = 'delivered'), 0) as delivered,
-        coalesce(max(e.to_status = 'no_show'), 0) as no_show
+        max(${oneWhen("e.to_status = 'delivered'")}) as delivered,
+        max(${oneWhen("e.to_status = 'no_show'")}) as no_show
       from requests r left join request_events e on e.request_id = r.id
       where r.visit_date between ? and ? ${inRoom ? 'and r.reading_room_id = ?' : ''}
       group by r.id
     ) r ${g.joins}
-    group by ${g.key}
+    group by ${g.key}, ${g.label}
     order by ${g.key}`;
 }
 
@@ -79,11 +84,7 @@ export function usageRows(db: Writer, query: UsageQuery): Promise<UsageRow[]> {
   return statement<UsageRow>(db, usageSql(query.groupBy, query.readingRoomId !== undefined)).rows(...valuesOf(query));
 }
 
-/**
- * The rows one at a time, from `sqlite`, a report's own connection (its statement holds the
- * connection until the last row is read, or until the reader stops): the report streamed.
- */
-export async function* streamedUsageRows(sqlite: Sqlite.Database, query: UsageQuery): AsyncGenerator<UsageRow> {
-  const rows = sqlite.prepare(usageSql(query.groupBy, query.readingRoomId !== undefined)).iterate(...valuesOf(query)) as IterableIterator<UsageRow>;
-  yield* rows;
+/** The rows one at a time, as the reader takes them (db/statements.ts): the report streamed. */
+export function streamedUsageRows(db: Database, query: UsageQuery): AsyncGenerator<UsageRow> {
+  return streamedRows<UsageRow>(db, usageSql(query.groupBy, query.readingRoomId !== undefined), valuesOf(query));
 }

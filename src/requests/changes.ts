@@ -1,5 +1,5 @@
 import { and, asc, between, eq } from 'drizzle-orm';
-import { requests, type RequestStatus } from '../../db/schema.ts';
+import { requests, type RequestStatus } from '../../db/tables.ts';
 import { findRoom } from '../reading-rooms/store.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import { todayIn, type Clock, type IsoDate } from '../domain/calendar.ts';

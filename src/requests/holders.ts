@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { oneOf, requests } from '../../db/schema.ts';
+import { oneOf, requests } from '../../db/tables.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../../db/statements.ts';
+import { integersOf, prepared } from '../../db/statements.ts';
 import { addDays, type IsoDate } from '../domain/calendar.ts';
 import { heldStatuses, holdingStatuses } from '../domain/request-status.ts';
 
@@ -26,7 +26,7 @@ export async function holdersOn(tx: Writer, containerIds: readonly number[], dat
     const holders = (holds: SQL) =>
       tx
         .select({ containerId: requests.containerId, requestId: requests.id, researcherId: requests.researcherId })
-        .from(sql`json_each(${sql.placeholder('ids')}) as wanted`)
+        .from(sql`${integersOf(sql.placeholder('ids'))} as wanted`)
         .crossJoin(requests)
         .where(sql`${requests.containerId} = wanted.value and ${holds}`);
     return holders(holdsThatDay(day)).unionAll(holders(holdRunsOver(day)));

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { requests } from '../../db/schema.ts';
+import { requests } from '../../db/tables.ts';
 import { activeUsersWithRole, findUser, type UserRow } from '../accounts/users.ts';
 import type { Config } from '../config.ts';
 import { orAdmins } from '../domain/duties.ts';

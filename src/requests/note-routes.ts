@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { noteVisibilities } from '../../db/schema.ts';
+import { noteVisibilities } from '../../db/tables.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { accountOf } from '../http/auth.ts';
 import { errorResponses, IdSchema, literals } from '../http/schemas.ts';

@@ -1,5 +1,6 @@
 import { and, asc, inArray, sql } from 'drizzle-orm';
-import { requestNotes, type NoteVisibility } from '../../db/schema.ts';
+import { integersOf } from '../../db/statements.ts';
+import { requestNotes, type NoteVisibility } from '../../db/tables.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import type { Clock } from '../domain/calendar.ts';
 import { pageLinks } from '../links.ts';
@@ -25,7 +26,7 @@ export async function notesOf(db: Writer, requestIds: readonly number[], viewer:
   return db
     .select()
     .from(requestNotes)
-    .where(and(sql`${requestNotes.requestId} in (select value from json_each(${JSON.stringify(requestIds)}))`, inArray(requestNotes.visibility, [...notesFor(viewer)])))
+    .where(and(sql`${requestNotes.requestId} in ${integersOf(JSON.stringify(requestIds))}`, inArray(requestNotes.visibility, [...notesFor(viewer)])))
     .orderBy(asc(requestNotes.id));
 }
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { requestStatuses } from '../../db/schema.ts';
+import { requestStatuses } from '../../db/tables.ts';
 import { staffTargets } from '../domain/request-status.ts';
 import { IdSchema, IsoDateSchema, literals, Nullable } from '../http/schemas.ts';
 

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
+import { requestEvents, requests, type RequestStatus } from '../../db/tables.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import { decideChange, type Action, type Actor, type StatusChange } from '../domain/request-status.ts';
 import { Refusal } from '../domain/refusal.ts';

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
-import { prepared } from '../../db/statements.ts';
+import { integersOf, prepared } from '../../db/statements.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import type { ComponentInRequest } from '../domain/wanted-containers.ts';
 import type { Database } from '../../db/client.ts';
-import { collections, containers, requestComponents, requestEvents, requests, type RequestStatus } from '../../db/schema.ts';
+import { collections, containers, requestComponents, requestEvents, requests, type RequestStatus } from '../../db/tables.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { Writer } from '../../db/transactions.ts';
 
@@ -106,7 +106,7 @@ const detailsQuery = (db: Writer) =>
     .select({ id: containers.id, ...containerColumns })
     .from(containers)
     .innerJoin(collections, eq(collections.id, containers.collectionId))
-    .where(sql`${containers.id} in (select value from json_each(${sql.placeholder('ids')}))`);
+    .where(sql`${containers.id} in ${integersOf(sql.placeholder('ids'))}`);
 
 /**
  * Each connection's copy of the containers' details a request shows (its label, location,
@@ -282,7 +282,7 @@ export async function componentsOf(db: Writer, requestIds: readonly number[]): P
     db
       .select({ requestId: requestComponents.requestId, id: requestComponents.componentId, title: requestComponents.title, folder: requestComponents.folder })
       .from(requestComponents)
-      .where(sql`${requestComponents.requestId} in (select value from json_each(${sql.placeholder('ids')}))`)
+      .where(sql`${requestComponents.requestId} in ${integersOf(sql.placeholder('ids'))}`)
       .orderBy(asc(requestComponents.requestId), asc(requestComponents.position)),
   ).rows({ ids: JSON.stringify(requestIds) });
   for (const { requestId, ...component } of rows) {

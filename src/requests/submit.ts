@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { prepared } from '../../db/statements.ts';
-import { requests } from '../../db/schema.ts';
+import { requests } from '../../db/tables.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { roomDay } from '../calendar/store.ts';
 import { appointmentFor } from '../appointments/seats.ts';

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { collections, savedItems } from '../../db/schema.ts';
+import { collections, savedItems } from '../../db/tables.ts';
 import { commit, commitTogether, type Writer } from '../../db/transactions.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { withdrawnRefusal } from '../domain/booking-rules.ts';

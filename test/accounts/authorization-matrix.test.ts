@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { appointments, classSessions, closures, requests, savedItems, users, type Role } from '../../db/schema.ts';
+import { appointments, classSessions, closures, requests, savedItems, users, type Role } from '../../db/tables.ts';
 import { addDays, isWeekend } from '../../src/domain/calendar.ts';
 import { findRoom } from '../../src/reading-rooms/store.ts';
 import { assertRefusal } from '../helpers/answers.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { requests, savedItems, type Role } from '../../db/schema.ts';
+import { requests, savedItems, type Role } from '../../db/tables.ts';
 import { addDays } from '../../src/domain/calendar.ts';
 import { cursorAfter } from '../../src/http/schemas.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';

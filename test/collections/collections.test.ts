@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { requests, users } from '../../db/schema.ts';
+import { requests, users } from '../../db/tables.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
 const RESTRICTION_NOTE =

@@ -8,7 +8,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { closeDatabase, openDatabase } from '../../db/client.ts';
 import { installationId, renewInstallationId } from '../../db/installation.ts';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'reading-room-installation-'));
 after(() => rmSync(folder, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { count, eq } from 'drizzle-orm';
 import { closeDatabase, openDatabase } from '../../db/client.ts';
-import { closures, collections, containers } from '../../db/schema.ts';
+import { closures, collections, containers } from '../../db/tables.ts';
 import { federalHolidays, seedFederalHolidays } from '../../db/seed/federal-holidays.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { loadConfig } from '../../src/config.ts';

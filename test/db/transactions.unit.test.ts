@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Database } from '../../db/client.ts';
-import { closures, outbox } from '../../db/schema.ts';
+import { closures, outbox } from '../../db/tables.ts';
 import { enqueue } from '../../src/outbox/store.ts';
 import { commit, commitTogether, type Writer } from '../../db/transactions.ts';
 import { twoConnectionsMaker } from '../helpers/two-connections.ts';

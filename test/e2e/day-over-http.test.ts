@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ParsedMail } from 'mailparser';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isNotNull } from 'drizzle-orm';
 import { installationId } from '../../db/installation.ts';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 import { buildApp } from '../../src/app.ts';
 import { createRedisProbe } from '../../src/redis.ts';
 import { openQueues, producerConnection, queueNamespace } from '../../workers/queues.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/tables.ts';
 import { findUser } from '../../src/accounts/users.ts';
 import { issueToken } from '../../src/http/auth.ts';
 import { makeAccount, type Account } from '../helpers/people.ts';

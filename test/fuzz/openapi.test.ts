@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/tables.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { asUser, makeAccount, signIn } from '../helpers/people.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/tables.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { SESSION_COOKIE } from '../../src/http/auth.ts';
 import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.ts';

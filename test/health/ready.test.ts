@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { installationId } from '../../db/installation.ts';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 import { OwnRedis } from '../helpers/redis-server.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { closeDatabase } from '../../db/client.ts';

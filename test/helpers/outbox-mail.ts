@@ -1,7 +1,7 @@
 import { eq, gt } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { installationId } from '../../db/installation.ts';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 import type { MailJob } from '../../src/mail/catalogue.ts';
 import { jobIdFor } from '../../src/outbox/store.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../../db/client.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/tables.ts';
 import { createAccount } from '../../src/accounts/staff.ts';
 import type { UserRow } from '../../src/accounts/users.ts';
 import type { App } from '../../src/app.ts';

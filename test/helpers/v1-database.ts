@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../db/schema.ts';
 import { REFERENCE_COPY, RESTRICTION_NOTE, victorSergeContainers, victorSergePapers, victorSergeSeries } from '../../db/seed/victor-serge-papers.ts';
-import { entryId } from '../../src/finding-aids/search.ts';
+import { entryId } from '../../src/finding-aids/search-entries.ts';
 
 // A database as the last release before reading rooms (v1 and the finding aids, migrations up
 // to 0006_oai_harvests) left it: the project's own migrations, stopped there, and the seed the

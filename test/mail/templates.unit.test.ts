@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderMail, type MailSettings, type RenderedMail } from '../../src/mail/render.ts';
-import type { RequestStatus } from '../../db/schema.ts';
+import type { RequestStatus } from '../../db/tables.ts';
 import { mailKinds, type MailContainer, type MailData, type MailJob, type MailKind, type Recipient } from '../../src/mail/catalogue.ts';
 import type { PickItem } from '../../src/requests/schemas.ts';
 

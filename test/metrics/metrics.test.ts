@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/tables.ts';
 import { buildApp } from '../../src/app.ts';
 import { makeAccount, signIn } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { requestComponents, requests } from '../../db/schema.ts';
+import { requestComponents, requests } from '../../db/tables.ts';
 import { eadDocument, fileComponent, seriesComponent } from '../helpers/ead-documents.ts';
 import { formBrowser, signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { pdfText } from '../helpers/pdf-text.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readingRooms } from '../../db/schema.ts';
+import { readingRooms } from '../../db/tables.ts';
 import { allRooms, findRoom } from '../../src/reading-rooms/store.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';
 import { makeAccount, PASSWORD } from '../helpers/people.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { outbox, requests } from '../../db/schema.ts';
-import type { Role } from '../../db/schema.ts';
+import { outbox, requests } from '../../db/tables.ts';
+import type { Role } from '../../db/tables.ts';
 import { makeAccount, PASSWORD } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 

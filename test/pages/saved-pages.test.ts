@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { requests, savedItems } from '../../db/schema.ts';
+import { requests, savedItems } from '../../db/tables.ts';
 import { ok } from '../helpers/answers.ts';
 import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';

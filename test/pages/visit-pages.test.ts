@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { appointments, requests } from '../../db/schema.ts';
+import { appointments, requests } from '../../db/tables.ts';
 import { updateRoom } from '../../src/reading-rooms/store.ts';
 import { ok } from '../helpers/answers.ts';
 import { signedInBrowser, type FormBrowser } from '../helpers/form-browser.ts';

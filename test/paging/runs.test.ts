@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { requestEvents } from '../../db/schema.ts';
+import { requestEvents } from '../../db/tables.ts';
 import { closingTime, pagingRun, visitReminders } from '../../src/paging/runs.ts';
 import { requestsContext, type RequestsContext } from '../../src/requests/moves.ts';
 import { allRooms } from '../../src/reading-rooms/store.ts';

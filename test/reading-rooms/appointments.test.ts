@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { appointments } from '../../db/schema.ts';
+import { appointments } from '../../db/tables.ts';
 import { assertRefusal, ok } from '../helpers/answers.ts';
 import { lastOutboxId, mailsSince } from '../helpers/outbox-mail.ts';
 import { makePerson, type Person } from '../helpers/people.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Job } from 'bullmq';
-import { accountTokens, closures, holidaySeedings } from '../../db/schema.ts';
+import { accountTokens, closures, holidaySeedings } from '../../db/tables.ts';
 import { maintenanceProcessor } from '../../workers/maintenance/processor.ts';
 import { makeAccount } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';

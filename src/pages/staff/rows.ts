@@ -1,5 +1,5 @@
 import type { Database } from '../../../db/client.ts';
-import type { RequestStatus } from '../../../db/schema.ts';
+import type { RequestStatus } from '../../../db/tables.ts';
 import { identityDocumentTypes, type IdentityDocumentType } from '../../accounts/staff.ts';
 import { findUser, listUsers, type UserRow } from '../../accounts/users.ts';
 import type { IsoDate } from '../../domain/calendar.ts';

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { installationId } from '../../../db/installation.ts';
-import { outbox } from '../../../db/schema.ts';
+import { outbox } from '../../../db/tables.ts';
 import { mailFolder } from '../../../workers/notifications/mailer.ts';
 import { SmtpSink } from '../../helpers/smtp-sink.ts';
 import { commitMails, startPipeline, verificationMail, type TestPipeline } from '../../helpers/workers.ts';
