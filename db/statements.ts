@@ -153,12 +153,17 @@ function serverStatement(client: pg.Pool | pg.PoolClient, sql: string): Statemen
 /**
  * The integers of a JSON array bound as one value (`[3,5,8]`), as a subquery of one column, `value`:
  * one statement, prepared once, for a list of any length, where `in (?, ?, …)` would be another
- * statement for every length.
+ * statement for every length. `integersOf` for the query builder, `INTEGERS_OF_JSON` (with its `?`)
+ * for a statement's text.
  */
 export const integersOf = (json: unknown): SQL =>
   onPostgres
     ? sql`(select t.value::integer as value from jsonb_array_elements_text(${json}::jsonb) as t(value))`
     : sql`(select value from json_each(${json}))`;
+
+export const INTEGERS_OF_JSON = onPostgres
+  ? '(select t.value::integer as value from jsonb_array_elements_text(?::jsonb) as t(value))'
+  : '(select value from json_each(?))';
 
 /** How many rows a streamed statement reads from PostgreSQL at a time. */
 const CURSOR_ROWS = 500;

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import { statement } from '../../db/statements.ts';
+import { INTEGERS_OF_JSON, statement } from '../../db/statements.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { restrictionTexts, type RestrictionText } from '../domain/restrictions.ts';
 
@@ -38,7 +38,7 @@ const texts = {
   accessNotes: 'select access_note as "accessNote" from components where collection_id = ? order by position',
   housings: `select h.component_id as "componentId", h.container_id as "containerId", c.label, h.folder
        from component_containers h join containers c on c.id = h.container_id
-       where h.component_id in (select value from json_each(?)) order by h.component_id, h.position`,
+       where h.component_id in ${INTEGERS_OF_JSON} order by h.component_id, h.position`,
 };
 
 async function ownHousings(db: Writer, ids: readonly number[]): Promise<Map<number, Housing[]>> {
