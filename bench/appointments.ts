@@ -10,12 +10,12 @@ import { json } from './loads.ts';
  * Each request of `write.appointments` must have booked an appointment of its own, not joined one,
  * or the scenario measured submissions, not bookings. Returns how many it made.
  */
-export function bookingsWithRequests(databasePath: string): number {
+export async function bookingsWithRequests(databasePath: string): Promise<number> {
   const db = openDatabase(databasePath);
   const { requests, appointments } = db.$client
     .prepare(`select count(*) as requests, count(distinct appointment_id) as appointments from requests where appointment_id is not null`)
     .get() as { requests: number; appointments: number };
-  closeDatabase(db);
+  await closeDatabase(db);
   if (requests !== appointments) throw new Error(`write.appointments: ${requests} requests made only ${appointments} appointments; the scenario must book a new one with each`);
   return appointments;
 }
@@ -68,7 +68,7 @@ export async function bookAtOnce(fixture: Fixture, urls: string[]): Promise<Seat
 
   const db = openDatabase(fixture.databasePath);
   const inDatabase = (await seatsTaken(db, ROOM, date, date)).get(date) ?? 0;
-  closeDatabase(db);
+  await closeDatabase(db);
   const met = bookingsMade === GUARANTEE_SEATS && inDatabase === GUARANTEE_SEATS && refusedFull === GUARANTEE_RESEARCHERS - GUARANTEE_SEATS;
   return { seats: GUARANTEE_SEATS, researchers: GUARANTEE_RESEARCHERS, bookingsMade, madeByServer, refusedFull, otherAnswers, inDatabase, ms, met };
 }

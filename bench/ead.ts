@@ -77,6 +77,6 @@ export async function eadImport(folder: string, seconds: number) {
       return (await importRead(db, aid, '2026-12-01')).components;
     });
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
 }

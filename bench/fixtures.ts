@@ -209,7 +209,7 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
     { id: built.staffId, role: 'staff' },
     { id: built.readerId, role: 'researcher' },
   ]);
-  closeDatabase(db);
+  await closeDatabase(db);
   // Flush what the build left in the page cache now, not during the first measurement.
   execFileSync('sync');
   return {

@@ -83,7 +83,7 @@ export async function mailPipeline(count: number) {
 
   for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true });
   await runtime.close();
-  closeDatabase(db);
+  await closeDatabase(db);
   await smtp.close();
   rmSync(folder, { recursive: true, force: true });
   return summarise('mail.pipeline', latencies, count, elapsed, 'mail.raw');

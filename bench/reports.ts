@@ -173,7 +173,7 @@ export interface ReportScenarios {
   bareGroupBy: (seconds: number) => Promise<ReturnType<typeof summarise>>;
   usageYear: (seconds: number) => Promise<ReturnType<typeof summarise>>;
   usageYearJson: (seconds: number) => Promise<ReturnType<typeof summarise>>;
-  close: () => void;
+  close: () => Promise<void>;
 }
 
 /** The scenarios on the database at `databasePath`, built on `today`. */

@@ -139,7 +139,7 @@ try {
     // database of its own, as on write.requests' it would repeat those submissions and be refused.
     const booking = await buildFixture(mkdtempSync(join(folder, 'appointments-')), { boxes: WRITE_BOXES, pastRequests: 0 });
     await http('write.appointments', 'sqlite.durable-insert', booking, submissions(booking));
-    console.log(`  (write.appointments: ${bookingsWithRequests(booking.databasePath).toLocaleString('en')} requests made, warm-up included, each with an appointment of its own)`);
+    console.log(`  (write.appointments: ${(await bookingsWithRequests(booking.databasePath)).toLocaleString('en')} requests made, warm-up included, each with an appointment of its own)`);
   }
   const rawPath = `/raw/pick-list?date=${main.pickListDate}`;
   await http('raw.pick-list', 'raw.pick-list', main, { request: get(rawPath) }, expectItems(rawPath, PICK_LIST_SIZE), 'bench/raw-pick-list.ts', rawPath);
@@ -209,7 +209,7 @@ try {
       const year = describeYear();
       if (year) console.log(year);
     } finally {
-      reports.close();
+      await reports.close();
     }
   }
 

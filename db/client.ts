@@ -71,10 +71,10 @@ export async function openConfiguredDatabase(config: { databasePath: string; dat
 }
 
 /** Closes both connections (PostgreSQL's pool once its queries are done). */
-export function closeDatabase(db: Database): void {
+export async function closeDatabase(db: Database): Promise<void> {
   if (onPostgres) {
     const pool = db.$client as unknown as pg.Pool;
-    if (!pool.ended) pool.end().catch(() => undefined);
+    if (!pool.ended) await pool.end().catch(() => undefined);
     return;
   }
   if (db.$client.open) db.$client.close();

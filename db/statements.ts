@@ -165,6 +165,21 @@ export const INTEGERS_OF_JSON = onPostgres
   ? '(select t.value::integer as value from jsonb_array_elements_text(?::jsonb) as t(value))'
   : '(select value from json_each(?))';
 
+/**
+ * An instant as the raw value of a statement or a raw placeholder (which no column maps):
+ * milliseconds on SQLite, whose instants are stored so, a Date for PostgreSQL's timestamptz.
+ */
+export const instantValue = (at: Date): Date | number => (onPostgres ? at : at.getTime());
+
+/**
+ * Rows whose `column` holds `text`, case aside (`%` and `_` in it are plain characters): SQLite's
+ * LIKE ignores case (of ASCII letters), PostgreSQL's does not, its ILIKE does.
+ */
+export function containing(column: unknown, text: string): SQL {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return onPostgres ? sql`${column} ilike ${pattern} escape '\\'` : sql`${column} like ${pattern} escape '\\'`;
+}
+
 /** How many rows a streamed statement reads from PostgreSQL at a time. */
 const CURSOR_ROWS = 500;
 

@@ -60,7 +60,7 @@ async function holidaysSeed(args: string[]): Promise<void> {
       .filter(Boolean)
       .join(' '),
   );
-  closeDatabase(db);
+  await closeDatabase(db);
 }
 
 async function usersCreate(args: string[]): Promise<void> {
@@ -81,7 +81,7 @@ async function usersCreate(args: string[]): Promise<void> {
     const user = await createAccount({ db, publicUrl: config.publicUrl }, { email, password, name, role: role as Role }, null, { ip: 'command line', now: new Date() });
     console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
 }
 
@@ -100,7 +100,7 @@ async function dbBackup(args: string[]): Promise<void> {
     const { totalPages } = await db.$client.backup(file, { progress: () => 0x7fffffff });
     console.log(`Backed up ${totalPages} pages into ${file}.`);
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
 }
 
@@ -130,7 +130,7 @@ async function dbCopy(args: string[]): Promise<void> {
     if (error instanceof CopyRefused) throw new ConfigError(error.message);
     throw error;
   } finally {
-    closeDatabase(source);
+    await closeDatabase(source);
     await target.$client.end();
   }
 }
@@ -140,7 +140,7 @@ async function installationRenew(): Promise<void> {
   try {
     console.log(`This database is now installation ${await renewInstallationId(db)}.`);
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
 }
 
@@ -151,7 +151,7 @@ async function collectionsImport(args: string[]): Promise<void> {
   const config = loadConfig();
   const db = await openConfiguredDatabase(config);
   if (readingRoomId !== undefined && (!Number.isSafeInteger(readingRoomId) || !(await findRoom(db, readingRoomId)))) {
-    closeDatabase(db);
+    await closeDatabase(db);
     throw new ConfigError(`--room: there is no reading room ${values.room}; the rooms are listed at GET /api/v1/reading-rooms`);
   }
   const today = todayIn(config.timezone, new Date());
@@ -168,7 +168,7 @@ async function collectionsImport(args: string[]): Promise<void> {
       report.event(event);
     }
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
   report.summary(tally, (performance.now() - started) / 1000);
   if (tally.failed > 0) process.exitCode = 1;
@@ -197,7 +197,7 @@ async function collectionsHarvest(args: string[]): Promise<void> {
     if (error) console.error(`The harvest stopped after ${progress.pages} pages: ${error.message}`);
     if (error || tally.failed > 0) process.exitCode = 1;
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
 }
 

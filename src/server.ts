@@ -33,7 +33,7 @@ closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   await workers?.close(SHUTDOWN_GRACE_MS - 2_000);
   dashboardConnection?.disconnect();
   await redis.close();
-  closeDatabase(db);
+  await closeDatabase(db);
 });
 
 await app.listen({ port: config.port, host: config.host });

@@ -8,6 +8,8 @@ import { closeDatabase, openDatabase } from '../db/client.ts';
 import { runCli, startServer } from './helpers/fault-kit.ts';
 import { uniqueQueuePrefix } from './helpers/workers.ts';
 
+// Not under test:postgres: it is about the SQLite file's and its companions' modes on disk.
+
 // What the reading room keeps on disk is for the account that runs it: the database, its -wal and
 // -shm, the generated JWT secret, the mail written as files (live links in them) and backups are
 // 0600, and the folders it makes for them 0700. Read from the disk, after the real programs wrote them.
@@ -59,7 +61,7 @@ describe('files on disk', { timeout: 90_000 }, () => {
     }
   });
 
-  it('a database, -wal and -shm left readable by others (an older version made them 0644) are narrowed to 0600 when opened', () => {
+  it('a database, -wal and -shm left readable by others (an older version made them 0644) are narrowed to 0600 when opened', async () => {
     const database = join(folder, 'older.sqlite');
     const old = new Sqlite(database);
     old.pragma('journal_mode = WAL');
@@ -72,7 +74,7 @@ describe('files on disk', { timeout: 90_000 }, () => {
     try {
       assert.deepEqual([database, `${database}-wal`, `${database}-shm`].map(modeOf), ['600', '600', '600']);
     } finally {
-      closeDatabase(db);
+      await closeDatabase(db);
       holder.close();
       old.close();
     }
@@ -80,7 +82,7 @@ describe('files on disk', { timeout: 90_000 }, () => {
 
   it('npm run cli -- db:backup writes an owner-only copy, in an owner-only folder it makes', async () => {
     const database = join(folder, 'backed-up.sqlite');
-    closeDatabase(openDatabase(database));
+    await closeDatabase(openDatabase(database));
     const backup = join(folder, 'backups', 'copy.sqlite');
     const { code, stderr } = await runCli(['db:backup', backup], { NODE_ENV: 'test', DATABASE_PATH: database }).exit;
     assert.equal(code, 0, stderr);
@@ -92,7 +94,7 @@ describe('files on disk', { timeout: 90_000 }, () => {
 
   it('a backup over an existing file readable by others leaves it owner-only', async () => {
     const database = join(folder, 'backed-up-again.sqlite');
-    closeDatabase(openDatabase(database));
+    await closeDatabase(openDatabase(database));
     const backup = join(folder, 'wide-copy.sqlite');
     writeFileSync(backup, '', { mode: 0o644 });
     chmodSync(backup, 0o644);

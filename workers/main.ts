@@ -18,5 +18,5 @@ closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
   else log.info({ signal }, 'shutting down');
   await runtime.close(SHUTDOWN_GRACE_MS - 1_000);
-  closeDatabase(db);
+  await closeDatabase(db);
 });

@@ -3,8 +3,8 @@ import type { RedisConnection } from '../src/redis.ts';
 import type { Log } from './queues.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../src/domain/calendar.ts';
-import { jobIdFor, markCompleted, markDispatched, markNotTaken, rowsToDispatch, type OutboxJobRef, type QueueName, type RowToDispatch } from '../src/outbox/store.ts';
-import { commit, committed } from '../db/transactions.ts';
+import { dispatchDue, jobIdFor, markCompleted, markNotTaken, type OutboxJobRef, type Publish, type QueueName, type RowToDispatch } from '../src/outbox/store.ts';
+import { committed } from '../db/transactions.ts';
 import { jobsAlreadyThere } from './published-jobs.ts';
 import { jobOptions, type QueuePolicy } from './queues.ts';
 
@@ -69,7 +69,7 @@ export class OutboxRelay {
         if (this.redisFailing) this.log.info('outbox relay: Redis answers again; publishing resumed');
         this.redisFailing = false;
       } catch (error) {
-        // Redis is down or refused: the rows stay in SQLite and the next poll tries again.
+        // Redis is down or refused: the rows stay in the database and the next poll tries again.
         if (!this.redisFailing) this.log.warn({ err: error }, 'outbox relay: cannot publish, rows wait in the outbox');
         this.redisFailing = true;
         return;
@@ -78,19 +78,17 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const rows = await rowsToDispatch(this.db, this.clock(), this.policy.leaseMs, BATCH);
-    if (rows.length === 0) return 0;
-    const byQueue = new Map<QueueName, RowToDispatch[]>();
-    for (const row of rows) {
-      const name = row.queue as QueueName;
-      if (!(name in this.queues)) throw new Error(`outbox row ${row.id} names an unknown queue ${row.queue}`);
-      byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
-    }
-    const dispatched: number[] = [];
-    for (const [name, queued] of byQueue) dispatched.push(...(await this.publish(this.queues[name], queued)));
-    const now = this.clock();
-    await commit(this.db, (tx) => markDispatched(tx, dispatched, now));
-    return rows.length;
+    return dispatchDue(this.db, this.clock(), this.policy.leaseMs, BATCH, async (rows, record) => {
+      const byQueue = new Map<QueueName, RowToDispatch[]>();
+      for (const row of rows) {
+        const name = row.queue as QueueName;
+        if (!(name in this.queues)) throw new Error(`outbox row ${row.id} names an unknown queue ${row.queue}`);
+        byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
+      }
+      const dispatched: number[] = [];
+      for (const [name, queued] of byQueue) dispatched.push(...(await this.publish(this.queues[name], queued, record)));
+      return dispatched;
+    });
   }
 
   /**
@@ -101,7 +99,7 @@ export class OutboxRelay {
    * whose data names another row is another database's: the row is not marked dispatched, and
    * the log and /metrics say so. Returns the rows that are now in BullMQ's hands.
    */
-  private async publish(queue: Queue, rows: RowToDispatch[]): Promise<number[]> {
+  private async publish(queue: Queue, rows: RowToDispatch[], record: Parameters<Publish>[1]): Promise<number[]> {
     const jobIds = rows.map((row) => jobIdFor(this.installation, { outboxId: row.id, key: row.key }));
     const there = await jobsAlreadyThere(this.redis, queue, jobIds);
     const options = jobOptions(this.policy);
@@ -111,11 +109,11 @@ export class OutboxRelay {
       const jobId = jobIds[i] as string;
       const job = there[i];
       if (!job) fresh.push({ row, jobId });
-      else if (job.data?.outboxId !== row.id || job.data.key !== row.key) await this.notTaken(row, jobId, queue.name);
+      else if (job.data?.outboxId !== row.id || job.data.key !== row.key) await this.notTaken(row, jobId, queue.name, record);
       else if (job.state === 'completed') {
         const outcome = `${typeof job.returnValue === 'string' ? job.returnValue : 'done'} (recorded from the queue: the database was restored)`;
         const now = this.clock();
-        await commit(this.db, (tx) => markCompleted(tx, row.id, outcome, now));
+        await record((tx) => markCompleted(tx, row.id, outcome, now));
         this.log.warn({ outboxId: row.id, jobId }, 'outbox relay: a job of this row had already completed; recorded it here, as after a restore, instead of running it again');
       } else if (job.state === 'failed') {
         await job.retry();
@@ -129,10 +127,10 @@ export class OutboxRelay {
     return [...inHand, ...fresh.map(({ row }) => row.id)];
   }
 
-  private async notTaken(row: RowToDispatch, jobId: string, queue: string): Promise<void> {
+  private async notTaken(row: RowToDispatch, jobId: string, queue: string, record: Parameters<Publish>[1]): Promise<void> {
     const reason = `job ${jobId} in queue ${queue} belongs to another database with installation ${this.installation}`;
     const now = this.clock();
-    if (await commit(this.db, (tx) => markNotTaken(tx, row.id, reason, now))) {
+    if (await record((tx) => markNotTaken(tx, row.id, reason, now))) {
       this.log.error(
         { outboxId: row.id, jobId },
         `outbox relay: BullMQ did not take the row: ${reason}. A copy of this database runs on the same Redis and prefix: give it its own installation id (npm run cli -- installation:renew).`,

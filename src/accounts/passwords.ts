@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { accountTokens, users } from '../../db/tables.ts';
 import { Refusal } from '../domain/refusal.ts';
 import { queueMail } from '../mail/queue-mail.ts';
+import { instantValue } from '../../db/statements.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { assertUnderLimit, recordEvent, type Origin } from './audit.ts';
 import type { AccountsContext } from './registration.ts';
@@ -86,7 +87,7 @@ export async function confirmPasswordReset(ctx: AccountsContext, token: string, 
     await spendLinks(tx, used, origin.now);
     const [user] = (await tx
       .update(users)
-      .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${origin.now.getTime()})` })
+      .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${instantValue(origin.now)})` })
       .where(eq(users.id, used.userId))
       .returning()) as [UserRow];
     await recordEvent(tx, origin, { kind: 'password_reset', userId: user.id, email: user.email });

@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { users, type Role } from '../../db/tables.ts';
 import type { Recipient } from '../mail/catalogue.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../../db/statements.ts';
+import { containing, prepared } from '../../db/statements.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -54,8 +54,6 @@ export async function activeUsersWithRole(db: Writer, role: Role): Promise<UserR
     .orderBy(asc(users.id));
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** A page of people, oldest accounts first, filtered by role and by a piece of name or address. */
 export async function listUsers(db: Database, filter: { role?: Role; q?: string; afterId?: number; limit: number }): Promise<UserRow[]> {
   const conditions: (SQL | undefined)[] = [
@@ -63,8 +61,7 @@ export async function listUsers(db: Database, filter: { role?: Role; q?: string;
     filter.afterId === undefined ? undefined : gt(users.id, filter.afterId),
   ];
   if (filter.q !== undefined) {
-    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
-    conditions.push(or(sql`lower(${users.name}) like ${pattern} escape '\\'`, like(users.email, sql`${pattern} escape '\\'`)));
+    conditions.push(or(containing(users.name, filter.q), containing(users.email, filter.q)));
   }
   return db
     .select()

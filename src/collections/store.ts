@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { whileCatalogueUnchanged, whileUnchanged } from '../caches.ts';
-import { prepared } from '../../db/statements.ts';
+import { containing, prepared } from '../../db/statements.ts';
 import type { Database } from '../../db/client.ts';
 import { collections, containers, requests, series } from '../../db/tables.ts';
 import { holdRunsOver, holdsThatDay } from '../requests/holders.ts';
@@ -78,11 +78,10 @@ export interface CollectionFilter {
 
 /** Collections by call number, with their series (a list carries no containers). */
 export async function findCollections(db: Database, filter: CollectionFilter = {}) {
-  const pattern = filter.q === undefined ? undefined : `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const where = and(
     filter.id === undefined ? undefined : eq(collections.id, filter.id),
     filter.callNumber === undefined ? undefined : eq(collections.callNumber, filter.callNumber),
-    pattern === undefined ? undefined : or(sql`${collections.callNumber} like ${pattern} escape '\\'`, sql`${collections.title} like ${pattern} escape '\\'`),
+    filter.q === undefined ? undefined : or(containing(collections.callNumber, filter.q), containing(collections.title, filter.q)),
     filter.afterCallNumber === undefined ? undefined : gt(collections.callNumber, filter.afterCallNumber),
     filter.readingRoomId === undefined ? undefined : eq(collections.readingRoomId, filter.readingRoomId),
   );

@@ -3,7 +3,8 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql } from 'dr
 import type { Database } from '../../db/client.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
 import { outbox } from '../../db/tables.ts';
-import { prepared } from '../../db/statements.ts';
+import { onPostgres } from '../../db/engine.ts';
+import { instantValue, prepared, statement } from '../../db/statements.ts';
 
 /** The BullMQ queues side effects go to (ARCHITECTURE.md, "Queues"). */
 export const queueNames = ['notifications', 'paging', 'maintenance'] as const;
@@ -60,7 +61,7 @@ export interface RowToDispatch {
  * recording completion that Redis may have lost them. Without their payloads, which the worker
  * reads itself.
  */
-export async function rowsToDispatch(db: Database, now: Date, leaseMs: number, limit: number): Promise<RowToDispatch[]> {
+async function rowsToDispatch(db: Writer, now: Date, leaseMs: number, limit: number): Promise<RowToDispatch[]> {
   const leaseExpired = new Date(now.getTime() - leaseMs);
   return await db
     .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, key: sql<string>`${outbox.key}` })
@@ -70,7 +71,42 @@ export async function rowsToDispatch(db: Database, now: Date, leaseMs: number, l
     .limit(limit);
 }
 
-export async function markDispatched(db: Writer, ids: number[], now: Date): Promise<void> {
+// The same rows, locked for the claiming transaction; rows another relay holds are passed over.
+const claimSql = `select id, queue, job_name as "jobName", key from outbox
+  where completed_at is null and (dispatched_at is null or dispatched_at < ?)
+  order by id limit ? for update skip locked`;
+
+/**
+ * What publishing a batch of rows does (workers/relay.ts): it returns the rows now in BullMQ's
+ * hands, and writes what it learns about others through `record`.
+ */
+export type Publish = (rows: RowToDispatch[], record: <T>(work: (tx: Writer) => Promise<T>) => Promise<T>) => Promise<number[]>;
+
+/**
+ * Publishes up to `limit` rows due (rowsToDispatch) and marks those BullMQ took as dispatched;
+ * how many rows were due. Several relays may run at once (several worker processes): on
+ * PostgreSQL each claims its rows in a transaction (`FOR UPDATE SKIP LOCKED`), publishes them and
+ * marks them before letting go, so no two publish the same row; on SQLite, one writer at a time,
+ * a transaction held while Redis answers would stop every other write, so the rows are read,
+ * published, then marked, and a row two relays both read is published under the same job id,
+ * which BullMQ takes once.
+ */
+export async function dispatchDue(db: Database, now: Date, leaseMs: number, limit: number, publish: Publish): Promise<number> {
+  if (onPostgres) {
+    return commit(db, async (tx) => {
+      const rows = await statement<RowToDispatch>(tx, claimSql).rows(new Date(now.getTime() - leaseMs), limit);
+      if (rows.length > 0) await markDispatched(tx, await publish(rows, (work) => work(tx)), now);
+      return rows.length;
+    });
+  }
+  const rows = await rowsToDispatch(db, now, leaseMs, limit);
+  if (rows.length === 0) return 0;
+  const dispatched = await publish(rows, (work) => commit(db, work));
+  await commit(db, (tx) => markDispatched(tx, dispatched, now));
+  return rows.length;
+}
+
+async function markDispatched(db: Writer, ids: number[], now: Date): Promise<void> {
   await db
     .update(outbox)
     .set({ dispatchedAt: now, dispatchCount: sql`${outbox.dispatchCount} + 1`, notTaken: null })
@@ -118,16 +154,16 @@ export async function rowForJob(db: Database, ref: OutboxJobRef): Promise<Outbox
  */
 export async function markCompleted(db: Writer, id: number, outcome: string, now: Date, payload?: unknown): Promise<boolean> {
   // Prepared, in its two shapes (with and without a new payload): it runs once per job. Raw
-  // placeholders take the values as stored: the instant in ms, the payload as JSON.
+  // placeholders take the values as stored: the instant as instantValue gives it, the payload as JSON.
   const where = and(eq(outbox.id, sql.placeholder('id')), isNull(outbox.completedAt));
   const done = { completedAt: sql`${sql.placeholder('at')}`, outcome: sql`${sql.placeholder('outcome')}` };
   const changed =
     payload === undefined
-      ? await prepared(db, 'markCompleted', () => db.update(outbox).set(done).where(where)).write({ id, outcome, at: now.getTime() })
+      ? await prepared(db, 'markCompleted', () => db.update(outbox).set(done).where(where)).write({ id, outcome, at: instantValue(now) })
       : await prepared(db, 'markCompleted+payload', () => db.update(outbox).set({ ...done, payload: sql`${sql.placeholder('payload')}` }).where(where)).write({
           id,
           outcome,
-          at: now.getTime(),
+          at: instantValue(now),
           payload: JSON.stringify(payload),
         });
   return changed === 1;

@@ -4,7 +4,7 @@ import { findUser, type UserRow } from '../accounts/users.ts';
 import { decideChange, type Action, type Actor, type StatusChange } from '../domain/request-status.ts';
 import { Refusal } from '../domain/refusal.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { prepared } from '../../db/statements.ts';
+import { instantValue, prepared } from '../../db/statements.ts';
 import { closuresFrom } from '../calendar/store.ts';
 import { todayIn, type IsoDate } from '../domain/calendar.ts';
 import { heldToday, holdRefusal } from '../domain/holds.ts';
@@ -147,7 +147,7 @@ export async function recordNewRequest(tx: Writer, request: NewRequest, status: 
         updatedAt: sql.placeholder('now'),
       })
       .returning({ id: requests.id }),
-  ).first({ ...request, status, waitlistedAt: waitlistedAt?.getTime() ?? null, now });
+  ).first({ ...request, status, waitlistedAt: waitlistedAt && instantValue(waitlistedAt), now });
   // The new row's id, as the insert returns it.
   if (!inserted) throw new Error('the request was not written');
   const { id } = inserted;

@@ -11,6 +11,8 @@ import { makePerson } from '../helpers/people.ts';
 import { localInstant, startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { makeReportHistory } from '../helpers/report-history.ts';
 
+// Not under test:postgres: it copies a SQLite database into PostgreSQL databases of its own.
+
 // `npm run cli -- db:copy`: a SQLite installation made through the API moved into PostgreSQL,
 // checked table by table; refused into a database that holds data; nothing kept when a table
 // reads back differently.

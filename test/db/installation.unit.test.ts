@@ -20,14 +20,14 @@ describe('the installation id', () => {
     assert.match(await installationId(first), /^[0-9a-f]{12}$/);
     assert.notEqual(await installationId(first), await installationId(second));
     assert.throws(() => first.$writer.$client.prepare("insert into installation (id) values ('0123456789ab')").run(), /a database has one installation/);
-    closeDatabase(first);
-    closeDatabase(second);
+    await closeDatabase(first);
+    await closeDatabase(second);
   });
 
   it('is kept by a copy of the file, and changed only when asked', async () => {
     const original = openDatabase(join(folder, 'original.sqlite'));
     const id = await installationId(original);
-    closeDatabase(original);
+    await closeDatabase(original);
     copyFileSync(join(folder, 'original.sqlite'), join(folder, 'copy.sqlite'));
     const copy = openDatabase(join(folder, 'copy.sqlite'));
     assert.equal(await installationId(copy), id);
@@ -35,7 +35,7 @@ describe('the installation id', () => {
     assert.match(renewed, /^[0-9a-f]{12}$/);
     assert.notEqual(renewed, id);
     assert.equal(await installationId(copy), renewed);
-    closeDatabase(copy);
+    await closeDatabase(copy);
   });
 
   it('is given to a database made before installations existed, whose waiting mail gets row keys', async () => {
@@ -63,6 +63,6 @@ describe('the installation id', () => {
     assert.equal(keys.length, 2);
     for (const key of keys) assert.match(key ?? '', /^[0-9a-f]{8}$/);
     assert.notEqual(keys[0], keys[1], 'each row a key of its own');
-    closeDatabase(db);
+    await closeDatabase(db);
   });
 });

@@ -11,6 +11,8 @@ import { tablePairs } from '../../db/copy.ts';
 import { openPostgres } from '../../db/postgres/client.ts';
 import { OwnPostgresDatabase } from '../helpers/postgres.ts';
 
+// Not under test:postgres: it compares the two schemas, on a PostgreSQL database of its own, under npm test.
+
 // The PostgreSQL schema (db/postgres/) against the SQLite one (db/schema.ts and its migrations):
 // the same tables and columns, read back as the same values, with the same guarantees made by
 // PostgreSQL's own means.
@@ -29,7 +31,7 @@ describe('the PostgreSQL schema', { timeout: 60_000 }, () => {
     sqlite = openDatabase(join(folder, 'reading-room.sqlite'));
   });
   after(async () => {
-    if (sqlite) closeDatabase(sqlite);
+    if (sqlite) await closeDatabase(sqlite);
     if (folder) rmSync(folder, { recursive: true, force: true });
     await postgres?.drop();
   });

@@ -4,6 +4,8 @@ import pg from 'pg';
 import { openPostgres } from '../../db/postgres/client.ts';
 import { OwnPostgresDatabase } from '../helpers/postgres.ts';
 
+// Not under test:postgres: it runs on a PostgreSQL database of its own under npm test.
+
 // The seat guarantee on PostgreSQL (db/postgres/migrations/0002): bookings from many connections
 // at once, as from several API machines, never take more seats than the room has.
 

@@ -43,7 +43,7 @@ describe('the federal holidays', () => {
     assert.equal(reasons.has('2026-10-12'), false);
     assert.equal(reasons.get('2026-12-25'), 'Library closed for the winter break');
     assert.equal(reasons.get('2029-11-22'), 'Thanksgiving Day');
-    closeDatabase(db);
+    await closeDatabase(db);
   });
 });
 
@@ -53,16 +53,16 @@ describe('seeding at start-up', () => {
     for (let start = 0; start < 3; start++) {
       const db = openDatabase(path);
       await seedDatabase(db, loadConfig({}), '2026-11-26');
-      closeDatabase(db);
+      await closeDatabase(db);
     }
     const db = openDatabase(path);
     assert.equal(db.select({ n: count() }).from(collections).get()?.n, 1);
     assert.equal(db.select({ n: count() }).from(containers).get()?.n, 29);
     assert.deepEqual(db.$client.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
-    closeDatabase(db);
+    await closeDatabase(db);
   });
 
-  it('opens the file with WAL, full synchronous writes, foreign keys and a busy timeout; reads outside transactions only read', () => {
+  it('opens the file with WAL, full synchronous writes, foreign keys and a busy timeout; reads outside transactions only read', async () => {
     const db = freshDatabase();
     assert.equal(db.$client.readonly, true);
     assert.equal(db.$writer.$client.readonly, false);
@@ -71,7 +71,7 @@ describe('seeding at start-up', () => {
     assert.equal(pragma('synchronous'), 2); // FULL
     assert.equal(pragma('foreign_keys'), 1);
     assert.ok(Number(pragma('busy_timeout')) >= 1000);
-    closeDatabase(db);
+    await closeDatabase(db);
   });
 
   it('refuses to lift a restriction while the restriction note remains', async () => {
@@ -81,6 +81,6 @@ describe('seeding at start-up', () => {
       () => db.$writer.update(containers).set({ restricted: false }).where(eq(containers.label, 'Box 23')).run(),
       /CHECK constraint failed/,
     );
-    closeDatabase(db);
+    await closeDatabase(db);
   });
 });

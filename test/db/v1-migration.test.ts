@@ -9,6 +9,8 @@ import { makePerson, PASSWORD, signIn, type Person } from '../helpers/people.ts'
 import { localInstant, startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { makeV1Database } from '../helpers/v1-database.ts';
 
+// Not under test:postgres: it migrates a SQLite database of the first release.
+
 // A database of the last release before reading rooms, with its people, requests in every state,
 // their events, closures and a run already done, opened by this release: the first start migrates it
 // into the first reading room, whose settings come from the environment once, and every v1 answer

@@ -35,7 +35,7 @@ describe('kill -9 of the API during a burst of writes', () => {
     const researchers = await makeResearchers(file.db, file.config, RESEARCHERS, 'crash');
     const dates = await visitDates(file.db, file.config);
     const containers = openContainerIds(file.db);
-    closeDatabase(file.db); // from here on only the server writes
+    await closeDatabase(file.db); // from here on only the server writes
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
     const server = await startServer(env);
     let killing = false;
@@ -125,7 +125,7 @@ describe('kill -9 of the API during a burst of writes', () => {
     } finally {
       killing = true;
       await server.kill();
-      file.remove();
+      await file.remove();
     }
   });
 });

@@ -22,6 +22,8 @@ import {
   type FaultDatabase,
 } from '../helpers/fault-kit.ts';
 
+// Not under test:postgres: db:backup copies the SQLite file (PostgreSQL is backed up with pg_dump).
+
 // Issue 6, item 5: `npm run cli -- db:backup FILE` taken while another process writes. The backup
 // opens, passes integrity_check, holds every request acknowledged before it began, and the command
 // exits 0 within a bound; `npm start` on the backup serves what it holds (the restore).
@@ -61,7 +63,7 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
     mkdirSync(restoreFolder);
     const target = join(restoreFolder, 'reading-room.sqlite');
     const { writer, lines } = await startWriter(file, 10);
-    closeDatabase(file.db);
+    await closeDatabase(file.db);
     try {
       const warmUp = Date.now() + 15_000;
       while (lines().acks.length < 50) {
@@ -126,7 +128,7 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
       }
     } finally {
       if (writer.process.exitCode === null) writer.process.kill('SIGKILL');
-      file.remove();
+      await file.remove();
     }
   });
 
@@ -146,7 +148,7 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
       })();
       file.db.$client.pragma('wal_checkpoint(TRUNCATE)');
       const { writer, lines } = await startWriter(file, 5);
-      closeDatabase(file.db);
+      await closeDatabase(file.db);
       try {
         await sleep(300);
         const started = Date.now();
@@ -158,7 +160,7 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
       } finally {
         writer.process.kill('SIGTERM');
         await writer.exit;
-        file.remove();
+        await file.remove();
       }
     },
   );

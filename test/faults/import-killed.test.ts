@@ -43,7 +43,7 @@ describe('kill -9 of the API during a large import', () => {
       const token = signToken(resolveJwtSecret(file.config), user);
       await importFindingAid(file.db, largeFindingAid('First', 4), todayIn(file.config.timezone, new Date()));
       const before = tablesChecksum(file.db, CATALOGUE_TABLES);
-      closeDatabase(file.db);
+      await closeDatabase(file.db);
 
       const server = await startServer({ DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix });
       const walAtStart = walSize(file.path);
@@ -70,10 +70,10 @@ describe('kill -9 of the API during a large import', () => {
         const title = reopened.$client.prepare("select title from collections where call_number = 'MS 4000'").pluck().get();
         assert.equal(title, 'First papers');
       } finally {
-        closeDatabase(reopened);
+        await closeDatabase(reopened);
       }
     } finally {
-      file.remove();
+      await file.remove();
     }
   });
 });

@@ -17,6 +17,8 @@ import {
   type WriterLines,
 } from '../helpers/fault-kit.ts';
 
+// Not under test:postgres: it is about several processes writing one SQLite file.
+
 // Issue 6, fault suite: four processes writing one SQLite file: `npm start` taking submissions
 // over HTTP, and three processes submitting requests and registering researchers through the
 // domain operations (test/helpers/fault-writer.ts), all at once. No SQLITE_BUSY, and no 5xx,
@@ -39,7 +41,7 @@ describe('four processes writing one SQLite file', () => {
     const writerResearchers = await makeResearchers(file.db, file.config, WRITERS * RESEARCHERS_PER_WRITER, 'child');
     const dates = await visitDates(file.db, file.config);
     const containers = openContainerIds(file.db);
-    closeDatabase(file.db);
+    await closeDatabase(file.db);
     const server = await startServer({ DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix });
     const writers = Array.from({ length: WRITERS }, (_, w) =>
       runScript('test/helpers/fault-writer.ts', {
@@ -133,7 +135,7 @@ describe('four processes writing one SQLite file', () => {
     } finally {
       for (const w of writers) if (w.process.exitCode === null) w.process.kill('SIGKILL');
       await server.kill();
-      file.remove();
+      await file.remove();
     }
   });
 });

@@ -79,7 +79,7 @@ describe('GET /ready without SQLite', () => {
   it('answers 503 NOT_READY when the database does not answer', async () => {
     const room = await startReadingRoom();
     try {
-      closeDatabase(room.db);
+      await closeDatabase(room.db);
       const { status, body } = await ready(room);
       assert.equal(status, 503);
       assert.equal(body.code, 'NOT_READY');

@@ -44,8 +44,7 @@ async function go(): Promise<void> {
     }
   }
   process.stdout.write(`${JSON.stringify({ outcomes })}\n`, () => {
-    closeDatabase(db);
-    clearInterval(keepAlive);
+    void closeDatabase(db).finally(() => clearInterval(keepAlive));
   });
 }
 

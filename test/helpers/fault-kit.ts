@@ -26,7 +26,7 @@ export interface FaultDatabase {
   /** The test's own connection (close it before a fault if the test must not write). */
   db: Database;
   /** Closes the test's connection and removes the folder. */
-  remove(): void;
+  remove(): Promise<void>;
 }
 
 /** A fresh folder with a migrated and seeded SQLite file, as `npm start` leaves it on first start. */
@@ -41,8 +41,8 @@ export async function freshDatabase(env: Record<string, string> = {}): Promise<F
     path,
     config,
     db,
-    remove() {
-      closeDatabase(db);
+    async remove() {
+      await closeDatabase(db);
       rmSync(folder, { recursive: true, force: true });
     },
   };

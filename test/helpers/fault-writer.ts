@@ -81,7 +81,7 @@ async function run(): Promise<void> {
     else await yieldToEvents();
   }
   line('done', { writer, acks, errors, ms: Date.now() - started });
-  closeDatabase(db);
+  await closeDatabase(db);
   clearInterval(keepAlive);
 }
 

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
+import { onPostgres } from '../../db/engine.ts';
 
 /**
- * The PostgreSQL server the tests use (TEST_POSTGRES_URL, else DATABASE_URL as `npm run
- * test:postgres` sets it, else the one at 127.0.0.1:5432 as user `postgres`), through its
- * maintenance database. Each test makes a database of its own there and drops it; it never
- * touches another.
+ * The PostgreSQL server the tests use (TEST_POSTGRES_URL, else the one at 127.0.0.1:5432 as user
+ * `postgres`), through its maintenance database. Each test makes a database of its own there and
+ * drops it; it never touches another. (`npm run test:postgres` sets DATABASE_URL only to choose the
+ * engine, naming a database no one makes: a test that forgot to make its own fails there.)
  */
-const server = process.env.TEST_POSTGRES_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const server = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A database made for one test: `url` reaches it; `drop` removes it, ending its connections. */
 export class OwnPostgresDatabase {
@@ -49,4 +51,15 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Where a test's database lives, as the configuration's environment: a SQLite file in `folder`,
+ * or, under `npm run test:postgres`, a PostgreSQL database of its own, which `drop` removes.
+ */
+export async function testDatabase(folder: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const env = { DATABASE_PATH: join(folder, 'reading-room.sqlite') };
+  if (!onPostgres) return { env, drop: async () => {} };
+  const own = await OwnPostgresDatabase.create();
+  return { env: { ...env, DATABASE_URL: own.url }, drop: () => own.drop() };
 }

@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { DestinationStream } from 'pino';
 import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
-import { onPostgres } from '../../db/engine.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLog } from '../../src/log.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';
-import { OwnPostgresDatabase } from './postgres.ts';
+import { testDatabase } from './postgres.ts';
 
 /**
  * The Redis the tests share: REDIS_URL when set, else the configuration's default. `npm run test:unit`
@@ -55,15 +54,8 @@ export async function startReadingRoom(
   options: { now?: Date; running?: boolean; env?: Record<string, string>; seed?: boolean; logTo?: DestinationStream } = {},
 ): Promise<TestReadingRoom> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-test-'));
-  // Under `npm run test:postgres`, a PostgreSQL database of its own, dropped at the end.
-  const own = onPostgres ? await OwnPostgresDatabase.create() : undefined;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    REDIS_URL: sharedRedisUrl,
-    DATABASE_PATH: join(folder, 'reading-room.sqlite'),
-    ...(own ? { DATABASE_URL: own.url } : {}),
-    ...options.env,
-  });
+  const database = await testDatabase(folder);
+  const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: sharedRedisUrl, ...database.env, ...options.env });
   let now = options.now ?? THANKSGIVING_MORNING;
   let offsetMs = now.getTime() - Date.now();
   const clock = options.running ? () => new Date(Date.now() + offsetMs) : () => now;
@@ -88,8 +80,8 @@ export async function startReadingRoom(
     async close() {
       await app.close();
       await redis.close();
-      closeDatabase(db);
-      await own?.drop();
+      await closeDatabase(db);
+      await database.drop();
       rmSync(folder, { recursive: true, force: true });
     },
   };

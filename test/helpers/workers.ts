@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { MailJob } from '../../src/mail/catalogue.ts';
 import { enqueue } from '../../src/outbox/store.ts';
 import { commit } from '../../db/transactions.ts';
 import type { QueuePolicy } from '../../workers/queues.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
+import { testDatabase } from './postgres.ts';
 import { sharedRedisUrl } from './reading-room.ts';
 
 /** A QUEUE_PREFIX no other test uses. */
@@ -39,7 +40,7 @@ export interface TestPipeline {
 }
 
 /**
- * A real SQLite file (a fresh one, or the given one), a queue prefix on the given Redis (a unique
+ * A real database (a fresh SQLite file, or the given one; under `npm run test:postgres`, a PostgreSQL database of its own), a queue prefix on the given Redis (a unique
  * one unless given), and the real worker runtime (relay and workers), sending to the given SMTP
  * server or, without one, to `.eml` files.
  */
@@ -47,14 +48,16 @@ export async function startPipeline(
   options: { redisUrl?: string; smtpUrl?: string; policy?: QueuePolicy; workers?: boolean; queuePrefix?: string; databasePath?: string } = {},
 ): Promise<TestPipeline> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-workers-'));
+  const database = await testDatabase(folder);
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_PATH: options.databasePath ?? join(folder, 'reading-room.sqlite'),
+    ...database.env,
+    ...(options.databasePath ? { DATABASE_PATH: options.databasePath } : {}),
     QUEUE_PREFIX: options.queuePrefix ?? uniqueQueuePrefix(),
     REDIS_URL: options.redisUrl ?? sharedRedisUrl,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   });
-  const db = openDatabase(config.databasePath);
+  const db = await openConfiguredDatabase(config);
   const pipeline: TestPipeline = {
     db,
     config,
@@ -72,7 +75,8 @@ export async function startPipeline(
       const queues = pipeline.runtime ? Object.values(pipeline.runtime.queues) : [];
       await Promise.all(queues.map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await pipeline.stopWorkers();
-      closeDatabase(db);
+      await closeDatabase(db);
+      await database.drop();
       rmSync(folder, { recursive: true, force: true });
     },
   };

@@ -26,7 +26,7 @@ before(async () => {
 
 after(async () => {
   await otherApp.close();
-  closeDatabase(otherDb);
+  await closeDatabase(otherDb);
   await room.close();
 });
 

@@ -26,7 +26,7 @@ describe('a hold and requests for its day at once', () => {
     const staff = signToken(resolveJwtSecret(file.config), staffUser);
     const visit = (await visitDates(file.db, file.config))[0]!;
     const heldDay = nextBusinessDay(visit, await closuresFrom(file.db, 1, visit));
-    closeDatabase(file.db);
+    await closeDatabase(file.db);
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);
     try {
@@ -56,7 +56,7 @@ describe('a hold and requests for its day at once', () => {
       }
     } finally {
       await Promise.all([a.stop(), b.stop()]);
-      file.remove();
+      await file.remove();
     }
   });
 });

@@ -14,7 +14,7 @@ describe('the last seats of a day', () => {
     const [early1, early2, ...racers] = await makeResearchers(file.db, file.config, 52, 'seat');
     const date = (await visitDates(file.db, file.config))[0]!;
     const boxes = openContainerIds(file.db);
-    closeDatabase(file.db);
+    await closeDatabase(file.db);
     const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
     const servers = await Promise.all([startServer(env), startServer(env)]);
     try {
@@ -58,6 +58,6 @@ describe('the last seats of a day', () => {
       sqlite.close();
     }
     assert.deepEqual(checkFile(file.path), { integrity: 'ok', foreignKeyViolations: 0 });
-    file.remove();
+    await file.remove();
   });
 });

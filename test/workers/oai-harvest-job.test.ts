@@ -40,7 +40,7 @@ describe('the nightly OAI-PMH harvest', { timeout: 120_000 }, () => {
       db = openDatabase(join(folder, 'db.sqlite'));
     });
     after(async () => {
-      if (db) closeDatabase(db);
+      if (db) await closeDatabase(db);
       await oai?.close();
       rmSync(folder, { recursive: true, force: true });
     });

@@ -50,7 +50,7 @@ describe('two workers of one installation, each with its own connection to the d
       await Promise.all(Object.values(runtime.queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await runtime.close(3_000);
     }
-    if (secondConnection) closeDatabase(secondConnection);
+    if (secondConnection) await closeDatabase(secondConnection);
     await room?.close();
     await smtp?.stop();
   });
