@@ -11,6 +11,9 @@ import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.t
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
 
+// Not under test:postgres yet: its table builds requests, appointments and saved items through
+// better-sqlite3's synchronous query builder, inside the rows' URL and body functions.
+
 // Who may call what, from docs/api.md, written out by hand: every protected route × every role and no
 // token. Then the completeness check: every route the app has is either in this table or in the
 // hand-written list of public routes, so a new protected route cannot slip in untested.

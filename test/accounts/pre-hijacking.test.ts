@@ -28,27 +28,27 @@ const register = (email: string, password: string, remoteAddress: string) =>
 const verify = (token: string) => room.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token }, remoteAddress: OWNER_IP });
 
 /** The tokens of the links mailed to an address since an outbox id, oldest first. */
-function linksTo(email: string, kind: 'verify-email' | 'password-reset', since: number): string[] {
-  return mailsSince(room.db, since)
+async function linksTo(email: string, kind: 'verify-email' | 'password-reset', since: number): Promise<string[] > {
+  return (await mailsSince(room.db, since))
     .filter((row) => row.mail.kind === kind && row.mail.to.email === email)
     .map((row) => new URL((row.mail.data as { link: string }).link).searchParams.get('token') ?? '');
 }
 
 /** The attack's first two steps: the attacker registers the address, then its owner does. */
 async function registeredByAttackerThenOwner(email: string): Promise<{ attackerLink: string; ownerLink: string }> {
-  const since = lastOutboxId(room.db);
+  const since = await lastOutboxId(room.db);
   assert.equal((await register(email, ATTACKER_PASSWORD, ATTACKER_IP)).statusCode, 202);
   assert.equal((await register(email, OWNER_PASSWORD, OWNER_IP)).statusCode, 202);
-  const [attackerLink, ownerLink, ...more] = linksTo(email, 'verify-email', since);
+  const [attackerLink, ownerLink, ...more] = await linksTo(email, 'verify-email', since);
   assert.ok(attackerLink && ownerLink && more.length === 0, 'two verification mails, both to the owner');
   return { attackerLink, ownerLink };
 }
 
 /** A password reset through the API, as the owner of the mailbox does it. */
 async function resetPassword(email: string, password: string): Promise<void> {
-  const since = lastOutboxId(room.db);
+  const since = await lastOutboxId(room.db);
   assert.equal((await room.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email }, remoteAddress: OWNER_IP })).statusCode, 202);
-  const [token] = linksTo(email, 'password-reset', since);
+  const [token] = await linksTo(email, 'password-reset', since);
   assert.ok(token, 'a reset link was mailed');
   const confirmed = await room.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password }, remoteAddress: OWNER_IP });
   assert.equal(confirmed.statusCode, 200, confirmed.body);
@@ -80,10 +80,10 @@ describe('an address registered more than once before it is confirmed', () => {
 
   it('registration 1 then registration 2 (the same person twice): either link confirms, and the person is sent to a reset', async () => {
     const email = 'forgot-i-registered@example.org';
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     assert.equal((await register(email, 'the first password chosen', OWNER_IP)).statusCode, 202);
     assert.equal((await register(email, 'the second password chosen', OWNER_IP)).statusCode, 202);
-    const [first, second] = linksTo(email, 'verify-email', since);
+    const [first, second] = await linksTo(email, 'verify-email', since);
     assert.ok(first && second && first !== second, 'a fresh link each time');
 
     const verified = await verify(first);
@@ -111,10 +111,10 @@ describe('an address registered more than once before it is confirmed', () => {
 
   it("an address proven by a reset keeps the reset's password when an older verification link is followed afterwards", async () => {
     const email = 'reset-first@example.org';
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     assert.equal((await register(email, ATTACKER_PASSWORD, ATTACKER_IP)).statusCode, 202);
     await resetPassword(email, 'the owner reset to this');
-    const [attackerLink] = linksTo(email, 'verify-email', since);
+    const [attackerLink] = await linksTo(email, 'verify-email', since);
     assert.ok(attackerLink);
 
     const verified = await verify(attackerLink);
@@ -128,9 +128,9 @@ describe('an address registered more than once before it is confirmed', () => {
 describe('an address registered once', () => {
   it('its link confirms the address and its password stands, as in v1', async () => {
     const email = 'registered-once@example.org';
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     assert.equal((await register(email, OWNER_PASSWORD, OWNER_IP)).statusCode, 202);
-    const [link] = linksTo(email, 'verify-email', since);
+    const [link] = await linksTo(email, 'verify-email', since);
     assert.ok(link);
     const verified = await verify(link);
     assert.equal(verified.statusCode, 200);

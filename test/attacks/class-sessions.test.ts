@@ -36,7 +36,7 @@ const booking = (extra: Record<string, unknown> = {}) => ({
 
 before(async () => {
   room = await startReadingRoom();
-  digest = new DomainDigest(room.db);
+  digest = await DomainDigest.of(room.db);
   staff = await makePerson(room, 'staff', 'Sam Stacks');
   await makePerson(room, 'curator', 'Clara Curator');
   alice = await makePerson(room, 'researcher', 'Alice Reader');
@@ -97,9 +97,9 @@ describe('class sessions: what a booking must not take', () => {
   });
 
   it("markup in the title and the instructor's name is text in the instructor's mail and the curators' mail", async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     ok(await staff.call('POST', '/api/v1/class-sessions', booking({ containerIds: [25] })), 201);
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => m.jobName).sort(), ['class-session-booked', 'restricted-review'].sort());
     for (const { mail } of mails) {
       const rendered = renderMail(mail as MailJob, { libraryName: room.config.libraryName, publicUrl: room.config.publicUrl });

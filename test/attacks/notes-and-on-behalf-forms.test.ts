@@ -32,7 +32,7 @@ let classSession: number;
 
 before(async () => {
   room = await startReadingRoom();
-  digest = new DomainDigest(room.db);
+  digest = await DomainDigest.of(room.db);
   staff = await makePerson(room, 'staff', 'Sam Stacks');
   curator = await makePerson(room, 'curator', 'Clara Curator');
   alice = await makePerson(room, 'researcher', 'Alice Reader');

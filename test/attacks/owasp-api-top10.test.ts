@@ -60,7 +60,7 @@ const userRow = (id: number) => room.db.$client.prepare('select * from users whe
 
 before(async () => {
   room = await startReadingRoom();
-  digest = new DomainDigest(room.db);
+  digest = await DomainDigest.of(room.db);
   await Promise.all([
     person('alice', 'researcher'),
     person('bob', 'researcher'),
@@ -392,7 +392,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     const gina = await person('gina', 'researcher');
     // 200 folders already saved (since removed from their finding aid by an import: the list keeps them).
     const full = Array.from({ length: 200 }, (_, i) => ({ researcherId: gina.user.id, componentId: 5_000_000 + i, collectionId: 1 }));
-    room.db.$writer.insert(savedItems).values(full).run();
+    (await room.db.$writer.insert(savedItems).values(full));
     const refused = await digest.unchangedBy(() => saveBox(gina.token, 11), 'the 201st save');
     assertRefusal(refused, 422, 'SAVED_LIST_FULL');
     const list = await call(gina.token, { method: 'GET', url: '/api/v1/me/saved' });

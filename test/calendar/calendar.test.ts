@@ -28,7 +28,7 @@ describe('GET /api/v1/calendar', () => {
   });
 
   it('counts a closure an admin adds: with 2026-11-27 closed, the earliest visit date is 2026-12-01', async () => {
-    room.db.$writer.insert(closures).values({ date: '2026-11-27', reason: 'Day after Thanksgiving' }).run();
+    (await room.db.$writer.insert(closures).values({ date: '2026-11-27', reason: 'Day after Thanksgiving' }));
     try {
       const { body } = await get('/api/v1/calendar?from=2026-11-27&to=2026-11-30');
       assert.equal(body.earliestVisitDate, '2026-12-01');

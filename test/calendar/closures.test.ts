@@ -55,13 +55,13 @@ describe('closures', { timeout: 40_000 }, () => {
 
   it('closing a day without requests answers 201 with no request cancelled; the calendar shows it closed and requests for it are refused 422 VISIT_DAY_CLOSED', async () => {
     assert.equal((await day(QUIET_DAY)).open, true);
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     const closed = ok(await admin.call('POST', '/api/v1/closures', { date: QUIET_DAY, reason: 'Staff training' }), 201);
     assert.deepEqual(closed, { date: QUIET_DAY, reason: 'Staff training', readingRoomId: null, cancelledRequests: 0 });
     assert.deepEqual(await day(QUIET_DAY), { date: QUIET_DAY, open: false, reason: 'Staff training' });
     assert.ok((await closureDates()).includes(QUIET_DAY));
     assertRefusal(await alba.call('POST', '/api/v1/requests', { visitDate: QUIET_DAY, containerIds: [1] }), 422, 'VISIT_DAY_CLOSED');
-    assert.deepEqual(mailsSince(since), [], 'nobody to tell');
+    assert.deepEqual(await mailsSince(since), [], 'nobody to tell');
   });
 
   it('closing a closed day again is refused 409 CLOSURE_EXISTS', async () => {
@@ -76,7 +76,7 @@ describe('closures', { timeout: 40_000 }, () => {
     await move(`boris:${BUSY_DAY}:2`, 'paged');
     ok(await alba.call('POST', `/api/v1/requests/${ids[`alba:${BUSY_DAY}:5`]}/cancel`, {})); // final: not the closure's to cancel
 
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     assertRefusal(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe' }), 409, 'CLOSURE_HAS_REQUESTS');
     assertRefusal(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe', force: false }), 409, 'CLOSURE_HAS_REQUESTS');
     assert.equal((await day(BUSY_DAY)).open, true);
@@ -85,11 +85,11 @@ describe('closures', { timeout: 40_000 }, () => {
       [await statusOf(`alba:${BUSY_DAY}:1`), await statusOf(`alba:${BUSY_DAY}:23`), await statusOf(`boris:${BUSY_DAY}:1`), await statusOf(`boris:${BUSY_DAY}:2`)],
       ['scheduled', 'awaiting_approval', 'waitlisted', 'paged'],
     );
-    assert.deepEqual(mailsSince(since), []);
+    assert.deepEqual(await mailsSince(since), []);
   });
 
   it("with force the day is closed: its awaiting, waitlisted, scheduled and paged requests are cancelled and each researcher gets one mail with the reason", async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     const closed = ok(await admin.call('POST', '/api/v1/closures', { date: BUSY_DAY, reason: 'Burst pipe', force: true }), 201);
     assert.deepEqual(closed, { date: BUSY_DAY, reason: 'Burst pipe', readingRoomId: null, cancelledRequests: 4 });
     assert.equal((await day(BUSY_DAY)).open, false);
@@ -106,7 +106,7 @@ describe('closures', { timeout: 40_000 }, () => {
     }
     assert.equal(await statusOf(`alba:${BUSY_DAY}:5`), 'cancelled');
 
-    const mails = mailsSince(since);
+    const mails = await mailsSince(since);
     assert.deepEqual(mails.map((m) => m.jobName), ['request-cancelled', 'request-cancelled'], 'one mail per researcher, nothing else');
     assert.deepEqual(mails.map((m) => m.mail.to.email).sort(), [alba.email, boris.email].sort());
     for (const { mail } of mails) {
@@ -125,7 +125,7 @@ describe('closures', { timeout: 40_000 }, () => {
     assert.deepEqual(await submit(alba, DESK_DAY, [3, 4]), ['scheduled', 'scheduled']);
     ok(await staff.call('POST', `/api/v1/users/${alba.id}/identity-verification`, { documentType: 'passport' }));
     await move(`alba:${DESK_DAY}:3`, 'paged', 'delivered');
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     for (const expected of ['delivered', 'returned']) {
       if (expected === 'returned') await move(`alba:${DESK_DAY}:3`, 'returned');
       assertRefusal(await admin.call('POST', '/api/v1/closures', { date: DESK_DAY, reason: 'Power cut', force: true }), 409, 'CLOSURE_HAS_REQUESTS', expected);
@@ -134,7 +134,7 @@ describe('closures', { timeout: 40_000 }, () => {
       assert.equal(await statusOf(`alba:${DESK_DAY}:4`), 'scheduled', 'the forced attempt cancelled nothing');
       assert.equal((await day(DESK_DAY)).open, true);
     }
-    assert.deepEqual(mailsSince(since), []);
+    assert.deepEqual(await mailsSince(since), []);
 
     await move(`alba:${DESK_DAY}:3`, 'reshelved');
     const closed = ok(await admin.call('POST', '/api/v1/closures', { date: DESK_DAY, reason: 'Power cut', force: true }), 201);
@@ -155,7 +155,7 @@ describe('closures', { timeout: 40_000 }, () => {
   });
 
   it('only admins close and reopen days: staff, curators and researchers get 403, nobody signed in 401', async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     for (const person of [staff, curator, alba]) {
       assertRefusal(await person.call('POST', '/api/v1/closures', { date: NEVER_CLOSED, reason: 'Not mine to say' }), 403, 'FORBIDDEN', person.role);
       assertRefusal(await person.call('DELETE', `/api/v1/closures/${BUSY_DAY}`), 403, 'FORBIDDEN', person.role);
@@ -164,6 +164,6 @@ describe('closures', { timeout: 40_000 }, () => {
     assertRefusal(await room.app.inject({ method: 'DELETE', url: `/api/v1/closures/${BUSY_DAY}` }), 401, 'UNAUTHENTICATED');
     assert.equal((await day(NEVER_CLOSED)).open, true);
     assert.equal((await day(BUSY_DAY)).open, false);
-    assert.deepEqual(mailsSince(since), []);
+    assert.deepEqual(await mailsSince(since), []);
   });
 });

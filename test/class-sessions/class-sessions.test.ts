@@ -74,7 +74,7 @@ describe('class sessions', () => {
   });
 
   it("refuses a date inside the room's class notice, and more boxes than the room's class limit; nothing is written", async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const soon = assertRefusal(await book(staff, { date: TOO_SOON }), 422, 'VISIT_TOO_SOON');
     assert.match(String(soon.message), /five business days.*2026-12-03/);
     const sixteen = Array.from({ length: 16 }, (_, i) => i + 1);
@@ -94,7 +94,7 @@ describe('class sessions', () => {
     assertRefusal(await book(staff, { containerIds: [] }), 400, 'FST_ERR_VALIDATION');
     const classes = ok(await staff.call('GET', '/api/v1/class-sessions')).items as ClassSession[];
     assert.deepEqual(classes, []);
-    assert.deepEqual(mailsSince(room.db, since), [], 'no refusal mailed anyone');
+    assert.deepEqual(await mailsSince(room.db, since), [], 'no refusal mailed anyone');
   });
 
   it('a box of another reading room is not for this room\'s class', async () => {
@@ -105,7 +105,7 @@ describe('class sessions', () => {
   });
 
   it('books the boxes for the class under the status machine; the instructor and the curators are told; a researcher asking for a class box that day is waitlisted', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const session = ok(await book(staff, { containerIds: [3, 5, 23] }), 201) as ClassSession;
     assert.equal(session.status, 'booked');
     const boxes = await requestsOf(session);
@@ -121,7 +121,7 @@ describe('class sessions', () => {
     assert.deepEqual([first?.actorId, first?.actorRole], [staff.id, 'staff']);
     assert.match(first?.note ?? '', /class session "Exile and revolution: reading Serge"/);
 
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     const booked = mails.find((m) => m.jobName === 'class-session-booked');
     assert.equal(booked?.mail.to.email, 'ana.reyes@example.edu');
     assert.deepEqual(
@@ -152,11 +152,11 @@ describe('class sessions', () => {
   it("tells the instructor once the last restricted box is decided, with the curator's reason", async () => {
     const session = ok(await book(curator, { date: LATER, containerIds: [24, 25, 14] }), 201) as ClassSession;
     const [box24, box25] = await requestsOf(session);
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     ok(await curator.call('POST', `/api/v1/requests/${box24!.id}/approve`, { note: 'Handle with the book cradle.' }));
-    assert.deepEqual(mailsSince(room.db, since).map((m) => m.jobName), [], 'one box still waits: no mail yet, and no researcher to mail');
+    assert.deepEqual((await mailsSince(room.db, since)).map((m) => m.jobName), [], 'one box still waits: no mail yet, and no researcher to mail');
     ok(await curator.call('POST', `/api/v1/requests/${box25!.id}/deny`, { reason: 'Too fragile for a class of fourteen.' }));
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['class-session-decided', 'ana.reyes@example.edu']]);
     const decisions = (mails[0]!.mail.data as { decisions: { container: { containerLabel: string; status: string }; note: string | null }[] }).decisions;
     assert.deepEqual(
@@ -185,13 +185,13 @@ describe('class sessions', () => {
 
   it('cancels a session: its boxes not yet paged are cancelled, the waiting researcher promoted, the instructor told; again is 409', async () => {
     const [session] = ok(await staff.call('GET', `/api/v1/class-sessions?from=${FIRST_CLASS_DAY}&to=${FIRST_CLASS_DAY}`)).items as ClassSession[];
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const cancelled = ok(await curator.call('POST', `/api/v1/class-sessions/${session!.id}/cancel`)) as ClassSession;
     assert.equal(cancelled.status, 'cancelled');
     assert.deepEqual((await requestsOf(cancelled)).map((r) => r.status), ['cancelled', 'cancelled', 'cancelled']);
     const theirs = ok(await reader.call('GET', `/api/v1/requests?visitDate=${FIRST_CLASS_DAY}`)).items as Request[];
     assert.equal(theirs.find((r) => r.containerLabel === 'Box 3')?.status, 'scheduled', 'the waiting researcher has the box now');
-    const mails = mailsSince(room.db, since).map((m) => [m.jobName, m.mail.to.email]);
+    const mails = (await mailsSince(room.db, since)).map((m) => [m.jobName, m.mail.to.email]);
     assert.deepEqual(mails, [['waitlist-promoted', reader.email], ['class-session-cancelled', 'ana.reyes@example.edu']]);
     assertRefusal(await curator.call('POST', `/api/v1/class-sessions/${session!.id}/cancel`), 409, 'INVALID_TRANSITION');
     assertRefusal(await curator.call('POST', '/api/v1/class-sessions/9999/cancel'), 404, 'NOT_FOUND');
@@ -201,13 +201,13 @@ describe('class sessions', () => {
     const day = '2026-12-08';
     const session = ok(await book(staff, { date: day, containerIds: [16, 17], instructorEmail: 'closed.out@example.edu' }), 201) as ClassSession;
     assertRefusal(await admin.call('POST', '/api/v1/closures', { date: day, reason: 'Burst pipe' }), 409, 'CLOSURE_HAS_REQUESTS', "a class's boxes are booked requests");
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const closed = ok(await admin.call('POST', '/api/v1/closures', { date: day, reason: 'Burst pipe', force: true }), 201) as { cancelledRequests: number };
     assert.equal(closed.cancelledRequests, 2);
     const [after] = ok(await staff.call('GET', `/api/v1/class-sessions?from=${day}&to=${day}`)).items as ClassSession[];
     assert.equal(after?.status, 'cancelled');
     assert.deepEqual((await requestsOf(session)).map((r) => r.status), ['cancelled', 'cancelled']);
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['class-session-cancelled', 'closed.out@example.edu']]);
     assert.match(String((mails[0]!.mail.data as { reason: string }).reason), /closed on that day \(Burst pipe\)/);
   });
@@ -215,10 +215,10 @@ describe('class sessions', () => {
   it("at closing time a class's undelivered box is a no-show and its undecided one is cancelled, with no researcher to tell", async () => {
     const day = '2026-12-09';
     const session = ok(await book(staff, { date: day, containerIds: [18, 26] }), 201) as ClassSession;
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     await closingTime(requestsContext(room.db, room.config), (await allRooms(room.db))[0]!, localInstant(day, '17:00'));
     assert.deepEqual((await requestsOf(session)).map((r) => [r.containerLabel, r.status]), [['Box 18', 'no_show'], ['Box 26', 'cancelled']]);
-    assert.deepEqual(mailsSince(room.db, since).filter((m) => m.jobName !== 'closing-time').map((m) => m.jobName), [], 'nobody is mailed about them');
+    assert.deepEqual((await mailsSince(room.db, since)).filter((m) => m.jobName !== 'closing-time').map((m) => m.jobName), [], 'nobody is mailed about them');
   });
 
   it("takes no seat: a room's last seat that day is still a researcher's", async () => {

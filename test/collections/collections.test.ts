@@ -115,15 +115,15 @@ describe('container availability on a visit date', () => {
     const { id } = await serge();
     const { containers } = (await get(`/api/v1/collections/${id}`)).body;
     const [box1, box2, box3] = containers as Container[];
-    const researcher = room.db.$writer.insert(users).values({ email: 'reader@example.org', name: 'A Reader', passwordHash: 'x' }).returning().get();
-    room.db.$writer
+    const researcher = (await room.db.$writer.insert(users).values({ email: 'reader@example.org', name: 'A Reader', passwordHash: 'x' }).returning())[0]!;
+    (await room.db.$writer
       .insert(requests)
       .values([
         { researcherId: researcher.id, containerId: box1!.id, visitDate: '2026-12-01', readingRoomId: 1, status: 'scheduled' },
         { researcherId: researcher.id, containerId: box2!.id, visitDate: '2026-12-01', readingRoomId: 1, status: 'cancelled' },
         { researcherId: researcher.id, containerId: box3!.id, visitDate: '2026-12-02', readingRoomId: 1, status: 'delivered' },
       ])
-      .run();
+      );
 
     const { status, body } = await get(`/api/v1/collections/${id}/containers?date=2026-12-01`);
     assert.equal(status, 200);

@@ -59,7 +59,7 @@ describe('the installation id', () => {
 
     const db = openDatabase(path);
     assert.match(await installationId(db), /^[0-9a-f]{12}$/);
-    const keys = db.select({ key: outbox.key }).from(outbox).all().map((r) => r.key);
+    const keys = (await db.select({ key: outbox.key }).from(outbox)).map((r) => r.key);
     assert.equal(keys.length, 2);
     for (const key of keys) assert.match(key ?? '', /^[0-9a-f]{8}$/);
     assert.notEqual(keys[0], keys[1], 'each row a key of its own');

@@ -34,12 +34,12 @@ describe('the federal holidays', () => {
 
   it('are seeded once a year: a holiday an admin reopened stays open, and an admin’s own reason stays', async () => {
     const db = freshDatabase();
-    db.$writer.insert(closures).values({ date: '2026-12-25', reason: 'Library closed for the winter break' }).run();
+    (await db.$writer.insert(closures).values({ date: '2026-12-25', reason: 'Library closed for the winter break' }));
     assert.deepEqual(await seedFederalHolidays(db, [2026]), [2026]);
-    db.$writer.delete(closures).where(eq(closures.date, '2026-10-12')).run();
+    (await db.$writer.delete(closures).where(eq(closures.date, '2026-10-12')));
 
     assert.deepEqual(await seedFederalHolidays(db, [2026, 2029]), [2029]);
-    const reasons = new Map(db.select().from(closures).all().map((c) => [c.date, c.reason]));
+    const reasons = new Map((await db.select().from(closures)).map((c) => [c.date, c.reason]));
     assert.equal(reasons.has('2026-10-12'), false);
     assert.equal(reasons.get('2026-12-25'), 'Library closed for the winter break');
     assert.equal(reasons.get('2029-11-22'), 'Thanksgiving Day');
@@ -56,8 +56,8 @@ describe('seeding at start-up', () => {
       await closeDatabase(db);
     }
     const db = openDatabase(path);
-    assert.equal(db.select({ n: count() }).from(collections).get()?.n, 1);
-    assert.equal(db.select({ n: count() }).from(containers).get()?.n, 29);
+    assert.equal((await db.select({ n: count() }).from(collections))[0]?.n, 1);
+    assert.equal((await db.select({ n: count() }).from(containers))[0]?.n, 29);
     assert.deepEqual(db.$client.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
     await closeDatabase(db);
   });
@@ -77,8 +77,8 @@ describe('seeding at start-up', () => {
   it('refuses to lift a restriction while the restriction note remains', async () => {
     const db = freshDatabase();
     await seedDatabase(db, loadConfig({}), '2026-11-26');
-    assert.throws(
-      () => db.$writer.update(containers).set({ restricted: false }).where(eq(containers.label, 'Box 23')).run(),
+    await assert.rejects(
+      async () => await db.$writer.update(containers).set({ restricted: false }).where(eq(containers.label, 'Box 23')),
       /CHECK constraint failed/,
     );
     await closeDatabase(db);

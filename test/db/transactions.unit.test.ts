@@ -157,9 +157,9 @@ describe('a transaction whose work awaits', () => {
 });
 
 describe('a write outside commit', () => {
-  it('is refused: the connection that reads outside transactions only reads', () => {
+  it('is refused: the connection that reads outside transactions only reads', async () => {
     const { db } = twoConnections();
-    assert.throws(() => db.insert(closures).values({ date: '2027-05-03', reason: 'not through commit' }).run(), /readonly/);
+    await assert.rejects(async () => await db.insert(closures).values({ date: '2027-05-03', reason: 'not through commit' }), /readonly/);
   });
 });
 

@@ -33,7 +33,7 @@ async function mailFor(smtp: SmtpSink, predicate: (mail: ParsedMail) => boolean,
   }
 }
 
-describe('a day in the reading room, over HTTP, with the worker and a real SMTP server', { timeout: 60_000 }, () => {
+describe('a day in the reading room, over HTTP, with the worker and a real SMTP server', { timeout: 60_000 }, async () => {
   let smtp: SmtpSink;
   let pipeline: TestPipeline;
   let probe: RedisProbe;
@@ -47,7 +47,7 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
   let box23: { id: number; restrictionNote: string };
   const at: Record<string, string> = {};
 
-  const outboxCount = () => pipeline.db.select({ id: outbox.id }).from(outbox).all().length;
+  const outboxCount = async () => (await pipeline.db.select({ id: outbox.id }).from(outbox)).length;
 
   before(async () => {
     smtp = await SmtpSink.start();
@@ -231,15 +231,15 @@ describe('a day in the reading room, over HTTP, with the worker and a real SMTP 
     const [box5, box6] = ok(await researcher.call('POST', '/api/v1/requests', { visitDate: LATER_VISIT, containerIds: [5, 6] }), 201).items;
     await mailFor(smtp, (m) => addressOf(m) === researcher.email && (m.attachments[0]?.content.toString('utf8') ?? '').includes('DTSTART;VALUE=DATE:20261201'));
 
-    const before = outboxCount();
+    const before = await outboxCount();
     const own = ok(await researcher.call('POST', `/api/v1/requests/${box6.id}/cancel`, { reason: 'Found it digitised' }));
     assert.equal(own.status, 'cancelled');
-    assert.equal(outboxCount(), before, "the researcher's own cancellation queues no mail");
+    assert.equal(await outboxCount(), before, "the researcher's own cancellation queues no mail");
 
     const reason = 'Box 5 is away for conservation this week.';
     const byStaff = ok(await staff.call('POST', `/api/v1/requests/${box5.id}/cancel`, { reason }));
     assert.equal(byStaff.status, 'cancelled');
-    assert.equal(outboxCount(), before + 1, 'one mail for the staff cancellation');
+    assert.equal(await outboxCount(), before + 1, 'one mail for the staff cancellation');
 
     const mail = await mailFor(smtp, (m) => addressOf(m) === researcher.email && (m.text ?? '').includes(reason));
     assert.match(mail.text ?? '', /Box 5\b/);

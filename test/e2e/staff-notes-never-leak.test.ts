@@ -239,7 +239,7 @@ describe('a staff note never reaches the researcher', { timeout: 180_000 }, () =
 
   it('no mail to her holds it, in its subject, HTML, text or attachments, as the notification worker renders them', async () => {
     const settings = { libraryName: room.config.libraryName, publicUrl: room.config.publicUrl };
-    const mails = mailsSince(room.db, 0).filter((m) => m.mail.to.email === rosa.email);
+    const mails = (await mailsSince(room.db, 0)).filter((m) => m.mail.to.email === rosa.email);
     const kinds = new Set(mails.map((m) => m.mail.kind));
     assert.deepEqual([...kinds].sort(), [
       'appointment-booked',
@@ -268,7 +268,7 @@ describe('a staff note never reaches the researcher', { timeout: 180_000 }, () =
     const note = mails.find((m) => m.mail.kind === 'request-note');
     assert.ok(note && renderMail(note.mail, settings).text.includes(FOR_ROSA), 'the note written for her is in her mail: the search reads the right texts');
     // Staff were mailed too (the pick lists, closing time), but never a note: nothing but pages carries one.
-    assert.ok(mailsSince(room.db, 0).some((m) => m.mail.to.email === staff.email));
+    assert.ok((await mailsSince(room.db, 0)).some((m) => m.mail.to.email === staff.email));
   });
 
   it('the call slips, which go with the boxes to her table, hold no note', () => {

@@ -42,7 +42,7 @@ describe('kill -9 of the API during a large import', () => {
       const { user } = await makeAccount(file.db, 'admin');
       const token = signToken(resolveJwtSecret(file.config), user);
       await importFindingAid(file.db, largeFindingAid('First', 4), todayIn(file.config.timezone, new Date()));
-      const before = tablesChecksum(file.db, CATALOGUE_TABLES);
+      const before = await tablesChecksum(file.db, CATALOGUE_TABLES);
       await closeDatabase(file.db);
 
       const server = await startServer({ DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix });
@@ -66,7 +66,7 @@ describe('kill -9 of the API during a large import', () => {
       assert.deepEqual(checkFile(file.path), { integrity: 'ok', foreignKeyViolations: 0 });
       const reopened = openDatabase(file.path);
       try {
-        assert.equal(tablesChecksum(reopened, CATALOGUE_TABLES), before, 'the first edition, every row as it was');
+        assert.equal(await tablesChecksum(reopened, CATALOGUE_TABLES), before, 'the first edition, every row as it was');
         const title = reopened.$client.prepare("select title from collections where call_number = 'MS 4000'").pluck().get();
         assert.equal(title, 'First papers');
       } finally {

@@ -17,7 +17,7 @@ const mails = (from: number, count: number) => Array.from({ length: count }, (_,
 
 /** Every committed mail's Message-ID, as the worker derives it. */
 async function expectedMessageIds(pipeline: TestPipeline): Promise<string[]> {
-  return (await Promise.all(pipeline.db.select({ id: outbox.id }).from(outbox).all().map((r) => messageIdOf(pipeline.db, r.id)))).sort();
+  return (await Promise.all((await pipeline.db.select({ id: outbox.id }).from(outbox)).map((r) => messageIdOf(pipeline.db, r.id)))).sort();
 }
 
 async function assertEachArrivedOnce(smtp: SmtpSink, pipeline: TestPipeline) {
@@ -114,7 +114,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
     try {
       await commitMails(pipeline.db, mails(1, 10));
       await publishWithoutWorkers(pipeline);
-      assert.equal(pipeline.db.select().from(outbox).where(isNotNull(outbox.dispatchedAt)).all().length, 10);
+      assert.equal((await pipeline.db.select().from(outbox).where(isNotNull(outbox.dispatchedAt))).length, 10);
 
       await redis.stop();
       await redis.restart(); // no persistence: the jobs are gone
@@ -122,7 +122,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await smtp.waitFor(10, testPolicy.leaseMs + 15_000);
       await new Promise((r) => setTimeout(r, 1_000));
       await assertEachArrivedOnce(smtp, pipeline);
-      const republished = pipeline.db.select({ n: outbox.dispatchCount }).from(outbox).all();
+      const republished = (await pipeline.db.select({ n: outbox.dispatchCount }).from(outbox));
       assert.ok(republished.every((r) => r.n === 2), 'each row was published again after its lease');
     } finally {
       await pipeline.close();
@@ -153,7 +153,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       const acceptedFromFirst = new Set(smtp.messages.map((m) => m.messageId ?? ''));
       assert.ok(acceptedFromFirst.size < 40, 'killed mid-batch');
       const recordedByFirst = new Set(
-        await Promise.all(pipeline.db.select({ id: outbox.id }).from(outbox).where(isNotNull(outbox.completedAt)).all().map((r) => messageIdOf(pipeline.db, r.id))),
+        await Promise.all((await pipeline.db.select({ id: outbox.id }).from(outbox).where(isNotNull(outbox.completedAt))).map((r) => messageIdOf(pipeline.db, r.id))),
       );
 
       const second = runScript('test/helpers/worker-process.ts', env);
@@ -173,7 +173,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       assert.deepEqual(twice.filter(([, n]) => n > 2), [], 'nothing arrived three times');
       assert.deepEqual(twice.map(([id]) => id).filter((id) => !inFlight.includes(id)), [], 'only a message in flight at the kill arrived twice');
       assert.ok(twice.length <= 32, `at most the jobs in flight arrive twice; ${twice.length} did`);
-      assert.equal(pipeline.db.select().from(outbox).where(isNotNull(outbox.completedAt)).all().length, 40);
+      assert.equal((await pipeline.db.select().from(outbox).where(isNotNull(outbox.completedAt))).length, 40);
     } finally {
       await pipeline.close();
       await smtp.stop();
@@ -195,7 +195,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
         SMTP_URL: smtp.url,
       });
       const deadline = Date.now() + 15_000;
-      while (pipeline.db.select().from(outbox).where(isNotNull(outbox.dispatchedAt)).all().length < 5 && Date.now() < deadline) {
+      while ((await pipeline.db.select().from(outbox).where(isNotNull(outbox.dispatchedAt))).length < 5 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, 300)); // the jobs are now with the slow SMTP server
@@ -203,7 +203,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
       const { code } = await worker.exit;
       assert.equal(code, 0);
       assert.equal(smtp.messages.length, 5, 'the jobs in flight were finished');
-      assert.equal(pipeline.db.select().from(outbox).where(isNotNull(outbox.completedAt)).all().length, 5);
+      assert.equal((await pipeline.db.select().from(outbox).where(isNotNull(outbox.completedAt))).length, 5);
     } finally {
       await pipeline.close();
       await smtp.stop();

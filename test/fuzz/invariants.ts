@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import type Sqlite from 'better-sqlite3';
 import type { Database } from '../../db/client.ts';
 import { everyRowOf, everyTable } from '../helpers/stored-rows.ts';
 
@@ -71,16 +72,23 @@ const NOT_DOMAIN = new Set(['security_events', '__drizzle_migrations']);
  * one connection; db/client.ts).
  */
 export class DomainDigest {
-  private readonly tables: string[];
   private readonly changes;
-  private readonly reads;
   private cached: { changes: number; digest: string; perTable: Map<string, string> } | undefined;
 
-  constructor(db: Database) {
-    const client = db.$client;
-    this.tables = everyTable(db).filter((name) => !NOT_DOMAIN.has(name));
+  private constructor(
+    db: Database,
+    private readonly tables: string[],
+    private readonly reads: Map<string, Sqlite.Statement>,
+  ) {
     this.changes = db.$writer.$client.prepare('select total_changes() as n').pluck();
-    this.reads = new Map(this.tables.map((name) => [name, client.prepare(everyRowOf(db, name)).raw()]));
+  }
+
+  /** The digest of a SQLite database's domain tables. */
+  static async of(db: Database): Promise<DomainDigest> {
+    const tables = (await everyTable(db)).filter((name) => !NOT_DOMAIN.has(name));
+    const reads = new Map<string, Sqlite.Statement>();
+    for (const name of tables) reads.set(name, db.$client.prepare(await everyRowOf(db, name)).raw());
+    return new DomainDigest(db, tables, reads);
   }
 
   /** The tables it covers. */

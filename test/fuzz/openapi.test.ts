@@ -329,7 +329,7 @@ before(async () => {
   const document = await room.app.inject({ method: 'GET', url: '/docs/json' });
   assert.equal(document.statusCode, 200);
   operations = operationsOf(document.json()).filter((op) => ONLY.test(`${op.method} ${op.path}`));
-  digest = new DomainDigest(room.db);
+  digest = await DomainDigest.of(room.db);
   // The digest sees a change to a domain table, and sees it undone.
   const untouched = digest.now().digest;
   room.db.$writer.$client.prepare("insert into closures (date, reason) values ('1900-01-01', 'digest check')").run();

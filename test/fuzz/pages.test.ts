@@ -135,7 +135,7 @@ before(async () => {
   const declared = await declaredRoutes({ config: room.config, db: room.db, redis: room.redis, clock: () => THANKSGIVING_MORNING });
   await declared.app.close();
   routes = declared.routes.filter(isPage);
-  digest = new DomainDigest(room.db);
+  digest = await DomainDigest.of(room.db);
   watchdog = startWatchdog(CASE_LIMIT_MS);
 });
 after(async () => {

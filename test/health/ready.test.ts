@@ -64,13 +64,13 @@ describe('GET /ready with its own Redis', () => {
 
   it('reports the age of the oldest side effect not yet completed as the outbox lag', async () => {
     const fiveMinutesAgo = new Date(THANKSGIVING_MORNING.getTime() - 300_000);
-    room.db.$writer
+    (await room.db.$writer
       .insert(outbox)
       .values([
         { queue: 'notifications', jobName: 'test', payload: {}, createdAt: new Date(THANKSGIVING_MORNING.getTime() - 900_000), completedAt: fiveMinutesAgo },
         { queue: 'notifications', jobName: 'test', payload: {}, createdAt: fiveMinutesAgo },
       ])
-      .run();
+      );
     assert.equal((await ready(room)).body.outboxLagSeconds, 300);
   });
 });

@@ -13,22 +13,17 @@ export interface MailRow {
 }
 
 /** Outbox rows written since `afterId`, oldest first, with their payloads. */
-export function mailsSince(db: Database, afterId: number): MailRow[] {
-  return db
-    .select({ id: outbox.id, jobName: outbox.jobName, payload: outbox.payload })
-    .from(outbox)
-    .where(gt(outbox.id, afterId))
-    .orderBy(outbox.id)
-    .all()
-    .map((r) => ({ id: r.id, jobName: r.jobName, mail: r.payload as MailJob }));
+export async function mailsSince(db: Database, afterId: number): Promise<MailRow[]> {
+  const rows = await db.select({ id: outbox.id, jobName: outbox.jobName, payload: outbox.payload }).from(outbox).where(gt(outbox.id, afterId)).orderBy(outbox.id);
+  return rows.map((r) => ({ id: r.id, jobName: r.jobName, mail: r.payload as MailJob }));
 }
 
 /** The id of the last outbox row (0 when there is none): "since now" for `mailsSince`. */
-export const lastOutboxId = (db: Database) => mailsSince(db, 0).at(-1)?.id ?? 0;
+export const lastOutboxId = async (db: Database) => (await mailsSince(db, 0)).at(-1)?.id ?? 0;
 
 /** The job id the relay gives an outbox row, from the row's key and the database's installation. */
 export async function jobIdOf(db: Database, outboxId: number): Promise<string> {
-  const row = db.select({ key: outbox.key }).from(outbox).where(eq(outbox.id, outboxId)).get();
+  const [row] = await db.select({ key: outbox.key }).from(outbox).where(eq(outbox.id, outboxId));
   if (!row?.key) throw new Error(`no outbox row ${outboxId}`);
   return jobIdFor(await installationId(db), { outboxId, key: row.key });
 }

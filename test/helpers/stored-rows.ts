@@ -1,55 +1,63 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
+import { onPostgres } from '../../db/engine.ts';
+import { statement } from '../../db/statements.ts';
 
 // What the database holds, read directly: to count rows, to compare before and after a refused
 // call, or to look for something that must not rest there.
 
 /** How many rows a table holds. */
-export function rowCount(db: Database, table: 'requests' | 'request_events' | 'outbox'): number {
-  return (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+export async function rowCount(db: Database, table: 'requests' | 'request_events' | 'outbox'): Promise<number> {
+  return Number((await statement<{ n: number | string }>(db, `select count(*) as n from ${table}`).first())!.n);
 }
 
 /** Every row of the request tables and the outbox, to compare before and after a refused call. */
-export function requestTablesSnapshot(db: Database): string {
-  return JSON.stringify(
-    ['requests', 'request_events', 'outbox'].map((t) => db.$client.prepare(`select * from ${t} order by id`).all()),
-  );
+export async function requestTablesSnapshot(db: Database): Promise<string> {
+  const tables = [];
+  for (const t of ['requests', 'request_events', 'outbox']) tables.push(await statement(db, `select * from ${t} order by id`).rows());
+  return JSON.stringify(tables);
 }
 
 /** Every row of every table, as one JSON text: to look for something that must not rest there. */
-export function everyStoredText(db: Database, tables?: string[]): string {
-  const names = tables ?? everyTable(db);
-  return JSON.stringify(Object.fromEntries(names.map((name) => [name, db.$client.prepare(`select * from "${name}"`).all()])));
+export async function everyStoredText(db: Database, tables?: string[]): Promise<string> {
+  const rows: Record<string, unknown[]> = {};
+  for (const name of tables ?? (await everyTable(db))) rows[name] = await statement(db, `select * from "${name}"`).rows();
+  return JSON.stringify(rows);
 }
 
 /**
- * A checksum of every row of every table (shadow tables of full-text search included), in rowid
- * order: equal before and after a refused call when nothing was written.
+ * A checksum of every row of every table (on SQLite, shadow tables of full-text search included),
+ * in a stable order: equal before and after a refused call when nothing was written.
  */
-export function tablesChecksum(db: Database, tables: readonly string[] = everyTable(db)): string {
+export async function tablesChecksum(db: Database, tables?: readonly string[]): Promise<string> {
   const hash = createHash('sha256');
-  for (const name of tables) {
+  for (const name of tables ?? (await everyTable(db))) {
     hash.update(name);
-    hash.update(JSON.stringify(db.$client.prepare(everyRowOf(db, name)).raw().all()));
+    hash.update(JSON.stringify(await statement(db, await everyRowOf(db, name)).rows()));
   }
   return hash.digest('hex');
 }
 
 /**
- * The query of every row of a table in a stable order: by rowid, or by primary key for a table
- * WITHOUT ROWID (which has no rowid, and is stored in key order).
+ * The query of every row of a table in a stable order: on SQLite by rowid, or by primary key for a
+ * table WITHOUT ROWID (which has no rowid, and is stored in key order); on PostgreSQL by the row's text.
  */
-export function everyRowOf(db: Database, table: string): string {
-  const withoutRowid = db.$client.prepare("select wr from pragma_table_list where schema = 'main' and name = ?").pluck().get(table) === 1;
-  return `select * from "${table}"${withoutRowid ? '' : ' order by rowid'}`;
+export async function everyRowOf(db: Database, table: string): Promise<string> {
+  if (onPostgres) return `select * from "${table}" order by "${table}"::text`;
+  const listed = await statement<{ wr: number }>(db, "select wr from pragma_table_list where schema = 'main' and name = ?").first(table);
+  return `select * from "${table}"${listed?.wr === 1 ? '' : ' order by rowid'}`;
 }
 
 /**
- * The tables that hold rows, by name: ordinary ones and full-text search's virtual one, whose
- * content stands for its shadow tables (SQLite's own bookkeeping, some without a rowid).
+ * The tables that hold rows, by name: on SQLite ordinary ones and full-text search's virtual one,
+ * whose content stands for its shadow tables (SQLite's own bookkeeping, some without a rowid).
  */
-export function everyTable(db: Database): string[] {
-  return db.$client.prepare("select name from pragma_table_list where schema = 'main' and type in ('table', 'virtual') and name not like 'sqlite_%' order by name").pluck().all() as string[];
+export async function everyTable(db: Database): Promise<string[]> {
+  const text = {
+    sqlite: "select name from pragma_table_list where schema = 'main' and type in ('table', 'virtual') and name not like 'sqlite_%' order by name",
+    postgres: "select tablename as name from pg_tables where schemaname = 'public' order by tablename",
+  };
+  return (await statement<{ name: string }>(db, text).rows()).map((r) => r.name);
 }
 
 /** The tables an import writes: the catalogue of collections, their finding aids and containers. */

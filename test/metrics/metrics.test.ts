@@ -44,7 +44,7 @@ describe('GET /metrics', () => {
   it('reports latency by route, responses by status, queue depths and the outbox lag', async () => {
     await app.inject({ method: 'GET', url: '/api/v1/collections/1' });
     await app.inject({ method: 'GET', url: '/api/v1/collections/999' });
-    room.db.$writer.insert(outbox).values({ queue: 'notifications', jobName: 'verify-email', payload: {}, createdAt: new Date(THANKSGIVING_MORNING.getTime() - 90_000) }).run();
+    (await room.db.$writer.insert(outbox).values({ queue: 'notifications', jobName: 'verify-email', payload: {}, createdAt: new Date(THANKSGIVING_MORNING.getTime() - 90_000) }));
     const text = (await scrape(`Bearer ${METRICS_TOKEN}`)).body;
     assert.match(text, /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/collections\/:collectionId",status_code="200"\} 1/);
     assert.match(text, /http_responses_total\{status_code="404"\} 1/);

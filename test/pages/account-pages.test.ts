@@ -17,7 +17,7 @@ async function registerAndGetLink(email: string, kind: 'verify-email' | 'passwor
   const url = kind === 'verify-email' ? '/api/v1/auth/register' : '/api/v1/auth/password-reset';
   const payload = kind === 'verify-email' ? { email, password: 'a long enough password', name: 'Page Reader' } : { email };
   assert.equal((await room.app.inject({ method: 'POST', url, payload })).statusCode, 202);
-  const row = room.db.select().from(outbox).where(eq(outbox.jobName, kind)).all().at(-1);
+  const row = (await room.db.select().from(outbox).where(eq(outbox.jobName, kind))).at(-1);
   const link = (row?.payload as { data: { link: string } }).data.link;
   return new URL(link).searchParams.get('token') ?? '';
 }
@@ -32,7 +32,7 @@ async function open(url: string) {
   };
 }
 
-const verified = (email: string) => room.db.select().from(users).where(eq(users.email, email)).get()?.emailVerifiedAt !== null;
+const verified = async (email: string) => (await room.db.select().from(users).where(eq(users.email, email)))[0]?.emailVerifiedAt !== null;
 
 describe('the page a verification link lands on', () => {
   it('changes nothing when opened: mail scanners follow links', async () => {
@@ -41,7 +41,7 @@ describe('the page a verification link lands on', () => {
     assert.equal(response.statusCode, 200);
     assert.match(String(response.headers['content-type']), /text\/html/);
     assert.match(response.body, /<html lang="en">/);
-    assert.equal(verified('scanner@example.org'), false);
+    assert.equal(await verified('scanner@example.org'), false);
   });
 
   it('refuses a form post without its CSRF token with 403 CSRF_INVALID, and changes nothing', async () => {
@@ -50,7 +50,7 @@ describe('the page a verification link lands on', () => {
     const response = await room.app.inject({ method: 'POST', url: '/verify-email', headers: { ...form, cookie }, payload: `token=${token}` });
     assert.equal(response.statusCode, 403);
     assert.equal(response.json().code, 'CSRF_INVALID');
-    assert.equal(verified('forged@example.org'), false);
+    assert.equal(await verified('forged@example.org'), false);
   });
 
   it('refuses a CSRF token without the cookie it belongs to', async () => {
@@ -58,7 +58,7 @@ describe('the page a verification link lands on', () => {
     const { csrf } = await open(`/verify-email?token=${token}`);
     const response = await room.app.inject({ method: 'POST', url: '/verify-email', headers: form, payload: `token=${token}&_csrf=${encodeURIComponent(csrf)}` });
     assert.equal(response.statusCode, 403);
-    assert.equal(verified('nocookie@example.org'), false);
+    assert.equal(await verified('nocookie@example.org'), false);
   });
 
   it('confirms the address through its form, once', async () => {
@@ -68,7 +68,7 @@ describe('the page a verification link lands on', () => {
     const confirmed = await room.app.inject({ method: 'POST', url: '/verify-email', headers: { ...form, cookie }, payload });
     assert.equal(confirmed.statusCode, 200);
     assert.match(confirmed.body, /Your address is confirmed/);
-    assert.equal(verified('pages@example.org'), true);
+    assert.equal(await verified('pages@example.org'), true);
 
     const again = await room.app.inject({ method: 'POST', url: '/verify-email', headers: { ...form, cookie }, payload });
     assert.equal(again.statusCode, 400);

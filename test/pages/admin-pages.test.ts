@@ -16,7 +16,7 @@ const DESK_DAY = '2026-12-04'; // Friday, a box delivered at the desk
 
 const signedIn = (room: TestReadingRoom, email: string, password = PASSWORD) => signedInBrowser(room.app, email, password);
 
-describe('the admin pages', { timeout: 60_000 }, () => {
+describe('the admin pages', { timeout: 60_000 }, async () => {
   let room: TestReadingRoom;
   let admin: Person;
   let staff: Person;
@@ -30,7 +30,7 @@ describe('the admin pages', { timeout: 60_000 }, () => {
   const statusOf = async (id: number) => ok(await staff.call('GET', `/api/v1/requests/${id}`)).status as string;
   const submit = async (who: Person, visitDate: string, labels: string[]) =>
     (ok(await who.call('POST', '/api/v1/requests', { visitDate, containerIds: labels.map((l) => box[l]) }), 201).items as { id: number }[]).map((r) => r.id) as [number, ...number[]];
-  const userRow = (email: string) => room.db.select().from(users).where(eq(users.email, email)).get();
+  const userRow = async (email: string) => (await room.db.select().from(users).where(eq(users.email, email)))[0];
 
   before(async () => {
     room = await startReadingRoom();
@@ -143,7 +143,7 @@ describe('the admin pages', { timeout: 60_000 }, () => {
     const page = await hub.follow(await hub.post('/admin/users', fields));
     assert.match(page.body, /role="status">Account created: Nell New \(nell\.new@example\.org\) is paging staff and can sign in now\./);
     assert.ok(page.body.includes('nell.new@example.org'));
-    assert.equal(userRow('nell.new@example.org')?.role, 'staff');
+    assert.equal((await userRow('nell.new@example.org'))?.role, 'staff');
     assert.equal((await login(room.app, 'nell.new@example.org', fields.password)).statusCode, 200);
 
     const taken = await hub.post('/admin/users', { ...fields, name: 'Nell Again' });
@@ -157,28 +157,28 @@ describe('the admin pages', { timeout: 60_000 }, () => {
     assert.match(short.body, /The password must have 12 to 128 characters/);
     const researcher = await hub.post('/admin/users', { ...fields, email: 'reader@example.org', role: 'researcher' });
     assert.equal(researcher.statusCode, 400);
-    assert.equal(userRow('short@example.org'), undefined);
-    assert.equal(userRow('reader@example.org'), undefined);
+    assert.equal(await userRow('short@example.org'), undefined);
+    assert.equal(await userRow('reader@example.org'), undefined);
   });
 
   it('changes a role, which ends the person’s sessions', async () => {
-    const nell = userRow('nell.new@example.org')!;
+    const nell = (await userRow('nell.new@example.org'))!;
     const nellBrowser = await signedIn(room, nell.email, 'a long new staff password');
     assert.equal((await nellBrowser.get('/review')).statusCode, 403, 'staff do not review restricted requests');
     await hub.get('/admin');
     const page = await hub.follow(await hub.post(`/admin/users/${nell.id}/role`, { role: 'curator' }));
     assert.match(page.body, /role="status">Nell New is now a curator; they must sign in again\./);
     assert.match(page.body, new RegExp(`<select id="role-${nell.id}" name="role">[^]*?<option value="curator" selected>`));
-    assert.equal(userRow(nell.email)?.role, 'curator');
+    assert.equal((await userRow(nell.email))?.role, 'curator');
     const stale = await nellBrowser.get('/review');
     assert.equal(stale.statusCode, 303, 'the old session no longer counts');
     const wrong = await hub.post(`/admin/users/${nell.id}/role`, { role: 'emperor' });
     assert.equal(wrong.statusCode, 400);
-    assert.equal(userRow(nell.email)?.role, 'curator');
+    assert.equal((await userRow(nell.email))?.role, 'curator');
   });
 
   it('disables an account (no more sign-in) and enables it again', async () => {
-    const nell = userRow('nell.new@example.org')!;
+    const nell = (await userRow('nell.new@example.org'))!;
     await hub.get('/admin');
     const page = await hub.follow(await hub.post(`/admin/users/${nell.id}/access`, { disabled: 'true' }));
     assert.match(page.body, /role="status">Nell New&#39;s account is disabled/);
@@ -204,7 +204,7 @@ describe('the admin pages', { timeout: 60_000 }, () => {
       const refused = await hub.post(url, fields);
       assert.equal(refused.statusCode, 400);
     }
-    const row = userRow(admin.email)!;
+    const row = (await userRow(admin.email))!;
     assert.equal(row.role, 'admin');
     assert.equal(row.disabledAt, null);
   });
@@ -230,7 +230,7 @@ describe('the admin pages', { timeout: 60_000 }, () => {
       assert.equal((await b.get('/admin/queues')).statusCode, 403, person.role);
     }
     assert.ok(!(await closures()).some((c) => c.date === '2026-12-07'));
-    assert.equal(userRow(staff.email)?.role, 'staff');
+    assert.equal((await userRow(staff.email))?.role, 'staff');
     const visitor = await room.app.inject({ method: 'GET', url: '/admin' });
     assert.equal(visitor.statusCode, 303);
     assert.equal(visitor.headers.location, '/sign-in?next=%2Fadmin');
@@ -244,6 +244,6 @@ describe('the admin pages', { timeout: 60_000 }, () => {
     const forgedRole = await hub.post(`/admin/users/${staff.id}/role`, { role: 'admin' }, { csrf: false });
     assert.equal(forgedRole.json().code, 'CSRF_INVALID');
     assert.ok(!(await closures()).some((c) => c.date === '2026-12-07'));
-    assert.equal(userRow(staff.email)?.role, 'staff');
+    assert.equal((await userRow(staff.email))?.role, 'staff');
   });
 });

@@ -62,7 +62,7 @@ describe("the desk's class sessions page", { timeout: 60_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    digest = new DomainDigest(room.db);
+    digest = await DomainDigest.of(room.db);
     staff = await makePerson(room, 'staff', 'Dana Desk');
     curator = await makePerson(room, 'curator', 'Clara Curator');
     reader = await makePerson(room, 'researcher', 'Rosa Reader');
@@ -99,7 +99,7 @@ describe("the desk's class sessions page", { timeout: 60_000 }, () => {
 
   it('staff book a class through the form: it is on the page, with its boxes in the desk’s words, and in the API', async () => {
     await desk.get('/desk/class-sessions?collectionId=1');
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const answer = await desk.post('/desk/class-sessions', booking({ containerIds: ['3', '5', '23'] }));
     assert.equal(answer.statusCode, 303, answer.body);
     const [made] = await classes();
@@ -107,7 +107,7 @@ describe("the desk's class sessions page", { timeout: 60_000 }, () => {
     assert.equal(answer.headers.location, `/desk/class-sessions?booked=${made.id}`);
     assert.deepEqual([made.title, made.date, made.status, made.requestIds.length], ['Exile and revolution: reading Serge', CLASS_DAY, 'booked', 3]);
     assert.deepEqual(
-      mailsSince(room.db, since).map((m) => [m.jobName, m.mail.to.email]),
+      (await mailsSince(room.db, since)).map((m) => [m.jobName, m.mail.to.email]),
       [
         ['class-session-booked', 'ana.reyes@example.edu'],
         ['restricted-review', curator.email],
@@ -181,7 +181,7 @@ describe("the desk's class sessions page", { timeout: 60_000 }, () => {
     assert.ok(!shown.html.includes('href="/desk/requests/'), 'a curator’s page names the boxes without linking to the desk’s pages, which are not theirs');
     assert.match(shown.text, /Box 8 GEN MSS 238/);
 
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const answer = await review.post(shown.cancel!);
     assert.equal(answer.statusCode, 303, answer.body);
     assert.equal(answer.headers.location, `/desk/class-sessions?cancelled=${session.id}`);
@@ -192,7 +192,7 @@ describe("the desk's class sessions page", { timeout: 60_000 }, () => {
     assert.match(cancelled.text, /Box 8 .*Cancelled/);
     assert.equal(cancelled.cancel, undefined, 'no button on a cancelled class');
     assert.equal((await classes()).find((c) => c.id === session.id)?.status, 'cancelled');
-    assert.deepEqual(mailsSince(room.db, since).map((m) => [m.jobName, m.mail.to.email]), [['class-session-cancelled', 'lee@example.edu']]);
+    assert.deepEqual((await mailsSince(room.db, since)).map((m) => [m.jobName, m.mail.to.email]), [['class-session-cancelled', 'lee@example.edu']]);
 
     // Again: the session is already cancelled (409), on the page; an unknown one is a 404 page.
     const again = await digest.unchangedBy(() => review.post(`/desk/class-sessions/${session.id}/cancel`), 'cancelled twice');

@@ -11,7 +11,7 @@ import { testFindingAid, TEST_CALL_NUMBER } from './finding-aid-ead.ts';
 // multipart/form-data post, with the CSRF token of the page.
 
 const MAX_BYTES = 8 * 1024;
-const collectionRow = (room: TestReadingRoom, callNumber: string) => room.db.select().from(collections).where(eq(collections.callNumber, callNumber)).get();
+const collectionRow = async (room: TestReadingRoom, callNumber: string) => (await room.db.select().from(collections).where(eq(collections.callNumber, callNumber)))[0];
 
 describe('the finding-aid upload page', { timeout: 60_000 }, () => {
   let room: TestReadingRoom;
@@ -52,7 +52,7 @@ describe('the finding-aid upload page', { timeout: 60_000 }, () => {
     await browser.get('/admin/finding-aids');
     const page = await upload(testFindingAid());
     assert.equal(page.statusCode, 200, page.body);
-    const row = collectionRow(room, TEST_CALL_NUMBER);
+    const row = await collectionRow(room, TEST_CALL_NUMBER);
     assert.ok(row, 'the collection is imported');
     assert.match(page.body, /<h2 id="imported">Collection created: TEST MSS 1<\/h2>/);
     assert.match(page.body, new RegExp(`<a href="/collections/${row.id}">Papers of Tess Tester</a> \\(TEST MSS 1\\)`));
@@ -78,7 +78,7 @@ describe('the finding-aid upload page', { timeout: 60_000 }, () => {
     assert.equal(page.statusCode, 200, page.body);
     assert.match(page.body, /Collection updated: TEST MSS 1/);
     assert.match(page.body, /<dd>0 added, 0 updated, 4 unchanged, 0 withdrawn/);
-    assert.equal(collectionRow(room, TEST_CALL_NUMBER)?.title, 'Papers of Tess Tester, revised');
+    assert.equal((await collectionRow(room, TEST_CALL_NUMBER))?.title, 'Papers of Tess Tester, revised');
   });
 
   it('shows INVALID_EAD and CALL_NUMBER_TAKEN as refusals on the page, the form offered again, nothing changed', async () => {
@@ -96,7 +96,7 @@ describe('the finding-aid upload page', { timeout: 60_000 }, () => {
     const taken = await upload(testFindingAid({ eadId: 'another-finding-aid', title: 'Someone else' }));
     assert.equal(taken.statusCode, 409);
     assert.match(taken.body, /role="alert">The call number TEST MSS 1 belongs to the collection imported from the finding aid test-mss-1/);
-    assert.equal(collectionRow(room, TEST_CALL_NUMBER)?.title, 'Papers of Tess Tester, revised');
+    assert.equal((await collectionRow(room, TEST_CALL_NUMBER))?.title, 'Papers of Tess Tester, revised');
   });
 
   it('refuses a file over IMPORT_MAX_BYTES on the page (413), and a post without a file', async () => {
@@ -106,7 +106,7 @@ describe('the finding-aid upload page', { timeout: 60_000 }, () => {
     assert.equal(big.statusCode, 413);
     assert.match(big.headers['content-type'] as string, /text\/html/);
     assert.match(big.body, /role="alert">The file is too large: a finding aid may have up to 8 KiB\./);
-    assert.equal(collectionRow(room, 'TEST MSS 2'), undefined);
+    assert.equal(await collectionRow(room, 'TEST MSS 2'), undefined);
 
     await browser.get('/admin/finding-aids');
     const empty = await upload('');
@@ -132,6 +132,6 @@ describe('the finding-aid upload page', { timeout: 60_000 }, () => {
     const forged = await upload(testFindingAid({ callNumber: 'TEST MSS 3', eadId: 'test-mss-3' }), { csrf: false });
     assert.equal(forged.statusCode, 403);
     assert.equal(forged.json().code, 'CSRF_INVALID');
-    assert.equal(collectionRow(room, 'TEST MSS 3'), undefined);
+    assert.equal(await collectionRow(room, 'TEST MSS 3'), undefined);
   });
 });

@@ -135,9 +135,9 @@ describe('requesting folders', () => {
     await reader.get(`/collections/${collectionId}`);
     const made = await reader.post('/requests', { visitDate: FIRST_DAY, collectionId: String(collectionId), componentIds: [String(component.f1), String(component.f5)] });
     assert.equal(made.statusCode, 303, made.body);
-    const mine = room.db.select().from(requests).all().filter((r) => r.researcherId === researcher.id);
+    const mine = (await room.db.select().from(requests)).filter((r) => r.researcherId === researcher.id);
     assert.deepEqual(mine.map((r) => r.containerId), [container['Box 1']]);
-    const listed = room.db.select().from(requestComponents).all().filter((c) => c.requestId === mine[0]!.id);
+    const listed = (await room.db.select().from(requestComponents)).filter((c) => c.requestId === mine[0]!.id);
     assert.deepEqual(listed.map((c) => [c.title, c.folder]), [['Letters from Paris', 'Folder 3'], ['Letters to Lucienne', 'Folder 9']]);
 
     const page = await reader.follow(made);
@@ -164,7 +164,7 @@ describe('requesting folders', () => {
 
 describe('surrogate first', () => {
   it('offers the copy of a restricted box, and asks why the original is needed before requesting it', async () => {
-    const before = room.db.select().from(requests).all().length;
+    const before = (await room.db.select().from(requests)).length;
     const chosen = { visitDate: FIRST_DAY, collectionId: String(collectionId), componentIds: [String(component.f3)], note: 'Chapter 4' };
     const offered = await reader.post('/requests', chosen);
     assert.equal(offered.statusCode, 200);
@@ -176,11 +176,11 @@ describe('surrogate first', () => {
     const blank = await reader.post('/requests', { ...chosen, originalReason: '  ' });
     assert.equal(blank.statusCode, 422);
     assert.match(blank.body, /Please say why you need the original/);
-    assert.equal(room.db.select().from(requests).all().length, before, 'nothing is requested without the reason');
+    assert.equal((await room.db.select().from(requests)).length, before, 'nothing is requested without the reason');
 
     const made = await reader.post('/requests', { ...chosen, originalReason: 'The pencil annotations do not show in the scan.' });
     assert.equal(made.statusCode, 303, made.body);
-    const request = room.db.select().from(requests).all().find((r) => r.containerId === container['Box 2']);
+    const request = (await room.db.select().from(requests)).find((r) => r.containerId === container['Box 2']);
     assert.equal(request?.status, 'awaiting_approval');
     assert.equal(request?.originalReason, 'The pencil annotations do not show in the scan.');
     assert.equal(request?.note, 'Chapter 4');

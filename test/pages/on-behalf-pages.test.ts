@@ -94,7 +94,7 @@ describe("the desk's requests on a researcher's behalf", { timeout: 60_000 }, ()
   });
 
   it('requests boxes for them: the page lists what was made, the first event names the staff member, and they are mailed', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const answer = await desk.post('/desk/on-behalf', { researcherId: String(reader.id), collectionId: '1', visitDate: MONDAY, containerIds: ['1', '23'], note: 'Asked by telephone.' });
     assert.equal(answer.statusCode, 303, answer.body);
     const made = (await theirRequests()).filter((r) => ['Box 1', 'Box 23'].includes(r.containerLabel));
@@ -116,7 +116,7 @@ describe("the desk's requests on a researcher's behalf", { timeout: 60_000 }, ()
     assert.equal(first?.actorId, staff.id);
     assert.equal(first?.note, "Requested by Dana Desk on the researcher's behalf. Asked by telephone.");
     assert.deepEqual(
-      mailsSince(room.db, since).map((m) => [m.jobName, m.mail.to.email]),
+      (await mailsSince(room.db, since)).map((m) => [m.jobName, m.mail.to.email]),
       [
         ['requests-submitted', reader.email],
         ['restricted-review', curator.email],

@@ -27,10 +27,10 @@ const mapRoom = {
   closingTime: '16:30',
 };
 
-describe("the admin's reading rooms page", { timeout: 120_000 }, () => {
+describe("the admin's reading rooms page", { timeout: 120_000 }, async () => {
   let room: TestReadingRoom;
   let admin: FormBrowser;
-  const roomCount = () => room.db.select().from(readingRooms).all().length;
+  const roomCount = async () => (await room.db.select().from(readingRooms)).length;
 
   before(async () => {
     room = await startReadingRoom();
@@ -65,7 +65,7 @@ describe("the admin's reading rooms page", { timeout: 120_000 }, () => {
 
   it('refuses a taken code (case ignored), a time zone that is none and a number out of bounds, keeping the form as typed', async () => {
     await admin.get('/admin/rooms');
-    const before = roomCount();
+    const before = await roomCount();
     const taken = await admin.post('/admin/rooms', { ...mapRoom, code: 'MAPS', name: 'Second map room' });
     assert.equal(taken.statusCode, 409);
     assert.equal(problemOf(taken.body), 'A reading room with the code &quot;MAPS&quot; exists already.');
@@ -76,7 +76,7 @@ describe("the admin's reading rooms page", { timeout: 120_000 }, () => {
     const hold = await admin.post('/admin/rooms', { ...mapRoom, code: 'atlas', holdBusinessDays: '61' });
     assert.equal(hold.statusCode, 400);
     assert.equal(problemOf(hold.body), 'Longest hold, in business days after the visit: give a whole number from 1 to 60.');
-    assert.equal(roomCount(), before, 'no room was added');
+    assert.equal(await roomCount(), before, 'no room was added');
   });
 
   it("changes a room's settings through its form: seats left empty are unlimited; a refusal leaves the room as it was", async () => {

@@ -64,7 +64,7 @@ describe('notes on requests, in the pages', { timeout: 60_000 }, () => {
   });
 
   it('staff add a note for staff only: back to the request with a notice, marked, and nobody mailed', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const added = await desk.post(`/desk/requests/${scheduled}/notes`, { text: `  ${FOR_STAFF}  `, visibility: 'staff' });
     assert.equal(added.statusCode, 303, added.body);
     const [note] = await notesOf(scheduled);
@@ -74,18 +74,18 @@ describe('notes on requests, in the pages', { timeout: 60_000 }, () => {
     assert.match(page.body, /role="status">Note added to Box 4, GEN MSS 238, for staff only\./);
     assert.deepEqual(notesOn(page.body), [['For staff only', FOR_STAFF]]);
     assert.match(page.body, /Sam Stacks \(staff\), Thursday 26 November 2026 at 10:00/);
-    assert.deepEqual(mailsSince(room.db, since), []);
+    assert.deepEqual(await mailsSince(room.db, since), []);
   });
 
   it('a note sent to the researcher is mailed to them, and marked so', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const page = await desk.follow(await desk.post(`/desk/requests/${scheduled}/notes`, { text: FOR_READER, visibility: 'researcher' }));
     assert.match(page.body, /role="status">Note added to Box 4, GEN MSS 238 and mailed to the researcher\./);
     assert.deepEqual(notesOn(page.body), [
       ['For staff only', FOR_STAFF],
       ['Sent to the researcher', FOR_READER],
     ]);
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['request-note', reader.email]]);
   });
 
@@ -107,18 +107,18 @@ describe('notes on requests, in the pages', { timeout: 60_000 }, () => {
     assert.match(queue.body, new RegExp(`<h3 id="notes-${restricted}-title">Notes</h3>\\s*<p class="hint">No notes yet\\.</p>`));
     assert.match(queue.body, new RegExp(`<input type="radio" id="notes-${restricted}-staff" name="visibility" value="staff" checked>`));
     assert.match(queue.body, new RegExp(`<button type="submit" aria-describedby="request-${restricted}-title">Add the note</button>`));
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const added = await review.post(`/review/requests/${restricted}/notes`, { text: 'Ask the donor’s family first.', visibility: 'staff' });
     assert.equal(added.headers.location, `/review?done=noted-staff&request=${restricted}`);
     queue = await review.follow(added);
     assert.match(queue.body, /role="status">Note added to Box 24 of GEN MSS 238 for Monday 30 November 2026, for staff only\./);
     assert.deepEqual(notesOn(queue.body, `notes-${restricted}`), [['For staff only', 'Ask the donor’s family first.']]);
     assert.match(queue.body, /Clara Curator \(curator\)/);
-    assert.deepEqual(mailsSince(room.db, since), []);
+    assert.deepEqual(await mailsSince(room.db, since), []);
 
     queue = await review.follow(await review.post(`/review/requests/${restricted}/notes`, { text: 'We are asking the donor’s family.', visibility: 'researcher' }));
     assert.match(queue.body, /role="status">Note added to Box 24 of GEN MSS 238 for Monday 30 November 2026 and mailed to the researcher\./);
-    assert.deepEqual(mailsSince(room.db, since).map((m) => [m.jobName, m.mail.to.email]), [['request-note', reader.email]]);
+    assert.deepEqual((await mailsSince(room.db, since)).map((m) => [m.jobName, m.mail.to.email]), [['request-note', reader.email]]);
   });
 
   it('a refused note on the queue is shown on its request’s form, as typed', async () => {

@@ -95,8 +95,8 @@ const box = (label: string) => {
   return found;
 };
 
-const requestRows = () => room.db.select().from(requests).all();
-const outboxRows = () => room.db.select().from(outbox).all();
+const requestRows = async () => (await room.db.select().from(requests));
+const outboxRows = async () => (await room.db.select().from(outbox));
 
 /** The items of the page's list of boxes: label, whether it can be chosen, and its text. */
 function boxItems(html: string) {
@@ -271,7 +271,7 @@ describe('requesting boxes', () => {
     const location = String(response.headers.location);
     assert.match(location, /^\/requests(\?|$)/);
 
-    const mine = requestRows().filter((r) => r.researcherId === alice.id);
+    const mine = (await requestRows()).filter((r) => r.researcherId === alice.id);
     assert.equal(mine.length, 2);
     const box1 = mine.find((r) => r.containerId === box('Box 1').id);
     const box23 = mine.find((r) => r.containerId === box('Box 23').id);
@@ -314,11 +314,11 @@ describe('requesting boxes', () => {
     assert.equal(response.statusCode, 303, response.body);
     const page = await basil.get(String(response.headers.location));
     assert.match(page.body, /Box 1, Victor Serge papers, for Monday 30 November 2026: on the waiting list: another reader holds it that day/);
-    assert.equal(requestRows().find((r) => r.researcherId === basil.id)?.status, 'waitlisted');
+    assert.equal((await requestRows()).find((r) => r.researcherId === basil.id)?.status, 'waitlisted');
   });
 
   it('a refused submission shows the message on the collection page with the selection kept, and changes nothing', async () => {
-    const before = { requests: requestRows(), outbox: outboxRows() };
+    const before = { requests: await requestRows(), outbox: await outboxRows() };
     await alice.get(`/collections/${serge.id}`);
     // Crafted: the form offers no day before Monday 30 November.
     const response = await alice.post('/requests', {
@@ -336,12 +336,12 @@ describe('requesting boxes', () => {
       ['Box 2', 'Box 24'],
     );
     assert.match(response.body, /<textarea id="note" name="note"[^>]*>Keep this note<\/textarea>/);
-    assert.deepEqual(requestRows(), before.requests);
-    assert.deepEqual(outboxRows(), before.outbox);
+    assert.deepEqual(await requestRows(), before.requests);
+    assert.deepEqual(await outboxRows(), before.outbox);
   });
 
   it('other refusals are shown the same way: a box already requested, no box at all', async () => {
-    const before = requestRows();
+    const before = await requestRows();
     await alice.get(`/collections/${serge.id}`);
     const duplicate = await alice.post('/requests', { visitDate: FIRST_DAY, collectionId: String(serge.id), containerIds: String(box('Box 1').id) });
     assert.equal(duplicate.statusCode, 409);
@@ -349,11 +349,11 @@ describe('requesting boxes', () => {
     const none = await alice.post('/requests', { visitDate: FIRST_DAY, collectionId: String(serge.id) });
     assert.equal(none.statusCode, 422);
     assert.match(none.body, /Choose at least one folder or box/);
-    assert.deepEqual(requestRows(), before);
+    assert.deepEqual(await requestRows(), before);
   });
 
   it('a post without the CSRF token is refused with 403 CSRF_INVALID, and changes nothing', async () => {
-    const before = { requests: requestRows(), outbox: outboxRows() };
+    const before = { requests: await requestRows(), outbox: await outboxRows() };
     await alice.get(`/collections/${serge.id}`);
     const submit = await alice.post('/requests', { visitDate: '2026-12-02', collectionId: String(serge.id), containerIds: String(box('Box 3').id) }, { csrf: false });
     assert.equal(submit.statusCode, 403);
@@ -361,8 +361,8 @@ describe('requesting boxes', () => {
     const cancel = await alice.post(`/requests/${box1Request}/cancel`, {}, { csrf: false });
     assert.equal(cancel.statusCode, 403);
     assert.equal(cancel.json().code, 'CSRF_INVALID');
-    assert.deepEqual(requestRows(), before.requests);
-    assert.deepEqual(outboxRows(), before.outbox);
+    assert.deepEqual(await requestRows(), before.requests);
+    assert.deepEqual(await outboxRows(), before.outbox);
   });
 
   it('a request page shows the request and its history, with readable times in the reading room’s zone', async () => {
@@ -381,12 +381,12 @@ describe('requesting boxes', () => {
     assert.doesNotMatch(seen.body, /Alice/);
     const cancelled = await basil.post(`/requests/${box1Request}/cancel`);
     assert.equal(cancelled.statusCode, 404);
-    assert.equal(requestRows().find((r) => r.id === box1Request)?.status, 'scheduled');
+    assert.equal((await requestRows()).find((r) => r.id === box1Request)?.status, 'scheduled');
     assert.equal((await basil.get('/requests/999999')).statusCode, 404);
   });
 
   it('cancelling confirms on the page, with no mail, and gives the box to the waiting list', async () => {
-    const mailBefore = outboxRows().filter((r) => r.jobName === 'request-cancelled').length;
+    const mailBefore = (await outboxRows()).filter((r) => r.jobName === 'request-cancelled').length;
     await alice.get('/requests');
     const response = await alice.post(`/requests/${box1Request}/cancel`);
     assert.equal(response.statusCode, 303, response.body);
@@ -395,9 +395,9 @@ describe('requesting boxes', () => {
     assert.match(page.body, /<p class="notice" role="status">Cancelled\./);
     assert.match(page.body, /<strong>Box 1<\/strong>, Victor Serge papers \(GEN MSS 238\): <span class="researcher-status">cancelled<\/span>/);
     assert.doesNotMatch(page.body, new RegExp(`action="/requests/${box1Request}/cancel"`), 'a cancelled request offers no Cancel button');
-    assert.equal(requestRows().find((r) => r.id === box1Request)?.status, 'cancelled');
-    assert.equal(outboxRows().filter((r) => r.jobName === 'request-cancelled').length, mailBefore, 'a researcher’s own cancellation is not mailed');
-    assert.equal(requestRows().find((r) => r.researcherId === basil.id)?.status, 'scheduled', 'the waiting reader gets the box');
+    assert.equal((await requestRows()).find((r) => r.id === box1Request)?.status, 'cancelled');
+    assert.equal((await outboxRows()).filter((r) => r.jobName === 'request-cancelled').length, mailBefore, 'a researcher’s own cancellation is not mailed');
+    assert.equal((await requestRows()).find((r) => r.researcherId === basil.id)?.status, 'scheduled', 'the waiting reader gets the box');
 
     const again = await alice.post(`/requests/${box1Request}/cancel`);
     assert.equal(again.statusCode, 409);
@@ -410,7 +410,7 @@ describe('requesting boxes', () => {
     assert.match(response.body, /not open to your role/);
     const post = await stella.post('/requests', { visitDate: FIRST_DAY, containerIds: String(box('Box 5').id) });
     assert.equal(post.statusCode, 403);
-    assert.equal(requestRows().filter((r) => r.researcherId === stella.id).length, 0);
+    assert.equal((await requestRows()).filter((r) => r.researcherId === stella.id).length, 0);
   });
 });
 

@@ -39,7 +39,7 @@ describe("the desk's appointments and hold shelf", { timeout: 120_000 }, () => {
     [rosa, otto] = await Promise.all([makePerson(room, 'researcher', 'Rosa Reader'), makePerson(room, 'researcher', 'Otto Other')]);
     boxRequest = ok(await rosa.call('POST', '/api/v1/requests', { visitDate: VISIT, containerIds: [2] }), 201).items[0].id;
     ottoVisit = ok(await otto.call('POST', '/api/v1/appointments', { readingRoomId: 1, date: VISIT }), 201).id;
-    rosaVisit = room.db.select().from(appointments).where(eq(appointments.researcherId, rosa.id)).get()!.id;
+    rosaVisit = (await room.db.select().from(appointments).where(eq(appointments.researcherId, rosa.id)))[0]!.id;
     desk = await signedInBrowser(room.app, staff.email, staff.password);
   });
   after(() => room.close());
@@ -62,7 +62,7 @@ describe("the desk's appointments and hold shelf", { timeout: 120_000 }, () => {
     const refused = await desk.post(`/desk/appointments/${rosaVisit}/check-in`);
     assert.equal(refused.statusCode, 409);
     assert.equal(problemOf(refused.body), 'This appointment is for 2026-12-01, not today (2026-11-26). (409 INVALID_TRANSITION)');
-    assert.equal(room.db.select().from(appointments).where(eq(appointments.id, rosaVisit)).get()?.status, 'booked');
+    assert.equal((await room.db.select().from(appointments).where(eq(appointments.id, rosaVisit)))[0]?.status, 'booked');
   });
 
   it('checks a researcher in and then out on the day, through the buttons, and says so', async () => {
@@ -77,19 +77,19 @@ describe("the desk's appointments and hold shelf", { timeout: 120_000 }, () => {
       assert.equal(noticeOf(after.body), 'Rosa Reader is checked in.');
       assert.match(appointmentOf(after.body, rosaVisit).text, /Checked in ?, in Tuesday 1 December 2026 at 10:00/);
       assert.deepEqual(appointmentOf(after.body, rosaVisit).actions, ['check-out']);
-      assert.equal(room.db.select().from(appointments).where(eq(appointments.id, rosaVisit)).get()?.status, 'attended');
+      assert.equal((await room.db.select().from(appointments).where(eq(appointments.id, rosaVisit)))[0]?.status, 'attended');
 
       const out = await desk.follow(await desk.post(`/desk/appointments/${rosaVisit}/check-out`));
       assert.equal(noticeOf(out.body), 'Rosa Reader is checked out.');
       assert.deepEqual(appointmentOf(out.body, rosaVisit).actions, []);
-      assert.ok(room.db.select().from(appointments).where(eq(appointments.id, rosaVisit)).get()?.checkedOutAt);
+      assert.ok((await room.db.select().from(appointments).where(eq(appointments.id, rosaVisit)))[0]?.checkedOutAt);
     } finally {
       room.setNow(THANKSGIVING_MORNING);
     }
   });
 
   it("keeps a returned box on hold to a day through the desk's form; a day too far is refused with the last day a hold can run to", async () => {
-    room.db.$writer.update(requests).set({ status: 'returned' }).where(eq(requests.id, boxRequest)).run();
+    (await room.db.$writer.update(requests).set({ status: 'returned' }).where(eq(requests.id, boxRequest)));
     room.setNow(localInstant(VISIT, '16:00'));
     try {
       const page = await desk.get(`/desk/requests/${boxRequest}`);
@@ -101,10 +101,10 @@ describe("the desk's appointments and hold shelf", { timeout: 120_000 }, () => {
         problemOf(tooFar.body),
         '2026-12-18 is more than 5 business days after the visit on 2026-12-01; a hold can run to any business day after today up to 2026-12-08. (422 INVALID_HOLD)',
       );
-      assert.equal(room.db.select().from(requests).where(eq(requests.id, boxRequest)).get()?.status, 'returned');
+      assert.equal((await room.db.select().from(requests).where(eq(requests.id, boxRequest)))[0]?.status, 'returned');
       const held = await desk.post(`/paging/requests/${boxRequest}/transition`, { to: 'on_hold', holdUntil: '2026-12-03', back });
       assert.equal(held.statusCode, 303, held.body);
-      const row = room.db.select().from(requests).where(eq(requests.id, boxRequest)).get();
+      const row = (await room.db.select().from(requests).where(eq(requests.id, boxRequest)))[0];
       assert.deepEqual([row?.status, row?.holdUntil], ['on_hold', '2026-12-03']);
       assert.doesNotMatch((await desk.follow(held)).body, /Keep on hold until/, 'a held box is not offered a hold again');
     } finally {

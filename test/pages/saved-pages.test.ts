@@ -50,7 +50,7 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
     return ok<{ collection: { id: number } }>(answer, 201).collection.id;
   };
   let admin: Person;
-  const mine = () => room.db.select().from(savedItems).where(eq(savedItems.researcherId, rosa.id)).all();
+  const mine = async () => (await room.db.select().from(savedItems).where(eq(savedItems.researcherId, rosa.id)));
 
   before(async () => {
     room = await startReadingRoom();
@@ -82,7 +82,7 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
     assert.match(collection.body, /<button type="submit" class="secondary" formaction="\/saved">Save the selected boxes for later<\/button>/);
     const saved = await browser.post('/saved', { collectionId: '1', visitDate: '2026-11-30', containerIds: [String(boxes['GEN MSS 238 Box 2']), String(boxes['GEN MSS 238 Box 24'])] });
     assert.equal(saved.statusCode, 303, problemOf(saved.body));
-    const [box2, box24] = mine();
+    const [box2, box24] = await mine();
     assert.equal(saved.headers.location, `/saved?saved=${box2!.id}%2C${box24!.id}`);
     assert.equal(noticeOf((await browser.follow(saved)).body), 'Saved for later: Box 2; Box 24.');
 
@@ -92,7 +92,7 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
     assert.equal(folder.statusCode, 303, problemOf(folder.body));
     assert.equal(noticeOf((await browser.follow(folder)).body), 'Saved for later: Box 2; Letters from Paris (Box 1, Folder 3).');
     ok(await rosa.call('POST', '/api/v1/me/saved', { containerId: boxes['MS 600 Box 1'] }), 201);
-    assert.deepEqual(mine().map((item) => [item.containerId, item.componentId]), [
+    assert.deepEqual((await mine()).map((item) => [item.containerId, item.componentId]), [
       [boxes['GEN MSS 238 Box 2'], null],
       [boxes['GEN MSS 238 Box 24'], null],
       [null, parts.f1],
@@ -108,11 +108,11 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
     assert.match(none.body, /<h1>Victor Serge papers<\/h1>/);
     const forged = await browser.post('/saved', { collectionId: '1', containerIds: String(boxes['GEN MSS 238 Box 5']) }, { csrf: false });
     assert.equal(forged.statusCode, 403);
-    assert.equal(mine().length, 4, 'nothing more was saved');
+    assert.equal((await mine()).length, 4, 'nothing more was saved');
   });
 
   it('lists the items by the room they are read in; with a date, each room that day and how each box stands: held by another, restricted, or available', async () => {
-    const [box2, box24, letters, atlas] = mine();
+    const [box2, box24, letters, atlas] = await mine();
     const undated = await browser.get('/saved');
     assert.match(section(undated.body, 1), /^Read in [^:]+ Box 2 Victor Serge papers \(GEN MSS 238\) Remove/);
     assert.match(section(undated.body, mapRoom), /^Read in Map Room Box 1 Atlas collection \(MS 600\) Remove/);
@@ -140,24 +140,24 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
   });
 
   it("shows a refusal with its message, keeping what was checked, and requests nothing: the Map Room's closed day refuses the first room's boxes too", async () => {
-    const [box2, , letters, atlas] = mine();
+    const [box2, , letters, atlas] = await mine();
     await browser.get('/saved?date=2026-12-02');
-    const before = requestTablesSnapshot(room.db);
+    const before = await requestTablesSnapshot(room.db);
     const refused = await browser.post('/saved/submit', { visitDate: '2026-12-02', ids: [String(letters!.id), String(atlas!.id)] });
     assert.equal(refused.statusCode, 422);
     assert.equal(problemOf(refused.body), 'The reading room is closed on Wednesday 2 December 2026 (Moving the map cases); the next open day is Thursday 3 December 2026.');
     assert.equal(entry(refused.body, letters!.id).checkbox, 'checked');
     assert.equal(entry(refused.body, box2!.id).checkbox, 'unchecked', 'what was not checked stays unchecked');
-    assert.equal(requestTablesSnapshot(room.db), before);
-    assert.equal(mine().length, 4);
+    assert.equal(await requestTablesSnapshot(room.db), before);
+    assert.equal((await mine()).length, 4);
   });
 
   it('requests the checked items for the day, one request per box in each room, and keeps the others on the list', async () => {
-    const [box2, box24, letters, atlas] = mine();
+    const [box2, box24, letters, atlas] = await mine();
     await browser.get('/saved?date=2026-12-03');
     const made = await browser.post('/saved/submit', { visitDate: '2026-12-03', ids: [String(letters!.id), String(atlas!.id)] });
     assert.equal(made.statusCode, 303, problemOf(made.body));
-    const rows = room.db.select().from(requests).where(eq(requests.researcherId, rosa.id)).all();
+    const rows = (await room.db.select().from(requests).where(eq(requests.researcherId, rosa.id)));
     // The boxes saved as boxes first, then those of the folders, as a request takes them.
     assert.deepEqual(rows.map((r) => [r.containerId, r.readingRoomId, r.visitDate]), [
       [boxes['MS 600 Box 1'], mapRoom, '2026-12-03'],
@@ -166,11 +166,11 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
     assert.equal(new Set(rows.map((r) => r.appointmentId)).size, 2, 'an appointment in each room');
     assert.equal(made.headers.location, `/requests?submitted=${rows.map((r) => r.id).join(',')}`);
     assert.match(text((await browser.follow(made)).body), /Your request has been made/);
-    assert.deepEqual(mine().map((item) => item.id), [box2!.id, box24!.id], 'the others stay');
+    assert.deepEqual((await mine()).map((item) => item.id), [box2!.id, box24!.id], 'the others stay');
   });
 
   it('removes an item, keeping the date chosen; another researcher\'s item is a page saying there is none, and stays', async () => {
-    const [box2, box24] = mine();
+    const [box2, box24] = await mine();
     await browser.get('/saved?date=2026-12-04');
     const removed = await browser.post(`/saved/${box24!.id}/remove`, { visitDate: '2026-12-04', ids: [String(box2!.id), String(box24!.id)] });
     assert.equal(removed.statusCode, 303);
@@ -178,7 +178,7 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
     const after = await browser.follow(removed);
     assert.equal(noticeOf(after.body), 'Removed from your list.');
     assert.doesNotMatch(after.body, new RegExp(`id="saved-${box24!.id}"`));
-    assert.deepEqual(mine().map((item) => item.id), [box2!.id]);
+    assert.deepEqual((await mine()).map((item) => item.id), [box2!.id]);
 
     const theirs = ok(await otto.call('POST', '/api/v1/me/saved', { containerId: boxes['GEN MSS 238 Box 7'] }), 201);
     const refused = await browser.post(`/saved/${theirs.id}/remove`, {});
@@ -187,6 +187,6 @@ describe('the saved list pages', { timeout: 120_000 }, () => {
     assert.equal(ok(await otto.call('GET', '/api/v1/me/saved')).items.length, 1);
     const forged = await browser.post(`/saved/${box2!.id}/remove`, {}, { csrf: false });
     assert.equal(forged.statusCode, 403);
-    assert.equal(mine().length, 1);
+    assert.equal((await mine()).length, 1);
   });
 });

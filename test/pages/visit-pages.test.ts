@@ -83,7 +83,7 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
     await browser.get('/visit?month=2026-12');
     const booked = await browser.post('/visit/book', { room: '1', date: '2026-12-01' });
     assert.equal(booked.statusCode, 303, booked.body);
-    const made = room.db.select().from(appointments).where(eq(appointments.researcherId, rosa.id)).all();
+    const made = (await room.db.select().from(appointments).where(eq(appointments.researcherId, rosa.id)));
     assert.deepEqual(made.map((a) => [a.date, a.status]), [['2026-12-01', 'booked']]);
     assert.equal(booked.headers.location, `/appointments?booked=${made[0]!.id}`);
     const mine = await browser.follow(booked);
@@ -105,7 +105,7 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
     const soon = await browser.post('/visit/book', { room: '1', date: '2026-11-27' });
     assert.equal(soon.statusCode, 422);
     assert.equal(problemOf(soon.body), 'Requests must be made at least two business days ahead; the earliest visit date is Monday 30 November 2026.');
-    assert.equal(room.db.select().from(appointments).where(eq(appointments.researcherId, rosa.id)).all().length, 1, 'nothing more was booked');
+    assert.equal((await room.db.select().from(appointments).where(eq(appointments.researcherId, rosa.id))).length, 1, 'nothing more was booked');
   });
 
   it('refuses a booking without the CSRF token, and names an unknown room or month plainly', async () => {
@@ -119,7 +119,7 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
 
   it('lists the appointments with their requests, gives each a calendar file, and cancels one with its requests', async () => {
     const requested = ok(await rosa.call('POST', '/api/v1/requests', { visitDate: '2026-12-07', containerIds: [box['Box 2']] }), 201).items[0];
-    const visit = room.db.select().from(appointments).where(eq(appointments.date, '2026-12-07')).get();
+    const visit = (await room.db.select().from(appointments).where(eq(appointments.date, '2026-12-07')))[0];
     assert.ok(visit);
     const list = await browser.get('/appointments');
     const item = /<li id="appointment-(\d+)">([\s\S]*?)<\/li>\s*(?=<li id="appointment-|<\/ul>)/g;
@@ -139,8 +139,8 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
     const cancelled = await browser.post(`/appointments/${visit.id}/cancel`);
     assert.equal(cancelled.statusCode, 303, cancelled.body);
     assert.equal(cancelled.headers.location, `/appointments?cancelled=${visit.id}`);
-    assert.equal(room.db.select().from(appointments).where(eq(appointments.id, visit.id)).get()?.status, 'cancelled');
-    assert.equal(room.db.select().from(requests).where(eq(requests.id, requested.id)).get()?.status, 'cancelled');
+    assert.equal((await room.db.select().from(appointments).where(eq(appointments.id, visit.id)))[0]?.status, 'cancelled');
+    assert.equal((await room.db.select().from(requests).where(eq(requests.id, requested.id)))[0]?.status, 'cancelled');
     const after = await browser.follow(cancelled);
     assert.match(noticeOf(after.body) ?? '', /^Cancelled: your appointment in .* on Monday 7 December 2026/);
     assert.doesNotMatch(after.body, new RegExp(`action="/appointments/${visit.id}/cancel"`), 'no cancel button once cancelled');
@@ -150,7 +150,7 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
   });
 
   it("treats another researcher's appointment as not there: its calendar file and its cancellation are 404, and it stays booked", async () => {
-    const theirs = room.db.select().from(appointments).where(eq(appointments.researcherId, otto.id)).all()[0];
+    const theirs = (await room.db.select().from(appointments).where(eq(appointments.researcherId, otto.id)))[0];
     assert.ok(theirs);
     const file = await browser.get(`/appointments/${theirs.id}/calendar.ics`);
     assert.equal(file.statusCode, 404);
@@ -159,22 +159,22 @@ describe("the researcher's visit pages", { timeout: 120_000 }, () => {
     const cancel = await browser.post(`/appointments/${theirs.id}/cancel`);
     assert.equal(cancel.statusCode, 404);
     assert.match(cancel.body, /There is no appointment \d+ among yours/);
-    assert.equal(room.db.select().from(appointments).where(eq(appointments.id, theirs.id)).get()?.status, 'booked');
+    assert.equal((await room.db.select().from(appointments).where(eq(appointments.id, theirs.id)))[0]?.status, 'booked');
   });
 
   it('shows a box kept on hold with its last day, and releases it to the stacks', async () => {
-    const held = room.db.$writer
+    const held = (await room.db.$writer
       .insert(requests)
       .values({ researcherId: rosa.id, containerId: box['Box 3']!, visitDate: '2026-11-24', readingRoomId: 1, status: 'on_hold', holdUntil: '2026-12-01' })
       .returning({ id: requests.id })
-      .get().id;
+      )[0]!.id;
     const list = await browser.get('/requests');
     assert.match(list.body, /Kept for you at the desk until Tuesday 1 December 2026/);
     assert.match(list.body, new RegExp(`action="/requests/${held}/release"`));
     const released = await browser.post(`/requests/${held}/release`);
     assert.equal(released.statusCode, 303, released.body);
     assert.equal(released.headers.location, `/requests?released=${held}`);
-    assert.equal(room.db.select().from(requests).where(eq(requests.id, held)).get()?.status, 'reshelved');
+    assert.equal((await room.db.select().from(requests).where(eq(requests.id, held)))[0]?.status, 'reshelved');
     const after = await browser.follow(released);
     assert.match(noticeOf(after.body) ?? '', /^Released\. Box 3, .*goes back to the stacks/);
     assert.doesNotMatch(after.body, new RegExp(`action="/requests/${held}/release"`));

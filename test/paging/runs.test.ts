@@ -19,7 +19,7 @@ const MONDAY = '2026-11-30'; // the first business day after Friday 2026-11-27
 const CLOSED_MONDAY = '2026-12-07';
 const TUESDAY_AFTER = '2026-12-08';
 
-describe('timed work: paging runs, visit reminders and closing time', { timeout: 40_000 }, () => {
+describe('timed work: paging runs, visit reminders and closing time', { timeout: 40_000 }, async () => {
   let room: TestReadingRoom;
   let ctx: RequestsContext;
   /** The one reading room of a v1 installation, made at the first start. */
@@ -36,7 +36,7 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
 
   const mailsSince = (afterId: number) => outboxMailsSince(room.db, afterId);
   const lastOutboxId = () => lastOutboxRow(room.db);
-  const eventCount = () => room.db.select({ id: requestEvents.id }).from(requestEvents).all().length;
+  const eventCount = async () => (await room.db.select({ id: requestEvents.id }).from(requestEvents)).length;
 
   async function submit(who: Person, visitDate: string, boxes: number[]) {
     const created = ok(await who.call('POST', '/api/v1/requests', { visitDate, containerIds: boxes }), 201).items as { id: number; containerId: number; status: string }[];
@@ -77,10 +77,10 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
   });
 
   it("a paging run on a business day mails every staff member the next business day's scheduled requests, in walking order", async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     const outcome = await pagingRun(ctx, await firstRoom(), '09:00', newYork('2026-11-27', '09:00'));
     assert.equal(outcome.done, true);
-    const mails = mailsSince(since);
+    const mails = await mailsSince(since);
     assert.deepEqual(mails.map((m) => m.jobName), ['paging-run', 'paging-run']);
     assert.deepEqual(mails.map((m) => m.mail.to.email).sort(), [stacks1.email, stacks2.email].sort(), 'every staff member, nobody else');
     for (const { mail } of mails) {
@@ -102,15 +102,15 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
   });
 
   it('the same paging run done twice mails nothing new', async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     const outcome = await pagingRun(ctx, await firstRoom(), '09:00', newYork('2026-11-27', '09:00'));
     assert.equal(outcome.done, false);
     await pagingRun(ctx, await firstRoom(), '09:00', newYork('2026-11-27', '09:02'));
-    assert.deepEqual(mailsSince(since), []);
+    assert.deepEqual(await mailsSince(since), []);
   });
 
   it('no paging run on a closed day or a weekend, though the next business day has scheduled boxes', async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     for (const instant of [
       newYork('2026-11-26', '09:00'), // Thanksgiving
       newYork('2026-11-28', '09:00'), // Saturday
@@ -121,13 +121,13 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
     ]) {
       for (const pullTime of ['09:00', '14:00']) assert.equal((await pagingRun(ctx, await firstRoom(), pullTime, instant)).done, false, `${pullTime} on ${instant.toISOString()}`);
     }
-    assert.deepEqual(mailsSince(since), []);
+    assert.deepEqual(await mailsSince(since), []);
   });
 
   it('a paging run looks past a closure to the next business day', async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     await pagingRun(ctx, await firstRoom(), '14:00', newYork('2026-12-04', '14:00'));
-    const mails = mailsSince(since);
+    const mails = await mailsSince(since);
     assert.equal(mails.length, 2);
     for (const { mail } of mails) {
       assert.ok(mail.kind === 'paging-run');
@@ -137,9 +137,9 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
   });
 
   it('the visit reminder goes once to each researcher visiting on the next business day', async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     await visitReminders(ctx, await firstRoom(), newYork('2026-11-27', '09:00'));
-    const mails = mailsSince(since);
+    const mails = await mailsSince(since);
     assert.deepEqual(mails.map((m) => m.jobName), ['visit-reminder', 'visit-reminder']);
     assert.deepEqual(mails.map((m) => m.mail.to.email).sort(), [alba.email, boris.email].sort(), 'not chiara, whose only request that day is cancelled');
     const toAlba = mails.find((m) => m.mail.to.email === alba.email)?.mail;
@@ -149,17 +149,17 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
 
     await visitReminders(ctx, await firstRoom(), newYork('2026-11-27', '09:00'));
     await visitReminders(ctx, await firstRoom(), newYork('2026-11-27', '15:00'));
-    assert.equal(mailsSince(since).length, 2, 'run again, it reminds nobody a second time');
+    assert.equal((await mailsSince(since)).length, 2, 'run again, it reminds nobody a second time');
   });
 
   it('no reminder on a weekend or a closed day; the business day before a closure reminds for the day after it', async () => {
-    const since = lastOutboxId();
+    const since = await lastOutboxId();
     await visitReminders(ctx, await firstRoom(), newYork('2026-12-05', '09:00'));
     await visitReminders(ctx, await firstRoom(), newYork('2026-12-06', '09:00'));
     await visitReminders(ctx, await firstRoom(), newYork(CLOSED_MONDAY, '09:00'));
-    assert.deepEqual(mailsSince(since), []);
+    assert.deepEqual(await mailsSince(since), []);
     await visitReminders(ctx, await firstRoom(), newYork('2026-12-04', '09:00'));
-    const mails = mailsSince(since);
+    const mails = await mailsSince(since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['visit-reminder', chiara.email]]);
     assert.ok(mails[0]?.mail.kind === 'visit-reminder');
     assert.equal(mails[0].mail.data.visitDate, TUESDAY_AFTER);
@@ -177,8 +177,8 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
       await move('alba:12', 'paged', 'delivered', 'returned', 'reshelved');
       await move('alba:13', 'paged'); // fetched, never collected
       // alba:1 and boris:3 stay scheduled; alba:23 and boris:24 await a curator; boris:1 is waitlisted.
-      since = lastOutboxId();
-      eventsBefore = eventCount();
+      since = await lastOutboxId();
+      eventsBefore = await eventCount();
       await closingTime(ctx, await firstRoom(), newYork(MONDAY, '17:00'));
     });
 
@@ -215,7 +215,7 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
         assert.ok(typeof event.note === 'string' && event.note.length > 0, `${key}: the event says why`);
         notes[email]?.push(event.note);
       }
-      const cancellations = mailsSince(since).filter((m) => m.jobName === 'request-cancelled');
+      const cancellations = (await mailsSince(since)).filter((m) => m.jobName === 'request-cancelled');
       assert.deepEqual(cancellations.map((m) => m.mail.to.email).sort(), [alba.email, boris.email].sort(), 'one mail per researcher');
       for (const { mail } of cancellations) {
         assert.ok(mail.kind === 'request-cancelled');
@@ -226,8 +226,8 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
       }
     });
 
-    it('every staff member gets the list of boxes still delivered or returned, in walking order', () => {
-      const lists = mailsSince(since).filter((m) => m.jobName === 'closing-time');
+    it('every staff member gets the list of boxes still delivered or returned, in walking order', async () => {
+      const lists = (await mailsSince(since)).filter((m) => m.jobName === 'closing-time');
       assert.deepEqual(lists.map((m) => m.mail.to.email).sort(), [stacks1.email, stacks2.email].sort());
       for (const { mail } of lists) {
         assert.ok(mail.kind === 'closing-time');
@@ -241,25 +241,25 @@ describe('timed work: paging runs, visit reminders and closing time', { timeout:
         );
       }
       assert.deepEqual(
-        mailsSince(since).map((m) => m.jobName).sort(),
+        (await mailsSince(since)).map((m) => m.jobName).sort(),
         ['closing-time', 'closing-time', 'request-cancelled', 'request-cancelled'],
         'no mail for no-shows',
       );
       assert.deepEqual(
-        mailsSince(since).filter((m) => [curator.email, admin.email].includes(m.mail.to.email)),
+        (await mailsSince(since)).filter((m) => [curator.email, admin.email].includes(m.mail.to.email)),
         [],
         'none to the curator or the admin while staff exist',
       );
     });
 
     it('closing time run again adds no event and no mail', async () => {
-      const outboxBefore = lastOutboxId();
-      const events = eventCount();
+      const outboxBefore = await lastOutboxId();
+      const events = await eventCount();
       assert.ok(events > eventsBefore);
       await closingTime(ctx, await firstRoom(), newYork(MONDAY, '17:00'));
       await closingTime(ctx, await firstRoom(), newYork(MONDAY, '17:30'));
-      assert.equal(eventCount(), events);
-      assert.deepEqual(mailsSince(outboxBefore), []);
+      assert.equal(await eventCount(), events);
+      assert.deepEqual(await mailsSince(outboxBefore), []);
     });
   });
 });

@@ -67,7 +67,7 @@ describe('appointments', () => {
     assert.match(String(full.message), new RegExp(`next open day with a seat is ${WEDNESDAY}`));
     assertRefusal(await book(readers[0]!, MONDAY), 409, 'DUPLICATE_APPOINTMENT', 'a duplicate answers before a full day');
     assert.equal(await seatsLeft(MONDAY), 0);
-    assert.equal(room.db.select().from(appointments).all().filter((a) => a.date === MONDAY).length, 2, 'the refusals wrote nothing');
+    assert.equal((await room.db.select().from(appointments)).filter((a) => a.date === MONDAY).length, 2, 'the refusals wrote nothing');
   });
 
   it('a request joins the researcher’s appointment that day; on a full day without one it is READING_ROOM_FULL, after the other rules', async () => {
@@ -148,7 +148,7 @@ describe('cancelling an appointment', () => {
 
   it('cancels only the requests not yet paged, promotes the waiting list, and each researcher hears once', async () => {
     const [appointment] = ok<{ items: Appointment[] }>(await owner.call('GET', `/api/v1/appointments?date=${MONDAY}`)).items;
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const cancelled = ok<Appointment>(await owner.call('POST', `/api/v1/appointments/${appointment!.id}/cancel`, {}));
     assert.equal(cancelled.status, 'cancelled');
     const statuses = await Promise.all(cancelled.requestIds.map(async (id) => ok(await owner.call('GET', `/api/v1/requests/${id}`)).status as string));
@@ -156,7 +156,7 @@ describe('cancelling an appointment', () => {
     const waitingRequests = ok(await waiting.call('GET', '/api/v1/requests')).items as { status: string }[];
     assert.deepEqual(waitingRequests.map((r) => r.status), ['scheduled']);
 
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]).sort(), [
       ['appointment-cancelled', owner.email],
       ['waitlist-promoted', waiting.email],
@@ -166,7 +166,7 @@ describe('cancelling an appointment', () => {
     assert.deepEqual(toOwner.data.containers.map((c) => c.requestId).sort((a, b) => a - b), [cancelled.requestIds[0], curatorReviewed].sort((a, b) => (a ?? 0) - (b ?? 0)));
 
     assertRefusal(await owner.call('POST', `/api/v1/appointments/${appointment!.id}/cancel`, {}), 409, 'INVALID_TRANSITION', 'cancelled twice');
-    assert.deepEqual(mailsSince(room.db, since).length, 2, 'the refusal mailed nobody');
+    assert.deepEqual((await mailsSince(room.db, since)).length, 2, 'the refusal mailed nobody');
   });
 
   it('after it, the seat is free again and the researcher may book the day anew', async () => {

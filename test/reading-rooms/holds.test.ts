@@ -58,10 +58,10 @@ describe('holds between visits', () => {
   });
 
   it('holds to the fifth business day, and the researcher is told until when', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const answer = ok(await transition(held, { to: 'on_hold', holdUntil: FIFTH_BUSINESS_DAY }));
     assert.deepEqual([answer.status, answer.holdUntil], ['on_hold', FIFTH_BUSINESS_DAY]);
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['hold-placed', reader.email]]);
     assert.ok(mails[0]?.mail.kind === 'hold-placed');
     assert.equal(mails[0].mail.data.holdUntil, FIFTH_BUSINESS_DAY);
@@ -103,11 +103,11 @@ describe('holds between visits', () => {
   it('released by its researcher, the box comes free: the waiting request of the next held day is scheduled and its researcher told', async () => {
     assertRefusal(await other.call('POST', `/api/v1/requests/${held}/release`, {}), 404, 'NOT_FOUND', "another's hold");
     at('2026-12-09');
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const released = ok(await reader.call('POST', `/api/v1/requests/${held}/release`, {}));
     assert.equal(released.status, 'reshelved');
     assert.equal(await statusOf(later), 'scheduled', 'the request for Thursday the 10th');
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['waitlist-promoted', other.email]]);
     assertRefusal(await reader.call('POST', `/api/v1/requests/${held}/release`, {}), 409, 'INVALID_TRANSITION', 'released twice');
   });
@@ -133,9 +133,9 @@ describe('closing time on holdUntil', () => {
   });
 
   it('the day before, the researcher is told the hold ends tomorrow', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     await visitReminders(requestsContext(room.db, room.config), (await allRooms(room.db))[0]!, localInstant(THURSDAY, '09:00'));
-    const ending = mailsSince(room.db, since).filter((m) => m.jobName === 'hold-ending');
+    const ending = (await mailsSince(room.db, since)).filter((m) => m.jobName === 'hold-ending');
     assert.deepEqual(ending.map((m) => m.mail.to.email), [reader.email]);
   });
 
@@ -149,7 +149,7 @@ describe('closing time on holdUntil', () => {
 
   it('reshelves the box once, even when the job runs twice, and the researcher hears once', async () => {
     const ctx = requestsContext(room.db, room.config);
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const firstRoom = (await allRooms(room.db))[0]!;
     await closingTime(ctx, firstRoom, localInstant('2026-12-03', '17:00'));
     assert.equal((await eventsOf(room.db, id)).at(-1)?.toStatus, 'on_hold', 'the day before holdUntil leaves it on hold');
@@ -157,7 +157,7 @@ describe('closing time on holdUntil', () => {
     await closingTime(ctx, firstRoom, localInstant('2026-12-04', '17:00'));
     const reshelved = (await eventsOf(room.db, id)).filter((e) => e.toStatus === 'reshelved');
     assert.deepEqual(reshelved.map((e) => [e.fromStatus, e.actorRole, e.actorId]), [['on_hold', 'system', null]]);
-    const ended = mailsSince(room.db, since).filter((m) => m.jobName === 'hold-ended');
+    const ended = (await mailsSince(room.db, since)).filter((m) => m.jobName === 'hold-ended');
     assert.deepEqual(ended.map((m) => m.mail.to.email), [reader.email]);
   });
 });

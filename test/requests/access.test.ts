@@ -52,10 +52,10 @@ async function statusOf(id: number): Promise<string> {
 
 /** A refused call: the status and code, and no request, event or outbox row changed. */
 async function assertCallRefused(person: Person, method: 'GET' | 'POST', url: string, payload: unknown, statusCode: number, code: string) {
-  const before = requestTablesSnapshot(room.db);
+  const before = await requestTablesSnapshot(room.db);
   const response = await person.call(method, url, payload);
   assertRefusal(response, statusCode, code, `${person.user.role} ${method} ${url}`);
-  assert.equal(requestTablesSnapshot(room.db), before, `${method} ${url} changed nothing`);
+  assert.equal(await requestTablesSnapshot(room.db), before, `${method} ${url} changed nothing`);
 }
 
 const transition = (person: Person, id: number, to: string) => person.call('POST', `/api/v1/requests/${id}/transition`, { to });

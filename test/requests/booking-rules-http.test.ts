@@ -40,12 +40,12 @@ function assertCreated(response: LightMyRequestResponse, visitDate: string, cont
 
 /** A refused submission: the status and code asked for, and not one row written anywhere. */
 async function assertSubmissionRefused(person: Person, visitDate: string, containerIds: unknown[], statusCode: number, code: string) {
-  const requestsBefore = rowCount(room.db, 'requests');
-  const before = requestTablesSnapshot(room.db);
+  const requestsBefore = await rowCount(room.db, 'requests');
+  const before = await requestTablesSnapshot(room.db);
   const response = await submit(person, visitDate, containerIds);
   const body = assertRefusal(response, statusCode, code, `${visitDate} ${JSON.stringify(containerIds)}`);
-  assert.equal(rowCount(room.db, 'requests'), requestsBefore, 'a refusal adds no request');
-  assert.equal(requestTablesSnapshot(room.db), before, 'a refusal changes no request, event or outbox row');
+  assert.equal(await rowCount(room.db, 'requests'), requestsBefore, 'a refusal adds no request');
+  assert.equal(await requestTablesSnapshot(room.db), before, 'a refusal changes no request, event or outbox row');
   return body;
 }
 

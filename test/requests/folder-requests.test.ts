@@ -113,21 +113,21 @@ describe('requests by folder and series', () => {
 
   it('the daily limit counts boxes, not components', async () => {
     const researcher = await makePerson(room, 'researcher');
-    const before = requestTablesSnapshot(room.db);
+    const before = await requestTablesSnapshot(room.db);
     assertRefusal(await ask(researcher, { visitDate: nextDate(), componentIds: [component('s4')] }), 422, 'REQUEST_LIMIT_EXCEEDED');
-    assert.equal(requestTablesSnapshot(room.db), before);
+    assert.equal(await requestTablesSnapshot(room.db), before);
   });
 
   it('refusals in order: an unknown component (404) before one housed nowhere (422 NOT_REQUESTABLE); a box already requested is a duplicate', async () => {
     const researcher = await makePerson(room, 'researcher');
     const date = nextDate();
-    const before = requestTablesSnapshot(room.db);
+    const before = await requestTablesSnapshot(room.db);
     assertRefusal(await ask(researcher, { visitDate: date, componentIds: [component('f6'), 999_999] }), 404, 'NOT_FOUND');
     assertRefusal(await ask(researcher, { visitDate: date, componentIds: [component('f6')] }), 422, 'NOT_REQUESTABLE');
     assertRefusal(await ask(researcher, { visitDate: date, componentIds: [component('s3')] }), 422, 'NOT_REQUESTABLE');
     assertRefusal(await ask(researcher, { visitDate: date }), 400, 'FST_ERR_VALIDATION');
     assertRefusal(await ask(researcher, { visitDate: '2026-11-27', componentIds: [999_999] }), 422, 'VISIT_TOO_SOON');
-    assert.equal(requestTablesSnapshot(room.db), before);
+    assert.equal(await requestTablesSnapshot(room.db), before);
     ok(await ask(researcher, { visitDate: date, componentIds: [component('f1')] }), 201);
     assertRefusal(await ask(researcher, { visitDate: date, componentIds: [component('f2')] }), 409, 'DUPLICATE_REQUEST');
   });

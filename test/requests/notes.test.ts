@@ -41,16 +41,16 @@ describe('notes on requests', () => {
   });
 
   it('a staff note is written for the reading room, and nobody is mailed', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const note = ok<Note>(await staff.call('POST', `/api/v1/requests/${id}/notes`, { text: STAFF_NOTE, visibility: 'staff' }), 201);
     assert.deepEqual([note.requestId, note.authorId, note.visibility, note.text], [id, staff.id, 'staff', STAFF_NOTE]);
-    assert.deepEqual(mailsSince(room.db, since), []);
+    assert.deepEqual(await mailsSince(room.db, since), []);
   });
 
   it('a note for the researcher is mailed to them, with its text', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     ok(await curator.call('POST', `/api/v1/requests/${id}/notes`, { text: FOR_RESEARCHER, visibility: 'researcher' }), 201);
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['request-note', reader.email]]);
     assert.ok(mails[0]?.mail.kind === 'request-note');
     assert.equal(mails[0].mail.data.text, FOR_RESEARCHER);

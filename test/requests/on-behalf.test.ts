@@ -36,14 +36,14 @@ describe("requests on a researcher's behalf", () => {
   });
 
   it('staff request for the researcher under the booking rules; the events name the staff member, and the researcher is mailed', async () => {
-    const since = lastOutboxId(room.db);
+    const since = await lastOutboxId(room.db);
     const made = ok(await onBehalf(staff, { researcherId: reader.id, visitDate: MONDAY, containerIds: [1], note: 'Asked by telephone.' }), 201).items as { id: number; researcherId: number; status: string }[];
     assert.deepEqual(made.map((r) => [r.researcherId, r.status]), [[reader.id, 'scheduled']]);
     const [first] = await events(made[0]!.id);
     assert.deepEqual([first?.actorId, first?.actorRole, first?.to], [staff.id, 'staff', 'scheduled']);
     assert.match(first?.note ?? '', /Requested by Desk Clerk on the researcher's behalf\. Asked by telephone\./);
     assert.doesNotMatch(first?.note ?? '', /overrid/);
-    const mails = mailsSince(room.db, since);
+    const mails = await mailsSince(room.db, since);
     assert.deepEqual(mails.map((m) => [m.jobName, m.mail.to.email]), [['requests-submitted', reader.email]]);
     const mine = ok(await reader.call('GET', '/api/v1/requests')).items as { id: number }[];
     assert.ok(mine.some((r) => r.id === made[0]!.id), 'the researcher sees it as theirs');

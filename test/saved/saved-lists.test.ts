@@ -159,10 +159,10 @@ describe('submitting a saved list', () => {
     const letters = ok<SavedItem>(await save(reader, { componentId: parts.get('f1')! }), 201);
     // Box 6 is requested already for Monday: the list's submission for that day is refused whole.
     ok(await reader.call('POST', '/api/v1/requests', { visitDate: '2026-11-30', containerIds: [genMss.get('Box 6')] }), 201);
-    const before = requestTablesSnapshot(room.db);
+    const before = await requestTablesSnapshot(room.db);
     const refused = assertRefusal(await submit(reader, { visitDate: '2026-11-30' }), 409, 'DUPLICATE_REQUEST');
     assert.match(String(refused.message), /Box 6/);
-    assert.equal(requestTablesSnapshot(room.db), before, 'no request, event or mail for the other collection either');
+    assert.equal(await requestTablesSnapshot(room.db), before, 'no request, event or mail for the other collection either');
     assert.deepEqual(await listOf(reader), [box6, letters], 'both stay on the list');
 
     const made = ok<{ items: RequestAnswer[] }>(await submit(reader, { visitDate: '2026-12-01' }), 201).items;
@@ -186,9 +186,9 @@ describe('submitting a saved list', () => {
 
     // The Map Room is closed on Wednesday 2 December: nothing is requested in the first room either.
     ok(await admin.call('POST', '/api/v1/closures', { date: '2026-12-02', reason: 'Moving the map cases', readingRoomId: secondRoom }), 201);
-    const before = requestTablesSnapshot(room.db);
+    const before = await requestTablesSnapshot(room.db);
     assertRefusal(await submit(reader, { visitDate: '2026-12-02' }), 422, 'VISIT_DAY_CLOSED');
-    assert.equal(requestTablesSnapshot(room.db), before);
+    assert.equal(await requestTablesSnapshot(room.db), before);
     assert.deepEqual(await appointmentsOn(reader, '2026-12-02'), [], 'no appointment in either room');
     assert.equal((await listOf(reader)).length, 2);
 
@@ -211,13 +211,13 @@ describe('submitting a saved list', () => {
     const box9 = ok<SavedItem>(await save(reader, { containerId: genMss.get('Box 9')! }), 201);
     const theirs = ok<SavedItem>(await save(other, { containerId: genMss.get('Box 10')! }), 201);
 
-    const before = requestTablesSnapshot(room.db);
+    const before = await requestTablesSnapshot(room.db);
     for (const ids of [[theirs.id], [box8.id, theirs.id], [999_999]]) {
       assertRefusal(await submit(reader, { visitDate: '2026-12-04', ids }), 404, 'NOT_FOUND', JSON.stringify(ids));
     }
     // A day too soon as well: the ids answer first.
     assertRefusal(await submit(reader, { visitDate: '2026-11-27', ids: [theirs.id] }), 404, 'NOT_FOUND');
-    assert.equal(requestTablesSnapshot(room.db), before);
+    assert.equal(await requestTablesSnapshot(room.db), before);
     assert.deepEqual(await listOf(other), [theirs]);
 
     const made = ok<{ items: RequestAnswer[] }>(await submit(reader, { visitDate: '2026-12-04', ids: [box9.id] }), 201).items;
@@ -239,10 +239,10 @@ describe('submitting a saved list', () => {
     await importFindingAid(ms300(false));
     const list = await listOf(reader);
     assert.deepEqual(list.map((item) => item.label), [`Component ${diaries.componentId}, no longer in the finding aid`, 'Box 2']);
-    const before = requestTablesSnapshot(room.db);
+    const before = await requestTablesSnapshot(room.db);
     assertRefusal(await submit(reader, { visitDate: '2026-12-07', ids: [diaries.id] }), 404, 'NOT_FOUND');
     assertRefusal(await submit(reader, { visitDate: '2026-12-07', ids: [box2.id] }), 422, 'CONTAINER_WITHDRAWN');
-    assert.equal(requestTablesSnapshot(room.db), before);
+    assert.equal(await requestTablesSnapshot(room.db), before);
     assert.deepEqual(ok<SavedItem>(await save(reader, { containerId: boxes.get('MS 300 Box 2')! }), 200).id, box2.id, 'saved again: the item already there');
     const other = await makePerson(room, 'researcher');
     assertRefusal(await save(other, { containerId: boxes.get('MS 300 Box 2')! }), 422, 'CONTAINER_WITHDRAWN', 'a withdrawn box is not saved anew');

@@ -16,9 +16,9 @@ import { commitMails, quietLog, startPipeline, testPolicy, verificationMail } fr
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
@@ -51,7 +51,7 @@ describe("a job id that holds another database's job", { timeout: 60_000 }, () =
 
   it('is not marked dispatched: the log and /metrics say so, and the row goes once the id is free', async () => {
     await commitMails(room.db, [verificationMail(51)]);
-    const row = room.db.select().from(outbox).get();
+    const row = (await room.db.select().from(outbox))[0];
     assert.ok(row);
     const jobId = await jobIdOf(room.db, row.id);
     // Another database's job under this very id, waiting in the queue (paused: no worker takes it).
@@ -62,9 +62,9 @@ describe("a job id that holds another database's job", { timeout: 60_000 }, () =
 
     const log = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
     runtime = await startWorkerRuntime({ config: room.config, db: room.db, clock: () => new Date(), log, policy: testPolicy });
-    await waitUntil(() => room.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.notTaken != null, 'the refusal to be recorded');
+    await waitUntil(async () => (await room.db.select().from(outbox).where(eq(outbox.id, row.id)))[0]?.notTaken != null, 'the refusal to be recorded');
 
-    const stored = room.db.select().from(outbox).where(eq(outbox.id, row.id)).get();
+    const stored = (await room.db.select().from(outbox).where(eq(outbox.id, row.id)))[0];
     assert.equal(stored?.dispatchCount, 0, 'not counted as dispatched');
     assert.match(stored?.notTaken ?? '', new RegExp(`job ${jobId} .*belongs to another database`));
     assert.equal(await notTakenGauge(), 1);
@@ -79,7 +79,7 @@ describe("a job id that holds another database's job", { timeout: 60_000 }, () =
     connection.disconnect();
     await smtp.waitFor(1, testPolicy.leaseMs + 10_000);
     assert.equal(smtp.messages[0]?.messageId, `<${jobId}@localhost>`);
-    await waitUntil(() => room.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.outcome === 'sent', 'the send record');
+    await waitUntil(async () => (await room.db.select().from(outbox).where(eq(outbox.id, row.id)))[0]?.outcome === 'sent', 'the send record');
     assert.equal(await notTakenGauge(), 0);
   });
 });
@@ -101,7 +101,7 @@ describe('a job that failed every attempt', { timeout: 60_000 }, () => {
       await smtp.waitFor(1, testPolicy.leaseMs + 10_000);
       await sleep(testPolicy.pollMs * 5);
       assert.equal(smtp.messages.length, 1);
-      assert.equal(pipeline.db.select().from(outbox).get()?.outcome, 'sent');
+      assert.equal((await pipeline.db.select().from(outbox))[0]?.outcome, 'sent');
     } finally {
       await pipeline.close();
       await smtp.stop();
@@ -124,7 +124,7 @@ describe('a job id whose key holds what is not a job of ours', { timeout: 60_000
 
       await pipeline.startWorkers();
       await smtp.waitFor(1);
-      await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, 1)).get()?.notTaken != null, 'the refusal to be recorded');
+      await waitUntil(async () => (await pipeline.db.select().from(outbox).where(eq(outbox.id, 1)))[0]?.notTaken != null, 'the refusal to be recorded');
       assert.deepEqual(
         smtp.messages.map((m) => (m.to && 'value' in m.to ? m.to.value[0]?.address : '')),
         ['reader72@example.org'],

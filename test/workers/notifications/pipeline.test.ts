@@ -11,9 +11,9 @@ import { SmtpSink } from '../../helpers/smtp-sink.ts';
 import { commitMails, startPipeline, verificationMail, type TestPipeline } from '../../helpers/workers.ts';
 import { jobIdOf } from '../../helpers/outbox-mail.ts';
 
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -47,12 +47,12 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
   it("carries a Message-ID made of the installation, the outbox id and the row's key, and is recorded as sent with its secret link blanked", async () => {
     await commitMails(pipeline.db, [verificationMail(2)]);
     await smtp.waitFor(2);
-    const row = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1);
+    const row = (await pipeline.db.select().from(outbox).orderBy(outbox.id)).at(-1);
     assert.ok(row);
     assert.equal(smtp.messages[1]?.messageId, `<outbox-${await installationId(pipeline.db)}-${row.id}-${row.key}@localhost>`);
     assert.match(row.key ?? '', /^[0-9a-f]{8}$/);
-    await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.outcome === 'sent');
-    const stored = JSON.stringify(pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)).get()?.payload);
+    await waitUntil(async () => (await pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)))[0]?.outcome === 'sent');
+    const stored = JSON.stringify((await pipeline.db.select().from(outbox).where(eq(outbox.id, row.id)))[0]?.payload);
     assert.doesNotMatch(stored, /secret-token-2/, 'the raw token does not rest in the outbox once sent');
   });
 
@@ -67,9 +67,9 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
   it('gives up at once on a malformed address, records it undeliverable and sends nothing', async () => {
     const before = smtp.messages.length;
     await commitMails(pipeline.db, [{ ...verificationMail(4), to: { email: 'not an address', name: 'Nobody' } }]);
-    const id = pipeline.db.select().from(outbox).orderBy(outbox.id).all().at(-1)?.id ?? 0;
-    await waitUntil(() => pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get()?.completedAt !== null);
-    const row = pipeline.db.select().from(outbox).where(eq(outbox.id, id)).get();
+    const id = (await pipeline.db.select().from(outbox).orderBy(outbox.id)).at(-1)?.id ?? 0;
+    await waitUntil(async () => (await pipeline.db.select().from(outbox).where(eq(outbox.id, id)))[0]?.completedAt !== null);
+    const row = (await pipeline.db.select().from(outbox).where(eq(outbox.id, id)))[0];
     assert.match(row?.outcome ?? '', /^undeliverable: malformed address/);
     const job = await pipeline.runtime?.queues.notifications?.getJob(await jobIdOf(pipeline.db, id));
     assert.equal(await job?.getState(), 'failed');
