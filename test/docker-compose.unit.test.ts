@@ -10,6 +10,11 @@ import { parse } from 'yaml';
 interface Service {
   ports?: (string | number | { host_ip?: string; published?: string | number; target: number })[];
   network_mode?: string;
+  profiles?: string[];
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  deploy?: { replicas?: number };
 }
 const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
   services: Record<string, Service>;
@@ -46,5 +51,22 @@ describe('docker-compose.yml', () => {
 
   it('lets SMTP_URL name a real mail server instead of Mailpit', () => {
     assert.match(compose['x-environment'].SMTP_URL ?? '', /^\$\{SMTP_URL:-smtp:\/\/mailpit:1025\}$/);
+  });
+
+  it('has a scale profile: PostgreSQL, two API replicas behind a proxy and two workers, all on one database', () => {
+    const scale = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('scale'));
+    const apis = scale.filter(([, service]) => service.image === 'reading-room:latest' && service.command === undefined);
+    assert.equal(apis.length, 2, 'two API replicas');
+    for (const [, api] of apis) assert.match(api.environment?.DATABASE_URL ?? '', /^postgres:\/\/\S+@postgres:5432\//);
+    const proxy = compose.services.proxy;
+    assert.deepEqual(
+      proxy?.command?.filter((_, i, all) => all[i - 1] === '--to'),
+      apis.map(([name]) => `${name}:3000`),
+      'the proxy sends to both replicas',
+    );
+    const workers = scale.filter(([, service]) => service.command?.join(' ') === 'npm run worker');
+    assert.equal(workers.reduce((n, [, worker]) => n + (worker.deploy?.replicas ?? 1), 0), 2, 'two workers');
+    for (const [, worker] of workers) assert.equal(worker.environment?.DATABASE_URL, apis[0]![1].environment?.DATABASE_URL);
+    assert.ok(compose.services.postgres?.profiles?.includes('scale'));
   });
 });
