@@ -8,6 +8,8 @@ import { startServer as startListening } from './helpers/fault-kit.ts';
 import { uniqueQueuePrefix } from './helpers/workers.ts';
 import { freePort } from './helpers/redis-server.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 const folder = mkdtempSync(join(tmpdir(), 'reading-room-server-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 

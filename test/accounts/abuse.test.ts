@@ -6,6 +6,8 @@ import { assertRefusal } from '../helpers/answers.ts';
 import { type Account, bearer, makeAccount, PASSWORD } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // What someone trying to break in, or to break the service, meets on the account routes: limits
 // per address and per IP, an audit trail, no mass assignment, password lengths, and no 5xx or
 // malformed error for any body at all. No worker runs: outbox rows just wait.

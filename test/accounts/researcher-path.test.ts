@@ -9,6 +9,8 @@ import { everyStoredText } from '../helpers/stored-rows.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { startPipeline, type TestPipeline } from '../helpers/workers.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // The researcher's way in, over HTTP, with the real relay, BullMQ worker and an SMTP server:
 // register, read the mail, confirm the address, sign in, and get back in with a password reset.
 

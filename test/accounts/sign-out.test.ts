@@ -5,6 +5,8 @@ import { asUser, makeAccount, signIn } from '../helpers/people.ts';
 import { signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // POST /api/v1/auth/logout (docs/api.md v2, "Sign-out, pages and hardening"): a token copied before
 // signing out, from any of the person's devices or their browser session, works no more.
 

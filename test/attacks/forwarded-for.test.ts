@@ -3,6 +3,8 @@ import { after, describe, it } from 'node:test';
 import { assertRefusal } from '../helpers/answers.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // X-Forwarded-For is written by whoever sends the request. Only the proxies TRUST_PROXY names (or
 // counts) may add to it, so a client cannot choose the address its rate limits and its audit
 // records are kept under.

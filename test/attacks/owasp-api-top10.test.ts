@@ -12,6 +12,8 @@ import { forgedAuthorizations, signedOddities, signJwt } from '../fuzz/forged-to
 import { assertSoundAnswer, DomainDigest } from '../fuzz/invariants.ts';
 import { declaredRoutes } from '../helpers/declared-routes.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // The OWASP API Security Top 10 (2023), the items that apply to this service, each as a test
 // named by its item. The role matrix itself is test/accounts/authorization-matrix.test.ts and the
 // per-address limits one request at a time are test/accounts/abuse.test.ts; here, the attacks.

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { closures } from '../../db/tables.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 let room: TestReadingRoom;
 before(async () => {
   room = await startReadingRoom({ now: THANKSGIVING_MORNING });

@@ -16,6 +16,8 @@ import {
   type Answer,
 } from '../helpers/fault-kit.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Issue 6, fault suite: `kill -9` of the API during a burst of writes. Every request that got a
 // 201 is in the database with its events and its mail in the outbox, the file passes
 // `PRAGMA integrity_check`, and `npm start` starts again on it.

@@ -10,6 +10,8 @@ import { checkFile, freshDatabase, signToken, sleep, startServer } from '../help
 import { makeAccount } from '../helpers/people.ts';
 import { CATALOGUE_TABLES, tablesChecksum } from '../helpers/stored-rows.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Issue 14: `kill -9` of the API in the middle of a large import. One import is one transaction,
 // so the next process finds the previous version of the finding aid, every row as it was.
 

@@ -13,6 +13,8 @@ import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { commitMails, quietLog, startPipeline, testPolicy, verificationMail, type TestPipeline } from '../helpers/workers.ts';
 import { jobIdOf, messageIdOf } from '../helpers/outbox-mail.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 const mails = (from: number, count: number) => Array.from({ length: count }, (_, i) => verificationMail(from + i));
 
 /** Every committed mail's Message-ID, as the worker derives it. */

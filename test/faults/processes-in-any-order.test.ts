@@ -8,6 +8,8 @@ import { startServer, type ServerChild } from '../helpers/fault-kit.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { uniqueQueuePrefix } from '../helpers/workers.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Several `npm start` and `npm run worker` on one installation, started together on a database that
 // does not exist yet and stopped in any order: each comes up, migrates and seeds once between them,
 // and no mail is lost or doubled while one or another is away.

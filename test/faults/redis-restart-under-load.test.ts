@@ -12,6 +12,8 @@ import { startPipeline, testPolicy } from '../helpers/workers.ts';
 import { schedules } from '../../workers/schedules.ts';
 import { messageIdOf } from '../helpers/outbox-mail.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Issue 6, fault suite: Redis stopped and restarted (empty: no persistence) while researchers
 // submit requests over HTTP to an app with the real worker runtime (relay and workers, the test's
 // short BullMQ timings) and a real SMTP server. No submission fails while Redis is down, and each

@@ -6,6 +6,8 @@ import { TcpGate } from '../helpers/tcp-gate.ts';
 import { commitMails, startPipeline, testPolicy, verificationMail } from '../helpers/workers.ts';
 import { jobIdOf, messageIdOf } from '../helpers/outbox-mail.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Issue 6, fault suite: the SMTP server down (gone from the network: connections refused, open
 // ones reset; not answering 4xx) for 10 s while mails are committed. Everything is delivered once
 // it is back, each message once. The test's short BullMQ backoffs (testPolicy: 100 ms doubling,

@@ -7,6 +7,8 @@ import Sqlite from 'better-sqlite3';
 import { runScript } from '../helpers/child.ts';
 import { DELETED_ID, fixturesMissing, NEW_DAY, startOaiServer, type OaiServer } from '../helpers/oai-server.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // `npm run cli -- collections:harvest`, as a child process on temporary databases, against an
 // OAI-PMH repository of the test's own serving the shared EAD fixtures, three records a page.
 

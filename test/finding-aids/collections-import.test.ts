@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { runScript } from '../helpers/child.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // `npm run cli -- collections:import`, as a child process on a temporary database, over small
 // finding aids of this test's own: good ones, and each way a file can fail.
 

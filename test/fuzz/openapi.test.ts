@@ -14,6 +14,8 @@ import { assertSoundAnswer, DomainDigest } from './invariants.ts';
 import { startWatchdog, type Watchdog } from './watchdog.ts';
 import { anyString, beyond, boundary, encode, encodeText, extreme, invalid, setToday, valid, type JsonSchema } from './json-schema.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Every path and method of the OpenAPI document, read at test time (a route added later is fuzzed
 // without anyone remembering to), called with valid, boundary and invalid inputs generated from
 // its own schemas, as every role, without a token, and (where the route has `security`) with

@@ -6,6 +6,8 @@ import { bearer, tokenInLink } from '../helpers/people.ts';
 import { formBrowser, signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // The app's log, as `npm start` writes it, read after the links and sign-ins of a researcher's
 // account: no line may carry a password, a token (a link's, a bearer's, the CSRF one), a cookie or
 // an authorization header.

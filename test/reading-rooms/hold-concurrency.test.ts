@@ -8,6 +8,8 @@ import { nextBusinessDay } from '../../src/domain/calendar.ts';
 import { callJson, FAULT_PASSWORD, freshDatabase, makeResearchers, signToken, startServer, visitDates } from '../helpers/fault-kit.ts';
 import { closeDatabase } from '../../db/client.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // A hold and other researchers' requests for the held day, at once, through two API processes on
 // one file: whichever commits first wins the day. Either the hold is placed and every request for
 // that day waits behind it, or the hold is refused (INVALID_HOLD) because one of them already has

@@ -5,6 +5,8 @@ import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Reading rooms as data: made and changed by admins, each with its own closures besides those of
 // every room.
 

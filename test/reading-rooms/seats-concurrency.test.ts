@@ -4,6 +4,8 @@ import Sqlite from 'better-sqlite3';
 import { callJson, checkFile, freshDatabase, makeResearchers, openContainerIds, startServer, visitDates, type Answer } from '../helpers/fault-kit.ts';
 import { closeDatabase } from '../../db/client.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // The seat guarantee, from two API processes on one database file: 50 researchers ask at once for
 // the last 10 seats of a day, half by booking an appointment, half by requesting a box (which books
 // their appointment). Exactly 10 get a seat, 40 are told the room is full, and the file agrees.

@@ -6,6 +6,8 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 import { assertRefusal } from '../helpers/answers.ts';
 import { asUser, makePerson, type Person } from '../helpers/people.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // docs/requests.md, "Status model", as a model-based property: random sequences of calls over HTTP against
 // one request at a time. After each call the request has moved along a row of the table below
 // (written by hand from docs/api.md), or the call was refused with 409 and changed nothing.

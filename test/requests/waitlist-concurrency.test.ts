@@ -5,6 +5,8 @@ import { runScript } from '../helpers/child.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { asUser, makeAccount, signIn } from '../helpers/people.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // docs/requests.md, "Status model": a container is held on a date by at most one researcher, under any
 // concurrency; the others wait, and when the holder's request is cancelled the request waitlisted
 // longest is promoted by the system, and its researcher is told.

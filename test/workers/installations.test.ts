@@ -11,6 +11,8 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { commitMails, quietLog, startPipeline, testPolicy, uniqueQueuePrefix, verificationMail, type TestPipeline } from '../helpers/workers.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Several databases on one Redis and one QUEUE_PREFIX: a database started over after `data/` was
 // deleted, two installations side by side, a database restored from a backup. Each one's mail
 // arrives once, and only its own work runs.

@@ -10,6 +10,8 @@ import { maintenanceProcessor } from '../../workers/maintenance/processor.ts';
 import { schedules } from '../../workers/schedules.ts';
 import { fixturesMissing, startOaiServer, type OaiServer } from '../helpers/oai-server.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // The nightly harvest: the maintenance queue's processor, run as BullMQ would run it, against the
 // test OAI-PMH repository and a temporary database.
 

@@ -9,6 +9,8 @@ import { OwnRedisCluster } from '../helpers/redis-cluster.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { quietLog, testPolicy } from '../helpers/workers.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // REDIS_CLUSTER_NODES: the reading room's queues on a Redis Cluster. BullMQ runs each operation
 // as one script over many keys of a queue, which a cluster allows only within one slot: the queue
 // prefix is a hash tag, and every key of the installation lands on one node.

@@ -8,6 +8,8 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { quietLog, testPolicy, uniqueQueuePrefix } from '../helpers/workers.ts';
 
+// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+
 // Any number of `npm run worker` on one installation: the rooms' clock ticks in whichever worker
 // takes it, and a tick missed or doubled (a worker back from a pause, two taking ticks at once)
 // still makes each paging run once, because the run is recorded in the same transaction as its work.
