@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { collections, readingRooms } from '../../db/tables.ts';
 import type { Database } from '../../db/client.ts';
 import { commit, type Writer } from '../../db/transactions.ts';
-import { prepared } from '../../db/statements.ts';
+import { instantValue, prepared } from '../../db/statements.ts';
 import type { ReadingRoom } from '../domain/reading-rooms.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';
 
@@ -89,7 +89,7 @@ export function updateRoom(db: Database, id: number, settings: Partial<RoomSetti
     if (!(await findRoom(tx, id))) throw notFound(`There is no reading room ${id}.`);
     if (settings.code !== undefined) await refuseTakenCode(tx, settings.code, id);
     const row = rowOf(settings);
-    if (Object.keys(row).length > 0) await tx.update(readingRooms).set({ ...row, settingsSeededAt: sql`coalesce(${readingRooms.settingsSeededAt}, ${Date.now()})` }).where(eq(readingRooms.id, id));
+    if (Object.keys(row).length > 0) await tx.update(readingRooms).set({ ...row, settingsSeededAt: sql`coalesce(${readingRooms.settingsSeededAt}, ${instantValue(new Date())})` }).where(eq(readingRooms.id, id));
     return (await findRoom(tx, id)) as ReadingRoom;
   });
 }

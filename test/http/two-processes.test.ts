@@ -5,6 +5,8 @@ import { buildApp, type App } from '../../src/app.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { asUser, makePerson, type Person } from '../helpers/people.ts';
 
+// Not under test:postgres yet: its second app opens the first one's SQLite file.
+
 // Reads are answered from memory while the database has not changed (src/caches.ts). Two API
 // processes share one SQLite file: what one of them commits, the other's next answer shows, and
 // a person an admin disabled through one is refused by the other at once.
