@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { appointments, oneOf, type AppointmentStatus } from '../../db/tables.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { prepared } from '../../db/statements.ts';
@@ -35,7 +35,7 @@ export function seatOf(db: Writer, researcherId: number, roomId: number, date: I
 export async function seatsTaken(db: Writer, roomId: number, from: IsoDate, to: IsoDate): Promise<Map<IsoDate, number>> {
   const rows = await prepared(db, 'seatsTaken', () =>
     db
-      .select({ date: appointments.date, taken: sql<number>`count(*)` })
+      .select({ date: appointments.date, taken: count() })
       .from(appointments)
       .where(
         and(

@@ -1,4 +1,4 @@
-import { and, between, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, between, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { appointments, requestEvents, requests } from '../../db/tables.ts';
 import type { Writer } from '../../db/transactions.ts';
 import { closuresBetween } from '../calendar/store.ts';
@@ -24,7 +24,7 @@ export async function serviceReport(db: Writer, rooms: readonly ReadingRoom[], f
   const byRoom = new Map(rooms.map((r) => [r.id, r]));
   const inRange = and(inArray(appointments.readingRoomId, roomIds), between(appointments.date, from, to));
   const counts = await db
-    .select({ status: appointments.status, count: sql<number>`count(*)` })
+    .select({ status: appointments.status, count: count() })
     .from(appointments)
     .where(and(inRange, inArray(appointments.status, ['attended', 'no_show'])))
     .groupBy(appointments.status);

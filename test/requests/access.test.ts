@@ -4,6 +4,7 @@ import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.
 import { assertRefusal } from '../helpers/answers.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
 import { requestTablesSnapshot } from '../helpers/stored-rows.ts';
+import { statement } from '../../db/statements.ts';
 
 // docs/api.md, "Requests" and "Roles": who may see and change which request. A researcher's request is
 // theirs alone (another researcher gets 404, as for an unknown one); approving and denying belong
@@ -219,18 +220,18 @@ describe('paging through GET /api/v1/requests', () => {
   }
 
   it('with limit=2, following nextCursor visits every request exactly once', async () => {
-    const sqlite = room.db.$client;
-    const all = (sqlite.prepare('select id from requests order by id').all() as { id: number }[]).map((r) => r.id);
+    const ids = async (text: string, ...values: unknown[]) => (await statement<{ id: number }>(room.db, text).rows(...values)).map((r) => r.id);
+    const all = await ids('select id from requests order by id');
     assert.ok(all.length > 5, 'several pages');
     const seen = await walk(staff, '');
     assert.equal(new Set(seen).size, seen.length, 'no request twice');
     assert.deepEqual([...seen].sort((a, b) => a - b), all);
 
-    const alices = (sqlite.prepare('select id from requests where researcher_id = ? order by id').all(alice.user.id) as { id: number }[]).map((r) => r.id);
+    const alices = await ids('select id from requests where researcher_id = ? order by id', alice.user.id);
     const seenByAlice = await walk(alice, '');
     assert.deepEqual([...seenByAlice].sort((a, b) => a - b), alices);
 
-    const cancelled = (sqlite.prepare("select id from requests where status = 'cancelled' order by id").all() as { id: number }[]).map((r) => r.id);
+    const cancelled = await ids("select id from requests where status = 'cancelled' order by id");
     assert.ok(cancelled.length > 2);
     assert.deepEqual(
       (await walk(curator, '&status=cancelled')).sort((a, b) => a - b),
