@@ -8,8 +8,8 @@ import { bearer, login, PASSWORD, tokenInLink } from '../helpers/people.ts';
 import { everyStoredText } from '../helpers/stored-rows.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { startPipeline, type TestPipeline } from '../helpers/workers.ts';
+import { outbox } from '../../db/tables.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // The researcher's way in, over HTTP, with the real relay, BullMQ worker and an SMTP server:
 // register, read the mail, confirm the address, sign in, and get back in with a password reset.
@@ -53,10 +53,10 @@ async function nthMailTo(address: string, count: number, timeoutMs = 15_000): Pr
 async function outboxDoneFor(address: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = (pipeline.db.$client.prepare('select payload, completed_at from outbox').all() as { payload: string; completed_at: number | null }[]).filter(
-      (r) => (JSON.parse(r.payload) as { to: { email: string } }).to.email === address,
+    const rows = (await pipeline.db.select({ payload: outbox.payload, completedAt: outbox.completedAt }).from(outbox)).filter(
+      (r) => (r.payload as { to: { email: string } }).to.email === address,
     );
-    if (rows.length > 0 && rows.every((r) => r.completed_at !== null)) return;
+    if (rows.length > 0 && rows.every((r) => r.completedAt !== null)) return;
     if (Date.now() > deadline) throw new Error(`the outbox rows to ${address} were not completed`);
     await new Promise((r) => setTimeout(r, 50));
   }

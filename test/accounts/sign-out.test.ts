@@ -4,8 +4,8 @@ import { assertRefusal } from '../helpers/answers.ts';
 import { asUser, makeAccount, signIn } from '../helpers/people.ts';
 import { signedInBrowser } from '../helpers/form-browser.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { statement } from '../../db/statements.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // POST /api/v1/auth/logout (docs/api.md v2, "Sign-out, pages and hardening"): a token copied before
 // signing out, from any of the person's devices or their browser session, works no more.
@@ -45,7 +45,7 @@ describe('signing out through the API', () => {
     const again = await signIn(room.app, reader.email, reader.password);
     assert.equal((await me(again)).statusCode, 200, 'signing in again gives a working token');
 
-    const events = room.db.$client.prepare("select actor_id, user_id from security_events where kind = 'signed_out' and user_id = ?").all(reader.user.id);
+    const events = await statement(room.db, "select actor_id, user_id from security_events where kind = 'signed_out' and user_id = ?").rows(reader.user.id);
     assert.deepEqual(events, [{ actor_id: reader.user.id, user_id: reader.user.id }], 'the sign-out is audited');
   });
 

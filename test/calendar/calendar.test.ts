@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { eq } from 'drizzle-orm';
 import { closures } from '../../db/tables.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 let room: TestReadingRoom;
 before(async () => {
@@ -41,7 +41,7 @@ describe('GET /api/v1/calendar', () => {
         { date: '2026-11-30', open: true, seatsLeft: null },
       ]);
     } finally {
-      room.db.$writer.$client.prepare("delete from closures where date = '2026-11-27'").run();
+      await room.db.$writer.delete(closures).where(eq(closures.date, '2026-11-27'));
     }
   });
 

@@ -4,8 +4,8 @@ import { assertRefusal, ok } from '../helpers/answers.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
+import { statement } from '../../db/statements.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // Reading rooms as data: made and changed by admins, each with its own closures besides those of
 // every room.
@@ -91,8 +91,8 @@ describe('reading rooms', () => {
 
   it('refuses an unknown room everywhere one is named, writing nothing; refuses codes and names that are not plain', async () => {
     const staff = await makePerson(room, 'staff');
-    const counts = () => ['closures', 'appointments', 'collections', 'reading_rooms'].map((t) => room.db.$client.prepare(`select count(*) from ${t}`).pluck().get());
-    const before = counts();
+    const counts = () => Promise.all(['closures', 'appointments', 'collections', 'reading_rooms'].map(async (t) => Number((await statement<{ n: number }>(room.db, `select count(*) as n from ${t}`).first())!.n)));
+    const before = await counts();
     assertRefusal(await admin.call('POST', '/api/v1/closures', { date: '2026-12-10', reason: 'Nowhere', readingRoomId: 999 }), 404, 'NOT_FOUND');
     assertRefusal(await admin.call('DELETE', '/api/v1/closures/2026-12-10?readingRoomId=999'), 404, 'NOT_FOUND');
     assertRefusal(await reader.call('POST', '/api/v1/appointments', { readingRoomId: 999, date: '2026-12-10' }), 404, 'NOT_FOUND');
@@ -114,7 +114,7 @@ describe('reading rooms', () => {
     ]) {
       assertRefusal(await admin.call('POST', '/api/v1/reading-rooms', body), 400, 'FST_ERR_VALIDATION', JSON.stringify(body).slice(0, 80));
     }
-    assert.deepEqual(counts(), before, 'no refusal wrote anything');
+    assert.deepEqual(await counts(), before, 'no refusal wrote anything');
     // An id sent along is no way to overwrite a room (Fastify drops what the schema does not name).
     const made = ok(await admin.call('POST', '/api/v1/reading-rooms', { code: 'extra', name: 'Extra', timezone: 'UTC', id: 1 }), 201);
     assert.notEqual(made.id, 1);
