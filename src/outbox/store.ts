@@ -92,15 +92,17 @@ export type Publish = (rows: RowToDispatch[], record: <T>(work: (tx: Writer) => 
  * which BullMQ takes once.
  */
 export async function dispatchDue(db: Database, now: Date, leaseMs: number, limit: number, publish: Publish): Promise<number> {
-  if (onPostgres) {
-    return commit(db, async (tx) => {
-      const rows = await statement<RowToDispatch>(tx, claimSql).rows(new Date(now.getTime() - leaseMs), limit);
-      if (rows.length > 0) await markDispatched(tx, await publish(rows, (work) => work(tx)), now);
-      return rows.length;
-    });
-  }
+  // Nothing due, no transaction: every commit wakes the relay (`committed`), so an empty claim
+  // committed at each poll would wake it again at once, for ever.
   const rows = await rowsToDispatch(db, now, leaseMs, limit);
   if (rows.length === 0) return 0;
+  if (onPostgres) {
+    return commit(db, async (tx) => {
+      const claimed = await statement<RowToDispatch>(tx, claimSql).rows(new Date(now.getTime() - leaseMs), limit);
+      if (claimed.length > 0) await markDispatched(tx, await publish(claimed, (work) => work(tx)), now);
+      return claimed.length;
+    });
+  }
   const dispatched = await publish(rows, (work) => commit(db, work));
   await commit(db, (tx) => markDispatched(tx, dispatched, now));
   return rows.length;
