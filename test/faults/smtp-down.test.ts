@@ -4,9 +4,7 @@ import { sleep } from '../helpers/fault-kit.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { TcpGate } from '../helpers/tcp-gate.ts';
 import { commitMails, startPipeline, testPolicy, verificationMail } from '../helpers/workers.ts';
-import { jobIdOf, messageIdOf } from '../helpers/outbox-mail.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+import { jobIdOf, messageIdOf, openOutboxRows, untilOutboxDone } from '../helpers/outbox-mail.ts';
 
 // Issue 6, fault suite: the SMTP server down (gone from the network: connections refused, open
 // ones reset; not answering 4xx) for 10 s while mails are committed. Everything is delivered once
@@ -28,9 +26,12 @@ describe('the SMTP server down for 10 s', () => {
         await commitMails(pipeline.db, Array.from({ length: count }, (_, i) => verificationMail(committed + i + 1)));
         committed += count;
       };
-      // The pool holds open connections to the server when it goes.
+      // The pool holds open connections to the server when it goes. The first mails are done
+      // before it goes: one the server took but whose 250 the gate swallowed is sent again, with
+      // the same Message-ID (SMTP's own window, which no sender closes), and is not this test's case.
       await commitSome(PER_SECOND);
       await smtp.waitFor(PER_SECOND);
+      await untilOutboxDone(pipeline.db);
 
       await gate.down();
       const downAt = Date.now();
@@ -56,8 +57,7 @@ describe('the SMTP server down for 10 s', () => {
         [],
         'none twice',
       );
-      const pending = pipeline.db.$client.prepare('select count(*) as n from outbox where completed_at is null').get() as { n: number };
-      assert.equal(pending.n, 0);
+      assert.equal(await openOutboxRows(pipeline.db), 0, 'every outbox row is recorded as done');
       // The longest backoff a job can be in when the server returns after 10 s is 6.4 s (testPolicy).
       assert.ok(recoveryMs < 10_000, `all delivered ${recoveryMs} ms after the server came back`);
       t.diagnostic(`${committed} mails (${committed - PER_SECOND} committed during the outage); all delivered ${recoveryMs} ms after the server came back`);

@@ -1,4 +1,4 @@
-import { eq, gt } from 'drizzle-orm';
+import { count, eq, gt, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { installationId } from '../../db/installation.ts';
 import { outbox } from '../../db/tables.ts';
@@ -30,3 +30,21 @@ export async function jobIdOf(db: Database, outboxId: number): Promise<string> {
 
 /** The Message-ID the notification worker gives an outbox row's mail (MAIL_FROM's domain: localhost). */
 export const messageIdOf = async (db: Database, outboxId: number) => `<${await jobIdOf(db, outboxId)}@localhost>`;
+
+/** How many outbox rows the workers have not yet recorded as done. */
+export async function openOutboxRows(db: Database): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(outbox).where(isNull(outbox.completedAt));
+  return row?.n ?? 0;
+}
+
+/**
+ * Waits until the workers have recorded every outbox row as done. A mail the SMTP server has
+ * taken is not done until the worker has heard its 250; a fault before that sends it again.
+ */
+export async function untilOutboxDone(db: Database, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await openOutboxRows(db)) > 0) {
+    if (Date.now() > deadline) throw new Error(`${await openOutboxRows(db)} outbox rows still open after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
