@@ -1,4 +1,4 @@
-import { closeDatabase } from '../../db/client.ts';
+import { closeDatabase, openDatabase } from '../../db/client.ts';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ async function startWriter(file: FaultDatabase, pauseMs: number, researcherCount
     DATABASE_PATH: file.path,
     RESEARCHER_IDS: researchers.map((r) => r.id).join(','),
     VISIT_DATES: (await visitDates(file.db, file.config)).join(','),
-    CONTAINER_IDS: openContainerIds(file.db).join(','),
+    CONTAINER_IDS: (await openContainerIds(file.db)).join(','),
     WRITER_NAME: `backup-${file.config.queuePrefix}`,
     PAUSE_MS: String(pauseMs),
   });
@@ -96,7 +96,8 @@ describe('npm run cli -- db:backup under write load, and a restore', () => {
         assert.deepEqual(missing, [], `${missing.length} of the ${before.length} requests acknowledged before the backup began are not in it`);
         // A snapshot, not a torn copy: whatever it holds, it holds whole.
         const withEvents = new Set((copy.prepare('select request_id as id from request_events').all() as { id: number }[]).map((r) => r.id));
-        const mailed = requestIdsInSubmittedMails(copy);
+        const copied = openDatabase(target);
+        const mailed = await requestIdsInSubmittedMails(copied).finally(() => closeDatabase(copied));
         assert.deepEqual([...stored].filter((id) => !withEvents.has(id) || !mailed.has(id)), [], 'every request in the backup has its event and its mail');
         const lastBefore = before.at(-1) as number;
         const row = copy.prepare('select id, researcher_id as researcherId, status from requests where id = ?').get(lastBefore) as typeof sample;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isNotNull } from 'drizzle-orm';
 import { installationId } from '../../db/installation.ts';
+import { commit } from '../../db/transactions.ts';
 import { outbox } from '../../db/tables.ts';
 import { buildApp } from '../../src/app.ts';
 import { createRedisProbe } from '../../src/redis.ts';
@@ -12,8 +13,7 @@ import { OwnRedis } from '../helpers/redis-server.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { commitMails, quietLog, startPipeline, testPolicy, verificationMail, type TestPipeline } from '../helpers/workers.ts';
 import { jobIdOf, messageIdOf } from '../helpers/outbox-mail.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+import { databaseEnvOf } from '../helpers/postgres.ts';
 
 const mails = (from: number, count: number) => Array.from({ length: count }, (_, i) => verificationMail(from + i));
 
@@ -96,7 +96,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
       await commitMails(pipeline.db, mails(1, 10));
       await publishWithoutWorkers(pipeline);
       // The crash: the jobs are in Redis, but the rows were never marked dispatched.
-      pipeline.db.$writer.update(outbox).set({ dispatchedAt: null }).run();
+      await commit(pipeline.db, (tx) => tx.update(outbox).set({ dispatchedAt: null }));
       await publishWithoutWorkers(pipeline);
 
       await pipeline.startWorkers();
@@ -139,7 +139,7 @@ describe('faults on the way from commit to mailbox', { timeout: 120_000 }, () =>
     const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
     const env = {
       NODE_ENV: 'test',
-      DATABASE_PATH: pipeline.config.databasePath,
+      ...databaseEnvOf(pipeline.config),
       QUEUE_PREFIX: pipeline.config.queuePrefix,
       SMTP_URL: smtp.url,
     };
@@ -192,7 +192,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
       await commitMails(pipeline.db, mails(1, 5));
       const worker = runScript('workers/main.ts', {
         NODE_ENV: 'test',
-        DATABASE_PATH: pipeline.config.databasePath,
+        ...databaseEnvOf(pipeline.config),
         QUEUE_PREFIX: pipeline.config.queuePrefix,
         SMTP_URL: smtp.url,
       });
@@ -220,7 +220,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
       await commitMails(pipeline.db, mails(1, 1));
       const worker = runScript('workers/main.ts', {
         NODE_ENV: 'test',
-        DATABASE_PATH: pipeline.config.databasePath,
+        ...databaseEnvOf(pipeline.config),
         QUEUE_PREFIX: pipeline.config.queuePrefix,
         REDIS_URL: redis.url,
         SMTP_URL: smtp.url,

@@ -10,9 +10,8 @@ import { OwnRedis } from '../helpers/redis-server.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { startPipeline, testPolicy } from '../helpers/workers.ts';
 import { schedules } from '../../workers/schedules.ts';
-import { messageIdOf, openOutboxRows } from '../helpers/outbox-mail.ts';
+import { mailsSince, messageIdOf, openOutboxRows } from '../helpers/outbox-mail.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // Issue 6, fault suite: Redis stopped and restarted (empty: no persistence) while researchers
 // submit requests over HTTP to an app with the real worker runtime (relay and workers, the test's
@@ -46,7 +45,7 @@ describe('Redis stopped and restarted under load', () => {
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const researchers = await makeResearchers(pipeline.db, pipeline.config, RESEARCHERS, 'redis');
       const dates = await visitDates(pipeline.db, pipeline.config);
-      const containers = openContainerIds(pipeline.db);
+      const containers = await openContainerIds(pipeline.db);
 
       const answers: Timed[] = [];
       const load = researchers.map(async (researcher) => {
@@ -78,11 +77,8 @@ describe('Redis stopped and restarted under load', () => {
       const slowest = Math.max(...duringOutage.map((a) => a.at - a.sentAt));
       assert.ok(slowest < 3_000, `no submission waited on Redis (slowest during the outage: ${slowest} ms)`);
 
-      const expected = await Promise.all(
-        (pipeline.db.$client.prepare("select id from outbox where job_name = 'requests-submitted' order by id").all() as { id: number }[]).map((r) =>
-          messageIdOf(pipeline.db, r.id),
-        ),
-      );
+      const submittedMails = (await mailsSince(pipeline.db, 0)).filter((row) => row.jobName === 'requests-submitted');
+      const expected = await Promise.all(submittedMails.map((row) => messageIdOf(pipeline.db, row.id)));
       assert.equal(expected.length, answers.length, 'one requests-submitted mail per submission');
       const drainFrom = Date.now();
       await smtp.waitFor(expected.length, 30_000);

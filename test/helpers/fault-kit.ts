@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
+import { asc, eq } from 'drizzle-orm';
+import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
+import { containers } from '../../db/tables.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { createAccount } from '../../src/accounts/staff.ts';
 import { closuresFrom } from '../../src/calendar/store.ts';
@@ -11,38 +13,50 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { bookingHorizon, calendarDays, earliestVisitDate, todayIn } from '../../src/domain/calendar.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { runScript, type Child } from './child.ts';
+import { mailsSince } from './outbox-mail.ts';
+import { testDatabase } from './postgres.ts';
 import { freePort } from './redis-server.ts';
 import { uniqueQueuePrefix } from './workers.ts';
 
-// Shared parts of the fault suite (test/faults): a prepared SQLite file, researchers with signed
-// tokens, `npm start` as a child process, and what to check in a file after a fault.
+// Shared parts of the fault suite (test/faults) and of the tests of several processes: a prepared
+// database, researchers with signed tokens, `npm start` as a child process, and what to check in a
+// SQLite file after a fault.
 
 export const FAULT_PASSWORD = 'a fault suite pass phrase';
 
 export interface FaultDatabase {
   folder: string;
+  /** The SQLite file (under `npm run test:postgres`, where a SQLite-only step would write). */
   path: string;
+  /** Where the database is, as child processes are configured: the file, or PostgreSQL's URL; and the queue prefix. */
+  env: Record<string, string>;
   config: Config;
   /** The test's own connection (close it before a fault if the test must not write). */
   db: Database;
-  /** Closes the test's connection and removes the folder. */
+  /** Closes the test's connection, drops a PostgreSQL database and removes the folder. */
   remove(): Promise<void>;
 }
 
-/** A fresh folder with a migrated and seeded SQLite file, as `npm start` leaves it on first start. */
+/**
+ * A fresh folder and a migrated and seeded database, as `npm start` leaves it on first start: a
+ * SQLite file, or under `npm run test:postgres` a PostgreSQL database of the test's own.
+ */
 export async function freshDatabase(env: Record<string, string> = {}): Promise<FaultDatabase> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-faults-'));
-  const path = join(folder, 'reading-room.sqlite');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, QUEUE_PREFIX: uniqueQueuePrefix(), ...env });
-  const db = openDatabase(path);
+  const where = await testDatabase(folder);
+  const placed = { ...where.env, QUEUE_PREFIX: uniqueQueuePrefix() };
+  const config = loadConfig({ NODE_ENV: 'test', ...placed, ...env });
+  const db = await openConfiguredDatabase(config);
   await seedDatabase(db, config, todayIn(config.timezone, new Date()));
   return {
     folder,
-    path,
+    path: config.databasePath,
+    env: placed,
     config,
     db,
     async remove() {
       await closeDatabase(db);
+      await where.drop();
       rmSync(folder, { recursive: true, force: true });
     },
   };
@@ -101,8 +115,9 @@ export async function visitDates(db: Database, config: Config): Promise<string[]
 }
 
 /** The containers a researcher can book without a curator (GEN MSS 238: all but 23–27 and the broadside). */
-export function openContainerIds(db: Database): number[] {
-  return (db.$client.prepare('select id from containers where restricted = 0 order by id').all() as { id: number }[]).map((r) => r.id);
+export async function openContainerIds(db: Database): Promise<number[]> {
+  const rows = await db.select({ id: containers.id }).from(containers).where(eq(containers.restricted, false)).orderBy(asc(containers.id));
+  return rows.map((r) => r.id);
 }
 
 /**
@@ -192,11 +207,11 @@ export function checkFile(path: string): { integrity: string; foreignKeyViolatio
 }
 
 /** The request ids named in the outbox's `requests-submitted` mails. */
-export function requestIdsInSubmittedMails(sqlite: Sqlite.Database): Set<number> {
+export async function requestIdsInSubmittedMails(db: Database): Promise<Set<number>> {
   const ids = new Set<number>();
-  const rows = sqlite.prepare("select payload from outbox where job_name = 'requests-submitted'").all() as { payload: string }[];
-  for (const { payload } of rows) {
-    for (const c of (JSON.parse(payload) as { data: { containers: { requestId: number }[] } }).data.containers) ids.add(c.requestId);
+  for (const { jobName, mail } of await mailsSince(db, 0)) {
+    if (jobName !== 'requests-submitted') continue;
+    for (const c of (mail.data as { containers: { requestId: number }[] }).containers) ids.add(c.requestId);
   }
   return ids;
 }

@@ -63,3 +63,8 @@ export async function testDatabase(folder: string): Promise<{ env: Record<string
   const own = await OwnPostgresDatabase.create();
   return { env: { ...env, DATABASE_URL: own.url }, drop: () => own.drop() };
 }
+
+/** Where a configuration's database is, as a child process's environment says it. */
+export function databaseEnvOf(config: { databasePath: string; databaseUrl: string | undefined }): Record<string, string> {
+  return { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}) };
+}

@@ -1,4 +1,4 @@
-import { openDatabase } from '../../db/client.ts';
+import { openConfiguredDatabase } from '../../db/client.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startWorkerRuntime } from '../../workers/runtime.ts';
 import { quietLog, testPolicy } from './workers.ts';
@@ -10,7 +10,7 @@ import { quietLog, testPolicy } from './workers.ts';
 // duplicates of 8 jobs in flight); a killed worker's jobs still come back within seconds.
 
 const config = loadConfig();
-const db = openDatabase(config.databasePath);
+const db = await openConfiguredDatabase(config);
 const runtime = await startWorkerRuntime({ config, db, clock: () => new Date(), log: quietLog, policy: { ...testPolicy, lockDurationMs: 5_000 } });
 process.on('SIGTERM', () => {
   void runtime.close(3_000).then(() => process.exit(0));

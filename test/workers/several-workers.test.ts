@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
+import { like } from 'drizzle-orm';
+import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
+import { scheduledRuns } from '../../db/tables.ts';
 import type { Log } from '../../workers/queues.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
 import { makePerson } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { quietLog, testPolicy, uniqueQueuePrefix } from '../helpers/workers.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // Any number of `npm run worker` on one installation: the rooms' clock ticks in whichever worker
 // takes it, and a tick missed or doubled (a worker back from a pause, two taking ticks at once)
@@ -42,7 +42,7 @@ describe('two workers of one installation, each with its own connection to the d
   before(async () => {
     smtp = await SmtpSink.start();
     room = await startReadingRoom({ env: { QUEUE_PREFIX: uniqueQueuePrefix(), SMTP_URL: smtp.url } });
-    secondConnection = openDatabase(room.config.databasePath);
+    secondConnection = await openConfiguredDatabase(room.config);
     for (const [i, db] of [room.db, secondConnection].entries()) {
       runtimes.push(await startWorkerRuntime({ config: room.config, db, clock: () => now, log: countingLog(i), policy: testPolicy }));
     }
@@ -79,7 +79,7 @@ describe('two workers of one installation, each with its own connection to the d
     assert.equal(pickLists.length, 1, 'one pick list');
     assert.match(pickLists[0]?.text ?? '', /Box 5\b/);
     assert.deepEqual(pickLists[0]?.to && 'value' in pickLists[0].to ? pickLists[0].to.value.map((a) => a.address) : [], [staff.email]);
-    const runs = room.db.$client.prepare("select key from scheduled_runs where key like 'paging-run:%'").pluck().all();
-    assert.deepEqual(runs, ['paging-run:1:2026-11-27T09:00']);
+    const runs = await room.db.select({ key: scheduledRuns.key }).from(scheduledRuns).where(like(scheduledRuns.key, 'paging-run:%'));
+    assert.deepEqual(runs, [{ key: 'paging-run:1:2026-11-27T09:00' }]);
   });
 });
