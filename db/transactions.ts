@@ -75,7 +75,8 @@ interface ServerDatabase {
  * A domain operation on PostgreSQL, in one transaction at READ COMMITTED, side by side with those
  * of every other process. The rules the reading room keeps across machines are held by the database
  * (a second holder of a box on a day breaks a unique index; a seat too many, the seats trigger;
- * db/postgres/migrations), and such a conflict, like a serialization failure or a deadlock, ends
+ * db/postgres/migrations), or made to take turns (a hold over several days locks its box's row,
+ * src/requests/holders.ts). A conflict, like a serialization failure or a deadlock, ends
  * the transaction with nothing written. Running the operation again then reads what the other
  * committed and decides anew: the late request is waitlisted, the late booking refused.
  */

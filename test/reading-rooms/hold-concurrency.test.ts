@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Sqlite from 'better-sqlite3';
+import { and, count, eq } from 'drizzle-orm';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { createAccount } from '../../src/accounts/staff.ts';
 import { closuresFrom } from '../../src/calendar/store.ts';
 import { nextBusinessDay } from '../../src/domain/calendar.ts';
 import { callJson, FAULT_PASSWORD, freshDatabase, makeResearchers, signToken, startServer, visitDates } from '../helpers/fault-kit.ts';
-import { closeDatabase } from '../../db/client.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
+import { requests } from '../../db/tables.ts';
 
 // A hold and other researchers' requests for the held day, at once, through two API processes on
-// one file: whichever commits first wins the day. Either the hold is placed and every request for
+// one database: whichever commits first wins the day. Either the hold is placed and every request for
 // that day waits behind it, or the hold is refused (INVALID_HOLD) because one of them already has
 // the box, and the rest wait behind that one. Never both a hold and a holder.
 
@@ -29,8 +28,7 @@ describe('a hold and requests for its day at once', () => {
     const visit = (await visitDates(file.db, file.config))[0]!;
     const heldDay = nextBusinessDay(visit, await closuresFrom(file.db, 1, visit));
     await closeDatabase(file.db);
-    const env = { DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix };
-    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    const [a, b] = await Promise.all([startServer(file.env), startServer(file.env)]);
     try {
       const made = await callJson(`${a.url}/api/v1/requests`, owner!.token, 'POST', { visitDate: visit, containerIds: [3] });
       assert.equal(made.status, 201, made.body);
@@ -45,16 +43,16 @@ describe('a hold and requests for its day at once', () => {
       assert.ok(hold.status === 200 || (hold.status === 422 && JSON.parse(hold.body).code === 'INVALID_HOLD'), hold.body);
       assert.deepEqual([...new Set(asked.map((r) => r.status))], [201], asked.map((r) => r.body).join('\n'));
 
-      const sqlite = new Sqlite(file.path, { readonly: true });
+      const db = await openConfiguredDatabase(file.config);
       try {
-        const statuses = sqlite.prepare('select status from requests where container_id = 3 and visit_date = ?').pluck().all(heldDay) as string[];
+        const statuses = (await db.select({ status: requests.status }).from(requests).where(and(eq(requests.containerId, 3), eq(requests.visitDate, heldDay)))).map((r) => r.status);
         const scheduled = statuses.filter((s) => s === 'scheduled').length;
-        const held = sqlite.prepare("select count(*) from requests where id = ? and status = 'on_hold' and hold_until = ?").pluck().get(id, heldDay);
+        const [held] = await db.select({ n: count() }).from(requests).where(and(eq(requests.id, id), eq(requests.status, 'on_hold'), eq(requests.holdUntil, heldDay)));
         assert.equal(statuses.length, 20);
-        if (hold.status === 200) assert.deepEqual([held, scheduled], [1, 0], 'the hold has the day: every request waits');
-        else assert.deepEqual([held, scheduled], [0, 1], 'a request had the day first: the hold was refused, one holder');
+        if (hold.status === 200) assert.deepEqual([held?.n, scheduled], [1, 0], 'the hold has the day: every request waits');
+        else assert.deepEqual([held?.n, scheduled], [0, 1], 'a request had the day first: the hold was refused, one holder');
       } finally {
-        sqlite.close();
+        await closeDatabase(db);
       }
     } finally {
       await Promise.all([a.stop(), b.stop()]);
