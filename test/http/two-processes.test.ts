@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
+import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { asUser, makePerson, type Person } from '../helpers/people.ts';
 
-// Not under test:postgres yet: its second app opens the first one's SQLite file.
 
 // Reads are answered from memory while the database has not changed (src/caches.ts). Two API
-// processes share one SQLite file: what one of them commits, the other's next answer shows, and
+// processes share one database: what one of them commits, the other's next answer shows, and
 // a person an admin disabled through one is refused by the other at once.
 
 let room: TestReadingRoom;
@@ -20,7 +19,7 @@ let admin: Person;
 before(async () => {
   room = await startReadingRoom();
   // The second API process: its own connection to the same file, its own app.
-  otherDb = openDatabase(room.config.databasePath);
+  otherDb = await openConfiguredDatabase(room.config);
   otherApp = await buildApp({ config: room.config, db: otherDb, redis: room.redis, clock: () => new Date('2026-11-26T15:00:00Z') });
   await otherApp.ready();
   [alice, admin] = await Promise.all([makePerson(room, 'researcher', 'Alice Researcher'), makePerson(room, 'admin')]);
