@@ -77,8 +77,9 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
   const onBehalf = staff && `Requested by ${staff.name} on the researcher's behalf${overrideLeadTime ? ', overriding the lead time' : ''}.`;
   const eventNote = [onBehalf, submission.note].filter(Boolean).join(' ') || null;
   return async (tx: Writer): Promise<RequestRow[]> => {
-    // Read once the write lock is held: requests waiting for the lock in other processes would
-    // otherwise carry an earlier instant than requests committed before them.
+    // SQLite: read once the write lock is held, so requests waiting for the lock in other
+    // processes do not carry an earlier instant than requests committed before them. (PostgreSQL
+    // takes turns later, on the boxes: see `decidedAt`.)
     const now = clock();
 
     // The wanted containers (by id, as they were read from the table), from the connection's
@@ -131,6 +132,10 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
     for (const day of days.values()) appointments.set(day.room.id, await appointmentFor(tx, day, researcher, visitDate, now));
 
     const held = await holdersOn(tx, containerIds, visitDate);
+    // The requests' instant (when each entered its status: the waiting list's order) is read once
+    // the boxes are this transaction's, as holdersOn leaves them on PostgreSQL: a request that
+    // waited for a box then does not carry an earlier instant than the one decided before it.
+    const decidedAt = clock();
     const created: RequestRow[] = [];
     for (const { id: containerId, roomId, restricted } of wanted) {
       const status = initialStatus({ restricted }, held.has(containerId));
@@ -145,7 +150,7 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
         // The curator reads it beside a restricted original's surrogate.
         originalReason: status === 'awaiting_approval' ? (submission.originalReason ?? null) : null,
       };
-      const made = await recordNewRequest(tx, request, status, staff ?? researcher, now, eventNote);
+      const made = await recordNewRequest(tx, request, status, staff ?? researcher, decidedAt, eventNote);
       await listComponents(tx, made.id, componentsIn.get(containerId) ?? []);
       created.push(await writtenRequest(tx, made));
     }

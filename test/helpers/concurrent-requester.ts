@@ -1,11 +1,11 @@
-import { closeDatabase, openDatabase } from '../../db/client.ts';
+import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
 import { findUser, type UserRow } from '../../src/accounts/users.ts';
 import { loadConfig } from '../../src/config.ts';
 import { requestsContext } from '../../src/requests/moves.ts';
 import { submitRequests } from '../../src/requests/submit.ts';
 
-// A second process submitting requests straight to the same SQLite file as a running server, for
-// the waiting-list concurrency test. Environment: DATABASE_PATH; RESEARCHER_IDS (comma-separated
+// A second process submitting requests straight to the same database as a running server, for
+// the waiting-list concurrency test. Environment: DATABASE_PATH (and DATABASE_URL on PostgreSQL); RESEARCHER_IDS (comma-separated
 // user ids); VISIT_DATE; CONTAINER_ID; CLOCK_OFFSET_MS (added to the system clock, so this
 // process's "now" is the server's). Prints `ready` once the database is open, waits for SIGUSR2,
 // submits one request per researcher as fast as it can, then prints one JSON line of outcomes.
@@ -17,8 +17,8 @@ const required = (name: string): string => {
   return value;
 };
 
-const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: required('DATABASE_PATH') });
-const db = openDatabase(config.databasePath);
+const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: required('DATABASE_PATH'), ...(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : {}) });
+const db = await openConfiguredDatabase(config);
 const ctx = requestsContext(db, config);
 const visitDate = required('VISIT_DATE');
 const containerId = Number(required('CONTAINER_ID'));

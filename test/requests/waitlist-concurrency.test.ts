@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { and, asc, eq } from 'drizzle-orm';
+import { requests } from '../../db/tables.ts';
 import { runScript } from '../helpers/child.ts';
+import { mailsSince } from '../helpers/outbox-mail.ts';
+import { databaseEnvOf } from '../helpers/postgres.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { asUser, makeAccount, signIn } from '../helpers/people.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // docs/requests.md, "Status model": a container is held on a date by at most one researcher, under any
 // concurrency; the others wait, and when the holder's request is cancelled the request waitlisted
 // longest is promoted by the system, and its researcher is told.
 //
 // 50 researchers ask for Box 1 on Tuesday 2026-12-01 at once: 25 through HTTP to a listening
-// server, 25 from a second process writing to the same SQLite file. Both processes run the same
+// server, 25 from a second process writing to the same database (a SQLite file, or PostgreSQL). Both processes run the same
 // clock (the system clock shifted to Thanksgiving morning), so waitlisted_at is comparable.
 
 const VISIT_DATE = '2026-12-01';
@@ -20,9 +22,9 @@ const CONTAINER_ID = 1;
 
 interface Row {
   id: number;
-  researcher_id: number;
+  researcherId: number | null;
   status: string;
-  waitlisted_at: number | null;
+  waitlistedAt: Date | null;
 }
 
 let room: TestReadingRoom;
@@ -33,19 +35,21 @@ let httpAnswers: { status: number; body: string }[] = [];
 let childOutcomes: { researcherId: number; ok: boolean; code?: unknown; message?: string; status?: string }[] = [];
 let childExit: { code: number | null; stderr: string };
 
-const rows = (): Row[] =>
-  room.db.$client
-    .prepare('select id, researcher_id, status, waitlisted_at from requests where container_id = ? and visit_date = ? order by id')
-    .all(CONTAINER_ID, VISIT_DATE) as Row[];
+const rows = (): Promise<Row[]> =>
+  room.db
+    .select({ id: requests.id, researcherId: requests.researcherId, status: requests.status, waitlistedAt: requests.waitlistedAt })
+    .from(requests)
+    .where(and(eq(requests.containerId, CONTAINER_ID), eq(requests.visitDate, VISIT_DATE)))
+    .orderBy(asc(requests.id));
 
 /** The order of the waiting list by docs/api.md: the time a request entered `waitlisted`, then its id. */
 const waitingOrder = (all: Row[]) =>
-  all.filter((r) => r.status === 'waitlisted').sort((a, b) => (a.waitlisted_at ?? 0) - (b.waitlisted_at ?? 0) || a.id - b.id);
+  all.filter((r) => r.status === 'waitlisted').sort((a, b) => (a.waitlistedAt?.getTime() ?? 0) - (b.waitlistedAt?.getTime() ?? 0) || a.id - b.id);
 
-const promotedMails = () =>
-  (room.db.$client.prepare("select payload from outbox where job_name = 'waitlist-promoted' order by id").all() as { payload: string }[]).map(
-    (r) => JSON.parse(r.payload) as { to: { email: string }; data: { visitDate: string; container: { requestId: number } } },
-  );
+const promotedMails = async () =>
+  (await mailsSince(room.db, 0))
+    .filter((r) => r.jobName === 'waitlist-promoted')
+    .map((r) => r.mail as unknown as { to: { email: string }; data: { visitDate: string; container: { requestId: number } } });
 
 async function tokenOf(researcherId: number): Promise<string> {
   const email = emails.get(researcherId);
@@ -65,7 +69,7 @@ before(async () => {
   const { port } = room.app.server.address() as AddressInfo;
 
   const child = runScript('test/helpers/concurrent-requester.ts', {
-    DATABASE_PATH: room.config.databasePath,
+    ...databaseEnvOf(room.config),
     RESEARCHER_IDS: childResearcherIds.join(','),
     VISIT_DATE,
     CONTAINER_ID: String(CONTAINER_ID),
@@ -97,7 +101,7 @@ after(async () => {
   await room.close();
 });
 
-describe('50 researchers request Box 1 for the same date at once (two processes, one SQLite file)', () => {
+describe('50 researchers request Box 1 for the same date at once (two processes, one database)', () => {
   it('every submission succeeds: no 5xx, no SQLITE_BUSY, in either process', () => {
     assert.equal(httpAnswers.length, 25);
     for (const answer of httpAnswers) {
@@ -110,11 +114,11 @@ describe('50 researchers request Box 1 for the same date at once (two processes,
     for (const outcome of childOutcomes) assert.ok(outcome.ok, `researcher ${outcome.researcherId}: ${String(outcome.code)} ${outcome.message}`);
   });
 
-  it('exactly one request is scheduled and 49 are waitlisted, one per researcher', () => {
-    const all = rows();
+  it('exactly one request is scheduled and 49 are waitlisted, one per researcher', async () => {
+    const all = await rows();
     assert.equal(all.length, 50);
     assert.deepEqual(
-      all.map((r) => r.researcher_id).sort((a, b) => a - b),
+      all.map((r) => r.researcherId ?? 0).sort((a, b) => a - b),
       [...httpResearchers.map((r) => r.id), ...childResearcherIds].sort((a, b) => a - b),
     );
     assert.equal(all.filter((r) => r.status === 'scheduled').length, 1);
@@ -130,32 +134,32 @@ describe('50 researchers request Box 1 for the same date at once (two processes,
     assert.equal(told.filter((s) => s === 'waitlisted').length, 49);
   });
 
-  it('arrival order: the waitlisted requests, ordered by id, have non-decreasing waitlisted_at', () => {
-    const waiting = rows().filter((r) => r.status === 'waitlisted');
-    for (const r of waiting) assert.equal(typeof r.waitlisted_at, 'number', `request ${r.id} has a waitlisted_at`);
+  it('arrival order: the waitlisted requests, ordered by id, have non-decreasing waitlisted_at', async () => {
+    const waiting = (await rows()).filter((r) => r.status === 'waitlisted');
+    for (const r of waiting) assert.ok(r.waitlistedAt instanceof Date, `request ${r.id} has a waitlisted_at`);
     for (let i = 1; i < waiting.length; i++) {
       const [previous, current] = [waiting[i - 1] as Row, waiting[i] as Row];
       assert.ok(
-        (current.waitlisted_at as number) >= (previous.waitlisted_at as number),
-        `request ${current.id} was waitlisted at ${new Date(current.waitlisted_at as number).toISOString()}, before request ${previous.id} (${new Date(previous.waitlisted_at as number).toISOString()})`,
+        (current.waitlistedAt as Date) >= (previous.waitlistedAt as Date),
+        `request ${current.id} was waitlisted at ${current.waitlistedAt?.toISOString()}, before request ${previous.id} (${previous.waitlistedAt?.toISOString()})`,
       );
     }
   });
 
   it("cancelling the holder promotes the request waitlisted longest, with a system event and a 'waitlist-promoted' mail to its researcher; cancelling again promotes the next", async () => {
     for (let round = 1; round <= 2; round++) {
-      const before = rows();
+      const before = await rows();
       const holder = before.find((r) => r.status === 'scheduled');
       assert.ok(holder, `round ${round}: a holder`);
       const [next, following] = waitingOrder(before);
       assert.ok(next && following);
-      const mailsBefore = promotedMails().length;
+      const mailsBefore = (await promotedMails()).length;
 
-      const cancelled = await asUser(room.app, await tokenOf(holder.researcher_id), { method: 'POST', url: `/api/v1/requests/${holder.id}/cancel`, payload: {} });
+      const cancelled = await asUser(room.app, await tokenOf(holder.researcherId ?? 0), { method: 'POST', url: `/api/v1/requests/${holder.id}/cancel`, payload: {} });
       assert.equal(cancelled.statusCode, 200, cancelled.body);
       assert.equal(cancelled.json().status, 'cancelled');
 
-      const now = rows();
+      const now = await rows();
       const status = (id: number) => now.find((r) => r.id === id)?.status;
       assert.equal(status(holder.id), 'cancelled');
       assert.equal(status(next.id), 'scheduled', `round ${round}: request ${next.id}, waitlisted longest, is promoted`);
@@ -163,7 +167,7 @@ describe('50 researchers request Box 1 for the same date at once (two processes,
       assert.equal(now.filter((r) => r.status === 'waitlisted').length, 49 - round);
       assert.equal(status(following.id), 'waitlisted');
 
-      const nextToken = await tokenOf(next.researcher_id);
+      const nextToken = await tokenOf(next.researcherId ?? 0);
       const events = await asUser(room.app, nextToken, { method: 'GET', url: `/api/v1/requests/${next.id}/events` });
       assert.equal(events.statusCode, 200, events.body);
       const last = (events.json().items as { actorId: number | null; actorRole: string; from: string; to: string }[]).at(-1);
@@ -172,10 +176,10 @@ describe('50 researchers request Box 1 for the same date at once (two processes,
         { actorId: null, actorRole: 'system', from: 'waitlisted', to: 'scheduled' },
       );
 
-      const mails = promotedMails();
+      const mails = await promotedMails();
       assert.equal(mails.length, mailsBefore + 1, 'one waitlist-promoted mail');
       const mail = mails.at(-1);
-      assert.equal(mail?.to.email, emails.get(next.researcher_id));
+      assert.equal(mail?.to.email, emails.get(next.researcherId ?? 0));
       assert.equal(mail?.data.container.requestId, next.id);
       assert.equal(mail?.data.visitDate, VISIT_DATE);
 
