@@ -80,28 +80,39 @@ export interface HttpFigures extends Omit<Scenario, 'ratio'> {
   loadUs: number;
 }
 
-/** Warm-up (not counted), then `seconds` of load; rps counts 2xx answers only. */
-export async function measureHttp(name: string, baseline: string, server: ServerProcess, load: Load, seconds: number, warmupSeconds: number): Promise<HttpFigures> {
-  const options = { url: server.url, connections: CONNECTIONS, pipelining: 1, timeout: 30, requests: [load.request] };
-  if (warmupSeconds > 0) await autocannon({ ...options, duration: warmupSeconds });
-  const foreign = foreignCpuMeter([server.pid]);
-  const [serverBefore, loadBefore] = [processCpu(server.pid), ownCpu()];
-  const result = await autocannon({ ...options, duration: seconds });
+/**
+ * Warm-up (not counted), then `seconds` of load; rps counts 2xx answers only. Against several
+ * servers (API processes on one database), the connections are shared out among them, one
+ * autocannon each, all at once: rps is their sum, p50 the middle of theirs weighted by answers,
+ * p99 the highest.
+ */
+export async function measureHttp(name: string, baseline: string, servers: ServerProcess[], load: Load, seconds: number, warmupSeconds: number): Promise<HttpFigures> {
+  const share = (i: number) => Math.floor(CONNECTIONS / servers.length) + (i < CONNECTIONS % servers.length ? 1 : 0);
+  const run = (duration: number) =>
+    Promise.all(servers.map((server, i) => autocannon({ url: server.url, connections: share(i), pipelining: 1, timeout: 30, requests: [load.request], duration })));
+  if (warmupSeconds > 0) await run(warmupSeconds);
+  const pids = servers.map((server) => server.pid);
+  const serversCpu = () => pids.reduce((sum, pid) => sum + processCpu(pid), 0);
+  const foreign = foreignCpuMeter(pids);
+  const [serverBefore, loadBefore] = [serversCpu(), ownCpu()];
+  const results = await run(seconds);
   const otherCpu = foreign();
   const round = (n: number) => Math.round(n * 100) / 100;
-  const perAnswer = (cpuSeconds: number) => (result['2xx'] > 0 ? Math.round((cpuSeconds * 1e7) / result['2xx']) / 10 : Number.NaN);
+  const answered = results.reduce((sum, r) => sum + r['2xx'], 0);
+  const duration = Math.max(...results.map((r) => r.duration));
+  const perAnswer = (cpuSeconds: number) => (answered > 0 ? Math.round((cpuSeconds * 1e7) / answered) / 10 : Number.NaN);
+  const statusCodes = new Map<string, number>();
+  for (const r of results) for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodes.set(code, (statusCodes.get(code) ?? 0) + count);
   return {
     name,
-    rps: round(result['2xx'] / result.duration),
-    p50ms: round(result.latency.p50),
-    p99ms: round(result.latency.p99),
+    rps: round(answered / duration),
+    p50ms: round(answered > 0 ? results.reduce((sum, r) => sum + r.latency.p50 * r['2xx'], 0) / answered : 0),
+    p99ms: round(Math.max(...results.map((r) => r.latency.p99))),
     baseline,
-    failed: result.non2xx + result.errors,
-    statusCodes: Object.entries(result.statusCodeStats)
-      .map(([code, { count }]) => `${code}×${count}`)
-      .join(' '),
+    failed: results.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+    statusCodes: [...statusCodes].map(([code, count]) => `${code}×${count}`).join(' '),
     otherCpu,
-    serverUs: perAnswer(processCpu(server.pid) - serverBefore),
+    serverUs: perAnswer(serversCpu() - serverBefore),
     loadUs: perAnswer(ownCpu() - loadBefore),
   };
 }

@@ -11,6 +11,7 @@ import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load, typ
 import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './machine.ts';
 import { mailPipeline, mailRaw } from './mail.ts';
 import { durableInsert } from './sqlite.ts';
+import { onPostgres, postgresDurableInsert } from './postgres.ts';
 import { eadBareParse, eadImport, eadRead } from './ead.ts';
 import { describeYear, reportScenarios } from './reports.ts';
 import type { Scenario } from './stats.ts';
@@ -24,7 +25,9 @@ import type { Scenario } from './stats.ts';
 // (1,000,000) in the scale database, BENCH_ONLY=name,name to run some scenarios (their baselines
 // too, or their ratio is left empty), BENCH_CPU_PROF=<folder> for V8 profiles of the servers,
 // BENCH_QUIET_SECONDS (30): how long each scenario may wait for other processes to leave the CPU,
-// BENCH_IMPORT_FILES (1,000): finding aids imported by import.bulk. The report scenarios
+// BENCH_IMPORT_FILES (1,000): finding aids imported by import.bulk. The PostgreSQL scenarios
+// (write.requests.postgres.1, .2, .4 and postgres.durable-insert, bench/postgres.ts) use the
+// server at TEST_POSTGRES_URL, else 127.0.0.1:5432 as user postgres. The report scenarios
 // (bench/reports.ts) repeat their report for BENCH_SECONDS, at least 3 times, on the scale database.
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -87,18 +90,31 @@ const folder = mkdtempSync(join(tmpdir(), 'reading-room-bench-'));
 const cleanUp = () => rmSync(folder, { recursive: true, force: true });
 process.on('exit', cleanUp);
 
-/** One HTTP scenario against a server of its own, stopped afterwards. */
-async function http(name: string, baseline: string, fixture: Pick<Fixture, 'env'>, load: Load, check?: (url: string) => Promise<void>, entry = 'src/server.ts', readyPath = '/health'): Promise<HttpFigures | undefined> {
+interface HttpOptions {
+  /** Run before the load: the scenario measures the wrong thing unless it passes. */
+  check?: (url: string) => Promise<void>;
+  /** The server's entry point (src/server.ts, or a bench server), and the path that answers once it is up. */
+  entry?: string;
+  readyPath?: string;
+  /** API processes on the one database, the load shared among them. */
+  processes?: number;
+}
+
+/** One HTTP scenario against servers of its own (one unless said), stopped afterwards. */
+async function http(name: string, baseline: string, fixture: Pick<Fixture, 'env'>, load: Load, options: HttpOptions = {}): Promise<HttpFigures | undefined> {
   if (!wanted(name)) return undefined;
-  const server = await startServer(entry, fixture.env, readyPath);
+  const { check, entry = 'src/server.ts', readyPath = '/health', processes = 1 } = options;
+  const servers: ServerProcess[] = [];
   try {
-    await check?.(server.url);
+    // One after the other: each applies the migrations at start.
+    while (servers.length < processes) servers.push(await startServer(entry, fixture.env, readyPath));
+    await check?.(servers[0]!.url);
     await quiet(name);
-    const figures = record(await measureHttp(name, baseline, server, load, SECONDS, WARMUP_SECONDS));
+    const figures = record(await measureHttp(name, baseline, servers, load, SECONDS, WARMUP_SECONDS));
     if (figures.failed > 0) console.warn(`  ${name}: ${figures.failed} requests failed (${figures.statusCodes}); rps counts 2xx answers only`);
     return figures;
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((server) => server.stop()));
   }
 }
 
@@ -126,11 +142,11 @@ try {
   const main = await buildFixture(mainFolder, { boxes: WRITE_BOXES, pastRequests: 0 });
   console.log(`(database: ${RESEARCHERS} researchers, ${WRITE_BOXES} boxes, a pick list of ${PICK_LIST_SIZE}, in ${Math.round(performance.now() - started)} ms)`);
 
-  await http('http.bare', 'http.bare', main, { request: get('/health') }, undefined, 'bench/bare-health.ts');
+  await http('http.bare', 'http.bare', main, { request: get('/health') }, { entry: 'bench/bare-health.ts' });
   await http('http.health', 'http.bare', main, { request: get('/health') });
   const containersPath = `/api/v1/collections/1/containers?date=${main.readerDate}`;
-  await http('read.containers', 'http.health', main, { request: get(containersPath) }, expectItems(containersPath, GEN_MSS_238_CONTAINERS));
-  await http('read.my-requests', 'http.health', main, { request: get('/api/v1/requests', main.readerToken) }, expectItems('/api/v1/requests', MY_REQUESTS, main.readerToken));
+  await http('read.containers', 'http.health', main, { request: get(containersPath) }, { check: expectItems(containersPath, GEN_MSS_238_CONTAINERS) });
+  await http('read.my-requests', 'http.health', main, { request: get('/api/v1/requests', main.readerToken) }, { check: expectItems('/api/v1/requests', MY_REQUESTS, main.readerToken) });
   await http('write.requests', 'write-ceiling', main, submissions(main));
   if (wanted('write.appointments')) {
     // A booking with requests is one submission by a researcher with no appointment that day, which
@@ -141,10 +157,25 @@ try {
     await http('write.appointments', 'sqlite.durable-insert', booking, submissions(booking));
     console.log(`  (write.appointments: ${(await bookingsWithRequests(booking.databasePath)).toLocaleString('en')} requests made, warm-up included, each with an appointment of its own)`);
   }
+  if (wanted('write.requests.postgres')) {
+    // Issue 18: the same submissions on PostgreSQL from 1, 2 and 4 API processes, against
+    // write.requests (SQLite, one process). Each count on a copy of its own of one bench database
+    // (db:copy's code), as submissions() would repeat those of the last and be refused.
+    await inProcess('postgres.durable-insert', () => postgresDurableInsert(SECONDS));
+    const source = await buildFixture(mkdtempSync(join(folder, 'postgres-')), { boxes: WRITE_BOXES, pastRequests: 0 });
+    for (const processes of [1, 2, 4]) {
+      const database = await onPostgres(source);
+      try {
+        await http(`write.requests.postgres.${processes}`, 'write.requests', database, submissions(database), { processes });
+      } finally {
+        await database.drop();
+      }
+    }
+  }
   const rawPath = `/raw/pick-list?date=${main.pickListDate}`;
-  await http('raw.pick-list', 'raw.pick-list', main, { request: get(rawPath) }, expectItems(rawPath, PICK_LIST_SIZE), 'bench/raw-pick-list.ts', rawPath);
+  await http('raw.pick-list', 'raw.pick-list', main, { request: get(rawPath) }, { check: expectItems(rawPath, PICK_LIST_SIZE), entry: 'bench/raw-pick-list.ts', readyPath: rawPath });
   const pickPath = `/api/v1/paging/pick-list?date=${main.pickListDate}`;
-  await http('read.pick-list', 'raw.pick-list', main, { request: get(pickPath, main.staffToken) }, expectItems(pickPath, PICK_LIST_SIZE, main.staffToken));
+  await http('read.pick-list', 'raw.pick-list', main, { request: get(pickPath, main.staffToken) }, { check: expectItems(pickPath, PICK_LIST_SIZE, main.staffToken) });
 
   if (wanted('mixed.day')) {
     // A database of its own: the day's writes must not meet those of write.requests.
@@ -157,16 +188,16 @@ try {
     const components = (FINDING_AIDS * COMPONENTS_PER_FINDING_AID).toLocaleString('en');
     console.log(`(finding aids: ${FINDING_AIDS} of ${COMPONENTS_PER_FINDING_AID.toLocaleString('en')} components, ${components} in all, in ${aids.buildMs} ms; "${aids.rareWord}" is in ${aids.rareHits} entries, "${aids.commonWord}" in ${aids.commonHits.toLocaleString('en')})`);
     const searchPath = (word: string) => `/api/v1/search?q=${word}`;
-    await http('read.search', 'http.health', aids, { request: get(searchPath(aids.rareWord)) }, expectItems(searchPath(aids.rareWord), Math.min(50, aids.rareHits)));
+    await http('read.search', 'http.health', aids, { request: get(searchPath(aids.rareWord)) }, { check: expectItems(searchPath(aids.rareWord), Math.min(50, aids.rareHits)) });
     // Each request a word not asked before: what a search costs when no answer is kept.
     let next = 0;
     const varied = { method: 'GET' as const, path: searchPath(aids.rareWord), setupRequest: (request: autocannon.Request) => ({ ...request, path: searchPath(aids.rareWords[next++ % aids.rareWords.length]!) }) };
     await http('read.search.varied', 'http.health', aids, { request: varied });
-    await http('read.search.common', 'http.health', aids, { request: get(searchPath(aids.commonWord)) }, expectItems(searchPath(aids.commonWord), 50));
+    await http('read.search.common', 'http.health', aids, { request: get(searchPath(aids.commonWord)) }, { check: expectItems(searchPath(aids.commonWord), 50) });
     const topPath = `/api/v1/collections/${aids.collectionId}/components`;
-    await http('read.tree', 'http.health', aids, { request: get(topPath) }, expectItems(topPath, SERIES));
+    await http('read.tree', 'http.health', aids, { request: get(topPath) }, { check: expectItems(topPath, SERIES) });
     const seriesPath = `${topPath}?parentId=${aids.seriesId}`;
-    await http('read.tree.series', 'http.health', aids, { request: get(seriesPath) }, expectItems(seriesPath, FILES_PER_SERIES));
+    await http('read.tree.series', 'http.health', aids, { request: get(seriesPath) }, { check: expectItems(seriesPath, FILES_PER_SERIES) });
   }
 
   if (wanted('seats.guarantee')) {
