@@ -7,9 +7,11 @@ import { openPostgres } from '../../db/postgres/client.ts';
 import { ok } from '../helpers/answers.ts';
 import { runScript } from '../helpers/child.ts';
 import { OwnPostgresDatabase } from '../helpers/postgres.ts';
-import { makePerson } from '../helpers/people.ts';
+import { callJson, startServer, visitDates } from '../helpers/fault-kit.ts';
+import { makePerson, type Person } from '../helpers/people.ts';
 import { localInstant, startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
-import { makeReportHistory } from '../helpers/report-history.ts';
+import { makeReportHistory, type ReportHistory } from '../helpers/report-history.ts';
+import { uniqueQueuePrefix } from '../helpers/workers.ts';
 
 // Not under test:postgres: it copies a SQLite database into PostgreSQL databases of its own.
 
@@ -37,6 +39,9 @@ const copy = (from: string, to: string) => runScript('src/cli.ts', { NODE_ENV: '
 describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
   let room: TestReadingRoom;
   let expected: Record<string, number>;
+  let history: ReportHistory;
+  /** A researcher with no visit booked. */
+  let eve: Person;
   const databases: OwnPostgresDatabase[] = [];
   const newDatabase = async () => {
     const database = await OwnPostgresDatabase.create();
@@ -46,9 +51,11 @@ describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
 
   before(async () => {
     room = await startReadingRoom();
-    const { staff, curator, admin, researcher } = await makeReportHistory(room);
+    history = await makeReportHistory(room);
+    const { staff, curator, admin, researcher } = history;
     // Two visits booked on one day, then fewer seats than that: the copy carries it as it is.
     const other = await makePerson(room, 'researcher', 'Dora');
+    eve = await makePerson(room, 'researcher', 'Eve');
     for (const [who, box] of [[researcher, 10], [other, 11]] as const) ok(await who.call('POST', '/api/v1/requests', { visitDate: '2026-12-14', containerIds: [box] }), 201);
     ok(await admin.call('PATCH', '/api/v1/reading-rooms/1', { seats: 1 }));
     // What the history leaves out: a note, a saved box, a class session.
@@ -109,6 +116,62 @@ describe('db:copy from SQLite into PostgreSQL', { timeout: 120_000 }, () => {
     // New rows take the next ids: the copied ids did not leave the sequences behind.
     const [user] = await target.query<{ id: number }>(`insert into users (email, name, password_hash) values ('new@example.org', 'New', 'x') returning id`);
     assert.equal(user?.id, (expected.users ?? 0) + 1);
+  });
+
+  it('serves the reading room once copied: npm start on it answers as on SQLite, signs people in with their passwords, and takes new work', async () => {
+    const target = await newDatabase();
+    const copied = await copy(room.config.databasePath, target.url).exit;
+    assert.equal(copied.code, 0, copied.stderr);
+    // The same installation on PostgreSQL: its JWT secret is the file beside the SQLite database.
+    const server = await startServer({ DATABASE_PATH: room.config.databasePath, DATABASE_URL: target.url, QUEUE_PREFIX: uniqueQueuePrefix() });
+    try {
+      const { researcher, staff, curator } = history;
+      // What the history's people read, as the SQLite installation answers it: the same on the copy.
+      const reads: [Person, string][] = [
+        [researcher, '/api/v1/me'],
+        [researcher, '/api/v1/requests?limit=100'],
+        [researcher, '/api/v1/requests/1/events'],
+        [researcher, '/api/v1/me/saved'],
+        [staff, '/api/v1/requests?visitDate=2026-12-14'],
+        [staff, '/api/v1/requests/1/notes'],
+        [staff, '/api/v1/paging/pick-list?date=2026-12-14'],
+        [curator, '/api/v1/reports/service?from=2026-11-01&to=2026-12-31'],
+        [curator, '/api/v1/class-sessions?from=2026-12-01&to=2026-12-31'],
+        [researcher, '/api/v1/reading-rooms'],
+        [researcher, '/api/v1/search?q=drafts'],
+      ];
+      for (const [person, path] of reads) {
+        const onSqlite = await person.call('GET', path);
+        assert.equal(onSqlite.statusCode, 200, `${path} on SQLite: ${onSqlite.body}`);
+        const onCopy = await callJson(`${server.url}${path}`, person.token, 'GET');
+        assert.equal(onCopy.status, 200, `${path} on the copy: ${onCopy.body}`);
+        assert.deepEqual(JSON.parse(onCopy.body), onSqlite.json(), `${path} answers the same on the copy`);
+      }
+
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: researcher.email, password: researcher.password }),
+      });
+      assert.equal(login.status, 200, 'a password set on SQLite signs in on the copy');
+      const token = ((await login.json()) as { accessToken: string }).accessToken;
+
+      // New work on a day the researcher may book today: the next request id, its mail in the outbox.
+      const [visitDate] = await visitDates(room.db, room.config);
+      const made = await callJson(`${server.url}/api/v1/requests`, token, 'POST', { visitDate, containerIds: [12] });
+      assert.equal(made.status, 201, made.body);
+      const [request] = (JSON.parse(made.body) as { items: { id: number; status: string }[] }).items;
+      assert.deepEqual(request, { ...request, id: (expected.requests ?? 0) + 1, status: 'scheduled' });
+      const mailed = await target.query<{ n: number }>(`select count(*)::int as n from outbox where job_name = 'requests-submitted' and (payload -> 'data' ->> 'visitDate') = $1`, [visitDate]);
+      assert.deepEqual(mailed, [{ n: 1 }]);
+      // Seats lowered below a day's bookings keep them, and take no more (the seats trigger holds on the copy).
+      const full = await callJson(`${server.url}/api/v1/appointments`, eve.token, 'POST', { readingRoomId: 1, date: '2026-12-14' });
+      assert.equal(full.status, 409, full.body);
+      assert.equal(JSON.parse(full.body).code, 'READING_ROOM_FULL');
+    } finally {
+      const stopped = await server.stop();
+      assert.equal(stopped.code, 0, stopped.stderr);
+    }
   });
 
   it('refuses a database that already holds an installation, and changes nothing there', async () => {
