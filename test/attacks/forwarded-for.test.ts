@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { and, eq } from 'drizzle-orm';
+import { securityEvents } from '../../db/tables.ts';
 import { assertRefusal } from '../helpers/answers.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // X-Forwarded-For is written by whoever sends the request. Only the proxies TRUST_PROXY names (or
 // counts) may add to it, so a client cannot choose the address its rate limits and its audit
@@ -37,8 +37,9 @@ async function auditedAddress(room: TestReadingRoom, remoteAddress: string, forw
     headers: { 'x-forwarded-for': forwardedFor },
   });
   assertRefusal(answer, 401, 'INVALID_CREDENTIALS');
-  const event = room.db.$client.prepare("select ip from security_events where email = ? and kind = 'login_failed'").get(email) as { ip: string } | undefined;
+  const [event] = await room.db.select({ ip: securityEvents.ip }).from(securityEvents).where(and(eq(securityEvents.email, email), eq(securityEvents.kind, 'login_failed')));
   assert.ok(event, `the failed sign-in of ${email} is audited`);
+  assert.ok(event.ip !== null, 'the event names an address');
   return event.ip;
 }
 

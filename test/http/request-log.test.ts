@@ -4,9 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { createLog } from '../../src/log.ts';
 import { bearer, tokenInLink } from '../helpers/people.ts';
 import { formBrowser, signedInBrowser } from '../helpers/form-browser.ts';
+import { mailsSince } from '../helpers/outbox-mail.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // The app's log, as `npm start` writes it, read after the links and sign-ins of a researcher's
 // account: no line may carry a password, a token (a link's, a bearer's, the CSRF one), a cookie or
@@ -36,10 +35,10 @@ const keep = (what: string, secret: string | undefined) => {
 };
 
 /** The token of the latest link of a kind waiting in the outbox. */
-function queuedToken(kind: 'verify-email' | 'reset-password'): string {
+async function queuedToken(kind: 'verify-email' | 'reset-password'): Promise<string> {
   const job = kind === 'verify-email' ? 'verify-email' : 'password-reset';
-  const rows = room.db.$client.prepare('select payload from outbox where job_name = ? order by id').all(job) as { payload: string }[];
-  return tokenInLink(rows.at(-1)?.payload ?? '', room.config.publicUrl, kind) ?? '';
+  const latest = (await mailsSince(room.db, 0)).filter((row) => row.jobName === job).at(-1);
+  return tokenInLink(latest ? JSON.stringify(latest.mail) : '', room.config.publicUrl, kind) ?? '';
 }
 
 const json = (method: 'POST' | 'GET', url: string, payload?: object, headers: Record<string, string> = {}) =>
@@ -52,7 +51,7 @@ describe('the request log', () => {
     assert.equal((await json('POST', '/api/v1/auth/register', { email, password: first, name: 'Logged Reader' })).statusCode, 202);
 
     // The verification link, opened and confirmed on its page.
-    const verification = keep('the verification token', queuedToken('verify-email'));
+    const verification = keep('the verification token', await queuedToken('verify-email'));
     const verifying = formBrowser(room.app);
     assert.equal((await verifying.get(`/verify-email?token=${verification}`)).statusCode, 200);
     assert.equal((await verifying.post('/verify-email', { token: verification })).statusCode, 200);
@@ -72,7 +71,7 @@ describe('the request log', () => {
     assert.equal(changed.statusCode, 200, changed.body);
     keep('the token after the change', changed.json().accessToken);
     assert.equal((await json('POST', '/api/v1/auth/password-reset', { email })).statusCode, 202);
-    const reset = keep('a reset token', queuedToken('reset-password'));
+    const reset = keep('a reset token', await queuedToken('reset-password'));
     assert.equal((await room.app.inject({ method: 'GET', url: `/reset-password?token=${reset}` })).statusCode, 200);
     const third = keep('the password set by the reset', 'third pass phrase of the logged reader');
     assert.equal((await json('POST', '/api/v1/auth/password-reset/confirm', { token: reset, password: third })).statusCode, 200);
@@ -81,7 +80,7 @@ describe('the request log', () => {
     const resetting = formBrowser(room.app);
     await resetting.get('/reset-password');
     assert.equal((await resetting.post('/reset-password/request', { email })).statusCode, 202);
-    const pageReset = keep('a reset token used on the page', queuedToken('reset-password'));
+    const pageReset = keep('a reset token used on the page', await queuedToken('reset-password'));
     await resetting.get(`/reset-password?token=${pageReset}`);
     const fourth = keep('the password set on the reset page', 'fourth pass phrase of the logged reader');
     assert.equal((await resetting.post('/reset-password', { token: pageReset, password: fourth, confirmation: fourth })).statusCode, 200);

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { requests, users } from '../../db/tables.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { requestTablesSnapshot } from '../helpers/stored-rows.ts';
 import { assertRefusal } from '../helpers/answers.ts';
 import { asUser, makePerson, type Person } from '../helpers/people.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // docs/requests.md, "Status model", as a model-based property: random sequences of calls over HTTP against
 // one request at a time. After each call the request has moved along a row of the table below
@@ -125,17 +126,6 @@ after(async () => {
   await room.close();
 });
 
-/** The request's row, its events and the counts of every table a refused call must not touch. */
-function snapshot(...ids: (number | undefined)[]): string {
-  const sqlite = room.db.$client;
-  const present = ids.filter((id): id is number => id !== undefined);
-  return JSON.stringify({
-    requests: present.map((id) => sqlite.prepare('select * from requests where id = ?').get(id)),
-    events: present.map((id) => sqlite.prepare('select * from request_events where request_id = ? order by id').all(id)),
-    counts: sqlite.prepare('select (select count(*) from requests) r, (select count(*) from request_events) e, (select count(*) from outbox) o').get(),
-  });
-}
-
 async function lastEvent(id: number) {
   const response = await staff.call('GET', `/api/v1/requests/${id}/events`);
   assert.equal(response.statusCode, 200, response.body);
@@ -158,7 +148,7 @@ async function submit(person: Person, visitDate: string, containerId: number) {
 async function settle(id: number | undefined): Promise<void> {
   if (id === undefined) return;
   for (let i = 0; i < 3; i++) {
-    const row = room.db.$client.prepare('select status from requests where id = ?').get(id) as { status: Status } | undefined;
+    const [row] = await room.db.select({ status: requests.status }).from(requests).where(eq(requests.id, id));
     const status = row?.status;
     if (status === undefined || ['reshelved', 'no_show', 'denied', 'cancelled'].includes(status)) return;
     if (status === 'delivered') await staff.call('POST', `/api/v1/requests/${id}/transition`, { to: 'returned' });
@@ -185,8 +175,8 @@ describe('the status machine of a request, over HTTP', () => {
               const approved = await curator.call('POST', `/api/v1/requests/${blocking.id}/approve`, {});
               assert.equal(approved.statusCode, 200, approved.body);
             }
-            const blockerStatus = (room.db.$client.prepare('select status from requests where id = ?').get(blocking.id) as { status: Status }).status;
-            assert.equal(blockerStatus, 'scheduled', 'the blocker holds the box');
+            const [blockerRow] = await room.db.select({ status: requests.status }).from(requests).where(eq(requests.id, blocking.id));
+            assert.equal(blockerRow?.status, 'scheduled', 'the blocker holds the box');
           }
 
           const created = await submit(researcher, visitDate, containerId);
@@ -202,7 +192,7 @@ describe('the status machine of a request, over HTTP', () => {
           };
 
           for (const command of commands) {
-            const before = snapshot(requestId, blockerId);
+            const before = await requestTablesSnapshot(room.db);
             const from = model.status;
 
             if (command === 'identity-check') {
@@ -212,7 +202,7 @@ describe('the status machine of a request, over HTTP', () => {
               assert.equal(response.statusCode, 200, response.body);
               assert.equal(response.json().identityVerified, true);
               model.identityVerified = true;
-              assert.equal(snapshot(requestId, blockerId), before, 'an identity check changes no request');
+              assert.equal(await requestTablesSnapshot(room.db), before, 'an identity check changes no request');
               continue;
             }
 
@@ -221,7 +211,7 @@ describe('the status machine of a request, over HTTP', () => {
               const response = await blocker.call('POST', `/api/v1/requests/${blockerId}/cancel`, {});
               if (!model.blockerHolds) {
                 assertRefusal(response, 409, 'INVALID_TRANSITION', 'a cancelled request cannot be cancelled again');
-                assert.equal(snapshot(requestId, blockerId), before);
+                assert.equal(await requestTablesSnapshot(room.db), before);
                 continue;
               }
               assert.equal(response.statusCode, 200, response.body);
@@ -281,7 +271,7 @@ describe('the status machine of a request, over HTTP', () => {
             const context = `${command} from ${from} (everPaged ${model.everPaged}, identity ${model.identityVerified}, holder ${model.blockerHolds})`;
             if (refusal !== null) {
               assertRefusal(response, 409, refusal, context);
-              assert.equal(snapshot(requestId, blockerId), before, `${context}: a refused call changes nothing`);
+              assert.equal(await requestTablesSnapshot(room.db), before, `${context}: a refused call changes nothing`);
               seenRefusals.add(from === 'no_show' && to === 'reshelved' ? 'no_show>reshelved unpaged' : refusal);
               continue;
             }
@@ -303,10 +293,8 @@ describe('the status machine of a request, over HTTP', () => {
           await settle(requestId);
           await settle(blockerId);
           // A researcher whose ID was checked is replaced, so deliveries without a check keep being tried.
-          const checked = room.db.$client.prepare('select identity_verified_at from users where id = ?').get(researcher.user.id) as {
-            identity_verified_at: number | null;
-          };
-          if (checked.identity_verified_at !== null) researcher = await makePerson(room, 'researcher');
+          const [checked] = await room.db.select({ at: users.identityVerifiedAt }).from(users).where(eq(users.id, researcher.user.id));
+          if (checked?.at != null) researcher = await makePerson(room, 'researcher');
         }
       }),
       { numRuns: 200 },
