@@ -6,6 +6,7 @@ import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/tables.ts';
 import { findUser, type UserRow } from '../accounts/users.ts';
 import { whileUnchanged } from '../caches.ts';
+import { isId } from '../domain/ids.ts';
 import { ApiError, sendApiError } from './errors.ts';
 
 // Who is asking, and whether their role may call the route. A route says who may call it with
@@ -134,6 +135,7 @@ function madeHere(claims: Claims, nowSeconds: number): boolean {
   return (
     typeof claims.sub === 'string' &&
     /^[1-9][0-9]{0,15}$/.test(claims.sub) &&
+    isId(Number(claims.sub)) &&
     Number.isInteger(claims.ver) &&
     typeof claims.iat === 'number' &&
     claims.iat <= nowSeconds + CLOCK_SKEW_SECONDS &&

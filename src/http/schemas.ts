@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type, type TLiteral, type TUnion } from 'typebox';
+import { LARGEST_ID } from '../domain/ids.ts';
 import { ApiError } from './errors.ts';
 
 // Schemas shared by several routes. Each is validation, serialisation and OpenAPI at once.
@@ -12,7 +13,7 @@ export function literals<const T extends readonly string[]>(values: T): TUnion<{
   return Type.Union(values.map((v) => Type.Literal(v))) as never;
 }
 
-export const IdSchema = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+export const IdSchema = Type.Integer({ minimum: 1, maximum: LARGEST_ID });
 
 /**
  * A value or null: the one way to write it. Null comes first: Fastify's Ajv coerces types, and
@@ -77,9 +78,11 @@ export function positionOf<T>(cursor: string | undefined, valid: (position: unkn
 /** The opaque cursor after an item with this id. */
 export const cursorAfter = (id: number) => cursorOf(id);
 
-/** The id a cursor stands after; a cursor this API did not give is a 400. */
-export const afterCursor = (cursor: string | undefined): number | undefined =>
-  positionOf(cursor, (after): after is number => Number.isSafeInteger(after) && (after as number) >= 0);
+/** The id a cursor stands after (one past every id stands after the last); a cursor this API did not give is a 400. */
+export function afterCursor(cursor: string | undefined): number | undefined {
+  const after = positionOf(cursor, (position): position is number => Number.isSafeInteger(position) && (position as number) >= 0);
+  return after === undefined ? undefined : Math.min(after, LARGEST_ID);
+}
 
 /** A page of `limit` items asked for as `limit + 1`: the extra one says whether there is a next page. */
 export function page<T extends { id: number }, V>(rows: T[], limit: number, view: (row: T) => V) {

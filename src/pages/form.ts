@@ -1,5 +1,6 @@
 import { Type, type TProperties } from 'typebox';
 import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN } from '../accounts/secrets.ts';
+import { isId } from '../domain/ids.ts';
 
 // The kit for the pages' forms: one schema for what a form may send, and the problems of what a
 // person typed, said the same way on every page (the limits are the API's own constants).
@@ -33,7 +34,7 @@ export const IdList = Type.Optional(Type.Array(IdText, { maxItems: 200 }));
 export function idOf(text: string | undefined): number | undefined {
   if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
   const id = Number(text);
-  return Number.isSafeInteger(id) ? id : undefined;
+  return isId(id) ? id : undefined;
 }
 
 /** The ids of a list, each once; `undefined` when any of them is not an id (a tampered form). */

@@ -19,7 +19,7 @@ import { eventsOf, findRequest, listRequests } from '../requests/store.ts';
 import { attempt, pageRenderer, pathOnThisSite, seeOther, type PageOptions } from './kit.ts';
 import { callSlipsPdf, papers } from './staff/call-slips.ts';
 import { deskHref, deskRow, documentChoices, pagingSheet, researcherLook, researcherLookup, researchersMatching } from './staff/rows.ts';
-import { FormBody, FormText, hidden } from './form.ts';
+import { FormBody, FormText, hidden, idOf } from './form.ts';
 import { NoteFormBody, noteForm, noteFromForm, notedNotice, notesByRequest, type NoteDraft } from './request-notes.ts';
 
 // The paging staff's pages: the day's sheet in walking order with one form per row, a printable
@@ -174,8 +174,8 @@ export const staffPages: FastifyPluginAsyncTypebox<PageOptions> = async (app, { 
    */
   const showAgain = (request: FastifyRequest, reply: FastifyReply, back: string | undefined, date: IsoDate | undefined, extra: Extra) => {
     const target = sitePage(back, '/paging');
-    const requestPage = /^\/desk\/requests\/(\d{1,15})$/.exec(target.pathname);
-    if (requestPage) return showRequest(request, reply, Number(requestPage[1]), extra);
+    const requestPage = idOf(/^\/desk\/requests\/(\d{1,15})$/.exec(target.pathname)?.[1]);
+    if (requestPage !== undefined) return showRequest(request, reply, requestPage, extra);
     if (target.pathname === '/desk') return showDesk(request, reply, target.searchParams.get('q') ?? undefined, extra);
     const day = date ?? target.searchParams.get('date') ?? today();
     return showSheet(request, reply, /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : today(), extra);
