@@ -35,6 +35,7 @@ import { accessCheckPlugin } from './http/auth.ts';
 import { registerDocsAndHeaders } from './http/docs.ts';
 import { ApiError, frameworkError, registerErrorHandling } from './http/errors.ts';
 import { resolveJwtSecret } from './accounts/jwt-secret.ts';
+import { refuseNulCharacters } from './http/nul-characters.ts';
 import { OneLinePerRequest } from './http/request-log.ts';
 import { errorResponses } from './http/schemas.ts';
 import type { RedisProbe } from './redis.ts';
@@ -75,6 +76,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     done();
   });
   registerErrorHandling(app);
+  refuseNulCharacters(app);
   // A route with path parameters can also be refused by the router itself: a parameter longer
   // than it takes is 414 (see frameworkError). Documented here for every such route at once.
   app.addHook('onRoute', (route) => {
