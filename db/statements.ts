@@ -166,6 +166,19 @@ export const INTEGERS_OF_JSON = onPostgres
   : '(select value from json_each(?))';
 
 /**
+ * On PostgreSQL, the rows of `table` with these ids locked until the transaction ends, in id order
+ * (two transactions locking the same rows cannot wait for each other). For a rule over several rows
+ * that no constraint can hold (a researcher's requests of a day against the daily limit, a box's
+ * holders over the days of a hold): transactions deciding it for the same rows take turns, and the
+ * second, reading after the first commits, sees what it wrote (READ COMMITTED reads afresh at each
+ * statement). SQLite's one writer already makes every transaction take its turn.
+ */
+export async function takeTurnsOn(tx: Writer, table: 'containers' | 'users', ids: readonly number[]): Promise<void> {
+  if (!onPostgres || ids.length === 0) return;
+  await statement(tx, `select id from ${table} where id in ${INTEGERS_OF_JSON} order by id for update`).rows(JSON.stringify(ids));
+}
+
+/**
  * An instant as the raw value of a statement or a raw placeholder (which no column maps):
  * milliseconds on SQLite, whose instants are stored so, a Date for PostgreSQL's timestamptz.
  */

@@ -1,8 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { oneOf, requests } from '../../db/tables.ts';
 import type { Writer } from '../../db/transactions.ts';
-import { onPostgres } from '../../db/engine.ts';
-import { integersOf, INTEGERS_OF_JSON, prepared, statement } from '../../db/statements.ts';
+import { integersOf, prepared, takeTurnsOn } from '../../db/statements.ts';
 import { addDays, type IsoDate } from '../domain/calendar.ts';
 import { heldStatuses, holdingStatuses } from '../domain/request-status.ts';
 
@@ -19,23 +18,13 @@ import { heldStatuses, holdingStatuses } from '../domain/request-status.ts';
 export const holdsThatDay = (date: SQL) => sql`${requests.visitDate} = ${date} and ${oneOf(requests.status, [...holdingStatuses, 'on_hold'])}`;
 export const holdRunsOver = (date: SQL) => sql`${requests.holdUntil} >= ${date} and ${requests.visitDate} <= ${date} and ${oneOf(requests.status, heldStatuses)}`;
 
-/**
- * On PostgreSQL, the boxes' rows locked until the transaction ends, in id order. Who holds a box is
- * decided over days no unique index covers (a hold runs from its visit to `holdUntil`), so two
- * transactions deciding for one box take turns here, and the second, asking after the first has
- * committed, reads what it wrote (READ COMMITTED reads afresh at each statement). Without it a hold
- * and a request for a day it covers could both find the box free. SQLite's one writer already
- * makes them take turns.
- */
-async function takeTurnsOn(tx: Writer, containerIds: readonly number[]): Promise<void> {
-  if (!onPostgres) return;
-  await statement(tx, `select id from containers where id in ${INTEGERS_OF_JSON} order by id for update`).rows(JSON.stringify(containerIds));
-}
-
 /** The wanted containers someone holds on `date` (a researcher or a class session), with the request that holds each. */
 export async function holdersOn(tx: Writer, containerIds: readonly number[], date: IsoDate): Promise<Map<number, { requestId: number; researcherId: number | null }>> {
   if (containerIds.length === 0) return new Map();
-  await takeTurnsOn(tx, containerIds);
+  // Who holds a box is decided over days no unique index covers (a hold runs from its visit to
+  // `holdUntil`): on PostgreSQL, decisions for one box take turns (a hold and a request for a day
+  // it covers would otherwise both find the box free).
+  await takeTurnsOn(tx, 'containers', containerIds);
   const rows = await prepared(tx, 'holdersOn', () => {
     const day = sql`${sql.placeholder('date')}`;
     const holders = (holds: SQL) =>
@@ -61,7 +50,7 @@ export const heldByAnother = async (tx: Writer, containerId: number, date: IsoDa
  * next day).
  */
 export async function firstDayTaken(tx: Writer, containerId: number, from: IsoDate, to: IsoDate, exceptId: number): Promise<IsoDate | undefined> {
-  await takeTurnsOn(tx, [containerId]);
+  await takeTurnsOn(tx, 'containers', [containerId]);
   const row = await prepared(tx, 'firstDayTaken', () =>
     tx
       .select({ day: sql<IsoDate>`min(case when ${requests.visitDate} > ${sql.placeholder('from')} then ${requests.visitDate} else ${sql.placeholder('after')} end)` })

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { prepared } from '../../db/statements.ts';
+import { prepared, takeTurnsOn } from '../../db/statements.ts';
 import { requests } from '../../db/tables.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { roomDay } from '../calendar/store.ts';
@@ -118,7 +118,10 @@ export function submissionWork(ctx: RequestsContext, { researcher, staff, overri
     const withdrawn = withdrawnRefusal(byId.filter((c) => c.withdrawn).map((c) => c.label));
     if (withdrawn) throw withdrawn;
 
-    // This researcher's active requests that day; then, in each room, its own daily limit.
+    // This researcher's active requests that day; then, in each room, its own daily limit. On
+    // PostgreSQL one researcher's submissions take turns here, or two at once would each count
+    // the requests before the other's.
+    await takeTurnsOn(tx, 'users', [researcher.id]);
     const mine = await mineThatDay(tx).rows({ researcherId: researcher.id, visitDate });
     const duplicate = duplicateRefusal(visitDate, byId.filter((c) => mine.some((r) => r.containerId === c.id)).map((c) => c.label));
     if (duplicate) throw duplicate;

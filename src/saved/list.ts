@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { collections, savedItems } from '../../db/tables.ts';
+import { takeTurnsOn } from '../../db/statements.ts';
 import { commit, commitTogether, type Writer } from '../../db/transactions.ts';
 import type { UserRow } from '../accounts/users.ts';
 import { withdrawnRefusal } from '../domain/booking-rules.ts';
@@ -166,6 +167,9 @@ export async function removeSaved(db: Database, researcher: UserRow, id: number)
  */
 export function submitSaved(ctx: RequestsContext, researcher: UserRow, asked: { visitDate: IsoDate; ids?: readonly number[] | undefined }, clock: Clock): Promise<RequestRow[]> {
   return commitTogether(ctx.db, async (tx) => {
+    // The researcher's turn before the list is read (PostgreSQL; SQLite's writer is one already):
+    // the same list submitted twice at once is submitted once, and the second finds it empty.
+    await takeTurnsOn(tx, 'users', [researcher.id]);
     const mine = await tx
       .select({ id: savedItems.id, containerId: savedItems.containerId, componentId: savedItems.componentId })
       .from(savedItems)
