@@ -53,8 +53,13 @@ async function checkAndChangePassword(ctx: AccountsContext, user: UserRow, curre
 }
 
 /** Sends a reset link to the address if it has an account; answers the same either way. */
-export async function requestPasswordReset(ctx: AccountsContext, email: string, origin: Origin): Promise<void> {
+export function requestPasswordReset(ctx: AccountsContext, email: string, origin: Origin): Promise<void> {
   const address = normaliseEmail(email);
+  // One address's resets in turn, as its registrations: each counts those before it.
+  return oneAtATime(address, () => resetOf(ctx, address, origin));
+}
+
+async function resetOf(ctx: AccountsContext, address: string, origin: Origin): Promise<void> {
   await assertUnderLimit(ctx.db, { email: address }, ['password_reset_requested'], { max: RESETS_PER_ADDRESS_PER_HOUR, windowMs: HOUR, now: origin.now });
   const { token, tokenHash } = newToken();
   await commit(ctx.db, async (tx) => {
