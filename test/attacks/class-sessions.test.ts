@@ -8,7 +8,6 @@ import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { DomainDigest } from '../fuzz/invariants.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // Attacks on the class-session routes: a researcher reaching a class's requests, fields a booking
 // must not take (mass assignment), a forged instructor address, markup in what staff type. The role

@@ -6,7 +6,6 @@ import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { DomainDigest } from '../fuzz/invariants.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // Attacks on the forms and pages of issue 16: notes on requests (the desk's and the curator's note
 // forms, the researcher's request page), the desk's requests on a researcher's behalf, and the

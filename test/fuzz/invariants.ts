@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import type Sqlite from 'better-sqlite3';
 import type { Database } from '../../db/client.ts';
+import { onPostgres } from '../../db/engine.ts';
+import { statement } from '../../db/statements.ts';
 import { everyRowOf, everyTable } from '../helpers/stored-rows.ts';
 
 // What holds for every answer, whatever was asked (docs/api.md, Errors): never a 5xx; every error in
@@ -22,6 +23,7 @@ const LEAKS: { what: string; pattern: RegExp; echoable: boolean }[] = [
   { what: 'a password hash', pattern: /\$argon2/, echoable: false },
   { what: 'a stack trace', pattern: /\n\s+at [\w.<>[\] ]+ \(|\bat (?:async )?\S+ \((?:file|node):|\.(?:ts|js|mjs|cjs):\d+:\d+/, echoable: true },
   { what: 'an SQLite error', pattern: /SQLITE_[A-Z]+|SqliteError|better-sqlite3|no such (?:table|column)|syntax error|constraint failed/i, echoable: true },
+  { what: 'a PostgreSQL error', pattern: /duplicate key value|violates (?:unique|foreign key|check|not-null|exclusion) constraint|relation "\w+" does not exist|invalid input syntax for type|DatabaseError|SQLSTATE/i, echoable: true },
   { what: 'an SQL fragment', pattern: /\b(?:select\s+[\w*"`., ]+\s+from|insert\s+into|update\s+"?\w+"?\s+set|delete\s+from)\b/i, echoable: true },
   { what: 'a column name', pattern: /\b(?:password_hash|token_hash|token_version|researcher_id|email_verified_at)\b/, echoable: true },
 ];
@@ -72,23 +74,33 @@ const NOT_DOMAIN = new Set(['security_events', '__drizzle_migrations']);
  * one connection; db/client.ts).
  */
 export class DomainDigest {
-  private readonly changes;
-  private cached: { changes: number; digest: string; perTable: Map<string, string> } | undefined;
+  private cached: { changes: number | undefined; digest: string; perTable: Map<string, string> } | undefined;
 
   private constructor(
-    db: Database,
     private readonly tables: string[],
-    private readonly reads: Map<string, Sqlite.Statement>,
-  ) {
-    this.changes = db.$writer.$client.prepare('select total_changes() as n').pluck();
-  }
+    private readonly reads: Map<string, () => Promise<unknown[]>>,
+    private readonly changes: () => number | undefined,
+  ) {}
 
-  /** The digest of a SQLite database's domain tables. */
+  /** The digest of a database's domain tables. */
   static async of(db: Database): Promise<DomainDigest> {
     const tables = (await everyTable(db)).filter((name) => !NOT_DOMAIN.has(name));
-    const reads = new Map<string, Sqlite.Statement>();
-    for (const name of tables) reads.set(name, db.$client.prepare(await everyRowOf(db, name)).raw());
-    return new DomainDigest(db, tables, reads);
+    const reads = new Map<string, () => Promise<unknown[]>>();
+    for (const name of tables) {
+      const text = await everyRowOf(db, name);
+      if (onPostgres) {
+        const read = statement(db, text);
+        reads.set(name, () => read.rows());
+      } else {
+        const read = db.$client.prepare(text).raw();
+        reads.set(name, async () => read.all());
+      }
+    }
+    // SQLite counts the rows this process's connections changed: the same count, the same rows,
+    // and nothing to read. PostgreSQL's counts come late (its statistics): it reads every time.
+    if (onPostgres) return new DomainDigest(tables, reads, () => undefined);
+    const changes = db.$writer.$client.prepare('select total_changes() as n').pluck();
+    return new DomainDigest(tables, reads, () => changes.get() as number);
   }
 
   /** The tables it covers. */
@@ -96,11 +108,11 @@ export class DomainDigest {
     return this.tables;
   }
 
-  private compute(): { digest: string; perTable: Map<string, string> } {
+  private async compute(): Promise<{ digest: string; perTable: Map<string, string> }> {
     const perTable = new Map<string, string>();
     const all = createHash('sha256');
     for (const [name, read] of this.reads) {
-      const rows = read.all();
+      const rows = await read();
       const digest = createHash('sha256').update(JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v))).digest('hex');
       perTable.set(name, `${rows.length}:${digest}`);
       all.update(`${name}=${digest};`);
@@ -109,24 +121,24 @@ export class DomainDigest {
   }
 
   /** The digest now, with the per-table digests (row count and hash) to say what changed. */
-  now(): { digest: string; perTable: Map<string, string> } {
-    const changes = this.changes.get() as number;
-    if (this.cached?.changes !== changes) this.cached = { changes, ...this.compute() };
+  async now(): Promise<{ digest: string; perTable: Map<string, string> }> {
+    const changes = this.changes();
+    if (changes === undefined || this.cached?.changes !== changes) this.cached = { changes, ...(await this.compute()) };
     return this.cached;
   }
 
   /** A refusal (a 4xx) changed no domain data since `before`, or the assertion says which tables it changed. */
-  assertRefusalChangedNothing(before: { digest: string; perTable: Map<string, string> }, status: number, context: string): void {
+  async assertRefusalChangedNothing(before: { digest: string; perTable: Map<string, string> }, status: number, context: string): Promise<void> {
     if (status < 400 || status >= 500) return;
-    const afterwards = this.now();
+    const afterwards = await this.now();
     assert.equal(afterwards.digest, before.digest, `${context}\n→ a ${status} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
   }
 
   /** Runs `attempt` and checks that no domain data changed, whatever it answered; its answer. */
   async unchangedBy<Answer extends { statusCode: number }>(attempt: () => Promise<Answer>, context: string): Promise<Answer> {
-    const before = this.now();
+    const before = await this.now();
     const answer = await attempt();
-    const afterwards = this.now();
+    const afterwards = await this.now();
     assert.equal(afterwards.digest, before.digest, `${context}: ${answer.statusCode} changed ${DomainDigest.changed(before, afterwards).join(', ')}`);
     return answer;
   }

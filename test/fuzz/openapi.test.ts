@@ -298,7 +298,7 @@ async function runCase(op: Operation, c: FuzzCase): Promise<void> {
   };
   const context = describeCase(op, c, url, authorization);
 
-  const before = digest.now();
+  const before = await digest.now();
   const started = performance.now();
   watchdog.busy(context);
   const response: LightMyRequestResponse = await asUser(room.app, undefined, options);
@@ -315,7 +315,7 @@ async function runCase(op: Operation, c: FuzzCase): Promise<void> {
 
   try {
     assertSoundAnswer(response, context, `${url}\n${c.payload ?? ''}\n${authorization ?? ''}`);
-    digest.assertRefusalChangedNothing(before, response.statusCode, `${context}: ${response.body.slice(0, 300)}`);
+    await digest.assertRefusalChangedNothing(before, response.statusCode, `${context}: ${response.body.slice(0, 300)}`);
   } finally {
     await fuzzing.restore();
   }
@@ -333,11 +333,11 @@ before(async () => {
   operations = operationsOf(document.json()).filter((op) => ONLY.test(`${op.method} ${op.path}`));
   digest = await DomainDigest.of(room.db);
   // The digest sees a change to a domain table, and sees it undone.
-  const untouched = digest.now().digest;
+  const untouched = (await digest.now()).digest;
   room.db.$writer.$client.prepare("insert into closures (date, reason) values ('1900-01-01', 'digest check')").run();
-  assert.notEqual(digest.now().digest, untouched, 'the digest sees a new row');
+  assert.notEqual((await digest.now()).digest, untouched, 'the digest sees a new row');
   room.db.$writer.$client.prepare("delete from closures where date = '1900-01-01'").run();
-  assert.equal(digest.now().digest, untouched, 'and sees it gone');
+  assert.equal((await digest.now()).digest, untouched, 'and sees it gone');
   watchdog = startWatchdog(CASE_LIMIT_MS);
 });
 after(async () => {

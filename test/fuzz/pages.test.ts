@@ -103,7 +103,7 @@ async function runCase(route: DeclaredRoute, c: PageCase): Promise<void> {
   const target = `${url}${query ? `?${query}` : ''}`;
   const context = `${route.method} ${target.slice(0, 300)} [${c.kind}, CSRF ${c.csrf}] as ${c.caller === 'none' ? 'no one' : `a ${c.caller}`}${post ? `, form ${form.slice(0, 300)}` : ''}`;
 
-  const before = digest.now();
+  const before = await digest.now();
   watchdog.busy(context);
   const response: LightMyRequestResponse = await room.app.inject({
     method: route.method as HTTPMethods,
@@ -118,7 +118,7 @@ async function runCase(route: DeclaredRoute, c: PageCase): Promise<void> {
     // A page may show back what was typed (a form filled in again): the values as sent count as the request's text.
     const leak = leakIn(response.body, `${target}\n${form}\n${JSON.stringify(c)}`, response.statusCode);
     assert.equal(leak, undefined, `${context}\n→ ${response.statusCode} carries ${leak}: ${response.body.slice(0, 500)}`);
-    digest.assertRefusalChangedNothing(before, response.statusCode, context);
+    await digest.assertRefusalChangedNothing(before, response.statusCode, context);
   } finally {
     await fuzzing.restore();
   }

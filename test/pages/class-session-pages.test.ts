@@ -7,7 +7,6 @@ import { makePerson, type Person } from '../helpers/people.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { DomainDigest } from '../fuzz/invariants.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // The desk's page of class sessions, on Thanksgiving morning 2026 (Thursday 26 November): the
 // room's class notice is five business days, so the first class date is Thursday 3 December.
