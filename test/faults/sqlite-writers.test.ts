@@ -40,7 +40,7 @@ describe('four processes writing one SQLite file', () => {
     const httpResearchers = await makeResearchers(file.db, file.config, HTTP_RESEARCHERS, 'http');
     const writerResearchers = await makeResearchers(file.db, file.config, WRITERS * RESEARCHERS_PER_WRITER, 'child');
     const dates = await visitDates(file.db, file.config);
-    const containers = openContainerIds(file.db);
+    const containers = await openContainerIds(file.db);
     await closeDatabase(file.db);
     const server = await startServer({ DATABASE_PATH: file.path, QUEUE_PREFIX: file.config.queuePrefix });
     const writers = Array.from({ length: WRITERS }, (_, w) =>
