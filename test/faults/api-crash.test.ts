@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
 import { onPostgres } from '../../db/engine.ts';
-import { requestEvents, requests } from '../../db/tables.ts';
 import {
   callJson,
   checkFile,
@@ -10,10 +9,11 @@ import {
   makeResearchers,
   nthBooking,
   openContainerIds,
-  requestIdsInSubmittedMails,
+  assertAcknowledgedKept,
   sleep,
   startServer,
   visitDates,
+  type Acknowledged,
   type Answer,
 } from '../helpers/fault-kit.ts';
 
@@ -23,12 +23,6 @@ import {
 
 const RESEARCHERS = 40;
 const ACKS_BEFORE_KILL = 150;
-
-interface Acknowledged {
-  id: number;
-  researcherId: number;
-  status: string;
-}
 
 describe('kill -9 of the API during a burst of writes', () => {
   it('every 201 survives with its events and outbox row, integrity_check is ok, and the server starts again on the file', { timeout: 60_000 }, async (t) => {
@@ -78,27 +72,8 @@ describe('kill -9 of the API during a burst of writes', () => {
       if (!onPostgres) assert.deepEqual(checkFile(file.path), { integrity: 'ok', foreignKeyViolations: 0 });
       const db = await openConfiguredDatabase(file.config);
       try {
-        const stored = new Map(
-          (await db.select({ id: requests.id, researcherId: requests.researcherId, status: requests.status }).from(requests)).map((r) => [r.id, r]),
-        );
-        const events = new Map(
-          (await db.select({ id: requestEvents.requestId, fromStatus: requestEvents.fromStatus, toStatus: requestEvents.toStatus }).from(requestEvents)).map((e) => [e.id, e]),
-        );
-        const mailed = await requestIdsInSubmittedMails(db);
-
-        const missing = acknowledged.filter((a) => stored.get(a.id)?.researcherId !== a.researcherId || stored.get(a.id)?.status !== a.status);
-        assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged requests are missing or differ`);
-        const withoutEvent = acknowledged.filter((a) => events.get(a.id)?.toStatus !== a.status || events.get(a.id)?.fromStatus !== null);
-        assert.deepEqual(withoutEvent, [], 'each acknowledged request has its creation event');
-        const withoutMail = acknowledged.filter((a) => !mailed.has(a.id));
-        assert.deepEqual(withoutMail, [], "each acknowledged request is in its researcher's requests-submitted mail");
-        // Nothing half-written either: whatever committed, acknowledged or not, committed whole.
-        const partial = [...stored.keys()].filter((id) => !events.has(id) || !mailed.has(id));
-        assert.deepEqual(partial, [], 'no stored request lacks its event or its mail');
-        assert.ok(stored.size >= acknowledged.length);
-        t.diagnostic(
-          `${acknowledged.length} requests acknowledged, ${inFlightAtKill} in flight at the kill; ${stored.size} stored (${stored.size - acknowledged.length} committed but never answered)`,
-        );
+        const stored = await assertAcknowledgedKept(db, acknowledged);
+        t.diagnostic(`${acknowledged.length} requests acknowledged, ${inFlightAtKill} in flight at the kill; ${stored} stored (${stored - acknowledged.length} committed but never answered)`);
       } finally {
         await closeDatabase(db);
       }

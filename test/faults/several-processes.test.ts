@@ -2,18 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
-import { outbox, requestEvents, requests } from '../../db/tables.ts';
+import { outbox } from '../../db/tables.ts';
 import { runScript, type Child } from '../helpers/child.ts';
 import {
+  assertAcknowledgedKept,
   callJson,
   freshDatabase,
   makeResearchers,
   nthBooking,
   openContainerIds,
-  requestIdsInSubmittedMails,
   sleep,
   startServer,
   visitDates,
+  type Acknowledged,
   type Researcher,
   type ServerChild,
 } from '../helpers/fault-kit.ts';
@@ -93,7 +94,7 @@ describe('two API processes and two workers on one database', () => {
       }
 
       // A burst through both APIs; one of them is killed with SIGKILL in the middle of it.
-      const acknowledged: { id: number; researcherId: number; status: string }[] = [];
+      const acknowledged: Acknowledged[] = [];
       let killed = false;
       let stop = false;
       let afterKill = 0;
@@ -124,12 +125,7 @@ describe('two API processes and two workers on one database', () => {
 
       const db = await openConfiguredDatabase(file.config);
       try {
-        const stored = new Map((await db.select({ id: requests.id, researcherId: requests.researcherId, status: requests.status }).from(requests)).map((r) => [r.id, r]));
-        const lost = acknowledged.filter((a) => stored.get(a.id)?.researcherId !== a.researcherId || stored.get(a.id)?.status !== a.status);
-        assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged requests are missing or differ`);
-        const withEvents = new Set((await db.select({ id: requestEvents.requestId }).from(requestEvents)).map((e) => e.id));
-        const mailed = await requestIdsInSubmittedMails(db);
-        assert.deepEqual([...stored.keys()].filter((id) => !withEvents.has(id) || !mailed.has(id)), [], 'every stored request has its event and its mail');
+        await assertAcknowledgedKept(db, acknowledged);
 
         // The two workers share the mail out: everything in the outbox is sent, each message once.
         await untilOutboxDone(db, 60_000);

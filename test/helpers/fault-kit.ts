@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { asc, eq } from 'drizzle-orm';
 import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
-import { containers } from '../../db/tables.ts';
+import { containers, requestEvents, requests } from '../../db/tables.ts';
 import { seedDatabase } from '../../db/seed/index.ts';
 import { createAccount } from '../../src/accounts/staff.ts';
 import { closuresFrom } from '../../src/calendar/store.ts';
@@ -214,6 +215,37 @@ export async function requestIdsInSubmittedMails(db: Database): Promise<Set<numb
     for (const c of (mail.data as { containers: { requestId: number }[] }).containers) ids.add(c.requestId);
   }
   return ids;
+}
+
+/** A request a server answered 201 for: what it said it stored. */
+export interface Acknowledged {
+  id: number;
+  researcherId: number;
+  status: string;
+}
+
+/**
+ * Every acknowledged request is stored as it was answered, with its creation event and its
+ * researcher's requests-submitted mail; and whatever committed, acknowledged or not, committed
+ * whole. How many requests the database holds.
+ */
+export async function assertAcknowledgedKept(db: Database, acknowledged: readonly Acknowledged[]): Promise<number> {
+  const stored = new Map((await db.select({ id: requests.id, researcherId: requests.researcherId, status: requests.status }).from(requests)).map((r) => [r.id, r]));
+  // Each request's first event: its creation.
+  const events = new Map<number, { fromStatus: string | null; toStatus: string }>();
+  for (const e of await db.select({ id: requestEvents.requestId, fromStatus: requestEvents.fromStatus, toStatus: requestEvents.toStatus }).from(requestEvents).orderBy(asc(requestEvents.id))) {
+    if (!events.has(e.id)) events.set(e.id, e);
+  }
+  const mailed = await requestIdsInSubmittedMails(db);
+  const missing = acknowledged.filter((a) => stored.get(a.id)?.researcherId !== a.researcherId || stored.get(a.id)?.status !== a.status);
+  assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged requests are missing or differ`);
+  const withoutEvent = acknowledged.filter((a) => events.get(a.id)?.toStatus !== a.status || events.get(a.id)?.fromStatus !== null);
+  assert.deepEqual(withoutEvent, [], 'each acknowledged request has its creation event');
+  const withoutMail = acknowledged.filter((a) => !mailed.has(a.id));
+  assert.deepEqual(withoutMail, [], "each acknowledged request is in its researcher's requests-submitted mail");
+  const partial = [...stored.keys()].filter((id) => !events.has(id) || !mailed.has(id));
+  assert.deepEqual(partial, [], 'no stored request lacks its event or its mail');
+  return stored.size;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
