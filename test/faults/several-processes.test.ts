@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
 import { outbox } from '../../db/tables.ts';
 import { runScript, type Child } from '../helpers/child.ts';
 import {
@@ -123,22 +122,18 @@ describe('two API processes and two workers on one database', () => {
       await Promise.all(burst);
       assert.ok(afterKill >= 20, `the other API went on answering after the kill (${afterKill} acknowledged)`);
 
-      const db = await openConfiguredDatabase(file.config);
-      try {
-        await assertAcknowledgedKept(db, acknowledged);
+      // The test's own connection, open all along, reads what the processes wrote.
+      await assertAcknowledgedKept(file.db, acknowledged);
 
-        // The two workers share the mail out: everything in the outbox is sent, each message once.
-        await untilOutboxDone(db, 60_000);
-        await sleep(500); // room for a duplicate to show up
-        const mails = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.queue, 'notifications'));
-        const expected = (await Promise.all(mails.map((m) => messageIdOf(db, m.id)))).sort();
-        const counts = smtp.countsByMessageId();
-        assert.deepEqual([...counts.keys()].sort(), expected, 'every mail arrived');
-        assert.deepEqual([...counts].filter(([, n]) => n !== 1), [], 'none twice');
-        t.diagnostic(`${acknowledged.length} requests acknowledged in the burst (${afterKill} after the kill); ${expected.length} mails, each once`);
-      } finally {
-        await closeDatabase(db);
-      }
+      // The two workers share the mail out: everything in the outbox is sent, each message once.
+      await untilOutboxDone(file.db, 60_000);
+      await sleep(500); // room for a duplicate to show up
+      const mails = await file.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.queue, 'notifications'));
+      const expected = (await Promise.all(mails.map((m) => messageIdOf(file.db, m.id)))).sort();
+      const counts = smtp.countsByMessageId();
+      assert.deepEqual([...counts.keys()].sort(), expected, 'every mail arrived');
+      assert.deepEqual([...counts].filter(([, n]) => n !== 1), [], 'none twice');
+      t.diagnostic(`${acknowledged.length} requests acknowledged in the burst (${afterKill} after the kill); ${expected.length} mails, each once`);
     } finally {
       for (const server of servers) await server.stop();
       for (const worker of workers) {
