@@ -48,7 +48,7 @@ export async function postgresDurableInsert(seconds: number) {
 }
 
 /** A bench database moved onto PostgreSQL with db:copy's own code: its env for the servers, and its drop. */
-export async function onPostgres(fixture: Fixture): Promise<Fixture & { drop(): Promise<void> }> {
+export async function copiedToPostgres(fixture: Fixture): Promise<Fixture & { drop(): Promise<void> }> {
   const database = await OwnPostgresDatabase.create();
   const target = await openPostgres(database.url);
   const source = openDatabase(fixture.databasePath);

@@ -11,7 +11,7 @@ import { measureHttp, startServer, CONNECTIONS, type HttpFigures, type Load, typ
 import { describeMachine, foreignCpuMeter, loadAverage, waitForQuiet } from './machine.ts';
 import { mailPipeline, mailRaw } from './mail.ts';
 import { durableInsert } from './sqlite.ts';
-import { onPostgres, postgresDurableInsert } from './postgres.ts';
+import { copiedToPostgres, postgresDurableInsert } from './postgres.ts';
 import { eadBareParse, eadImport, eadRead } from './ead.ts';
 import { describeYear, reportScenarios } from './reports.ts';
 import type { Scenario } from './stats.ts';
@@ -164,7 +164,7 @@ try {
     await inProcess('postgres.durable-insert', () => postgresDurableInsert(SECONDS));
     const source = await buildFixture(mkdtempSync(join(folder, 'postgres-')), { boxes: WRITE_BOXES, pastRequests: 0 });
     for (const processes of [1, 2, 4]) {
-      const database = await onPostgres(source);
+      const database = await copiedToPostgres(source);
       try {
         await http(`write.requests.postgres.${processes}`, 'write.requests', database, submissions(database), { processes });
       } finally {
