@@ -5,10 +5,11 @@ import { requestsContext } from '../../src/requests/moves.ts';
 import { submitRequests } from '../../src/requests/submit.ts';
 
 // A second process submitting requests straight to the same database as a running server, for
-// the waiting-list concurrency test. Environment: DATABASE_PATH (and DATABASE_URL on PostgreSQL); RESEARCHER_IDS (comma-separated
-// user ids); VISIT_DATE; CONTAINER_ID; CLOCK_OFFSET_MS (added to the system clock, so this
-// process's "now" is the server's). Prints `ready` once the database is open, waits for SIGUSR2,
-// submits one request per researcher as fast as it can, then prints one JSON line of outcomes.
+// the waiting-list concurrency test. Environment: DATABASE_PATH (and DATABASE_URL on PostgreSQL);
+// RESEARCHER_IDS (comma-separated user ids); VISIT_DATE; CONTAINER_ID; CLOCK_OFFSET_MS (added to
+// the system clock, so this process's "now" is the server's). Prints `ready` once the database is
+// open, waits for SIGUSR2, submits one request per researcher as fast as it can, then prints one
+// JSON line of outcomes.
 
 const env = process.env;
 const required = (name: string): string => {
