@@ -680,6 +680,12 @@ describe('API8:2023 Security Misconfiguration', () => {
     const named = await call(alice.token, { method: 'PATCH', url: '/api/v1/me', payload: { name: "Robert'); DROP TABLE users; --" } });
     assert.equal(named.statusCode, 200);
     assert.equal((named.json() as { name: string }).name, "Robert'); DROP TABLE users; --");
+    // A NUL character in a JSON body's text or in one of its keys is refused, and stores nothing.
+    for (const payload of [{ name: 'Ro\u0000bert' }, { visitDate: openDays[13], containerIds: [2], note: 'before\u0000after' }, { 'visit\u0000Date': openDays[13], containerIds: [2] }]) {
+      const url = 'name' in payload ? '/api/v1/me' : '/api/v1/requests';
+      const refused = await digest.unchangedBy(() => call(alice.token, { method: 'name' in payload ? 'PATCH' : 'POST', url, payload }), `NUL in ${JSON.stringify(payload)}`);
+      assertRefusal(refused, 400, 'FST_ERR_VALIDATION', `NUL in ${JSON.stringify(payload)}`);
+    }
     const countsAfter = await tableCounts();
     assert.deepEqual(countsAfter, countsBefore, 'no table lost or gained rows');
   });
