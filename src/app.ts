@@ -37,6 +37,7 @@ import { ApiError, frameworkError, registerErrorHandling } from './http/errors.t
 import { resolveJwtSecret } from './accounts/jwt-secret.ts';
 import { refuseNulCharacters } from './http/nul-characters.ts';
 import { OneLinePerRequest } from './http/request-log.ts';
+import { compiledWhenFirstUsed } from './http/schema-compilers.ts';
 import { errorResponses } from './http/schemas.ts';
 import type { RedisProbe } from './redis.ts';
 import { requestStarted } from './caches.ts';
@@ -68,6 +69,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     trustProxy: typeof config.trustProxy === 'number' ? trustedHops(config.trustProxy) : config.trustProxy,
     frameworkErrors: frameworkError,
     logController: new OneLinePerRequest(),
+    schemaController: compiledWhenFirstUsed,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Reads of this request may share one look at whether the database changed (src/caches.ts).
