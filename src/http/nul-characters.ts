@@ -3,9 +3,8 @@ import { ApiError } from './errors.ts';
 
 // No text the reading room keeps or looks for holds a NUL character: PostgreSQL's text cannot hold
 // one (it refuses the query), XML cannot, and no name, note or call number needs one. The API
-// refuses it at the door, on both engines alike, with the part of the request that held it. (The
-// pages do not yet: a page's form with one lands where the page sends it on SQLite, and is a 500
-// on PostgreSQL where it reaches a query.)
+// refuses it at the door, on both engines alike, with the part of the request that held it, and so
+// do the pages (src/pages/index.ts), whose links and forms declare no schema.
 
 const holdsNul = (value: unknown): boolean => {
   if (typeof value === 'string') return value.includes('\u0000');
@@ -36,4 +35,9 @@ export function refuseNulCharacters(app: FastifyInstance): void {
       if (declared !== undefined && holdsNul(value)) throw new ApiError(400, 'FST_ERR_VALIDATION', `${part} holds a NUL character (\\u0000), which no text here may hold.`);
     }
   });
+}
+
+/** Whether a page's link or form holds a NUL character anywhere: its query, its path or its form. */
+export function pageInputHoldsNul(request: FastifyRequest): boolean {
+  return holdsNul(request.query) || holdsNul(request.params) || (textBody(request) && holdsNul(request.body));
 }

@@ -1,6 +1,7 @@
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
+import { pageInputHoldsNul } from '../http/nul-characters.ts';
 import { accountPages } from './account-pages.ts';
 import { adminPages } from './admin-pages.ts';
 import { readingRoomAdminPages } from './reading-room-admin-pages.ts';
@@ -17,7 +18,7 @@ import { roomDeskPages } from './room-desk-pages.ts';
 import { staffPages } from './staff-pages.ts';
 import { visitPages } from './visit-pages.ts';
 import { pageAssets } from './assets.ts';
-import type { PageOptions } from './kit.ts';
+import { renderPage, type PageOptions } from './kit.ts';
 import { cookiesSecure } from './session.ts';
 import { sessionPages } from './session-pages.ts';
 
@@ -30,6 +31,13 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
   await app.register(formbody);
   await app.register(csrf, {
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: cookiesSecure(options.config.publicUrl) },
+  });
+  // A link or form holding a NUL character is refused before any page reads it, as the API refuses
+  // one (src/http/nul-characters.ts): no text here can hold it, and PostgreSQL cannot store it.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!pageInputHoldsNul(request)) return;
+    const message = 'This link or form holds a NUL character, which no text here may hold. Go back and type it again.';
+    return renderPage(request, reply, options.config, options.clock, 'message', { title: 'Not understood', message, problem: true }, 400);
   });
   // Every page route is reached with the browser session, never with a bare API token.
   app.addHook('onRoute', (route) => {
