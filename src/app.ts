@@ -35,7 +35,7 @@ import { accessCheckPlugin } from './http/auth.ts';
 import { registerDocsAndHeaders } from './http/docs.ts';
 import { ApiError, frameworkError, registerErrorHandling } from './http/errors.ts';
 import { resolveJwtSecret } from './accounts/jwt-secret.ts';
-import { refuseNulCharacters } from './http/nul-characters.ts';
+import { refuseUnstorableValues } from './http/unstorable-values.ts';
 import { OneLinePerRequest } from './http/request-log.ts';
 import { compiledWhenFirstUsed } from './http/schema-compilers.ts';
 import { errorResponses } from './http/schemas.ts';
@@ -78,7 +78,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
     done();
   });
   registerErrorHandling(app);
-  refuseNulCharacters(app);
+  refuseUnstorableValues(app);
   // A route with path parameters can also be refused by the router itself: a parameter longer
   // than it takes is 414 (see frameworkError). Documented here for every such route at once.
   app.addHook('onRoute', (route) => {

@@ -1,7 +1,7 @@
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { pageInputHoldsNul } from '../http/nul-characters.ts';
+import { pageInputHoldsNul } from '../http/unstorable-values.ts';
 import { accountPages } from './account-pages.ts';
 import { adminPages } from './admin-pages.ts';
 import { readingRoomAdminPages } from './reading-room-admin-pages.ts';
@@ -33,7 +33,7 @@ export async function pages(app: FastifyInstance, options: PageOptions): Promise
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: cookiesSecure(options.config.publicUrl) },
   });
   // A link or form holding a NUL character is refused before any page reads it, as the API refuses
-  // one (src/http/nul-characters.ts): no text here can hold it, and PostgreSQL cannot store it.
+  // one (src/http/unstorable-values.ts): no text here can hold it, and PostgreSQL cannot store it.
   app.addHook('preHandler', async (request, reply) => {
     if (!pageInputHoldsNul(request)) return;
     const message = 'This link or form holds a NUL character, which no text here may hold. Go back and type it again.';

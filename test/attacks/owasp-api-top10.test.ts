@@ -667,7 +667,7 @@ describe('API8:2023 Security Misconfiguration', () => {
         assert.ok(response.statusCode < 500, `${options.method} ${options.url}: ${response.statusCode}`);
       }
       const byCallNumber = await call(undefined, { method: 'GET', url: `/api/v1/collections?callNumber=${q}` });
-      // No text here holds a NUL character (src/http/nul-characters.ts): asking with one is a 400.
+      // No text here holds a NUL character (src/http/unstorable-values.ts): asking with one is a 400.
       if (p.includes('\u0000')) assertRefusal(byCallNumber, 400, 'FST_ERR_VALIDATION', `callNumber=${JSON.stringify(p)}`);
       else assert.equal((byCallNumber.json() as { items: unknown[] }).items.length, 0, `callNumber=${p} matches no collection`);
     }
@@ -685,6 +685,20 @@ describe('API8:2023 Security Misconfiguration', () => {
       const url = 'name' in payload ? '/api/v1/me' : '/api/v1/requests';
       const refused = await digest.unchangedBy(() => call(alice.token, { method: 'name' in payload ? 'PATCH' : 'POST', url, payload }), `NUL in ${JSON.stringify(payload)}`);
       assertRefusal(refused, 400, 'FST_ERR_VALIDATION', `NUL in ${JSON.stringify(payload)}`);
+    }
+    // An id of Infinity (Ajv coerces "Infinity" and "1e400" in an address, and lets them past a
+    // maximum) is refused as one too large, and changes nothing: on PostgreSQL it reached a query.
+    for (const infinite of ['Infinity', '1e400', '-Infinity']) {
+      const probes: [string, Call][] = [
+        [alice.token, { method: 'GET', url: `/api/v1/requests/${infinite}` }],
+        [alice.token, { method: 'POST', url: `/api/v1/requests/${infinite}/cancel`, payload: {} }],
+        [alice.token, { method: 'GET', url: `/api/v1/closures?readingRoomId=${infinite}` }],
+        [boss.token, { method: 'PATCH', url: `/api/v1/users/${infinite}`, payload: { role: 'staff' } }],
+      ];
+      for (const [token, options] of probes) {
+        const refused = await digest.unchangedBy(() => call(token, options), `${options.method} ${options.url}`);
+        assertRefusal(refused, 400, 'FST_ERR_VALIDATION', `${options.method} ${options.url}`);
+      }
     }
     const countsAfter = await tableCounts();
     assert.deepEqual(countsAfter, countsBefore, 'no table lost or gained rows');
