@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { statement } from '../../db/statements.ts';
 import type { Role } from '../../db/tables.ts';
 import { findUser } from '../../src/accounts/users.ts';
 import { issueToken } from '../../src/http/auth.ts';
@@ -44,11 +45,16 @@ export class FuzzingAccounts {
     for (const role of ROLES) {
       const { user } = this.account(role);
       const snapshot = this.snapshots.get(role);
-      if (snapshot === undefined || this.row(user.id) === snapshot) continue;
+      if (snapshot === undefined || (await this.row(user.id)) === snapshot) continue;
       const was = JSON.parse(snapshot) as Record<string, unknown>;
-      this.room.db.$writer.$client
-        .prepare('update users set role = ?, email = ?, email_verified_at = ?, disabled_at = null, password_hash = ? where id = ?')
-        .run(was.role, was.email, was.email_verified_at, was.password_hash, user.id);
+      // An instant comes back as it was written: SQLite's milliseconds, or PostgreSQL's ISO text of it.
+      await statement(this.room.db.$writer, 'update users set role = ?, email = ?, email_verified_at = ?, disabled_at = null, password_hash = ? where id = ?').write(
+        was.role,
+        was.email,
+        was.email_verified_at,
+        was.password_hash,
+        user.id,
+      );
       await this.keep(role, user.id);
     }
   }
@@ -58,12 +64,10 @@ export class FuzzingAccounts {
     const user = await findUser(this.room.db, id);
     assert.ok(user);
     this.tokens.set(role, issueToken(this.room.app, user).accessToken);
-    this.snapshots.set(role, this.row(id));
+    this.snapshots.set(role, await this.row(id));
   }
 
-  private row(id: number): string {
-    return JSON.stringify(
-      this.room.db.$client.prepare('select role, email, email_verified_at, disabled_at, token_version, password_hash from users where id = ?').get(id),
-    );
+  private async row(id: number): Promise<string> {
+    return JSON.stringify(await statement(this.room.db, 'select role, email, email_verified_at, disabled_at, token_version, password_hash from users where id = ?').first(id));
   }
 }

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { statement } from '../../db/statements.ts';
 import type { Role } from '../../db/tables.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
@@ -13,8 +14,6 @@ import { FuzzingAccounts, ROLES } from './fuzzing-accounts.ts';
 import { assertSoundAnswer, DomainDigest } from './invariants.ts';
 import { startWatchdog, type Watchdog } from './watchdog.ts';
 import { anyString, beyond, boundary, encode, encodeText, extreme, invalid, setToday, valid, type JsonSchema } from './json-schema.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // Every path and method of the OpenAPI document, read at test time (a route added later is fuzzed
 // without anyone remembering to), called with valid, boundary and invalid inputs generated from
@@ -334,9 +333,9 @@ before(async () => {
   digest = await DomainDigest.of(room.db);
   // The digest sees a change to a domain table, and sees it undone.
   const untouched = (await digest.now()).digest;
-  room.db.$writer.$client.prepare("insert into closures (date, reason) values ('1900-01-01', 'digest check')").run();
+  await statement(room.db.$writer, "insert into closures (date, reason) values ('1900-01-01', 'digest check')").write();
   assert.notEqual((await digest.now()).digest, untouched, 'the digest sees a new row');
-  room.db.$writer.$client.prepare("delete from closures where date = '1900-01-01'").run();
+  await statement(room.db.$writer, "delete from closures where date = '1900-01-01'").write();
   assert.equal((await digest.now()).digest, untouched, 'and sees it gone');
   watchdog = startWatchdog(CASE_LIMIT_MS);
 });

@@ -12,8 +12,6 @@ import { DomainDigest, leakIn } from './invariants.ts';
 import { boundary, encode, invalid, setToday, valid, type JsonSchema } from './json-schema.ts';
 import { startWatchdog, type Watchdog } from './watchdog.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
-
 // The routes the OpenAPI fuzzing cannot see: the pages and their form posts (hidden from the
 // document), called as a browser calls them, with valid, boundary and invalid values generated
 // from their own schemas, form-encoded, as every role's signed-in browser (session cookie and CSRF
