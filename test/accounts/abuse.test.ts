@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { asc, count, eq, gt, max } from 'drizzle-orm';
+import { accountTokens, outbox, securityEvents, users } from '../../db/tables.ts';
 import { assertRefusal } from '../helpers/answers.ts';
+import { mailsSince } from '../helpers/outbox-mail.ts';
 import { type Account, bearer, makeAccount, PASSWORD } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // What someone trying to break in, or to break the service, meets on the account routes: limits
 // per address and per IP, an audit trail, no mass assignment, password lengths, and no 5xx or
@@ -39,14 +40,18 @@ async function tokenOf(account: Account, ip?: string): Promise<string> {
 }
 
 /** The link of the latest mail of a kind waiting in the outbox for an address. */
-function queuedToken(email: string, kind: 'verify-email' | 'password-reset'): string {
-  const rows = room.db.$client.prepare('select payload from outbox where job_name = ? order by id').all(kind) as { payload: string }[];
-  const mail = rows.map((r) => JSON.parse(r.payload) as { to: { email: string }; data: { link: string } }).filter((m) => m.to.email === email).at(-1);
+async function queuedToken(email: string, kind: 'verify-email' | 'password-reset'): Promise<string> {
+  const mails = (await mailsSince(room.db, 0)).filter((row) => row.jobName === kind).map((row) => row.mail as unknown as { to: { email: string }; data: { link: string } });
+  const mail = mails.filter((m) => m.to.email === email).at(-1);
   assert.ok(mail, `a ${kind} mail to ${email} is waiting in the outbox`);
   return new URL(mail.data.link).searchParams.get('token') ?? '';
 }
 
-const userRow = (email: string) => room.db.$client.prepare('select * from users where email = ?').get(email) as Record<string, unknown> | undefined;
+const userRow = async (email: string) => (await room.db.select().from(users).where(eq(users.email, email)))[0];
+
+/** The id of the latest security event: "since now" for `eventsSince`. */
+const lastEventId = async () => (await room.db.select({ id: max(securityEvents.id) }).from(securityEvents))[0]?.id ?? 0;
+const eventsSince = (id: number) => room.db.select().from(securityEvents).where(gt(securityEvents.id, id)).orderBy(asc(securityEvents.id));
 
 describe('limits per address (429 RATE_LIMITED)', () => {
   it('after 10 failed logins for one address from one IP in 15 minutes, the 11th from there is 429 even with the right password, the same for an unknown address, and another address is not affected', async () => {
@@ -132,7 +137,7 @@ describe('password changes: wrong current passwords are limited and audited', ()
     const ip = '198.51.100.60';
     const reader = await makeAccount(room.db, 'researcher', { email: 'guessed-at@example.org' });
     const token = await tokenOf(reader, ip);
-    const before = (room.db.$client.prepare('select max(id) as id from security_events').get() as { id: number }).id;
+    const before = await lastEventId();
 
     const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => change(token, `a guess at the password ${i}`, ip)));
     const wrong = answers.filter((r) => r.statusCode === 400);
@@ -153,13 +158,10 @@ describe('password changes: wrong current passwords are limited and audited', ()
       room.setNow(THANKSGIVING_MORNING);
     }
 
-    type Event = { kind: string; actor_id: number; user_id: number; ip: string };
-    const events = (room.db.$client.prepare('select * from security_events where id > ? and user_id = ? order by id').all(before, reader.user.id) as Event[]).filter(
-      (e) => e.kind.startsWith('password_change'),
-    );
+    const events = (await eventsSince(before)).filter((e) => e.userId === reader.user.id && e.kind.startsWith('password_change'));
     assert.equal(events.filter((e) => e.kind === 'password_change_failed').length, wrong.length, 'one record per wrong guess checked');
     assert.equal(events.filter((e) => e.kind === 'password_changed').length, 1, 'and one for the change');
-    for (const e of events) assert.deepEqual({ actor: e.actor_id, ip: e.ip }, { actor: reader.user.id, ip }, e.kind);
+    for (const e of events) assert.deepEqual({ actor: e.actorId, ip: e.ip }, { actor: reader.user.id, ip }, e.kind);
     assert.ok(!JSON.stringify(events).includes('a guess at the password'), 'no guess is written down');
   });
 
@@ -211,7 +213,7 @@ describe('the audit trail', () => {
     const admin = await makeAccount(room.db, 'admin', { email: 'audit-admin@example.org' });
     const staff = await makeAccount(room.db, 'staff', { email: 'audit-staff@example.org' });
     const reader = await makeAccount(room.db, 'researcher', { email: 'audited-reader@example.org' });
-    const before = (room.db.$client.prepare('select max(id) as id from security_events').get() as { id: number }).id;
+    const before = await lastEventId();
 
     assertRefusal(await loginAs(reader.email, 'not the right password', ip), 401, 'INVALID_CREDENTIALS');
     assert.equal((await loginAs(reader.email, reader.password, ip)).statusCode, 200);
@@ -224,29 +226,29 @@ describe('the audit trail', () => {
     assert.equal(checked.statusCode, 200);
     assert.equal(checked.json().identityVerified, true);
 
-    type Event = { kind: string; actor_id: number | null; user_id: number | null; email: string | null; ip: string; at: number; detail: string | null };
-    const events = room.db.$client.prepare('select * from security_events where id > ? order by id').all(before) as Event[];
+    const events = await eventsSince(before);
+    type Event = (typeof events)[number];
     const one = (kind: string, filter: (e: Event) => boolean = () => true) => {
       const found = events.filter((e) => e.kind === kind && filter(e));
       assert.equal(found.length, 1, `one ${kind} event: ${JSON.stringify(events)}`);
       return found[0] as Event;
     };
-    const at = THANKSGIVING_MORNING.getTime();
+    const at = THANKSGIVING_MORNING;
 
     const failed = one('login_failed');
-    assert.deepEqual({ email: failed.email, userId: failed.user_id, ip: failed.ip, at: failed.at }, { email: reader.email, userId: reader.user.id, ip, at });
-    const succeeded = one('login_succeeded', (e) => e.user_id === reader.user.id);
+    assert.deepEqual({ email: failed.email, userId: failed.userId, ip: failed.ip, at: failed.at }, { email: reader.email, userId: reader.user.id, ip, at });
+    const succeeded = one('login_succeeded', (e) => e.userId === reader.user.id);
     assert.deepEqual({ ip: succeeded.ip, at: succeeded.at }, { ip, at });
     const registration = one('registration');
     assert.deepEqual({ email: registration.email, ip: registration.ip, at: registration.at }, { email: 'audited-newcomer@example.org', ip, at });
     const roleChange = one('role_changed');
     assert.deepEqual(
-      { actor: roleChange.actor_id, user: roleChange.user_id, ip: roleChange.ip, at: roleChange.at, detail: JSON.parse(roleChange.detail ?? '{}') },
+      { actor: roleChange.actorId, user: roleChange.userId, ip: roleChange.ip, at: roleChange.at, detail: roleChange.detail },
       { actor: admin.user.id, user: reader.user.id, ip, at, detail: { from: 'researcher', to: 'curator' } },
     );
     const identity = one('identity_verified');
     assert.deepEqual(
-      { actor: identity.actor_id, user: identity.user_id, ip: identity.ip, at: identity.at, documentType: JSON.parse(identity.detail ?? '{}').documentType },
+      { actor: identity.actorId, user: identity.userId, ip: identity.ip, at: identity.at, documentType: (identity.detail as { documentType?: string } | null)?.documentType },
       { actor: staff.user.id, user: reader.user.id, ip, at, documentType: 'passport' },
     );
     const trail = JSON.stringify(events);
@@ -256,7 +258,8 @@ describe('the audit trail', () => {
 
 describe('mass assignment', () => {
   it('registering with role, emailVerified and id in the body creates a plain, unverified researcher', async () => {
-    const first = room.db.$client.prepare('select * from users order by id limit 1').get() as Record<string, unknown>;
+    const [first] = await room.db.select().from(users).orderBy(asc(users.id)).limit(1);
+    assert.ok(first);
     const email = 'sneaky@example.org';
     const response = await registerAs(email, PASSWORD, '198.51.100.20', {
       role: 'admin',
@@ -268,17 +271,17 @@ describe('mass assignment', () => {
     });
     assert.equal(response.statusCode, 202, response.body);
 
-    const row = userRow(email);
+    const row = await userRow(email);
     assert.ok(row, 'the account exists');
     assert.notEqual(row.id, first.id);
     assert.equal(row.role, 'researcher');
-    assert.equal(row.email_verified_at, null);
-    assert.equal(row.identity_verified_at, null);
-    assert.equal(row.token_version, 0);
-    assert.deepEqual(room.db.$client.prepare('select * from users where id = ?').get(first.id), first, 'the account whose id was sent is untouched');
+    assert.equal(row.emailVerifiedAt, null);
+    assert.equal(row.identityVerifiedAt, null);
+    assert.equal(row.tokenVersion, 0);
+    assert.deepEqual((await room.db.select().from(users).where(eq(users.id, first.id)))[0], first, 'the account whose id was sent is untouched');
     assertRefusal(await loginAs(email, PASSWORD, '198.51.100.20'), 403, 'EMAIL_NOT_VERIFIED');
 
-    const verified = await post('/api/v1/auth/verify-email', { token: queuedToken(email, 'verify-email') }, '198.51.100.20');
+    const verified = await post('/api/v1/auth/verify-email', { token: await queuedToken(email, 'verify-email') }, '198.51.100.20');
     assert.equal(verified.statusCode, 200);
     assert.equal(verified.json().user.role, 'researcher');
     assert.equal(verified.json().user.identityVerified, false);
@@ -290,7 +293,7 @@ describe('mass assignment', () => {
   it('PATCH /api/v1/me with role, email or verification fields changes none of them', async () => {
     const reader = await makeAccount(room.db, 'researcher', { email: 'patcher@example.org' });
     const token = await tokenOf(reader, '198.51.100.21');
-    const before = userRow(reader.email);
+    const before = await userRow(reader.email);
     const response = await send({
       method: 'PATCH',
       url: '/api/v1/me',
@@ -298,11 +301,11 @@ describe('mass assignment', () => {
       payload: { role: 'admin', email: 'taken-over@example.org', emailVerified: false, identityVerified: true, disabled: true, id: 1, tokenVersion: 5 },
     });
     assert.ok(response.statusCode === 200 || response.statusCode === 400, `${response.statusCode} ${response.body}`);
-    const after = userRow(reader.email);
+    const after = await userRow(reader.email);
     assert.ok(after, 'the address is unchanged');
-    assert.equal(userRow('taken-over@example.org'), undefined);
-    for (const column of ['id', 'role', 'email', 'email_verified_at', 'identity_verified_at', 'disabled_at', 'token_version', 'password_hash']) {
-      assert.equal(after[column], before?.[column], column);
+    assert.equal(await userRow('taken-over@example.org'), undefined);
+    for (const column of ['id', 'role', 'email', 'emailVerifiedAt', 'identityVerifiedAt', 'disabledAt', 'tokenVersion', 'passwordHash'] as const) {
+      assert.deepEqual(after[column], before?.[column], column);
     }
     const me = await send({ method: 'GET', url: '/api/v1/me', headers: bearer(token) });
     assert.equal(me.statusCode, 200, 'the token still works: nothing that ends it changed');
@@ -316,13 +319,13 @@ describe('password lengths: 12 to 128 characters', () => {
   it('registration refuses 11 and 129 characters (400) and accepts 12 and 128, which then sign in', async () => {
     assertRefusal(await registerAs('short@example.org', 'x'.repeat(11), ip), 400, 'FST_ERR_VALIDATION', '11 characters');
     assertRefusal(await registerAs('long@example.org', 'x'.repeat(129), ip), 400, 'FST_ERR_VALIDATION', '129 characters');
-    assert.equal(userRow('short@example.org'), undefined, 'a 4xx changes no data');
-    assert.equal(userRow('long@example.org'), undefined);
+    assert.equal(await userRow('short@example.org'), undefined, 'a 4xx changes no data');
+    assert.equal(await userRow('long@example.org'), undefined);
     for (const length of [12, 128]) {
       const email = `length-${length}@example.org`;
       const password = 'p'.repeat(length - 1) + '!';
       assert.equal((await registerAs(email, password, ip)).statusCode, 202, `${length} characters`);
-      assert.equal((await post('/api/v1/auth/verify-email', { token: queuedToken(email, 'verify-email') }, ip)).statusCode, 200);
+      assert.equal((await post('/api/v1/auth/verify-email', { token: await queuedToken(email, 'verify-email') }, ip)).statusCode, 200);
       assert.equal((await loginAs(email, password, ip)).statusCode, 200, `a ${length}-character password signs in`);
     }
   });
@@ -337,7 +340,7 @@ describe('password lengths: 12 to 128 characters', () => {
     assert.equal((await send({ method: 'GET', url: '/api/v1/me', headers: bearer(token) })).statusCode, 200, 'the token still works');
 
     assert.equal((await resetFor(reader.email, ip)).statusCode, 202);
-    const resetToken = queuedToken(reader.email, 'password-reset');
+    const resetToken = await queuedToken(reader.email, 'password-reset');
     for (const password of ['z'.repeat(11), 'z'.repeat(129)]) {
       assertRefusal(await post('/api/v1/auth/password-reset/confirm', { token: resetToken, password }, ip), 400, 'FST_ERR_VALIDATION');
     }
@@ -360,13 +363,13 @@ describe('no answer carries a password hash', () => {
       return r;
     };
     await keep(registerAs(email, PASSWORD, ip));
-    await keep(post('/api/v1/auth/verify-email', { token: queuedToken(email, 'verify-email') }, ip));
+    await keep(post('/api/v1/auth/verify-email', { token: await queuedToken(email, 'verify-email') }, ip));
     const token = (await keep(loginAs(email, PASSWORD, ip))).json().accessToken;
     await keep(send({ method: 'GET', url: '/api/v1/me', headers: bearer(token) }));
     await keep(send({ method: 'PATCH', url: '/api/v1/me', headers: bearer(token), payload: { researchTopic: 'Hashes' } }));
     const changed = await keep(post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'another good password' }, ip, token));
     await keep(resetFor(email, ip));
-    await keep(post('/api/v1/auth/password-reset/confirm', { token: queuedToken(email, 'password-reset'), password: PASSWORD }, ip));
+    await keep(post('/api/v1/auth/password-reset/confirm', { token: await queuedToken(email, 'password-reset'), password: PASSWORD }, ip));
     const created = await keep(post('/api/v1/users', { email: 'hash-staff@example.org', password: PASSWORD, name: 'Desk', role: 'staff' }, ip, adminToken));
     await keep(send({ method: 'PATCH', url: `/api/v1/users/${created.json().id}`, headers: bearer(adminToken), payload: { role: 'curator' } }));
     await keep(send({ method: 'GET', url: `/api/v1/users?q=hash`, headers: bearer(adminToken) }));
@@ -435,11 +438,15 @@ describe('any body at all, on the public account routes (property)', () => {
 
   it('never answers a 5xx, and every non-2xx body has statusCode, code, error and message; a refusal changes no account', async () => {
     let run = 0;
-    const counts = () => fuzzRoom.db.$client.prepare('select (select count(*) from users) as users, (select count(*) from account_tokens) as tokens, (select count(*) from outbox) as outbox').get();
+    const counts = async () => ({
+      users: (await fuzzRoom.db.select({ n: count() }).from(users))[0]?.n,
+      tokens: (await fuzzRoom.db.select({ n: count() }).from(accountTokens))[0]?.n,
+      outbox: (await fuzzRoom.db.select({ n: count() }).from(outbox))[0]?.n,
+    });
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), payload, contentType, async (url, body, type) => {
         run++;
-        const before = counts();
+        const before = await counts();
         const response = await send(
           {
             method: 'POST',
@@ -452,12 +459,12 @@ describe('any body at all, on the public account routes (property)', () => {
           fuzzRoom.app,
         );
         assert.ok(response.statusCode < 500, `${url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
-        assert.doesNotMatch(response.body, /\n\s+at |SQLITE|sqlite/i, 'no stack trace or SQL');
+        assert.doesNotMatch(response.body, /\n\s+at |SQLITE|sqlite|postgres|violates .* constraint|relation "/i, 'no stack trace or SQL, of either engine');
         if (response.statusCode >= 200 && response.statusCode < 300) return;
         const answer = response.json();
         assert.equal(answer.statusCode, response.statusCode);
         for (const key of ['code', 'error', 'message'] as const) assert.ok(typeof answer[key] === 'string' && answer[key].length > 0, `${key} in ${response.body}`);
-        assert.deepEqual(counts(), before, `a ${response.statusCode} changed no account, token or outbox row`);
+        assert.deepEqual(await counts(), before, `a ${response.statusCode} changed no account, token or outbox row`);
       }),
       { numRuns: 200 },
     );
