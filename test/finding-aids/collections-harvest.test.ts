@@ -3,34 +3,39 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Sqlite from 'better-sqlite3';
+import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
+import { statement } from '../../db/statements.ts';
+import { loadConfig } from '../../src/config.ts';
 import { runScript } from '../helpers/child.ts';
 import { DELETED_ID, fixturesMissing, NEW_DAY, startOaiServer, type OaiServer } from '../helpers/oai-server.ts';
+import { testDatabase } from '../helpers/postgres.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
-
-// `npm run cli -- collections:harvest`, as a child process on temporary databases, against an
-// OAI-PMH repository of the test's own serving the shared EAD fixtures, three records a page.
+// `npm run cli -- collections:harvest`, as a child process on temporary databases (SQLite files,
+// or under test:postgres PostgreSQL databases of its own), against an OAI-PMH repository of the
+// test's own serving the shared EAD fixtures, three records a page.
 
 describe('collections:harvest', { timeout: 180_000, skip: fixturesMissing }, () => {
   let folder: string;
   let oai: OaiServer;
-  let databases = 0;
-  /** A harvest into a database of its own (or the one named). */
-  const harvest = async (args: string[], database = `db-${++databases}.sqlite`) => {
-    const child = runScript('src/cli.ts', { DATABASE_PATH: join(folder, database), NODE_ENV: 'test' }, ['collections:harvest', ...args]);
+  const databases: Awaited<ReturnType<typeof testDatabase>>[] = [];
+  /** A harvest into a database of its own, named by its environment. */
+  const harvest = async (args: string[]) => {
+    const database = await testDatabase(mkdtempSync(join(folder, 'harvest-')));
+    databases.push(database);
+    const env = { ...database.env, NODE_ENV: 'test' };
+    const child = runScript('src/cli.ts', env, ['collections:harvest', ...args]);
     const exit = await child.exit;
-    return { ...exit, database, lines: child.stdout().trimEnd().split('\n') };
+    return { ...exit, database: env, lines: child.stdout().trimEnd().split('\n') };
   };
-  const rows = <T>(database: string, query: string) => {
-    const db = new Sqlite(join(folder, database), { readonly: true });
+  const rows = async <T>(database: Record<string, string>, query: string) => {
+    const db = await openConfiguredDatabase(loadConfig(database));
     try {
-      return db.prepare(query).all() as T[];
+      return await statement<T>(db, query).rows();
     } finally {
-      db.close();
+      await closeDatabase(db);
     }
   };
-  const countOf = (database: string, table: string) => rows<{ n: number }>(database, `select count(*) as n from ${table}`)[0]?.n;
+  const countOf = async (database: Record<string, string>, table: string) => Number((await rows<{ n: number | string }>(database, `select count(*) as n from ${table}`))[0]?.n);
 
   before(async () => {
     folder = mkdtempSync(join(tmpdir(), 'reading-room-harvest-'));
@@ -38,6 +43,7 @@ describe('collections:harvest', { timeout: 180_000, skip: fixturesMissing }, () 
   });
   after(async () => {
     await oai?.close();
+    for (const database of databases) await database.drop();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -52,9 +58,9 @@ describe('collections:harvest', { timeout: 180_000, skip: fixturesMissing }, () 
     assert.equal(lines[0], 'oai:test:afcu: MC 20 created, 5 components, containers 2 added, 0 updated, 0 unchanged, 0 withdrawn');
     assert.ok(lines.includes(`${DELETED_ID}: deleted in the repository, skipped`));
     assert.match(lines.at(-1) ?? '', new RegExp(`^${oai.files.length} records imported, 0 failed, 1 deleted \\(skipped\\); 28233 components; containers 1697 added, 0 updated, 0 unchanged, 0 withdrawn;`));
-    assert.equal(countOf(database, 'collections'), oai.files.length);
-    assert.equal(countOf(database, 'components'), 28233);
-    assert.deepEqual(rows(database, 'select url, "set", "from", records, deleted, failures, error from oai_harvests'), [
+    assert.equal(await countOf(database, 'collections'), oai.files.length);
+    assert.equal(await countOf(database, 'components'), 28233);
+    assert.deepEqual(await rows(database, 'select url, "set", "from", records, deleted, failures, error from oai_harvests'), [
       { url: oai.url, set: null, from: null, records: oai.files.length, deleted: 1, failures: 0, error: null },
     ]);
   });
@@ -64,22 +70,22 @@ describe('collections:harvest', { timeout: 180_000, skip: fixturesMissing }, () 
     const { code, stderr, database } = await harvest(['--oai', oai.url, '--set', 'ead', '--from', NEW_DAY]);
     assert.equal(code, 0, stderr);
     assert.deepEqual(Object.fromEntries(oai.requests[0] ?? []), { verb: 'ListRecords', metadataPrefix: 'oai_ead', set: 'ead', from: NEW_DAY });
-    assert.equal(countOf(database, 'collections'), 11);
+    assert.equal(await countOf(database, 'collections'), 11);
   });
 
   it('takes noRecordsMatch for nothing new, not a failure', async () => {
     const { code, lines, stderr, database } = await harvest(['--oai', oai.url, '--from', '2030-01-01']);
     assert.equal(code, 0, stderr);
     assert.match(lines.at(-1) ?? '', /^0 records imported, 0 failed; 0 components;/);
-    assert.equal(rows<{ error: string | null }>(database, 'select error from oai_harvests')[0]?.error, null);
+    assert.equal((await rows<{ error: string | null }>(database, 'select error from oai_harvests'))[0]?.error, null);
   });
 
   it('stops on badResumptionToken with the message, keeps the first page, records the failure and exits 1', async () => {
     const { code, stderr, database } = await harvest(['--oai', `${oai.url}/expired`]);
     assert.equal(code, 1);
     assert.match(stderr, /^The harvest stopped after 2 pages: The repository answered badResumptionToken: The resumption token has expired\.$/m);
-    assert.equal(countOf(database, 'collections'), 3);
-    assert.deepEqual(rows(database, 'select records, error from oai_harvests'), [
+    assert.equal(await countOf(database, 'collections'), 3);
+    assert.deepEqual(await rows(database, 'select records, error from oai_harvests'), [
       { records: 3, error: 'badResumptionToken: The repository answered badResumptionToken: The resumption token has expired.' },
     ]);
   });
