@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Job } from 'bullmq';
-import { closeDatabase, openDatabase, type Database } from '../../db/client.ts';
+import { count, eq } from 'drizzle-orm';
+import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
+import { statement } from '../../db/statements.ts';
+import { collections, containers } from '../../db/tables.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { maintenanceProcessor } from '../../workers/maintenance/processor.ts';
 import { schedules } from '../../workers/schedules.ts';
 import { fixturesMissing, startOaiServer, type OaiServer } from '../helpers/oai-server.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
+import { testDatabase } from '../helpers/postgres.ts';
 
 // The nightly harvest: the maintenance queue's processor, run as BullMQ would run it, against the
 // test OAI-PMH repository and a temporary database.
@@ -25,24 +27,30 @@ describe('the nightly OAI-PMH harvest', { timeout: 120_000 }, () => {
   describe('the job', { skip: fixturesMissing }, () => {
     let folder: string;
     let oai: OaiServer;
+    let database: Awaited<ReturnType<typeof testDatabase>>;
     let db: Database;
     let now = new Date('2025-01-15T07:00:00Z');
     const warnings: unknown[] = [];
     const run = (oaiUrl: string) => {
-      const config = loadConfig({ DATABASE_PATH: join(folder, 'db.sqlite'), OAI_URL: oaiUrl, OAI_SET: 'ead' });
+      const config = loadConfig({ ...database.env, OAI_URL: oaiUrl, OAI_SET: 'ead' });
       const process = maintenanceProcessor({ db, clock: () => now, log: { warn: (fields: unknown) => warnings.push(fields) }, config });
       return process({ name: 'oai-harvest' } as Job);
     };
-    const harvests = () => db.$client.prepare('select "from", records, deleted, failures, error from oai_harvests order by id').all();
-    const counts = () => db.$client.prepare('select (select count(*) from collections) as collections, (select count(*) from containers) as containers').get();
+    const harvests = () => statement(db, 'select "from", records, deleted, failures, error from oai_harvests order by id').rows();
+    const counts = async () => ({
+      collections: (await db.select({ n: count() }).from(collections))[0]?.n,
+      containers: (await db.select({ n: count() }).from(containers))[0]?.n,
+    });
 
     before(async () => {
       folder = mkdtempSync(join(tmpdir(), 'reading-room-nightly-'));
       oai = await startOaiServer(4);
-      db = openDatabase(join(folder, 'db.sqlite'));
+      database = await testDatabase(folder);
+      db = await openConfiguredDatabase(loadConfig(database.env));
     });
     after(async () => {
       if (db) await closeDatabase(db);
+      await database?.drop();
       await oai?.close();
       rmSync(folder, { recursive: true, force: true });
     });
@@ -51,21 +59,21 @@ describe('the nightly OAI-PMH harvest', { timeout: 120_000 }, () => {
       const outcome = await run(oai.url);
       assert.deepEqual(outcome, { from: null, imported: oai.files.length, deleted: 1, failed: 0 });
       assert.deepEqual(Object.fromEntries(oai.requests[0] ?? []), { verb: 'ListRecords', metadataPrefix: 'oai_ead', set: 'ead' });
-      assert.deepEqual(counts(), { collections: oai.files.length, containers: 1697 });
+      assert.deepEqual(await counts(), { collections: oai.files.length, containers: 1697 });
       assert.deepEqual(warnings, []);
     });
 
     it('run again the same day, asks from that day and imports nothing new', async () => {
       oai.requests.length = 0;
       now = new Date('2025-02-01T08:00:00Z');
-      const before = counts();
+      const before = await counts();
       // The last success started on 2025-01-15; the repository's newer records are read again.
       assert.deepEqual(await run(oai.url), { from: '2025-01-15', imported: 11, deleted: 1, failed: 0 });
       assert.equal(oai.requests[0]?.get('from'), '2025-01-15');
       assert.deepEqual(await run(oai.url), { from: '2025-02-01', imported: 11, deleted: 1, failed: 0 });
-      assert.deepEqual(counts(), before);
-      const withdrawn = db.$client.prepare('select count(*) as n from containers where withdrawn = 1').get();
-      assert.deepEqual(withdrawn, { n: 0 }, "no container withdrawn by a document read again");
+      assert.deepEqual(await counts(), before);
+      const [withdrawn] = await db.select({ n: count() }).from(containers).where(eq(containers.withdrawn, true));
+      assert.deepEqual(withdrawn, { n: 0 }, 'no container withdrawn by a document read again');
     });
 
     it('fails on a repository error, recorded, without moving the next harvest’s day', async () => {
@@ -74,7 +82,7 @@ describe('the nightly OAI-PMH harvest', { timeout: 120_000 }, () => {
       oai.requests.length = 0;
       const outcome = await run(oai.url);
       assert.deepEqual(outcome, { from: '2025-02-01', imported: 11, deleted: 1, failed: 0 });
-      const recorded = harvests();
+      const recorded = await harvests();
       assert.equal(recorded.length, 5);
       assert.match(String((recorded[3] as { error: string }).error), /^http: .* answered HTTP 500/);
     });
