@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runScript, type Child } from '../helpers/child.ts';
 import { startServer, type ServerChild } from '../helpers/fault-kit.ts';
+import { testDatabase } from '../helpers/postgres.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { uniqueQueuePrefix } from '../helpers/workers.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
-
 // Several `npm start` and `npm run worker` on one installation, started together on a database that
-// does not exist yet and stopped in any order: each comes up, migrates and seeds once between them,
-// and no mail is lost or doubled while one or another is away.
+// does not exist yet (on PostgreSQL, an empty one) and stopped in any order: each comes up, migrates
+// and seeds once between them, and no mail is lost or doubled while one or another is away.
 
 const register = (server: ServerChild, n: number) =>
   fetch(`${server.url}/api/v1/auth/register`, {
@@ -25,15 +24,18 @@ describe('API and worker processes in any order', { timeout: 120_000 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-order-'));
   const children: { stop(): Promise<unknown> }[] = [];
   let smtp: SmtpSink | undefined;
+  let database: Awaited<ReturnType<typeof testDatabase>> | undefined;
   after(async () => {
     for (const child of children) await child.stop();
     await smtp?.stop();
+    await database?.drop();
     rmSync(folder, { recursive: true, force: true });
   });
 
   it('start together on a new database, and each can stop while the others go on', async () => {
     smtp = await SmtpSink.start();
-    const env = { DATABASE_PATH: join(folder, 'reading-room.sqlite'), QUEUE_PREFIX: uniqueQueuePrefix(), SMTP_URL: smtp.url };
+    database = await testDatabase(folder);
+    const env = { ...database.env, QUEUE_PREFIX: uniqueQueuePrefix(), SMTP_URL: smtp.url };
     const startWorker = (): Child & { stop(): Child['exit'] } => {
       const worker = runScript('workers/main.ts', { NODE_ENV: 'test', ...env });
       const stop = () => {
