@@ -5,7 +5,7 @@ import { ApiError } from './errors.ts';
 // - text holding a NUL character: PostgreSQL's text cannot hold one (it refuses the query), XML
 //   cannot, and no name, note or call number needs one. The API refuses it with the part of the
 //   request that held it, and so do the pages (src/pages/index.ts), whose links and forms declare
-//   no schema;
+//   no schema, but for where to go next, which they ignore instead;
 // - a number that is not finite: Ajv coerces "Infinity" or "1e400" in an address to Infinity, takes
 //   it for an integer, and checks a `maximum` only of finite numbers, so an id of Infinity passes
 //   the schema; PostgreSQL then refuses the query. The pages read their ids with `isId` instead.
@@ -47,7 +47,15 @@ export function refuseUnstorableValues(app: FastifyInstance): void {
   });
 }
 
-/** Whether a page's link or form holds a NUL character anywhere: its query, its path or its form. */
+/**
+ * A page's `next` or `back`, where to go afterwards, is judged by `pathOnThisSite`
+ * (src/pages/kit.ts): one that is not a path of this site, a control character included, is
+ * ignored and the person lands on the page's own default (API.md), so it is not refused here.
+ */
+const withoutDestinations = (part: unknown) =>
+  part !== null && typeof part === 'object' ? Object.fromEntries(Object.entries(part).filter(([key]) => key !== 'next' && key !== 'back')) : part;
+
+/** Whether a page's link or form holds a NUL character: its query, its path or its form, but where to go next. */
 export function pageInputHoldsNul(request: FastifyRequest): boolean {
-  return [request.query, request.params, textBody(request) ? request.body : undefined].some((part) => unstorable(part) !== undefined);
+  return [request.query, request.params, textBody(request) ? request.body : undefined].some((part) => unstorable(withoutDestinations(part)) !== undefined);
 }
