@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { asc, count, eq, gt, max } from 'drizzle-orm';
-import { accountTokens, outbox, securityEvents, users } from '../../db/tables.ts';
+import { asc, eq, gt, max } from 'drizzle-orm';
+import { securityEvents, users } from '../../db/tables.ts';
 import { assertRefusal } from '../helpers/answers.ts';
 import { mailsSince } from '../helpers/outbox-mail.ts';
 import { type Account, bearer, makeAccount, PASSWORD } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
+import { rowCount } from '../helpers/stored-rows.ts';
 
 // What someone trying to break in, or to break the service, meets on the account routes: limits
 // per address and per IP, an audit trail, no mass assignment, password lengths, and no 5xx or
@@ -439,9 +440,9 @@ describe('any body at all, on the public account routes (property)', () => {
   it('never answers a 5xx, and every non-2xx body has statusCode, code, error and message; a refusal changes no account', async () => {
     let run = 0;
     const counts = async () => ({
-      users: (await fuzzRoom.db.select({ n: count() }).from(users))[0]?.n,
-      tokens: (await fuzzRoom.db.select({ n: count() }).from(accountTokens))[0]?.n,
-      outbox: (await fuzzRoom.db.select({ n: count() }).from(outbox))[0]?.n,
+      users: await rowCount(fuzzRoom.db, 'users'),
+      tokens: await rowCount(fuzzRoom.db, 'account_tokens'),
+      outbox: await rowCount(fuzzRoom.db, 'outbox'),
     });
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), payload, contentType, async (url, body, type) => {

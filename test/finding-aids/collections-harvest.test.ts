@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
+import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
 import { statement } from '../../db/statements.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runScript } from '../helpers/child.ts';
 import { DELETED_ID, fixturesMissing, NEW_DAY, startOaiServer, type OaiServer } from '../helpers/oai-server.ts';
 import { testDatabase } from '../helpers/postgres.ts';
+import { rowCount } from '../helpers/stored-rows.ts';
 
 // `npm run cli -- collections:harvest`, as a child process on temporary databases (SQLite files,
 // or under test:postgres PostgreSQL databases of its own), against an OAI-PMH repository of the
@@ -27,15 +28,17 @@ describe('collections:harvest', { timeout: 180_000, skip: fixturesMissing }, () 
     const exit = await child.exit;
     return { ...exit, database: env, lines: child.stdout().trimEnd().split('\n') };
   };
-  const rows = async <T>(database: Record<string, string>, query: string) => {
+  /** What `read` finds in a harvest's database, through a connection of the test's own. */
+  const inDatabase = async <T>(database: Record<string, string>, read: (db: Database) => Promise<T>) => {
     const db = await openConfiguredDatabase(loadConfig(database));
     try {
-      return await statement<T>(db, query).rows();
+      return await read(db);
     } finally {
       await closeDatabase(db);
     }
   };
-  const countOf = async (database: Record<string, string>, table: string) => Number((await rows<{ n: number | string }>(database, `select count(*) as n from ${table}`))[0]?.n);
+  const rows = <T>(database: Record<string, string>, query: string) => inDatabase(database, (db) => statement<T>(db, query).rows());
+  const countOf = (database: Record<string, string>, table: string) => inDatabase(database, (db) => rowCount(db, table));
 
   before(async () => {
     folder = mkdtempSync(join(tmpdir(), 'reading-room-harvest-'));

@@ -8,6 +8,7 @@ import { instantValue, statement } from '../../db/statements.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runScript } from '../helpers/child.ts';
 import { testDatabase } from '../helpers/postgres.ts';
+import { rowCount } from '../helpers/stored-rows.ts';
 
 // `npm run cli -- collections:import`, as a child process on a temporary database (a SQLite file,
 // or under test:postgres a PostgreSQL database of its own), over small finding aids of this
@@ -32,7 +33,7 @@ describe('collections:import', { timeout: 60_000 }, () => {
     return { ...exit, lines: child.stdout().trimEnd().split('\n') };
   };
   const opened = async () => (db ??= await openConfiguredDatabase(loadConfig(env())));
-  const count = async (table: string) => Number((await statement<{ n: number | string }>(await opened(), `select count(*) as n from ${table}`).first())?.n);
+  const count = async (table: string) => rowCount(await opened(), table);
 
   before(async () => {
     folder = mkdtempSync(join(tmpdir(), 'reading-room-import-'));

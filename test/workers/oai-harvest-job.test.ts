@@ -7,12 +7,13 @@ import type { Job } from 'bullmq';
 import { count, eq } from 'drizzle-orm';
 import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/client.ts';
 import { statement } from '../../db/statements.ts';
-import { collections, containers } from '../../db/tables.ts';
+import { containers } from '../../db/tables.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { maintenanceProcessor } from '../../workers/maintenance/processor.ts';
 import { schedules } from '../../workers/schedules.ts';
 import { fixturesMissing, startOaiServer, type OaiServer } from '../helpers/oai-server.ts';
 import { testDatabase } from '../helpers/postgres.ts';
+import { rowCount } from '../helpers/stored-rows.ts';
 
 // The nightly harvest: the maintenance queue's processor, run as BullMQ would run it, against the
 // test OAI-PMH repository and a temporary database.
@@ -37,10 +38,7 @@ describe('the nightly OAI-PMH harvest', { timeout: 120_000 }, () => {
       return process({ name: 'oai-harvest' } as Job);
     };
     const harvests = () => statement(db, 'select "from", records, deleted, failures, error from oai_harvests order by id').rows();
-    const counts = async () => ({
-      collections: (await db.select({ n: count() }).from(collections))[0]?.n,
-      containers: (await db.select({ n: count() }).from(containers))[0]?.n,
-    });
+    const counts = async () => ({ collections: await rowCount(db, 'collections'), containers: await rowCount(db, 'containers') });
 
     before(async () => {
       folder = mkdtempSync(join(tmpdir(), 'reading-room-nightly-'));
