@@ -11,9 +11,6 @@ import { declaredRoutes, type DeclaredRoute } from '../helpers/declared-routes.t
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { eadDocument, fileComponent } from '../helpers/ead-documents.ts';
 
-// Not under test:postgres yet: its table builds requests, appointments and saved items through
-// better-sqlite3's synchronous query builder, inside the rows' URL and body functions.
-
 // Who may call what, from docs/api.md, written out by hand: every protected route × every role and no
 // token. Then the completeness check: every route the app has is either in this table or in the
 // hand-written list of public routes, so a new protected route cannot slip in untested.
@@ -31,19 +28,19 @@ interface Context {
   /** A fresh e-mail address, for bodies that create an account. */
   freshEmail(): string;
   /** A new request of the table's researcher, in the given status (on its own box and day). */
-  request(status: 'scheduled' | 'awaiting_approval'): number;
+  request(status: 'scheduled' | 'awaiting_approval'): Promise<number>;
   /** A new day the reading room is closed on. */
-  closedDay(): string;
+  closedDay(): Promise<string>;
   /** A new business day that is not closed. */
-  openDay(): string;
+  openDay(): Promise<string>;
   /** A new request of the table's researcher kept on the hold shelf. */
-  heldRequest(): number;
+  heldRequest(): Promise<number>;
   /** A new appointment of the table's researcher: booked on a business day ahead, or today's (booked or attended). */
-  appointment(kind: 'ahead' | 'today' | 'attended today'): number;
+  appointment(kind: 'ahead' | 'today' | 'attended today'): Promise<number>;
   /** The table's researcher's saved item for a box of GEN MSS 238: the one on the list, or a new one. */
-  savedItem(containerId: number): number;
+  savedItem(containerId: number): Promise<number>;
   /** A new booked class session (without boxes), to cancel. */
-  classSession(): number;
+  classSession(): Promise<number>;
 }
 
 interface Row {
@@ -52,7 +49,7 @@ interface Row {
   method: HTTPMethods;
   /** The route as the app declares it (`:param` included). */
   route: string;
-  url(ctx: Context): string;
+  url(ctx: Context): string | Promise<string>;
   body?(ctx: Context): unknown;
   expect: Record<Caller, number>;
 }
@@ -109,33 +106,33 @@ const table: Row[] = [
     expect: only(['researcher'], 201),
   },
   { method: 'GET', route: '/api/v1/requests', url: () => '/api/v1/requests?limit=5', expect: everyRole(200) },
-  { method: 'GET', route: '/api/v1/requests/:id', url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}`, expect: everyRole(200) },
-  { method: 'GET', route: '/api/v1/requests/:id/events', url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/events`, expect: everyRole(200) },
+  { method: 'GET', route: '/api/v1/requests/:id', url: async (ctx) => `/api/v1/requests/${await ctx.request('scheduled')}`, expect: everyRole(200) },
+  { method: 'GET', route: '/api/v1/requests/:id/events', url: async (ctx) => `/api/v1/requests/${await ctx.request('scheduled')}/events`, expect: everyRole(200) },
   {
     method: 'POST',
     route: '/api/v1/requests/:id/cancel',
-    url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/cancel`,
+    url: async (ctx) => `/api/v1/requests/${await ctx.request('scheduled')}/cancel`,
     body: () => ({ reason: 'Plans changed' }),
     expect: only(['researcher', 'staff', 'admin'], 200),
   },
   {
     method: 'POST',
     route: '/api/v1/requests/:id/approve',
-    url: (ctx) => `/api/v1/requests/${ctx.request('awaiting_approval')}/approve`,
+    url: async (ctx) => `/api/v1/requests/${await ctx.request('awaiting_approval')}/approve`,
     body: () => ({ note: 'Handle with care' }),
     expect: only(['curator', 'admin'], 200),
   },
   {
     method: 'POST',
     route: '/api/v1/requests/:id/deny',
-    url: (ctx) => `/api/v1/requests/${ctx.request('awaiting_approval')}/deny`,
+    url: async (ctx) => `/api/v1/requests/${await ctx.request('awaiting_approval')}/deny`,
     body: () => ({ reason: 'Use the reference surrogates' }),
     expect: only(['curator', 'admin'], 200),
   },
   {
     method: 'POST',
     route: '/api/v1/requests/:id/transition',
-    url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/transition`,
+    url: async (ctx) => `/api/v1/requests/${await ctx.request('scheduled')}/transition`,
     body: () => ({ to: 'paged' }),
     expect: only(['staff', 'admin'], 200),
   },
@@ -143,23 +140,23 @@ const table: Row[] = [
   {
     method: 'POST',
     route: '/api/v1/requests/:id/notes',
-    url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/notes`,
+    url: async (ctx) => `/api/v1/requests/${await ctx.request('scheduled')}/notes`,
     body: () => ({ text: 'Fragile spine: use the cradle.', visibility: 'staff' }),
     expect: only(['staff', 'curator', 'admin'], 201),
   },
-  { method: 'GET', route: '/api/v1/requests/:id/notes', url: (ctx) => `/api/v1/requests/${ctx.request('scheduled')}/notes`, expect: everyRole(200) },
-  { method: 'POST', route: '/api/v1/requests/:id/release', url: (ctx) => `/api/v1/requests/${ctx.heldRequest()}/release`, expect: only(['researcher'], 200) },
+  { method: 'GET', route: '/api/v1/requests/:id/notes', url: async (ctx) => `/api/v1/requests/${await ctx.request('scheduled')}/notes`, expect: everyRole(200) },
+  { method: 'POST', route: '/api/v1/requests/:id/release', url: async (ctx) => `/api/v1/requests/${await ctx.heldRequest()}/release`, expect: only(['researcher'], 200) },
   { method: 'GET', route: '/api/v1/paging/hold-shelf', url: () => '/api/v1/paging/hold-shelf?date=2026-12-02', expect: only(['staff', 'admin'], 200) },
 
   // Saved lists: a researcher's own, no one else's (staff and admins included).
   { method: 'GET', route: '/api/v1/me/saved', url: () => '/api/v1/me/saved', expect: only(['researcher'], 200) },
   { method: 'POST', route: '/api/v1/me/saved', url: () => '/api/v1/me/saved', body: () => ({ containerId: 25 }), expect: only(['researcher'], 201) },
-  { method: 'DELETE', route: '/api/v1/me/saved/:id', url: (ctx) => `/api/v1/me/saved/${ctx.savedItem(27)}`, expect: only(['researcher'], 204) },
+  { method: 'DELETE', route: '/api/v1/me/saved/:id', url: async (ctx) => `/api/v1/me/saved/${await ctx.savedItem(27)}`, expect: only(['researcher'], 204) },
   {
     method: 'POST',
     route: '/api/v1/me/saved/submit',
     url: () => '/api/v1/me/saved/submit',
-    body: (ctx) => ({ visitDate: '2026-12-03', ids: [ctx.savedItem(28)] }),
+    body: async (ctx) => ({ visitDate: '2026-12-03', ids: [await ctx.savedItem(28)] }),
     expect: only(['researcher'], 201),
   },
 
@@ -172,14 +169,14 @@ const table: Row[] = [
     expect: only(['admin'], 201),
   },
   { method: 'PATCH', route: '/api/v1/reading-rooms/:id', url: () => '/api/v1/reading-rooms/1', body: () => ({ holdBusinessDays: 5 }), expect: only(['admin'], 200) },
-  { method: 'POST', route: '/api/v1/appointments', url: () => '/api/v1/appointments', body: (ctx) => ({ readingRoomId: 1, date: ctx.openDay() }), expect: only(['researcher'], 201) },
+  { method: 'POST', route: '/api/v1/appointments', url: () => '/api/v1/appointments', body: async (ctx) => ({ readingRoomId: 1, date: await ctx.openDay() }), expect: only(['researcher'], 201) },
   { method: 'GET', route: '/api/v1/appointments', url: () => '/api/v1/appointments?limit=5', expect: only(['researcher', 'staff', 'admin'], 200) },
-  { method: 'POST', route: '/api/v1/appointments/:id/cancel', url: (ctx) => `/api/v1/appointments/${ctx.appointment('ahead')}/cancel`, expect: only(['researcher', 'staff', 'admin'], 200) },
-  { method: 'POST', route: '/api/v1/appointments/:id/check-in', url: (ctx) => `/api/v1/appointments/${ctx.appointment('today')}/check-in`, expect: only(['staff', 'admin'], 200) },
+  { method: 'POST', route: '/api/v1/appointments/:id/cancel', url: async (ctx) => `/api/v1/appointments/${await ctx.appointment('ahead')}/cancel`, expect: only(['researcher', 'staff', 'admin'], 200) },
+  { method: 'POST', route: '/api/v1/appointments/:id/check-in', url: async (ctx) => `/api/v1/appointments/${await ctx.appointment('today')}/check-in`, expect: only(['staff', 'admin'], 200) },
   {
     method: 'POST',
     route: '/api/v1/appointments/:id/check-out',
-    url: (ctx) => `/api/v1/appointments/${ctx.appointment('attended today')}/check-out`,
+    url: async (ctx) => `/api/v1/appointments/${await ctx.appointment('attended today')}/check-out`,
     expect: only(['staff', 'admin'], 200),
   },
   // Reports: curators (and admins).
@@ -205,16 +202,16 @@ const table: Row[] = [
     expect: only(['staff', 'curator', 'admin'], 201),
   },
   { method: 'GET', route: '/api/v1/class-sessions', url: () => '/api/v1/class-sessions?from=2027-01-01&to=2027-12-31', expect: only(['staff', 'curator', 'admin'], 200) },
-  { method: 'POST', route: '/api/v1/class-sessions/:id/cancel', url: (ctx) => `/api/v1/class-sessions/${ctx.classSession()}/cancel`, expect: only(['staff', 'curator', 'admin'], 200) },
+  { method: 'POST', route: '/api/v1/class-sessions/:id/cancel', url: async (ctx) => `/api/v1/class-sessions/${await ctx.classSession()}/cancel`, expect: only(['staff', 'curator', 'admin'], 200) },
   { method: 'GET', route: '/api/v1/containers/:containerId/history', url: () => '/api/v1/containers/1/history', expect: only(['staff', 'curator', 'admin'], 200) },
   {
     method: 'POST',
     route: '/api/v1/closures',
     url: () => '/api/v1/closures',
-    body: (ctx) => ({ date: ctx.openDay(), reason: 'Staff training' }),
+    body: async (ctx) => ({ date: await ctx.openDay(), reason: 'Staff training' }),
     expect: only(['admin'], 201),
   },
-  { method: 'DELETE', route: '/api/v1/closures/:date', url: (ctx) => `/api/v1/closures/${ctx.closedDay()}`, expect: only(['admin'], 204) },
+  { method: 'DELETE', route: '/api/v1/closures/:date', url: async (ctx) => `/api/v1/closures/${await ctx.closedDay()}`, expect: only(['admin'], 204) },
   {
     method: 'POST',
     route: '/api/v1/collections/import',
@@ -241,17 +238,17 @@ const table: Row[] = [
     method: 'POST',
     route: '/requests',
     url: () => '/requests',
-    body: (ctx) => ({ visitDate: ctx.openDay(), collectionId: '1', containerIds: '3' }),
+    body: async (ctx) => ({ visitDate: await ctx.openDay(), collectionId: '1', containerIds: '3' }),
     expect: pageFor(['researcher'], 303),
   },
-  { page: true, method: 'GET', route: '/requests/:id', url: (ctx) => `/requests/${ctx.request('scheduled')}`, expect: pageFor(['researcher'], 200) },
-  { page: true, method: 'POST', route: '/requests/:id/cancel', url: (ctx) => `/requests/${ctx.request('scheduled')}/cancel`, expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'GET', route: '/requests/:id', url: async (ctx) => `/requests/${await ctx.request('scheduled')}`, expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/requests/:id/cancel', url: async (ctx) => `/requests/${await ctx.request('scheduled')}/cancel`, expect: pageFor(['researcher'], 303) },
   { page: true, method: 'GET', route: '/paging', url: () => '/paging?date=2026-12-02', expect: pageFor(['staff', 'admin'], 200) },
   {
     page: true,
     method: 'POST',
     route: '/paging/requests/:id/transition',
-    url: (ctx) => `/paging/requests/${ctx.request('scheduled')}/transition`,
+    url: async (ctx) => `/paging/requests/${await ctx.request('scheduled')}/transition`,
     body: () => ({ to: 'paged' }),
     expect: pageFor(['staff', 'admin'], 303),
   },
@@ -266,7 +263,7 @@ const table: Row[] = [
     body: () => ({ documentType: 'passport' }),
     expect: pageFor(['staff', 'admin'], 303),
   },
-  { page: true, method: 'GET', route: '/desk/requests/:id', url: (ctx) => `/desk/requests/${ctx.request('scheduled')}`, expect: pageFor(['staff', 'admin'], 200) },
+  { page: true, method: 'GET', route: '/desk/requests/:id', url: async (ctx) => `/desk/requests/${await ctx.request('scheduled')}`, expect: pageFor(['staff', 'admin'], 200) },
   // Requests on a researcher's behalf (issue 16): the desk's, as the API's researcherId is staff's.
   { page: true, method: 'GET', route: '/desk/on-behalf', url: () => '/desk/on-behalf?q=target', expect: pageFor(['staff', 'admin'], 200) },
   {
@@ -281,14 +278,14 @@ const table: Row[] = [
     method: 'POST',
     route: '/desk/on-behalf',
     url: () => '/desk/on-behalf',
-    body: (ctx) => ({ researcherId: String(ctx.researcherId), visitDate: ctx.openDay(), collectionId: '1', containerIds: '3' }),
+    body: async (ctx) => ({ researcherId: String(ctx.researcherId), visitDate: await ctx.openDay(), collectionId: '1', containerIds: '3' }),
     expect: pageFor(['staff', 'admin'], 303),
   },
   {
     page: true,
     method: 'POST',
     route: '/desk/requests/:id/notes',
-    url: (ctx) => `/desk/requests/${ctx.request('scheduled')}/notes`,
+    url: async (ctx) => `/desk/requests/${await ctx.request('scheduled')}/notes`,
     body: () => ({ text: 'Fragile spine: use the cradle.', visibility: 'staff' }),
     expect: pageFor(['staff', 'admin'], 303),
   },
@@ -297,7 +294,7 @@ const table: Row[] = [
     page: true,
     method: 'POST',
     route: '/review/requests/:id/approve',
-    url: (ctx) => `/review/requests/${ctx.request('awaiting_approval')}/approve`,
+    url: async (ctx) => `/review/requests/${await ctx.request('awaiting_approval')}/approve`,
     body: () => ({ note: 'Handle with care' }),
     expect: pageFor(['curator', 'admin'], 303),
   },
@@ -305,7 +302,7 @@ const table: Row[] = [
     page: true,
     method: 'POST',
     route: '/review/requests/:id/deny',
-    url: (ctx) => `/review/requests/${ctx.request('awaiting_approval')}/deny`,
+    url: async (ctx) => `/review/requests/${await ctx.request('awaiting_approval')}/deny`,
     body: () => ({ reason: 'Use the reference surrogates' }),
     expect: pageFor(['curator', 'admin'], 303),
   },
@@ -313,7 +310,7 @@ const table: Row[] = [
     page: true,
     method: 'POST',
     route: '/review/requests/:id/notes',
-    url: (ctx) => `/review/requests/${ctx.request('awaiting_approval')}/notes`,
+    url: async (ctx) => `/review/requests/${await ctx.request('awaiting_approval')}/notes`,
     body: () => ({ text: 'Ask the donor first.', visibility: 'staff' }),
     expect: pageFor(['curator', 'admin'], 303),
   },
@@ -323,10 +320,10 @@ const table: Row[] = [
     method: 'POST',
     route: '/admin/closures',
     url: () => '/admin/closures',
-    body: (ctx) => ({ date: ctx.openDay(), reason: 'Staff training' }),
+    body: async (ctx) => ({ date: await ctx.openDay(), reason: 'Staff training' }),
     expect: pageFor(['admin'], 303),
   },
-  { page: true, method: 'POST', route: '/admin/closures/:date/reopen', url: (ctx) => `/admin/closures/${ctx.closedDay()}/reopen`, expect: pageFor(['admin'], 303) },
+  { page: true, method: 'POST', route: '/admin/closures/:date/reopen', url: async (ctx) => `/admin/closures/${await ctx.closedDay()}/reopen`, expect: pageFor(['admin'], 303) },
   {
     page: true,
     method: 'POST',
@@ -358,9 +355,9 @@ const table: Row[] = [
   { page: true, method: 'GET', route: '/visit', url: () => '/visit?month=2026-12', expect: pageFor(['researcher'], 200) },
   { page: true, method: 'POST', route: '/visit/book', url: () => '/visit/book', body: () => ({ room: '1', date: '2026-12-09' }), expect: pageFor(['researcher'], 303) },
   { page: true, method: 'GET', route: '/appointments', url: () => '/appointments', expect: pageFor(['researcher'], 200) },
-  { page: true, method: 'POST', route: '/appointments/:id/cancel', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/cancel`, expect: pageFor(['researcher'], 303) },
-  { page: true, method: 'GET', route: '/appointments/:id/calendar.ics', url: (ctx) => `/appointments/${ctx.appointment('ahead')}/calendar.ics`, expect: pageFor(['researcher'], 200) },
-  { page: true, method: 'POST', route: '/requests/:id/release', url: (ctx) => `/requests/${ctx.heldRequest()}/release`, expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'POST', route: '/appointments/:id/cancel', url: async (ctx) => `/appointments/${await ctx.appointment('ahead')}/cancel`, expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'GET', route: '/appointments/:id/calendar.ics', url: async (ctx) => `/appointments/${await ctx.appointment('ahead')}/calendar.ics`, expect: pageFor(['researcher'], 200) },
+  { page: true, method: 'POST', route: '/requests/:id/release', url: async (ctx) => `/requests/${await ctx.heldRequest()}/release`, expect: pageFor(['researcher'], 303) },
   // The saved list's pages (issue 16): a researcher's own.
   { page: true, method: 'GET', route: '/saved', url: () => '/saved?date=2026-12-02', expect: pageFor(['researcher'], 200) },
   { page: true, method: 'POST', route: '/saved', url: () => '/saved', body: () => ({ collectionId: '1', containerIds: '26' }), expect: pageFor(['researcher'], 303) },
@@ -369,17 +366,17 @@ const table: Row[] = [
     method: 'POST',
     route: '/saved/submit',
     url: () => '/saved/submit',
-    body: (ctx) => ({ visitDate: '2026-12-04', ids: String(ctx.savedItem(28)) }),
+    body: async (ctx) => ({ visitDate: '2026-12-04', ids: String(await ctx.savedItem(28)) }),
     expect: pageFor(['researcher'], 303),
   },
-  { page: true, method: 'POST', route: '/saved/:id/remove', url: (ctx) => `/saved/${ctx.savedItem(27)}/remove`, expect: pageFor(['researcher'], 303) },
+  { page: true, method: 'POST', route: '/saved/:id/remove', url: async (ctx) => `/saved/${await ctx.savedItem(27)}/remove`, expect: pageFor(['researcher'], 303) },
   { page: true, method: 'GET', route: '/desk/appointments', url: () => '/desk/appointments?date=2026-11-26', expect: pageFor(['staff', 'admin'], 200) },
-  { page: true, method: 'POST', route: '/desk/appointments/:id/check-in', url: (ctx) => `/desk/appointments/${ctx.appointment('today')}/check-in`, expect: pageFor(['staff', 'admin'], 303) },
+  { page: true, method: 'POST', route: '/desk/appointments/:id/check-in', url: async (ctx) => `/desk/appointments/${await ctx.appointment('today')}/check-in`, expect: pageFor(['staff', 'admin'], 303) },
   {
     page: true,
     method: 'POST',
     route: '/desk/appointments/:id/check-out',
-    url: (ctx) => `/desk/appointments/${ctx.appointment('attended today')}/check-out`,
+    url: async (ctx) => `/desk/appointments/${await ctx.appointment('attended today')}/check-out`,
     expect: pageFor(['staff', 'admin'], 303),
   },
   // The desk's class sessions page (issue 16): staff's and curators', as the API is.
@@ -404,7 +401,7 @@ const table: Row[] = [
     }),
     expect: pageFor(['staff', 'curator', 'admin'], 303),
   },
-  { page: true, method: 'POST', route: '/desk/class-sessions/:id/cancel', url: (ctx) => `/desk/class-sessions/${ctx.classSession()}/cancel`, expect: pageFor(['staff', 'curator', 'admin'], 303) },
+  { page: true, method: 'POST', route: '/desk/class-sessions/:id/cancel', url: async (ctx) => `/desk/class-sessions/${await ctx.classSession()}/cancel`, expect: pageFor(['staff', 'curator', 'admin'], 303) },
   // The reports page (issue 17) and its CSV: curators' (admin implied), as the reports API.
   { page: true, method: 'GET', route: '/reports', url: () => '/reports?from=2026-11-01&to=2027-01-31', expect: pageFor(['curator', 'admin'], 200) },
   { page: true, method: 'GET', route: '/reports/usage.csv', url: () => '/reports/usage.csv?from=2026-11-01&to=2027-01-31&groupBy=collection', expect: pageFor(['curator', 'admin'], 200) },
@@ -504,36 +501,38 @@ let made = 0;
 const REQUEST_DAYS_FROM = '2027-04-01';
 
 /** Each call its own box and day, so no two requests compete for a container. */
-function newRequest(status: 'scheduled' | 'awaiting_approval'): number {
+async function newRequest(status: 'scheduled' | 'awaiting_approval'): Promise<number> {
   made += 1;
   const containerId = status === 'awaiting_approval' ? 23 : 1 + (made % 22);
-  return room.db.$writer
+  const [row] = await room.db.$writer
     .insert(requests)
     .values({ researcherId, containerId, visitDate: addDays(REQUEST_DAYS_FROM, made), readingRoomId: 1, status })
-    .returning({ id: requests.id })
-    .get().id;
+    .returning({ id: requests.id });
+  return row!.id;
 }
 
 /** A box of the table's researcher, returned on its visit day and kept on hold for the next. */
-function heldRequest(): number {
+async function heldRequest(): Promise<number> {
   made += 1;
   const visitDate = addDays(REQUEST_DAYS_FROM, made);
-  return room.db.$writer
+  const [row] = await room.db.$writer
     .insert(requests)
     .values({ researcherId, containerId: 1 + (made % 22), visitDate, readingRoomId: 1, status: 'on_hold', holdUntil: addDays(visitDate, 1) })
-    .returning({ id: requests.id })
-    .get().id;
+    .returning({ id: requests.id });
+  return row!.id;
 }
 
 /**
  * An appointment of its own researcher for today (the room's clock stands on Thanksgiving
  * morning, 2026-11-26), or of the table's researcher on a day ahead, to cancel.
  */
-function newAppointment(kind: 'ahead' | 'today' | 'attended today'): number {
+async function newAppointment(kind: 'ahead' | 'today' | 'attended today'): Promise<number> {
   made += 1;
   const today = kind !== 'ahead';
-  const owner = today ? room.db.$writer.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning().get().id : researcherId;
-  return room.db.$writer
+  const owner = today
+    ? (await room.db.$writer.insert(users).values({ email: `visitor-${made}@example.org`, name: 'A visitor', passwordHash: 'x' }).returning({ id: users.id }))[0]!.id
+    : researcherId;
+  const [row] = await room.db.$writer
     .insert(appointments)
     .values({
       researcherId: owner,
@@ -542,14 +541,14 @@ function newAppointment(kind: 'ahead' | 'today' | 'attended today'): number {
       status: kind === 'attended today' ? 'attended' : 'booked',
       checkedInAt: kind === 'attended today' ? new Date() : null,
     })
-    .returning({ id: appointments.id })
-    .get().id;
+    .returning({ id: appointments.id });
+  return row!.id;
 }
 
 let days = 0;
 /** Business days from mid-January 2027 on, one per call: no weekend, no closure. */
-function nextBusinessDay(): string {
-  const closed = new Set(room.db.select({ date: closures.date }).from(closures).all().map((c) => c.date));
+async function nextBusinessDay(): Promise<string> {
+  const closed = new Set((await room.db.select({ date: closures.date }).from(closures)).map((c) => c.date));
   let day;
   do day = addDays('2027-01-20', days++);
   while (isWeekend(day) || closed.has(day));
@@ -565,13 +564,14 @@ function contextFor(caller: Caller): Context {
     request: newRequest,
     heldRequest,
     appointment: newAppointment,
-    savedItem: (containerId) => {
-      room.db.$writer.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing().run();
-      return room.db.select({ id: savedItems.id }).from(savedItems).where(and(eq(savedItems.researcherId, researcherId), eq(savedItems.containerId, containerId))).get()!.id;
+    savedItem: async (containerId) => {
+      await room.db.$writer.insert(savedItems).values({ researcherId, containerId, collectionId: 1 }).onConflictDoNothing();
+      const [row] = await room.db.select({ id: savedItems.id }).from(savedItems).where(and(eq(savedItems.researcherId, researcherId), eq(savedItems.containerId, containerId)));
+      return row!.id;
     },
-    classSession: () => {
+    classSession: async () => {
       made += 1;
-      return room.db.$writer
+      const [row] = await room.db.$writer
         .insert(classSessions)
         .values({
           readingRoomId: 1,
@@ -585,13 +585,13 @@ function contextFor(caller: Caller): Context {
           status: 'booked',
           bookedBy: researcherId,
         })
-        .returning({ id: classSessions.id })
-        .get().id;
+        .returning({ id: classSessions.id });
+      return row!.id;
     },
     openDay: nextBusinessDay,
-    closedDay: () => {
-      const date = nextBusinessDay();
-      room.db.$writer.insert(closures).values({ date, reason: 'Closed for the table' }).run();
+    closedDay: async () => {
+      const date = await nextBusinessDay();
+      await room.db.$writer.insert(closures).values({ date, reason: 'Closed for the table' });
       return date;
     },
   };
@@ -645,7 +645,7 @@ function assertPageAnswer(response: LightMyRequestResponse, expected: number, co
 /** Calls a row's route as a caller, the way its clients do: a bearer token, or a browser. */
 async function send(row: Row, caller: Caller, method: string = row.method): Promise<LightMyRequestResponse> {
   const ctx = contextFor(caller);
-  return row.page ? visit(caller, method, row.url(ctx), (await row.body?.(ctx)) as Record<string, string> | undefined) : call(caller, method, row.url(ctx), await row.body?.(ctx));
+  return row.page ? visit(caller, method, await row.url(ctx), (await row.body?.(ctx)) as Record<string, string> | undefined) : call(caller, method, await row.url(ctx), await row.body?.(ctx));
 }
 
 describe('who may call which route (docs/api.md, by hand)', () => {
@@ -655,7 +655,7 @@ describe('who may call which route (docs/api.md, by hand)', () => {
       it(`${row.method} ${row.route} by ${caller === 'none' ? 'no token' : `a ${caller}`} answers ${expected}`, async () => {
         const ctx = contextFor(caller);
         if (row.page) return assertPageAnswer(await send(row, caller), expected, `${row.method} ${row.route} by ${caller}`);
-        const response = await call(caller, row.method, row.url(ctx), row.body?.(ctx));
+        const response = await call(caller, row.method, await row.url(ctx), await row.body?.(ctx));
         assertAnswer(response, expected, row.route);
         // A password change ends the caller's older tokens: carry on with the new one.
         if (row.route === '/api/v1/me/password' && caller !== 'none' && response.statusCode === 200) {
