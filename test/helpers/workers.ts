@@ -16,12 +16,18 @@ import { sharedRedisUrl } from './reading-room.ts';
 /** A QUEUE_PREFIX no other test uses. */
 export const uniqueQueuePrefix = () => `test-${randomUUID().slice(0, 8)}`;
 
-/** BullMQ's timings shortened, so retries, stalls and leases play out in seconds. */
+/**
+ * BullMQ's timings shortened, so retries, stalls and leases play out in seconds. The job lock is
+ * 5 s, not shorter: a worker starved of the CPU by other work (a CI run, two test files at once)
+ * would otherwise lose the lock of a job in the middle of its send, and the job be taken again as
+ * stalled and sent twice (runs saw it with a 1 s lock); a killed worker's jobs still come back
+ * within seconds.
+ */
 export const testPolicy: QueuePolicy = {
   attempts: 10,
   backoffMs: 100,
   keepCompletedMs: 3600_000,
-  lockDurationMs: 1_000,
+  lockDurationMs: 5_000,
   stalledIntervalMs: 500,
   leaseMs: 2_000,
   pollMs: 200,
