@@ -6,22 +6,36 @@ import { after, describe, it } from 'node:test';
 import { runScript } from './helpers/child.ts';
 import { startServer as startListening } from './helpers/fault-kit.ts';
 import { uniqueQueuePrefix } from './helpers/workers.ts';
+import { testDatabase } from './helpers/postgres.ts';
 import { freePort } from './helpers/redis-server.ts';
 
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
-
 const folder = mkdtempSync(join(tmpdir(), 'reading-room-server-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
+const drops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const drop of drops) await drop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/**
+ * A database of its own for one start: under test:postgres, a PostgreSQL database (DATABASE_URL,
+ * dropped after the tests); on SQLite, nothing to add (the start's DATABASE_PATH is its file). The
+ * data folder (jwt-secret, mail files) is DATABASE_PATH's folder on both engines.
+ */
+async function ownDatabase(): Promise<Record<string, string>> {
+  const { env, drop } = await testDatabase(folder);
+  drops.push(drop);
+  return env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : {};
+}
 
 /** `npm start`'s own command, as a child process with the given environment. */
-function startServer(env: Record<string, string>) {
-  const { process: child, exit } = runScript('src/server.ts', { NODE_ENV: 'test', QUEUE_PREFIX: 'test-server', DATABASE_PATH: join(folder, 'server.sqlite'), ...env });
+async function startServer(env: Record<string, string>) {
+  const { process: child, exit } = runScript('src/server.ts', { NODE_ENV: 'test', QUEUE_PREFIX: 'test-server', DATABASE_PATH: join(folder, 'server.sqlite'), ...(await ownDatabase()), ...env });
   return { child, exit };
 }
 
 describe('npm start', () => {
   it('exits non-zero within 10 s, with one line saying how to start Redis, when Redis does not answer', async () => {
-    const { exit } = startServer({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, PORT: String(await freePort()) });
+    const { exit } = await startServer({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, PORT: String(await freePort()) });
     const { code, seconds, stderr } = await exit;
     assert.notEqual(code, 0);
     assert.ok(seconds < 10, `took ${seconds} s`);
@@ -31,14 +45,14 @@ describe('npm start', () => {
   });
 
   it('refuses a bad configuration with a clear message', async () => {
-    const { exit } = startServer({ PORT: 'abc' });
+    const { exit } = await startServer({ PORT: 'abc' });
     const { code, stderr } = await exit;
     assert.equal(code, 1);
     assert.match(stderr, /Invalid configuration: PORT must be integer \(got "abc"\)/);
   });
 
   it('refuses TRUST_PROXY=true at start, in one line saying what to set', async () => {
-    const { exit } = startServer({ TRUST_PROXY: 'true' });
+    const { exit } = await startServer({ TRUST_PROXY: 'true' });
     const { code, stderr } = await exit;
     assert.equal(code, 1);
     assert.match(stderr.trim(), /^Invalid configuration: TRUST_PROXY=true would let any client choose its address .*TRUST_PROXY=1.*$/);
@@ -46,7 +60,7 @@ describe('npm start', () => {
 
   it('names the Redis it cannot reach without its credentials', async () => {
     const port = await freePort();
-    const { exit } = startServer({ REDIS_URL: `redis://reader:pw-in-userinfo@127.0.0.1:${port}/0?password=pw-in-query`, PORT: String(await freePort()) });
+    const { exit } = await startServer({ REDIS_URL: `redis://reader:pw-in-userinfo@127.0.0.1:${port}/0?password=pw-in-query`, PORT: String(await freePort()) });
     const { code, stderr } = await exit;
     assert.notEqual(code, 0);
     assert.match(stderr, new RegExp(`Redis does not answer at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/0\\?password=\\*\\*\\*`));
@@ -55,7 +69,7 @@ describe('npm start', () => {
 
   it('migrates, seeds, listens, and shuts down on SIGTERM', async () => {
     const port = await freePort();
-    const { child, exit } = startServer({ PORT: String(port) });
+    const { child, exit } = await startServer({ PORT: String(port) });
     let collections: { items: { callNumber: string }[] } | undefined;
     const deadline = Date.now() + 20_000;
     while (!collections && Date.now() < deadline) {
@@ -86,7 +100,7 @@ describe('npm start', () => {
 
     it('refuses to start in production, in one line saying `chmod 600 <file>`, when the JWT secret file can be read by others', async () => {
       const { database, secret } = folderWithOpenSecret('open-secret-production');
-      const { child, exit } = startServer({ NODE_ENV: 'production', JWT_SECRET, SMTP_URL: 'smtp://127.0.0.1:2525', DATABASE_PATH: database, PORT: String(await freePort()) });
+      const { child, exit } = await startServer({ NODE_ENV: 'production', JWT_SECRET, SMTP_URL: 'smtp://127.0.0.1:2525', DATABASE_PATH: database, PORT: String(await freePort()) });
       const ended = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000))]);
       if (!ended) child.kill('SIGKILL');
       assert.ok(ended, 'the server started instead of refusing');
@@ -99,14 +113,14 @@ describe('npm start', () => {
 
     it('outside production, warns of a JWT secret file others can read, and starts', async () => {
       const { database, secret } = folderWithOpenSecret('open-secret-development');
-      const server = await startListening({ NODE_ENV: 'development', DATABASE_PATH: database, QUEUE_PREFIX: uniqueQueuePrefix() });
+      const server = await startListening({ NODE_ENV: 'development', DATABASE_PATH: database, ...(await ownDatabase()), QUEUE_PREFIX: uniqueQueuePrefix() });
       const { stderr } = await server.stop();
       assert.match(stderr, /^Warning: .*can be read by other users/m);
       assert.ok(stderr.includes(`chmod 600 ${secret}`), stderr);
     });
 
     it('in production without SMTP_URL, warns at start that mail is written as files and reaches no one', async () => {
-      const server = await startListening({ NODE_ENV: 'production', JWT_SECRET, DATABASE_PATH: join(folder, 'no-smtp', 'reading-room.sqlite'), QUEUE_PREFIX: uniqueQueuePrefix() });
+      const server = await startListening({ NODE_ENV: 'production', JWT_SECRET, DATABASE_PATH: join(folder, 'no-smtp', 'reading-room.sqlite'), ...(await ownDatabase()), QUEUE_PREFIX: uniqueQueuePrefix() });
       const { stderr } = await server.stop();
       assert.match(stderr, /^Warning: SMTP_URL is not set.*written as a file in .*no-smtp\/mail.*reaches no one/m);
     });
@@ -117,6 +131,7 @@ describe('npm start', () => {
         JWT_SECRET,
         SMTP_URL: 'smtp://127.0.0.1:2525',
         DATABASE_PATH: join(folder, 'quiet', 'reading-room.sqlite'),
+        ...(await ownDatabase()),
         QUEUE_PREFIX: uniqueQueuePrefix(),
       });
       const { stderr } = await server.stop();
