@@ -4,12 +4,11 @@ import { installationId } from '../../db/installation.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
 import { startServer } from '../helpers/fault-kit.ts';
 import { makePerson } from '../helpers/people.ts';
+import { databaseEnvOf } from '../helpers/postgres.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { OwnRedisCluster } from '../helpers/redis-cluster.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { quietLog, testPolicy } from '../helpers/workers.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // REDIS_CLUSTER_NODES: the reading room's queues on a Redis Cluster. BullMQ runs each operation
 // as one script over many keys of a queue, which a cluster allows only within one slot: the queue
@@ -58,7 +57,7 @@ describe('on a Redis Cluster', { timeout: 90_000 }, () => {
   });
 
   it('is what `npm start` finds at its start, and /ready reports it up', async () => {
-    const server = await startServer({ ...cluster.env(tag), DATABASE_PATH: room.config.databasePath });
+    const server = await startServer({ ...cluster.env(tag), ...databaseEnvOf(room.config) });
     try {
       const ready = (await (await fetch(`${server.url}/ready`)).json()) as { redis: string };
       assert.equal(ready.redis, 'up');
