@@ -46,19 +46,19 @@ export interface TestPipeline {
 }
 
 /**
- * A real database (a fresh SQLite file, or the given one; under `npm run test:postgres`, a PostgreSQL database of its own), a queue prefix on the given Redis (a unique
- * one unless given), and the real worker runtime (relay and workers), sending to the given SMTP
- * server or, without one, to `.eml` files.
+ * A real database (a fresh SQLite file, or under `npm run test:postgres` a PostgreSQL database of
+ * its own; or the one `databaseEnv` names, such as a restored backup, which the test removes), a
+ * queue prefix on the given Redis (a unique one unless given), and the real worker runtime (relay
+ * and workers), sending to the given SMTP server or, without one, to `.eml` files.
  */
 export async function startPipeline(
-  options: { redisUrl?: string; smtpUrl?: string; policy?: QueuePolicy; workers?: boolean; queuePrefix?: string; databasePath?: string } = {},
+  options: { redisUrl?: string; smtpUrl?: string; policy?: QueuePolicy; workers?: boolean; queuePrefix?: string; databaseEnv?: Record<string, string> } = {},
 ): Promise<TestPipeline> {
   const folder = mkdtempSync(join(tmpdir(), 'reading-room-workers-'));
-  const database = await testDatabase(folder);
+  const database = options.databaseEnv ? { env: options.databaseEnv, drop: async () => {} } : await testDatabase(folder);
   const config = loadConfig({
     NODE_ENV: 'test',
     ...database.env,
-    ...(options.databasePath ? { DATABASE_PATH: options.databasePath } : {}),
     QUEUE_PREFIX: options.queuePrefix ?? uniqueQueuePrefix(),
     REDIS_URL: options.redisUrl ?? sharedRedisUrl,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),

@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { like } from 'drizzle-orm';
+import { onPostgres } from '../../db/engine.ts';
 import { installationId } from '../../db/installation.ts';
-import { outbox } from '../../db/tables.ts';
+import { outbox, scheduledRuns } from '../../db/tables.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
+import { OwnPostgresDatabase } from '../helpers/postgres.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { commitMails, quietLog, startPipeline, testPolicy, uniqueQueuePrefix, verificationMail, type TestPipeline } from '../helpers/workers.ts';
-
-// Not under test:postgres yet: it starts processes on a SQLite file, or reads SQLite itself.
 
 // Several databases on one Redis and one QUEUE_PREFIX: a database started over after `data/` was
 // deleted, two installations side by side, a database restored from a backup. Each one's mail
@@ -72,7 +74,7 @@ describe('two databases one after the other on the same Redis and prefix', { tim
       assert.ok(Number(outboxId) <= 3, 'the second outbox numbered its rows from 1 again');
     }
     assert.deepEqual(
-      second.db.select({ outcome: outbox.outcome }).from(outbox).all().map((r) => r.outcome),
+      (await second.db.select({ outcome: outbox.outcome }).from(outbox)).map((r) => r.outcome),
       ['sent', 'sent', 'sent'],
     );
   });
@@ -152,8 +154,8 @@ describe('two installations at once on one Redis and prefix', { timeout: 60_000 
       "one pick list to each installation's staff member",
     );
     for (const [i, room] of rooms.entries()) {
-      const runs = room.db.$client.prepare("select key from scheduled_runs where key like 'paging-run:%'").pluck().all();
-      assert.deepEqual(runs, ['paging-run:1:2026-11-27T09:00'], `installation ${i} ran its own paging run once`);
+      const runs = await room.db.select({ key: scheduledRuns.key }).from(scheduledRuns).where(like(scheduledRuns.key, 'paging-run:%'));
+      assert.deepEqual(runs.map((r) => r.key), ['paging-run:1:2026-11-27T09:00'], `installation ${i} ran its own paging run once`);
       const mail = pickLists.find((m) => m.to && 'value' in m.to && m.to.value[0]?.address === staff[i]?.email);
       assert.match(mail?.text ?? '', new RegExp(`Box ${1 + i}\\b`), "the pick list is its own database's");
       assert.doesNotMatch(mail?.text ?? '', new RegExp(`Box ${2 - i}\\b`));
@@ -165,15 +167,40 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
   let smtp: SmtpSink;
   let folder: string;
   const pipelines: TestPipeline[] = [];
+  const restoredDatabases: OwnPostgresDatabase[] = [];
   before(async () => {
     smtp = await SmtpSink.start();
     folder = mkdtempSync(join(tmpdir(), 'reading-room-restore-'));
   });
   after(async () => {
     for (const pipeline of pipelines) await pipeline.close();
+    for (const database of restoredDatabases) await database.drop();
     await smtp.stop();
     rmSync(folder, { recursive: true, force: true });
   });
+
+  /**
+   * A backup as README says to take one, restored when asked: on SQLite the online backup
+   * (`db:backup`'s), a file to start on; on PostgreSQL `pg_dump`, restored with `pg_restore` into a
+   * database of its own.
+   */
+  async function backUp(pipeline: TestPipeline): Promise<{ restore(): Promise<Record<string, string>> }> {
+    if (!onPostgres) {
+      const file = join(folder, 'backup.sqlite');
+      await pipeline.db.$client.backup(file);
+      return { restore: async () => ({ DATABASE_PATH: file }) };
+    }
+    const dump = join(folder, 'backup.dump');
+    execFileSync('pg_dump', ['--format=custom', `--file=${dump}`, `--dbname=${pipeline.config.databaseUrl}`]);
+    return {
+      async restore() {
+        const database = await OwnPostgresDatabase.create();
+        restoredDatabases.push(database);
+        execFileSync('pg_restore', ['--exit-on-error', `--dbname=${database.url}`, dump]);
+        return { DATABASE_PATH: join(folder, 'restored.sqlite'), DATABASE_URL: database.url };
+      },
+    };
+  }
 
   it('sends nothing twice, records what the original sent after the backup, and sends its own new mail', async () => {
     const queuePrefix = uniqueQueuePrefix();
@@ -181,8 +208,7 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
     pipelines.push(original);
     await commitMails(original.db, [verificationMail(41), verificationMail(42)]);
     // The backup holds these two mails, committed but not yet sent.
-    const backup = join(folder, 'backup.sqlite');
-    await original.db.$client.backup(backup);
+    const backup = await backUp(original);
 
     // The original goes on: it sends them, then more.
     await original.startWorkers();
@@ -192,7 +218,7 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
     await original.stopWorkers();
 
     // The original is lost; its backup is restored and started on the same Redis and prefix.
-    const restored = await startPipeline({ smtpUrl: smtp.url, queuePrefix, databasePath: backup });
+    const restored = await startPipeline({ smtpUrl: smtp.url, queuePrefix, databaseEnv: await backup.restore() });
     pipelines.push(restored);
     assert.equal(await installationId(restored.db), await installationId(original.db), 'a restored backup is the same installation');
     // Its outbox numbers its next rows 3 and 4 again, as the original did for 43 and 44.
@@ -205,7 +231,7 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
       [41, 42, 43, 44, 45, 46].map((n) => [`reader${n}@example.org`, 1]),
       'every mail arrived once',
     );
-    const rows = restored.db.select({ id: outbox.id, outcome: outbox.outcome }).from(outbox).orderBy(outbox.id).all();
+    const rows = await restored.db.select({ id: outbox.id, outcome: outbox.outcome }).from(outbox).orderBy(outbox.id);
     assert.deepEqual(rows.map((r) => r.id), [1, 2, 3, 4]);
     assert.match(rows[0]?.outcome ?? '', /^sent \(recorded from the queue/, 'what the original sent is recorded, not sent again');
     assert.match(rows[1]?.outcome ?? '', /^sent \(recorded from the queue/);
