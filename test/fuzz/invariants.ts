@@ -69,17 +69,20 @@ const NOT_DOMAIN = new Set(['security_events', '__drizzle_migrations']);
 /**
  * A digest of every domain table (collections, series, containers, closures, users, requests,
  * request_events, outbox, account_tokens, and any table added later), all rows and columns.
- * Recomputed only when the writing connection's `total_changes()` moved since the last time: a
- * write, even one rolled back, moves it; nothing else changes rows (the app writes through that
- * one connection; db/client.ts).
+ * Recomputed only when a key of the tables' changes moved since the last time, each engine's own:
+ * on SQLite the writing connection's `total_changes()` (a write, even one rolled back, moves it;
+ * nothing else changes rows: the app writes through that one connection, db/client.ts); on
+ * PostgreSQL each table's row count and highest `xmin`, the transaction that wrote a row version
+ * (an insert or an update makes a version of a newer transaction than any before it, a delete
+ * lowers the count; a write rolled back changes neither, nor any row).
  */
 export class DomainDigest {
-  private cached: { changes: number | undefined; digest: string; perTable: Map<string, string> } | undefined;
+  private cached: { changes: number | string; digest: string; perTable: Map<string, string> } | undefined;
 
   private constructor(
     private readonly tables: string[],
     private readonly reads: Map<string, () => Promise<unknown[]>>,
-    private readonly changes: () => number | undefined,
+    private readonly changes: () => Promise<number | string>,
   ) {}
 
   /** The digest of a database's domain tables. */
@@ -96,11 +99,16 @@ export class DomainDigest {
         reads.set(name, async () => read.all());
       }
     }
-    // SQLite counts the rows this process's connections changed: the same count, the same rows,
-    // and nothing to read. PostgreSQL's counts come late (its statistics): it reads every time.
-    if (onPostgres) return new DomainDigest(tables, reads, () => undefined);
+    if (onPostgres) {
+      // One statement for every table: PostgreSQL's own statistics of changes come late.
+      const key = statement<{ key: string }>(
+        db,
+        `select concat_ws(';', ${tables.map((name) => `(select count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from "${name}")`).join(', ')}) as key`,
+      );
+      return new DomainDigest(tables, reads, async () => (await key.first())!.key);
+    }
     const changes = db.$writer.$client.prepare('select total_changes() as n').pluck();
-    return new DomainDigest(tables, reads, () => changes.get() as number);
+    return new DomainDigest(tables, reads, async () => changes.get() as number);
   }
 
   /** The tables it covers. */
@@ -122,8 +130,8 @@ export class DomainDigest {
 
   /** The digest now, with the per-table digests (row count and hash) to say what changed. */
   async now(): Promise<{ digest: string; perTable: Map<string, string> }> {
-    const changes = this.changes();
-    if (changes === undefined || this.cached?.changes !== changes) this.cached = { changes, ...(await this.compute()) };
+    const changes = await this.changes();
+    if (this.cached?.changes !== changes) this.cached = { changes, ...(await this.compute()) };
     return this.cached;
   }
 

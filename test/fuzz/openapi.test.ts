@@ -331,10 +331,13 @@ before(async () => {
   assert.equal(document.statusCode, 200);
   operations = operationsOf(document.json()).filter((op) => ONLY.test(`${op.method} ${op.path}`));
   digest = await DomainDigest.of(room.db);
-  // The digest sees a change to a domain table, and sees it undone.
+  // The digest sees a change to a domain table (a new row, a changed one), and sees it undone.
   const untouched = (await digest.now()).digest;
   await statement(room.db.$writer, "insert into closures (date, reason) values ('1900-01-01', 'digest check')").write();
-  assert.notEqual((await digest.now()).digest, untouched, 'the digest sees a new row');
+  const inserted = (await digest.now()).digest;
+  assert.notEqual(inserted, untouched, 'the digest sees a new row');
+  await statement(room.db.$writer, "update closures set reason = 'digest check, changed' where date = '1900-01-01'").write();
+  assert.notEqual((await digest.now()).digest, inserted, 'sees a row changed');
   await statement(room.db.$writer, "delete from closures where date = '1900-01-01'").write();
   assert.equal((await digest.now()).digest, untouched, 'and sees it gone');
   watchdog = startWatchdog(CASE_LIMIT_MS);
