@@ -40,15 +40,19 @@ interface PostgresPrepared {
 const changedBy = (result: unknown[] | pg.QueryResult) => (Array.isArray(result) ? result.length : (result.rowCount ?? 0));
 
 /**
- * A value kept per database connection (drizzle's session, shared by the connection and its
- * transactions), made by `make` on first use. It goes with the connection.
+ * A value kept per database connection, made by `make` on first use; it goes with the connection.
+ * The connection is the driver's client under drizzle's session: better-sqlite3's database, shared
+ * by a drizzle database and its transactions; on PostgreSQL the pool outside transactions, and
+ * inside one the pooled connection it runs on. drizzle makes a session for each PostgreSQL
+ * transaction, but the pool lends the same few connections again and again: keyed on the session,
+ * every query of a transaction was built and prepared anew.
  */
 export function perConnection<V>(make: (db: Writer) => V): (db: Writer) => V {
   const values = new WeakMap<object, V>();
   return (db) => {
-    const session = (db as unknown as { session: object }).session;
-    let value = values.get(session);
-    if (value === undefined) values.set(session, (value = make(db)));
+    const client = sessionClient(db) as object;
+    let value = values.get(client);
+    if (value === undefined) values.set(client, (value = make(db)));
     return value;
   };
 }
