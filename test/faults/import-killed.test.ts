@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { eq } from 'drizzle-orm';
 import { resolveJwtSecret } from '../../src/accounts/jwt-secret.ts';
 import { todayIn } from '../../src/domain/calendar.ts';
 import { importFindingAid } from '../../src/finding-aids/import.ts';
-import { eq } from 'drizzle-orm';
 import { closeDatabase, openConfiguredDatabase } from '../../db/client.ts';
 import { onPostgres } from '../../db/engine.ts';
 import { statement } from '../../db/statements.ts';
