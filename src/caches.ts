@@ -1,3 +1,4 @@
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.ts';
 import { onPostgres } from '../db/engine.ts';
 import { perConnection, statement } from '../db/statements.ts';
@@ -45,9 +46,30 @@ export async function whileCatalogueStands<T>(db: Database, key: string, read: (
 
 const catalogueAnswers = whileCatalogueUnchanged((): Kept => ({ answers: new Map(), bytes: 0 }));
 
+/**
+ * The catalogue's version as each PostgreSQL transaction first read it. A submission asks for it
+ * three times (its boxes, the boxes' details, its folders), each a round trip to the server; read
+ * once, the transaction also judges all its boxes by one catalogue. Forgotten where the
+ * transaction raises the version itself (`catalogueRaisedIn`). On SQLite the version is read in
+ * the process, and a transaction's `tx` is the connection itself, the same for every transaction.
+ */
+const versionOfTransaction = new WeakMap<object, Promise<number>>();
+
 async function catalogueVersion(db: Writer): Promise<number> {
+  if (!(db instanceof PgTransaction)) return readCatalogueVersion(db);
+  let version = versionOfTransaction.get(db);
+  if (version === undefined) versionOfTransaction.set(db, (version = readCatalogueVersion(db)));
+  return version;
+}
+
+async function readCatalogueVersion(db: Writer): Promise<number> {
   const row = await statement<{ version: number }>(db, 'select version from catalogue where id = 1').first();
   return row?.version ?? 0;
+}
+
+/** Called by the transaction that raised the catalogue's version: it reads the new one from then on. */
+export function catalogueRaisedIn(tx: Writer): void {
+  versionOfTransaction.delete(tx);
 }
 
 /**
