@@ -50,7 +50,7 @@ const catalogueAnswers = whileCatalogueUnchanged((): Kept => ({ answers: new Map
  * The catalogue's version as each PostgreSQL transaction first read it. A submission asks for it
  * three times (its boxes, the boxes' details, its folders), each a round trip to the server; read
  * once, the transaction also judges all its boxes by one catalogue. Forgotten where the
- * transaction raises the version itself (`catalogueRaisedIn`). On SQLite the version is read in
+ * transaction raises the version itself (`catalogueChanged`). On SQLite the version is read in
  * the process, and a transaction's `tx` is the connection itself, the same for every transaction.
  */
 const versionOfTransaction = new WeakMap<object, Promise<number>>();
@@ -67,8 +67,12 @@ async function readCatalogueVersion(db: Writer): Promise<number> {
   return row?.version ?? 0;
 }
 
-/** Called by the transaction that raised the catalogue's version: it reads the new one from then on. */
-export function catalogueRaisedIn(tx: Writer): void {
+/**
+ * Raises the catalogue's version, so every process reads its collections and containers again;
+ * the transaction that raised it reads the new one from then on.
+ */
+export async function catalogueChanged(tx: Writer): Promise<void> {
+  await statement(tx, 'update catalogue set version = version + 1 where id = 1').write();
   versionOfTransaction.delete(tx);
 }
 

@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { catalogue, containers, type Role, type SurrogateKind } from '../../db/tables.ts';
-import { commit, type Writer } from '../../db/transactions.ts';
-import { catalogueRaisedIn } from '../caches.ts';
+import { containers, type Role, type SurrogateKind } from '../../db/tables.ts';
+import { commit } from '../../db/transactions.ts';
+import { catalogueChanged } from '../caches.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';
 import { restrictedOn } from '../domain/restrictions.ts';
 import type { IsoDate } from '../domain/calendar.ts';
@@ -30,12 +30,6 @@ const editableBy: Record<keyof ContainerEdit, readonly Role[]> = {
 export const mayChange = (role: Role, field: keyof ContainerEdit): boolean => editableBy[field].includes(role);
 
 export const CURATOR_RESTRICTION = 'Restricted by the curator.';
-
-/** Raises the catalogue's version, so every process reads its collections and containers again. */
-export async function catalogueChanged(tx: Writer): Promise<void> {
-  await tx.update(catalogue).set({ version: sql`${catalogue.version} + 1` }).where(eq(catalogue.id, 1));
-  catalogueRaisedIn(tx);
-}
 
 /**
  * A curator's or staff member's change to a container, kept across imports (the import never

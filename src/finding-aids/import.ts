@@ -7,7 +7,7 @@ import type { IsoDate } from '../domain/calendar.ts';
 import { notFound, Refusal } from '../domain/refusal.ts';
 import { findRoom } from '../reading-rooms/store.ts';
 import { containerRestrictions, restrictedOn, restrictionTexts, type RestrictionText } from '../domain/restrictions.ts';
-import { catalogueChanged } from '../collections/container-edits.ts';
+import { catalogueChanged } from '../caches.ts';
 import { readFindingAid } from './ead-reader.ts';
 import { containerKey, type FindingAid } from './finding-aid.ts';
 import { listingOrder } from '../domain/container-identity.ts';
