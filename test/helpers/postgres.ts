@@ -68,3 +68,19 @@ export async function testDatabase(folder: string): Promise<{ env: Record<string
 export function databaseEnvOf(config: { databasePath: string; databaseUrl: string | undefined }): Record<string, string> {
   return { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}) };
 }
+
+/**
+ * A PostgreSQL URL as libpq's environment (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), for
+ * `pg_dump` and `pg_restore`: a password in their arguments would be in the process list, which
+ * every user of the machine can read.
+ */
+export function libpqEnvironment(url: string): Record<string, string> {
+  const { hostname, port, username, password, pathname } = new URL(url);
+  return {
+    PGHOST: hostname,
+    PGPORT: port || '5432',
+    PGUSER: decodeURIComponent(username),
+    PGPASSWORD: decodeURIComponent(password),
+    PGDATABASE: decodeURIComponent(pathname.slice(1)),
+  };
+}

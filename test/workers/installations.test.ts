@@ -10,7 +10,7 @@ import { installationId } from '../../db/installation.ts';
 import { outbox, scheduledRuns } from '../../db/tables.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.ts';
 import { makePerson, type Person } from '../helpers/people.ts';
-import { OwnPostgresDatabase } from '../helpers/postgres.ts';
+import { libpqEnvironment, OwnPostgresDatabase } from '../helpers/postgres.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { commitMails, quietLog, startPipeline, testPolicy, uniqueQueuePrefix, verificationMail, type TestPipeline } from '../helpers/workers.ts';
@@ -191,12 +191,13 @@ describe('a database restored from a backup, on the same Redis', { timeout: 60_0
       return { restore: async () => ({ DATABASE_PATH: file }) };
     }
     const dump = join(folder, 'backup.dump');
-    execFileSync('pg_dump', ['--format=custom', `--file=${dump}`, `--dbname=${pipeline.config.databaseUrl}`]);
+    execFileSync('pg_dump', ['--format=custom', `--file=${dump}`], { env: { ...process.env, ...libpqEnvironment(pipeline.config.databaseUrl!) } });
     return {
       async restore() {
         const database = await OwnPostgresDatabase.create();
         restoredDatabases.push(database);
-        execFileSync('pg_restore', ['--exit-on-error', `--dbname=${database.url}`, dump]);
+        // pg_restore asks for a --dbname: the database's name alone, the rest (password included) from the environment.
+        execFileSync('pg_restore', ['--exit-on-error', `--dbname=${database.name}`, dump], { env: { ...process.env, ...libpqEnvironment(database.url) } });
         return { DATABASE_PATH: join(folder, 'restored.sqlite'), DATABASE_URL: database.url };
       },
     };
