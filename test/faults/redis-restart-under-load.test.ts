@@ -8,7 +8,7 @@ import { createRedisProbe } from '../../src/redis.ts';
 import { callJson, makeResearchers, nthBooking, openContainerIds, sleep, visitDates, type Answer } from '../helpers/fault-kit.ts';
 import { OwnRedis } from '../helpers/redis-server.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
-import { startPipeline, testPolicy } from '../helpers/workers.ts';
+import { startPipeline } from '../helpers/workers.ts';
 import { schedules } from '../../workers/schedules.ts';
 import { mailsSince, messageIdOf, openOutboxRows } from '../helpers/outbox-mail.ts';
 
@@ -32,7 +32,7 @@ describe('Redis stopped and restarted under load', () => {
   it('no HTTP request fails while Redis is down, and every requests-submitted mail is delivered exactly once', { timeout: 60_000 }, async (t) => {
     const redis = await OwnRedis.start();
     const smtp = await SmtpSink.start();
-    const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url, policy: testPolicy });
+    const pipeline = await startPipeline({ redisUrl: redis.url, smtpUrl: smtp.url });
     await seedDatabase(pipeline.db, pipeline.config, todayIn(pipeline.config.timezone, new Date()));
     const probe = createRedisProbe({ redisUrl: redis.url });
     const app = await buildApp({ config: pipeline.config, db: pipeline.db, redis: probe, clock: () => new Date() });
@@ -105,7 +105,7 @@ describe('Redis stopped and restarted under load', () => {
     { timeout: 30_000 },
     async () => {
       const redis = await OwnRedis.start();
-      const pipeline = await startPipeline({ redisUrl: redis.url, policy: testPolicy });
+      const pipeline = await startPipeline({ redisUrl: redis.url });
       try {
         const runtime = pipeline.runtime;
         assert.ok(runtime);
