@@ -10,7 +10,7 @@ import { buildApp } from '../src/app.ts';
 import { closuresFrom } from '../src/calendar/store.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { bookingHorizon, calendarDays, earliestVisitDate, todayIn, type IsoDate } from '../src/domain/calendar.ts';
-import type { RedisProbe } from '../src/redis.ts';
+import { createRedisProbe } from '../src/redis.ts';
 
 // The people, boxes and requests the HTTP scenarios need, written straight into SQLite: signing
 // up 4,000 researchers through the API would cost ~50 ms of argon2 each. The one password hash
@@ -229,10 +229,11 @@ export async function buildFixture(folder: string, options: FixtureOptions): Pro
 
 /** Tokens as login signs them (src/http/auth.ts issueToken), by the app itself with its secret. */
 async function signTokens(config: Config, db: Database, people: { id: number; role: Role }[]): Promise<string[]> {
-  const redis: RedisProbe = { status: async () => 'down', close: async () => {} };
+  const redis = createRedisProbe(config);
   const app = await buildApp({ config, db, redis, clock: () => new Date(), logger: pino({ level: 'silent' }) });
   await app.ready();
   const tokens = people.map(({ id, role }) => app.jwt.sign({ sub: String(id), role, ver: 0 }));
   await app.close();
+  await redis.close();
   return tokens;
 }

@@ -8,6 +8,8 @@ import fp from 'fastify-plugin';
 import type { Database } from '../db/client.ts';
 import { installationId } from '../db/installation.ts';
 import { ACCOUNT_ROUTES_PER_IP, authRoutes } from './accounts/auth-routes.ts';
+import { queueNamespace } from '../workers/queues.ts';
+import { perIpCounts } from './http/per-ip-counts.ts';
 import { meRoutes } from './accounts/me-routes.ts';
 import { userRoutes } from './accounts/user-routes.ts';
 import { queueDashboard } from './admin/queue-dashboard.ts';
@@ -87,9 +89,12 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   });
   await app.register(fp(metricsRoutes), { db, clock, queues });
   await registerDocsAndHeaders(app, packageJson.version);
-  // The per-IP limit of the account routes, kept in this process: one hook shared by all of them.
+  const installation = await installationId(db);
+  // The per-IP limit of the account routes, counted in Redis for all API processes together: one
+  // hook shared by all of them.
   await app.register(rateLimit, {
     global: false,
+    store: perIpCounts(redis.connection, `${queueNamespace(config.queuePrefix, installation)}:per-ip:`),
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'RATE_LIMITED', `Too many attempts from your network; try again in ${context.after}.`),
   });
@@ -119,7 +124,7 @@ export async function buildApp({ config, db, redis, clock, queues = [], logger }
   await app.register(userRoutes, accounts);
   await app.register(queueDashboard, {
     queues,
-    installation: await installationId(db),
+    installation,
     csrfKey: createHmac('sha256', jwtSecret).update('queue dashboard CSRF').digest(),
     secureCookies: cookiesSecure(config.publicUrl),
   });

@@ -62,9 +62,14 @@ export function connectRedis(target: RedisTarget, options: RedisOptions): RedisC
   return new Redis(target.redisUrl, options);
 }
 
-/** Tells /ready whether Redis answers, without ever making a request wait on it. */
+/**
+ * The API's own connection to Redis: it tells /ready whether Redis answers, and keeps the per-IP
+ * counts of the account routes (src/http/per-ip-counts.ts), without ever making a request wait on
+ * Redis: a command while Redis is down fails at once, one Redis does not answer fails in a second.
+ */
 export interface RedisProbe {
   status(): Promise<RedisStatus>;
+  readonly connection: RedisConnection;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,7 @@ export function createRedisProbe(target: RedisTarget): RedisProbe {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: PING_TIMEOUT_MS,
+    commandTimeout: PING_TIMEOUT_MS,
     // Keep reconnecting, at most a second apart, so /ready sees Redis come back promptly.
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
   });
@@ -82,6 +88,7 @@ export function createRedisProbe(target: RedisTarget): RedisProbe {
   client.on('error', () => {});
 
   return {
+    connection: client,
     async status() {
       if (client.status !== 'ready') return 'down';
       let timer: NodeJS.Timeout | undefined;

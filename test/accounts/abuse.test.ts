@@ -9,6 +9,9 @@ import { mailsSince } from '../helpers/outbox-mail.ts';
 import { type Account, bearer, makeAccount, PASSWORD } from '../helpers/people.ts';
 import { startReadingRoom, THANKSGIVING_MORNING, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { rowCount } from '../helpers/stored-rows.ts';
+import { freePort } from '../helpers/redis-server.ts';
+import { buildApp } from '../../src/app.ts';
+import { createRedisProbe } from '../../src/redis.ts';
 
 // What someone trying to break in, or to break the service, meets on the account routes: limits
 // per address and per IP, an audit trail, no mass assignment, password lengths, and no 5xx or
@@ -206,6 +209,20 @@ describe('the limit per IP address', () => {
       assertRefusal(await loginAs('fresh-address@example.org', PASSWORD, ip), 429, 'RATE_LIMITED', 'login, same IP');
     },
   );
+
+  it('while Redis does not answer, an API process counts on its own: every attempt is answered, and the 301st is 429', async () => {
+    const noRedis = createRedisProbe({ redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const alone = await buildApp({ config: room.config, db: room.db, redis: noRedis, clock: () => THANKSGIVING_MORNING });
+    try {
+      assert.equal(await noRedis.status(), 'down');
+      const verify = (token: string) => send({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token }, remoteAddress: '192.0.2.120' }, alone);
+      for (let i = 1; i <= 300; i++) assert.equal((await verify(`not-a-token-${i}`)).statusCode, 400, `attempt ${i}`);
+      assertRefusal(await verify('one-more'), 429, 'RATE_LIMITED');
+    } finally {
+      await alone.close();
+      await noRedis.close();
+    }
+  });
 });
 
 describe('the audit trail', () => {

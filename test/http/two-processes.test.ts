@@ -4,14 +4,18 @@ import { closeDatabase, openConfiguredDatabase, type Database } from '../../db/c
 import { buildApp, type App } from '../../src/app.ts';
 import { startReadingRoom, type TestReadingRoom } from '../helpers/reading-room.ts';
 import { asUser, makePerson, type Person } from '../helpers/people.ts';
+import { assertRefusal } from '../helpers/answers.ts';
+import { createRedisProbe, type RedisProbe } from '../../src/redis.ts';
 
 
 // Reads are answered from memory while the database has not changed (src/caches.ts). Two API
 // processes share one database: what one of them commits, the other's next answer shows, and
-// a person an admin disabled through one is refused by the other at once.
+// a person an admin disabled through one is refused by the other at once. They share one Redis
+// too, each with a connection of its own, and count the attempts on the account routes together.
 
 let room: TestReadingRoom;
 let otherDb: Database;
+let otherRedis: RedisProbe;
 let otherApp: App;
 let alice: Person;
 let admin: Person;
@@ -20,13 +24,15 @@ before(async () => {
   room = await startReadingRoom();
   // The second API process: its own connection to the same file, its own app.
   otherDb = await openConfiguredDatabase(room.config);
-  otherApp = await buildApp({ config: room.config, db: otherDb, redis: room.redis, clock: () => new Date('2026-11-26T15:00:00Z') });
+  otherRedis = createRedisProbe(room.config);
+  otherApp = await buildApp({ config: room.config, db: otherDb, redis: otherRedis, clock: () => new Date('2026-11-26T15:00:00Z') });
   await otherApp.ready();
   [alice, admin] = await Promise.all([makePerson(room, 'researcher', 'Alice Researcher'), makePerson(room, 'admin')]);
 });
 
 after(async () => {
   await otherApp.close();
+  await otherRedis.close();
   await closeDatabase(otherDb);
   await room.close();
 });
@@ -62,5 +68,17 @@ describe('answers kept between calls, with a second API process on the same file
     const refused = await bob.call('GET', '/api/v1/requests');
     assert.equal(refused.statusCode, 401, refused.body);
     assert.equal(refused.json().code, 'UNAUTHENTICATED');
+  });
+});
+
+describe('the per-IP limit of the account routes, with a second API process', () => {
+  it('counts the attempts made through both processes together: the 301st, through either, is 429', async () => {
+    const verify = (app: App, token: string) => app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token }, remoteAddress: '192.0.2.150' });
+    for (let i = 1; i <= 300; i++) {
+      const response = await verify(i % 2 ? room.app : otherApp, `not-a-token-${i}`);
+      assert.equal(response.statusCode, 400, `attempt ${i}: ${response.body}`);
+    }
+    assertRefusal(await verify(room.app, 'one-more'), 429, 'RATE_LIMITED', 'through the first process');
+    assertRefusal(await verify(otherApp, 'one-more'), 429, 'RATE_LIMITED', 'through the second');
   });
 });
