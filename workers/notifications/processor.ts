@@ -44,8 +44,30 @@ export type NotificationOutcome = 'sent' | 'already-sent' | 'undeliverable';
  * One e-mail per job. Jobs run at least once, so the send is recorded under the outbox id and a
  * job that finds the record sends nothing. Only a crash between the SMTP server's acceptance and
  * that record sends twice, and then with the same Message-ID, which mail clients fold.
+ *
+ * A job can also run twice at once in one worker: after Redis came back empty, BullMQ started a
+ * job a second time while its first run was still sending (the Redis-restart test saw it, on a
+ * loaded machine). So the runs of one outbox row in this process go one after the other, and
+ * the second finds the first's record.
  */
 export function notificationProcessor(deps: NotificationDependencies) {
+  const sendOnce = sender(deps);
+  const running = new Map<number, Promise<NotificationOutcome>>();
+  return (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {
+    const { outboxId } = job.data;
+    const previous = running.get(outboxId);
+    const after = () => sendOnce(job);
+    const run = previous ? previous.then(after, after) : sendOnce(job);
+    running.set(outboxId, run);
+    const forget = () => {
+      if (running.get(outboxId) === run) running.delete(outboxId);
+    };
+    run.then(forget, forget);
+    return run;
+  };
+}
+
+function sender(deps: NotificationDependencies) {
   const { db, mailer, settings, clock, installation, messageIdDomain } = deps;
   const recordSent = completionWriter(db);
   return async (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {

@@ -6,7 +6,10 @@ import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { installationId } from '../../../db/installation.ts';
 import { outbox } from '../../../db/tables.ts';
-import { mailFolder } from '../../../workers/notifications/mailer.ts';
+import type { Job } from 'bullmq';
+import { createMailer, mailFolder } from '../../../workers/notifications/mailer.ts';
+import { notificationProcessor } from '../../../workers/notifications/processor.ts';
+import type { OutboxJobData } from '../../../workers/relay.ts';
 import { SmtpSink } from '../../helpers/smtp-sink.ts';
 import { commitMails, startPipeline, verificationMail, type TestPipeline } from '../../helpers/workers.ts';
 import { jobIdOf } from '../../helpers/outbox-mail.ts';
@@ -75,6 +78,39 @@ describe('a committed event, through outbox, relay, BullMQ and the notification 
     assert.equal(await job?.getState(), 'failed');
     assert.equal(job?.attemptsMade, 1, 'no retry for a message that can never be delivered');
     assert.equal(smtp.messages.length, before);
+  });
+});
+
+describe('one job run twice at once in one worker', () => {
+  // As BullMQ did after Redis came back empty, on a loaded machine: it started a job again while
+  // its first run was still sending (test/faults/redis-restart-under-load.test.ts saw both arrive).
+  it('sends one mail: the second run waits for the first, finds its record and sends nothing', async () => {
+    const smtp = await SmtpSink.start();
+    const pipeline = await startPipeline({ smtpUrl: smtp.url, workers: false });
+    try {
+      await commitMails(pipeline.db, [verificationMail(5)]);
+      const row = (await pipeline.db.select().from(outbox).orderBy(outbox.id)).at(-1);
+      assert.ok(row?.key);
+      const installation = await installationId(pipeline.db);
+      const process = notificationProcessor({
+        db: pipeline.db,
+        mailer: createMailer(pipeline.config),
+        settings: { libraryName: pipeline.config.libraryName, publicUrl: pipeline.config.publicUrl },
+        clock: () => new Date(),
+        installation,
+        messageIdDomain: 'localhost',
+      });
+      // The processor reads only the job's id and data: BullMQ's Job is not needed to run it.
+      const job = { id: `outbox-${installation}-${row.id}-${row.key}`, data: { outboxId: row.id, key: row.key } } as Job<OutboxJobData>;
+      const outcomes = await Promise.all([process(job), process(job)]);
+      assert.deepEqual(outcomes, ['sent', 'already-sent']);
+      await new Promise((r) => setTimeout(r, 500)); // time for a duplicate to show up, were there one
+      assert.equal(smtp.messages.length, 1);
+      assert.equal((await process(job)), 'already-sent', 'and a later run sends nothing either');
+    } finally {
+      await pipeline.close();
+      await smtp.stop();
+    }
   });
 });
 
