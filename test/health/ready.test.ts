@@ -62,6 +62,22 @@ describe('GET /ready with its own Redis', () => {
     assert.equal(up.body.redis, 'up');
   });
 
+  it('with Redis holding the connection but answering nothing, says down within seconds, and the account routes still answer', async () => {
+    assert.equal((await waitForRedis(room, 'up')).body.redis, 'up');
+    redis.pause();
+    try {
+      const asked = Date.now();
+      assert.equal((await ready(room)).body.redis, 'down');
+      const attempt = await room.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: 'not-a-token' } });
+      assert.equal(attempt.statusCode, 400, attempt.body);
+      // Each waits for the connection's one-second command timeout at most, not for Redis.
+      assert.ok(Date.now() - asked < 5_000, `${Date.now() - asked} ms`);
+    } finally {
+      redis.resume();
+    }
+    assert.equal((await waitForRedis(room, 'up')).body.redis, 'up');
+  });
+
   it('reports the age of the oldest side effect not yet completed as the outbox lag', async () => {
     const fiveMinutesAgo = new Date(THANKSGIVING_MORNING.getTime() - 300_000);
     (await room.db.$writer

@@ -46,6 +46,16 @@ export class OwnRedis {
     }
   }
 
+  /** Freezes it (SIGSTOP): it keeps its connections and answers nothing, as a hung server does. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     this.process = undefined;
