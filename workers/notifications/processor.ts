@@ -55,9 +55,8 @@ export function notificationProcessor(deps: NotificationDependencies) {
   const running = new Map<number, Promise<NotificationOutcome>>();
   return (job: Job<OutboxJobData>): Promise<NotificationOutcome> => {
     const { outboxId } = job.data;
-    const previous = running.get(outboxId);
-    const after = () => sendOnce(job);
-    const run = previous ? previous.then(after, after) : sendOnce(job);
+    const send = () => sendOnce(job);
+    const run = (running.get(outboxId) ?? Promise.resolve()).then(send, send);
     running.set(outboxId, run);
     const forget = () => {
       if (running.get(outboxId) === run) running.delete(outboxId);
